@@ -1,0 +1,145 @@
+import { randomUUID } from 'node:crypto'
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import fastifyCookie from '@fastify/cookie'
+import fastifyCsrf from '@fastify/csrf-protection'
+import fastifyFormbody from '@fastify/formbody'
+import fastifyHelmet from '@fastify/helmet'
+import fastifyStatic from '@fastify/static'
+import fastifySwagger from '@fastify/swagger'
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod'
+import type { Config } from './config.ts'
+import type { Database } from './db/database.ts'
+import { instanceSecret } from './db/instance-settings.ts'
+import { NotFound } from './errors.ts'
+import { auditRoutes } from './features/audit/audit-routes.ts'
+import { authApi } from './features/auth/auth-api.ts'
+import { authRoutes } from './features/auth/auth-routes.ts'
+import { setUpAuthentication } from './features/auth/authentication.ts'
+import { homeRoutes } from './features/home/home-routes.ts'
+import { organisationApi } from './features/organisation/organisation-api.ts'
+import { organisationRoutes } from './features/organisation/organisation-routes.ts'
+import { createServices, type Services } from './services.ts'
+import { handleError } from './web/error-pages.ts'
+import { healthRoutes } from './web/health-routes.ts'
+import { setUpViews } from './web/views.ts'
+import { version } from './version.ts'
+
+export interface AppDeps {
+  readonly config: Config
+  readonly database: Database
+  readonly clock?: () => Date
+  readonly logger?: FastifyServerOptions['logger']
+  readonly services?: Services
+}
+
+export type App = FastifyInstance
+
+const govukScript = readFileSync(
+  fileURLToPath(import.meta.resolve('govuk-frontend/dist/govuk/govuk-frontend.min.js')),
+)
+
+/** The whole request pipeline, in the order a request meets it. */
+export async function createApp(deps: AppDeps): Promise<App> {
+  const { config, database } = deps
+  const clock = deps.clock ?? (() => new Date())
+  const services = deps.services ?? createServices({ config, database, clock })
+  const cookieSecret = config.session.secret ?? (await instanceSecret(database.db, 'cookie_secret'))
+
+  const app = Fastify({
+    logger: deps.logger ?? { level: config.logLevel },
+    genReqId: () => randomUUID(),
+    trustProxy: config.trustProxy,
+    bodyLimit: 1_048_576,
+    return503OnClosing: true,
+  }).withTypeProvider<ZodTypeProvider>()
+  app.setValidatorCompiler(validatorCompiler)
+  app.setSerializerCompiler(serializerCompiler)
+  app.setErrorHandler(handleError)
+  app.setNotFoundHandler((request) => {
+    throw new NotFound(
+      request.url.startsWith('/api/') ? `No such endpoint: ${request.method} ${request.url}` : undefined,
+    )
+  })
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+
+  await app.register(fastifyHelmet, {
+    enableCSPNonces: true,
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:'],
+        styleSrc: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        upgradeInsecureRequests: config.session.secureCookies ? [] : null,
+      },
+    },
+    strictTransportSecurity: config.session.secureCookies,
+  })
+
+  await app.register(healthRoutes, { database, config, version })
+
+  await app.register(fastifyCookie, { secret: cookieSecret })
+  await app.register(fastifyFormbody)
+  await app.register(fastifyCsrf, {
+    cookieKey: 'gt_csrf',
+    cookieOpts: {
+      signed: true,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.session.secureCookies,
+      path: '/',
+    },
+  })
+  await app.register(fastifyStatic, {
+    root: fileURLToPath(new URL('./web/static/', import.meta.url)),
+    prefix: '/static/',
+    maxAge: config.env === 'production' ? '1d' : 0,
+  })
+  app.get('/static/govuk-frontend.min.js', { schema: { hide: true } }, async (_request, reply) =>
+    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(govukScript),
+  )
+  await setUpViews(app, config)
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Golden Thread API',
+        version,
+        description:
+          'Performance management for UK councils. Authenticate with `Authorization: Bearer <token>` (create one with `golden-thread token create`).',
+      },
+      components: {
+        securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } },
+      },
+      security: [{ bearer: [] }],
+    },
+    transform: jsonSchemaTransform,
+  })
+
+  setUpAuthentication(app, services, config)
+
+  await app.register(authRoutes, { services, config })
+  await app.register(homeRoutes, { services })
+  await app.register(organisationRoutes, { services })
+  await app.register(auditRoutes, { services })
+  await app.register(
+    async (api) => {
+      await api.register(authApi, { services })
+      await api.register(organisationApi, { services })
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+    },
+    { prefix: '/api/v1' },
+  )
+  return app
+}

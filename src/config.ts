@@ -1,0 +1,90 @@
+import { z } from 'zod'
+
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+const ConfigSchema = z
+  .object({
+    NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+    HOST: z.string().min(1).default('0.0.0.0'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+      .optional(),
+    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+    DATA_DIR: z.string().min(1).default('./data'),
+    MIGRATE_ON_START: flag.default(true),
+    DEMO_COUNCIL: z.enum(['auto', 'never']).default('auto'),
+    SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+    SECURE_COOKIES: flag.optional(),
+    TRUST_PROXY: flag.default(false),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    SERVICE_NAME: z.string().min(1).default('Golden Thread'),
+  })
+  .superRefine((env, ctx) => {
+    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['SESSION_SECRET'],
+        message: 'SESSION_SECRET is required in production',
+      })
+    }
+  })
+
+export interface Config {
+  readonly env: 'production' | 'development' | 'test'
+  readonly host: string
+  readonly port: number
+  readonly database:
+    | { readonly mode: 'postgres'; readonly url: string; readonly poolSize: number }
+    | { readonly mode: 'pglite'; readonly dataDir: string }
+  readonly migrateOnStart: boolean
+  readonly demoCouncil: 'auto' | 'never'
+  readonly session: {
+    readonly secret: string | undefined
+    readonly idleMinutes: number
+    readonly absoluteHours: number
+    readonly secureCookies: boolean
+  }
+  readonly trustProxy: boolean
+  readonly logLevel: string
+  readonly serviceName: string
+}
+
+export class ConfigError extends Error {}
+
+/** Parses the environment once; nothing else in the project reads process.env. */
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = ConfigSchema.safeParse(
+    Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== '')),
+  )
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`)
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`)
+  }
+  const env = parsed.data
+  const database: Config['database'] = env.DATABASE_URL
+    ? { mode: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+    : { mode: 'pglite', dataDir: env.DATA_DIR }
+  return Object.freeze({
+    env: env.NODE_ENV,
+    host: env.HOST,
+    port: env.PORT,
+    database,
+    migrateOnStart: env.MIGRATE_ON_START,
+    demoCouncil: env.DEMO_COUNCIL,
+    session: {
+      secret: env.SESSION_SECRET,
+      idleMinutes: env.SESSION_IDLE_MINUTES,
+      absoluteHours: env.SESSION_ABSOLUTE_HOURS,
+      secureCookies: env.SECURE_COOKIES ?? env.NODE_ENV === 'production',
+    },
+    trustProxy: env.TRUST_PROXY,
+    logLevel: env.LOG_LEVEL,
+    serviceName: env.SERVICE_NAME,
+  })
+}

@@ -1,0 +1,70 @@
+import { join } from 'node:path'
+import { PGlite } from '@electric-sql/pglite'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import pg from 'pg'
+import type { Config } from '../config.ts'
+import { lockDataDir } from './data-dir-lock.ts'
+import { pgliteDialect } from './pglite-dialect.ts'
+import type { DB } from './schema.ts'
+
+export type DatabaseMode = 'pglite' | 'postgres'
+
+export interface Database {
+  readonly db: Kysely<DB>
+  readonly mode: DatabaseMode
+  close(): Promise<void>
+}
+
+// Dates stay 'YYYY-MM-DD' strings; numeric and bigint become numbers, in both modes alike.
+const DATE = 1082
+const INT8 = 20
+const NUMERIC = 1700
+const parseNumber = (value: string): number => Number(value)
+
+pg.types.setTypeParser(DATE, (value: string) => value)
+pg.types.setTypeParser(INT8, parseNumber)
+pg.types.setTypeParser(NUMERIC, parseNumber)
+
+export const pgliteParsers = {
+  [DATE]: (value: string) => value,
+  [INT8]: parseNumber,
+  [NUMERIC]: parseNumber,
+}
+
+export async function openDatabase(config: Config['database']): Promise<Database> {
+  if (config.mode === 'postgres') return openPostgres(config.url, config.poolSize)
+  const unlock = lockDataDir(config.dataDir)
+  try {
+    const client = await PGlite.create({
+      dataDir: join(config.dataDir, 'pgdata'),
+      parsers: pgliteParsers,
+    })
+    return fromPGlite(client, { onClose: unlock })
+  } catch (error) {
+    unlock()
+    throw error
+  }
+}
+
+export function openPostgres(url: string, poolSize = 10): Database {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+  const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  return { db, mode: 'postgres', close: () => db.destroy() }
+}
+
+export function fromPGlite(client: PGlite, options: { onClose?: () => void } = {}): Database {
+  const db = new Kysely<DB>({ dialect: pgliteDialect(client, { closeClient: true }) })
+  return {
+    db,
+    mode: 'pglite',
+    async close() {
+      await db.destroy()
+      options.onClose?.()
+    },
+  }
+}
+
+export async function ping(db: Kysely<DB>): Promise<boolean> {
+  const result = await sql<{ ok: number }>`select 1 as ok`.execute(db)
+  return result.rows[0]?.ok === 1
+}

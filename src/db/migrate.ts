@@ -1,0 +1,33 @@
+import { readdir } from 'node:fs/promises'
+import { fileURLToPath } from 'node:url'
+import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely'
+
+const migrationsDir = fileURLToPath(new URL('./migrations/', import.meta.url))
+
+/** Timestamped files in db/migrations, applied in name order. */
+class FolderMigrationProvider implements MigrationProvider {
+  async getMigrations(): Promise<Record<string, Migration>> {
+    const files = (await readdir(migrationsDir)).filter((f) => /^\d{14}-.+\.ts$/.test(f)).sort()
+    const migrations: Record<string, Migration> = {}
+    for (const file of files) {
+      const module = (await import(new URL(file, `file://${migrationsDir}`).href)) as Migration
+      migrations[file.replace(/\.ts$/, '')] = module
+    }
+    return migrations
+  }
+}
+
+export interface MigrationReport {
+  readonly applied: readonly string[]
+}
+
+export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationReport> {
+  const migrator = new Migrator({ db, provider: new FolderMigrationProvider() })
+  const { error, results } = await migrator.migrateToLatest()
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')
+    const cause = error instanceof Error ? error.message : String(error)
+    throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`)
+  }
+  return { applied: (results ?? []).map((r) => r.migrationName) }
+}

@@ -1,0 +1,139 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+
+/** Table types, kept beside the migrations that create them. */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>
+type Json = ColumnType<unknown, string | null, string | null>
+
+export type Role =
+  | 'administrator'
+  | 'performance_officer'
+  | 'approver'
+  | 'data_entry'
+  | 'viewer'
+  | 'councillor'
+  | 'partner'
+
+export type UnitKind = 'directorate' | 'service' | 'team' | 'locality' | 'partner' | 'other'
+
+export interface InstanceSettingsTable {
+  key: string
+  value: string
+}
+
+export interface OrganisationsTable {
+  id: Generated<string>
+  name: string
+  slug: string
+  publishes: Generated<boolean>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface UnitsTable {
+  id: Generated<string>
+  organisation_id: string
+  parent_id: string | null
+  name: string
+  kind: UnitKind
+  code: string | null
+  active: Generated<boolean>
+  position: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface PeopleTable {
+  id: Generated<string>
+  organisation_id: string
+  email: string
+  name: string
+  job_title: string | null
+  unit_id: string | null
+  password_hash: string | null
+  active: Generated<boolean>
+  last_sign_in_at: Date | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface RoleAssignmentsTable {
+  id: Generated<string>
+  organisation_id: string
+  person_id: string
+  role: Role
+  unit_id: string | null
+  created_at: CreatedAt
+}
+
+export interface SessionsTable {
+  id: string
+  person_id: string
+  organisation_id: string
+  created_at: Timestamp
+  last_seen_at: Timestamp
+  ip: string | null
+  user_agent: string | null
+}
+
+export interface ApiTokensTable {
+  id: Generated<string>
+  organisation_id: string
+  person_id: string
+  name: string
+  token_hash: string
+  token_prefix: string
+  created_at: CreatedAt
+  last_used_at: Date | null
+  revoked_at: Date | null
+}
+
+export interface SignInFailuresTable {
+  id: Generated<string>
+  key: string
+  at: Timestamp
+}
+
+export interface AuditRecordsTable {
+  id: Generated<string>
+  organisation_id: string
+  seq: number
+  at: Date
+  actor_id: string | null
+  actor_name: string
+  action: string
+  item_type: string
+  item_id: string
+  summary: string
+  before: Json
+  after: Json
+  prev_hash: string
+  hash: string
+}
+
+export interface AuditHeadsTable {
+  organisation_id: string
+  seq: number
+  hash: string
+}
+
+export interface DB {
+  instance_settings: InstanceSettingsTable
+  organisations: OrganisationsTable
+  units: UnitsTable
+  people: PeopleTable
+  role_assignments: RoleAssignmentsTable
+  sessions: SessionsTable
+  api_tokens: ApiTokensTable
+  sign_in_failures: SignInFailuresTable
+  audit_records: AuditRecordsTable
+  audit_heads: AuditHeadsTable
+}
+
+export type Organisation = Selectable<OrganisationsTable>
+export type Unit = Selectable<UnitsTable>
+export type Person = Selectable<PeopleTable>
+export type RoleAssignment = Selectable<RoleAssignmentsTable>
+export type AuditRecordRow = Selectable<AuditRecordsTable>
+export type NewAuditRecord = Insertable<AuditRecordsTable>

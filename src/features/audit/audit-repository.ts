@@ -1,0 +1,88 @@
+import { sql, type Kysely } from 'kysely'
+import type { AuditRecordRow, DB, NewAuditRecord } from '../../db/schema.ts'
+
+export async function lockChain(db: Kysely<DB>, organisationId: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + organisationId}))`.execute(db)
+}
+
+export async function findHead(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('audit_heads')
+    .select(['seq', 'hash'])
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirst()
+}
+
+export async function insertRecord(db: Kysely<DB>, record: NewAuditRecord): Promise<void> {
+  await db.insertInto('audit_records').values(record).execute()
+  await db
+    .insertInto('audit_heads')
+    .values({ organisation_id: record.organisation_id, seq: record.seq, hash: record.hash })
+    .onConflict((oc) =>
+      oc.column('organisation_id').doUpdateSet({ seq: record.seq, hash: record.hash }),
+    )
+    .execute()
+}
+
+export async function listChains(db: Kysely<DB>): Promise<string[]> {
+  const rows = await db
+    .selectFrom('audit_records')
+    .select('organisation_id')
+    .union(db.selectFrom('audit_heads').select('organisation_id'))
+    .execute()
+  return rows.map((r) => r.organisation_id).sort()
+}
+
+export async function recordsAfter(
+  db: Kysely<DB>,
+  organisationId: string,
+  afterSeq: number,
+  limit: number,
+): Promise<AuditRecordRow[]> {
+  return db
+    .selectFrom('audit_records')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('seq', '>', afterSeq)
+    .orderBy('seq')
+    .limit(limit)
+    .execute()
+}
+
+export async function recordsForItem(
+  db: Kysely<DB>,
+  organisationId: string,
+  itemType: string,
+  itemId: string,
+): Promise<AuditRecordRow[]> {
+  return db
+    .selectFrom('audit_records')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('item_type', '=', itemType)
+    .where('item_id', '=', itemId)
+    .orderBy('seq', 'desc')
+    .execute()
+}
+
+export async function recentRecords(
+  db: Kysely<DB>,
+  organisationId: string,
+  offset: number,
+  limit: number,
+): Promise<{ rows: AuditRecordRow[]; total: number }> {
+  const rows = await db
+    .selectFrom('audit_records')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('seq', 'desc')
+    .offset(offset)
+    .limit(limit)
+    .execute()
+  const count = await db
+    .selectFrom('audit_records')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .executeTakeFirstOrThrow()
+  return { rows, total: Number(count.n) }
+}

@@ -1,0 +1,53 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
+import type { Services } from '../../services.ts'
+import { parseInput } from '../../web/fields.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+
+const PAGE_SIZE = 50
+const HistoryParams = z.object({ itemType: z.string().regex(/^[a-z_]+$/), itemId: z.uuid() })
+
+/**
+ * Each kind of item says how to find it for this person (so history is only shown for items
+ * they may see) and where it lives. Later features add their own.
+ */
+type ItemResolver = (services: Services, principal: Principal, id: string) => Promise<{ title: string; href: string }>
+
+const resolvers: Record<string, ItemResolver> = {
+  unit: async (services, principal, id) => {
+    const unit = await services.organisation.getUnit(principal, id)
+    return { title: unit.name, href: `/units/${id}` }
+  },
+  person: async (services, principal, id) => {
+    const person = await services.organisation.getPerson(principal, id)
+    return { title: person.name, href: `/people/${id}` }
+  },
+}
+
+export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const hide = { schema: { hide: true } }
+
+  app.get('/audit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const page = z.coerce.number().int().min(1).catch(1).parse((request.query as { page?: unknown }).page)
+    const { items, total } = await services.audit.recent(principal, page, PAGE_SIZE)
+    return reply.view('audit/views/audit.njk', {
+      title: 'Audit log',
+      records: items,
+      page,
+      lastPage: Math.max(1, Math.ceil(total / PAGE_SIZE)),
+      total,
+    })
+  })
+
+  app.get('/history/:itemType/:itemId', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { itemType, itemId } = parseInput(HistoryParams, request.params)
+    const resolve = resolvers[itemType]
+    if (!resolve) return reply.callNotFound()
+    const item = await resolve(services, principal, itemId)
+    const records = await services.audit.history(principal, itemType, itemId)
+    return reply.view('audit/views/history.njk', { title: `History: ${item.title}`, item, records })
+  })
+}

@@ -1,0 +1,223 @@
+import type { Kysely } from 'kysely'
+import type { AuditRecordRow, DB } from '../../db/schema.ts'
+import { GENESIS_HASH, auditHash } from './audit-hash.ts'
+import * as repo from './audit-repository.ts'
+import { Forbidden } from '../../errors.ts'
+import type { Principal } from '../auth/principal.ts'
+import { canViewAudit } from '../organisation/organisation-policy.ts'
+
+export interface AuditActor {
+  readonly personId: string | null
+  readonly name: string
+}
+
+export interface AuditEntry {
+  readonly organisationId: string
+  readonly actor: AuditActor
+  readonly action: string
+  readonly itemType: string
+  readonly itemId: string
+  readonly summary: string
+  readonly before?: unknown
+  readonly after?: unknown
+}
+
+export const SYSTEM_ACTOR: AuditActor = { personId: null, name: 'Golden Thread (system)' }
+
+/**
+ * Appends to the organisation's hash chain. Call it inside the transaction that makes the
+ * change, so the change and its record commit or fail together.
+ */
+export async function recordAudit(
+  trx: Kysely<DB>,
+  entry: AuditEntry,
+  clock: () => Date = () => new Date(),
+): Promise<void> {
+  await repo.lockChain(trx, entry.organisationId)
+  const head = await repo.findHead(trx, entry.organisationId)
+  const seq = (head?.seq ?? 0) + 1
+  const prevHash = head?.hash ?? GENESIS_HASH
+  const at = clock()
+  const before = entry.before ?? null
+  const after = entry.after ?? null
+  // Round-trip through JSON so the hash sees exactly what jsonb will return.
+  const beforeJson = before === null ? null : JSON.stringify(before)
+  const afterJson = after === null ? null : JSON.stringify(after)
+  const hash = auditHash({
+    organisationId: entry.organisationId,
+    seq,
+    at,
+    actorId: entry.actor.personId,
+    actorName: entry.actor.name,
+    action: entry.action,
+    itemType: entry.itemType,
+    itemId: entry.itemId,
+    summary: entry.summary,
+    before: beforeJson === null ? null : (JSON.parse(beforeJson) as unknown),
+    after: afterJson === null ? null : (JSON.parse(afterJson) as unknown),
+    prevHash,
+  })
+  await repo.insertRecord(trx, {
+    organisation_id: entry.organisationId,
+    seq,
+    at,
+    actor_id: entry.actor.personId,
+    actor_name: entry.actor.name,
+    action: entry.action,
+    item_type: entry.itemType,
+    item_id: entry.itemId,
+    summary: entry.summary,
+    before: beforeJson,
+    after: afterJson,
+    prev_hash: prevHash,
+    hash,
+  })
+}
+
+export interface AuditBreak {
+  readonly organisationId: string
+  readonly seq: number
+  readonly recordId: string | null
+  readonly reason: string
+}
+
+export interface VerifyResult {
+  readonly ok: boolean
+  readonly chains: number
+  readonly records: number
+  readonly firstBreak: AuditBreak | null
+}
+
+function contentOf(row: AuditRecordRow) {
+  return {
+    organisationId: row.organisation_id,
+    seq: Number(row.seq),
+    at: row.at,
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    action: row.action,
+    itemType: row.item_type,
+    itemId: row.item_id,
+    summary: row.summary,
+    before: row.before ?? null,
+    after: row.after ?? null,
+    prevHash: row.prev_hash,
+  }
+}
+
+/** Walks every chain; the first record that was altered, removed or reordered is named. */
+export async function verifyAudit(db: Kysely<DB>): Promise<VerifyResult> {
+  const chains = await repo.listChains(db)
+  let records = 0
+  for (const organisationId of chains) {
+    let expectedSeq = 1
+    let prevHash = GENESIS_HASH
+    for (;;) {
+      const batch = await repo.recordsAfter(db, organisationId, expectedSeq - 1, 1000)
+      if (batch.length === 0) break
+      for (const row of batch) {
+        const broken = (reason: string): VerifyResult => ({
+          ok: false,
+          chains: chains.length,
+          records,
+          firstBreak: { organisationId, seq: Number(row.seq), recordId: row.id, reason },
+        })
+        if (Number(row.seq) !== expectedSeq) {
+          return {
+            ok: false,
+            chains: chains.length,
+            records,
+            firstBreak: {
+              organisationId,
+              seq: expectedSeq,
+              recordId: null,
+              reason: `record ${expectedSeq} is missing (the next record found is ${row.seq})`,
+            },
+          }
+        }
+        if (row.prev_hash !== prevHash) {
+          return broken('its link to the previous record does not match')
+        }
+        if (auditHash(contentOf(row)) !== row.hash) {
+          return broken('its content does not match its hash (the record was altered)')
+        }
+        prevHash = row.hash
+        expectedSeq++
+        records++
+      }
+    }
+    const head = await repo.findHead(db, organisationId)
+    const lastSeq = expectedSeq - 1
+    if (!head || Number(head.seq) !== lastSeq || head.hash !== prevHash) {
+      return {
+        ok: false,
+        chains: chains.length,
+        records,
+        firstBreak: {
+          organisationId,
+          seq: lastSeq + 1,
+          recordId: null,
+          reason: head
+            ? `the chain should end at record ${head.seq} but ends at ${lastSeq}: records were removed`
+            : 'the chain head is missing',
+        },
+      }
+    }
+  }
+  return { ok: true, chains: chains.length, records, firstBreak: null }
+}
+
+export async function itemHistory(
+  db: Kysely<DB>,
+  organisationId: string,
+  itemType: string,
+  itemId: string,
+): Promise<AuditRecordRow[]> {
+  return repo.recordsForItem(db, organisationId, itemType, itemId)
+}
+
+export async function recentAudit(
+  db: Kysely<DB>,
+  organisationId: string,
+  page: number,
+  pageSize: number,
+): Promise<{ rows: AuditRecordRow[]; total: number }> {
+  return repo.recentRecords(db, organisationId, (page - 1) * pageSize, pageSize)
+}
+
+/** Reading the audit trail: organisation-wide administrators and performance officers. */
+export function createAuditService({ db }: { db: Kysely<DB> }) {
+  return {
+    async recent(principal: Principal, page: number, pageSize: number) {
+      if (!canViewAudit(principal)) throw new Forbidden()
+      const { rows, total } = await recentAudit(db, principal.organisationId, page, pageSize)
+      return { items: rows.map(presentAuditRecord), total }
+    },
+
+    /** Anyone who may see the item may see its history; the caller checks the item first. */
+    async history(principal: Principal, itemType: string, itemId: string) {
+      const rows = await itemHistory(db, principal.organisationId, itemType, itemId)
+      return rows.map(presentAuditRecord)
+    },
+
+    verify: () => verifyAudit(db),
+  }
+}
+
+export function presentAuditRecord(row: AuditRecordRow) {
+  return {
+    id: row.id,
+    seq: Number(row.seq),
+    at: row.at.toISOString(),
+    actorId: row.actor_id,
+    actorName: row.actor_name,
+    action: row.action,
+    itemType: row.item_type,
+    itemId: row.item_id,
+    summary: row.summary,
+    before: row.before ?? null,
+    after: row.after ?? null,
+    hash: row.hash,
+  }
+}
+export type AuditRecordView = ReturnType<typeof presentAuditRecord>

@@ -1,0 +1,214 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.ts'
+import type { Principal } from './principal.ts'
+
+export async function findPersonByEmail(db: Kysely<DB>, email: string) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'organisation_id', 'name', 'email', 'password_hash', 'active'])
+    .where('email', '=', email)
+    .executeTakeFirst()
+}
+
+export async function loadPrincipal(db: Kysely<DB>, personId: string): Promise<Principal | null> {
+  const person = await db
+    .selectFrom('people')
+    .innerJoin('organisations', 'organisations.id', 'people.organisation_id')
+    .select([
+      'people.id',
+      'people.name',
+      'people.email',
+      'people.active',
+      'people.organisation_id',
+      'organisations.name as organisation_name',
+      'organisations.slug as organisation_slug',
+    ])
+    .where('people.id', '=', personId)
+    .executeTakeFirst()
+  if (!person?.active) return null
+  const roles = await db
+    .selectFrom('role_assignments')
+    .leftJoin('units', 'units.id', 'role_assignments.unit_id')
+    .select(['role_assignments.role', 'role_assignments.unit_id'])
+    .where('role_assignments.person_id', '=', personId)
+    // A grant over a deactivated unit lapses with it.
+    .where((eb) => eb.or([eb('role_assignments.unit_id', 'is', null), eb('units.active', '=', true)]))
+    .execute()
+  return {
+    personId: person.id,
+    organisationId: person.organisation_id,
+    organisationName: person.organisation_name,
+    organisationSlug: person.organisation_slug,
+    name: person.name,
+    email: person.email,
+    roles: roles.map((r) => ({ role: r.role, unitId: r.unit_id })),
+  }
+}
+
+export async function insertSession(
+  db: Kysely<DB>,
+  session: {
+    id: string
+    personId: string
+    organisationId: string
+    at: Date
+    ip: string | null
+    userAgent: string | null
+  },
+): Promise<void> {
+  await db
+    .insertInto('sessions')
+    .values({
+      id: session.id,
+      person_id: session.personId,
+      organisation_id: session.organisationId,
+      created_at: session.at,
+      last_seen_at: session.at,
+      ip: session.ip,
+      user_agent: session.userAgent,
+    })
+    .execute()
+}
+
+export async function findSession(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('sessions')
+    .select(['id', 'person_id', 'created_at', 'last_seen_at'])
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function touchSession(db: Kysely<DB>, id: string, at: Date): Promise<void> {
+  await db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute()
+}
+
+export async function deleteSession(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('sessions').where('id', '=', id).execute()
+}
+
+export async function deleteSessionsOf(
+  db: Kysely<DB>,
+  personId: string,
+  exceptId?: string,
+): Promise<number> {
+  let query = db.deleteFrom('sessions').where('person_id', '=', personId)
+  if (exceptId) query = query.where('id', '!=', exceptId)
+  const result = await query.executeTakeFirst()
+  return Number(result.numDeletedRows)
+}
+
+export async function deleteExpiredSessions(db: Kysely<DB>, idleBefore: Date, createdBefore: Date) {
+  await db
+    .deleteFrom('sessions')
+    .where((eb) => eb.or([eb('last_seen_at', '<', idleBefore), eb('created_at', '<', createdBefore)]))
+    .execute()
+}
+
+export async function countFailures(db: Kysely<DB>, key: string, since: Date): Promise<number> {
+  const row = await db
+    .selectFrom('sign_in_failures')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('key', '=', key)
+    .where('at', '>=', since)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+export async function recordFailures(db: Kysely<DB>, keys: readonly string[], at: Date) {
+  await db
+    .insertInto('sign_in_failures')
+    .values(keys.map((key) => ({ key, at })))
+    .execute()
+}
+
+export async function clearFailures(db: Kysely<DB>, key: string): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('key', '=', key).execute()
+}
+
+export async function pruneFailures(db: Kysely<DB>, before: Date): Promise<void> {
+  await db.deleteFrom('sign_in_failures').where('at', '<', before).execute()
+}
+
+export async function insertToken(
+  db: Kysely<DB>,
+  token: { organisationId: string; personId: string; name: string; hash: string; prefix: string },
+) {
+  return db
+    .insertInto('api_tokens')
+    .values({
+      organisation_id: token.organisationId,
+      person_id: token.personId,
+      name: token.name,
+      token_hash: token.hash,
+      token_prefix: token.prefix,
+    })
+    .returning(['id', 'name', 'token_prefix', 'created_at'])
+    .executeTakeFirstOrThrow()
+}
+
+export async function findActiveToken(db: Kysely<DB>, hash: string) {
+  return db
+    .selectFrom('api_tokens')
+    .select(['id', 'person_id', 'last_used_at'])
+    .where('token_hash', '=', hash)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst()
+}
+
+export async function touchToken(db: Kysely<DB>, id: string, at: Date): Promise<void> {
+  await db.updateTable('api_tokens').set({ last_used_at: at }).where('id', '=', id).execute()
+}
+
+export async function listTokens(db: Kysely<DB>, organisationId: string, personId?: string) {
+  let query = db
+    .selectFrom('api_tokens')
+    .innerJoin('people', 'people.id', 'api_tokens.person_id')
+    .select([
+      'api_tokens.id',
+      'api_tokens.name',
+      'api_tokens.token_prefix',
+      'api_tokens.created_at',
+      'api_tokens.last_used_at',
+      'api_tokens.revoked_at',
+      'api_tokens.person_id',
+      'people.name as person_name',
+    ])
+    .where('api_tokens.organisation_id', '=', organisationId)
+    .orderBy('api_tokens.created_at', 'desc')
+  if (personId) query = query.where('api_tokens.person_id', '=', personId)
+  return query.execute()
+}
+
+export async function findToken(db: Kysely<DB>, organisationId: string, id: string) {
+  return db
+    .selectFrom('api_tokens')
+    .select(['id', 'person_id', 'name', 'revoked_at'])
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function revokeToken(db: Kysely<DB>, id: string, at: Date): Promise<void> {
+  await db.updateTable('api_tokens').set({ revoked_at: at }).where('id', '=', id).execute()
+}
+
+export async function revokeTokensOf(db: Kysely<DB>, personId: string, at: Date): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ revoked_at: at })
+    .where('person_id', '=', personId)
+    .where('revoked_at', 'is', null)
+    .execute()
+}
+
+export async function setPasswordHash(db: Kysely<DB>, personId: string, hash: string, at: Date) {
+  await db
+    .updateTable('people')
+    .set({ password_hash: hash, updated_at: at })
+    .where('id', '=', personId)
+    .execute()
+}
+
+export async function markSignedIn(db: Kysely<DB>, personId: string, at: Date): Promise<void> {
+  await db.updateTable('people').set({ last_sign_in_at: at }).where('id', '=', personId).execute()
+}

@@ -1,0 +1,144 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
+import type { Config } from '../../config.ts'
+import { Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { parseInput } from '../../web/fields.ts'
+import { handleForm } from '../../web/forms.ts'
+import { requirePrincipal, SESSION_COOKIE, sessionCookieOptions, setFlash } from './authentication.ts'
+import { MIN_PASSWORD_LENGTH } from './passwords.ts'
+
+const SignInForm = z.object({
+  email: z.string({ error: 'Enter your email address' }).trim().min(1, { error: 'Enter your email address' }),
+  password: z.string({ error: 'Enter your password' }).min(1, { error: 'Enter your password' }),
+})
+
+const PasswordForm = z.object({
+  currentPassword: z.string({ error: 'Enter your current password' }).min(1, { error: 'Enter your current password' }),
+  newPassword: z.string({ error: 'Enter a new password' }).min(1, { error: 'Enter a new password' }),
+  confirmPassword: z.string({ error: 'Confirm your new password' }),
+})
+
+const TokenForm = z.object({ name: z.string({ error: 'Enter a name for the token' }) })
+
+/** Only same-site paths, so a crafted link cannot send someone elsewhere after signing in. */
+function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/'
+}
+
+export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
+  app,
+  { services, config },
+) => {
+  const hide = { schema: { hide: true } }
+
+  app.get('/sign-in', hide, async (request, reply) => {
+    const query = request.query as Record<string, unknown>
+    if (request.principal) return reply.redirect(safeNext(query.next), 303)
+    return reply.view('auth/views/sign-in.njk', {
+      title: 'Sign in',
+      values: {},
+      next: safeNext(query.next),
+    })
+  })
+
+  app.post('/sign-in', hide, async (request, reply) => {
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const next = safeNext(body.next)
+    return handleForm(
+      reply,
+      { template: 'auth/views/sign-in.njk', context: { title: 'Sign in', next }, values: { email: body.email } },
+      async () => {
+        const input = parseInput(SignInForm, body)
+        const { token } = await services.auth.signIn({
+          ...input,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        })
+        // A fresh session id at every sign-in; any earlier session on this browser ends.
+        if (request.sessionToken) await services.auth.signOut(request.sessionToken)
+        reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(config))
+        return reply.redirect(next, 303)
+      },
+    )
+  })
+
+  app.post('/sign-out', hide, async (request, reply) => {
+    if (request.sessionToken) await services.auth.signOut(request.sessionToken)
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    setFlash(reply, 'You have signed out', config)
+    return reply.redirect('/sign-in', 303)
+  })
+
+  app.get('/account', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const tokens = await services.auth.listTokens(principal)
+    return reply.view('auth/views/account.njk', {
+      title: 'Your account',
+      tokens,
+      minLength: MIN_PASSWORD_LENGTH,
+      values: {},
+    })
+  })
+
+  app.post('/account/password', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const tokens = await services.auth.listTokens(principal)
+    return handleForm(
+      reply,
+      {
+        template: 'auth/views/account.njk',
+        context: { title: 'Your account', tokens, minLength: MIN_PASSWORD_LENGTH },
+        values: {},
+      },
+      async () => {
+        const input = parseInput(PasswordForm, request.body)
+        if (input.newPassword !== input.confirmPassword) {
+          throw Invalid.field('confirmPassword', 'The passwords do not match')
+        }
+        const token = await services.auth.changePassword(principal, {
+          currentPassword: input.currentPassword,
+          newPassword: input.newPassword,
+          ip: request.ip,
+          userAgent: request.headers['user-agent'] ?? null,
+        })
+        reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(config))
+        setFlash(reply, 'Your password has been changed. You have been signed out everywhere else.', config)
+        return reply.redirect('/account', 303)
+      },
+    )
+  })
+
+  app.post('/account/tokens', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const tokens = await services.auth.listTokens(principal)
+    return handleForm(
+      reply,
+      {
+        template: 'auth/views/account.njk',
+        context: { title: 'Your account', tokens, minLength: MIN_PASSWORD_LENGTH },
+        values: request.body,
+      },
+      async () => {
+        const input = parseInput(TokenForm, request.body)
+        const created = await services.auth.createToken(principal, input.name)
+        const refreshed = await services.auth.listTokens(principal)
+        return reply.view('auth/views/account.njk', {
+          title: 'Your account',
+          tokens: refreshed,
+          minLength: MIN_PASSWORD_LENGTH,
+          newToken: created,
+          values: {},
+        })
+      },
+    )
+  })
+
+  app.post('/account/tokens/:id/revoke', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(z.object({ id: z.uuid() }), request.params)
+    await services.auth.revokeToken(principal, id)
+    setFlash(reply, 'The API token has been revoked', config)
+    return reply.redirect('/account', 303)
+  })
+}

@@ -1,0 +1,249 @@
+import { createHash, randomBytes } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import type { Config } from '../../config.ts'
+import type { DB } from '../../db/schema.ts'
+import { Forbidden, Invalid, NotFound, TooManyRequests } from '../../errors.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import { isOrganisationAdministrator } from '../organisation/organisation-policy.ts'
+import * as repo from './auth-repository.ts'
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts'
+import type { Principal } from './principal.ts'
+
+export interface AuthDeps {
+  readonly db: Kysely<DB>
+  readonly config: Config
+  readonly clock: () => Date
+}
+
+export const RATE_WINDOW_MINUTES = 15
+export const MAX_FAILURES_PER_ACCOUNT = 10
+export const MAX_FAILURES_PER_ADDRESS = 50
+const TOUCH_AFTER_MS = 60_000
+
+export function sha256(text: string): string {
+  return createHash('sha256').update(text).digest('hex')
+}
+
+function newSecret(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+export function normaliseEmail(email: string): string {
+  return email.trim().toLowerCase()
+}
+
+export type AuthService = ReturnType<typeof createAuthService>
+
+export function createAuthService({ db, config, clock }: AuthDeps) {
+  const idleMs = config.session.idleMinutes * 60_000
+  const absoluteMs = config.session.absoluteHours * 3_600_000
+
+  async function startSession(
+    trx: Kysely<DB>,
+    personId: string,
+    organisationId: string,
+    meta: { ip: string | null; userAgent: string | null },
+  ): Promise<string> {
+    const token = newSecret()
+    await repo.insertSession(trx, {
+      id: sha256(token),
+      personId,
+      organisationId,
+      at: clock(),
+      ip: meta.ip,
+      userAgent: meta.userAgent?.slice(0, 300) ?? null,
+    })
+    return token
+  }
+
+  return {
+    /** Checks the password and opens a new session; the caller drops any earlier session id. */
+    async signIn(input: {
+      email: string
+      password: string
+      ip: string | null
+      userAgent: string | null
+    }): Promise<{ token: string; principal: Principal }> {
+      const email = normaliseEmail(input.email)
+      const now = clock()
+      const since = new Date(now.getTime() - RATE_WINDOW_MINUTES * 60_000)
+      const accountKey = `account:${email}`
+      const addressKey = `address:${input.ip ?? 'unknown'}`
+      if (
+        (await repo.countFailures(db, accountKey, since)) >= MAX_FAILURES_PER_ACCOUNT ||
+        (await repo.countFailures(db, addressKey, since)) >= MAX_FAILURES_PER_ADDRESS
+      ) {
+        throw new TooManyRequests(
+          `Too many failed attempts to sign in. Wait ${RATE_WINDOW_MINUTES} minutes, then try again.`,
+        )
+      }
+      const person = await repo.findPersonByEmail(db, email)
+      const passwordOk = await verifyPassword(person?.password_hash ?? null, input.password)
+      if (!person || !passwordOk || !person.active) {
+        await repo.recordFailures(db, [accountKey, addressKey], now)
+        throw Invalid.field('email', 'Enter a correct email address and password')
+      }
+      return db.transaction().execute(async (trx) => {
+        await repo.clearFailures(trx, accountKey)
+        await repo.markSignedIn(trx, person.id, now)
+        const token = await startSession(trx, person.id, person.organisation_id, input)
+        await recordAudit(
+          trx,
+          {
+            organisationId: person.organisation_id,
+            actor: { personId: person.id, name: person.name },
+            action: 'signed_in',
+            itemType: 'person',
+            itemId: person.id,
+            summary: `${person.name} signed in`,
+          },
+          clock,
+        )
+        const principal = await repo.loadPrincipal(trx, person.id)
+        if (!principal) throw new Forbidden('This account cannot sign in')
+        return { token, principal }
+      })
+    },
+
+    async principalForSession(token: string): Promise<Principal | null> {
+      const id = sha256(token)
+      const session = await repo.findSession(db, id)
+      if (!session) return null
+      const now = clock().getTime()
+      if (
+        now - session.last_seen_at.getTime() > idleMs ||
+        now - session.created_at.getTime() > absoluteMs
+      ) {
+        await repo.deleteSession(db, id)
+        return null
+      }
+      const principal = await repo.loadPrincipal(db, session.person_id)
+      if (!principal) {
+        await repo.deleteSession(db, id)
+        return null
+      }
+      if (now - session.last_seen_at.getTime() > TOUCH_AFTER_MS) {
+        await repo.touchSession(db, id, new Date(now))
+      }
+      return principal
+    },
+
+    async principalForApiToken(token: string): Promise<Principal | null> {
+      const found = await repo.findActiveToken(db, sha256(token))
+      if (!found) return null
+      const principal = await repo.loadPrincipal(db, found.person_id)
+      if (!principal) return null
+      const now = clock()
+      if (!found.last_used_at || now.getTime() - found.last_used_at.getTime() > TOUCH_AFTER_MS) {
+        await repo.touchToken(db, found.id, now)
+      }
+      return principal
+    },
+
+    async signOut(token: string): Promise<void> {
+      await repo.deleteSession(db, sha256(token))
+    },
+
+    /** Changing the password ends every other session; the current one gets a fresh id. */
+    async changePassword(
+      principal: Principal,
+      input: { currentPassword: string; newPassword: string; ip: string | null; userAgent: string | null },
+    ): Promise<string> {
+      const person = await repo.findPersonByEmail(db, principal.email)
+      if (!person || !(await verifyPassword(person.password_hash, input.currentPassword))) {
+        throw Invalid.field('currentPassword', 'Your current password is incorrect')
+      }
+      const problem = passwordProblem(input.newPassword)
+      if (problem) throw Invalid.field('newPassword', problem)
+      const hash = await hashPassword(input.newPassword)
+      return db.transaction().execute(async (trx) => {
+        await repo.setPasswordHash(trx, principal.personId, hash, clock())
+        await repo.deleteSessionsOf(trx, principal.personId)
+        const token = await startSession(trx, principal.personId, principal.organisationId, input)
+        await recordAudit(
+          trx,
+          {
+            organisationId: principal.organisationId,
+            actor: { personId: principal.personId, name: principal.name },
+            action: 'password_changed',
+            itemType: 'person',
+            itemId: principal.personId,
+            summary: `${principal.name} changed their password; other sessions were ended`,
+          },
+          clock,
+        )
+        return token
+      })
+    },
+
+    async createToken(principal: Principal, name: string) {
+      const trimmed = name.trim()
+      if (trimmed.length === 0) throw Invalid.field('name', 'Enter a name for the token')
+      if (trimmed.length > 100) throw Invalid.field('name', 'Name must be 100 characters or fewer')
+      const token = `gt_${newSecret()}`
+      return db.transaction().execute(async (trx) => {
+        const row = await repo.insertToken(trx, {
+          organisationId: principal.organisationId,
+          personId: principal.personId,
+          name: trimmed,
+          hash: sha256(token),
+          prefix: token.slice(0, 10),
+        })
+        await recordAudit(
+          trx,
+          {
+            organisationId: principal.organisationId,
+            actor: { personId: principal.personId, name: principal.name },
+            action: 'api_token_created',
+            itemType: 'api_token',
+            itemId: row.id,
+            summary: `API token "${trimmed}" created for ${principal.name}`,
+            after: { name: trimmed, prefix: row.token_prefix, personId: principal.personId },
+          },
+          clock,
+        )
+        return { id: row.id, name: row.name, prefix: row.token_prefix, token }
+      })
+    },
+
+    /** A person sees their own tokens; an organisation administrator sees everyone's. */
+    async listTokens(principal: Principal, scope: 'mine' | 'all' = 'mine') {
+      if (scope === 'all' && !isOrganisationAdministrator(principal)) throw new Forbidden()
+      return repo.listTokens(
+        db,
+        principal.organisationId,
+        scope === 'all' ? undefined : principal.personId,
+      )
+    },
+
+    async revokeToken(principal: Principal, id: string): Promise<void> {
+      const token = await repo.findToken(db, principal.organisationId, id)
+      if (!token) throw new NotFound('API token not found')
+      if (token.person_id !== principal.personId && !isOrganisationAdministrator(principal)) {
+        throw new NotFound('API token not found')
+      }
+      if (token.revoked_at) return
+      await db.transaction().execute(async (trx) => {
+        await repo.revokeToken(trx, id, clock())
+        await recordAudit(
+          trx,
+          {
+            organisationId: principal.organisationId,
+            actor: { personId: principal.personId, name: principal.name },
+            action: 'api_token_revoked',
+            itemType: 'api_token',
+            itemId: id,
+            summary: `API token "${token.name}" revoked`,
+          },
+          clock,
+        )
+      })
+    },
+
+    async pruneExpired(): Promise<void> {
+      const now = clock().getTime()
+      await repo.deleteExpiredSessions(db, new Date(now - idleMs), new Date(now - absoluteMs))
+      await repo.pruneFailures(db, new Date(now - RATE_WINDOW_MINUTES * 60_000))
+    },
+  }
+}

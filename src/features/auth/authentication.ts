@@ -1,0 +1,108 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { Config } from '../../config.ts'
+import { Unauthenticated } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { isApiRequest } from '../../web/error-pages.ts'
+import { navigationFor } from '../../web/navigation.ts'
+import type { Principal } from './principal.ts'
+
+export const SESSION_COOKIE = 'gt_session'
+const FLASH_COOKIE = 'gt_flash'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null
+    authMethod: 'session' | 'token' | null
+    sessionToken: string | null
+  }
+  interface FastifyReply {
+    locals: Record<string, unknown> | undefined
+  }
+}
+
+export function requirePrincipal(request: FastifyRequest): Principal {
+  if (!request.principal) {
+    throw new Unauthenticated(
+      isApiRequest(request)
+        ? 'Authenticate with a session or an "Authorization: Bearer <token>" header'
+        : undefined,
+    )
+  }
+  return request.principal
+}
+
+export function sessionCookieOptions(config: Config) {
+  return {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: config.session.secureCookies,
+  }
+}
+
+export function setFlash(reply: FastifyReply, message: string, config: Config): void {
+  reply.setCookie(FLASH_COOKIE, message, { ...sessionCookieOptions(config), signed: true, maxAge: 60 })
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
+
+/**
+ * Who is asking: an API token (API only) or a server-side session. Unsafe browser requests,
+ * forms and API calls alike, must carry the CSRF token.
+ */
+export function setUpAuthentication(app: FastifyInstance, services: Services, config: Config): void {
+  app.decorateRequest('principal', null)
+  app.decorateRequest('authMethod', null)
+  app.decorateRequest('sessionToken', null)
+
+  app.addHook('onRequest', async (request) => {
+    if (request.url.startsWith('/static/')) return
+    const authorization = request.headers.authorization
+    if (isApiRequest(request) && authorization) {
+      const match = /^Bearer\s+(\S+)$/i.exec(authorization)
+      const principal = match?.[1] ? await services.auth.principalForApiToken(match[1]) : null
+      if (!principal) throw new Unauthenticated('The API token is not valid, or has been revoked')
+      request.principal = principal
+      request.authMethod = 'token'
+      return
+    }
+    const token = request.cookies[SESSION_COOKIE]
+    if (token) {
+      const principal = await services.auth.principalForSession(token)
+      if (principal) {
+        request.principal = principal
+        request.authMethod = 'session'
+        request.sessionToken = token
+      }
+    }
+  })
+
+  app.addHook('preHandler', (request, reply, done) => {
+    const needsCsrf = isApiRequest(request) ? request.authMethod === 'session' : true
+    if (needsCsrf && UNSAFE.has(request.method)) {
+      app.csrfProtection(request, reply, done)
+      return
+    }
+    done()
+  })
+
+  app.addHook('preHandler', async (request, reply) => {
+    if (isApiRequest(request) || request.url.startsWith('/static/')) return
+    const flashCookie = request.cookies[FLASH_COOKIE]
+    let flash: string | null = null
+    if (flashCookie) {
+      const unsigned = request.unsignCookie(flashCookie)
+      flash = unsigned.valid ? unsigned.value : null
+      reply.clearCookie(FLASH_COOKIE, { path: '/' })
+    }
+    reply.locals = {
+      ...reply.locals,
+      principal: request.principal,
+      navigation: request.principal ? navigationFor(request.principal, request.url.split('?')[0] ?? '/') : [],
+      csrfToken: reply.generateCsrf(),
+      cspNonce: reply.cspNonce.script,
+      flash,
+      currentPath: request.url,
+    }
+  })
+}

@@ -1,0 +1,196 @@
+import type { Kysely } from 'kysely'
+import type { DB, Role, UnitKind } from '../../db/schema.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
+import { hashPassword } from '../auth/passwords.ts'
+import * as orgRepo from '../organisation/organisation-repository.ts'
+import { createOrganisation } from '../organisation/organisation-service.ts'
+
+export const DEMO_SLUG = 'example-city'
+export const DEMO_NAME = 'Example City Council'
+export const DEMO_PASSWORD = 'golden-thread-demo'
+
+interface DemoUnit {
+  readonly name: string
+  readonly kind: UnitKind
+  readonly code: string
+  readonly children?: readonly DemoUnit[]
+}
+
+/** Directorates and teams modelled on the councils in the seed papers. */
+const UNITS: readonly DemoUnit[] = [
+  {
+    name: 'Chief Executive’s Office',
+    kind: 'directorate',
+    code: 'CEX',
+    children: [
+      { name: 'Policy and Performance', kind: 'service', code: 'PP' },
+      { name: 'Communications and Engagement', kind: 'service', code: 'COM' },
+      { name: 'Legal and Democratic Services', kind: 'service', code: 'LDS' },
+    ],
+  },
+  {
+    name: 'Adults and Wellbeing',
+    kind: 'directorate',
+    code: 'AWB',
+    children: [
+      {
+        name: 'Adult Social Care',
+        kind: 'service',
+        code: 'ASC',
+        children: [
+          { name: 'Reablement Team', kind: 'team', code: 'ASC-RE' },
+          { name: 'Safeguarding Adults Team', kind: 'team', code: 'ASC-SG' },
+        ],
+      },
+      { name: 'Public Health', kind: 'service', code: 'PH' },
+    ],
+  },
+  {
+    name: 'Children and Families',
+    kind: 'directorate',
+    code: 'CF',
+    children: [
+      { name: 'Children’s Social Care', kind: 'service', code: 'CSC' },
+      { name: 'Education and Skills', kind: 'service', code: 'EDU' },
+    ],
+  },
+  {
+    name: 'Economy, Communities and Place',
+    kind: 'directorate',
+    code: 'ECP',
+    children: [
+      {
+        name: 'Waste and Street Scene',
+        kind: 'service',
+        code: 'WSS',
+        children: [
+          { name: 'Waste Collection Team', kind: 'team', code: 'WSS-WC' },
+          { name: 'Street Cleansing Team', kind: 'team', code: 'WSS-SC' },
+        ],
+      },
+      { name: 'Housing Services', kind: 'service', code: 'HOU' },
+      { name: 'Planning and Regeneration', kind: 'service', code: 'PLN' },
+      { name: 'Leisure and Culture', kind: 'service', code: 'LEI' },
+    ],
+  },
+  {
+    name: 'Resources',
+    kind: 'directorate',
+    code: 'RES',
+    children: [
+      { name: 'Finance', kind: 'service', code: 'FIN' },
+      { name: 'Human Resources and Organisational Development', kind: 'service', code: 'HR' },
+      { name: 'ICT and Digital', kind: 'service', code: 'ICT' },
+      {
+        name: 'Revenues, Benefits and Customer Services',
+        kind: 'service',
+        code: 'RBC',
+        children: [
+          { name: 'Customer Contact Centre', kind: 'team', code: 'RBC-CC' },
+          { name: 'Benefits Team', kind: 'team', code: 'RBC-BEN' },
+        ],
+      },
+    ],
+  },
+  {
+    name: 'Localities',
+    kind: 'other',
+    code: 'LOC',
+    children: [
+      { name: 'North Locality', kind: 'locality', code: 'LOC-N' },
+      { name: 'South Locality', kind: 'locality', code: 'LOC-S' },
+      { name: 'City Centre Locality', kind: 'locality', code: 'LOC-C' },
+    ],
+  },
+  { name: 'Health and Care Partnership', kind: 'partner', code: 'HCP' },
+  { name: 'Community Safety Partnership', kind: 'partner', code: 'CSP' },
+]
+
+interface DemoPerson {
+  readonly name: string
+  readonly email: string
+  readonly jobTitle: string
+  readonly unit: string
+  readonly role: Role
+  /** Unit code the role applies to; absent for the whole organisation. */
+  readonly roleUnit?: string
+}
+
+export const DEMO_PEOPLE: readonly DemoPerson[] = [
+  { name: 'Alex Morgan', email: 'admin@example-city.gov.uk', jobTitle: 'Systems Administrator', unit: 'ICT', role: 'administrator' },
+  { name: 'Priya Shah', email: 'performance@example-city.gov.uk', jobTitle: 'Corporate Performance Manager', unit: 'PP', role: 'performance_officer' },
+  { name: 'Gareth Evans', email: 'approver@example-city.gov.uk', jobTitle: 'Head of Waste and Street Scene', unit: 'WSS', role: 'approver', roleUnit: 'ECP' },
+  { name: 'Sam Okafor', email: 'dataentry@example-city.gov.uk', jobTitle: 'Performance Support Officer', unit: 'WSS-WC', role: 'data_entry', roleUnit: 'WSS' },
+  { name: 'Helen Clarke', email: 'director@example-city.gov.uk', jobTitle: 'Director of Adults and Wellbeing', unit: 'AWB', role: 'viewer' },
+  { name: 'Cllr Rosa Bennett', email: 'councillor@example-city.gov.uk', jobTitle: 'Cabinet Member for Performance', unit: 'LDS', role: 'councillor' },
+  { name: 'Dr Tom Hughes', email: 'partner@example-city.gov.uk', jobTitle: 'Integrated Care Lead (NHS)', unit: 'HCP', role: 'partner', roleUnit: 'HCP' },
+]
+
+/**
+ * Builds "Example City Council" from nothing; an existing one is removed first, so
+ * `golden-thread demo` always gives the same starting point.
+ */
+export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () => new Date()) {
+  const existing = await orgRepo.findOrganisationBySlug(db, DEMO_SLUG)
+  if (existing) await db.transaction().execute((trx) => orgRepo.deleteOrganisationData(trx, existing.id))
+
+  const passwordHash = await hashPassword(DEMO_PASSWORD)
+  const organisation = await createOrganisation(db, { name: DEMO_NAME, slug: DEMO_SLUG }, clock)
+  await db.transaction().execute(async (trx) => {
+    const unitIds = new Map<string, string>()
+    const addUnits = async (units: readonly DemoUnit[], parentId: string | null) => {
+      for (const [position, unit] of units.entries()) {
+        const row = await orgRepo.insertUnit(trx, {
+          organisationId: organisation.id,
+          parentId,
+          name: unit.name,
+          kind: unit.kind,
+          code: unit.code,
+          position,
+        })
+        unitIds.set(unit.code, row.id)
+        if (unit.children) await addUnits(unit.children, row.id)
+      }
+    }
+    await addUnits(UNITS, null)
+
+    for (const person of DEMO_PEOPLE) {
+      const row = await orgRepo.insertPerson(trx, {
+        organisationId: organisation.id,
+        email: person.email,
+        name: person.name,
+        jobTitle: person.jobTitle,
+        unitId: unitIds.get(person.unit) ?? null,
+        passwordHash,
+      })
+      await orgRepo.insertRole(trx, {
+        organisationId: organisation.id,
+        personId: row.id,
+        role: person.role,
+        unitId: person.roleUnit ? (unitIds.get(person.roleUnit) ?? null) : null,
+      })
+    }
+    await recordAudit(
+      trx,
+      {
+        organisationId: organisation.id,
+        actor: SYSTEM_ACTOR,
+        action: 'demo_built',
+        itemType: 'organisation',
+        itemId: organisation.id,
+        summary: `Demo council built: ${unitIds.size} units and ${DEMO_PEOPLE.length} people`,
+      },
+      clock,
+    )
+  })
+  return organisation
+}
+
+export function demoSignInText(url: string): string {
+  const lines = DEMO_PEOPLE.map((p) => `    ${p.role.padEnd(20)} ${p.email}`)
+  return [
+    `Demo council "${DEMO_NAME}" is ready at ${url}`,
+    `  Sign in with any of these, all with the password: ${DEMO_PASSWORD}`,
+    ...lines,
+  ].join('\n')
+}

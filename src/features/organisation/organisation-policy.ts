@@ -1,0 +1,69 @@
+import type { Role } from '../../db/schema.ts'
+import type { Principal } from '../auth/principal.ts'
+import type { UnitTree } from './unit-tree.ts'
+
+/**
+ * Does the person hold one of `roles` over `unitId`? A grant for a unit covers that unit and
+ * everything beneath it; an organisation-wide grant covers everything. With `unitId` null, only
+ * an organisation-wide grant will do.
+ */
+export function holdsRole(
+  principal: Principal,
+  roles: readonly Role[],
+  unitId: string | null,
+  tree: UnitTree,
+): boolean {
+  return principal.roles.some(
+    (grant) =>
+      roles.includes(grant.role) &&
+      (grant.unitId === null || (unitId !== null && tree.isWithin(unitId, grant.unitId))),
+  )
+}
+
+export function holdsRoleAnywhere(principal: Principal, roles: readonly Role[]): boolean {
+  return principal.roles.some((grant) => roles.includes(grant.role))
+}
+
+export function isOrganisationAdministrator(principal: Principal): boolean {
+  return principal.roles.some((g) => g.role === 'administrator' && g.unitId === null)
+}
+
+/** Units: a root unit needs an organisation-wide administrator; a unit beneath, one over it. */
+export function canManageUnit(principal: Principal, parentId: string | null, tree: UnitTree) {
+  return holdsRole(principal, ['administrator'], parentId, tree)
+}
+
+export function canViewOrganisation(principal: Principal): boolean {
+  return principal.roles.length > 0
+}
+
+/** Partners see only the people of the units they work with; members of the council see all. */
+export function canViewPerson(
+  principal: Principal,
+  person: { id: string; unitId: string | null },
+  tree: UnitTree,
+): boolean {
+  if (person.id === principal.personId) return true
+  if (principal.roles.some((g) => g.role !== 'partner')) return true
+  return person.unitId !== null && holdsRole(principal, ['partner'], person.unitId, tree)
+}
+
+/** People are managed by an administrator over their unit (or organisation-wide). */
+export function canManagePerson(
+  principal: Principal,
+  person: { unitId: string | null },
+  tree: UnitTree,
+): boolean {
+  return holdsRole(principal, ['administrator'], person.unitId, tree)
+}
+
+/** Granting a role over a unit needs administrator rights over that same scope. */
+export function canGrant(principal: Principal, unitId: string | null, tree: UnitTree): boolean {
+  return holdsRole(principal, ['administrator'], unitId, tree)
+}
+
+export function canViewAudit(principal: Principal): boolean {
+  return principal.roles.some(
+    (g) => (g.role === 'administrator' || g.role === 'performance_officer') && g.unitId === null,
+  )
+}

@@ -1,0 +1,257 @@
+import type { Kysely } from 'kysely'
+import type { DB, Role, UnitKind } from '../../db/schema.ts'
+
+export async function insertOrganisation(db: Kysely<DB>, input: { name: string; slug: string }) {
+  return db.insertInto('organisations').values(input).returningAll().executeTakeFirstOrThrow()
+}
+
+export async function findOrganisationBySlug(db: Kysely<DB>, slug: string) {
+  return db.selectFrom('organisations').selectAll().where('slug', '=', slug).executeTakeFirst()
+}
+
+export async function listOrganisations(db: Kysely<DB>) {
+  return db.selectFrom('organisations').selectAll().orderBy('name').execute()
+}
+
+export async function listUnits(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('units')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('position')
+    .orderBy('name')
+    .execute()
+}
+
+export async function findUnit(db: Kysely<DB>, organisationId: string, id: string) {
+  return db
+    .selectFrom('units')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function insertUnit(
+  db: Kysely<DB>,
+  unit: {
+    organisationId: string
+    parentId: string | null
+    name: string
+    kind: UnitKind
+    code: string | null
+    position: number
+  },
+) {
+  return db
+    .insertInto('units')
+    .values({
+      organisation_id: unit.organisationId,
+      parent_id: unit.parentId,
+      name: unit.name,
+      kind: unit.kind,
+      code: unit.code,
+      position: unit.position,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function updateUnit(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  changes: Partial<{
+    parent_id: string | null
+    name: string
+    kind: UnitKind
+    code: string | null
+    active: boolean
+    position: number
+  }>,
+  at: Date,
+) {
+  return db
+    .updateTable('units')
+    .set({ ...changes, updated_at: at })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function nextUnitPosition(
+  db: Kysely<DB>,
+  organisationId: string,
+  parentId: string | null,
+): Promise<number> {
+  const row = await db
+    .selectFrom('units')
+    .select((eb) => eb.fn.max<number | null>('position').as('max'))
+    .where('organisation_id', '=', organisationId)
+    .where('parent_id', parentId === null ? 'is' : '=', parentId)
+    .executeTakeFirst()
+  return (row?.max ?? -1) + 1
+}
+
+const personColumns = [
+  'id',
+  'organisation_id',
+  'email',
+  'name',
+  'job_title',
+  'unit_id',
+  'active',
+  'last_sign_in_at',
+  'created_at',
+  'updated_at',
+] as const
+
+export async function listPeople(
+  db: Kysely<DB>,
+  organisationId: string,
+  options: { search?: string | undefined; unitIds?: readonly string[] | undefined; offset: number; limit: number },
+) {
+  let query = db.selectFrom('people').where('organisation_id', '=', organisationId)
+  if (options.search) {
+    const pattern = `%${options.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
+    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('email', 'ilike', pattern)]))
+  }
+  if (options.unitIds) {
+    if (options.unitIds.length === 0) return { rows: [], total: 0 }
+    query = query.where('unit_id', 'in', options.unitIds)
+  }
+  const rows = await query
+    .select(personColumns)
+    .orderBy('name')
+    .orderBy('id')
+    .offset(options.offset)
+    .limit(options.limit)
+    .execute()
+  const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return { rows, total: Number(count.n) }
+}
+
+export async function findPerson(db: Kysely<DB>, organisationId: string, id: string) {
+  return db
+    .selectFrom('people')
+    .select(personColumns)
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function emailTaken(db: Kysely<DB>, email: string, exceptId?: string) {
+  let query = db.selectFrom('people').select('id').where('email', '=', email)
+  if (exceptId) query = query.where('id', '!=', exceptId)
+  return (await query.executeTakeFirst()) !== undefined
+}
+
+export async function insertPerson(
+  db: Kysely<DB>,
+  person: {
+    organisationId: string
+    email: string
+    name: string
+    jobTitle: string | null
+    unitId: string | null
+    passwordHash: string | null
+  },
+) {
+  return db
+    .insertInto('people')
+    .values({
+      organisation_id: person.organisationId,
+      email: person.email,
+      name: person.name,
+      job_title: person.jobTitle,
+      unit_id: person.unitId,
+      password_hash: person.passwordHash,
+    })
+    .returning(personColumns)
+    .executeTakeFirstOrThrow()
+}
+
+export async function updatePerson(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  changes: Partial<{
+    email: string
+    name: string
+    job_title: string | null
+    unit_id: string | null
+    active: boolean
+  }>,
+  at: Date,
+) {
+  return db
+    .updateTable('people')
+    .set({ ...changes, updated_at: at })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .returning(personColumns)
+    .executeTakeFirstOrThrow()
+}
+
+export async function rolesOf(db: Kysely<DB>, personIds: readonly string[]) {
+  if (personIds.length === 0) return []
+  return db
+    .selectFrom('role_assignments')
+    .select(['id', 'person_id', 'role', 'unit_id'])
+    .where('person_id', 'in', personIds)
+    .orderBy('created_at')
+    .execute()
+}
+
+export async function insertRole(
+  db: Kysely<DB>,
+  grant: { organisationId: string; personId: string; role: Role; unitId: string | null },
+) {
+  return db
+    .insertInto('role_assignments')
+    .values({
+      organisation_id: grant.organisationId,
+      person_id: grant.personId,
+      role: grant.role,
+      unit_id: grant.unitId,
+    })
+    .returning(['id', 'person_id', 'role', 'unit_id'])
+    .executeTakeFirstOrThrow()
+}
+
+export async function findRole(db: Kysely<DB>, organisationId: string, id: string) {
+  return db
+    .selectFrom('role_assignments')
+    .select(['id', 'person_id', 'role', 'unit_id'])
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
+  await db.deleteFrom('role_assignments').where('id', '=', id).execute()
+}
+
+/**
+ * Tables holding an organisation's data, children before parents. Each feature that adds a
+ * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
+ */
+export const ORGANISATION_TABLES = [
+  'sessions',
+  'api_tokens',
+  'role_assignments',
+  'people',
+  'units',
+  'audit_records',
+  'audit_heads',
+] as const
+
+export async function deleteOrganisationData(db: Kysely<DB>, organisationId: string) {
+  await db.updateTable('units').set({ parent_id: null }).where('organisation_id', '=', organisationId).execute()
+  await db.updateTable('people').set({ unit_id: null }).where('organisation_id', '=', organisationId).execute()
+  for (const table of ORGANISATION_TABLES) {
+    await db.deleteFrom(table).where('organisation_id', '=', organisationId).execute()
+  }
+  await db.deleteFrom('organisations').where('id', '=', organisationId).execute()
+}

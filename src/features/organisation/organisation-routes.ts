@@ -1,0 +1,365 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
+import { Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { parseInput } from '../../web/fields.ts'
+import { handleForm } from '../../web/forms.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
+import { ROLE_NAMES, ROLES } from '../auth/principal.ts'
+import { canGrant, canManagePerson, canManageUnit, isOrganisationAdministrator } from './organisation-policy.ts'
+import { PersonChanges, PersonInput, RoleGrantInput, UNIT_KIND_NAMES, UNIT_KINDS, UnitInput } from './organisation-schemas.ts'
+import { unitForest, unitNames, unitSelectItems } from './unit-options.ts'
+
+const hide = { schema: { hide: true } }
+const RoleParams = IdParams.extend({ roleId: z.uuid() })
+const PeopleQuery = z.object({
+  search: z.string().max(200).optional(),
+  page: z.coerce.number().int().min(1).max(100000).catch(1),
+})
+const PAGE_SIZE = 50
+
+const kindItems = (selected?: unknown) =>
+  UNIT_KINDS.map((kind) => ({ value: kind, text: UNIT_KIND_NAMES[kind], checked: kind === selected }))
+
+const roleItems = (selected?: unknown) => [
+  { value: '', text: 'Select a role' },
+  ...ROLES.map((role) => ({ value: role, text: ROLE_NAMES[role], selected: role === selected })),
+]
+
+/** The person form gathers one role; the API takes a list. */
+function personFormInput(body: Record<string, unknown>) {
+  const role = typeof body.role === 'string' && body.role !== '' ? body.role : undefined
+  return {
+    ...body,
+    roles: role ? [{ role, unitId: body.roleUnitId }] : [],
+  }
+}
+
+export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+  const org = services.organisation
+
+  // Units
+
+  app.get('/units', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const units = await org.listUnits(principal)
+    const { tree } = await org.unitTree(principal.organisationId)
+    return reply.view('organisation/views/units.njk', {
+      title: 'Units',
+      forest: unitForest(units),
+      canCreate: canManageUnit(principal, null, tree) || principal.roles.some((g) => g.role === 'administrator'),
+    })
+  })
+
+  const unitFormContext = async (principal: ReturnType<typeof requirePrincipal>, editing?: string) => {
+    const units = await org.listUnits(principal)
+    const { tree } = await org.unitTree(principal.organisationId)
+    return {
+      units,
+      exclude: editing ? tree.descendantsOf(editing) : [],
+    }
+  }
+
+  app.get('/units/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { parentId } = request.query as { parentId?: string }
+    const { units } = await unitFormContext(principal)
+    return reply.view('organisation/views/unit-form.njk', {
+      title: 'Add a unit',
+      action: '/units/new',
+      values: { parentId },
+      kindItems: kindItems(),
+      parentItems: unitSelectItems(units, { selected: parentId, emptyText: 'None (a top-level unit)' }),
+    })
+  })
+
+  app.post('/units/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const { units } = await unitFormContext(principal)
+    return handleForm(
+      reply,
+      {
+        template: 'organisation/views/unit-form.njk',
+        context: {
+          title: 'Add a unit',
+          action: '/units/new',
+          kindItems: kindItems(body.kind),
+          parentItems: unitSelectItems(units, { selected: body.parentId as string, emptyText: 'None (a top-level unit)' }),
+        },
+        values: body,
+      },
+      async () => {
+        const unit = await org.createUnit(principal, parseInput(UnitInput, body))
+        return reply.redirect(`/units/${unit.id}`, 303)
+      },
+    )
+  })
+
+  app.get('/units/:id', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const unit = await org.getUnit(principal, id)
+    const units = await org.listUnits(principal)
+    const { tree } = await org.unitTree(principal.organisationId)
+    const people = await org.listPeople(principal, { unitId: id, page: 1, pageSize: 200 })
+    return reply.view('organisation/views/unit.njk', {
+      title: unit.name,
+      unit,
+      names: unitNames(units),
+      path: tree.ancestorsOf(id).reverse().map((u) => ({ id: u, name: unitNames(units)[u] })),
+      children: units.filter((u) => u.parentId === id),
+      people: people.items.filter((p) => p.unitId === id),
+      peopleBeneath: people.total,
+      canManage: canManageUnit(principal, id, tree),
+    })
+  })
+
+  app.get('/units/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const unit = await org.getUnit(principal, id)
+    const { units, exclude } = await unitFormContext(principal, id)
+    return reply.view('organisation/views/unit-form.njk', {
+      title: `Edit ${unit.name}`,
+      action: `/units/${id}/edit`,
+      unit,
+      values: unit,
+      kindItems: kindItems(unit.kind),
+      parentItems: unitSelectItems(units, { selected: unit.parentId, exclude, emptyText: 'None (a top-level unit)' }),
+    })
+  })
+
+  app.post('/units/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const unit = await org.getUnit(principal, id)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const { units, exclude } = await unitFormContext(principal, id)
+    return handleForm(
+      reply,
+      {
+        template: 'organisation/views/unit-form.njk',
+        context: {
+          title: `Edit ${unit.name}`,
+          action: `/units/${id}/edit`,
+          unit,
+          kindItems: kindItems(body.kind),
+          parentItems: unitSelectItems(units, { selected: body.parentId as string, exclude, emptyText: 'None (a top-level unit)' }),
+        },
+        values: body,
+      },
+      async () => {
+        const input = parseInput(UnitInput, body)
+        await org.updateUnit(principal, id, { ...input, parentId: input.parentId ?? null })
+        return reply.redirect(`/units/${id}`, 303)
+      },
+    )
+  })
+
+  for (const [path, active] of [
+    ['deactivate', false],
+    ['reactivate', true],
+  ] as const) {
+    app.post(`/units/:id/${path}`, hide, async (request, reply) => {
+      const principal = requirePrincipal(request)
+      const { id } = parseInput(IdParams, request.params)
+      await org.updateUnit(principal, id, { active })
+      return reply.redirect(`/units/${id}`, 303)
+    })
+  }
+
+  // People
+
+  app.get('/people', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const query = PeopleQuery.parse(request.query)
+    const result = await org.listPeople(principal, { search: query.search, page: query.page, pageSize: PAGE_SIZE })
+    const units = await org.listUnits(principal)
+    const lastPage = Math.max(1, Math.ceil(result.total / PAGE_SIZE))
+    return reply.view('organisation/views/people.njk', {
+      title: 'People',
+      people: result.items,
+      total: result.total,
+      search: query.search ?? '',
+      names: unitNames(units),
+      page: query.page,
+      lastPage,
+      canCreate: principal.roles.some((g) => g.role === 'administrator'),
+    })
+  })
+
+  const personFormContext = async (principal: ReturnType<typeof requirePrincipal>, values: Record<string, unknown>) => {
+    const units = await org.listUnits(principal)
+    return {
+      unitItems: unitSelectItems(units, { selected: values.unitId as string, emptyText: 'No unit' }),
+      roleItems: roleItems(values.role),
+      roleUnitItems: unitSelectItems(units, { selected: values.roleUnitId as string, emptyText: 'The whole organisation' }),
+    }
+  }
+
+  app.get('/people/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    return reply.view('organisation/views/person-form.njk', {
+      title: 'Add a person',
+      action: '/people/new',
+      creating: true,
+      values: {},
+      ...(await personFormContext(principal, {})),
+    })
+  })
+
+  app.post('/people/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    return handleForm(
+      reply,
+      {
+        template: 'organisation/views/person-form.njk',
+        context: { title: 'Add a person', action: '/people/new', creating: true, ...(await personFormContext(principal, body)) },
+        values: { ...body, password: '' },
+      },
+      async () => {
+        const input = parseInput(PersonInput, personFormInput(body))
+        const person = await org.createPerson(principal, input)
+        return reply.redirect(`/people/${person.id}`, 303)
+      },
+    )
+  })
+
+  app.get('/people/:id', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const person = await org.getPerson(principal, id)
+    const units = await org.listUnits(principal)
+    const { tree } = await org.unitTree(principal.organisationId)
+    return reply.view('organisation/views/person.njk', {
+      title: person.name,
+      person,
+      names: unitNames(units),
+      canManage: canManagePerson(principal, { unitId: person.unitId }, tree),
+      canGrantAny: principal.roles.some((g) => g.role === 'administrator'),
+      canRevoke: Object.fromEntries(person.roles.map((r) => [r.id, canGrant(principal, r.unitId, tree)])),
+      isSelf: person.id === principal.personId,
+      values: {},
+      roleItems: roleItems(),
+      roleUnitItems: unitSelectItems(units, { emptyText: 'The whole organisation' }),
+    })
+  })
+
+  app.get('/people/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const person = await org.getPerson(principal, id)
+    return reply.view('organisation/views/person-form.njk', {
+      title: `Edit ${person.name}`,
+      action: `/people/${id}/edit`,
+      person,
+      values: person,
+      ...(await personFormContext(principal, person)),
+    })
+  })
+
+  app.post('/people/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const person = await org.getPerson(principal, id)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    return handleForm(
+      reply,
+      {
+        template: 'organisation/views/person-form.njk',
+        context: { title: `Edit ${person.name}`, action: `/people/${id}/edit`, person, ...(await personFormContext(principal, body)) },
+        values: body,
+      },
+      async () => {
+        const input = parseInput(PersonChanges.required({ email: true, name: true }), body)
+        await org.updatePerson(principal, id, {
+          ...input,
+          jobTitle: input.jobTitle ?? null,
+          unitId: input.unitId ?? null,
+        })
+        return reply.redirect(`/people/${id}`, 303)
+      },
+    )
+  })
+
+  for (const [path, active] of [
+    ['deactivate', false],
+    ['reactivate', true],
+  ] as const) {
+    app.post(`/people/:id/${path}`, hide, async (request, reply) => {
+      const principal = requirePrincipal(request)
+      const { id } = parseInput(IdParams, request.params)
+      await org.updatePerson(principal, id, { active })
+      return reply.redirect(`/people/${id}`, 303)
+    })
+  }
+
+  app.post('/people/:id/roles', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const person = await org.getPerson(principal, id)
+    const units = await org.listUnits(principal)
+    const { tree } = await org.unitTree(principal.organisationId)
+    return handleForm(
+      reply,
+      {
+        template: 'organisation/views/person.njk',
+        context: {
+          title: person.name,
+          person,
+          names: unitNames(units),
+          canManage: canManagePerson(principal, { unitId: person.unitId }, tree),
+          canGrantAny: true,
+          canRevoke: Object.fromEntries(person.roles.map((r) => [r.id, canGrant(principal, r.unitId, tree)])),
+          roleItems: roleItems(body.role),
+          roleUnitItems: unitSelectItems(units, { selected: body.unitId as string, emptyText: 'The whole organisation' }),
+        },
+        values: body,
+      },
+      async () => {
+        await org.grantRole(principal, id, parseInput(RoleGrantInput, body))
+        return reply.redirect(`/people/${id}#roles`, 303)
+      },
+    )
+  })
+
+  app.post('/people/:id/roles/:roleId/remove', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, roleId } = parseInput(RoleParams, request.params)
+    await org.revokeRole(principal, id, roleId)
+    return reply.redirect(`/people/${id}#roles`, 303)
+  })
+
+  app.get('/people/:id/password', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const person = await org.getPerson(principal, id)
+    return reply.view('organisation/views/person-password.njk', { title: `Set a password for ${person.name}`, person, values: {} })
+  })
+
+  app.post('/people/:id/password', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseInput(IdParams, request.params)
+    const person = await org.getPerson(principal, id)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    return handleForm(
+      reply,
+      { template: 'organisation/views/person-password.njk', context: { title: `Set a password for ${person.name}`, person }, values: {} },
+      async () => {
+        const password = typeof body.password === 'string' ? body.password : ''
+        if (password === '') throw Invalid.field('password', 'Enter a password')
+        await org.setPassword(principal, id, password)
+        return reply.redirect(`/people/${id}`, 303)
+      },
+    )
+  })
+
+  app.get('/organisation', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    return reply.redirect(isOrganisationAdministrator(principal) ? '/units' : '/', 303)
+  })
+}

@@ -1,0 +1,183 @@
+import { parseArgs } from 'node:util'
+import { readFileSync } from 'node:fs'
+import { createApp } from './app.ts'
+import { ConfigError, loadConfig, type Config } from './config.ts'
+import { openDatabase, type Database } from './db/database.ts'
+import { DataDirLocked } from './db/data-dir-lock.ts'
+import { migrateToLatest } from './db/migrate.ts'
+import { AppError, Invalid } from './errors.ts'
+import { backupDatabase, restoreDatabase } from './features/backup/backup.ts'
+import { verifyAudit } from './features/audit/audit-service.ts'
+import { buildDemoCouncil, demoSignInText } from './features/demo/demo-council.ts'
+import { cliCommands } from './features/organisation/organisation-cli.ts'
+
+const USAGE = `Usage: golden-thread <command> [options]
+
+Commands:
+  serve                               run the web service (the default)
+  migrate                             apply database migrations
+  demo                                rebuild the demo council "Example City Council"
+  organisation create --name N --slug S
+  user create --email E --name N --role R [--unit U] [--organisation SLUG] [--password-stdin]
+  token create --email E --name N     print a new API token for that person (shown once)
+  token list --email E                list a person's API tokens
+  token revoke --id ID                revoke an API token
+  audit verify                        check the audit trail's hash chain
+  backup FILE                         write every table to FILE (gzipped JSON)
+  restore FILE                        load a backup into an empty database
+
+Configuration comes from environment variables: see .env.example.`
+
+function readStdin(): string {
+  return readFileSync(0, 'utf8').replace(/\r?\n$/, '')
+}
+
+async function withDatabase<T>(config: Config, run: (database: Database) => Promise<T>): Promise<T> {
+  const database = await openDatabase(config.database)
+  try {
+    await migrateToLatest(database.db)
+    return await run(database)
+  } finally {
+    await database.close()
+  }
+}
+
+async function serve(config: Config): Promise<void> {
+  const database = await openDatabase(config.database)
+  if (config.migrateOnStart || config.database.mode === 'pglite') {
+    const { applied } = await migrateToLatest(database.db)
+    if (applied.length > 0) console.log(`Applied ${applied.length} migration(s)`)
+  }
+  const organisations = await database.db
+    .selectFrom('organisations')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  const demoMode = config.demoCouncil === 'auto' && config.database.mode === 'pglite'
+  if (demoMode && Number(organisations.n) === 0) {
+    console.log('Empty database: building the demo council…')
+    await buildDemoCouncil(database.db)
+  }
+  const app = await createApp({ config, database })
+  let stopping = false
+  const stop = async (signal: string) => {
+    if (stopping) return
+    stopping = true
+    app.log.info({ signal }, 'stopping: finishing requests in flight')
+    try {
+      await app.close()
+    } finally {
+      await database.close()
+      app.log.info('stopped')
+      process.exit(0)
+    }
+  }
+  process.on('SIGTERM', () => void stop('SIGTERM'))
+  process.on('SIGINT', () => void stop('SIGINT'))
+  await app.listen({ host: config.host, port: config.port })
+  const url = `http://localhost:${config.port}`
+  console.log(`Golden Thread is running at ${url} (database: ${database.mode})`)
+  if (demoMode) console.log(demoSignInText(url))
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv
+  if (command === 'help' || command === '--help' || command === '-h') {
+    console.log(USAGE)
+    return 0
+  }
+  const config = loadConfig()
+  switch (command) {
+    case 'serve':
+      await serve(config)
+      return 0
+    case 'migrate':
+      return withDatabase(config, async (database) => {
+        const { applied } = await migrateToLatest(database.db)
+        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date')
+        return 0
+      })
+    case 'demo':
+      return withDatabase(config, async (database) => {
+        await buildDemoCouncil(database.db)
+        console.log(demoSignInText(`http://localhost:${config.port}`))
+        return 0
+      })
+    case 'audit': {
+      if (rest[0] !== 'verify') break
+      return withDatabase(config, async (database) => {
+        const result = await verifyAudit(database.db)
+        if (result.ok) {
+          console.log(`Audit trail intact: ${result.records} records in ${result.chains} chain(s)`)
+          return 0
+        }
+        const b = result.firstBreak
+        console.error(
+          `Audit trail broken at record ${b?.seq ?? '?'} of organisation ${b?.organisationId ?? '?'}` +
+            `${b?.recordId ? ` (id ${b.recordId})` : ''}: ${b?.reason ?? 'unknown'}`,
+        )
+        return 2
+      })
+    }
+    case 'backup':
+    case 'restore': {
+      const file = rest[0]
+      if (!file) break
+      return withDatabase(config, async (database) => {
+        if (command === 'backup') {
+          const counts = await backupDatabase(database.db, file)
+          console.log(`Backed up ${counts.rows} rows from ${counts.tables} tables to ${file}`)
+        } else {
+          const counts = await restoreDatabase(database.db, file)
+          console.log(`Restored ${counts.rows} rows into ${counts.tables} tables from ${file}`)
+        }
+        return 0
+      })
+    }
+    default: {
+      const handler = cliCommands[`${command} ${rest[0] ?? ''}`]
+      if (!handler) break
+      const { values } = parseArgs({
+        args: rest.slice(1),
+        options: {
+          email: { type: 'string' },
+          name: { type: 'string' },
+          role: { type: 'string' },
+          unit: { type: 'string' },
+          organisation: { type: 'string' },
+          slug: { type: 'string' },
+          id: { type: 'string' },
+          'password-stdin': { type: 'boolean' },
+        },
+        strict: true,
+      })
+      return withDatabase(config, async (database) =>
+        handler(database.db, {
+          ...values,
+          password: values['password-stdin'] ? readStdin() : undefined,
+        }, config),
+      )
+    }
+  }
+  console.error(`Unknown command: ${argv.join(' ')}\n\n${USAGE}`)
+  return 64
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code
+  },
+  (error: unknown) => {
+    if (error instanceof ConfigError || error instanceof DataDirLocked) {
+      console.error(error.message)
+    } else if (error instanceof Invalid) {
+      console.error(error.fields.map((f) => (f.field ? `--${f.field}: ${f.message}` : f.message)).join('\n'))
+    } else if (error instanceof AppError) {
+      console.error(error.message)
+    } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      console.error(`${(error as Error).message}\n\n${USAGE}`)
+    } else {
+      console.error(error)
+    }
+    process.exitCode = 1
+  },
+)

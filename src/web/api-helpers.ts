@@ -1,0 +1,25 @@
+import { z } from 'zod'
+
+export const IdParams = z.object({ id: z.uuid({ error: 'Not a valid id' }) })
+
+export const PageQuerySchema = z.object({
+  page: z.coerce.number().int().min(1).max(100000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(500).default(50),
+})
+
+export function paginate<T>(all: readonly T[], page: number, pageSize: number) {
+  return {
+    items: all.slice((page - 1) * pageSize, page * pageSize),
+    page,
+    pageSize,
+    total: all.length,
+  }
+}
+
+export const ErrorResponse = z.object({
+  error: z.object({
+    id: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
+  }),
+})

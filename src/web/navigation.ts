@@ -1,0 +1,26 @@
+import type { Principal } from '../features/auth/principal.ts'
+import { canViewAudit } from '../features/organisation/organisation-policy.ts'
+
+interface NavItem {
+  readonly href: string
+  readonly text: string
+  readonly active?: boolean
+}
+
+const sections: readonly { href: string; text: string; visible?: (p: Principal) => boolean }[] = [
+  { href: '/', text: 'Home' },
+  { href: '/units', text: 'Units' },
+  { href: '/people', text: 'People' },
+  { href: '/audit', text: 'Audit log', visible: canViewAudit },
+]
+
+/** The service navigation, with the section holding the current page marked. */
+export function navigationFor(principal: Principal, path: string): NavItem[] {
+  return sections
+    .filter((s) => s.visible?.(principal) ?? true)
+    .map((s) => ({
+      href: s.href,
+      text: s.text,
+      active: s.href === '/' ? path === '/' : path === s.href || path.startsWith(`${s.href}/`),
+    }))
+}
