@@ -64,7 +64,9 @@ export async function createApp(deps: AppDeps): Promise<App> {
   app.setErrorHandler(handleError)
   app.setNotFoundHandler((request) => {
     throw new NotFound(
-      request.url.startsWith('/api/') ? `No such endpoint: ${request.method} ${request.url}` : undefined,
+      request.url.startsWith('/api/')
+        ? `No such endpoint: ${request.method} ${request.url}`
+        : undefined,
     )
   })
   app.addHook('onSend', async (request, reply) => {
@@ -106,7 +108,10 @@ export async function createApp(deps: AppDeps): Promise<App> {
     maxAge: config.env === 'production' ? '1d' : 0,
   })
   app.get('/static/govuk-frontend.min.js', { schema: { hide: true } }, async (_request, reply) =>
-    reply.type('text/javascript; charset=utf-8').header('cache-control', 'public, max-age=86400').send(govukScript),
+    reply
+      .type('text/javascript; charset=utf-8')
+      .header('cache-control', 'public, max-age=86400')
+      .send(govukScript),
   )
   await setUpViews(app, config)
 
@@ -127,7 +132,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     transform: jsonSchemaTransform,
   })
 
-  setUpAuthentication(app, services, config)
+  setUpAuthentication(app, services)
 
   await app.register(authRoutes, { services, config })
   await app.register(homeRoutes, { services })

@@ -22,7 +22,9 @@ const ConfigSchema = z
     SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
     SECURE_COOKIES: flag.optional(),
     TRUST_PROXY: flag.default(false),
-    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    LOG_LEVEL: z
+      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+      .default('info'),
     SERVICE_NAME: z.string().min(1).default('Golden Thread'),
   })
   .superRefine((env, ctx) => {

@@ -32,7 +32,10 @@ function readStdin(): string {
   return readFileSync(0, 'utf8').replace(/\r?\n$/, '')
 }
 
-async function withDatabase<T>(config: Config, run: (database: Database) => Promise<T>): Promise<T> {
+async function withDatabase<T>(
+  config: Config,
+  run: (database: Database) => Promise<T>,
+): Promise<T> {
   const database = await openDatabase(config.database)
   try {
     await migrateToLatest(database.db)
@@ -53,7 +56,7 @@ async function serve(config: Config): Promise<void> {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow()
   const demoMode = config.demoCouncil === 'auto' && config.database.mode === 'pglite'
-  if (demoMode && Number(organisations.n) === 0) {
+  if (demoMode && organisations.n === 0) {
     console.log('Empty database: building the demo council…')
     await buildDemoCouncil(database.db)
   }
@@ -93,7 +96,9 @@ async function main(argv: string[]): Promise<number> {
     case 'migrate':
       return withDatabase(config, async (database) => {
         const { applied } = await migrateToLatest(database.db)
-        console.log(applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date')
+        console.log(
+          applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date',
+        )
         return 0
       })
     case 'demo':
@@ -151,10 +156,14 @@ async function main(argv: string[]): Promise<number> {
         strict: true,
       })
       return withDatabase(config, async (database) =>
-        handler(database.db, {
-          ...values,
-          password: values['password-stdin'] ? readStdin() : undefined,
-        }, config),
+        handler(
+          database.db,
+          {
+            ...values,
+            password: values['password-stdin'] ? readStdin() : undefined,
+          },
+          config,
+        ),
       )
     }
   }
@@ -170,7 +179,9 @@ main(process.argv.slice(2)).then(
     if (error instanceof ConfigError || error instanceof DataDirLocked) {
       console.error(error.message)
     } else if (error instanceof Invalid) {
-      console.error(error.fields.map((f) => (f.field ? `--${f.field}: ${f.message}` : f.message)).join('\n'))
+      console.error(
+        error.fields.map((f) => (f.field ? `--${f.field}: ${f.message}` : f.message)).join('\n'),
+      )
     } else if (error instanceof AppError) {
       console.error(error.message)
     } else if ((error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

@@ -16,9 +16,7 @@ export interface Database {
 }
 
 // Dates stay 'YYYY-MM-DD' strings; numeric and bigint become numbers, in both modes alike.
-const DATE = 1082
-const INT8 = 20
-const NUMERIC = 1700
+const { DATE, INT8, NUMERIC } = pg.types.builtins
 const parseNumber = (value: string): number => Number(value)
 
 pg.types.setTypeParser(DATE, (value: string) => value)
@@ -46,8 +44,13 @@ export async function openDatabase(config: Config['database']): Promise<Database
   }
 }
 
-export function openPostgres(url: string, poolSize = 10): Database {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize })
+/** `schema` puts every table in that schema (tests use one per file). */
+export function openPostgres(url: string, poolSize = 10, schema?: string): Database {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    ...(schema && { options: `-c search_path=${schema}` }),
+  })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
   return { db, mode: 'postgres', close: () => db.destroy() }
 }

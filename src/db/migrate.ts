@@ -26,7 +26,7 @@ export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationReport
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')
-    const cause = error instanceof Error ? error.message : String(error)
+    const cause = error instanceof Error ? error.message : JSON.stringify(error)
     throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${cause}`)
   }
   return { applied: (results ?? []).map((r) => r.migrationName) }

@@ -47,7 +47,8 @@ function normalise(error: FastifyError | Error): Normalised {
       details: error.fields.map((f) => ({ field: f.field, message: f.message })),
     }
   }
-  if (error instanceof AppError) return { status: error.status, id: error.id, message: error.message }
+  if (error instanceof AppError)
+    return { status: error.status, id: error.id, message: error.message }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const details = error.validation.map((v) => ({
       field: v.instancePath.replace(/^\//, '').replaceAll('/', '.'),
@@ -60,17 +61,18 @@ function normalise(error: FastifyError | Error): Normalised {
       details,
     }
   }
-  const fastifyError = error as FastifyError
-  if (fastifyError.code?.startsWith('FST_CSRF')) {
+  const fastifyError = error as Partial<FastifyError>
+  if (typeof fastifyError.code === 'string' && fastifyError.code.startsWith('FST_CSRF')) {
     return {
       status: 403,
       id: 'csrf',
-      message: 'This form has expired or did not come from this service. Go back, reload the page and try again.',
+      message:
+        'This form has expired or did not come from this service. Go back, reload the page and try again.',
     }
   }
   const status = fastifyError.statusCode
   if (status !== undefined && status >= 400 && status < 500) {
-    return { status, id: fastifyError.code ?? 'bad_request', message: fastifyError.message }
+    return { status, id: fastifyError.code ?? 'bad_request', message: fastifyError.message ?? 'Bad request' }
   }
   return { status: 500, id: 'internal', message: 'Sorry, there is a problem with the service' }
 }
@@ -100,7 +102,9 @@ export async function handleError(
   }
   const page = pages[problem.status] ?? pages[400]
   const paragraphs =
-    problem.status === 500 || problem.status === 404 ? page?.paragraphs : [problem.message, ...(page?.paragraphs ?? [])]
+    problem.status === 500 || problem.status === 404
+      ? page?.paragraphs
+      : [problem.message, ...(page?.paragraphs ?? [])]
   return reply
     .code(problem.status)
     .type('text/html; charset=utf-8')

@@ -28,7 +28,13 @@ export function optionalText(max = 2000) {
 
 /** An optional reference to another item: an empty select becomes null. */
 export function optionalId(what: string) {
-  return z.preprocess(blankToNull, z.uuid({ error: `Select ${what} from the list` }).nullable().optional())
+  return z.preprocess(
+    blankToNull,
+    z
+      .uuid({ error: `Select ${what} from the list` })
+      .nullable()
+      .optional(),
+  )
 }
 
 export function choice<const T extends readonly [string, ...string[]]>(values: T, what: string) {

@@ -9,7 +9,10 @@ interface HealthOptions {
 }
 
 /** Before sessions and sign-in: load balancers and monitors call these. */
-export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (app, { database, config, version }) => {
+export const healthRoutes: FastifyPluginAsync<HealthOptions> = async (
+  app,
+  { database, config, version },
+) => {
   const hide = { schema: { hide: true } }
   app.get('/ping', hide, async (_request, reply) => reply.type('text/plain').send('pong'))
   app.get('/health', hide, async (request, reply) => {

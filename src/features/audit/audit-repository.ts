@@ -84,5 +84,5 @@ export async function recentRecords(
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('organisation_id', '=', organisationId)
     .executeTakeFirstOrThrow()
-  return { rows, total: Number(count.n) }
+  return { rows, total: count.n }
 }

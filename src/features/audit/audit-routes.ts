@@ -12,7 +12,11 @@ const HistoryParams = z.object({ itemType: z.string().regex(/^[a-z_]+$/), itemId
  * Each kind of item says how to find it for this person (so history is only shown for items
  * they may see) and where it lives. Later features add their own.
  */
-type ItemResolver = (services: Services, principal: Principal, id: string) => Promise<{ title: string; href: string }>
+type ItemResolver = (
+  services: Services,
+  principal: Principal,
+  id: string,
+) => Promise<{ title: string; href: string }>
 
 const resolvers: Record<string, ItemResolver> = {
   unit: async (services, principal, id) => {
@@ -25,12 +29,20 @@ const resolvers: Record<string, ItemResolver> = {
   },
 }
 
-export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (
+  app,
+  { services },
+) => {
   const hide = { schema: { hide: true } }
 
   app.get('/audit', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const page = z.coerce.number().int().min(1).catch(1).parse((request.query as { page?: unknown }).page)
+    const page = z.coerce
+      .number()
+      .int()
+      .min(1)
+      .catch(1)
+      .parse((request.query as { page?: unknown }).page)
     const { items, total } = await services.audit.recent(principal, page, PAGE_SIZE)
     return reply.view('audit/views/audit.njk', {
       title: 'Audit log',

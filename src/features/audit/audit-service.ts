@@ -91,7 +91,7 @@ export interface VerifyResult {
 function contentOf(row: AuditRecordRow) {
   return {
     organisationId: row.organisation_id,
-    seq: Number(row.seq),
+    seq: row.seq,
     at: row.at,
     actorId: row.actor_id,
     actorName: row.actor_name,
@@ -120,9 +120,9 @@ export async function verifyAudit(db: Kysely<DB>): Promise<VerifyResult> {
           ok: false,
           chains: chains.length,
           records,
-          firstBreak: { organisationId, seq: Number(row.seq), recordId: row.id, reason },
+          firstBreak: { organisationId, seq: row.seq, recordId: row.id, reason },
         })
-        if (Number(row.seq) !== expectedSeq) {
+        if (row.seq !== expectedSeq) {
           return {
             ok: false,
             chains: chains.length,
@@ -148,7 +148,7 @@ export async function verifyAudit(db: Kysely<DB>): Promise<VerifyResult> {
     }
     const head = await repo.findHead(db, organisationId)
     const lastSeq = expectedSeq - 1
-    if (!head || Number(head.seq) !== lastSeq || head.hash !== prevHash) {
+    if (!head || head.seq !== lastSeq || head.hash !== prevHash) {
       return {
         ok: false,
         chains: chains.length,
@@ -207,7 +207,7 @@ export function createAuditService({ db }: { db: Kysely<DB> }) {
 export function presentAuditRecord(row: AuditRecordRow) {
   return {
     id: row.id,
-    seq: Number(row.seq),
+    seq: row.seq,
     at: row.at.toISOString(),
     actorId: row.actor_id,
     actorName: row.actor_name,

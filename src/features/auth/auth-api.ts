@@ -7,16 +7,20 @@ import { requirePrincipal } from './authentication.ts'
 const tags = ['Account']
 
 export const authApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
-  app.get('/me', { schema: { tags, summary: 'The signed-in person and their roles' } }, async (request) => {
-    const p = requirePrincipal(request)
-    return {
-      id: p.personId,
-      name: p.name,
-      email: p.email,
-      organisation: { id: p.organisationId, name: p.organisationName, slug: p.organisationSlug },
-      roles: p.roles,
-    }
-  })
+  app.get(
+    '/me',
+    { schema: { tags, summary: 'The signed-in person and their roles' } },
+    async (request) => {
+      const p = requirePrincipal(request)
+      return {
+        id: p.personId,
+        name: p.name,
+        email: p.email,
+        organisation: { id: p.organisationId, name: p.organisationName, slug: p.organisationSlug },
+        roles: p.roles,
+      }
+    },
+  )
 
   app.get(
     '/tokens',

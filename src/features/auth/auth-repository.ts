@@ -32,7 +32,9 @@ export async function loadPrincipal(db: Kysely<DB>, personId: string): Promise<P
     .select(['role_assignments.role', 'role_assignments.unit_id'])
     .where('role_assignments.person_id', '=', personId)
     // A grant over a deactivated unit lapses with it.
-    .where((eb) => eb.or([eb('role_assignments.unit_id', 'is', null), eb('units.active', '=', true)]))
+    .where((eb) =>
+      eb.or([eb('role_assignments.unit_id', 'is', null), eb('units.active', '=', true)]),
+    )
     .execute()
   return {
     personId: person.id,
@@ -100,7 +102,9 @@ export async function deleteSessionsOf(
 export async function deleteExpiredSessions(db: Kysely<DB>, idleBefore: Date, createdBefore: Date) {
   await db
     .deleteFrom('sessions')
-    .where((eb) => eb.or([eb('last_seen_at', '<', idleBefore), eb('created_at', '<', createdBefore)]))
+    .where((eb) =>
+      eb.or([eb('last_seen_at', '<', idleBefore), eb('created_at', '<', createdBefore)]),
+    )
     .execute()
 }
 
@@ -111,7 +115,7 @@ export async function countFailures(db: Kysely<DB>, key: string, since: Date): P
     .where('key', '=', key)
     .where('at', '>=', since)
     .executeTakeFirstOrThrow()
-  return Number(row.n)
+  return row.n
 }
 
 export async function recordFailures(db: Kysely<DB>, keys: readonly string[], at: Date) {

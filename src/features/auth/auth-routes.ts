@@ -5,17 +5,29 @@ import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { parseInput } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal, SESSION_COOKIE, sessionCookieOptions, setFlash } from './authentication.ts'
+import {
+  requirePrincipal,
+  SESSION_COOKIE,
+  sessionCookieOptions,
+  setFlash,
+} from './authentication.ts'
 import { MIN_PASSWORD_LENGTH } from './passwords.ts'
 
 const SignInForm = z.object({
-  email: z.string({ error: 'Enter your email address' }).trim().min(1, { error: 'Enter your email address' }),
+  email: z
+    .string({ error: 'Enter your email address' })
+    .trim()
+    .min(1, { error: 'Enter your email address' }),
   password: z.string({ error: 'Enter your password' }).min(1, { error: 'Enter your password' }),
 })
 
 const PasswordForm = z.object({
-  currentPassword: z.string({ error: 'Enter your current password' }).min(1, { error: 'Enter your current password' }),
-  newPassword: z.string({ error: 'Enter a new password' }).min(1, { error: 'Enter a new password' }),
+  currentPassword: z
+    .string({ error: 'Enter your current password' })
+    .min(1, { error: 'Enter your current password' }),
+  newPassword: z
+    .string({ error: 'Enter a new password' })
+    .min(1, { error: 'Enter a new password' }),
   confirmPassword: z.string({ error: 'Confirm your new password' }),
 })
 
@@ -47,7 +59,11 @@ export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config
     const next = safeNext(body.next)
     return handleForm(
       reply,
-      { template: 'auth/views/sign-in.njk', context: { title: 'Sign in', next }, values: { email: body.email } },
+      {
+        template: 'auth/views/sign-in.njk',
+        context: { title: 'Sign in', next },
+        values: { email: body.email },
+      },
       async () => {
         const input = parseInput(SignInForm, body)
         const { token } = await services.auth.signIn({
@@ -103,7 +119,11 @@ export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config
           userAgent: request.headers['user-agent'] ?? null,
         })
         reply.setCookie(SESSION_COOKIE, token, sessionCookieOptions(config))
-        setFlash(reply, 'Your password has been changed. You have been signed out everywhere else.', config)
+        setFlash(
+          reply,
+          'Your password has been changed. You have been signed out everywhere else.',
+          config,
+        )
         return reply.redirect('/account', 303)
       },
     )

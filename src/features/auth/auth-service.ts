@@ -147,7 +147,12 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
     /** Changing the password ends every other session; the current one gets a fresh id. */
     async changePassword(
       principal: Principal,
-      input: { currentPassword: string; newPassword: string; ip: string | null; userAgent: string | null },
+      input: {
+        currentPassword: string
+        newPassword: string
+        ip: string | null
+        userAgent: string | null
+      },
     ): Promise<string> {
       const person = await repo.findPersonByEmail(db, principal.email)
       if (!person || !(await verifyPassword(person.password_hash, input.currentPassword))) {

@@ -41,7 +41,11 @@ export function sessionCookieOptions(config: Config) {
 }
 
 export function setFlash(reply: FastifyReply, message: string, config: Config): void {
-  reply.setCookie(FLASH_COOKIE, message, { ...sessionCookieOptions(config), signed: true, maxAge: 60 })
+  reply.setCookie(FLASH_COOKIE, message, {
+    ...sessionCookieOptions(config),
+    signed: true,
+    maxAge: 60,
+  })
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
@@ -50,7 +54,7 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * Who is asking: an API token (API only) or a server-side session. Unsafe browser requests,
  * forms and API calls alike, must carry the CSRF token.
  */
-export function setUpAuthentication(app: FastifyInstance, services: Services, config: Config): void {
+export function setUpAuthentication(app: FastifyInstance, services: Services): void {
   app.decorateRequest('principal', null)
   app.decorateRequest('authMethod', null)
   app.decorateRequest('sessionToken', null)
@@ -98,7 +102,9 @@ export function setUpAuthentication(app: FastifyInstance, services: Services, co
     reply.locals = {
       ...reply.locals,
       principal: request.principal,
-      navigation: request.principal ? navigationFor(request.principal, request.url.split('?')[0] ?? '/') : [],
+      navigation: request.principal
+        ? navigationFor(request.principal, request.url.split('?')[0] ?? '/')
+        : [],
       csrfToken: reply.generateCsrf(),
       cspNonce: reply.cspNonce.script,
       flash,

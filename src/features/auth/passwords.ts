@@ -21,7 +21,7 @@ function commonPasswords(): ReadonlySet<string> {
 
 /** NIST 800-63B style: length only, no composition rules, and not a well-known password. */
 export function passwordProblem(password: string): string | null {
-  const length = [...password].length
+  const length = Array.from(new Intl.Segmenter().segment(password)).length
   if (length < MIN_PASSWORD_LENGTH) {
     return `Password must be ${MIN_PASSWORD_LENGTH} characters or more`
   }

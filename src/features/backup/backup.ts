@@ -53,7 +53,8 @@ function insertOrder(names: readonly string[], keys: readonly ForeignKey[]): str
   const visit = (name: string, trail: Set<string>) => {
     if (done.includes(name) || trail.has(name)) return
     trail.add(name)
-    for (const key of keys) if (key.table === name && key.references !== name) visit(key.references, trail)
+    for (const key of keys)
+      if (key.table === name && key.references !== name) visit(key.references, trail)
     done.push(name)
   }
   for (const name of names) visit(name, new Set())
@@ -77,7 +78,9 @@ function parentsFirst(rows: Record<string, unknown>[], column: string): Record<s
 }
 
 async function appliedMigrations(db: Kysely<DB>): Promise<string[]> {
-  const result = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(db)
+  const result = await sql<{
+    name: string
+  }>`select name from kysely_migration order by name`.execute(db)
   return result.rows.map((r) => r.name)
 }
 
@@ -94,7 +97,9 @@ export async function backupDatabase(db: Kysely<DB>, file: string) {
         tables: {},
       }
       for (const table of await tables(trx)) {
-        const result = await sql<Record<string, unknown>>`select * from ${sql.table(table)}`.execute(trx)
+        const result = await sql<
+          Record<string, unknown>
+        >`select * from ${sql.table(table)}`.execute(trx)
         out.tables[table] = result.rows
       }
       return out
@@ -105,13 +110,16 @@ export async function backupDatabase(db: Kysely<DB>, file: string) {
 }
 
 export async function restoreDatabase(db: Kysely<DB>, file: string) {
-  let backup: Backup
+  let parsed: Partial<Backup>
   try {
-    backup = JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as Backup
+    parsed = JSON.parse(gunzipSync(await readFile(file)).toString('utf8')) as Partial<Backup>
   } catch {
     throw new Invalid(`${file} is not a Golden Thread backup`)
   }
-  if (backup.format !== FORMAT) throw new Invalid(`${file} is not a Golden Thread backup`)
+  if (parsed.format !== FORMAT || !parsed.tables || !parsed.migrations) {
+    throw new Invalid(`${file} is not a Golden Thread backup`)
+  }
+  const backup = parsed as Backup
   const migrations = await appliedMigrations(db)
   if (migrations.join() !== backup.migrations.join()) {
     throw new Conflict(
@@ -119,7 +127,9 @@ export async function restoreDatabase(db: Kysely<DB>, file: string) {
     )
   }
   return db.transaction().execute(async (trx) => {
-    const existing = await sql<{ n: number }>`select count(*)::int as n from organisations`.execute(trx)
+    const existing = await sql<{ n: number }>`select count(*)::int as n from organisations`.execute(
+      trx,
+    )
     if ((existing.rows[0]?.n ?? 0) > 0) {
       throw new Conflict('Restore needs an empty database: this one already holds organisations')
     }
@@ -133,15 +143,21 @@ export async function restoreDatabase(db: Kysely<DB>, file: string) {
       const selfKey = keys.find((k) => k.table === table && k.references === table)
       if (selfKey) data = parentsFirst(data, selfKey.column)
       for (let i = 0; i < data.length; i += 500) {
-        const chunk = data.slice(i, i + 500).map((row) =>
-          Object.fromEntries(
-            Object.entries(row).map(([column, value]) => [
-              column,
-              json.has(`${table}.${column}`) && value !== null ? JSON.stringify(value) : value,
-            ]),
-          ),
-        )
-        if (chunk.length > 0) await trx.insertInto(table as keyof DB).values(chunk as never).execute()
+        const chunk = data
+          .slice(i, i + 500)
+          .map((row) =>
+            Object.fromEntries(
+              Object.entries(row).map(([column, value]) => [
+                column,
+                json.has(`${table}.${column}`) && value !== null ? JSON.stringify(value) : value,
+              ]),
+            ),
+          )
+        if (chunk.length > 0)
+          await trx
+            .insertInto(table as keyof DB)
+            .values(chunk)
+            .execute()
       }
       rows += data.length
     }

@@ -117,13 +117,58 @@ interface DemoPerson {
 }
 
 export const DEMO_PEOPLE: readonly DemoPerson[] = [
-  { name: 'Alex Morgan', email: 'admin@example-city.gov.uk', jobTitle: 'Systems Administrator', unit: 'ICT', role: 'administrator' },
-  { name: 'Priya Shah', email: 'performance@example-city.gov.uk', jobTitle: 'Corporate Performance Manager', unit: 'PP', role: 'performance_officer' },
-  { name: 'Gareth Evans', email: 'approver@example-city.gov.uk', jobTitle: 'Head of Waste and Street Scene', unit: 'WSS', role: 'approver', roleUnit: 'ECP' },
-  { name: 'Sam Okafor', email: 'dataentry@example-city.gov.uk', jobTitle: 'Performance Support Officer', unit: 'WSS-WC', role: 'data_entry', roleUnit: 'WSS' },
-  { name: 'Helen Clarke', email: 'director@example-city.gov.uk', jobTitle: 'Director of Adults and Wellbeing', unit: 'AWB', role: 'viewer' },
-  { name: 'Cllr Rosa Bennett', email: 'councillor@example-city.gov.uk', jobTitle: 'Cabinet Member for Performance', unit: 'LDS', role: 'councillor' },
-  { name: 'Dr Tom Hughes', email: 'partner@example-city.gov.uk', jobTitle: 'Integrated Care Lead (NHS)', unit: 'HCP', role: 'partner', roleUnit: 'HCP' },
+  {
+    name: 'Alex Morgan',
+    email: 'admin@example-city.gov.uk',
+    jobTitle: 'Systems Administrator',
+    unit: 'ICT',
+    role: 'administrator',
+  },
+  {
+    name: 'Priya Shah',
+    email: 'performance@example-city.gov.uk',
+    jobTitle: 'Corporate Performance Manager',
+    unit: 'PP',
+    role: 'performance_officer',
+  },
+  {
+    name: 'Gareth Evans',
+    email: 'approver@example-city.gov.uk',
+    jobTitle: 'Head of Waste and Street Scene',
+    unit: 'WSS',
+    role: 'approver',
+    roleUnit: 'ECP',
+  },
+  {
+    name: 'Sam Okafor',
+    email: 'dataentry@example-city.gov.uk',
+    jobTitle: 'Performance Support Officer',
+    unit: 'WSS-WC',
+    role: 'data_entry',
+    roleUnit: 'WSS',
+  },
+  {
+    name: 'Helen Clarke',
+    email: 'director@example-city.gov.uk',
+    jobTitle: 'Director of Adults and Wellbeing',
+    unit: 'AWB',
+    role: 'viewer',
+  },
+  {
+    name: 'Cllr Rosa Bennett',
+    email: 'councillor@example-city.gov.uk',
+    jobTitle: 'Cabinet Member for Performance',
+    unit: 'LDS',
+    role: 'councillor',
+  },
+  {
+    name: 'Dr Tom Hughes',
+    email: 'partner@example-city.gov.uk',
+    jobTitle: 'Integrated Care Lead (NHS)',
+    unit: 'HCP',
+    role: 'partner',
+    roleUnit: 'HCP',
+  },
 ]
 
 /**
@@ -132,7 +177,8 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
  */
 export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () => new Date()) {
   const existing = await orgRepo.findOrganisationBySlug(db, DEMO_SLUG)
-  if (existing) await db.transaction().execute((trx) => orgRepo.deleteOrganisationData(trx, existing.id))
+  if (existing)
+    await db.transaction().execute((trx) => orgRepo.deleteOrganisationData(trx, existing.id))
 
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   const organisation = await createOrganisation(db, { name: DEMO_NAME, slug: DEMO_SLUG }, clock)

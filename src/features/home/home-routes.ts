@@ -14,7 +14,9 @@ export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app
       title: 'Home',
       names: unitNames(units),
       unitCount: units.filter((u) => u.active).length,
-      directorates: units.filter((u) => u.active && u.kind === 'directorate' && u.parentId === null),
+      directorates: units.filter(
+        (u) => u.active && u.kind === 'directorate' && u.parentId === null,
+      ),
       peopleCount: people.total,
     })
   })

@@ -3,9 +3,18 @@ import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
-import { PersonChanges, PersonInput, RoleGrantInput, UnitChanges, UnitInput } from './organisation-schemas.ts'
+import {
+  PersonChanges,
+  PersonInput,
+  RoleGrantInput,
+  UnitChanges,
+  UnitInput,
+} from './organisation-schemas.ts'
 
-export const organisationApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
+export const organisationApi: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services },
+) => {
   const org = services.organisation
 
   app.get(
@@ -20,7 +29,8 @@ export const organisationApi: FastifyPluginAsyncZod<{ services: Services }> = as
     async (request) => {
       const { page, pageSize, active } = request.query
       const units = await org.listUnits(requirePrincipal(request))
-      const filtered = active === undefined ? units : units.filter((u) => String(u.active) === active)
+      const filtered =
+        active === undefined ? units : units.filter((u) => String(u.active) === active)
       return paginate(filtered, page, pageSize)
     },
   )
@@ -28,11 +38,14 @@ export const organisationApi: FastifyPluginAsyncZod<{ services: Services }> = as
   app.post(
     '/units',
     { schema: { tags: ['Units'], summary: 'Create a unit', body: UnitInput } },
-    async (request, reply) => reply.code(201).send(await org.createUnit(requirePrincipal(request), request.body)),
+    async (request, reply) =>
+      reply.code(201).send(await org.createUnit(requirePrincipal(request), request.body)),
   )
 
-  app.get('/units/:id', { schema: { tags: ['Units'], summary: 'A unit', params: IdParams } }, async (request) =>
-    org.getUnit(requirePrincipal(request), request.params.id),
+  app.get(
+    '/units/:id',
+    { schema: { tags: ['Units'], summary: 'A unit', params: IdParams } },
+    async (request) => org.getUnit(requirePrincipal(request), request.params.id),
   )
 
   app.patch(
@@ -62,19 +75,33 @@ export const organisationApi: FastifyPluginAsyncZod<{ services: Services }> = as
     },
     async (request) => {
       const { page, pageSize, search, unitId } = request.query
-      const result = await org.listPeople(requirePrincipal(request), { page, pageSize, search, unitId })
+      const result = await org.listPeople(requirePrincipal(request), {
+        page,
+        pageSize,
+        search,
+        unitId,
+      })
       return { items: result.items, page, pageSize, total: result.total }
     },
   )
 
   app.post(
     '/people',
-    { schema: { tags: ['People'], summary: 'Add a person, optionally with roles and a password', body: PersonInput } },
-    async (request, reply) => reply.code(201).send(await org.createPerson(requirePrincipal(request), request.body)),
+    {
+      schema: {
+        tags: ['People'],
+        summary: 'Add a person, optionally with roles and a password',
+        body: PersonInput,
+      },
+    },
+    async (request, reply) =>
+      reply.code(201).send(await org.createPerson(requirePrincipal(request), request.body)),
   )
 
-  app.get('/people/:id', { schema: { tags: ['People'], summary: 'A person', params: IdParams } }, async (request) =>
-    org.getPerson(requirePrincipal(request), request.params.id),
+  app.get(
+    '/people/:id',
+    { schema: { tags: ['People'], summary: 'A person', params: IdParams } },
+    async (request) => org.getPerson(requirePrincipal(request), request.params.id),
   )
 
   app.patch(
@@ -92,9 +119,13 @@ export const organisationApi: FastifyPluginAsyncZod<{ services: Services }> = as
 
   app.post(
     '/people/:id/roles',
-    { schema: { tags: ['People'], summary: 'Grant a role', params: IdParams, body: RoleGrantInput } },
+    {
+      schema: { tags: ['People'], summary: 'Grant a role', params: IdParams, body: RoleGrantInput },
+    },
     async (request, reply) =>
-      reply.code(201).send(await org.grantRole(requirePrincipal(request), request.params.id, request.body)),
+      reply
+        .code(201)
+        .send(await org.grantRole(requirePrincipal(request), request.params.id, request.body)),
   )
 
   app.delete(
@@ -106,6 +137,7 @@ export const organisationApi: FastifyPluginAsyncZod<{ services: Services }> = as
         params: IdParams.extend({ roleId: z.uuid({ error: 'Not a valid id' }) }),
       },
     },
-    async (request) => org.revokeRole(requirePrincipal(request), request.params.id, request.params.roleId),
+    async (request) =>
+      org.revokeRole(requirePrincipal(request), request.params.id, request.params.roleId),
   )
 }

@@ -58,7 +58,9 @@ export const cliCommands: Record<string, CliCommand> = {
   async 'organisation create'(db, options) {
     const input = parseInput(OrganisationInput, { name: options.name, slug: options.slug })
     const organisation = await createOrganisation(db, input)
-    console.log(`Created organisation "${organisation.name}" (${organisation.slug}), id ${organisation.id}`)
+    console.log(
+      `Created organisation "${organisation.name}" (${organisation.slug}), id ${organisation.id}`,
+    )
     return 0
   },
 
@@ -111,7 +113,7 @@ export const cliCommands: Record<string, CliCommand> = {
     console.log(
       `Created ${person.name} <${person.email}> as ${options.role ?? ''}` +
         `${unit ? ` for ${unit.name}` : ' for the whole organisation'} in ${organisation.name}` +
-        `${passwordHash ? '' : ' (no password: set one with --password-stdin or in the web service)'}`,
+        (passwordHash ? '' : ' (no password: set one with --password-stdin or in the web service)'),
     )
     return 0
   },
@@ -146,8 +148,13 @@ export const cliCommands: Record<string, CliCommand> = {
   },
 
   async 'token revoke'(db, options) {
-    if (!options.id || !/^[0-9a-f-]{36}$/i.test(options.id)) throw Invalid.field('id', 'Give the token id (see "token list")')
-    const token = await db.selectFrom('api_tokens').selectAll().where('id', '=', options.id).executeTakeFirst()
+    if (!options.id || !/^[0-9a-f-]{36}$/i.test(options.id))
+      throw Invalid.field('id', 'Give the token id (see "token list")')
+    const token = await db
+      .selectFrom('api_tokens')
+      .selectAll()
+      .where('id', '=', options.id)
+      .executeTakeFirst()
     if (!token) throw new NotFound(`No API token has the id ${options.id}`)
     await db.transaction().execute(async (trx) => {
       await authRepo.revokeToken(trx, token.id, new Date())

@@ -110,12 +110,19 @@ const personColumns = [
 export async function listPeople(
   db: Kysely<DB>,
   organisationId: string,
-  options: { search?: string | undefined; unitIds?: readonly string[] | undefined; offset: number; limit: number },
+  options: {
+    search?: string | undefined
+    unitIds?: readonly string[] | undefined
+    offset: number
+    limit: number
+  },
 ) {
   let query = db.selectFrom('people').where('organisation_id', '=', organisationId)
   if (options.search) {
     const pattern = `%${options.search.replace(/[%_\\]/g, (c) => `\\${c}`)}%`
-    query = query.where((eb) => eb.or([eb('name', 'ilike', pattern), eb('email', 'ilike', pattern)]))
+    query = query.where((eb) =>
+      eb.or([eb('name', 'ilike', pattern), eb('email', 'ilike', pattern)]),
+    )
   }
   if (options.unitIds) {
     if (options.unitIds.length === 0) return { rows: [], total: 0 }
@@ -128,8 +135,10 @@ export async function listPeople(
     .offset(options.offset)
     .limit(options.limit)
     .execute()
-  const count = await query.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
-  return { rows, total: Number(count.n) }
+  const count = await query
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return { rows, total: count.n }
 }
 
 export async function findPerson(db: Kysely<DB>, organisationId: string, id: string) {
@@ -248,8 +257,16 @@ export const ORGANISATION_TABLES = [
 ] as const
 
 export async function deleteOrganisationData(db: Kysely<DB>, organisationId: string) {
-  await db.updateTable('units').set({ parent_id: null }).where('organisation_id', '=', organisationId).execute()
-  await db.updateTable('people').set({ unit_id: null }).where('organisation_id', '=', organisationId).execute()
+  await db
+    .updateTable('units')
+    .set({ parent_id: null })
+    .where('organisation_id', '=', organisationId)
+    .execute()
+  await db
+    .updateTable('people')
+    .set({ unit_id: null })
+    .where('organisation_id', '=', organisationId)
+    .execute()
   for (const table of ORGANISATION_TABLES) {
     await db.deleteFrom(table).where('organisation_id', '=', organisationId).execute()
   }

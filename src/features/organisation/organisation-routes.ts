@@ -7,8 +7,20 @@ import { parseInput } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { ROLE_NAMES, ROLES } from '../auth/principal.ts'
-import { canGrant, canManagePerson, canManageUnit, isOrganisationAdministrator } from './organisation-policy.ts'
-import { PersonChanges, PersonInput, RoleGrantInput, UNIT_KIND_NAMES, UNIT_KINDS, UnitInput } from './organisation-schemas.ts'
+import {
+  canGrant,
+  canManagePerson,
+  canManageUnit,
+  isOrganisationAdministrator,
+} from './organisation-policy.ts'
+import {
+  PersonChanges,
+  PersonInput,
+  RoleGrantInput,
+  UNIT_KIND_NAMES,
+  UNIT_KINDS,
+  UnitInput,
+} from './organisation-schemas.ts'
 import { unitForest, unitNames, unitSelectItems } from './unit-options.ts'
 
 const hide = { schema: { hide: true } }
@@ -20,7 +32,11 @@ const PeopleQuery = z.object({
 const PAGE_SIZE = 50
 
 const kindItems = (selected?: unknown) =>
-  UNIT_KINDS.map((kind) => ({ value: kind, text: UNIT_KIND_NAMES[kind], checked: kind === selected }))
+  UNIT_KINDS.map((kind) => ({
+    value: kind,
+    text: UNIT_KIND_NAMES[kind],
+    checked: kind === selected,
+  }))
 
 const roleItems = (selected?: unknown) => [
   { value: '', text: 'Select a role' },
@@ -36,7 +52,10 @@ function personFormInput(body: Record<string, unknown>) {
   }
 }
 
-export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = async (
+  app,
+  { services },
+) => {
   const org = services.organisation
 
   // Units
@@ -48,11 +67,16 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     return reply.view('organisation/views/units.njk', {
       title: 'Units',
       forest: unitForest(units),
-      canCreate: canManageUnit(principal, null, tree) || principal.roles.some((g) => g.role === 'administrator'),
+      canCreate:
+        canManageUnit(principal, null, tree) ||
+        principal.roles.some((g) => g.role === 'administrator'),
     })
   })
 
-  const unitFormContext = async (principal: ReturnType<typeof requirePrincipal>, editing?: string) => {
+  const unitFormContext = async (
+    principal: ReturnType<typeof requirePrincipal>,
+    editing?: string,
+  ) => {
     const units = await org.listUnits(principal)
     const { tree } = await org.unitTree(principal.organisationId)
     return {
@@ -70,7 +94,10 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
       action: '/units/new',
       values: { parentId },
       kindItems: kindItems(),
-      parentItems: unitSelectItems(units, { selected: parentId, emptyText: 'None (a top-level unit)' }),
+      parentItems: unitSelectItems(units, {
+        selected: parentId,
+        emptyText: 'None (a top-level unit)',
+      }),
     })
   })
 
@@ -86,7 +113,10 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
           title: 'Add a unit',
           action: '/units/new',
           kindItems: kindItems(body.kind),
-          parentItems: unitSelectItems(units, { selected: body.parentId as string, emptyText: 'None (a top-level unit)' }),
+          parentItems: unitSelectItems(units, {
+            selected: body.parentId as string,
+            emptyText: 'None (a top-level unit)',
+          }),
         },
         values: body,
       },
@@ -108,7 +138,10 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
       title: unit.name,
       unit,
       names: unitNames(units),
-      path: tree.ancestorsOf(id).reverse().map((u) => ({ id: u, name: unitNames(units)[u] })),
+      path: tree
+        .ancestorsOf(id)
+        .reverse()
+        .map((u) => ({ id: u, name: unitNames(units)[u] })),
       children: units.filter((u) => u.parentId === id),
       people: people.items.filter((p) => p.unitId === id),
       peopleBeneath: people.total,
@@ -127,7 +160,11 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
       unit,
       values: unit,
       kindItems: kindItems(unit.kind),
-      parentItems: unitSelectItems(units, { selected: unit.parentId, exclude, emptyText: 'None (a top-level unit)' }),
+      parentItems: unitSelectItems(units, {
+        selected: unit.parentId,
+        exclude,
+        emptyText: 'None (a top-level unit)',
+      }),
     })
   })
 
@@ -146,7 +183,11 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
           action: `/units/${id}/edit`,
           unit,
           kindItems: kindItems(body.kind),
-          parentItems: unitSelectItems(units, { selected: body.parentId as string, exclude, emptyText: 'None (a top-level unit)' }),
+          parentItems: unitSelectItems(units, {
+            selected: body.parentId as string,
+            exclude,
+            emptyText: 'None (a top-level unit)',
+          }),
         },
         values: body,
       },
@@ -175,7 +216,11 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
   app.get('/people', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const query = PeopleQuery.parse(request.query)
-    const result = await org.listPeople(principal, { search: query.search, page: query.page, pageSize: PAGE_SIZE })
+    const result = await org.listPeople(principal, {
+      search: query.search,
+      page: query.page,
+      pageSize: PAGE_SIZE,
+    })
     const units = await org.listUnits(principal)
     const lastPage = Math.max(1, Math.ceil(result.total / PAGE_SIZE))
     return reply.view('organisation/views/people.njk', {
@@ -190,12 +235,21 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     })
   })
 
-  const personFormContext = async (principal: ReturnType<typeof requirePrincipal>, values: Record<string, unknown>) => {
+  const personFormContext = async (
+    principal: ReturnType<typeof requirePrincipal>,
+    values: Record<string, unknown>,
+  ) => {
     const units = await org.listUnits(principal)
     return {
-      unitItems: unitSelectItems(units, { selected: values.unitId as string, emptyText: 'No unit' }),
+      unitItems: unitSelectItems(units, {
+        selected: values.unitId as string,
+        emptyText: 'No unit',
+      }),
       roleItems: roleItems(values.role),
-      roleUnitItems: unitSelectItems(units, { selected: values.roleUnitId as string, emptyText: 'The whole organisation' }),
+      roleUnitItems: unitSelectItems(units, {
+        selected: values.roleUnitId as string,
+        emptyText: 'The whole organisation',
+      }),
     }
   }
 
@@ -217,7 +271,12 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
       reply,
       {
         template: 'organisation/views/person-form.njk',
-        context: { title: 'Add a person', action: '/people/new', creating: true, ...(await personFormContext(principal, body)) },
+        context: {
+          title: 'Add a person',
+          action: '/people/new',
+          creating: true,
+          ...(await personFormContext(principal, body)),
+        },
         values: { ...body, password: '' },
       },
       async () => {
@@ -240,7 +299,9 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
       names: unitNames(units),
       canManage: canManagePerson(principal, { unitId: person.unitId }, tree),
       canGrantAny: principal.roles.some((g) => g.role === 'administrator'),
-      canRevoke: Object.fromEntries(person.roles.map((r) => [r.id, canGrant(principal, r.unitId, tree)])),
+      canRevoke: Object.fromEntries(
+        person.roles.map((r) => [r.id, canGrant(principal, r.unitId, tree)]),
+      ),
       isSelf: person.id === principal.personId,
       values: {},
       roleItems: roleItems(),
@@ -270,7 +331,12 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
       reply,
       {
         template: 'organisation/views/person-form.njk',
-        context: { title: `Edit ${person.name}`, action: `/people/${id}/edit`, person, ...(await personFormContext(principal, body)) },
+        context: {
+          title: `Edit ${person.name}`,
+          action: `/people/${id}/edit`,
+          person,
+          ...(await personFormContext(principal, body)),
+        },
         values: body,
       },
       async () => {
@@ -314,9 +380,14 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
           names: unitNames(units),
           canManage: canManagePerson(principal, { unitId: person.unitId }, tree),
           canGrantAny: true,
-          canRevoke: Object.fromEntries(person.roles.map((r) => [r.id, canGrant(principal, r.unitId, tree)])),
+          canRevoke: Object.fromEntries(
+            person.roles.map((r) => [r.id, canGrant(principal, r.unitId, tree)]),
+          ),
           roleItems: roleItems(body.role),
-          roleUnitItems: unitSelectItems(units, { selected: body.unitId as string, emptyText: 'The whole organisation' }),
+          roleUnitItems: unitSelectItems(units, {
+            selected: body.unitId as string,
+            emptyText: 'The whole organisation',
+          }),
         },
         values: body,
       },
@@ -338,7 +409,11 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     const principal = requirePrincipal(request)
     const { id } = parseInput(IdParams, request.params)
     const person = await org.getPerson(principal, id)
-    return reply.view('organisation/views/person-password.njk', { title: `Set a password for ${person.name}`, person, values: {} })
+    return reply.view('organisation/views/person-password.njk', {
+      title: `Set a password for ${person.name}`,
+      person,
+      values: {},
+    })
   })
 
   app.post('/people/:id/password', hide, async (request, reply) => {
@@ -348,7 +423,11 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     const body = (request.body ?? {}) as Record<string, unknown>
     return handleForm(
       reply,
-      { template: 'organisation/views/person-password.njk', context: { title: `Set a password for ${person.name}`, person }, values: {} },
+      {
+        template: 'organisation/views/person-password.njk',
+        context: { title: `Set a password for ${person.name}`, person },
+        values: {},
+      },
       async () => {
         const password = typeof body.password === 'string' ? body.password : ''
         if (password === '') throw Invalid.field('password', 'Enter a password')

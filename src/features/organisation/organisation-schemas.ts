@@ -3,7 +3,14 @@ import { choice, optionalId, optionalText, requiredText } from '../../web/fields
 import { ROLES } from '../auth/principal.ts'
 import type { Role } from '../../db/schema.ts'
 
-export const UNIT_KINDS = ['directorate', 'service', 'team', 'locality', 'partner', 'other'] as const
+export const UNIT_KINDS = [
+  'directorate',
+  'service',
+  'team',
+  'locality',
+  'partner',
+  'other',
+] as const
 
 export const UNIT_KIND_NAMES: Readonly<Record<(typeof UNIT_KINDS)[number], string>> = {
   directorate: 'Directorate',

@@ -6,9 +6,20 @@ import * as authRepo from '../auth/auth-repository.ts'
 import { hashPassword, passwordProblem } from '../auth/passwords.ts'
 import type { Principal } from '../auth/principal.ts'
 import * as policy from './organisation-policy.ts'
-import { presentPerson, presentUnit, type PersonView, type UnitView } from './organisation-presenter.ts'
+import {
+  presentPerson,
+  presentUnit,
+  type PersonView,
+  type UnitView,
+} from './organisation-presenter.ts'
 import * as repo from './organisation-repository.ts'
-import type { PersonChanges, PersonInput, RoleGrantInput, UnitChanges, UnitInput } from './organisation-schemas.ts'
+import type {
+  PersonChanges,
+  PersonInput,
+  RoleGrantInput,
+  UnitChanges,
+  UnitInput,
+} from './organisation-schemas.ts'
 import { UnitTree } from './unit-tree.ts'
 
 export interface OrganisationDeps {
@@ -75,7 +86,14 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
   function audit(
     trx: Kysely<DB>,
     principal: Principal,
-    entry: { action: string; itemType: string; itemId: string; summary: string; before?: unknown; after?: unknown },
+    entry: {
+      action: string
+      itemType: string
+      itemId: string
+      summary: string
+      before?: unknown
+      after?: unknown
+    },
   ) {
     return recordAudit(
       trx,
@@ -102,7 +120,11 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
       const parent = await requireParent(principal, input.parentId)
       if (!policy.canManageUnit(principal, parent?.id ?? null, tree)) throw new Forbidden()
       return db.transaction().execute(async (trx) => {
-        const position = await repo.nextUnitPosition(trx, principal.organisationId, parent?.id ?? null)
+        const position = await repo.nextUnitPosition(
+          trx,
+          principal.organisationId,
+          parent?.id ?? null,
+        )
         const row = await repo.insertUnit(trx, {
           organisationId: principal.organisationId,
           parentId: parent?.id ?? null,
@@ -175,15 +197,23 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
 
     async listPeople(
       principal: Principal,
-      options: { search?: string | undefined; page: number; pageSize: number; unitId?: string | undefined },
+      options: {
+        search?: string | undefined
+        page: number
+        pageSize: number
+        unitId?: string | undefined
+      },
     ): Promise<{ items: PersonView[]; total: number }> {
       if (!policy.canViewOrganisation(principal)) throw new Forbidden()
       const { tree } = await unitTree(principal.organisationId)
       let unitIds: string[] | undefined
-      if (options.unitId) unitIds = tree.has(options.unitId) ? tree.descendantsOf(options.unitId) : []
+      if (options.unitId)
+        unitIds = tree.has(options.unitId) ? tree.descendantsOf(options.unitId) : []
       const partnerOnly = principal.roles.every((g) => g.role === 'partner')
       if (partnerOnly) {
-        const visible = principal.roles.flatMap((g) => (g.unitId ? tree.descendantsOf(g.unitId) : []))
+        const visible = principal.roles.flatMap((g) =>
+          g.unitId ? tree.descendantsOf(g.unitId) : [],
+        )
         unitIds = (unitIds ?? visible).filter((u) => visible.includes(u))
       }
       const { rows, total } = await repo.listPeople(db, principal.organisationId, {
@@ -257,10 +287,15 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     },
 
     /** Edits and deactivates or reactivates; deactivating ends sessions and revokes tokens. */
-    async updatePerson(principal: Principal, id: string, changes: PersonChanges): Promise<PersonView> {
+    async updatePerson(
+      principal: Principal,
+      id: string,
+      changes: PersonChanges,
+    ): Promise<PersonView> {
       const { tree } = await unitTree(principal.organisationId)
       const current = await requirePerson(principal, id, tree)
-      if (!policy.canManagePerson(principal, { unitId: current.unit_id }, tree)) throw new Forbidden()
+      if (!policy.canManagePerson(principal, { unitId: current.unit_id }, tree))
+        throw new Forbidden()
       if (changes.unitId !== undefined && changes.unitId !== current.unit_id) {
         await checkUnitReference(principal, changes.unitId)
         if (!policy.canManagePerson(principal, { unitId: changes.unitId ?? null }, tree)) {
@@ -313,7 +348,11 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
       })
     },
 
-    async grantRole(principal: Principal, personId: string, grant: RoleGrantInput): Promise<PersonView> {
+    async grantRole(
+      principal: Principal,
+      personId: string,
+      grant: RoleGrantInput,
+    ): Promise<PersonView> {
       const { tree } = await unitTree(principal.organisationId)
       const person = await requirePerson(principal, personId, tree)
       if (grant.unitId && !tree.has(grant.unitId)) {
@@ -350,7 +389,11 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
       const role = await repo.findRole(db, principal.organisationId, roleId)
       if (role?.person_id !== personId) throw new NotFound('Role not found')
       if (!policy.canGrant(principal, role.unit_id, tree)) throw new Forbidden()
-      if (personId === principal.personId && role.role === 'administrator' && role.unit_id === null) {
+      if (
+        personId === principal.personId &&
+        role.role === 'administrator' &&
+        role.unit_id === null
+      ) {
         throw new Conflict('You cannot remove your own organisation-wide administrator role')
       }
       return db.transaction().execute(async (trx) => {
@@ -372,7 +415,8 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     async setPassword(principal: Principal, personId: string, password: string): Promise<void> {
       const { tree } = await unitTree(principal.organisationId)
       const person = await requirePerson(principal, personId, tree)
-      if (!policy.canManagePerson(principal, { unitId: person.unit_id }, tree)) throw new Forbidden()
+      if (!policy.canManagePerson(principal, { unitId: person.unit_id }, tree))
+        throw new Forbidden()
       const problem = passwordProblem(password)
       if (problem) throw Invalid.field('password', problem)
       const hash = await hashPassword(password)
@@ -389,9 +433,17 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     },
   }
 
-  async function withRolesIn(trx: Kysely<DB>, row: NonNullable<Awaited<ReturnType<typeof repo.findPerson>>>) {
+  async function withRolesIn(
+    trx: Kysely<DB>,
+    row: NonNullable<Awaited<ReturnType<typeof repo.findPerson>>>,
+  ) {
     const roles = await repo.rolesOf(trx, [row.id])
-    return [presentPerson(row, roles.map((r) => ({ id: r.id, role: r.role, unitId: r.unit_id })))]
+    return [
+      presentPerson(
+        row,
+        roles.map((r) => ({ id: r.id, role: r.role, unitId: r.unit_id })),
+      ),
+    ]
   }
 }
 
@@ -402,7 +454,10 @@ export async function createOrganisation(
   clock: () => Date = () => new Date(),
 ) {
   if (await repo.findOrganisationBySlug(db, input.slug)) {
-    throw Invalid.field('slug', `An organisation with the short name "${input.slug}" already exists`)
+    throw Invalid.field(
+      'slug',
+      `An organisation with the short name "${input.slug}" already exists`,
+    )
   }
   return db.transaction().execute(async (trx) => {
     const organisation = await repo.insertOrganisation(trx, input)

@@ -1,0 +1,164 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { Agent } from '../../../test/helpers/browser-agent.ts'
+import {
+  createTestContext,
+  TEST_PASSWORD,
+  type TestContext,
+  type TestOrganisation,
+} from '../../../test/helpers/context.ts'
+import { testModes } from '../../../test/helpers/database.ts'
+import { MAX_FAILURES_PER_ACCOUNT } from './auth-service.ts'
+
+for (const mode of testModes()) {
+  describe(`signing in (${mode})`, () => {
+    let ctx: TestContext
+    let org: TestOrganisation
+    let email: string
+
+    before(async () => {
+      ctx = await createTestContext(mode)
+      org = await ctx.organisation()
+      email = (await ctx.person(org, { role: 'viewer' })).email
+    })
+    after(() => ctx.close())
+
+    it('signs in with the right password and shows the home page', async () => {
+      const agent = await Agent.signedIn(await ctx.app(), email)
+      const home = await agent.get('/')
+      assert.equal(home.statusCode, 200)
+      assert.match(home.body, /Welcome, Person/)
+    })
+
+    it('refuses a wrong password with an error summary and status 400', async () => {
+      const agent = new Agent(await ctx.app())
+      await agent.get('/sign-in')
+      const response = await agent.post('/sign-in', { email, password: 'not the password at all' })
+      assert.equal(response.statusCode, 400)
+      assert.match(response.body, /govuk-error-summary/)
+      assert.match(response.body, /Enter a correct email address and password/)
+      assert.equal(agent.cookies.has('gt_session'), false)
+    })
+
+    it('refuses a form without its CSRF token', async () => {
+      const agent = new Agent(await ctx.app())
+      await agent.get('/sign-in')
+      const response = await agent.post(
+        '/sign-in',
+        { email, password: TEST_PASSWORD },
+        { csrf: false },
+      )
+      assert.equal(response.statusCode, 403)
+      assert.equal(agent.cookies.has('gt_session'), false)
+    })
+
+    it('gives a new session id at each sign-in and ends the old one', async () => {
+      const app = await ctx.app()
+      const agent = await Agent.signedIn(app, email)
+      const first = agent.cookies.get('gt_session')
+      await agent.post('/sign-in', { email, password: TEST_PASSWORD })
+      const second = agent.cookies.get('gt_session')
+      assert.ok(first && second && first !== second)
+      const stale = await app.inject({ url: '/', headers: { cookie: `gt_session=${first}` } })
+      assert.equal(stale.statusCode, 303)
+    })
+
+    it('sets the session cookie HttpOnly and SameSite=Lax', async () => {
+      const agent = new Agent(await ctx.app())
+      await agent.get('/sign-in')
+      const response = await agent.post('/sign-in', { email, password: TEST_PASSWORD })
+      const cookie = response.cookies.find((c) => c.name === 'gt_session')
+      assert.equal(cookie?.httpOnly, true)
+      assert.equal(cookie.sameSite, 'Lax')
+    })
+
+    it('signs out and the session no longer works', async () => {
+      const app = await ctx.app()
+      const agent = await Agent.signedIn(app, email)
+      const token = agent.cookies.get('gt_session')
+      const response = await agent.post('/sign-out')
+      assert.equal(response.statusCode, 303)
+      const after = await app.inject({ url: '/', headers: { cookie: `gt_session=${token}` } })
+      assert.equal(after.statusCode, 303)
+      assert.match(String(after.headers.location), /^\/sign-in/)
+    })
+
+    it('ends a session after the idle timeout and after the absolute lifetime', async () => {
+      const app = await ctx.app()
+      const idle = await Agent.signedIn(app, email)
+      ctx.clock.advance((ctx.config.session.idleMinutes + 1) * 60_000)
+      assert.equal((await idle.get('/')).statusCode, 303)
+
+      const busy = await Agent.signedIn(app, email)
+      const steps =
+        Math.ceil((ctx.config.session.absoluteHours * 60) / (ctx.config.session.idleMinutes - 5)) +
+        1
+      for (let i = 0; i < steps; i++) {
+        ctx.clock.advance((ctx.config.session.idleMinutes - 5) * 60_000)
+        const response = await busy.get('/')
+        if (response.statusCode === 303) {
+          assert.ok(i >= steps - 2, `ended too early, at step ${i} of ${steps}`)
+          return
+        }
+      }
+      assert.fail('the session outlived its absolute lifetime')
+    })
+
+    it('limits failed attempts per account, then lets the person in after the window', async () => {
+      const victim = (await ctx.person(org, { role: 'viewer' })).email
+      const agent = new Agent(await ctx.app())
+      await agent.get('/sign-in')
+      for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
+        const r = await agent.post('/sign-in', { email: victim, password: `wrong password ${i}` })
+        assert.equal(r.statusCode, 400)
+      }
+      const blocked = await agent.post('/sign-in', { email: victim, password: TEST_PASSWORD })
+      assert.equal(blocked.statusCode, 429)
+      assert.match(blocked.body, /Too many failed attempts/)
+      ctx.clock.advance(16 * 60_000)
+      const allowed = await agent.post('/sign-in', { email: victim, password: TEST_PASSWORD })
+      assert.equal(allowed.statusCode, 303)
+    })
+
+    it('redirects only to paths on this site after signing in', async () => {
+      const agent = new Agent(await ctx.app())
+      await agent.get('/sign-in')
+      const response = await agent.post('/sign-in', {
+        email,
+        password: TEST_PASSWORD,
+        next: '//evil.example/',
+      })
+      assert.equal(response.headers.location, '/')
+    })
+
+    it('changing the password ends other sessions and keeps this one', async () => {
+      const app = await ctx.app()
+      const person = await ctx.person(org, { role: 'viewer' })
+      const here = await Agent.signedIn(app, person.email)
+      const elsewhere = await Agent.signedIn(app, person.email)
+      await here.get('/account')
+      const bad = await here.post('/account/password', {
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'short',
+        confirmPassword: 'short',
+      })
+      assert.equal(bad.statusCode, 400)
+      assert.match(bad.body, /12 characters or more/)
+      const common = await here.post('/account/password', {
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'passwordpassword',
+        confirmPassword: 'passwordpassword',
+      })
+      assert.equal(common.statusCode, 400)
+      assert.match(common.body, /too common/)
+      const ok = await here.post('/account/password', {
+        currentPassword: TEST_PASSWORD,
+        newPassword: 'a new and rather long passphrase',
+        confirmPassword: 'a new and rather long passphrase',
+      })
+      assert.equal(ok.statusCode, 303)
+      assert.equal((await here.get('/')).statusCode, 200)
+      assert.equal((await elsewhere.get('/')).statusCode, 303)
+    })
+  })
+}
