@@ -72,7 +72,11 @@ function normalise(error: FastifyError | Error): Normalised {
   }
   const status = fastifyError.statusCode
   if (status !== undefined && status >= 400 && status < 500) {
-    return { status, id: fastifyError.code ?? 'bad_request', message: fastifyError.message ?? 'Bad request' }
+    return {
+      status,
+      id: fastifyError.code ?? 'bad_request',
+      message: fastifyError.message ?? 'Bad request',
+    }
   }
   return { status: 500, id: 'internal', message: 'Sorry, there is a problem with the service' }
 }
