@@ -41,6 +41,12 @@ export interface AppDeps {
 
 export type App = FastifyInstance
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    routeList: readonly { method: string; url: string }[]
+  }
+}
+
 const govukScript = readFileSync(
   fileURLToPath(import.meta.resolve('govuk-frontend/dist/govuk/govuk-frontend.min.js')),
 )
@@ -59,6 +65,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     bodyLimit: 1_048_576,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>()
+  // Every route, for the OpenAPI-independent checks (tenant isolation walks them all).
+  const routes: { method: string; url: string }[] = []
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) routes.push({ method, url: route.url })
+  })
+  app.decorate('routeList', routes)
   app.setValidatorCompiler(validatorCompiler)
   app.setSerializerCompiler(serializerCompiler)
   app.setErrorHandler(handleError)

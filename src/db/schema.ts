@@ -118,6 +118,55 @@ export interface AuditHeadsTable {
   hash: string
 }
 
+export type PlanKind = 'city' | 'corporate' | 'business' | 'delivery' | 'improvement' | 'service'
+export type PlanStatus = 'draft' | 'active' | 'archived'
+export type NodeStatus = 'active' | 'archived'
+
+export interface PlansTable {
+  id: Generated<string>
+  organisation_id: string
+  parent_plan_id: string | null
+  title: string
+  kind: PlanKind
+  /** Financial years by the year they start in: 2024 is 2024/25. */
+  first_year: number
+  last_year: number
+  status: Generated<PlanStatus>
+  owner_unit_id: string | null
+  vision: string | null
+  mission: string | null
+  /** Level names, top first, as a JSON array of strings. */
+  levels: ColumnType<unknown, string, string>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface PlanNodesTable {
+  id: Generated<string>
+  organisation_id: string
+  plan_id: string
+  parent_id: string | null
+  contributes_to_id: string | null
+  title: string
+  description: string | null
+  success: string | null
+  owner_id: string | null
+  lead_unit_id: string | null
+  position: Generated<number>
+  status: Generated<NodeStatus>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface NodeLinksTable {
+  id: Generated<string>
+  organisation_id: string
+  node_id: string
+  item_kind: string
+  item_id: string
+  created_at: CreatedAt
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -129,11 +178,17 @@ export interface DB {
   sign_in_failures: SignInFailuresTable
   audit_records: AuditRecordsTable
   audit_heads: AuditHeadsTable
+  plans: PlansTable
+  plan_nodes: PlanNodesTable
+  node_links: NodeLinksTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>
 export type Unit = Selectable<UnitsTable>
 export type Person = Selectable<PeopleTable>
 export type RoleAssignment = Selectable<RoleAssignmentsTable>
+export type PlanRow = Selectable<PlansTable>
+export type PlanNodeRow = Selectable<PlanNodesTable>
+export type NodeLinkRow = Selectable<NodeLinksTable>
 export type AuditRecordRow = Selectable<AuditRecordsTable>
 export type NewAuditRecord = Insertable<AuditRecordsTable>

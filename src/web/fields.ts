@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { Invalid } from '../errors.ts'
+import { Invalid, NotFound } from '../errors.ts'
 
 const blankToNull = (value: unknown): unknown =>
   typeof value === 'string' && value.trim() === '' ? null : value
@@ -57,3 +57,10 @@ export const PageQuery = z.object({
   page: z.coerce.number().int().min(1).max(100000).default(1),
   pageSize: z.coerce.number().int().min(1).max(500).default(50),
 })
+
+/** Path parameters: an id that is not even well-formed names nothing, so the answer is 404. */
+export function parseParams<S extends z.ZodType>(schema: S, params: unknown): z.output<S> {
+  const result = schema.safeParse(params)
+  if (!result.success) throw new NotFound()
+  return result.data
+}

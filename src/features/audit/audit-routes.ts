@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import type { Services } from '../../services.ts'
-import { parseInput } from '../../web/fields.ts'
+import { parseParams } from '../../web/fields.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 
@@ -55,7 +55,7 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (
 
   app.get('/history/:itemType/:itemId', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { itemType, itemId } = parseInput(HistoryParams, request.params)
+    const { itemType, itemId } = parseParams(HistoryParams, request.params)
     const resolve = resolvers[itemType]
     if (!resolve) return reply.callNotFound()
     const item = await resolve(services, principal, itemId)

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Config } from '../../config.ts'
 import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
-import { parseInput } from '../../web/fields.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import {
   requirePrincipal,
@@ -156,7 +156,7 @@ export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config
 
   app.post('/account/tokens/:id/revoke', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(z.object({ id: z.uuid() }), request.params)
+    const { id } = parseParams(z.object({ id: z.uuid() }), request.params)
     await services.auth.revokeToken(principal, id)
     setFlash(reply, 'The API token has been revoked', config)
     return reply.redirect('/account', 303)

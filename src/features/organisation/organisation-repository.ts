@@ -247,6 +247,9 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'node_links',
+  'plan_nodes',
+  'plans',
   'sessions',
   'api_tokens',
   'role_assignments',

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput } from '../../web/fields.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { ROLE_NAMES, ROLES } from '../auth/principal.ts'
@@ -129,7 +129,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.get('/units/:id', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const unit = await org.getUnit(principal, id)
     const units = await org.listUnits(principal)
     const { tree } = await org.unitTree(principal.organisationId)
@@ -151,7 +151,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.get('/units/:id/edit', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const unit = await org.getUnit(principal, id)
     const { units, exclude } = await unitFormContext(principal, id)
     return reply.view('organisation/views/unit-form.njk', {
@@ -170,7 +170,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.post('/units/:id/edit', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const unit = await org.getUnit(principal, id)
     const body = (request.body ?? {}) as Record<string, unknown>
     const { units, exclude } = await unitFormContext(principal, id)
@@ -205,7 +205,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
   ] as const) {
     app.post(`/units/:id/${path}`, hide, async (request, reply) => {
       const principal = requirePrincipal(request)
-      const { id } = parseInput(IdParams, request.params)
+      const { id } = parseParams(IdParams, request.params)
       await org.updateUnit(principal, id, { active })
       return reply.redirect(`/units/${id}`, 303)
     })
@@ -289,7 +289,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.get('/people/:id', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const person = await org.getPerson(principal, id)
     const units = await org.listUnits(principal)
     const { tree } = await org.unitTree(principal.organisationId)
@@ -311,7 +311,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.get('/people/:id/edit', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const person = await org.getPerson(principal, id)
     return reply.view('organisation/views/person-form.njk', {
       title: `Edit ${person.name}`,
@@ -324,7 +324,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.post('/people/:id/edit', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const person = await org.getPerson(principal, id)
     const body = (request.body ?? {}) as Record<string, unknown>
     return handleForm(
@@ -357,7 +357,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
   ] as const) {
     app.post(`/people/:id/${path}`, hide, async (request, reply) => {
       const principal = requirePrincipal(request)
-      const { id } = parseInput(IdParams, request.params)
+      const { id } = parseParams(IdParams, request.params)
       await org.updatePerson(principal, id, { active })
       return reply.redirect(`/people/${id}`, 303)
     })
@@ -365,7 +365,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.post('/people/:id/roles', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const body = (request.body ?? {}) as Record<string, unknown>
     const person = await org.getPerson(principal, id)
     const units = await org.listUnits(principal)
@@ -400,14 +400,14 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.post('/people/:id/roles/:roleId/remove', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id, roleId } = parseInput(RoleParams, request.params)
+    const { id, roleId } = parseParams(RoleParams, request.params)
     await org.revokeRole(principal, id, roleId)
     return reply.redirect(`/people/${id}#roles`, 303)
   })
 
   app.get('/people/:id/password', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const person = await org.getPerson(principal, id)
     return reply.view('organisation/views/person-password.njk', {
       title: `Set a password for ${person.name}`,
@@ -418,7 +418,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
 
   app.post('/people/:id/password', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
-    const { id } = parseInput(IdParams, request.params)
+    const { id } = parseParams(IdParams, request.params)
     const person = await org.getPerson(principal, id)
     const body = (request.body ?? {}) as Record<string, unknown>
     return handleForm(

@@ -1,0 +1,190 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { sql } from 'kysely'
+import type { App } from '../src/app.ts'
+import { ORGANISATION_TABLES } from '../src/features/organisation/organisation-repository.ts'
+import { Agent } from './helpers/browser-agent.ts'
+import { createTestContext, type TestContext, type TestOrganisation } from './helpers/context.ts'
+import { testModes } from './helpers/database.ts'
+
+const ITEM_TYPES = [
+  'unit',
+  'person',
+  'plan',
+  'node',
+  'measure',
+  'project',
+  'risk',
+  'saving',
+  'api_token',
+]
+
+/** A body that passes most input schemas, so a write reaches the code that must refuse it. */
+const PLAUSIBLE_BODY = {
+  name: 'Intruder',
+  title: 'Intruder',
+  email: 'intruder@example.org',
+  kind: 'team',
+  role: 'viewer',
+  reason: 'Intrusion',
+  value: 1,
+  commentary: 'Intrusion',
+}
+
+async function idsOf(ctx: TestContext, organisationId: string): Promise<Map<string, string[]>> {
+  const uuidTables = await sql<{ table_name: string }>`
+    select table_name from information_schema.columns
+    where table_schema = current_schema() and column_name = 'id' and data_type = 'uuid'`.execute(
+    ctx.database.db,
+  )
+  const names = new Set(uuidTables.rows.map((r) => r.table_name))
+  const ids = new Map<string, string[]>()
+  for (const table of ORGANISATION_TABLES) {
+    if (!names.has(table)) continue
+    const rows = await sql<{
+      id: string
+    }>`select id from ${sql.table(table)} where organisation_id = ${organisationId} limit 3`.execute(
+      ctx.database.db,
+    )
+    if (rows.rows.length > 0)
+      ids.set(
+        table,
+        rows.rows.map((r) => r.id),
+      )
+  }
+  const organisation = await ctx.database.db
+    .selectFrom('organisations')
+    .select('id')
+    .where('id', '=', organisationId)
+    .executeTakeFirstOrThrow()
+  ids.set('organisations', [organisation.id])
+  return ids
+}
+
+async function snapshot(ctx: TestContext, organisationId: string): Promise<string> {
+  const parts: string[] = []
+  for (const table of ORGANISATION_TABLES) {
+    const rows =
+      await sql`select * from ${sql.table(table)} where organisation_id = ${organisationId} order by 1`.execute(
+        ctx.database.db,
+      )
+    parts.push(JSON.stringify(rows.rows))
+  }
+  return parts.join('\n')
+}
+
+function fill(url: string, values: Record<string, string>): string {
+  return url.replace(/:([A-Za-z]+)/g, (_, name: string) => values[name] ?? 'missing')
+}
+
+for (const mode of testModes()) {
+  describe(`tenant isolation (${mode})`, () => {
+    let ctx: TestContext
+    let app: App
+    let own: TestOrganisation
+    let other: TestOrganisation
+    let intruder: Agent
+    let otherIds: Map<string, string[]>
+    let secrets: string[]
+
+    before(async () => {
+      ctx = await createTestContext(mode)
+      own = await ctx.organisation('Own Borough')
+      other = await ctx.organisation('Other County')
+      const attacker = await ctx.person(own, { role: 'administrator', name: 'Own Admin' })
+      const victim = await ctx.person(other, {
+        role: 'administrator',
+        name: 'Secret Victim',
+        unit: 'care',
+      })
+      await ctx.person(other, { role: 'data_entry', roleUnit: 'waste', name: 'Secret Officer' })
+      // Give the other council some of everything a feature can make, through its own admin.
+      await ctx.services.auth.createToken(victim, 'Secret token')
+      app = await ctx.app()
+      intruder = await Agent.signedIn(app, attacker.email)
+      otherIds = await idsOf(ctx, other.id)
+      secrets = [
+        'Other County',
+        'Secret Victim',
+        'Secret Officer',
+        ...[...otherIds.values()].flat(),
+      ]
+    })
+    after(() => ctx.close())
+
+    it('knows routes to walk and ids of the other organisation', () => {
+      assert.ok(app.routeList.length > 20)
+      assert.ok(
+        (otherIds.get('units')?.length ?? 0) > 0 && (otherIds.get('people')?.length ?? 0) > 0,
+      )
+    })
+
+    it('lists and pages show nothing of another organisation', async () => {
+      for (const route of app.routeList.filter(
+        (r) => r.method === 'GET' && !r.url.includes(':') && !r.url.includes('*'),
+      )) {
+        if (route.url.startsWith('/static')) continue
+        const response = route.url.startsWith('/api/')
+          ? await intruder.api('GET', route.url)
+          : await intruder.get(route.url)
+        for (const secret of secrets) {
+          assert.ok(
+            !response.body.includes(secret),
+            `${route.url} shows "${secret}" of another organisation`,
+          )
+        }
+      }
+    })
+
+    it('answers 404 to every route given another organisation’s ids, and changes nothing', async () => {
+      const before = await snapshot(ctx, other.id)
+      const samples = [...otherIds.values()].map((ids) => ids[0] ?? '')
+      let checked = 0
+      for (const route of app.routeList) {
+        const params = [...route.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1] ?? '')
+        if (params.length === 0 || route.method === 'HEAD') continue
+        const idParams = params.filter((p) => p !== 'itemType')
+        const combinations: Record<string, string>[] = []
+        for (const first of samples) {
+          for (const second of idParams.length > 1 ? samples : [first]) {
+            for (const itemType of params.includes('itemType') ? ITEM_TYPES : ['-']) {
+              const values: Record<string, string> = { itemType }
+              idParams.forEach((name, index) => (values[name] = index === 0 ? first : second))
+              combinations.push(values)
+            }
+          }
+        }
+        for (const values of combinations) {
+          const url = fill(route.url, values)
+          const isApi = url.startsWith('/api/')
+          const method = route.method as 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
+          const response = isApi
+            ? await intruder.api(
+                method,
+                url,
+                method === 'GET' || method === 'DELETE' ? undefined : PLAUSIBLE_BODY,
+              )
+            : method === 'GET'
+              ? await intruder.get(url)
+              : await intruder.post(
+                  url,
+                  Object.fromEntries(
+                    Object.entries(PLAUSIBLE_BODY).map(([k, v]) => [k, String(v)]),
+                  ),
+                )
+          assert.equal(
+            response.statusCode,
+            404,
+            `${route.method} ${url} answered ${response.statusCode}`,
+          )
+          for (const secret of secrets.slice(0, 3)) {
+            assert.ok(!response.body.includes(secret), `${route.method} ${url} shows "${secret}"`)
+          }
+          checked++
+        }
+      }
+      assert.ok(checked > 50, `only ${checked} requests were checked`)
+      assert.equal(await snapshot(ctx, other.id), before, 'another organisation’s data changed')
+    })
+  })
+}
