@@ -4,38 +4,39 @@ const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
 
-const ConfigSchema = z
-  .object({
-    NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
-    HOST: z.string().min(1).default('0.0.0.0'),
-    PORT: z.coerce.number().int().min(0).max(65535).default(3000),
-    DATABASE_URL: z
-      .string()
-      .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
-      .optional(),
-    DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
-    DATA_DIR: z.string().min(1).default('./data'),
-    MIGRATE_ON_START: flag.default(true),
-    DEMO_COUNCIL: z.enum(['auto', 'never']).default('auto'),
-    SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
-    SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
-    SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
-    SECURE_COOKIES: flag.optional(),
-    TRUST_PROXY: flag.default(false),
-    LOG_LEVEL: z
-      .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
-      .default('info'),
-    SERVICE_NAME: z.string().min(1).default('Golden Thread'),
-  })
-  .superRefine((env, ctx) => {
-    if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['SESSION_SECRET'],
-        message: 'SESSION_SECRET is required in production',
-      })
-    }
-  })
+const EnvSchema = z.object({
+  NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
+    .optional(),
+  DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATA_DIR: z.string().min(1).default('./data'),
+  MIGRATE_ON_START: flag.default(true),
+  DEMO_COUNCIL: z.enum(['auto', 'never']).default('auto'),
+  SESSION_SECRET: z.string().min(32, 'SESSION_SECRET must be at least 32 characters').optional(),
+  SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
+  SECURE_COOKIES: flag.optional(),
+  TRUST_PROXY: flag.default(false),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SERVICE_NAME: z.string().min(1).default('Golden Thread'),
+})
+
+/** Every variable Golden Thread reads; README and .env.example document each (a test checks). */
+export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape)
+
+const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
+  if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['SESSION_SECRET'],
+      message: 'SESSION_SECRET is required in production',
+    })
+  }
+})
 
 export interface Config {
   readonly env: 'production' | 'development' | 'test'

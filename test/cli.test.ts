@@ -200,7 +200,7 @@ describe('serving on the embedded database', () => {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000)
         server.stdout.on('data', () => {
-          if (output.includes('Golden Thread is running')) {
+          if (output.includes('Sign in with any of these')) {
             clearTimeout(timer)
             resolve()
           }

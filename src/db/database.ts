@@ -56,12 +56,15 @@ export function openPostgres(url: string, poolSize = 10, schema?: string): Datab
 }
 
 export function fromPGlite(client: PGlite, options: { onClose?: () => void } = {}): Database {
-  const db = new Kysely<DB>({ dialect: pgliteDialect(client, { closeClient: true }) })
+  const db = new Kysely<DB>({ dialect: pgliteDialect(client) })
   return {
     db,
     mode: 'pglite',
     async close() {
       await db.destroy()
+      // Kysely only closes a driver it has used; close the client ourselves so a database that
+      // was opened but never queried does not leave PGlite waiting.
+      if (!client.closed) await client.close()
       options.onClose?.()
     },
   }

@@ -21,8 +21,16 @@ export interface MigrationReport {
   readonly applied: readonly string[]
 }
 
-export async function migrateToLatest<T>(db: Kysely<T>): Promise<MigrationReport> {
-  const migrator = new Migrator({ db, provider: new FolderMigrationProvider() })
+/**
+ * `schema` names the schema that holds the migration bookkeeping when the connection works in
+ * one of its own (tests do); Kysely otherwise looks for its lock table in any schema.
+ */
+export async function migrateToLatest<T>(db: Kysely<T>, schema?: string): Promise<MigrationReport> {
+  const migrator = new Migrator({
+    db,
+    provider: new FolderMigrationProvider(),
+    ...(schema && { migrationTableSchema: schema }),
+  })
   const { error, results } = await migrator.migrateToLatest()
   if (error) {
     const failed = results?.find((r) => r.status === 'Error')

@@ -49,16 +49,11 @@ class PGliteConnection implements DatabaseConnection {
 }
 
 class PGliteDriver implements Driver {
-  readonly #client: PGlite
   readonly #mutex = new ConnectionMutex()
   readonly #connection: PGliteConnection
   readonly #releases = new WeakMap<DatabaseConnection, () => void>()
-  readonly #closeClient: boolean
-
-  constructor(client: PGlite, closeClient: boolean) {
-    this.#client = client
+  constructor(client: PGlite) {
     this.#connection = new PGliteConnection(client)
-    this.#closeClient = closeClient
   }
 
   async init(): Promise<void> {}
@@ -87,18 +82,17 @@ class PGliteDriver implements Driver {
     release?.()
   }
 
+  /** Waits for whoever holds the connection; the database closes the client itself. */
   async destroy(): Promise<void> {
-    // Wait for whoever holds the connection, then close.
     const release = await this.#mutex.lock()
-    if (this.#closeClient) await this.#client.close()
     release()
   }
 }
 
-export function pgliteDialect(client: PGlite, options: { closeClient: boolean }): Dialect {
+export function pgliteDialect(client: PGlite): Dialect {
   return {
     createAdapter: () => new PostgresAdapter(),
-    createDriver: () => new PGliteDriver(client, options.closeClient),
+    createDriver: () => new PGliteDriver(client),
     createIntrospector: (db) => new PostgresIntrospector(db),
     createQueryCompiler: () => new PostgresQueryCompiler(),
   }

@@ -69,7 +69,7 @@ export async function freshPostgres(): Promise<Database> {
   await admin.query(`create schema ${schema}`)
   await admin.end()
   const database = openPostgres(postgresUrl, 5, schema)
-  await migrateToLatest(database.db)
+  await migrateToLatest(database.db, schema)
   return {
     ...database,
     async close() {
