@@ -22,6 +22,9 @@ import { auditRoutes } from './features/audit/audit-routes.ts'
 import { authApi } from './features/auth/auth-api.ts'
 import { authRoutes } from './features/auth/auth-routes.ts'
 import { setUpAuthentication } from './features/auth/authentication.ts'
+import { frameworkApi } from './features/framework/framework-api.ts'
+import { frameworkRoutes } from './features/framework/framework-routes.ts'
+import { threadRoutes } from './features/framework/thread-routes.ts'
 import { homeRoutes } from './features/home/home-routes.ts'
 import { organisationApi } from './features/organisation/organisation-api.ts'
 import { organisationRoutes } from './features/organisation/organisation-routes.ts'
@@ -149,11 +152,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(authRoutes, { services, config })
   await app.register(homeRoutes, { services })
   await app.register(organisationRoutes, { services })
+  await app.register(frameworkRoutes, { services })
+  await app.register(threadRoutes, { services })
   await app.register(auditRoutes, { services })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
       await api.register(organisationApi, { services })
+      await api.register(frameworkApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

@@ -2,6 +2,9 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { createAuditService } from './features/audit/audit-service.ts'
 import { createAuthService } from './features/auth/auth-service.ts'
+import { createFrameworkService } from './features/framework/framework-service.ts'
+import { createLinkRegistry } from './features/links/link-registry.ts'
+import { organisationLinkKinds } from './features/organisation/organisation-link-kinds.ts'
 import { createOrganisationService } from './features/organisation/organisation-service.ts'
 
 export interface ServiceDeps {
@@ -13,10 +16,15 @@ export interface ServiceDeps {
 /** Every service, built from explicit dependencies; routes, the API and the CLI share them. */
 export function createServices({ config, database, clock }: ServiceDeps) {
   const db = database.db
+  const organisation = createOrganisationService({ db, clock })
+  // Kinds of item the golden thread links to nodes; each feature registers its own here.
+  const links = createLinkRegistry()
+  links.register(...organisationLinkKinds(organisation))
   return {
     auth: createAuthService({ db, config, clock }),
-    organisation: createOrganisationService({ db, clock }),
+    organisation,
     audit: createAuditService({ db }),
+    framework: createFrameworkService({ db, clock, links }),
   }
 }
 

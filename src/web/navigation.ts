@@ -11,6 +11,8 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/', text: 'Home' },
   { href: '/units', text: 'Units' },
   { href: '/people', text: 'People' },
+  { href: '/plans', text: 'Plans' },
+  { href: '/alignment', text: 'Alignment' },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },
 ]
 

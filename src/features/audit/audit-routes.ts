@@ -27,6 +27,14 @@ const resolvers: Record<string, ItemResolver> = {
     const person = await services.organisation.getPerson(principal, id)
     return { title: person.name, href: `/people/${id}` }
   },
+  plan: async (services, principal, id) => {
+    const plan = await services.framework.getPlan(principal, id)
+    return { title: plan.title, href: `/plans/${id}` }
+  },
+  node: async (services, principal, id) => {
+    const node = await services.framework.getNode(principal, id)
+    return { title: node.title, href: `/nodes/${id}` }
+  },
 }
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB, Role, UnitKind } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
+import { buildDemoFramework } from '../framework/framework-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
 
@@ -200,6 +201,7 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
     }
     await addUnits(UNITS, null)
 
+    const personIds = new Map<string, string>()
     for (const person of DEMO_PEOPLE) {
       const row = await orgRepo.insertPerson(trx, {
         organisationId: organisation.id,
@@ -209,6 +211,7 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
         unitId: unitIds.get(person.unit) ?? null,
         passwordHash,
       })
+      personIds.set(person.email, row.id)
       await orgRepo.insertRole(trx, {
         organisationId: organisation.id,
         personId: row.id,
@@ -216,6 +219,12 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
         unitId: person.roleUnit ? (unitIds.get(person.roleUnit) ?? null) : null,
       })
     }
+    const framework = await buildDemoFramework(
+      trx,
+      organisation.id,
+      { units: unitIds, people: personIds },
+      clock,
+    )
     await recordAudit(
       trx,
       {
@@ -224,7 +233,9 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
         action: 'demo_built',
         itemType: 'organisation',
         itemId: organisation.id,
-        summary: `Demo council built: ${unitIds.size} units and ${DEMO_PEOPLE.length} people`,
+        summary:
+          `Demo council built: ${unitIds.size} units, ${DEMO_PEOPLE.length} people, ` +
+          `${framework.plans} plans with ${framework.nodes} nodes`,
       },
       clock,
     )
