@@ -2,7 +2,9 @@ import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { parseParams } from '../../web/fields.ts'
+import { NotFound } from '../../errors.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
+import { canViewAudit } from '../organisation/organisation-policy.ts'
 import type { Principal } from '../auth/principal.ts'
 
 const PAGE_SIZE = 50
@@ -19,6 +21,10 @@ type ItemResolver = (
 ) => Promise<{ title: string; href: string }>
 
 const resolvers: Record<string, ItemResolver> = {
+  organisation: async (_services, principal, id) => {
+    if (id !== principal.organisationId || !canViewAudit(principal)) throw new NotFound()
+    return { title: principal.organisationName, href: '/audit' }
+  },
   unit: async (services, principal, id) => {
     const unit = await services.organisation.getUnit(principal, id)
     return { title: unit.name, href: `/units/${id}` }
@@ -55,6 +61,7 @@ export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (
     return reply.view('audit/views/audit.njk', {
       title: 'Audit log',
       records: items,
+      historyTypes: Object.keys(resolvers),
       page,
       lastPage: Math.max(1, Math.ceil(total / PAGE_SIZE)),
       total,
