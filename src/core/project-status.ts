@@ -79,7 +79,8 @@ export function suggestStatus(input: StatusInput): Suggestion {
     return { status: 'completed', reasons: [`${what} completed`] }
   }
   const overdue = open.filter((m) => m.due < today)
-  const late = input.end !== null && input.end < today
+  const end = input.end
+  const late = end !== null && end < today
   if (
     input.start !== null &&
     today < input.start &&
@@ -89,7 +90,7 @@ export function suggestStatus(input: StatusInput): Suggestion {
     return { status: 'not_started', reasons: [`It starts on ${input.start}`] }
   }
   const reasons: string[] = []
-  if (late) reasons.push(`It was due to end on ${input.end ?? ''}`)
+  if (late) reasons.push(`It was due to end on ${end}`)
   if (overdue.length > 0)
     reasons.push(`${plural(overdue.length, 'milestone is', 'milestones are')} overdue`)
   const rescheduled = open.filter((m) => m.rescheduled || m.status === 'rescheduled').length

@@ -78,7 +78,6 @@ export function optionalAmount(what: string) {
     },
     z
       .number({ error: `Enter ${what} as a number, like 12500` })
-      .finite({ error: `Enter ${what} as a number, like 12500` })
       .min(0, { error: `${what[0]?.toUpperCase() ?? ''}${what.slice(1)} cannot be negative` })
       .max(1e13, { error: `Enter ${what} less than 10 trillion` })
       .nullable()
@@ -92,7 +91,7 @@ const idList = z.preprocess(
     value === undefined || value === null || value === ''
       ? []
       : Array.isArray(value)
-        ? value.filter((v) => v !== '')
+        ? (value as unknown[]).filter((v) => v !== '')
         : [value],
   z.array(z.uuid({ error: 'Select partners from the list' })).max(50),
 )

@@ -597,8 +597,8 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           {
             ...(changes.title !== undefined && { title: changes.title }),
             ...(changes.ownerId !== undefined && { owner_id: changes.ownerId ?? null }),
-            ...(moving &&
-              due && {
+            ...(due !== null &&
+              moving && {
                 due_date: due.date,
                 due_precision: due.precision,
                 original_due_date: before.original_due_date ?? before.due_date,
