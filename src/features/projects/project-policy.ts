@@ -75,10 +75,13 @@ export function canApproveUpdate(
   )
 }
 
-/** Changing an approved month is a restatement: for those who could approve it or manage it. */
+/**
+ * Changing an approved month is a restatement: for those who could approve it, and performance
+ * officers and administrators over the lead unit; not the lead, whose month it is.
+ */
 export function canRestateUpdate(principal: Principal, scope: ProjectScope, tree: UnitTree) {
   return (
     canApproveUpdate(principal, scope, { submittedBy: null }, tree) ||
-    canManageProject(principal, scope, tree)
+    holdsRole(principal, MANAGERS, scope.leadUnitId, tree)
   )
 }

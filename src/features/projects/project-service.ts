@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely'
-import { isIsoDate, parseFinancialYear, parsePeriodLabel, PeriodError } from '../../core/periods.ts'
+import {
+  isIsoDate,
+  parseFinancialYear,
+  parsePeriodLabel,
+  periodContaining,
+  PeriodError,
+} from '../../core/periods.ts'
 import { suggestStatus, type Confidence } from '../../core/project-status.ts'
 import type { DB, DuePrecision } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
@@ -444,7 +450,11 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
         const milestones = await repo.listMilestones(db, principal.organisationId, [id])
         const outside = milestones.find(
           (m) =>
-            (start && m.due_date < start) || (end && m.due_date > end && m.due_precision === 'day'),
+            (start && m.due_date < start) ||
+            (end &&
+              (m.due_precision === 'day'
+                ? m.due_date
+                : periodContaining(m.due_date, 'quarterly').start) > end),
         )
         if (outside) {
           throw Invalid.field(
