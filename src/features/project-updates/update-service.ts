@@ -42,6 +42,18 @@ export interface HighlightRisk {
 
 export type UpdateService = ReturnType<typeof createUpdateService>
 
+/** Milestones by quarter, as the columns of a highlight report's strip. */
+function strip(milestones: readonly MilestoneView[]) {
+  return quarterRange(
+    milestones.map((m) => m.due.date),
+    6,
+  ).map((q) => ({
+    label: q.label,
+    heading: quarterHeading(q),
+    milestones: milestones.filter((m) => m.quarter === q.label),
+  }))
+}
+
 /**
  * Monthly highlight updates: written as a draft, submitted by the lead, approved or returned by
  * the SRO or an approver. Approval locks the month; later changes are restatements with a reason.
@@ -386,10 +398,6 @@ export function createUpdateService({ db, clock, projects }: UpdateDeps) {
         const own: MilestoneView[] = milestones
           .filter((m) => within.has(m.project_id))
           .map((m) => presentMilestone(m, today))
-        const quarters = quarterRange(
-          own.map((m) => m.due.date),
-          6,
-        )
         const childRows = (portfolio.children.get(rootId) ?? []).filter((r) => seen(r.id))
         const actionIds = childRows.length > 0 ? childRows.map((r) => r.id) : [rootId]
         const actions = []
@@ -408,16 +416,21 @@ export function createUpdateService({ db, clock, projects }: UpdateDeps) {
           sro: await nameOf(root.sroId),
           lead: await nameOf(root.managerId),
           leadUnit: root.leadUnitId ? (units.get(root.leadUnitId) ?? null) : null,
-          strip: quarters.map((q) => ({
-            label: q.label,
-            heading: quarterHeading(q),
-            milestones: own.filter((m) => m.quarter === q.label),
-          })),
+          strip: strip(own),
           actions,
         })
       }
       const risks: HighlightRisk[] = []
       return {
+        /** The programme's own milestones, when its sections are the items beneath it. */
+        strip:
+          sectionRoots.length > 0
+            ? strip(
+                milestones
+                  .filter((m) => m.project_id === programmeId)
+                  .map((m) => presentMilestone(m, today)),
+              )
+            : [],
         programme: project,
         sro: await nameOf(project.sroId),
         lead: await nameOf(project.managerId),
