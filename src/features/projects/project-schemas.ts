@@ -88,12 +88,17 @@ export function optionalAmount(what: string) {
 /** A select of several, a single value, or nothing at all: always a list of ids. */
 const idList = z.preprocess(
   (value) =>
-    value === undefined || value === null || value === ''
-      ? []
-      : Array.isArray(value)
-        ? (value as unknown[]).filter((v) => v !== '')
-        : [value],
-  z.array(z.uuid({ error: 'Select partners from the list' })).max(50),
+    value === undefined
+      ? undefined
+      : value === null || value === ''
+        ? []
+        : Array.isArray(value)
+          ? (value as unknown[]).filter((v) => v !== '')
+          : [value],
+  z
+    .array(z.uuid({ error: 'Select partners from the list' }))
+    .max(50)
+    .optional(),
 )
 
 const optionalConfidence = z.preprocess(
@@ -149,6 +154,7 @@ export const MilestoneInput = z.object({
 export type MilestoneInput = z.output<typeof MilestoneInput>
 
 export const MilestoneChanges = MilestoneInput.partial().extend({
+  status: z.enum(MILESTONE_STATUSES, { error: 'Select the milestone’s status' }).optional(),
   /** Needed when the due date moves: why it was rescheduled. */
   rescheduleReason: optionalText(2000),
   version: z.coerce.number().int().min(1).optional(),
