@@ -169,21 +169,10 @@ export interface NodeLinksTable {
 
 export type ProjectLevel = 'programme' | 'project' | 'action'
 export type ProjectStatus =
-  | 'not_started'
-  | 'on_track'
-  | 'at_risk'
-  | 'off_track'
-  | 'completed'
-  | 'closed'
-  | 'on_hold'
+  'not_started' | 'on_track' | 'at_risk' | 'off_track' | 'completed' | 'closed' | 'on_hold'
 export type Confidence = 'high' | 'medium' | 'low'
 export type MilestoneStatus =
-  | 'completed'
-  | 'on_track'
-  | 'in_progress'
-  | 'delayed'
-  | 'rescheduled'
-  | 'not_started'
+  'completed' | 'on_track' | 'in_progress' | 'delayed' | 'rescheduled' | 'not_started'
 export type DuePrecision = 'day' | 'quarter'
 export type UpdateStatus = 'draft' | 'submitted' | 'approved' | 'returned'
 export type BenefitKind = 'financial' | 'non_financial'
