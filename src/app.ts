@@ -28,6 +28,10 @@ import { threadRoutes } from './features/framework/thread-routes.ts'
 import { homeRoutes } from './features/home/home-routes.ts'
 import { organisationApi } from './features/organisation/organisation-api.ts'
 import { organisationRoutes } from './features/organisation/organisation-routes.ts'
+import { updateApi } from './features/project-updates/update-api.ts'
+import { updateRoutes } from './features/project-updates/update-routes.ts'
+import { projectApi } from './features/projects/project-api.ts'
+import { projectRoutes } from './features/projects/project-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -154,12 +158,16 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(organisationRoutes, { services })
   await app.register(frameworkRoutes, { services })
   await app.register(threadRoutes, { services })
+  await app.register(projectRoutes, { services })
+  await app.register(updateRoutes, { services })
   await app.register(auditRoutes, { services })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
       await api.register(organisationApi, { services })
       await api.register(frameworkApi, { services })
+      await api.register(projectApi, { services })
+      await api.register(updateApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

@@ -6,6 +6,9 @@ import { createFrameworkService } from './features/framework/framework-service.t
 import { createLinkRegistry } from './features/links/link-registry.ts'
 import { organisationLinkKinds } from './features/organisation/organisation-link-kinds.ts'
 import { createOrganisationService } from './features/organisation/organisation-service.ts'
+import { createUpdateService } from './features/project-updates/update-service.ts'
+import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
+import { createProjectService } from './features/projects/project-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -18,13 +21,16 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   const db = database.db
   const organisation = createOrganisationService({ db, clock })
   // Kinds of item the golden thread links to nodes; each feature registers its own here.
+  const projects = createProjectService({ db, clock, organisation })
   const links = createLinkRegistry()
-  links.register(...organisationLinkKinds(organisation))
+  links.register(...organisationLinkKinds(organisation), ...projectLinkKinds(projects))
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
     audit: createAuditService({ db }),
     framework: createFrameworkService({ db, clock, links }),
+    projects,
+    projectUpdates: createUpdateService({ db, clock, projects }),
   }
 }
 

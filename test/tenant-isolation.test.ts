@@ -14,6 +14,7 @@ const ITEM_TYPES = [
   'node',
   'measure',
   'project',
+  'project_update',
   'risk',
   'saving',
   'api_token',
@@ -100,6 +101,35 @@ for (const mode of testModes()) {
       await ctx.person(other, { role: 'data_entry', roleUnit: 'waste', name: 'Secret Officer' })
       // Give the other council some of everything a feature can make, through its own admin.
       await ctx.services.auth.createToken(victim, 'Secret token')
+      const programme = await ctx.services.projects.create(victim, {
+        level: 'programme',
+        title: 'Secret programme',
+        startDate: '2020-04-01',
+        endDate: '2040-03-31',
+      })
+      const project = await ctx.services.projects.create(victim, {
+        level: 'project',
+        parentId: programme.id,
+        title: 'Secret project',
+      })
+      await ctx.services.projects.addMilestone(victim, project.id, {
+        title: 'Secret milestone',
+        due: '2030-06-30',
+        status: 'on_track',
+      })
+      await ctx.services.projects.addBenefit(victim, project.id, {
+        kind: 'financial',
+        title: 'Secret benefit',
+        financialYear: '2024/25',
+        planned: 1,
+      })
+      await ctx.services.projects.addDependency(victim, project.id, { dependsOnId: programme.id })
+      await ctx.services.projectUpdates.create(victim, project.id, {
+        month: '2024-04',
+        highlights: 'Secret highlights',
+        confidence: 'high',
+        submit: true,
+      })
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)

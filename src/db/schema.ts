@@ -167,6 +167,121 @@ export interface NodeLinksTable {
   created_at: CreatedAt
 }
 
+export type ProjectLevel = 'programme' | 'project' | 'action'
+export type ProjectStatus =
+  'not_started' | 'on_track' | 'at_risk' | 'off_track' | 'completed' | 'closed' | 'on_hold'
+export type Confidence = 'high' | 'medium' | 'low'
+export type MilestoneStatus =
+  'completed' | 'on_track' | 'in_progress' | 'delayed' | 'rescheduled' | 'not_started'
+export type DuePrecision = 'day' | 'quarter'
+export type UpdateStatus = 'draft' | 'submitted' | 'approved' | 'returned'
+export type BenefitKind = 'financial' | 'non_financial'
+
+export interface ProjectsTable {
+  id: Generated<string>
+  organisation_id: string
+  parent_id: string | null
+  level: ProjectLevel
+  code: string | null
+  title: string
+  description: string | null
+  sro_id: string | null
+  manager_id: string | null
+  lead_unit_id: string | null
+  /** Partner units named on the project, as a JSON array of unit ids. */
+  partner_unit_ids: ColumnType<unknown, string | undefined, string>
+  start_date: string | null
+  end_date: string | null
+  budget: number | null
+  status_override: ProjectStatus | null
+  status_reason: string | null
+  confidence: Confidence | null
+  position: Generated<number>
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ProjectMilestonesTable {
+  id: Generated<string>
+  organisation_id: string
+  project_id: string
+  title: string
+  /** For a quarter, its last day. */
+  due_date: string
+  due_precision: Generated<DuePrecision>
+  original_due_date: string | null
+  original_due_precision: DuePrecision | null
+  reschedule_reason: string | null
+  owner_id: string | null
+  status: Generated<MilestoneStatus>
+  completed_date: string | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ProjectUpdatesTable {
+  id: Generated<string>
+  organisation_id: string
+  project_id: string
+  /** The first day of the month reported on. */
+  month: string
+  highlights: string
+  next_steps: string | null
+  when_text: string | null
+  who: string | null
+  confidence: Confidence
+  status: Generated<UpdateStatus>
+  author_id: string | null
+  submitted_by: string | null
+  submitted_at: Date | null
+  approved_by: string | null
+  approved_at: Date | null
+  returned_reason: string | null
+  restated: Generated<boolean>
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ProjectUpdateRestatementsTable {
+  id: Generated<string>
+  organisation_id: string
+  update_id: string
+  reason: string
+  before: ColumnType<unknown, string, string>
+  by_id: string | null
+  by_name: string
+  at: Timestamp
+}
+
+export interface ProjectBenefitsTable {
+  id: Generated<string>
+  organisation_id: string
+  project_id: string
+  kind: BenefitKind
+  title: string
+  description: string | null
+  financial_year: number
+  measure_unit: string | null
+  planned: number | null
+  realised: number | null
+  /** A savings-register line, once that feature exists; nothing refers to it yet. */
+  saving_line_id: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ProjectDependenciesTable {
+  id: Generated<string>
+  organisation_id: string
+  project_id: string
+  depends_on_id: string
+  description: string | null
+  created_at: CreatedAt
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -181,6 +296,12 @@ export interface DB {
   plans: PlansTable
   plan_nodes: PlanNodesTable
   node_links: NodeLinksTable
+  projects: ProjectsTable
+  project_milestones: ProjectMilestonesTable
+  project_updates: ProjectUpdatesTable
+  project_update_restatements: ProjectUpdateRestatementsTable
+  project_benefits: ProjectBenefitsTable
+  project_dependencies: ProjectDependenciesTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

@@ -41,6 +41,17 @@ const resolvers: Record<string, ItemResolver> = {
     const node = await services.framework.getNode(principal, id)
     return { title: node.title, href: `/nodes/${id}` }
   },
+  project: async (services, principal, id) => {
+    const project = await services.projects.get(principal, id)
+    return { title: project.title, href: `/projects/${id}` }
+  },
+  project_update: async (services, principal, id) => {
+    const found = await services.projectUpdates.find(principal, id)
+    return {
+      title: `${found.update.monthLabel} update of ${found.project.title}`,
+      href: `/projects/${found.project.id}/updates/${id}`,
+    }
+  },
 }
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (

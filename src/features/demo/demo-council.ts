@@ -4,6 +4,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
+import { buildDemoProjects } from '../projects/project-demo.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
 
 export const DEMO_SLUG = 'example-city'
@@ -225,6 +226,12 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       { units: unitIds, people: personIds },
       clock,
     )
+    const projects = await buildDemoProjects(
+      trx,
+      organisation.id,
+      { units: unitIds, people: personIds },
+      clock,
+    )
     await recordAudit(
       trx,
       {
@@ -235,7 +242,8 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
         itemId: organisation.id,
         summary:
           `Demo council built: ${unitIds.size} units, ${DEMO_PEOPLE.length} people, ` +
-          `${framework.plans} plans with ${framework.nodes} nodes`,
+          `${framework.plans} plans with ${framework.nodes} nodes, ` +
+          `${projects.projects} programmes, projects and actions`,
       },
       clock,
     )

@@ -247,6 +247,12 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'project_dependencies',
+  'project_benefits',
+  'project_update_restatements',
+  'project_updates',
+  'project_milestones',
+  'projects',
   'node_links',
   'plan_nodes',
   'plans',

@@ -1,0 +1,131 @@
+import { sql, type Kysely } from 'kysely'
+
+/**
+ * Programmes, projects and actions (one tree, `level` says which), their milestones, monthly
+ * highlight updates with restatements kept, benefits and dependencies. Composite keys on
+ * (organisation_id, id) make the database refuse a row that points into another organisation.
+ */
+const statements = [
+  `create table projects (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null references organisations(id),
+    parent_id uuid,
+    level text not null check (level in ('programme', 'project', 'action')),
+    code text,
+    title text not null,
+    description text,
+    sro_id uuid references people(id),
+    manager_id uuid references people(id),
+    lead_unit_id uuid references units(id),
+    partner_unit_ids jsonb not null default '[]',
+    start_date date,
+    end_date date,
+    budget numeric(16, 2),
+    status_override text check (status_override in ('not_started', 'on_track', 'at_risk',
+      'off_track', 'completed', 'closed', 'on_hold')),
+    status_reason text,
+    confidence text check (confidence in ('high', 'medium', 'low')),
+    position integer not null default 0,
+    version integer not null default 1,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    unique (organisation_id, id),
+    foreign key (organisation_id, parent_id) references projects (organisation_id, id),
+    check (end_date is null or start_date is null or end_date >= start_date),
+    check (parent_id is null or parent_id <> id),
+    check (status_override is null or status_reason is not null)
+  )`,
+  `create index projects_parent_idx on projects (organisation_id, parent_id)`,
+  `create table project_milestones (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null references organisations(id),
+    project_id uuid not null,
+    title text not null,
+    due_date date not null,
+    due_precision text not null default 'day' check (due_precision in ('day', 'quarter')),
+    original_due_date date,
+    original_due_precision text check (original_due_precision in ('day', 'quarter')),
+    reschedule_reason text,
+    owner_id uuid references people(id),
+    status text not null default 'not_started' check (status in ('completed', 'on_track',
+      'in_progress', 'delayed', 'rescheduled', 'not_started')),
+    completed_date date,
+    version integer not null default 1,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    unique (organisation_id, id),
+    foreign key (organisation_id, project_id) references projects (organisation_id, id)
+  )`,
+  `create index project_milestones_project_idx on project_milestones (organisation_id, project_id)`,
+  `create table project_updates (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null references organisations(id),
+    project_id uuid not null,
+    month date not null,
+    highlights text not null,
+    next_steps text,
+    when_text text,
+    who text,
+    confidence text not null check (confidence in ('high', 'medium', 'low')),
+    status text not null default 'draft' check (status in ('draft', 'submitted', 'approved',
+      'returned')),
+    author_id uuid references people(id),
+    submitted_by uuid references people(id),
+    submitted_at timestamptz,
+    approved_by uuid references people(id),
+    approved_at timestamptz,
+    returned_reason text,
+    restated boolean not null default false,
+    version integer not null default 1,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    unique (organisation_id, id),
+    unique (project_id, month),
+    foreign key (organisation_id, project_id) references projects (organisation_id, id)
+  )`,
+  `create table project_update_restatements (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null references organisations(id),
+    update_id uuid not null,
+    reason text not null,
+    before jsonb not null,
+    by_id uuid references people(id),
+    by_name text not null,
+    at timestamptz not null default now(),
+    foreign key (organisation_id, update_id) references project_updates (organisation_id, id)
+  )`,
+  `create table project_benefits (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null references organisations(id),
+    project_id uuid not null,
+    kind text not null check (kind in ('financial', 'non_financial')),
+    title text not null,
+    description text,
+    financial_year integer not null,
+    measure_unit text,
+    planned numeric(16, 2),
+    realised numeric(16, 2),
+    saving_line_id uuid,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    unique (organisation_id, id),
+    foreign key (organisation_id, project_id) references projects (organisation_id, id)
+  )`,
+  `create table project_dependencies (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null references organisations(id),
+    project_id uuid not null,
+    depends_on_id uuid not null,
+    description text,
+    created_at timestamptz not null default now(),
+    unique (organisation_id, id),
+    unique (project_id, depends_on_id),
+    foreign key (organisation_id, project_id) references projects (organisation_id, id),
+    foreign key (organisation_id, depends_on_id) references projects (organisation_id, id),
+    check (project_id <> depends_on_id)
+  )`,
+]
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db)
+}

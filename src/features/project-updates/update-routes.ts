@@ -1,0 +1,193 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
+import { CONFIDENCES } from '../../core/project-status.ts'
+import { Forbidden, Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
+import { formErrors, handleForm } from '../../web/forms.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+import type { ProjectView } from '../projects/project-presenter.ts'
+import { names } from '../projects/project-routes.ts'
+import { CONFIDENCE_NAMES } from '../projects/project-schemas.ts'
+import { ActionInput, ReturnInput, UpdateChanges, UpdateInput } from './update-schemas.ts'
+
+const hide = { schema: { hide: true } }
+const UpdateParams = IdParams.extend({ updateId: z.uuid() })
+const MonthQuery = z.object({ month: z.string().max(20).optional().catch(undefined) })
+
+type Body = Record<string, unknown>
+const bodyOf = (body: unknown): Body => (body ?? {}) as Body
+
+function confidenceItems(selected: unknown) {
+  return CONFIDENCES.map((c) => ({ value: c, text: CONFIDENCE_NAMES[c], checked: c === selected }))
+}
+
+export const updateRoutes: FastifyPluginAsync<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const updates = services.projectUpdates
+  const projects = services.projects
+
+  async function writable(principal: Principal, id: string): Promise<ProjectView> {
+    const detail = await projects.detail(principal, id)
+    if (!detail.canWriteUpdate) throw new Forbidden()
+    return detail.project
+  }
+
+  app.get('/projects/:id/updates/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const project = await writable(principal, id)
+    const values = { month: new Date().toISOString().slice(0, 7) }
+    return reply.view('project-updates/views/update-form.njk', {
+      title: `Write the monthly update of ${project.title}`,
+      action: `/projects/${id}/updates/new`,
+      project,
+      values,
+      confidenceItems: confidenceItems(undefined),
+      creating: true,
+    })
+  })
+
+  app.post('/projects/:id/updates/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const project = await writable(principal, id)
+    const body = bodyOf(request.body)
+    return handleForm(
+      reply,
+      {
+        template: 'project-updates/views/update-form.njk',
+        context: {
+          title: `Write the monthly update of ${project.title}`,
+          action: `/projects/${id}/updates/new`,
+          project,
+          confidenceItems: confidenceItems(body.confidence),
+          creating: true,
+        },
+        values: body,
+      },
+      async () => {
+        const update = await updates.create(principal, id, parseInput(UpdateInput, body))
+        return reply.redirect(`/projects/${id}/updates/${update.id}`, 303)
+      },
+    )
+  })
+
+  async function updatePage(principal: Principal, id: string, updateId: string) {
+    const found = await updates.get(principal, id, updateId)
+    return {
+      title: `${found.update.monthLabel} update of ${found.project.title}`,
+      ...found,
+      ...names,
+    }
+  }
+
+  app.get('/projects/:id/updates/:updateId', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, updateId } = parseParams(UpdateParams, request.params)
+    return reply.view('project-updates/views/update.njk', {
+      ...(await updatePage(principal, id, updateId)),
+      values: {},
+    })
+  })
+
+  app.get('/projects/:id/updates/:updateId/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, updateId } = parseParams(UpdateParams, request.params)
+    const found = await updates.get(principal, id, updateId)
+    if (!found.canEdit && !found.canRestate) throw new Forbidden()
+    return reply.view('project-updates/views/update-form.njk', {
+      title: `${found.canRestate ? 'Restate' : 'Change'} the ${found.update.monthLabel} update`,
+      action: `/projects/${id}/updates/${updateId}/edit`,
+      project: found.project,
+      update: found.update,
+      restating: found.canRestate,
+      values: found.update,
+      confidenceItems: confidenceItems(found.update.confidence),
+    })
+  })
+
+  app.post('/projects/:id/updates/:updateId/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, updateId } = parseParams(UpdateParams, request.params)
+    const found = await updates.get(principal, id, updateId)
+    if (!found.canEdit && !found.canRestate) throw new Forbidden()
+    const body = bodyOf(request.body)
+    return handleForm(
+      reply,
+      {
+        template: 'project-updates/views/update-form.njk',
+        context: {
+          title: `${found.canRestate ? 'Restate' : 'Change'} the ${found.update.monthLabel} update`,
+          action: `/projects/${id}/updates/${updateId}/edit`,
+          project: found.project,
+          update: found.update,
+          restating: found.canRestate,
+          confidenceItems: confidenceItems(body.confidence),
+        },
+        values: body,
+      },
+      async () => {
+        const input = parseInput(
+          UpdateChanges.required({ highlights: true, confidence: true }),
+          body,
+        )
+        await updates.change(principal, id, updateId, {
+          ...input,
+          nextSteps: input.nextSteps ?? null,
+          when: input.when ?? null,
+          who: input.who ?? null,
+        })
+        if (body.submit === 'true') {
+          const fresh = await updates.get(principal, id, updateId)
+          await updates.submit(principal, id, updateId, fresh.update.version)
+        }
+        return reply.redirect(`/projects/${id}/updates/${updateId}`, 303)
+      },
+    )
+  })
+
+  for (const step of ['submit', 'approve'] as const) {
+    app.post(`/projects/:id/updates/:updateId/${step}`, hide, async (request, reply) => {
+      const principal = requirePrincipal(request)
+      const { id, updateId } = parseParams(UpdateParams, request.params)
+      const { version } = parseInput(ActionInput, bodyOf(request.body))
+      if (step === 'submit') await updates.submit(principal, id, updateId, version)
+      else await updates.approve(principal, id, updateId, version)
+      return reply.redirect(`/projects/${id}/updates/${updateId}`, 303)
+    })
+  }
+
+  app.post('/projects/:id/updates/:updateId/return', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, updateId } = parseParams(UpdateParams, request.params)
+    const page = await updatePage(principal, id, updateId)
+    const body = bodyOf(request.body)
+    try {
+      const input = parseInput(ReturnInput, body)
+      await updates.returnUpdate(principal, id, updateId, input.reason, input.version)
+      return await reply.redirect(`/projects/${id}/updates/${updateId}`, 303)
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error
+      return reply
+        .code(400)
+        .view('project-updates/views/update.njk', { ...page, values: body, ...formErrors(error) })
+    }
+  })
+
+  app.get('/projects/:id/highlight', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const { month } = MonthQuery.parse(request.query)
+    const report = await updates.highlightReport(principal, id, month)
+    return reply.view('project-updates/views/highlight.njk', {
+      title: `${report.programme.title}: highlight report, ${report.monthLabel}`,
+      report,
+      ...names,
+    })
+  })
+}

@@ -1,0 +1,445 @@
+import type { Kysely } from 'kysely'
+import { periodContaining } from '../../core/periods.ts'
+import { quarterHeading, quarterRange } from '../../core/project-status.ts'
+import type { DB } from '../../db/schema.ts'
+import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import type { Principal } from '../auth/principal.ts'
+import * as orgRepo from '../organisation/organisation-repository.ts'
+import { actorOf } from '../organisation/organisation-service.ts'
+import * as policy from '../projects/project-policy.ts'
+import {
+  presentMilestone,
+  type MilestoneView,
+  type ProjectView,
+} from '../projects/project-presenter.ts'
+import * as projectRepo from '../projects/project-repository.ts'
+import type { ProjectService } from '../projects/project-service.ts'
+import {
+  monthLabel,
+  presentRestatement,
+  presentUpdate,
+  readMonth,
+  type UpdateView,
+} from './update-presenter.ts'
+import * as repo from './update-repository.ts'
+import type { UpdateChanges, UpdateInput } from './update-schemas.ts'
+
+export interface UpdateDeps {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+  readonly projects: ProjectService
+}
+
+const stale = () =>
+  new Conflict('Someone else changed this update since you opened it. Reload it and try again.')
+
+/** A risk and its mitigating actions, once the risk register exists; none until then. */
+export interface HighlightRisk {
+  readonly title: string
+  readonly mitigatingActions: readonly string[]
+}
+
+export type UpdateService = ReturnType<typeof createUpdateService>
+
+/** Milestones by quarter, as the columns of a highlight report's strip. */
+function strip(milestones: readonly MilestoneView[]) {
+  return quarterRange(
+    milestones.map((m) => m.due.date),
+    6,
+  ).map((q) => ({
+    label: q.label,
+    heading: quarterHeading(q),
+    milestones: milestones.filter((m) => m.quarter === q.label),
+  }))
+}
+
+/**
+ * Monthly highlight updates: written as a draft, submitted by the lead, approved or returned by
+ * the SRO or an approver. Approval locks the month; later changes are restatements with a reason.
+ */
+export function createUpdateService({ db, clock, projects }: UpdateDeps) {
+  async function requireUpdate(principal: Principal, projectId: string, updateId: string) {
+    const found = await projects.requireProject(principal, projectId)
+    const row = await repo.findUpdate(db, principal.organisationId, updateId)
+    if (row?.project_id !== projectId) throw new NotFound('Update not found')
+    return { ...found, row }
+  }
+
+  function checkVersion(row: repo.UpdateRow, version: number | undefined) {
+    if (version !== undefined && version !== row.version) throw stale()
+  }
+
+  function audit(
+    trx: Kysely<DB>,
+    principal: Principal,
+    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
+  ) {
+    return recordAudit(
+      trx,
+      {
+        organisationId: principal.organisationId,
+        actor: actorOf(principal),
+        itemType: 'project_update',
+        ...entry,
+      },
+      clock,
+    )
+  }
+
+  async function transition(
+    principal: Principal,
+    row: repo.UpdateRow,
+    project: ProjectView,
+    changes: Parameters<typeof repo.updateUpdate>[4],
+    action: string,
+    summary: string,
+  ): Promise<UpdateView> {
+    return db.transaction().execute(async (trx) => {
+      const after = await repo.updateUpdate(
+        trx,
+        principal.organisationId,
+        row.id,
+        row.version,
+        changes,
+        clock(),
+      )
+      if (!after) throw stale()
+      await audit(trx, principal, {
+        action,
+        itemId: row.id,
+        summary: `${summary}: ${monthLabel(row.month)} update of "${project.title}"`,
+        before: row,
+        after,
+      })
+      return presentUpdate(after)
+    })
+  }
+
+  return {
+    /** An update by its id alone, if the person may see its project. */
+    async find(principal: Principal, updateId: string) {
+      const row = await repo.findUpdate(db, principal.organisationId, updateId)
+      if (!row) throw new NotFound('Update not found')
+      const project = await projects.get(principal, row.project_id)
+      return { project, update: presentUpdate(row) }
+    },
+
+    async list(principal: Principal, projectId: string): Promise<UpdateView[]> {
+      await projects.requireProject(principal, projectId)
+      return (await repo.listUpdates(db, principal.organisationId, [projectId])).map(presentUpdate)
+    },
+
+    async get(principal: Principal, projectId: string, updateId: string) {
+      const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+      const restatements = await repo.listRestatements(db, principal.organisationId, updateId)
+      const names = new Map<string, string>()
+      for (const id of [row.author_id, row.submitted_by, row.approved_by]) {
+        if (id && !names.has(id)) {
+          names.set(id, (await orgRepo.findPerson(db, principal.organisationId, id))?.name ?? '')
+        }
+      }
+      const update = presentUpdate(row)
+      const tree = portfolio.tree
+      return {
+        project,
+        update,
+        names: Object.fromEntries(names),
+        restatements: restatements.map(presentRestatement),
+        canEdit:
+          (row.status === 'draft' || row.status === 'returned') &&
+          policy.canWriteUpdate(principal, scope, tree),
+        canSubmit:
+          (row.status === 'draft' || row.status === 'returned') &&
+          policy.canWriteUpdate(principal, scope, tree),
+        canApprove:
+          row.status === 'submitted' &&
+          policy.canApproveUpdate(principal, scope, { submittedBy: row.submitted_by }, tree),
+        ownSubmission: row.status === 'submitted' && row.submitted_by === principal.personId,
+        canRestate: row.status === 'approved' && policy.canRestateUpdate(principal, scope, tree),
+      }
+    },
+
+    async create(principal: Principal, projectId: string, input: UpdateInput): Promise<UpdateView> {
+      const { project, scope, portfolio } = await projects.requireProject(principal, projectId)
+      if (!policy.canWriteUpdate(principal, scope, portfolio.tree)) throw new Forbidden()
+      const month = readMonth(input.month)
+      if (month === null)
+        throw Invalid.field('month', 'Enter the month reported on, like 2025-04 or Apr 2025')
+      if (month > clock().toISOString().slice(0, 10)) {
+        throw Invalid.field('month', 'You cannot report on a month that has not started')
+      }
+      if (await repo.findUpdateForMonth(db, principal.organisationId, projectId, month)) {
+        throw Invalid.field(
+          'month',
+          `There is already an update for ${monthLabel(month)}: change that one`,
+        )
+      }
+      const now = clock()
+      return db.transaction().execute(async (trx) => {
+        const row = await repo.insertUpdate(trx, principal.organisationId, {
+          project_id: projectId,
+          month,
+          highlights: input.highlights,
+          next_steps: input.nextSteps ?? null,
+          when_text: input.when ?? null,
+          who: input.who ?? null,
+          confidence: input.confidence,
+          author_id: principal.personId,
+          status: input.submit ? 'submitted' : 'draft',
+          submitted_by: input.submit ? principal.personId : null,
+          submitted_at: input.submit ? now : null,
+        })
+        await audit(trx, principal, {
+          action: input.submit ? 'update_submitted' : 'update_drafted',
+          itemId: row.id,
+          summary: `${monthLabel(month)} update of "${project.title}" ${input.submit ? 'submitted for approval' : 'drafted'}`,
+          after: row,
+        })
+        return presentUpdate(row)
+      })
+    },
+
+    /** Drafts and returned updates change freely; an approved one only as a restatement. */
+    async change(
+      principal: Principal,
+      projectId: string,
+      updateId: string,
+      changes: UpdateChanges,
+    ) {
+      const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+      const tree = portfolio.tree
+      checkVersion(row, changes.version)
+      const values = {
+        ...(changes.highlights !== undefined && { highlights: changes.highlights }),
+        ...(changes.nextSteps !== undefined && { next_steps: changes.nextSteps ?? null }),
+        ...(changes.when !== undefined && { when_text: changes.when ?? null }),
+        ...(changes.who !== undefined && { who: changes.who ?? null }),
+        ...(changes.confidence !== undefined && { confidence: changes.confidence }),
+      }
+      if (row.status === 'approved') {
+        if (!policy.canRestateUpdate(principal, scope, tree)) throw new Forbidden()
+        const reason = changes.reason
+        if (!reason) throw Invalid.field('reason', 'Enter why the approved update is restated')
+        return db.transaction().execute(async (trx) => {
+          const after = await repo.updateUpdate(
+            trx,
+            principal.organisationId,
+            updateId,
+            row.version,
+            { ...values, restated: true },
+            clock(),
+          )
+          if (!after) throw stale()
+          await repo.insertRestatement(trx, principal.organisationId, {
+            update_id: updateId,
+            reason,
+            before: presentUpdate(row),
+            by_id: principal.personId,
+            by_name: principal.name,
+            at: clock(),
+          })
+          await audit(trx, principal, {
+            action: 'update_restated',
+            itemId: updateId,
+            summary: `${monthLabel(row.month)} update of "${project.title}" restated: ${reason}`,
+            before: row,
+            after,
+          })
+          return presentUpdate(after)
+        })
+      }
+      if (!policy.canWriteUpdate(principal, scope, tree)) throw new Forbidden()
+      if (row.status === 'submitted') {
+        throw new Conflict(
+          'This update is waiting for approval: it can be changed once it is returned.',
+        )
+      }
+      return transition(principal, row, project, values, 'update_changed', 'Changed')
+    },
+
+    async submit(principal: Principal, projectId: string, updateId: string, version?: number) {
+      const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+      if (!policy.canWriteUpdate(principal, scope, portfolio.tree)) throw new Forbidden()
+      checkVersion(row, version)
+      if (row.status !== 'draft' && row.status !== 'returned') {
+        throw new Conflict(
+          `This update is ${row.status === 'approved' ? 'already approved' : 'already submitted'}.`,
+        )
+      }
+      return transition(
+        principal,
+        row,
+        project,
+        {
+          status: 'submitted',
+          submitted_by: principal.personId,
+          submitted_at: clock(),
+          returned_reason: null,
+        },
+        'update_submitted',
+        'Submitted for approval',
+      )
+    },
+
+    async approve(principal: Principal, projectId: string, updateId: string, version?: number) {
+      const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+      if (row.submitted_by === principal.personId) {
+        throw new Forbidden(
+          'You cannot approve an update you submitted: someone else must approve it',
+        )
+      }
+      if (
+        !policy.canApproveUpdate(
+          principal,
+          scope,
+          { submittedBy: row.submitted_by },
+          portfolio.tree,
+        )
+      ) {
+        throw new Forbidden()
+      }
+      checkVersion(row, version)
+      if (row.status !== 'submitted') throw new Conflict('Only a submitted update can be approved.')
+      return transition(
+        principal,
+        row,
+        project,
+        { status: 'approved', approved_by: principal.personId, approved_at: clock() },
+        'update_approved',
+        'Approved',
+      )
+    },
+
+    async returnUpdate(
+      principal: Principal,
+      projectId: string,
+      updateId: string,
+      reason: string,
+      version?: number,
+    ) {
+      const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+      if (
+        !policy.canApproveUpdate(
+          principal,
+          scope,
+          { submittedBy: row.submitted_by },
+          portfolio.tree,
+        )
+      ) {
+        throw new Forbidden()
+      }
+      checkVersion(row, version)
+      if (row.status !== 'submitted') throw new Conflict('Only a submitted update can be returned.')
+      return transition(
+        principal,
+        row,
+        project,
+        { status: 'returned', returned_reason: reason },
+        'update_returned',
+        `Returned (${reason})`,
+      )
+    },
+
+    /** Updates waiting for this person's approval, across every project they may approve. */
+    async awaitingMe(principal: Principal) {
+      const portfolio = await projects.load(principal.organisationId)
+      const rows = await repo.listUpdates(db, principal.organisationId)
+      return rows
+        .filter(
+          (r) =>
+            r.status === 'submitted' &&
+            portfolio.rows.has(r.project_id) &&
+            policy.canApproveUpdate(
+              principal,
+              portfolio.scope(r.project_id),
+              { submittedBy: r.submitted_by },
+              portfolio.tree,
+            ),
+        )
+        .map((r) => ({ update: presentUpdate(r), project: portfolio.views.get(r.project_id) }))
+    },
+
+    /**
+     * The monthly highlight report of a programme, laid out as Birmingham's: a section per item
+     * beneath it, each with its quarterly milestone strip and its actions' latest approved
+     * highlights. Only approved updates are reported.
+     */
+    async highlightReport(principal: Principal, programmeId: string, monthText?: string) {
+      const { portfolio, project } = await projects.requireProject(principal, programmeId)
+      const org = principal.organisationId
+      const month =
+        (monthText ? readMonth(monthText) : null) ??
+        periodContaining(clock().toISOString().slice(0, 10), 'monthly').start
+      const today = clock().toISOString().slice(0, 10)
+      const seen = (id: string) =>
+        portfolio.rows.has(id) &&
+        policy.canViewProject(principal, portfolio.scope(id), portfolio.tree)
+      const all = portfolio.subtree(programmeId).filter(seen)
+      const milestones = await projectRepo.listMilestones(db, org, all)
+      const updates = (await repo.listUpdates(db, org, all)).filter(
+        (u) => u.status === 'approved' && u.month <= month,
+      )
+      const people = new Map<string, string>()
+      const nameOf = async (id: string | null) => {
+        if (!id) return null
+        if (!people.has(id)) people.set(id, (await orgRepo.findPerson(db, org, id))?.name ?? '')
+        return people.get(id) ?? null
+      }
+      const units = new Map((await orgRepo.listUnits(db, org)).map((u) => [u.id, u.name]))
+      const viewOf = (id: string) => portfolio.views.get(id)
+      const sectionRoots = (portfolio.children.get(programmeId) ?? []).filter((r) => seen(r.id))
+      const roots = sectionRoots.length > 0 ? sectionRoots.map((r) => r.id) : [programmeId]
+      const sections = []
+      for (const rootId of roots) {
+        const root = viewOf(rootId)
+        if (!root) continue
+        const within = new Set(portfolio.subtree(rootId).filter(seen))
+        const own: MilestoneView[] = milestones
+          .filter((m) => within.has(m.project_id))
+          .map((m) => presentMilestone(m, today))
+        const childRows = (portfolio.children.get(rootId) ?? []).filter((r) => seen(r.id))
+        const actionIds = childRows.length > 0 ? childRows.map((r) => r.id) : [rootId]
+        const actions = []
+        for (const actionId of actionIds) {
+          const action = viewOf(actionId)
+          if (!action) continue
+          const latest = updates.find((u) => u.project_id === actionId)
+          actions.push({
+            project: action,
+            update: latest ? presentUpdate(latest) : null,
+            lead: await nameOf(action.managerId),
+          })
+        }
+        sections.push({
+          project: root,
+          sro: await nameOf(root.sroId),
+          lead: await nameOf(root.managerId),
+          leadUnit: root.leadUnitId ? (units.get(root.leadUnitId) ?? null) : null,
+          strip: strip(own),
+          actions,
+        })
+      }
+      const risks: HighlightRisk[] = []
+      return {
+        /** The programme's own milestones, when its sections are the items beneath it. */
+        strip:
+          sectionRoots.length > 0
+            ? strip(
+                milestones
+                  .filter((m) => m.project_id === programmeId)
+                  .map((m) => presentMilestone(m, today)),
+              )
+            : [],
+        programme: project,
+        sro: await nameOf(project.sroId),
+        lead: await nameOf(project.managerId),
+        leadUnit: project.leadUnitId ? (units.get(project.leadUnitId) ?? null) : null,
+        month: month.slice(0, 7),
+        monthLabel: monthLabel(month),
+        sections,
+        risks,
+      }
+    },
+  }
+}

@@ -1,0 +1,644 @@
+import type { Kysely } from 'kysely'
+import { addDays, periodContaining } from '../../core/periods.ts'
+import type { Confidence, MilestoneStatus } from '../../core/project-status.ts'
+import type { DB, ProjectLevel } from '../../db/schema.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
+import * as linkRepo from '../links/link-repository.ts'
+import * as updateRepo from '../project-updates/update-repository.ts'
+import * as repo from './project-repository.ts'
+
+const PRIYA = 'performance@example-city.gov.uk'
+const GARETH = 'approver@example-city.gov.uk'
+const SAM = 'dataentry@example-city.gov.uk'
+const HELEN = 'director@example-city.gov.uk'
+const TOM = 'partner@example-city.gov.uk'
+const ALEX = 'admin@example-city.gov.uk'
+
+/** Months and quarters relative to today, so the demo is always current. */
+interface DemoMilestone {
+  readonly title: string
+  /** Quarters from the current one (−1 is last quarter); `day` makes it a date in that quarter. */
+  readonly quarter: number
+  readonly day?: boolean
+  readonly status: MilestoneStatus
+  /** Rescheduled from this many quarters earlier, with the reason. */
+  readonly movedFrom?: readonly [quarters: number, reason: string]
+  readonly owner?: string
+}
+
+interface DemoUpdate {
+  readonly highlights: string
+  readonly nextSteps: string
+  readonly when: string
+  readonly who: string
+  readonly confidence: Confidence
+}
+
+interface DemoItem {
+  readonly key: string
+  readonly level: ProjectLevel
+  readonly code?: string
+  readonly title: string
+  readonly description?: string
+  readonly sro?: string
+  readonly manager?: string
+  readonly lead?: string
+  readonly partners?: readonly string[]
+  readonly budget?: number
+  readonly confidence?: Confidence
+  readonly milestones?: readonly DemoMilestone[]
+  /** Updates for the last three months, oldest first; the last one awaits approval. */
+  readonly updates?: readonly DemoUpdate[]
+  readonly benefits?: readonly {
+    kind: 'financial' | 'non_financial'
+    title: string
+    unit?: string
+    planned: number
+    realised: number
+  }[]
+  /** Titles of framework nodes it delivers. */
+  readonly nodes?: readonly string[]
+  readonly children?: readonly DemoItem[]
+}
+
+/**
+ * Modelled on the seed papers in our own words: an organisational improvement programme of
+ * action plans (Birmingham's highlight report, Leicester's SROs and milestones) and a service
+ * transformation programme (Herefordshire's delivery plan).
+ */
+const ITEMS: readonly DemoItem[] = [
+  {
+    key: 'oip',
+    level: 'programme',
+    code: 'OIP',
+    title: 'Organisational Improvement Programme',
+    description:
+      'Our response to the peer challenge: clearer roles, a single plan with the money behind ' +
+      'it, and working as one with our partners.',
+    sro: HELEN,
+    manager: PRIYA,
+    lead: 'PP',
+    budget: 450000,
+    nodes: ['Strengthen programme and project management'],
+    children: [
+      {
+        key: 'ap1',
+        level: 'project',
+        code: 'AP1',
+        title: 'Leadership: roles, responsibilities and culture',
+        sro: HELEN,
+        manager: PRIYA,
+        lead: 'HR',
+        milestones: [
+          { title: 'Councillor and officer roles agreed', quarter: -2, status: 'completed' },
+          { title: 'New appraisal scheme launched', quarter: -1, status: 'completed' },
+          {
+            title: 'Culture change programme under way',
+            quarter: 0,
+            status: 'in_progress',
+          },
+          { title: 'New support services model live', quarter: 2, status: 'not_started' },
+        ],
+        nodes: ['Develop our staff and councillors'],
+        children: [
+          {
+            key: 'ap1-roles',
+            level: 'action',
+            title: 'Roles and responsibilities',
+            manager: PRIYA,
+            lead: 'LDS',
+            confidence: 'medium',
+            updates: [
+              {
+                highlights:
+                  'Head of Organisational Development appointed to lead the work.\nChief Executive briefings for all staff on changing roles held in every directorate.',
+                nextSteps: 'Start the councillor development programme after the elections.',
+                when: 'Q1',
+                who: 'Director of Resources',
+                confidence: 'medium',
+              },
+              {
+                highlights: 'Councillor induction programme designed with group leaders.',
+                nextSteps: 'Run joint councillor and officer workshops on roles.',
+                when: 'Q1',
+                who: 'Director of Resources',
+                confidence: 'medium',
+              },
+              {
+                highlights: 'Two of four workshops held; feedback is positive.',
+                nextSteps: 'Hold the remaining workshops and publish the roles protocol.',
+                when: 'Q2',
+                who: 'Head of Legal and Democratic Services',
+                confidence: 'high',
+              },
+            ],
+          },
+          {
+            key: 'ap1-appraisal',
+            level: 'action',
+            title: 'Shared expectations: appraisal and 360 reviews',
+            manager: PRIYA,
+            lead: 'HR',
+            confidence: 'high',
+            milestones: [
+              {
+                title: '360 reviews for senior managers',
+                quarter: 1,
+                status: 'rescheduled',
+                movedFrom: [0, 'Supplier contract signed later than planned'],
+              },
+            ],
+            updates: [
+              {
+                highlights: 'New appraisal scheme on track to launch in April.',
+                nextSteps: 'Brief managers on the new scheme.',
+                when: 'Q1',
+                who: 'Head of HR',
+                confidence: 'high',
+              },
+              {
+                highlights: 'Appraisal scheme launched; 40% of staff booked in.',
+                nextSteps: 'Procure the 360 review tool.',
+                when: 'Q1',
+                who: 'Head of HR',
+                confidence: 'high',
+              },
+              {
+                highlights: '360 tool contract delayed; senior reviews moved a quarter.',
+                nextSteps: 'Sign the contract and schedule senior reviews.',
+                when: 'Q2',
+                who: 'Head of HR',
+                confidence: 'medium',
+              },
+            ],
+          },
+          {
+            key: 'ap1-culture',
+            level: 'action',
+            title: 'Culture and values',
+            manager: PRIYA,
+            lead: 'HR',
+            confidence: 'low',
+            updates: [
+              {
+                highlights: 'Values agreed and shared with staff.',
+                nextSteps: 'Draft the expected behaviours.',
+                when: 'Q1',
+                who: 'Chief Executive',
+                confidence: 'medium',
+              },
+              {
+                highlights: 'Expected behaviours drafted.',
+                nextSteps: 'Agree the first-year culture programme.',
+                when: 'Q1',
+                who: 'Chief Executive',
+                confidence: 'low',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        key: 'ap2',
+        level: 'project',
+        code: 'AP2',
+        title: 'Strategic and financial planning',
+        sro: HELEN,
+        manager: PRIYA,
+        lead: 'FIN',
+        milestones: [
+          { title: 'Transformation programme designed', quarter: -2, status: 'completed' },
+          {
+            title: 'Draft planning framework agreed',
+            quarter: -1,
+            day: true,
+            status: 'delayed',
+          },
+          { title: 'Long-term financial plan approved', quarter: 1, status: 'on_track' },
+        ],
+        benefits: [
+          {
+            kind: 'financial',
+            title: 'Lower cost of external consultancy',
+            planned: 120000,
+            realised: 85000,
+          },
+        ],
+        nodes: ['Make performance information timely and trusted'],
+        children: [
+          {
+            key: 'ap2-plan',
+            level: 'action',
+            title: 'Long-term financial and service planning',
+            manager: PRIYA,
+            lead: 'FIN',
+            confidence: 'medium',
+            updates: [
+              {
+                highlights: 'Approach to a five-year financial and service plan agreed.',
+                nextSteps: 'Hold a planning event with partners.',
+                when: 'Q1',
+                who: 'Director of Finance',
+                confidence: 'medium',
+              },
+              {
+                highlights: 'Partner event held; shared planning assumptions drafted.',
+                nextSteps: 'Agree the vision and design principles.',
+                when: 'Q1',
+                who: 'Director of Finance',
+                confidence: 'medium',
+              },
+              {
+                highlights: 'Vision and design principles drafted for Cabinet.',
+                nextSteps: 'Cabinet to approve the long-term plan.',
+                when: 'Q2',
+                who: 'Director of Finance',
+                confidence: 'medium',
+              },
+            ],
+          },
+          {
+            key: 'ap2-framework',
+            level: 'action',
+            title: 'Planning and performance framework',
+            manager: PRIYA,
+            lead: 'PP',
+            confidence: 'medium',
+          },
+        ],
+      },
+      {
+        key: 'ap3',
+        level: 'project',
+        code: 'AP3',
+        title: 'Communities and partnership',
+        sro: HELEN,
+        manager: PRIYA,
+        lead: 'CEX',
+        partners: ['HCP', 'CSP'],
+        milestones: [
+          { title: 'City partnership steering group formed', quarter: -1, status: 'completed' },
+          { title: 'City partnership board launched', quarter: 1, status: 'in_progress' },
+        ],
+        nodes: ['Work more closely with our partners'],
+        children: [
+          {
+            key: 'ap3-board',
+            level: 'action',
+            title: 'City partnership board',
+            manager: TOM,
+            lead: 'HCP',
+            partners: ['HCP'],
+            confidence: 'medium',
+            updates: [
+              {
+                highlights: 'Informal partner event held; a list of every partnership drawn up.',
+                nextSteps: 'Agree steering group membership.',
+                when: 'Q1',
+                who: 'Integrated Care Lead',
+                confidence: 'medium',
+              },
+              {
+                highlights: 'Steering group agreed; terms of reference drafted.',
+                nextSteps: 'Plan the launch event for the summer.',
+                when: 'Q2',
+                who: 'Integrated Care Lead',
+                confidence: 'medium',
+              },
+            ],
+          },
+          {
+            key: 'ap3-health',
+            level: 'action',
+            title: 'Shared priorities with health',
+            manager: TOM,
+            lead: 'HCP',
+            partners: ['HCP'],
+            confidence: 'low',
+          },
+        ],
+      },
+    ],
+  },
+  {
+    key: 'wst',
+    level: 'programme',
+    code: 'WST',
+    title: 'Waste and Street Scene Transformation',
+    description: 'Recycle more, collect every bin on the right day and clear fly-tipping faster.',
+    sro: GARETH,
+    manager: ALEX,
+    lead: 'WSS',
+    budget: 1250000,
+    nodes: ['Recycle half of all household waste'],
+    children: [
+      {
+        key: 'wst-food',
+        level: 'project',
+        code: 'WST1',
+        title: 'Weekly food waste collections',
+        sro: GARETH,
+        manager: SAM,
+        lead: 'WSS-WC',
+        budget: 900000,
+        milestones: [
+          { title: 'Business case approved', quarter: -2, status: 'completed' },
+          { title: 'Caddies and vehicles procured', quarter: -1, status: 'completed' },
+          {
+            title: 'First rounds live in the North Locality',
+            quarter: 0,
+            status: 'on_track',
+          },
+          {
+            title: 'Citywide roll-out complete',
+            quarter: 2,
+            status: 'rescheduled',
+            movedFrom: [1, 'Vehicle delivery put back by the manufacturer'],
+          },
+        ],
+        benefits: [
+          {
+            kind: 'financial',
+            title: 'Lower landfill tax and disposal costs',
+            planned: 180000,
+            realised: 45000,
+          },
+          {
+            kind: 'non_financial',
+            title: 'Household waste recycled',
+            unit: '%',
+            planned: 50,
+            realised: 46,
+          },
+        ],
+        nodes: ['Start weekly food waste collections citywide'],
+        children: [
+          {
+            key: 'wst-food-caddies',
+            level: 'action',
+            title: 'Deliver kitchen caddies to every household',
+            manager: SAM,
+            lead: 'WSS-WC',
+            confidence: 'high',
+            updates: [
+              {
+                highlights: 'Caddy contract awarded; delivery plan agreed by round.',
+                nextSteps: 'Start deliveries in the North Locality.',
+                when: 'Q1',
+                who: 'Waste Collection Manager',
+                confidence: 'high',
+              },
+              {
+                highlights: '21,000 caddies delivered in the North Locality.',
+                nextSteps: 'Deliveries in the South Locality.',
+                when: 'Q2',
+                who: 'Waste Collection Manager',
+                confidence: 'high',
+              },
+              {
+                highlights: 'South Locality deliveries 60% done.',
+                nextSteps: 'Finish the South and start the City Centre.',
+                when: 'Q2',
+                who: 'Waste Collection Manager',
+                confidence: 'high',
+              },
+            ],
+          },
+          {
+            key: 'wst-food-rounds',
+            level: 'action',
+            title: 'Redesign collection rounds',
+            manager: SAM,
+            lead: 'WSS-WC',
+            confidence: 'medium',
+            updates: [
+              {
+                highlights: 'Round modelling finished; crews briefed.',
+                nextSteps: 'Consult staff on new shift patterns.',
+                when: 'Q1',
+                who: 'Waste Collection Manager',
+                confidence: 'medium',
+              },
+              {
+                highlights: 'Staff consultation closed; two new rounds agreed.',
+                nextSteps: 'Go live in the North Locality.',
+                when: 'Q2',
+                who: 'Waste Collection Manager',
+                confidence: 'medium',
+              },
+              {
+                highlights:
+                  'North Locality rounds live; missed collections up slightly in week one.',
+                nextSteps: 'Fix route problems before the South goes live.',
+                when: 'Q2',
+                who: 'Waste Collection Manager',
+                confidence: 'medium',
+              },
+            ],
+          },
+        ],
+      },
+      {
+        key: 'wst-fly',
+        level: 'project',
+        code: 'WST2',
+        title: 'Fly-tipping enforcement',
+        sro: GARETH,
+        manager: SAM,
+        lead: 'WSS-SC',
+        partners: ['CSP'],
+        milestones: [
+          { title: 'Hot spot cameras installed', quarter: -1, day: true, status: 'in_progress' },
+          {
+            title: 'Enforcement partnership with police agreed',
+            quarter: 1,
+            status: 'not_started',
+          },
+        ],
+        nodes: ['Clean up fly-tipping hot spots'],
+        children: [
+          {
+            key: 'wst-fly-cameras',
+            level: 'action',
+            title: 'Cameras at the ten worst hot spots',
+            manager: SAM,
+            lead: 'WSS-SC',
+            confidence: 'low',
+            updates: [
+              {
+                highlights: 'Six of ten sites surveyed; power supply a problem at two.',
+                nextSteps: 'Agree solar units for the two sites.',
+                when: 'Q1',
+                who: 'Street Cleansing Manager',
+                confidence: 'medium',
+              },
+              {
+                highlights: 'Four cameras installed; supplier behind on the rest.',
+                nextSteps: 'Escalate with the supplier.',
+                when: 'Q2',
+                who: 'Street Cleansing Manager',
+                confidence: 'low',
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  },
+]
+
+const DEPENDENCIES: readonly (readonly [string, string, string])[] = [
+  ['wst-food-rounds', 'wst-food-caddies', 'Rounds go live only where caddies are delivered'],
+  ['ap3-health', 'ap3-board', 'Shared priorities are agreed through the partnership board'],
+  ['ap2-framework', 'ap1-appraisal', 'Individual objectives follow the new appraisal scheme'],
+]
+
+/** Adds the demo programmes; called by buildDemoCouncil inside its transaction. */
+export async function buildDemoProjects(
+  trx: Kysely<DB>,
+  organisationId: string,
+  refs: {
+    readonly units: ReadonlyMap<string, string>
+    readonly people: ReadonlyMap<string, string>
+  },
+  clock: () => Date,
+): Promise<{ projects: number; milestones: number; updates: number }> {
+  const today = clock().toISOString().slice(0, 10)
+  const thisQuarter = periodContaining(today, 'quarterly')
+  const thisMonth = periodContaining(today, 'monthly')
+  const quarter = (n: number) => {
+    let q = thisQuarter
+    for (let i = 0; i < Math.abs(n); i++) {
+      q = periodContaining(addDays(n < 0 ? q.start : q.end, n < 0 ? -1 : 1), 'quarterly')
+    }
+    return q
+  }
+  const month = (n: number) => {
+    let m = thisMonth
+    for (let i = 0; i < n; i++) m = periodContaining(addDays(m.start, -1), 'monthly')
+    return m
+  }
+  const person = (email: string | undefined) => (email ? (refs.people.get(email) ?? null) : null)
+  const unit = (code: string | undefined) => (code ? (refs.units.get(code) ?? null) : null)
+  const start = quarter(-2).start
+  const end = quarter(3).end
+  const nodes = await trx
+    .selectFrom('plan_nodes')
+    .select(['id', 'title'])
+    .where('organisation_id', '=', organisationId)
+    .execute()
+  const nodeIds = new Map(nodes.map((n) => [n.title, n.id]))
+  const ids = new Map<string, string>()
+  const counts = { projects: 0, milestones: 0, updates: 0 }
+
+  const add = async (items: readonly DemoItem[], parentId: string | null): Promise<void> => {
+    for (const [position, item] of items.entries()) {
+      const row = await repo.insertProject(trx, organisationId, {
+        parent_id: parentId,
+        level: item.level,
+        code: item.code ?? null,
+        title: item.title,
+        description: item.description ?? null,
+        sro_id: person(item.sro),
+        manager_id: person(item.manager),
+        lead_unit_id: unit(item.lead),
+        partner_unit_ids: JSON.stringify((item.partners ?? []).map(unit)),
+        start_date: start,
+        end_date: end,
+        budget: item.budget ?? null,
+        confidence: item.confidence ?? null,
+        position,
+      })
+      ids.set(item.key, row.id)
+      counts.projects++
+      for (const m of item.milestones ?? []) {
+        const q = quarter(m.quarter)
+        const due = m.day ? addDays(q.start, 40) : q.end
+        const moved = m.movedFrom ? quarter(m.movedFrom[0]) : null
+        await repo.insertMilestone(trx, organisationId, {
+          project_id: row.id,
+          title: m.title,
+          due_date: due,
+          due_precision: m.day ? 'day' : 'quarter',
+          original_due_date: moved?.end ?? null,
+          original_due_precision: moved ? 'quarter' : null,
+          reschedule_reason: m.movedFrom?.[1] ?? null,
+          owner_id: person(m.owner ?? item.manager),
+          status: m.status,
+          completed_date: m.status === 'completed' ? addDays(due, -10) : null,
+        })
+        counts.milestones++
+      }
+      const updates = item.updates ?? []
+      for (const [index, u] of updates.entries()) {
+        const ago = updates.length - index
+        const awaiting = index === updates.length - 1 && updates.length === 3
+        const submittedAt = new Date(`${addDays(month(ago - 1).start, 3)}T10:00:00Z`)
+        const approver = item.lead?.startsWith('WSS') ? GARETH : HELEN
+        await updateRepo.insertUpdate(trx, organisationId, {
+          project_id: row.id,
+          month: month(ago).start,
+          highlights: u.highlights,
+          next_steps: u.nextSteps,
+          when_text: u.when,
+          who: u.who,
+          confidence: u.confidence,
+          status: awaiting ? 'submitted' : 'approved',
+          author_id: person(item.manager),
+          submitted_by: person(item.manager),
+          submitted_at: submittedAt,
+          approved_by: awaiting ? null : person(approver),
+          approved_at: awaiting ? null : new Date(submittedAt.getTime() + 2 * 86_400_000),
+        })
+        counts.updates++
+      }
+      for (const b of item.benefits ?? []) {
+        await repo.insertBenefit(trx, organisationId, {
+          project_id: row.id,
+          kind: b.kind,
+          title: b.title,
+          description: null,
+          financial_year: thisQuarter.financialYear,
+          measure_unit: b.unit ?? null,
+          planned: b.planned,
+          realised: b.realised,
+        })
+      }
+      for (const title of item.nodes ?? []) {
+        const nodeId = nodeIds.get(title)
+        if (!nodeId)
+          throw new Error(`The demo projects name the node "${title}", which does not exist`)
+        await linkRepo.insertLink(trx, {
+          organisationId,
+          nodeId,
+          itemKind: 'project',
+          itemId: row.id,
+        })
+      }
+      if (item.children) await add(item.children, row.id)
+      if (parentId === null) {
+        await recordAudit(
+          trx,
+          {
+            organisationId,
+            actor: SYSTEM_ACTOR,
+            action: 'project_created',
+            itemType: 'project',
+            itemId: row.id,
+            summary: `Programme "${row.title}" created for the demo council`,
+          },
+          clock,
+        )
+      }
+    }
+  }
+  await add(ITEMS, null)
+  for (const [from, to, description] of DEPENDENCIES) {
+    await repo.insertDependency(trx, organisationId, {
+      project_id: ids.get(from) ?? '',
+      depends_on_id: ids.get(to) ?? '',
+      description,
+    })
+  }
+  return counts
+}

@@ -1,0 +1,87 @@
+import type { Principal } from '../auth/principal.ts'
+import { holdsRole } from '../organisation/organisation-policy.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+
+/** What the rules need to know about a programme, project or action. */
+export interface ProjectScope {
+  readonly leadUnitId: string | null
+  readonly partnerUnitIds: readonly string[]
+  /** Its project manager or lead ("who"). */
+  readonly leadId: string | null
+  /** Senior Responsible Officers of it and of everything it sits under. */
+  readonly sroIds: readonly string[]
+  /** Managers of it and of everything it sits under. */
+  readonly managerIds: readonly string[]
+}
+
+const MANAGERS = ['administrator', 'performance_officer'] as const
+
+/**
+ * Everyone in the council reads projects. Partners see those they are named partners on, those
+ * led by a unit they work with, and those they run.
+ */
+export function canViewProject(principal: Principal, scope: ProjectScope, tree: UnitTree) {
+  if (principal.roles.some((g) => g.role !== 'partner')) return principal.roles.length > 0
+  const me = principal.personId
+  if (scope.sroIds.includes(me) || scope.managerIds.includes(me)) return true
+  return [scope.leadUnitId, ...scope.partnerUnitIds].some(
+    (unitId) => unitId !== null && holdsRole(principal, ['partner'], unitId, tree),
+  )
+}
+
+/** Performance officers and administrators over the lead unit, and its SROs and managers. */
+export function canManageProject(principal: Principal, scope: ProjectScope, tree: UnitTree) {
+  const me = principal.personId
+  return (
+    holdsRole(principal, MANAGERS, scope.leadUnitId, tree) ||
+    scope.sroIds.includes(me) ||
+    scope.managerIds.includes(me)
+  )
+}
+
+/** A new item: managers over its lead unit, or whoever manages what it will sit under. */
+export function canCreateProject(
+  principal: Principal,
+  parent: ProjectScope | null,
+  leadUnitId: string | null,
+  tree: UnitTree,
+) {
+  return (
+    holdsRole(principal, MANAGERS, leadUnitId, tree) ||
+    (parent !== null && canManageProject(principal, parent, tree))
+  )
+}
+
+/** Monthly updates are written and submitted by the lead, or data entry over the lead unit. */
+export function canWriteUpdate(principal: Principal, scope: ProjectScope, tree: UnitTree) {
+  return (
+    scope.leadId === principal.personId ||
+    holdsRole(principal, ['data_entry'], scope.leadUnitId, tree) ||
+    canManageProject(principal, scope, tree)
+  )
+}
+
+/** The SRO, or an approver over the lead unit, approves or returns; never their own update. */
+export function canApproveUpdate(
+  principal: Principal,
+  scope: ProjectScope,
+  update: { submittedBy: string | null },
+  tree: UnitTree,
+) {
+  if (update.submittedBy === principal.personId) return false
+  return (
+    scope.sroIds.includes(principal.personId) ||
+    holdsRole(principal, ['approver'], scope.leadUnitId, tree)
+  )
+}
+
+/**
+ * Changing an approved month is a restatement: for those who could approve it, and performance
+ * officers and administrators over the lead unit; not the lead, whose month it is.
+ */
+export function canRestateUpdate(principal: Principal, scope: ProjectScope, tree: UnitTree) {
+  return (
+    canApproveUpdate(principal, scope, { submittedBy: null }, tree) ||
+    holdsRole(principal, MANAGERS, scope.leadUnitId, tree)
+  )
+}
