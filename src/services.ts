@@ -6,6 +6,8 @@ import { createFrameworkService } from './features/framework/framework-service.t
 import { createLinkRegistry } from './features/links/link-registry.ts'
 import { organisationLinkKinds } from './features/organisation/organisation-link-kinds.ts'
 import { createOrganisationService } from './features/organisation/organisation-service.ts'
+import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
+import { createRiskService } from './features/risks/risk-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -20,11 +22,14 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   // Kinds of item the golden thread links to nodes; each feature registers its own here.
   const links = createLinkRegistry()
   links.register(...organisationLinkKinds(organisation))
+  const risks = createRiskService({ db, clock, links })
+  links.register(riskLinkKind(risks))
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
     audit: createAuditService({ db }),
     framework: createFrameworkService({ db, clock, links }),
+    risks,
   }
 }
 

@@ -41,6 +41,14 @@ const resolvers: Record<string, ItemResolver> = {
     const node = await services.framework.getNode(principal, id)
     return { title: node.title, href: `/nodes/${id}` }
   },
+  risk: async (services, principal, id) => {
+    const risk = await services.risks.getRisk(principal, id)
+    return { title: `${risk.reference} ${risk.title}`, href: `/risks/${id}` }
+  },
+  risk_register: async (services, principal, id) => {
+    const register = await services.risks.getRegister(principal, id)
+    return { title: register.name, href: `/risks/registers/${id}` }
+  },
 }
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (

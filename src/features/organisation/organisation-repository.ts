@@ -247,6 +247,13 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'risk_links',
+  'risk_escalations',
+  'risk_actions',
+  'risk_reviews',
+  'risks',
+  'risk_registers',
+  'risk_matrices',
   'node_links',
   'plan_nodes',
   'plans',
