@@ -28,6 +28,8 @@ import { threadRoutes } from './features/framework/thread-routes.ts'
 import { homeRoutes } from './features/home/home-routes.ts'
 import { organisationApi } from './features/organisation/organisation-api.ts'
 import { organisationRoutes } from './features/organisation/organisation-routes.ts'
+import { riskApi } from './features/risks/risk-api.ts'
+import { riskRoutes } from './features/risks/risk-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -154,12 +156,14 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(organisationRoutes, { services })
   await app.register(frameworkRoutes, { services })
   await app.register(threadRoutes, { services })
+  await app.register(riskRoutes, { services })
   await app.register(auditRoutes, { services })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
       await api.register(organisationApi, { services })
       await api.register(frameworkApi, { services })
+      await api.register(riskApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

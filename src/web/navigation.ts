@@ -13,6 +13,7 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/people', text: 'People' },
   { href: '/plans', text: 'Plans' },
   { href: '/alignment', text: 'Alignment' },
+  { href: '/risks', text: 'Risks' },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },
 ]
 

@@ -8,12 +8,7 @@ import {
   type MatrixSize,
   type RiskMatrix,
 } from '../../core/risk-scoring.ts'
-import {
-  BAND_NAMES_DEFAULT,
-  DEFAULT_MATRIX,
-  RISK_CATEGORY_NAMES,
-  type RiskCategory,
-} from './risk-schemas.ts'
+import { BAND_NAMES_DEFAULT, DEFAULT_MATRIX, RISK_CATEGORY_NAMES } from './risk-schemas.ts'
 import type {
   ActionRow,
   EscalationRow,
@@ -133,7 +128,9 @@ export function presentRisk(
     event: row.event,
     effect: row.effect,
     category: row.category,
-    categoryName: RISK_CATEGORY_NAMES[row.category as RiskCategory] ?? row.category,
+    categoryName:
+      (RISK_CATEGORY_NAMES as Readonly<Record<string, string | undefined>>)[row.category] ??
+      row.category,
     registerId: row.register_id,
     registerName: context.registerNames.get(row.register_id) ?? '',
     ownerId: row.owner_id,

@@ -239,7 +239,7 @@ export const MatrixInput = z.object({
   size: z.coerce
     .number({ error: 'Choose a 4 by 4 or a 5 by 5 matrix' })
     .refine((n) => n === 4 || n === 5, { error: 'Choose a 4 by 4 or a 5 by 5 matrix' })
-    .transform((n) => n as 4 | 5),
+    .transform((n): 4 | 5 => (n === 4 ? 4 : 5)),
   likelihood: z.array(MatrixLevelInput).min(4).max(5),
   impact: z.array(MatrixLevelInput).min(4).max(5),
   bands: z

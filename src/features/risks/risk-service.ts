@@ -166,10 +166,7 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
       return riskScore(matrix, likelihood, impact)
     } catch (error) {
       if (!(error instanceof RiskScoreError)) throw error
-      throw Invalid.field(
-        error.field === 'likelihood' ? fields[0] : fields[1],
-        `${error.message}, the size of the matrix`,
-      )
+      throw Invalid.field(error.field === 'likelihood' ? fields[0] : fields[1], error.message)
     }
   }
 
@@ -292,6 +289,15 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
             escalatedIn: held.filter((r) => r.escalatedFrom !== null).length,
           }
         })
+    },
+
+    /** Registers where the person may raise risks. */
+    async manageableRegisters(principal: Principal): Promise<RegisterView[]> {
+      checkSignedIn(principal)
+      const loaded = await load(principal)
+      return loaded.registers.filter(
+        (r) => loaded.canSeeRegister(r.id) && policy.canManageRisks(principal, r, loaded.tree),
+      )
     },
 
     async getRegister(principal: Principal, id: string): Promise<RegisterView> {
