@@ -181,8 +181,10 @@ for (const mode of testModes()) {
 
     it('changes the matrix with the form, with errors for a broken one', async () => {
       const form = assertPage(await officerAgent.get('/risks/matrix/edit'))
-      const values = Object.fromEntries(
-        [...form.matchAll(/name="([a-z0-9-]+)"[^>]*value="([^"]*)"/g)].map((m) => [m[1], m[2]]),
+      const values: Record<string, string> = Object.fromEntries(
+        [...form.matchAll(/name="([a-z0-9-]+)"[^>]*value="([^"]*)"/g)].map(
+          (m): [string, string] => [m[1] ?? '', m[2] ?? ''],
+        ),
       )
       values.size = '5'
       assertErrorSummary(

@@ -42,7 +42,7 @@ async function auditCount(ctx: TestContext, organisationId: string) {
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .where('organisation_id', '=', organisationId)
     .executeTakeFirstOrThrow()
-  return Number(row.n)
+  return row.n
 }
 
 for (const mode of testModes()) {
@@ -234,8 +234,9 @@ for (const mode of testModes()) {
         reason: 'Needs Cabinet funding',
       })
       assert.equal(up.registerId, corporateId)
-      assert.equal(up.escalatedFrom?.registerId, serviceId)
-      assert.equal(up.escalatedFrom?.reason, 'Needs Cabinet funding')
+      assert.ok(up.escalatedFrom)
+      assert.equal(up.escalatedFrom.registerId, serviceId)
+      assert.equal(up.escalatedFrom.reason, 'Needs Cabinet funding')
       const service = await risks.registerDetail(viewer, serviceId)
       assert.ok(service.escalatedAway.some((e) => e.risk.id === risk.id))
       const corporate = await risks.registerDetail(viewer, corporateId)
@@ -294,7 +295,13 @@ for (const mode of testModes()) {
       const risks = ctx.services.risks
       const matrix = await risks.matrix(viewer)
       assert.equal(matrix.configured, false)
-      const input = { ...matrix, appetite: 8 }
+      const input = {
+        size: matrix.size,
+        likelihood: [...matrix.likelihood],
+        impact: [...matrix.impact],
+        bands: [...matrix.bands],
+        appetite: 8,
+      }
       await assert.rejects(risks.updateMatrix(approver, input), Forbidden)
       await assert.rejects(
         risks.updateMatrix(officer, { ...input, appetite: 20 }),
