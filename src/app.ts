@@ -32,6 +32,8 @@ import { updateApi } from './features/project-updates/update-api.ts'
 import { updateRoutes } from './features/project-updates/update-routes.ts'
 import { projectApi } from './features/projects/project-api.ts'
 import { projectRoutes } from './features/projects/project-routes.ts'
+import { riskApi } from './features/risks/risk-api.ts'
+import { riskRoutes } from './features/risks/risk-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -160,6 +162,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(threadRoutes, { services })
   await app.register(projectRoutes, { services })
   await app.register(updateRoutes, { services })
+  await app.register(riskRoutes, { services })
   await app.register(auditRoutes, { services })
   await app.register(
     async (api) => {
@@ -168,6 +171,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(frameworkApi, { services })
       await api.register(projectApi, { services })
       await api.register(updateApi, { services })
+      await api.register(riskApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

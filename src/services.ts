@@ -9,6 +9,8 @@ import { createOrganisationService } from './features/organisation/organisation-
 import { createUpdateService } from './features/project-updates/update-service.ts'
 import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
+import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
+import { createRiskService } from './features/risks/risk-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -24,6 +26,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   const projects = createProjectService({ db, clock, organisation })
   const links = createLinkRegistry()
   links.register(...organisationLinkKinds(organisation), ...projectLinkKinds(projects))
+  const risks = createRiskService({ db, clock, links })
+  links.register(riskLinkKind(risks))
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -31,6 +35,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     framework: createFrameworkService({ db, clock, links }),
     projects,
     projectUpdates: createUpdateService({ db, clock, projects }),
+    risks,
   }
 }
 

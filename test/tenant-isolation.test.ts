@@ -130,6 +130,41 @@ for (const mode of testModes()) {
         confidence: 'high',
         submit: true,
       })
+      const risks = ctx.services.risks
+      const corporate = await risks.createRegister(victim, {
+        name: 'Secret corporate register',
+        level: 'corporate',
+      })
+      const register = await risks.createRegister(victim, {
+        name: 'Secret register',
+        level: 'service',
+        unitId: other.units.care,
+        parentRegisterId: corporate.id,
+      })
+      const risk = await risks.createRisk(victim, {
+        registerId: register.id,
+        reference: 'SECRET1',
+        title: 'Secret risk',
+        category: 'operational',
+        reviewFrequency: 'quarterly',
+        inherentLikelihood: 4,
+        inherentImpact: 4,
+        currentLikelihood: 4,
+        currentImpact: 4,
+        targetLikelihood: 2,
+        targetImpact: 2,
+      })
+      await risks.recordReview(victim, risk.id, {
+        reviewedOn: risks.today(),
+        likelihood: 3,
+        impact: 3,
+        note: 'Secret review',
+      })
+      await risks.addAction(victim, risk.id, {
+        description: 'Secret action',
+        status: 'not_started',
+      })
+      await risks.escalate(victim, risk.id, { toRegisterId: corporate.id, reason: 'Secret reason' })
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)
@@ -137,6 +172,8 @@ for (const mode of testModes()) {
         'Other County',
         'Secret Victim',
         'Secret Officer',
+        'Secret register',
+        'Secret risk',
         ...[...otherIds.values()].flat(),
       ]
     })

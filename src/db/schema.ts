@@ -282,6 +282,113 @@ export interface ProjectDependenciesTable {
   created_at: CreatedAt
 }
 
+export type RiskRegisterLevel = 'service' | 'project' | 'programme' | 'directorate' | 'corporate'
+export type RiskStatus = 'open' | 'closed'
+export type RiskActionStatus = 'not_started' | 'in_progress' | 'completed' | 'cancelled'
+export type ReviewFrequency = 'monthly' | 'bimonthly' | 'quarterly' | 'half_yearly' | 'annual'
+type DateColumn = ColumnType<string, string, string>
+
+export interface RiskMatricesTable {
+  id: Generated<string>
+  organisation_id: string
+  size: number
+  /** Level descriptors, level 1 first: JSON [{name, description}]. */
+  likelihood: Json
+  impact: Json
+  /** JSON [{key, name, from}] in band order. */
+  bands: Json
+  appetite: number
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface RiskRegistersTable {
+  id: Generated<string>
+  organisation_id: string
+  name: string
+  level: RiskRegisterLevel
+  unit_id: string | null
+  /** Where its risks are escalated to by default. */
+  parent_register_id: string | null
+  description: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface RisksTable {
+  id: Generated<string>
+  organisation_id: string
+  /** The register that holds it now: the higher one while it is escalated. */
+  register_id: string
+  reference: string
+  title: string
+  cause: string | null
+  event: string | null
+  effect: string | null
+  category: string
+  owner_id: string | null
+  status: Generated<RiskStatus>
+  review_frequency: ReviewFrequency
+  next_review_date: DateColumn | null
+  inherent_likelihood: number
+  inherent_impact: number
+  current_likelihood: number
+  current_impact: number
+  target_likelihood: number
+  target_impact: number
+  closed_on: DateColumn | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface RiskReviewsTable {
+  id: Generated<string>
+  organisation_id: string
+  risk_id: string
+  reviewed_on: DateColumn
+  reviewer_id: string | null
+  likelihood: number
+  impact: number
+  note: string | null
+  created_at: CreatedAt
+}
+
+export interface RiskActionsTable {
+  id: Generated<string>
+  organisation_id: string
+  risk_id: string
+  description: string
+  owner_id: string | null
+  due_date: DateColumn | null
+  status: Generated<RiskActionStatus>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface RiskEscalationsTable {
+  id: Generated<string>
+  organisation_id: string
+  risk_id: string
+  from_register_id: string
+  to_register_id: string
+  reason: string
+  escalated_on: DateColumn
+  escalated_by_id: string | null
+  de_escalated_on: DateColumn | null
+  de_escalated_by_id: string | null
+  de_escalation_reason: string | null
+  created_at: CreatedAt
+}
+
+export interface RiskLinksTable {
+  id: Generated<string>
+  organisation_id: string
+  risk_id: string
+  item_kind: string
+  item_id: string
+  created_at: CreatedAt
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -302,6 +409,13 @@ export interface DB {
   project_update_restatements: ProjectUpdateRestatementsTable
   project_benefits: ProjectBenefitsTable
   project_dependencies: ProjectDependenciesTable
+  risk_matrices: RiskMatricesTable
+  risk_registers: RiskRegistersTable
+  risks: RisksTable
+  risk_reviews: RiskReviewsTable
+  risk_actions: RiskActionsTable
+  risk_escalations: RiskEscalationsTable
+  risk_links: RiskLinksTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

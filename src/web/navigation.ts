@@ -14,6 +14,7 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/plans', text: 'Plans' },
   { href: '/alignment', text: 'Alignment' },
   { href: '/projects', text: 'Projects' },
+  { href: '/risks', text: 'Risks' },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },
 ]
 

@@ -52,6 +52,14 @@ const resolvers: Record<string, ItemResolver> = {
       href: `/projects/${found.project.id}/updates/${id}`,
     }
   },
+  risk: async (services, principal, id) => {
+    const risk = await services.risks.getRisk(principal, id)
+    return { title: `${risk.reference} ${risk.title}`, href: `/risks/${id}` }
+  },
+  risk_register: async (services, principal, id) => {
+    const register = await services.risks.getRegister(principal, id)
+    return { title: register.name, href: `/risks/registers/${id}` }
+  },
 }
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (

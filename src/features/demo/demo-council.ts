@@ -3,6 +3,7 @@ import type { DB, Role, UnitKind } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
+import { buildDemoRisks } from '../risks/risk-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { buildDemoProjects } from '../projects/project-demo.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
@@ -232,6 +233,12 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       { units: unitIds, people: personIds },
       clock,
     )
+    const risks = await buildDemoRisks(
+      trx,
+      organisation.id,
+      { units: unitIds, people: personIds },
+      clock,
+    )
     await recordAudit(
       trx,
       {
@@ -243,7 +250,8 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
         summary:
           `Demo council built: ${unitIds.size} units, ${DEMO_PEOPLE.length} people, ` +
           `${framework.plans} plans with ${framework.nodes} nodes, ` +
-          `${projects.projects} programmes, projects and actions`,
+          `${projects.projects} programmes, projects and actions, ` +
+          `${risks.registers} risk registers with ${risks.risks} risks`,
       },
       clock,
     )
