@@ -41,6 +41,10 @@ const resolvers: Record<string, ItemResolver> = {
     const node = await services.framework.getNode(principal, id)
     return { title: node.title, href: `/nodes/${id}` }
   },
+  measure: async (services, principal, id) => {
+    const measure = await services.measures.get(principal, id)
+    return { title: `${measure.code} ${measure.title}`, href: `/measures/${id}` }
+  },
 }
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (

@@ -247,6 +247,10 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'measure_benchmarks',
+  'measure_values',
+  'measure_targets',
+  'measures',
   'node_links',
   'plan_nodes',
   'plans',

@@ -1,0 +1,122 @@
+import { sql, type Kysely } from 'kysely'
+
+/**
+ * Measures (KPIs), their targets, period values with sign-off, and benchmark comparators.
+ * Each value row keeps the target it was judged against, its judged RAG and (for cumulative
+ * measures) its year-to-date figure, so lists read a measure's latest status with one indexed
+ * lookup instead of recomputing it from every target and value.
+ */
+const statements = [
+  `create table measures (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null references organisations(id),
+    code text not null,
+    title text not null,
+    definition text,
+    rationale text,
+    unit text not null check (unit in ('percent', 'number', 'currency', 'days', 'ratio', 'yes_no')),
+    decimals integer not null default 0 check (decimals between 0 and 10),
+    polarity text not null check (polarity in ('higher_is_better', 'lower_is_better',
+      'within_band', 'none')),
+    frequency text not null check (frequency in ('monthly', 'bimonthly', 'quarterly',
+      'half_yearly', 'annual')),
+    kind text not null check (kind in ('strategic', 'operational', 'contextual')),
+    cumulative boolean not null default false,
+    numerator_label text,
+    denominator_label text,
+    formula text,
+    baseline_value numeric,
+    baseline_period text,
+    data_source text,
+    collection_method text,
+    owner_id uuid references people(id),
+    data_entry_id uuid references people(id),
+    approver_id uuid references people(id),
+    unit_id uuid references units(id),
+    public boolean not null default false,
+    national_ref text,
+    quality jsonb not null default '{}',
+    due_working_days integer check (due_working_days between 0 and 250),
+    status text not null default 'active' check (status in ('draft', 'active', 'retired')),
+    tolerance_type text check (tolerance_type in ('percent', 'absolute')),
+    tolerance_value numeric check (tolerance_value >= 0),
+    forecast_method text not null default 'average' check (forecast_method in ('average',
+      'last_value')),
+    allow_out_of_range boolean not null default false,
+    version integer not null default 1,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    unique (organisation_id, id),
+    unique (organisation_id, code),
+    check ((tolerance_type is null) = (tolerance_value is null))
+  )`,
+  `create index measures_unit_idx on measures (organisation_id, unit_id)`,
+  `create table measure_targets (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null,
+    measure_id uuid not null,
+    frequency text not null,
+    period_start date not null,
+    value numeric,
+    lower numeric,
+    upper numeric,
+    created_at timestamptz not null default now(),
+    foreign key (organisation_id, measure_id) references measures (organisation_id, id),
+    unique (measure_id, frequency, period_start)
+  )`,
+  `create index measure_targets_measure_idx on measure_targets (organisation_id, measure_id)`,
+  `create table measure_values (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null,
+    measure_id uuid not null,
+    period_start date not null,
+    value numeric,
+    numerator numeric,
+    denominator numeric,
+    commentary text,
+    status text not null check (status in ('draft', 'submitted', 'approved', 'returned')),
+    calculated boolean not null default false,
+    target numeric,
+    rag text check (rag in ('green', 'amber', 'red', 'no_target')),
+    year_to_date numeric,
+    entered_by uuid references people(id),
+    submitted_by uuid references people(id),
+    submitted_at timestamptz,
+    approved_by uuid references people(id),
+    approved_at timestamptz,
+    returned_by uuid references people(id),
+    returned_at timestamptz,
+    return_reason text,
+    restated boolean not null default false,
+    restatement_reason text,
+    restated_from numeric,
+    version integer not null default 1,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    foreign key (organisation_id, measure_id) references measures (organisation_id, id),
+    unique (measure_id, period_start)
+  )`,
+  `create index measure_values_latest_idx on measure_values
+    (organisation_id, measure_id, period_start desc)`,
+  `create index measure_values_status_idx on measure_values (organisation_id, status)`,
+  `create table measure_benchmarks (
+    id uuid primary key default gen_random_uuid(),
+    organisation_id uuid not null,
+    measure_id uuid not null,
+    period_start date not null,
+    frequency text not null,
+    family_average numeric,
+    national_median numeric,
+    national_lower_quartile numeric,
+    national_upper_quartile numeric,
+    source text not null,
+    created_at timestamptz not null default now(),
+    updated_at timestamptz not null default now(),
+    foreign key (organisation_id, measure_id) references measures (organisation_id, id),
+    unique (measure_id, frequency, period_start)
+  )`,
+]
+
+export async function up(db: Kysely<unknown>): Promise<void> {
+  for (const statement of statements) await sql.raw(statement).execute(db)
+}
