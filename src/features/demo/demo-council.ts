@@ -3,6 +3,7 @@ import type { DB, Role, UnitKind } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
+import { buildDemoMeasures } from '../measures/measure-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
 
@@ -225,6 +226,12 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       { units: unitIds, people: personIds },
       clock,
     )
+    const measures = await buildDemoMeasures(
+      trx,
+      organisation.id,
+      { units: unitIds, people: personIds },
+      clock,
+    )
     await recordAudit(
       trx,
       {
@@ -235,7 +242,8 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
         itemId: organisation.id,
         summary:
           `Demo council built: ${unitIds.size} units, ${DEMO_PEOPLE.length} people, ` +
-          `${framework.plans} plans with ${framework.nodes} nodes`,
+          `${framework.plans} plans with ${framework.nodes} nodes, ` +
+          `${measures.measures} measures with ${measures.values} values`,
       },
       clock,
     )

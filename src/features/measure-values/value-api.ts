@@ -101,10 +101,20 @@ export const valueApi: FastifyPluginAsyncZod<{ services: Services }> = async (
     '/measures/:id/values/:start/submit',
     {
       preValidation: guard,
-      schema: { tags, summary: 'Send a draft or returned value for approval', params: ValueParams, body: ApproveInput },
+      schema: {
+        tags,
+        summary: 'Send a draft or returned value for approval',
+        params: ValueParams,
+        body: ApproveInput,
+      },
     },
     async (request) =>
-      values.submit(requirePrincipal(request), request.params.id, request.params.start, request.body.version),
+      values.submit(
+        requirePrincipal(request),
+        request.params.id,
+        request.params.start,
+        request.body.version,
+      ),
   )
 
   app.post(
@@ -141,7 +151,12 @@ export const valueApi: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
     },
     async (request) =>
-      values.return(requirePrincipal(request), request.params.id, request.params.start, request.body),
+      values.return(
+        requirePrincipal(request),
+        request.params.id,
+        request.params.start,
+        request.body,
+      ),
   )
 
   app.get(

@@ -148,8 +148,12 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
       ),
     ]
     const field = (key: string, name: string) => body[`rows.${key}.${name}`]
+    const fieldText = (key: string, name: string) => {
+      const value = field(key, name)
+      return typeof value === 'string' ? value : ''
+    }
     const filled = keys.filter((key) =>
-      ['value', 'numerator', 'denominator'].some((n) => String(field(key, n) ?? '').trim() !== ''),
+      ['value', 'numerator', 'denominator'].some((n) => fieldText(key, n).trim() !== ''),
     )
     try {
       const rows = filled.map((key) => {
@@ -179,12 +183,12 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
         `${saved} value${saved === 1 ? '' : 's'} ${body.action === 'submit' ? 'sent for approval' : 'saved as drafts'}`,
         config,
       )
-      return reply.redirect('/my-updates', 303)
     } catch (error) {
       if (!(error instanceof Invalid)) throw error
       reply.code(400)
-      return myUpdatesPage(principal, reply, { values: body, ...formErrors(error) })
+      return await myUpdatesPage(principal, reply, { values: body, ...formErrors(error) })
     }
+    return reply.redirect('/my-updates', 303)
   })
 
   async function approvalsPage(principal: Principal, reply: FastifyReply, extra: Body = {}) {
@@ -215,24 +219,29 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
     const body = (request.body ?? {}) as Body
     const reasonField = `reason-${id}-${start}`
     try {
-      const reason = String(body.reason ?? '').trim()
+      const reason = typeof body.reason === 'string' ? body.reason.trim() : ''
       if (reason === '') {
         await values.get(principal, id, start)
         throw Invalid.field(reasonField, 'Enter the reason for returning the value')
       }
       const returned = await values.return(principal, id, start, { reason })
       setFlash(reply, `Returned ${returned.period.label} with your reason`, config)
-      return reply.redirect('/approvals', 303)
     } catch (error) {
       if (!(error instanceof Invalid)) throw error
       reply.code(400)
-      return approvalsPage(principal, reply, {
+      return await approvalsPage(principal, reply, {
         values: { [reasonField]: body.reason },
         ...formErrors(
-          new Invalid(error.fields.map((f) => ({ ...f, field: f.field === 'reason' ? reasonField : f.field }))),
+          new Invalid(
+            error.fields.map((f) => ({
+              ...f,
+              field: f.field === 'reason' ? reasonField : f.field,
+            })),
+          ),
         ),
       })
     }
+    return reply.redirect('/approvals', 303)
   })
 
   app.post('/measures/:id/values/:start/submit', hide, async (request, reply) => {

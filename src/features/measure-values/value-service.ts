@@ -93,7 +93,12 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
   ) {
     return recordAudit(
       trx,
-      { organisationId: principal.organisationId, actor: actorOf(principal), itemType: 'measure', ...entry },
+      {
+        organisationId: principal.organisationId,
+        actor: actorOf(principal),
+        itemType: 'measure',
+        ...entry,
+      },
       clock,
     )
   }
@@ -143,8 +148,10 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
     const denominator = input.denominator ?? null
     if (numerator !== null || denominator !== null) {
       if (numerator === null) throw Invalid.field(field('numerator'), 'Enter the numerator too')
-      if (denominator === null) throw Invalid.field(field('denominator'), 'Enter the denominator too')
-      if (denominator === 0) throw Invalid.field(field('denominator'), 'The denominator cannot be 0')
+      if (denominator === null)
+        throw Invalid.field(field('denominator'), 'Enter the denominator too')
+      if (denominator === 0)
+        throw Invalid.field(field('denominator'), 'The denominator cannot be 0')
       if (value !== null) {
         throw Invalid.field(
           field('value'),
@@ -162,7 +169,10 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
     const others = valueEntries(await repo.listValues(trx, org, [row.id])).filter(
       (v) => v.start !== period.start,
     )
-    const derived = derive(row, targets, [...others, { start: period.start, value, status: 'draft' }])
+    const derived = derive(row, targets, [
+      ...others,
+      { start: period.start, value, status: 'draft' },
+    ])
     const judged = derived.get(period.start)
     const commentary = input.commentary ?? null
     if (judged?.rag === 'red' && !commentary) {
@@ -193,7 +203,11 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
     let action = submit ? 'value_submitted' : 'value_saved'
     let before: MeasureValueRow | undefined
     if (!existing) {
-      await repo.insertValue(trx, org, { ...common, measure_id: row.id, period_start: period.start })
+      await repo.insertValue(trx, org, {
+        ...common,
+        measure_id: row.id,
+        period_start: period.start,
+      })
     } else {
       before = existing
       if (input.version === undefined) {
@@ -223,7 +237,9 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         restated_from: restating ? existing.value : existing.restated_from,
       })
       if (!updated) {
-        throw new Conflict(`The value of ${row.code} for ${period.label} was changed by someone else: reload it`)
+        throw new Conflict(
+          `The value of ${row.code} for ${period.label} was changed by someone else: reload it`,
+        )
       }
     }
     await refreshDerived(trx, org, row)
@@ -263,13 +279,18 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         throw new Conflict(`The value for ${period.label} is already ${value.status}`)
       }
       if (value.rag === 'red' && !value.commentary) {
-        throw Invalid.field('commentary', `${row.code} is red for ${period.label}: add commentary before submitting`)
+        throw Invalid.field(
+          'commentary',
+          `${row.code} is red for ${period.label}: add commentary before submitting`,
+        )
       }
     } else {
       if (!policy.isApproverOf(principal, scopeOf(row), tree)) {
         throw new Forbidden(`You are not an approver of ${row.code}`)
       }
-      if (!policy.canApproveValue(principal, scopeOf(row), { submittedBy: value.submitted_by }, tree)) {
+      if (
+        !policy.canApproveValue(principal, scopeOf(row), { submittedBy: value.submitted_by }, tree)
+      ) {
         throw new Forbidden('You submitted this value, so someone else must approve or return it')
       }
       if (value.status !== 'submitted') {
@@ -387,7 +408,10 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
           } catch (error) {
             if (error instanceof Invalid) problems.push(...error.fields)
             else if (error instanceof Conflict || error instanceof Forbidden) {
-              problems.push({ field: `rows.${i}.value`, message: `${measure.code}: ${error.message}` })
+              problems.push({
+                field: `rows.${i}.value`,
+                message: `${measure.code}: ${error.message}`,
+              })
             } else throw error
           }
         }
@@ -402,8 +426,12 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
     approve: (principal: Principal, id: string, start: string, version?: number) =>
       changeStatus(principal, id, start, 'approve', { version }),
 
-    return: (principal: Principal, id: string, start: string, input: ReturnInput & { version?: number }) =>
-      changeStatus(principal, id, start, 'return', input),
+    return: (
+      principal: Principal,
+      id: string,
+      start: string,
+      input: ReturnInput & { version?: number },
+    ) => changeStatus(principal, id, start, 'return', input),
 
     /** What is due from this person now, overdue first, for the past year. */
     async myUpdates(principal: Principal) {
@@ -424,7 +452,11 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
       const items = mine.flatMap((m) => {
         const sm = statusMeasure(m)
         const periods: Period[] = []
-        for (let p = reportingPeriod(m.frequency, today_); p.end >= yearAgo; p = shiftPeriod(p, -1)) {
+        for (
+          let p = reportingPeriod(m.frequency, today_);
+          p.end >= yearAgo;
+          p = shiftPeriod(p, -1)
+        ) {
           periods.push(p)
           if (periods.length >= 12) break
         }

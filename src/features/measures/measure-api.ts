@@ -71,8 +71,7 @@ export const measureApi: FastifyPluginAsyncZod<{ services: Services }> = async (
         body: MeasureChanges,
       },
     },
-    async (request) =>
-      measures.update(requirePrincipal(request), request.params.id, request.body),
+    async (request) => measures.update(requirePrincipal(request), request.params.id, request.body),
   )
 
   app.get(

@@ -14,7 +14,10 @@ const PAD = { top: 20, right: 20, bottom: 40, left: 64 }
 const COLOURS: Partial<Record<Rag, string>> = { green: '#00703c', amber: '#8a5a00', red: '#d4351c' }
 
 const escape = (text: string) =>
-  text.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c)
+  text.replace(
+    /[&<>"]/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c] ?? c,
+  )
 
 /** A marker whose shape, not only its colour, says its status: circle, triangle, cross. */
 function marker(x: number, y: number, rag: Rag): string {
@@ -43,7 +46,8 @@ export function measureChart(
   if (shown.length === 0 || numbers.length === 0) return ''
   let min = Math.min(...numbers)
   let max = Math.max(...numbers)
-  if (measure.unit === 'percent' && min >= 0) min = Math.min(min, Math.max(0, min - (max - min) * 0.2))
+  if (measure.unit === 'percent' && min >= 0)
+    min = Math.min(min, Math.max(0, min - (max - min) * 0.2))
   if (min === max) {
     min -= 1
     max += 1
@@ -53,7 +57,8 @@ export function measureChart(
   max += span * 0.05
   const innerW = WIDTH - PAD.left - PAD.right
   const innerH = HEIGHT - PAD.top - PAD.bottom
-  const x = (i: number) => PAD.left + (shown.length === 1 ? innerW / 2 : (i / (shown.length - 1)) * innerW)
+  const x = (i: number) =>
+    PAD.left + (shown.length === 1 ? innerW / 2 : (i / (shown.length - 1)) * innerW)
   const y = (v: number) => PAD.top + innerH - ((v - min) / (max - min)) * innerH
   const line = (pick: (p: ChartPoint) => number | null) => {
     let d = ''

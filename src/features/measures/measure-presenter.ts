@@ -6,7 +6,11 @@ import type {
   MeasureTargetRow,
   MeasureValueRow,
 } from '../../db/schema.ts'
-import { QUALITY_CRITERIA, type QualityAssessment, type QualityCriterion } from './measure-schemas.ts'
+import {
+  QUALITY_CRITERIA,
+  type QualityAssessment,
+  type QualityCriterion,
+} from './measure-schemas.ts'
 import type { PeriodStatus, StatusMeasure } from './measure-status.ts'
 
 export interface PeriodView {

@@ -167,17 +167,17 @@ export async function listTargets(
     .where('organisation_id', '=', organisationId)
     .where('measure_id', 'in', measureIds)
   if (from) query = query.where('period_start', '>=', from)
-  return query
-    .orderBy('period_start')
-    .orderBy('frequency')
-    .execute()
+  return query.orderBy('period_start').orderBy('frequency').execute()
 }
 
 export async function replaceTargets(
   db: Kysely<DB>,
   organisationId: string,
   measureId: string,
-  targets: readonly Pick<MeasureTargetRow, 'frequency' | 'period_start' | 'value' | 'lower' | 'upper'>[],
+  targets: readonly Pick<
+    MeasureTargetRow,
+    'frequency' | 'period_start' | 'value' | 'lower' | 'upper'
+  >[],
 ): Promise<void> {
   await db
     .deleteFrom('measure_targets')

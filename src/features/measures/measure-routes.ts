@@ -50,7 +50,11 @@ export const measureNames = {
 
 const RAG_FILTERS = ['red', 'amber', 'green', 'overdue', 'no_data', 'no_target'] as const
 
-function items<T extends string>(values: readonly T[], names: Record<T, string>, selected: unknown) {
+function items<T extends string>(
+  values: readonly T[],
+  names: Record<T, string>,
+  selected: unknown,
+) {
   return values.map((value) => ({ value, text: names[value], checked: value === selected }))
 }
 
@@ -126,7 +130,12 @@ function targetsFromForm(body: Body) {
   }
   const targets = lines.map((line) => {
     const [period, value, lower, upper] = line.split(',').map((p) => p.trim())
-    return { period: period ?? '', value: value ?? null, lower: lower ?? null, upper: upper ?? null }
+    return {
+      period: period ?? '',
+      value: value ?? null,
+      lower: lower ?? null,
+      upper: upper ?? null,
+    }
   })
   try {
     return parseInput(TargetsInput, { targets })
@@ -174,9 +183,21 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
         emptyText: 'No unit',
       }),
       toleranceItems: [
-        { value: 'none', text: 'No amber zone', checked: !values.toleranceType || values.toleranceType === 'none' },
-        { value: 'percent', text: 'A percentage of the target', checked: values.toleranceType === 'percent' },
-        { value: 'absolute', text: 'An amount in the measure’s units', checked: values.toleranceType === 'absolute' },
+        {
+          value: 'none',
+          text: 'No amber zone',
+          checked: !values.toleranceType || values.toleranceType === 'none',
+        },
+        {
+          value: 'percent',
+          text: 'A percentage of the target',
+          checked: values.toleranceType === 'percent',
+        },
+        {
+          value: 'absolute',
+          text: 'An amount in the measure’s units',
+          checked: values.toleranceType === 'absolute',
+        },
       ],
       assessmentItems: QUALITY_ASSESSMENTS,
     }
@@ -195,7 +216,11 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       themes.push(
         ...nodes
           .filter((n) => n.depth === 0)
-          .map((n) => ({ value: n.id, text: `${plan.title}: ${n.title}`, selected: n.id === query.nodeId })),
+          .map((n) => ({
+            value: n.id,
+            text: `${plan.title}: ${n.title}`,
+            selected: n.id === query.nodeId,
+          })),
       )
     }
     const owners = new Set(result.items.map((m) => m.ownerId))
@@ -230,7 +255,13 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
   app.get('/measures/new', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     if (!canDefineAnyMeasure(principal)) throw new Forbidden()
-    const values = { decimals: '1', status: 'active', dueWorkingDays: '10', toleranceType: 'percent', toleranceValue: '5' }
+    const values = {
+      decimals: '1',
+      status: 'active',
+      dueWorkingDays: '10',
+      toleranceType: 'percent',
+      toleranceValue: '5',
+    }
     return reply.view('measures/views/measure-form.njk', {
       title: 'Add a measure',
       action: '/measures/new',
@@ -247,7 +278,11 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       reply,
       {
         template: 'measures/views/measure-form.njk',
-        context: { title: 'Add a measure', action: '/measures/new', ...(await formContext(principal, body)) },
+        context: {
+          title: 'Add a measure',
+          action: '/measures/new',
+          ...(await formContext(principal, body)),
+        },
         values: body,
       },
       async () => {
@@ -337,7 +372,8 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
         const input = parseMeasureForm(body, MeasureInput)
         await measures.update(principal, id, {
           ...input,
-          ...(typeof body.version === 'string' && /^\d+$/.test(body.version) && { version: Number(body.version) }),
+          ...(typeof body.version === 'string' &&
+            /^\d+$/.test(body.version) && { version: Number(body.version) }),
         })
         return reply.redirect(`/measures/${id}`, 303)
       },
@@ -350,7 +386,13 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const detail = await measures.detail(principal, id)
     if (!detail.canDefine) throw new Forbidden()
     const lines = detail.targets
-      .map((t) => [t.period.label, t.value ?? '', ...(t.lower !== null || t.upper !== null ? [t.lower ?? '', t.upper ?? ''] : [])].join(', '))
+      .map((t) =>
+        [
+          t.period.label,
+          t.value ?? '',
+          ...(t.lower !== null || t.upper !== null ? [t.lower ?? '', t.upper ?? ''] : []),
+        ].join(', '),
+      )
       .join('\n')
     return reply.view('measures/views/targets-form.njk', {
       title: `Targets for ${detail.measure.code}`,
@@ -370,7 +412,11 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       reply,
       {
         template: 'measures/views/targets-form.njk',
-        context: { title: `Targets for ${detail.measure.code}`, m: detail.measure, ...measureNames },
+        context: {
+          title: `Targets for ${detail.measure.code}`,
+          m: detail.measure,
+          ...measureNames,
+        },
         values: body,
       },
       async () => {

@@ -110,7 +110,6 @@ export function optionalNumber(what: string) {
     },
     z
       .number({ error: `Enter ${what} as a number, like 42 or 97.5` })
-      .finite({ error: `Enter ${what} as a number, like 42 or 97.5` })
       .nullable()
       .optional(),
   )
@@ -133,10 +132,13 @@ function wholeNumber(what: string, min: number, max: number) {
 
 /** A yes/no from JSON (true/false) or a form ("true", "on", "yes"); forms send absent as "false". */
 export function flag() {
-  return z.preprocess((value) => {
-    if (typeof value === 'string') return ['true', 'on', 'yes', '1'].includes(value.toLowerCase())
-    return value
-  }, z.boolean({ error: 'Choose yes or no' }).optional())
+  return z.preprocess(
+    (value) => {
+      if (typeof value === 'string') return ['true', 'on', 'yes', '1'].includes(value.toLowerCase())
+      return value
+    },
+    z.boolean({ error: 'Choose yes or no' }).optional(),
+  )
 }
 
 /** A period: `{frequency, start}` or its label, such as "2024/25 Q2" or "Sep 2024". */
@@ -238,7 +240,10 @@ export const MeasureListQuery = z.object({
   pageSize: z.coerce.number().int().min(1).max(500).catch(50),
   unitId: z.uuid().optional().catch(undefined),
   nodeId: z.uuid().optional().catch(undefined),
-  status: z.enum(['green', 'amber', 'red', 'no_target', 'no_data', 'overdue']).optional().catch(undefined),
+  status: z
+    .enum(['green', 'amber', 'red', 'no_target', 'no_data', 'overdue'])
+    .optional()
+    .catch(undefined),
   frequency: z.enum(FREQUENCIES).optional().catch(undefined),
   ownerId: z.uuid().optional().catch(undefined),
   kind: z.enum(MEASURE_KINDS).optional().catch(undefined),

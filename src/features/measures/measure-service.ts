@@ -180,8 +180,10 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
   type Definition = Omit<MeasureInput, 'code'> & { code: string }
 
   /** Every rule a definition must meet beyond its schema; returns the normalised columns. */
-  async function checkDefinition(principal: Principal, d: Definition, existing?: MeasureRow) {
+  async function checkDefinition(principal: Principal, input: Definition, existing?: MeasureRow) {
+    let d = input
     const org = principal.organisationId
+    d = { ...d, code: d.code.trim().toUpperCase() }
     const [clash] = await repo.findMeasuresByCode(db, org, [d.code])
     if (clash && clash.id !== existing?.id) {
       throw Invalid.field('code', `${d.code} is already the code of "${clash.title}"`)
@@ -203,7 +205,12 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     }
     let baselinePeriod: string | null = null
     if (d.baselinePeriod) {
-      baselinePeriod = readPeriod(d.baselinePeriod, 'baselinePeriod', [d.frequency, 'annual'], d.frequency).label
+      baselinePeriod = readPeriod(
+        d.baselinePeriod,
+        'baselinePeriod',
+        [d.frequency, 'annual'],
+        d.frequency,
+      ).label
     }
     if (d.baselineValue !== null && d.baselineValue !== undefined) {
       const problem = rangeProblem(
@@ -225,14 +232,21 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       if (inputs.size === 0) {
         throw Invalid.field('formula', 'A formula must use at least one measure, like [HR01]')
       }
-      const found = await repo.findMeasuresByCode(db, org, [...inputs].filter((c) => c !== d.code))
+      const found = await repo.findMeasuresByCode(
+        db,
+        org,
+        [...inputs].filter((c) => c !== d.code),
+      )
       for (const code of inputs) {
         const input = found.find((m) => m.code === code)
         if (code === d.code) {
           throw Invalid.field('formula', `The formula uses [${code}], the measure itself`)
         }
         if (!input) {
-          throw Invalid.field('formula', `[${code}] is not the code of a measure: check the formula`)
+          throw Invalid.field(
+            'formula',
+            `[${code}] is not the code of a measure: check the formula`,
+          )
         }
         if (input.frequency !== d.frequency) {
           throw Invalid.field(
@@ -246,7 +260,11 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       if (existing && existing.code !== d.code) graph.delete(existing.code)
       graph.set(d.code, inputs)
       const cycle = findCycle(graph, d.code)
-      if (cycle) throw Invalid.field('formula', `The formulas would go round in a circle: ${describeCycle(cycle)}`)
+      if (cycle)
+        throw Invalid.field(
+          'formula',
+          `The formulas would go round in a circle: ${describeCycle(cycle)}`,
+        )
       formula = d.formula
     }
     const tolerance = d.tolerance ?? null
@@ -411,7 +429,8 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
             `${before.version}). Reload it and make your change again.`,
         )
       }
-      const { version: _ignored, ...rest } = changes
+      const rest: Partial<MeasureChanges> = { ...changes }
+      delete rest.version
       const merged: Definition = { ...definitionOf(before), ...stripUndefined(rest) }
       if (
         merged.unitId !== before.unit_id &&
@@ -419,19 +438,31 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       ) {
         throw new Forbidden('You cannot move a measure to a unit you do not look after')
       }
-      if (merged.code !== before.code && (await formulaGraph(db, principal.organisationId)).size > 0) {
+      if (
+        merged.code !== before.code &&
+        (await formulaGraph(db, principal.organisationId)).size > 0
+      ) {
         const graph = await formulaGraph(db, principal.organisationId)
         const user = [...graph].find(([, inputs]) => inputs.has(before.code))
         if (user) {
-          throw Invalid.field('code', `[${before.code}] is used in the formula of [${user[0]}]: change that first`)
+          throw Invalid.field(
+            'code',
+            `[${before.code}] is used in the formula of [${user[0]}]: change that first`,
+          )
         }
       }
       const columns = await checkDefinition(principal, merged, before)
       const after = await db.transaction().execute(async (trx) => {
-        const updated = await repo.updateMeasure(trx, principal.organisationId, id, before.version, {
-          ...columns,
-          updated_at: clock(),
-        })
+        const updated = await repo.updateMeasure(
+          trx,
+          principal.organisationId,
+          id,
+          before.version,
+          {
+            ...columns,
+            updated_at: clock(),
+          },
+        )
         if (!updated) throw new Conflict(`${before.code} was changed by someone else: reload it`)
         if (updated.formula !== before.formula && updated.formula !== null) {
           await calculate(trx, principal.organisationId, updated, null, clock())
@@ -482,7 +513,11 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
           })
         }
         const key = `${period.frequency}:${period.start}`
-        if (seen.has(key)) problems.push({ field: field('period'), message: `${period.label} has two targets: keep one` })
+        if (seen.has(key))
+          problems.push({
+            field: field('period'),
+            message: `${period.label} has two targets: keep one`,
+          })
         seen.add(key)
         const value = t.value ?? null
         const lower = t.lower ?? null
@@ -491,15 +526,28 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
           problems.push({ field: field('value'), message: `Enter a target for ${period.label}` })
         }
         if ((lower !== null || upper !== null) && row.polarity !== 'within_band') {
-          problems.push({ field: field('lower'), message: 'Only a measure within a band has a lower and upper limit' })
+          problems.push({
+            field: field('lower'),
+            message: 'Only a measure within a band has a lower and upper limit',
+          })
         }
         if (lower !== null && upper !== null && lower > upper) {
-          problems.push({ field: field('lower'), message: `The lower limit for ${period.label} must not be above the upper limit` })
+          problems.push({
+            field: field('lower'),
+            message: `The lower limit for ${period.label} must not be above the upper limit`,
+          })
         }
-        for (const [name, v] of [['value', value], ['lower', lower], ['upper', upper]] as const) {
+        for (const [name, v] of [
+          ['value', value],
+          ['lower', lower],
+          ['upper', upper],
+        ] as const) {
           if (v === null) continue
           // Annual targets of cumulative measures are totals, so only a period cap applies.
-          const problem = row.cumulative && period.frequency === 'annual' && row.unit !== 'yes_no' ? null : rangeProblem(row, v, `the target for ${period.label}`)
+          const problem =
+            row.cumulative && period.frequency === 'annual' && row.unit !== 'yes_no'
+              ? null
+              : rangeProblem(row, v, `the target for ${period.label}`)
           if (problem) problems.push({ field: field(name), message: problem })
         }
         return [{ frequency: period.frequency, period_start: period.start, value, lower, upper }]
@@ -588,7 +636,11 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     async linkable(principal: Principal, ids?: readonly string[]) {
       if (principal.roles.length === 0) return []
       const tree = await unitTreeOf(db, principal.organisationId)
-      const rows = await repo.listMeasures(db, principal.organisationId, ids ? { measureIds: ids } : {})
+      const rows = await repo.listMeasures(
+        db,
+        principal.organisationId,
+        ids ? { measureIds: ids } : {},
+      )
       const today_ = today()
       return rows
         .filter((r) => policy.canViewMeasure(principal, scopeOf(r), tree))

@@ -87,7 +87,8 @@ export class TargetBook {
     const { frequency, cumulative } = this.#measure
     const periodTargets = Array.from(
       { length: periodsPerYear(frequency) },
-      (_, i) => this.#own.get(periodAt(frequency, period.financialYear, i + 1).start)?.value ?? null,
+      (_, i) =>
+        this.#own.get(periodAt(frequency, period.financialYear, i + 1).start)?.value ?? null,
     )
     try {
       return targetForPeriod({
@@ -188,7 +189,12 @@ export function periodStatus(
   const own = values.get(period.start)
   const hasValue = own !== undefined && own.value !== null
   const due = measure.dueWorkingDays === null ? null : dueDate(period, measure.dueWorkingDays)
-  const rag = periodRag({ hasValue, due, today, judged: hasValue ? (stored?.rag ?? 'no_target') : null })
+  const rag = periodRag({
+    hasValue,
+    due,
+    today,
+    judged: hasValue ? (stored?.rag ?? 'no_target') : null,
+  })
   if (!hasValue) return { rag, direction: null, directionYearOnYear: null, forecast: null }
 
   const approved = [...values.values()]
@@ -257,7 +263,12 @@ export function forecastFor(
   if (forecast === null) return null
   const target = book.yearTarget(period.financialYear)
   const annual = book.annual(period.financialYear)
-  const rag = safeJudge(measure, forecast.value, target, annual && (annual.lower !== null || annual.upper !== null) ? annual : null)
+  const rag = safeJudge(
+    measure,
+    forecast.value,
+    target,
+    annual && (annual.lower !== null || annual.upper !== null) ? annual : null,
+  )
   return { ...forecast, target, rag }
 }
 

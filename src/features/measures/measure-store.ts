@@ -8,7 +8,13 @@ import {
   formulaInputs,
   parseFormula,
 } from '../../core/formulas.ts'
-import type { DB, MeasureRow, MeasureTargetRow, MeasureValueRow, ValueStatus } from '../../db/schema.ts'
+import type {
+  DB,
+  MeasureRow,
+  MeasureTargetRow,
+  MeasureValueRow,
+  ValueStatus,
+} from '../../db/schema.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { UnitTree } from '../organisation/unit-tree.ts'
 import {
@@ -99,7 +105,10 @@ export function presentValues(
 }
 
 /** The organisation's calculated measures as a graph: code → the codes its formula uses. */
-export async function formulaGraph(db: Kysely<DB>, organisationId: string): Promise<Map<string, Set<string>>> {
+export async function formulaGraph(
+  db: Kysely<DB>,
+  organisationId: string,
+): Promise<Map<string, Set<string>>> {
   const graph = new Map<string, Set<string>>()
   for (const m of await repo.calculatedMeasures(db, organisationId)) {
     if (m.formula === null) continue
@@ -138,7 +147,9 @@ export async function calculate(
   for (const v of inputValues) {
     const code = codeOf.get(v.measure_id)
     if (!code) continue
-    const slot = byPeriod.get(v.period_start) ?? new Map()
+    const slot: Map<string, { value: number | null; status: ValueStatus }> =
+      byPeriod.get(v.period_start) ??
+      new Map<string, { value: number | null; status: ValueStatus }>()
     slot.set(code, { value: v.value, status: v.status })
     byPeriod.set(v.period_start, slot)
   }
@@ -148,11 +159,9 @@ export async function calculate(
   const starts = periodStarts ?? [...new Set([...byPeriod.keys(), ...own.keys()])]
   let changed = 0
   for (const start of starts) {
-    const slot = byPeriod.get(start) ?? new Map()
-    const value = evaluateFormula(
-      node,
-      new Map(codes.map((c) => [c, slot.get(c)?.value ?? null])),
-    )
+    const slot: Map<string, { value: number | null; status: ValueStatus }> =
+      byPeriod.get(start) ?? new Map<string, { value: number | null; status: ValueStatus }>()
+    const value = evaluateFormula(node, new Map(codes.map((c) => [c, slot.get(c)?.value ?? null])))
     const status: ValueStatus = codes.every((c) => slot.get(c)?.status === 'approved')
       ? 'approved'
       : 'draft'
