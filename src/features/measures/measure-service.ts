@@ -8,7 +8,9 @@ import {
 } from '../../core/formulas.ts'
 import {
   financialYearOf,
+  isIsoDate,
   parsePeriodInput,
+  parsePeriodStart,
   PeriodError,
   type Period,
   type PeriodInput,
@@ -69,7 +71,11 @@ export function readPeriod(
 ): Period {
   let period: Period
   try {
-    period = parsePeriodInput(input)
+    // A bare first day is read with the measure's own frequency.
+    period =
+      typeof input === 'string' && isIsoDate(input.trim())
+        ? parsePeriodStart({ frequency: measureFrequency, start: input.trim() })
+        : parsePeriodInput(input)
   } catch (error) {
     if (error instanceof PeriodError) throw Invalid.field(field, error.message)
     throw error
