@@ -61,7 +61,7 @@ for (const mode of testModes()) {
       org = await ctx.organisation('Hart District Council')
       officer = await ctx.person(org, { role: 'performance_officer' })
       approver = await ctx.person(org, { role: 'approver' })
-      rows = parse(readFileSync(FILE), { columns: true, skip_empty_lines: true }) as Row[]
+      rows = parse<Row>(readFileSync(FILE), { columns: true, skip_empty_lines: true })
     })
     after(() => ctx.close())
 
