@@ -210,6 +210,9 @@ export interface MeasuresTable {
   tolerance_value: number | null
   forecast_method: 'average' | 'last_value'
   allow_out_of_range: boolean
+  /** The latest period with a value and its RAG, kept with the values (refreshLatest). */
+  latest_period_start: Generated<string | null>
+  latest_rag: Generated<StoredRag | null>
   version: Generated<number>
   created_at: CreatedAt
   updated_at: Timestamp

@@ -3,8 +3,8 @@ import { sql, type Kysely } from 'kysely'
 /**
  * Measures (KPIs), their targets, period values with sign-off, and benchmark comparators.
  * Each value row keeps the target it was judged against, its judged RAG and (for cumulative
- * measures) its year-to-date figure, so lists read a measure's latest status with one indexed
- * lookup instead of recomputing it from every target and value.
+ * measures) its year-to-date figure, and each measure its latest period and RAG, so lists read
+ * status without recomputing it from every target and value.
  */
 const statements = [
   `create table measures (
@@ -43,6 +43,8 @@ const statements = [
     forecast_method text not null default 'average' check (forecast_method in ('average',
       'last_value')),
     allow_out_of_range boolean not null default false,
+    latest_period_start date,
+    latest_rag text,
     version integer not null default 1,
     created_at timestamptz not null default now(),
     updated_at timestamptz not null default now(),

@@ -950,6 +950,7 @@ export async function buildDemoMeasures(
       .execute()
   }
   await repo.insertValues(trx, organisationId, values)
+  await repo.refreshLatest(trx, organisationId, null)
   await recordAudit(
     trx,
     {

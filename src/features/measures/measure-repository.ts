@@ -18,27 +18,12 @@ export interface MeasureFilters {
   readonly search?: string
 }
 
-/**
- * Measures with their latest entered period, in code order: one index lookup per measure on
- * (organisation_id, measure_id, period_start desc), never a scan of every value.
- */
+/** Measures with their latest entered period and its RAG, in code order. */
 export async function listMeasures(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
   let query = db
     .selectFrom('measures as m')
-    .leftJoinLateral(
-      (eb) =>
-        eb
-          .selectFrom('measure_values as v')
-          .select(['v.period_start as latest_start', 'v.rag as latest_rag'])
-          .whereRef('v.organisation_id', '=', 'm.organisation_id')
-          .whereRef('v.measure_id', '=', 'm.id')
-          .orderBy('v.period_start', 'desc')
-          .limit(1)
-          .as('l'),
-      (join) => join.onTrue(),
-    )
     .selectAll('m')
-    .select(['l.latest_start', 'l.latest_rag'])
+    .select(['m.latest_period_start as latest_start', 'm.latest_rag'])
     .where('m.organisation_id', '=', organisationId)
   if (f.unitIds) {
     if (f.unitIds.length === 0) return []
@@ -362,4 +347,21 @@ export async function peopleNames(db: Kysely<DB>, organisationId: string, ids: r
     .where('id', 'in', wanted)
     .execute()
   return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+/** Brings each measure's latest period and RAG up to date from its values. */
+export async function refreshLatest(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureId: string | null,
+): Promise<void> {
+  const only = measureId === null ? sql`` : sql`and m.id = ${measureId}`
+  await sql`
+    update measures m set latest_period_start = l.period_start, latest_rag = l.rag
+    from measures m2 left join lateral (
+      select v.period_start, v.rag from measure_values v
+      where v.organisation_id = m2.organisation_id and v.measure_id = m2.id
+      order by v.period_start desc limit 1
+    ) l on true
+    where m2.id = m.id and m.organisation_id = ${organisationId} ${only}`.execute(db)
 }

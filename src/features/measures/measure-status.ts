@@ -82,8 +82,18 @@ export class TargetBook {
     return this.#own.get(start)
   }
 
+  readonly #targets = new Map<string, number | null>()
+
   /** The target a period's value (its year to date, for cumulative measures) is judged against. */
   targetFor(period: Period): number | null {
+    const known = this.#targets.get(period.start)
+    if (known !== undefined) return known
+    const target = this.#targetFor(period)
+    this.#targets.set(period.start, target)
+    return target
+  }
+
+  #targetFor(period: Period): number | null {
     const { frequency, cumulative } = this.#measure
     const periodTargets = Array.from(
       { length: periodsPerYear(frequency) },
@@ -185,10 +195,11 @@ export function periodStatus(
   period: Period,
   stored: Derived | undefined,
   today: string,
+  options: { forecast?: boolean } = {},
 ): PeriodStatus {
   const own = values.get(period.start)
   const hasValue = own !== undefined && own.value !== null
-  const due = measure.dueWorkingDays === null ? null : dueDate(period, measure.dueWorkingDays)
+  const due = dueDateOf(measure, period)
   const rag = periodRag({
     hasValue,
     due,
@@ -197,9 +208,7 @@ export function periodStatus(
   })
   if (!hasValue) return { rag, direction: null, directionYearOnYear: null, forecast: null }
 
-  const approved = [...values.values()]
-    .filter((v) => v.status === 'approved')
-    .map((v) => ({ periodStart: v.start, value: v.value }))
+  const approved = approvedOf(values)
   const approvedAt = (p: Period) => {
     const v = values.get(p.start)
     return v?.status === 'approved' ? v.value : null
@@ -226,7 +235,7 @@ export function periodStatus(
     rag,
     direction: directionPrevious,
     directionYearOnYear,
-    forecast: forecastFor(measure, book, values, period),
+    forecast: options.forecast === false ? null : forecastFor(measure, book, values, period),
   }
 }
 
@@ -238,7 +247,7 @@ function yearValues(
 ): (number | null)[] {
   return Array.from(
     { length: upTo },
-    (_, i) => values.get(periodAt(measure.frequency, financialYear, i + 1).start)?.value ?? null,
+    (_, i) => values.get(startOf(measure.frequency, financialYear, i + 1))?.value ?? null,
   )
 }
 
@@ -273,12 +282,58 @@ export function forecastFor(
 }
 
 /** The last period that has ended by `today`: the one a return is expected for now. */
+const reporting = new Map<string, Period>()
+const periods = new Map<string, Period>()
 export function reportingPeriod(frequency: Frequency, today: string): Period {
-  return previousPeriod(periodContaining(today, frequency))
+  return remember(reporting, `${frequency}:${today}`, () =>
+    previousPeriod(periodContaining(today, frequency)),
+  )
 }
 
 export function dueDateOf(measure: StatusMeasure, period: Period): string | null {
-  return measure.dueWorkingDays === null ? null : dueDate(period, measure.dueWorkingDays)
+  return measure.dueWorkingDays === null ? null : cachedDueDate(period, measure.dueWorkingDays)
+}
+
+// Period arithmetic and working days are pure, and pages ask the same questions thousands of
+// times (2,000 measures share a handful of frequencies and due rules), so answers are memoised.
+const MEMO_LIMIT = 20_000
+const starts = new Map<string, string>()
+const dueDates = new Map<string, string>()
+const approvedLists = new WeakMap<
+  ReadonlyMap<string, ValueEntry>,
+  { periodStart: string; value: number | null }[]
+>()
+
+function remember<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  const known = cache.get(key)
+  if (known !== undefined) return known
+  if (cache.size >= MEMO_LIMIT) cache.clear()
+  const value = make()
+  cache.set(key, value)
+  return value
+}
+
+function startOf(frequency: Frequency, financialYear: number, index: number): string {
+  return remember(
+    starts,
+    `${frequency}:${financialYear}:${index}`,
+    () => periodAt(frequency, financialYear, index).start,
+  )
+}
+
+function cachedDueDate(period: Period, workingDays: number): string {
+  return remember(dueDates, `${period.end}:${workingDays}`, () => dueDate(period, workingDays))
+}
+
+function approvedOf(values: ReadonlyMap<string, ValueEntry>) {
+  let list = approvedLists.get(values)
+  if (!list) {
+    list = [...values.values()]
+      .filter((v) => v.status === 'approved')
+      .map((v) => ({ periodStart: v.start, value: v.value }))
+    approvedLists.set(values, list)
+  }
+  return list
 }
 
 /**
@@ -295,7 +350,9 @@ export function currentStatus(
   if (latest && latest.start >= period.start) {
     const start = latest.start
     return {
-      period: parsePeriodStart({ frequency: measure.frequency, start }),
+      period: remember(periods, `${measure.frequency}:${start}`, () =>
+        parsePeriodStart({ frequency: measure.frequency, start }),
+      ),
       rag: latest.rag ?? 'no_target',
       due: start === period.start ? due : null,
     }

@@ -79,6 +79,7 @@ export async function refreshDerived(
       })
     }
   }
+  await repo.refreshLatest(db, organisationId, measure.id)
 }
 
 /** Values of one measure as pages and the API show them, oldest first. */
@@ -92,13 +93,19 @@ export function presentValues(
   const sm: StatusMeasure = statusMeasure(measure)
   const book = new TargetBook(sm, targetEntries(targets))
   const entries = new Map(valueEntries(values).map((v) => [v.start, v]))
-  return (options.latestOnly ? values.slice(-1) : values).map((row) => {
+  const shown = options.latestOnly ? values.slice(-1) : values
+  return shown.map((row, i) => {
     const period = periodOf(measure.frequency, row.period_start)
     const stored: Derived = { target: row.target, rag: row.rag, yearToDate: row.year_to_date }
+    // The forecast is given for the latest value of each financial year, as it stood then.
+    const next = shown[i + 1]
+    const lastOfYear =
+      next === undefined ||
+      periodOf(measure.frequency, next.period_start).financialYear !== period.financialYear
     return presentValue(
       row,
       measure.frequency,
-      periodStatus(sm, book, entries, period, stored, today),
+      periodStatus(sm, book, entries, period, stored, today, { forecast: lastOfYear }),
       dueDateOf(sm, period),
     )
   })
