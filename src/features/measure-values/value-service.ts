@@ -342,7 +342,7 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
   }
 
   /** Measures whose values this person enters: named officer, or data entry for the unit. */
-  function entersFor(principal: Principal, row: MeasureRow, tree: UnitTree): boolean {
+  function entersFor(principal: Principal, row: repo.MeasureListRow, tree: UnitTree): boolean {
     if (row.formula !== null || row.status !== 'active') return false
     return (
       row.data_entry_id === principal.personId ||

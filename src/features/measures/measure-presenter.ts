@@ -27,7 +27,20 @@ export function periodOf(frequency: Frequency, start: string): Period {
   return parsePeriodStart({ frequency, start })
 }
 
-export function statusMeasure(row: MeasureRow): StatusMeasure {
+export function statusMeasure(
+  row: Pick<
+    MeasureRow,
+    | 'frequency'
+    | 'cumulative'
+    | 'polarity'
+    | 'decimals'
+    | 'tolerance_type'
+    | 'tolerance_value'
+    | 'kind'
+    | 'due_working_days'
+    | 'forecast_method'
+  >,
+): StatusMeasure {
   return {
     frequency: row.frequency,
     cumulative: row.cumulative,

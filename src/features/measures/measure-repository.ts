@@ -22,8 +22,32 @@ export interface MeasureFilters {
 export async function listMeasures(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
   let query = db
     .selectFrom('measures as m')
-    .selectAll('m')
-    .select(['m.latest_period_start as latest_start', 'm.latest_rag'])
+    // Only what status, scope and lists need: a council's every definition is wide.
+    .select([
+      'm.id',
+      'm.code',
+      'm.title',
+      'm.unit',
+      'm.decimals',
+      'm.polarity',
+      'm.frequency',
+      'm.kind',
+      'm.cumulative',
+      'm.numerator_label',
+      'm.denominator_label',
+      'm.formula',
+      'm.owner_id',
+      'm.data_entry_id',
+      'm.approver_id',
+      'm.unit_id',
+      'm.due_working_days',
+      'm.status',
+      'm.tolerance_type',
+      'm.tolerance_value',
+      'm.forecast_method',
+      'm.latest_period_start as latest_start',
+      'm.latest_rag',
+    ])
     .where('m.organisation_id', '=', organisationId)
   if (f.unitIds) {
     if (f.unitIds.length === 0) return []
@@ -364,4 +388,20 @@ export async function refreshLatest(
       order by v.period_start desc limit 1
     ) l on true
     where m2.id = m.id and m.organisation_id = ${organisationId} ${only}`.execute(db)
+}
+
+/** Top-level nodes of active plans (themes, strategic purposes…), for filtering measures. */
+export async function themes(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('plan_nodes as n')
+    .innerJoin('plans as p', 'p.id', 'n.plan_id')
+    .select(['n.id', 'n.title', 'p.title as planTitle'])
+    .where('n.organisation_id', '=', organisationId)
+    .where('n.parent_id', 'is', null)
+    .where('n.status', '=', 'active')
+    .where('p.status', '=', 'active')
+    .orderBy('p.first_year')
+    .orderBy('p.title')
+    .orderBy('n.position')
+    .execute()
 }

@@ -209,20 +209,11 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const result = await measures.list(principal, { ...query, pageSize: 50 })
     const units = await org.listUnits(principal)
     const people = await everyone(org, principal)
-    const plans = await services.framework.listPlans(principal)
-    const themes = []
-    for (const plan of plans.filter((p) => p.status === 'active')) {
-      const { nodes } = await services.framework.planNodes(principal, plan.id)
-      themes.push(
-        ...nodes
-          .filter((n) => n.depth === 0)
-          .map((n) => ({
-            value: n.id,
-            text: `${plan.title}: ${n.title}`,
-            selected: n.id === query.nodeId,
-          })),
-      )
-    }
+    const themes = (await measures.themes(principal)).map((n) => ({
+      value: n.id,
+      text: `${n.planTitle}: ${n.title}`,
+      selected: n.id === query.nodeId,
+    }))
     const owners = new Set(result.items.map((m) => m.ownerId))
     const filterQuery = new URLSearchParams(
       Object.entries({ ...query, page: undefined, pageSize: undefined })
@@ -298,8 +289,6 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const detail = await measures.detail(principal, id)
     const m = detail.measure
     const units = await org.listUnits(principal)
-    const people = await everyone(org, principal)
-    const personNames = Object.fromEntries(people.map((p) => [p.id, p.name]))
     const benchmarkFor = new Map(detail.benchmarks.map((b) => [b.period.start, b]))
     const rows = [...detail.values].reverse().map((v) => ({
       ...v,
@@ -330,7 +319,6 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       forecastTargetText: m.latest?.forecast ? formatValue(m.latest.forecast.target, m) : null,
       baselineText: formatValue(m.baselineValue, m),
       unitName: m.unitId ? unitNames(units)[m.unitId] : null,
-      personNames,
       format: (v: number | null) => formatValue(v, m),
     })
   })

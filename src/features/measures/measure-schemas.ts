@@ -184,7 +184,10 @@ const measureFields = {
   decimals: wholeNumber('the decimal places', 0, 6).optional(),
   polarity: choice(POLARITIES, 'the polarity (whether higher or lower is better)'),
   frequency: choice(FREQUENCIES, 'how often the measure is reported'),
-  kind: choice(MEASURE_KINDS, 'whether the measure is strategic, operational or contextual'),
+  kind: choice(
+    MEASURE_KINDS,
+    'whether the measure is strategic, operational or contextual',
+  ).optional(),
   cumulative: flag(),
   numeratorLabel: optionalText(200),
   denominatorLabel: optionalText(200),

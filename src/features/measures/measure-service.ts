@@ -58,7 +58,9 @@ export interface MeasureDeps {
 export const FIRST_YEAR = 2000
 export const YEARS_AHEAD = 10
 
-export function scopeOf(row: MeasureRow): policy.MeasureScope {
+export function scopeOf(
+  row: Pick<MeasureRow, 'unit_id' | 'data_entry_id' | 'approver_id'>,
+): policy.MeasureScope {
   return { unitId: row.unit_id, dataEntryOfficerId: row.data_entry_id, approverId: row.approver_id }
 }
 
@@ -147,18 +149,18 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
   /** The latest value of each measure, presented with direction and forecast. */
   async function latestOf(
     organisationId: string,
-    rows: readonly (MeasureRow & { latest_start?: string | null })[],
+    rows: readonly MeasureRow[],
   ): Promise<(MeasureValueView | null)[]> {
-    const withValues = rows.filter((r) => r.latest_start !== null)
+    const withValues = rows.filter((r) => r.latest_period_start !== null)
     if (withValues.length === 0) return rows.map(() => null)
-    // Direction needs a year back; a cumulative forecast follows up to three earlier years.
+    // Direction needs a year back, and a cumulative forecast follows last year's pattern.
     const earliest = withValues
-      .map((r) => r.latest_start ?? '0000-01-01')
+      .map((r) => r.latest_period_start ?? '0000-01-01')
       .reduce((a, b) => (a < b ? a : b), '9999-12-31')
     const from =
       earliest === '0000-01-01' || earliest === '9999-12-31'
         ? undefined
-        : `${financialYearOf(earliest) - 3}-04-01`
+        : `${financialYearOf(earliest) - 1}-04-01`
     const ids = withValues.map((r) => r.id)
     const targets = await repo.listTargets(db, organisationId, ids, from)
     const values = await repo.listValues(db, organisationId, ids, from)
@@ -283,7 +285,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       decimals: d.unit === 'yes_no' ? 0 : (d.decimals ?? 0),
       polarity: d.polarity,
       frequency: d.frequency,
-      kind: d.kind,
+      kind: d.kind ?? 'operational',
       cumulative: d.cumulative ?? false,
       numerator_label: d.numeratorLabel ?? null,
       denominator_label: d.denominatorLabel ?? null,
@@ -368,11 +370,24 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         }))
         .filter((m) => q.status === undefined || m.current.rag === q.status)
       const pageRows = judged.slice((q.page - 1) * q.pageSize, q.page * q.pageSize)
+      const full = new Map(
+        (
+          await repo.findMeasuresById(
+            db,
+            org,
+            pageRows.map((m) => m.row.id),
+          )
+        ).map((r) => [r.id, r]),
+      )
+      const rowsOfPage = pageRows.flatMap((m) => {
+        const row = full.get(m.row.id)
+        return row ? [{ ...m, row }] : []
+      })
       const latest = await latestOf(
         org,
-        pageRows.map((m) => m.row),
+        rowsOfPage.map((m) => m.row),
       )
-      const items = pageRows.map((m, i) =>
+      const items = rowsOfPage.map((m, i) =>
         presentMeasure(m.row, latest[i] ?? null, {
           period: presentPeriod(m.current.period),
           rag: m.current.rag,
@@ -380,6 +395,12 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         }),
       )
       return { items, page: q.page, pageSize: q.pageSize, total: judged.length }
+    },
+
+    /** Themes (top-level nodes of active plans) to filter the list by. */
+    async themes(principal: Principal) {
+      if (principal.roles.length === 0) throw new Forbidden()
+      return repo.themes(db, principal.organisationId)
     },
 
     async get(principal: Principal, id: string): Promise<MeasureView> {
@@ -400,6 +421,13 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         values: views,
         targets: targets.map(presentTarget),
         benchmarks: (await repo.listBenchmarks(db, org, id)).map(presentBenchmark),
+        personNames: Object.fromEntries(
+          await repo.peopleNames(
+            db,
+            org,
+            [row.owner_id, row.data_entry_id, row.approver_id].filter((p) => p !== null),
+          ),
+        ),
         canDefine: policy.canDefineMeasure(principal, row.unit_id, tree),
         canEnter: row.formula === null && policy.canEnterValues(principal, scopeOf(row), tree),
         isApprover: policy.isApproverOf(principal, scopeOf(row), tree),
