@@ -255,7 +255,7 @@ for (const mode of testModes()) {
       const kinds = (await call('GET', '/link-kinds')).json<{ items: { kind: string }[] }>()
       assert.deepEqual(
         kinds.items.map((k) => k.kind),
-        ['unit', 'person'],
+        ['unit', 'person', 'measure'],
       )
       assert.equal((await call('DELETE', `/nodes/${priority.id}/links/${linkId}`)).statusCode, 204)
       assert.equal(

@@ -53,7 +53,7 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
   function valueFromForm(body: Body, existingVersion?: number) {
     const input = parseInput(ValueInput, {
       ...body,
-      submit: body.action === 'submit' ? 'true' : 'false',
+      submit: body.send === 'submit' ? 'true' : 'false',
     })
     return { ...input, version: input.version ?? existingVersion }
   }
@@ -168,7 +168,7 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
               denominator: field(key, 'denominator'),
               commentary: field(key, 'commentary'),
               version: field(key, 'version'),
-              submit: body.action === 'submit' ? 'true' : 'false',
+              submit: body.send === 'submit' ? 'true' : 'false',
             }),
           }
         } catch (error) {
@@ -180,7 +180,7 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
       const saved = await values.saveMany(principal, rows)
       setFlash(
         reply,
-        `${saved} value${saved === 1 ? '' : 's'} ${body.action === 'submit' ? 'sent for approval' : 'saved as drafts'}`,
+        `${saved} value${saved === 1 ? '' : 's'} ${body.send === 'submit' ? 'sent for approval' : 'saved as drafts'}`,
         config,
       )
     } catch (error) {

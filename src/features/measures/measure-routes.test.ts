@@ -131,14 +131,14 @@ for (const mode of testModes()) {
         [`rows.${key}.measureId`]: measureId,
         [`rows.${key}.period`]: '2024/25 Q4',
         [`rows.${key}.value`]: '150',
-        action: 'submit',
+        send: 'submit',
       })
       assertErrorSummary(red, `rows-${key}-value`, /percentage from 0 to 100/)
       const noCommentary = await clerkAgent.post('/my-updates', {
         [`rows.${measureId}-2024-04-01.measureId`]: measureId,
         [`rows.${measureId}-2024-04-01.period`]: '2024/25 Q1',
         [`rows.${measureId}-2024-04-01.value`]: '10',
-        action: 'submit',
+        send: 'submit',
       })
       assertErrorSummary(noCommentary, `rows-${measureId}-2024-04-01-commentary`, /is red/)
       const q = (label: string, start: string, value: string) => ({
@@ -152,7 +152,7 @@ for (const mode of testModes()) {
         ...q('2024/25 Q2', '2024-07-01', '50'),
         ...q('2024/25 Q3', '2024-10-01', '50'),
         ...q('2024/25 Q4', '2025-01-01', '10'),
-        action: 'submit',
+        send: 'submit',
       })
       assert.equal(saved.statusCode, 303, saved.body.slice(0, 3000))
       const queue = assertPage(await approverAgent.get('/approvals'))
