@@ -446,7 +446,8 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         db,
         org,
         mine.map((m) => m.id),
-        yearAgo.slice(0, 8) + '01',
+        // A period listed may start up to a year before the window: an annual one.
+        addDays(yearAgo, -366),
       )
       const byKey = new Map(values.map((v) => [`${v.measure_id}:${v.period_start}`, v]))
       const items = mine.flatMap((m) => {

@@ -208,6 +208,22 @@ for (const mode of testModes()) {
       )
     })
 
+    it('lists in My updates only the periods still to enter, as far back as a year', async () => {
+      const m = await measure({ code: 'WS06', dataEntryOfficerId: clerk.personId })
+      await ctx.services.values.save(clerk, m.id, { period: '2024/25 Q1', value: 60, submit: true })
+      const mine = (await ctx.services.values.myUpdates(clerk)).filter(
+        (u) => u.measure.code === 'WS06',
+      )
+      assert.deepEqual(
+        mine.map((u) => [u.period.label, u.state]),
+        [
+          ['2024/25 Q2', 'overdue'],
+          ['2024/25 Q3', 'overdue'],
+          ['2024/25 Q4', 'overdue'],
+        ],
+      )
+    })
+
     it('computes values from numerator and denominator', async () => {
       const m = await measure({
         code: 'WS05',
