@@ -26,6 +26,10 @@ import { frameworkApi } from './features/framework/framework-api.ts'
 import { frameworkRoutes } from './features/framework/framework-routes.ts'
 import { threadRoutes } from './features/framework/thread-routes.ts'
 import { homeRoutes } from './features/home/home-routes.ts'
+import { valueApi } from './features/measure-values/value-api.ts'
+import { valueRoutes } from './features/measure-values/value-routes.ts'
+import { measureApi } from './features/measures/measure-api.ts'
+import { measureRoutes } from './features/measures/measure-routes.ts'
 import { organisationApi } from './features/organisation/organisation-api.ts'
 import { organisationRoutes } from './features/organisation/organisation-routes.ts'
 import { updateApi } from './features/project-updates/update-api.ts'
@@ -163,6 +167,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(projectRoutes, { services })
   await app.register(updateRoutes, { services })
   await app.register(riskRoutes, { services })
+  await app.register(measureRoutes, { services })
+  await app.register(valueRoutes, { services, config })
   await app.register(auditRoutes, { services })
   await app.register(
     async (api) => {
@@ -172,6 +178,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(projectApi, { services })
       await api.register(updateApi, { services })
       await api.register(riskApi, { services })
+      await api.register(measureApi, { services })
+      await api.register(valueApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

@@ -4,6 +4,9 @@ import { createAuditService } from './features/audit/audit-service.ts'
 import { createAuthService } from './features/auth/auth-service.ts'
 import { createFrameworkService } from './features/framework/framework-service.ts'
 import { createLinkRegistry } from './features/links/link-registry.ts'
+import { createValueService } from './features/measure-values/value-service.ts'
+import { measureLinkKind } from './features/measures/measure-link-kinds.ts'
+import { createMeasureService } from './features/measures/measure-service.ts'
 import { organisationLinkKinds } from './features/organisation/organisation-link-kinds.ts'
 import { createOrganisationService } from './features/organisation/organisation-service.ts'
 import { createUpdateService } from './features/project-updates/update-service.ts'
@@ -25,7 +28,12 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   // Kinds of item the golden thread links to nodes; each feature registers its own here.
   const projects = createProjectService({ db, clock, organisation })
   const links = createLinkRegistry()
-  links.register(...organisationLinkKinds(organisation), ...projectLinkKinds(projects))
+  const measures = createMeasureService({ db, clock })
+  links.register(
+    ...organisationLinkKinds(organisation),
+    measureLinkKind(measures),
+    ...projectLinkKinds(projects),
+  )
   const risks = createRiskService({ db, clock, links })
   links.register(riskLinkKind(risks))
   return {
@@ -33,6 +41,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     organisation,
     audit: createAuditService({ db }),
     framework: createFrameworkService({ db, clock, links }),
+    measures,
+    values: createValueService({ db, clock, measures }),
     projects,
     projectUpdates: createUpdateService({ db, clock, projects }),
     risks,

@@ -165,6 +165,24 @@ for (const mode of testModes()) {
         status: 'not_started',
       })
       await risks.escalate(victim, risk.id, { toRegisterId: corporate.id, reason: 'Secret reason' })
+      const measure = await ctx.services.measures.create(victim, {
+        code: 'SECRET1',
+        title: 'Secret measure',
+        unit: 'number',
+        polarity: 'higher_is_better',
+        frequency: 'annual',
+        kind: 'strategic',
+        unitId: other.units.care,
+      })
+      await ctx.services.measures.putTargets(victim, measure.id, {
+        targets: [{ period: '2023/24', value: 10 }],
+      })
+      await ctx.services.values.save(victim, measure.id, { period: '2023/24', value: 12 })
+      await ctx.services.measures.saveBenchmark(victim, measure.id, {
+        period: '2023/24',
+        nationalMedian: 11,
+        source: 'Secret source',
+      })
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)

@@ -389,6 +389,116 @@ export interface RiskLinksTable {
   created_at: CreatedAt
 }
 
+export type MeasureUnit = 'percent' | 'number' | 'currency' | 'days' | 'ratio' | 'yes_no'
+export type MeasurePolarity = 'higher_is_better' | 'lower_is_better' | 'within_band' | 'none'
+export type MeasureFrequency = 'monthly' | 'bimonthly' | 'quarterly' | 'half_yearly' | 'annual'
+export type MeasureKind = 'strategic' | 'operational' | 'contextual'
+export type MeasureStatus = 'draft' | 'active' | 'retired'
+export type ValueStatus = 'draft' | 'submitted' | 'approved' | 'returned'
+export type StoredRag = 'green' | 'amber' | 'red' | 'no_target'
+
+export interface MeasuresTable {
+  id: Generated<string>
+  organisation_id: string
+  code: string
+  title: string
+  definition: string | null
+  rationale: string | null
+  unit: MeasureUnit
+  decimals: number
+  polarity: MeasurePolarity
+  frequency: MeasureFrequency
+  kind: MeasureKind
+  cumulative: boolean
+  numerator_label: string | null
+  denominator_label: string | null
+  formula: string | null
+  baseline_value: number | null
+  /** The baseline's period label, like '2023/24' or '2023/24 Q4'. */
+  baseline_period: string | null
+  data_source: string | null
+  collection_method: string | null
+  owner_id: string | null
+  data_entry_id: string | null
+  approver_id: string | null
+  unit_id: string | null
+  public: boolean
+  national_ref: string | null
+  /** The six data-quality criteria, each `{assessment, notes}`. */
+  quality: ColumnType<unknown, string, string>
+  due_working_days: number | null
+  status: MeasureStatus
+  tolerance_type: 'percent' | 'absolute' | null
+  tolerance_value: number | null
+  forecast_method: 'average' | 'last_value'
+  allow_out_of_range: boolean
+  /** The latest period with a value and its RAG, kept with the values (refreshLatest). */
+  latest_period_start: Generated<string | null>
+  latest_rag: Generated<StoredRag | null>
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface MeasureTargetsTable {
+  id: Generated<string>
+  organisation_id: string
+  measure_id: string
+  /** The measure's own frequency, or 'annual' for a target for the whole year. */
+  frequency: MeasureFrequency
+  period_start: string
+  value: number | null
+  lower: number | null
+  upper: number | null
+  created_at: CreatedAt
+}
+
+export interface MeasureValuesTable {
+  id: Generated<string>
+  organisation_id: string
+  measure_id: string
+  period_start: string
+  value: number | null
+  numerator: number | null
+  denominator: number | null
+  commentary: string | null
+  status: ValueStatus
+  calculated: Generated<boolean>
+  /** Derived when the value, targets or definition change; see measure-status.ts. */
+  target: number | null
+  rag: StoredRag | null
+  year_to_date: number | null
+  entered_by: string | null
+  submitted_by: string | null
+  submitted_at: Date | null
+  approved_by: string | null
+  approved_at: Date | null
+  returned_by: string | null
+  returned_at: Date | null
+  return_reason: string | null
+  restated: Generated<boolean>
+  restatement_reason: string | null
+  restated_from: number | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface MeasureBenchmarksTable {
+  id: Generated<string>
+  organisation_id: string
+  measure_id: string
+  period_start: string
+  frequency: MeasureFrequency
+  family_average: number | null
+  national_median: number | null
+  national_lower_quartile: number | null
+  national_upper_quartile: number | null
+  source: string
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -416,6 +526,10 @@ export interface DB {
   risk_actions: RiskActionsTable
   risk_escalations: RiskEscalationsTable
   risk_links: RiskLinksTable
+  measures: MeasuresTable
+  measure_targets: MeasureTargetsTable
+  measure_values: MeasureValuesTable
+  measure_benchmarks: MeasureBenchmarksTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>
@@ -427,3 +541,7 @@ export type PlanNodeRow = Selectable<PlanNodesTable>
 export type NodeLinkRow = Selectable<NodeLinksTable>
 export type AuditRecordRow = Selectable<AuditRecordsTable>
 export type NewAuditRecord = Insertable<AuditRecordsTable>
+export type MeasureRow = Selectable<MeasuresTable>
+export type MeasureTargetRow = Selectable<MeasureTargetsTable>
+export type MeasureValueRow = Selectable<MeasureValuesTable>
+export type MeasureBenchmarkRow = Selectable<MeasureBenchmarksTable>

@@ -1,6 +1,9 @@
 import type { Principal } from '../features/auth/principal.ts'
 import { canViewAudit } from '../features/organisation/organisation-policy.ts'
 
+const entersValues = (p: Principal) => p.roles.some((g) => g.role === 'data_entry')
+const approves = (p: Principal) => p.roles.some((g) => g.role === 'approver')
+
 interface NavItem {
   readonly href: string
   readonly text: string
@@ -13,6 +16,9 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/people', text: 'People' },
   { href: '/plans', text: 'Plans' },
   { href: '/alignment', text: 'Alignment' },
+  { href: '/measures', text: 'Measures' },
+  { href: '/my-updates', text: 'My updates', visible: entersValues },
+  { href: '/approvals', text: 'Approvals', visible: approves },
   { href: '/projects', text: 'Projects' },
   { href: '/risks', text: 'Risks' },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },

@@ -60,6 +60,10 @@ const resolvers: Record<string, ItemResolver> = {
     const register = await services.risks.getRegister(principal, id)
     return { title: register.name, href: `/risks/registers/${id}` }
   },
+  measure: async (services, principal, id) => {
+    const measure = await services.measures.get(principal, id)
+    return { title: `${measure.code} ${measure.title}`, href: `/measures/${id}` }
+  },
 }
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (

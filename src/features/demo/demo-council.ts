@@ -4,6 +4,7 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
 import { buildDemoRisks } from '../risks/risk-demo.ts'
+import { buildDemoMeasures } from '../measures/measure-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { buildDemoProjects } from '../projects/project-demo.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
@@ -227,6 +228,12 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       { units: unitIds, people: personIds },
       clock,
     )
+    const measures = await buildDemoMeasures(
+      trx,
+      organisation.id,
+      { units: unitIds, people: personIds },
+      clock,
+    )
     const projects = await buildDemoProjects(
       trx,
       organisation.id,
@@ -250,6 +257,7 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
         summary:
           `Demo council built: ${unitIds.size} units, ${DEMO_PEOPLE.length} people, ` +
           `${framework.plans} plans with ${framework.nodes} nodes, ` +
+          `${measures.measures} measures with ${measures.values} values, ` +
           `${projects.projects} programmes, projects and actions, ` +
           `${risks.registers} risk registers with ${risks.risks} risks`,
       },

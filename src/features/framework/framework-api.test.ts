@@ -256,6 +256,7 @@ for (const mode of testModes()) {
       // Units and people come first; each feature adds its own kinds after them.
       assert.deepEqual(kinds.items.map((k) => k.kind).slice(0, 2), ['unit', 'person'])
       assert.ok(kinds.items.some((k) => k.kind === 'project'))
+      assert.ok(kinds.items.some((k) => k.kind === 'measure'))
       assert.ok(kinds.items.some((k) => k.kind === 'risk'))
       assert.equal((await call('DELETE', `/nodes/${priority.id}/links/${linkId}`)).statusCode, 204)
       assert.equal(

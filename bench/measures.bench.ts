@@ -1,0 +1,275 @@
+import { randomUUID } from 'node:crypto'
+import { sql } from 'kysely'
+import { periodAt, periodsBetween } from '../src/core/periods.ts'
+import type { Database } from '../src/db/database.ts'
+import { openPostgres } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { refreshLatest, type NewValue } from '../src/features/measures/measure-repository.ts'
+import { Agent } from '../test/helpers/browser-agent.ts'
+import { createTestContext, TEST_PASSWORD, testConfig } from '../test/helpers/context.ts'
+import { hashPassword } from '../src/features/auth/passwords.ts'
+import { createApp } from '../src/app.ts'
+import { createServices } from '../src/services.ts'
+import * as orgRepo from '../src/features/organisation/organisation-repository.ts'
+import { createOrganisation } from '../src/features/organisation/organisation-service.ts'
+import { loadPrincipal } from '../src/features/auth/auth-repository.ts'
+import type { BenchResult } from './harness.ts'
+
+const MEASURES = 2000
+const YEARS = 10
+
+/** A large council: 2,000 measures, ten years of monthly or quarterly values, annual targets. */
+export async function generate(database: Database) {
+  const db = database.db
+  const org = await createOrganisation(db, {
+    name: 'Large Council',
+    slug: `large-${randomUUID().slice(0, 8)}`,
+  })
+  const units: string[] = []
+  for (let d = 0; d < 20; d++) {
+    const unit = await orgRepo.insertUnit(db, {
+      organisationId: org.id,
+      parentId: null,
+      name: `Directorate ${d}`,
+      kind: 'directorate',
+      code: `D${d}`,
+      position: d,
+    })
+    units.push(unit.id)
+  }
+  const person = await orgRepo.insertPerson(db, {
+    organisationId: org.id,
+    email: `bench-${randomUUID()}@example.org`,
+    name: 'Bench Officer',
+    jobTitle: null,
+    unitId: null,
+    passwordHash: await hashPassword(TEST_PASSWORD),
+  })
+  await orgRepo.insertRole(db, {
+    organisationId: org.id,
+    personId: person.id,
+    role: 'performance_officer',
+    unitId: null,
+  })
+  let seed = 7
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647
+  const today = new Date().toISOString().slice(0, 10)
+  const lastYear = Number(today.slice(0, 4)) - (today.slice(5) < '04-01' ? 2 : 1)
+  for (let start = 0; start < MEASURES; start += 200) {
+    const measures = await db
+      .insertInto('measures')
+      .values(
+        Array.from({ length: 200 }, (_, i) => {
+          const n = start + i
+          return {
+            organisation_id: org.id,
+            code: `M${String(n).padStart(4, '0')}`,
+            title: `Measure ${n}`,
+            unit: 'percent' as const,
+            decimals: 1,
+            polarity: n % 3 === 0 ? ('lower_is_better' as const) : ('higher_is_better' as const),
+            frequency: n % 4 === 0 ? 'quarterly' : 'monthly',
+            kind: 'operational' as const,
+            cumulative: false,
+            public: false,
+            owner_id: person.id,
+            unit_id: units[n % units.length] ?? null,
+            quality: '{}',
+            status: 'active' as const,
+            tolerance_type: 'percent' as const,
+            tolerance_value: 5,
+            due_working_days: 10,
+            forecast_method: 'average' as const,
+            allow_out_of_range: false,
+          }
+        }),
+      )
+      .returningAll()
+      .execute()
+    const targets = []
+    const values: (NewValue & { organisation_id: string })[] = []
+    for (const m of measures) {
+      const periods = periodsBetween(
+        periodAt(m.frequency, lastYear - YEARS + 1, 1),
+        periodAt(m.frequency, lastYear, m.frequency === 'monthly' ? 12 : 4),
+      )
+      for (let fy = lastYear - YEARS + 1; fy <= lastYear + 1; fy++) {
+        targets.push({
+          organisation_id: org.id,
+          measure_id: m.id,
+          frequency: 'annual' as const,
+          period_start: `${fy}-04-01`,
+          value: 80,
+          lower: null,
+          upper: null,
+        })
+      }
+      for (const p of periods) {
+        const value = Math.round((70 + random() * 25) * 10) / 10
+        values.push({
+          organisation_id: org.id,
+          measure_id: m.id,
+          period_start: p.start,
+          value,
+          status: 'approved',
+          target: 80,
+          rag: value >= 80 ? 'green' : value >= 76 ? 'amber' : 'red',
+          year_to_date: null,
+        })
+      }
+    }
+    for (let i = 0; i < targets.length; i += 2000)
+      await db
+        .insertInto('measure_targets')
+        .values(targets.slice(i, i + 2000))
+        .execute()
+    for (let i = 0; i < values.length; i += 2000)
+      await db
+        .insertInto('measure_values')
+        .values(values.slice(i, i + 2000))
+        .execute()
+  }
+  await refreshLatest(db, org.id, null)
+  await sql`analyze`.execute(db)
+  const principal = await loadPrincipal(db, person.id)
+  if (!principal) throw new Error('no bench officer')
+  const count = await db
+    .selectFrom('measure_values')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('organisation_id', '=', org.id)
+    .executeTakeFirstOrThrow()
+  return {
+    email: person.email,
+    principal,
+    units,
+    valueCount: count.n,
+    firstMeasure: await db
+      .selectFrom('measures')
+      .select('id')
+      .where('organisation_id', '=', org.id)
+      .where('code', '=', 'M0001')
+      .executeTakeFirstOrThrow(),
+  }
+}
+
+/** Time per request in process (no network): p95 over `n` sequential requests. */
+async function p95(
+  app: Awaited<ReturnType<typeof createApp>>,
+  url: string,
+  headers: Record<string, string> | Agent,
+  n = 60,
+) {
+  const times: number[] = []
+  for (let i = 0; i < n + 5; i++) {
+    const started = performance.now()
+    const response =
+      headers instanceof Agent
+        ? await headers.get(url)
+        : await app.inject({ method: 'GET', url, headers })
+    if (response.statusCode !== 200)
+      throw new Error(`${url}: ${response.statusCode} ${response.body.slice(0, 200)}`)
+    if (i >= 5) times.push(performance.now() - started)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length * 0.95) - 1] ?? 0
+}
+
+async function run(label: string, database: Database, budgetList: number): Promise<BenchResult[]> {
+  const generated = await generate(database)
+  const config = testConfig()
+  const services = createServices({ config, database, clock: () => new Date() })
+  const app = await createApp({ config, database, services, logger: false })
+  try {
+    const { token } = await services.auth.createToken(generated.principal, 'bench')
+    const auth = { authorization: `Bearer ${token}` }
+    const unit = generated.units[3] ?? ''
+    const list = await p95(app, `/api/v1/measures?pageSize=50`, auth)
+    const filtered = await p95(
+      app,
+      `/api/v1/measures?pageSize=50&unitId=${unit}&frequency=monthly&status=red`,
+      auth,
+    )
+    const one = await p95(app, `/api/v1/measures/${generated.firstMeasure.id}`, auth)
+    const agent = await Agent.signedIn(app, generated.email)
+    const pageList = await p95(app, `/measures?unitId=${unit}&frequency=monthly`, agent)
+    const page = await p95(app, `/measures/${generated.firstMeasure.id}`, agent)
+    const values = await p95(app, `/api/v1/measures/${generated.firstMeasure.id}/values`, auth)
+    return [
+      {
+        name: `${label}: ${generated.valueCount} values generated`,
+        value: generated.valueCount,
+        unit: 'values',
+      },
+      {
+        name: `${label}: GET /api/v1/measures, page of 50 with latest status, p95`,
+        value: list,
+        unit: 'ms',
+        budget: { limit: budgetList, better: 'lower' },
+      },
+      {
+        name: `${label}: GET /api/v1/measures filtered by unit, frequency and status, p95`,
+        value: filtered,
+        unit: 'ms',
+        budget: { limit: budgetList, better: 'lower' },
+      },
+      {
+        name: `${label}: page /measures filtered (HTML, 50 a page), p95`,
+        value: pageList,
+        unit: 'ms',
+        budget: { limit: budgetList, better: 'lower' },
+      },
+      {
+        name: `${label}: page /measures/{id} (HTML, chart and 120 values), p95`,
+        value: page,
+        unit: 'ms',
+        budget: { limit: 80, better: 'lower' },
+      },
+      {
+        name: `${label}: GET /api/v1/measures/{id}, p95`,
+        value: one,
+        unit: 'ms',
+        budget: { limit: 80, better: 'lower' },
+      },
+      {
+        name: `${label}: GET /api/v1/measures/{id}/values (120 values), p95`,
+        value: values,
+        unit: 'ms',
+        budget: { limit: 80, better: 'lower' },
+      },
+    ]
+  } finally {
+    await app.close()
+  }
+}
+
+/**
+ * Measure list and measure page on a large council. PostgreSQL runs too when
+ * BENCH_DATABASE_URL names a database (created with `create database gt_bench_measures`).
+ */
+export default async function measures(): Promise<BenchResult[]> {
+  const results: BenchResult[] = []
+  if (process.env.BENCH_ONLY !== 'postgres') {
+    const ctx = await createTestContext('pglite')
+    try {
+      results.push(...(await run('PGlite', ctx.database, 400)))
+    } finally {
+      await ctx.close()
+    }
+  }
+  const url = process.env.BENCH_DATABASE_URL
+  if (url) {
+    const schema = `bench_${randomUUID().slice(0, 8)}`
+    const admin = openPostgres(url, 2)
+    await sql`create schema ${sql.id(schema)}`.execute(admin.db)
+    const database = openPostgres(url, 10, schema)
+    try {
+      await migrateToLatest(database.db, schema)
+      results.push(...(await run('PostgreSQL', database, 150)))
+    } finally {
+      await database.close()
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db)
+      await admin.close()
+    }
+  }
+  return results
+}

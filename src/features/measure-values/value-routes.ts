@@ -1,0 +1,254 @@
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import { z } from 'zod'
+import { periodsBetween, shiftPeriod } from '../../core/periods.ts'
+import type { Config } from '../../config.ts'
+import { Forbidden, Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
+import { formErrors, handleForm } from '../../web/forms.ts'
+import { requirePrincipal, setFlash } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+import { formatValue, RAG_NAMES, RAG_SYMBOLS } from '../measures/measure-presenter.ts'
+import { reportingPeriod } from '../measures/measure-status.ts'
+import { ukDate } from '../measures/measure-store.ts'
+import { ValueInput } from './value-schemas.ts'
+
+const hide = { schema: { hide: true } }
+const ValueParams = IdParams.extend({ start: z.iso.date() })
+const PeriodQuery = z.object({ period: z.string().max(40).optional().catch(undefined) })
+type Body = Record<string, unknown>
+const names = { ragNames: RAG_NAMES, ragSymbols: RAG_SYMBOLS }
+
+export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
+  app,
+  { services, config },
+) => {
+  const { measures, values } = services
+
+  async function entryContext(principal: Principal, id: string) {
+    const detail = await measures.detail(principal, id)
+    if (!detail.canEnter) throw new Forbidden()
+    const m = detail.measure
+    const last = reportingPeriod(m.frequency, ukDate(new Date()))
+    const periods = periodsBetween(shiftPeriod(last, -11), last).reverse()
+    const existing = new Map(detail.values.map((v) => [v.period.start, v]))
+    return {
+      m,
+      periodItems: (selected: unknown) => [
+        { value: '', text: 'Select a period' },
+        ...periods.map((p) => {
+          const v = existing.get(p.start)
+          return {
+            value: p.label,
+            text: v ? `${p.label} (${v.status}: ${formatValue(v.value, m)})` : p.label,
+            selected: p.label === selected,
+          }
+        }),
+      ],
+      existing,
+    }
+  }
+
+  function valueFromForm(body: Body, existingVersion?: number) {
+    const input = parseInput(ValueInput, {
+      ...body,
+      submit: body.send === 'submit' ? 'true' : 'false',
+    })
+    return { ...input, version: input.version ?? existingVersion }
+  }
+
+  app.get('/measures/:id/values/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const { period } = PeriodQuery.parse(request.query ?? {})
+    const ctx = await entryContext(principal, id)
+    const current = [...ctx.existing.values()].find((v) => v.period.label === period)
+    const values = current
+      ? {
+          period,
+          value: current.numerator === null ? String(current.value ?? '') : '',
+          numerator: current.numerator ?? '',
+          denominator: current.denominator ?? '',
+          commentary: current.commentary ?? '',
+          version: String(current.version),
+        }
+      : { period: period ?? '' }
+    return reply.view('measure-values/views/value-form.njk', {
+      title: `Enter a value for ${ctx.m.code}`,
+      m: ctx.m,
+      current,
+      values,
+      periodItems: ctx.periodItems(values.period),
+    })
+  })
+
+  app.post('/measures/:id/values/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const ctx = await entryContext(principal, id)
+    const body = (request.body ?? {}) as Body
+    const current = [...ctx.existing.values()].find((v) => v.period.label === body.period)
+    return handleForm(
+      reply,
+      {
+        template: 'measure-values/views/value-form.njk',
+        context: {
+          title: `Enter a value for ${ctx.m.code}`,
+          m: ctx.m,
+          current,
+          periodItems: ctx.periodItems(body.period),
+        },
+        values: body,
+      },
+      async () => {
+        const saved = await values.save(principal, id, valueFromForm(body, current?.version))
+        setFlash(
+          reply,
+          `${ctx.m.code} ${saved.value.period.label}: ${formatValue(saved.value.value, ctx.m)} ` +
+            (saved.value.status === 'submitted' ? 'sent for approval' : 'saved as a draft'),
+          config,
+        )
+        return reply.redirect(`/measures/${id}#values`, 303)
+      },
+    )
+  })
+
+  async function myUpdatesPage(principal: Principal, reply: FastifyReply, extra: Body = {}) {
+    const items = await values.myUpdates(principal)
+    return reply.view('measure-values/views/my-updates.njk', {
+      title: 'My updates',
+      items: items.map((item) => ({
+        ...item,
+        key: `${item.measure.id}-${item.period.start}`,
+      })),
+      counts: {
+        overdue: items.filter((i) => i.state === 'overdue').length,
+        returned: items.filter((i) => i.state === 'returned').length,
+        due: items.filter((i) => i.state === 'due').length,
+        draft: items.filter((i) => i.state === 'draft').length,
+      },
+      ...extra,
+    })
+  }
+
+  app.get('/my-updates', hide, async (request, reply) =>
+    myUpdatesPage(requirePrincipal(request), reply),
+  )
+
+  app.post('/my-updates', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const body = (request.body ?? {}) as Body
+    const keys = [
+      ...new Set(
+        Object.keys(body).flatMap((k) => {
+          const m = /^rows\.([0-9a-f-]{36}-\d{4}-\d{2}-\d{2})\.measureId$/.exec(k)
+          return m?.[1] ? [m[1]] : []
+        }),
+      ),
+    ]
+    const field = (key: string, name: string) => body[`rows.${key}.${name}`]
+    const fieldText = (key: string, name: string) => {
+      const value = field(key, name)
+      return typeof value === 'string' ? value : ''
+    }
+    const filled = keys.filter((key) =>
+      ['value', 'numerator', 'denominator'].some((n) => fieldText(key, n).trim() !== ''),
+    )
+    try {
+      const rows = filled.map((key) => {
+        try {
+          return {
+            key,
+            measureId: String(field(key, 'measureId')),
+            input: parseInput(ValueInput, {
+              period: field(key, 'period'),
+              value: field(key, 'value'),
+              numerator: field(key, 'numerator'),
+              denominator: field(key, 'denominator'),
+              commentary: field(key, 'commentary'),
+              version: field(key, 'version'),
+              submit: body.send === 'submit' ? 'true' : 'false',
+            }),
+          }
+        } catch (error) {
+          if (!(error instanceof Invalid)) throw error
+          throw new Invalid(error.fields.map((f) => ({ ...f, field: `rows.${key}.${f.field}` })))
+        }
+      })
+      if (rows.length === 0) throw Invalid.field('rows', 'Enter at least one value')
+      const saved = await values.saveMany(principal, rows)
+      setFlash(
+        reply,
+        `${saved} value${saved === 1 ? '' : 's'} ${body.send === 'submit' ? 'sent for approval' : 'saved as drafts'}`,
+        config,
+      )
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error
+      reply.code(400)
+      return await myUpdatesPage(principal, reply, { values: body, ...formErrors(error) })
+    }
+    return reply.redirect('/my-updates', 303)
+  })
+
+  async function approvalsPage(principal: Principal, reply: FastifyReply, extra: Body = {}) {
+    const items = await values.approvalQueue(principal)
+    return reply.view('measure-values/views/approvals.njk', {
+      title: 'Approvals',
+      ...names,
+      items: items.map((i) => ({ ...i, key: `${i.measure.id}-${i.period.start}` })),
+      ...extra,
+    })
+  }
+
+  app.get('/approvals', hide, async (request, reply) =>
+    approvalsPage(requirePrincipal(request), reply),
+  )
+
+  app.post('/measures/:id/values/:start/approve', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, start } = parseParams(ValueParams, request.params)
+    const approved = await values.approve(principal, id, start)
+    setFlash(reply, `Approved ${approved.period.label}`, config)
+    return reply.redirect('/approvals', 303)
+  })
+
+  app.post('/measures/:id/values/:start/return', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, start } = parseParams(ValueParams, request.params)
+    const body = (request.body ?? {}) as Body
+    const reasonField = `reason-${id}-${start}`
+    try {
+      const reason = typeof body.reason === 'string' ? body.reason.trim() : ''
+      if (reason === '') {
+        await values.get(principal, id, start)
+        throw Invalid.field(reasonField, 'Enter the reason for returning the value')
+      }
+      const returned = await values.return(principal, id, start, { reason })
+      setFlash(reply, `Returned ${returned.period.label} with your reason`, config)
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error
+      reply.code(400)
+      return await approvalsPage(principal, reply, {
+        values: { [reasonField]: body.reason },
+        ...formErrors(
+          new Invalid(
+            error.fields.map((f) => ({
+              ...f,
+              field: f.field === 'reason' ? reasonField : f.field,
+            })),
+          ),
+        ),
+      })
+    }
+    return reply.redirect('/approvals', 303)
+  })
+
+  app.post('/measures/:id/values/:start/submit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, start } = parseParams(ValueParams, request.params)
+    await values.submit(principal, id, start)
+    setFlash(reply, 'Sent for approval', config)
+    return reply.redirect(`/measures/${id}#values`, 303)
+  })
+}

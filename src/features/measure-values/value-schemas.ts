@@ -1,0 +1,48 @@
+import { z } from 'zod'
+import { optionalText } from '../../web/fields.ts'
+import { flag, optionalNumber, PeriodField } from '../measures/measure-schemas.ts'
+
+export const ValueInput = z.object({
+  period: PeriodField,
+  value: optionalNumber('the value'),
+  numerator: optionalNumber('the numerator'),
+  denominator: optionalNumber('the denominator'),
+  commentary: optionalText(4000),
+  submit: flag(),
+  /** The value's version as last read; needed to change a value that exists. */
+  version: z.preprocess(
+    (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v === '' ? undefined : v),
+    z.number({ error: 'The version must be a whole number' }).int().optional(),
+  ),
+  /** Why an approved value is being restated. */
+  reason: optionalText(2000),
+})
+export type ValueInput = z.output<typeof ValueInput>
+
+export const ReturnInput = z.object({
+  reason: z
+    .string({ error: 'Enter the reason for returning the value' })
+    .trim()
+    .min(1, { error: 'Enter the reason for returning the value' })
+    .max(2000, { error: 'Must be 2000 characters or fewer' }),
+})
+export type ReturnInput = z.output<typeof ReturnInput>
+
+export const ApproveInput = z
+  .object({ version: z.number().int().optional() })
+  .nullish()
+  .transform((v) => v ?? {})
+
+export const BenchmarkInput = z.object({
+  period: PeriodField,
+  familyAverage: optionalNumber('the family group average'),
+  nationalMedian: optionalNumber('the national median'),
+  nationalLowerQuartile: optionalNumber('the national lower quartile'),
+  nationalUpperQuartile: optionalNumber('the national upper quartile'),
+  source: z
+    .string({ error: 'Enter where the comparator figures come from' })
+    .trim()
+    .min(1, { error: 'Enter where the comparator figures come from' })
+    .max(300, { error: 'Must be 300 characters or fewer' }),
+})
+export type BenchmarkInput = z.output<typeof BenchmarkInput>

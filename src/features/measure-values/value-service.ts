@@ -1,0 +1,552 @@
+import type { Kysely } from 'kysely'
+import {
+  addDays,
+  isIsoDate,
+  parsePeriodInput,
+  parsePeriodStart,
+  type Period,
+  PeriodError,
+  shiftPeriod,
+} from '../../core/periods.ts'
+import type { DB, MeasureRow, MeasureValueRow, ValueStatus } from '../../db/schema.ts'
+import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import type { Principal } from '../auth/principal.ts'
+import { holdsRole } from '../organisation/organisation-policy.ts'
+import { actorOf } from '../organisation/organisation-service.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+import * as policy from '../measures/measure-policy.ts'
+import {
+  formatValue,
+  presentPeriod,
+  statusMeasure,
+  type MeasureValueView,
+} from '../measures/measure-presenter.ts'
+import * as repo from '../measures/measure-repository.ts'
+import {
+  FIRST_YEAR,
+  rangeProblem,
+  readPeriod,
+  scopeOf,
+  type MeasureService,
+} from '../measures/measure-service.ts'
+import { dueDateOf, reportingPeriod } from '../measures/measure-status.ts'
+import {
+  derive,
+  presentValues,
+  recalculateDependants,
+  refreshDerived,
+  ukDate,
+  unitTreeOf,
+  valueEntries,
+} from '../measures/measure-store.ts'
+import type { ReturnInput, ValueInput } from './value-schemas.ts'
+
+export interface ValueDeps {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+  readonly measures: MeasureService
+}
+
+export type UpdateState = 'overdue' | 'returned' | 'due' | 'draft'
+const STATE_ORDER: Record<UpdateState, number> = { overdue: 0, returned: 1, due: 2, draft: 3 }
+
+export type ValueService = ReturnType<typeof createValueService>
+
+export function createValueService({ db, clock, measures }: ValueDeps) {
+  const today = () => ukDate(clock())
+
+  /** A period named in a path: its first day (or its label) for the measure's frequency. */
+  function pathPeriod(row: MeasureRow, start: string): Period {
+    try {
+      return isIsoDate(start)
+        ? parsePeriodStart({ frequency: row.frequency, start })
+        : parsePeriodInput(start)
+    } catch (error) {
+      if (error instanceof PeriodError) throw new NotFound('No such period for this measure')
+      throw error
+    }
+  }
+
+  async function requireValue(principal: Principal, id: string, start: string) {
+    const { row, tree } = await measures.requireMeasure(principal, id)
+    const period = pathPeriod(row, start)
+    if (period.frequency !== row.frequency) throw new NotFound('No such period for this measure')
+    const value = await repo.findValue(db, principal.organisationId, id, period.start)
+    if (!value) throw new NotFound(`${row.code} has no value for ${period.label}`)
+    return { row, tree, period, value }
+  }
+
+  async function present(principal: Principal, row: MeasureRow, start: string) {
+    const org = principal.organisationId
+    const targets = await repo.listTargets(db, org, [row.id])
+    const values = await repo.listValues(db, org, [row.id])
+    const view = presentValues(row, targets, values, today()).find((v) => v.period.start === start)
+    if (!view) throw new NotFound('Value not found')
+    return view
+  }
+
+  function audit(
+    trx: Kysely<DB>,
+    principal: Principal,
+    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
+  ) {
+    return recordAudit(
+      trx,
+      {
+        organisationId: principal.organisationId,
+        actor: actorOf(principal),
+        itemType: 'measure',
+        ...entry,
+      },
+      clock,
+    )
+  }
+
+  const snapshot = (v: MeasureValueRow) => ({
+    period: v.period_start,
+    value: v.value,
+    numerator: v.numerator,
+    denominator: v.denominator,
+    commentary: v.commentary,
+    status: v.status,
+    version: v.version,
+  })
+
+  /** Enters or changes one value inside `trx`; field errors are named with `prefix`. */
+  async function saveIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    row: MeasureRow,
+    tree: UnitTree,
+    input: ValueInput,
+    prefix = '',
+  ): Promise<{ start: string; created: boolean }> {
+    const field = (name: string) => `${prefix}${name}`
+    const org = principal.organisationId
+    if (!policy.canEnterValues(principal, scopeOf(row), tree)) {
+      throw new Forbidden(`You cannot enter values for ${row.code}`)
+    }
+    if (row.formula !== null) {
+      throw Invalid.field(
+        field('value'),
+        `${row.code} is calculated from its formula: enter the values of the measures it uses`,
+      )
+    }
+    if (row.status === 'retired') {
+      throw Invalid.field(field('value'), `${row.code} is retired: it takes no more values`)
+    }
+    const period = readPeriod(input.period, field('period'), [row.frequency], row.frequency)
+    if (period.start > today()) {
+      throw Invalid.field(field('period'), `${period.label} has not started yet`)
+    }
+    if (period.financialYear < FIRST_YEAR) {
+      throw Invalid.field(field('period'), `${period.label} is before 2000/01`)
+    }
+    let value = input.value ?? null
+    const numerator = input.numerator ?? null
+    const denominator = input.denominator ?? null
+    if (numerator !== null || denominator !== null) {
+      if (numerator === null) throw Invalid.field(field('numerator'), 'Enter the numerator too')
+      if (denominator === null)
+        throw Invalid.field(field('denominator'), 'Enter the denominator too')
+      if (denominator === 0)
+        throw Invalid.field(field('denominator'), 'The denominator cannot be 0')
+      if (value !== null) {
+        throw Invalid.field(
+          field('value'),
+          'Enter either the value or the numerator and denominator, not both',
+        )
+      }
+      value = (numerator / denominator) * (row.unit === 'percent' ? 100 : 1)
+    }
+    if (value === null) throw Invalid.field(field('value'), `Enter a value for ${period.label}`)
+    const problem = rangeProblem(row, value, `the value for ${period.label}`)
+    if (problem) throw Invalid.field(field(numerator !== null ? 'numerator' : 'value'), problem)
+
+    const existing = await repo.findValue(trx, org, row.id, period.start)
+    const targets = await repo.listTargets(trx, org, [row.id])
+    const others = valueEntries(await repo.listValues(trx, org, [row.id])).filter(
+      (v) => v.start !== period.start,
+    )
+    const derived = derive(row, targets, [
+      ...others,
+      { start: period.start, value, status: 'draft' },
+    ])
+    const judged = derived.get(period.start)
+    const commentary = input.commentary ?? null
+    if (judged?.rag === 'red' && !commentary) {
+      throw Invalid.field(
+        field('commentary'),
+        `${row.code} is red for ${period.label}: enter commentary saying why and what is being done`,
+      )
+    }
+    const submit = input.submit === true
+    const now = clock()
+    const status: ValueStatus = submit ? 'submitted' : 'draft'
+    const common = {
+      value,
+      numerator,
+      denominator,
+      commentary,
+      status,
+      entered_by: principal.personId,
+      submitted_by: submit ? principal.personId : null,
+      submitted_at: submit ? now : null,
+      approved_by: null,
+      approved_at: null,
+      target: judged?.target ?? null,
+      rag: judged?.rag ?? null,
+      year_to_date: judged?.yearToDate ?? null,
+      updated_at: now,
+    }
+    let action = submit ? 'value_submitted' : 'value_saved'
+    let before: MeasureValueRow | undefined
+    if (!existing) {
+      await repo.insertValue(trx, org, {
+        ...common,
+        measure_id: row.id,
+        period_start: period.start,
+      })
+    } else {
+      before = existing
+      if (input.version === undefined) {
+        throw new Conflict(
+          `${row.code} already has a value for ${period.label} (version ${existing.version}): ` +
+            'send its version to change it',
+        )
+      }
+      if (input.version !== existing.version) {
+        throw new Conflict(
+          `The value of ${row.code} for ${period.label} was changed by someone else since you ` +
+            `read it (it is now version ${existing.version}). Reload it and enter your change again.`,
+        )
+      }
+      const restating = existing.status === 'approved'
+      if (restating && !input.reason) {
+        throw Invalid.field(
+          field('reason'),
+          `${period.label} was approved: enter the reason for restating it`,
+        )
+      }
+      if (restating) action = 'value_restated'
+      const updated = await repo.updateValue(trx, org, existing.id, existing.version, {
+        ...common,
+        restated: restating || existing.restated,
+        restatement_reason: restating ? (input.reason ?? null) : existing.restatement_reason,
+        restated_from: restating ? existing.value : existing.restated_from,
+      })
+      if (!updated) {
+        throw new Conflict(
+          `The value of ${row.code} for ${period.label} was changed by someone else: reload it`,
+        )
+      }
+    }
+    await refreshDerived(trx, org, row)
+    await recalculateDependants(trx, org, row.code, period.start, now)
+    const after = await repo.findValue(trx, org, row.id, period.start)
+    const verb =
+      action === 'value_restated'
+        ? `restated (${input.reason ?? ''})`
+        : submit
+          ? 'submitted for approval'
+          : 'saved as a draft'
+    await audit(trx, principal, {
+      action,
+      itemId: row.id,
+      summary: `${row.code} ${period.label}: ${formatValue(value, row)} ${verb}`,
+      ...(before && { before: snapshot(before) }),
+      ...(after && { after: snapshot(after) }),
+    })
+    return { start: period.start, created: !existing }
+  }
+
+  async function changeStatus(
+    principal: Principal,
+    id: string,
+    start: string,
+    change: 'approve' | 'return' | 'submit',
+    options: { reason?: string; version?: number | undefined },
+  ): Promise<MeasureValueView> {
+    const { row, tree, period, value } = await requireValue(principal, id, start)
+    const org = principal.organisationId
+    if (value.calculated) {
+      throw new Conflict(`${row.code} is calculated: its values follow the measures it uses`)
+    }
+    if (change === 'submit') {
+      if (!policy.canEnterValues(principal, scopeOf(row), tree)) throw new Forbidden()
+      if (value.status !== 'draft' && value.status !== 'returned') {
+        throw new Conflict(`The value for ${period.label} is already ${value.status}`)
+      }
+      if (value.rag === 'red' && !value.commentary) {
+        throw Invalid.field(
+          'commentary',
+          `${row.code} is red for ${period.label}: add commentary before submitting`,
+        )
+      }
+    } else {
+      if (!policy.isApproverOf(principal, scopeOf(row), tree)) {
+        throw new Forbidden(`You are not an approver of ${row.code}`)
+      }
+      if (
+        !policy.canApproveValue(principal, scopeOf(row), { submittedBy: value.submitted_by }, tree)
+      ) {
+        throw new Forbidden('You submitted this value, so someone else must approve or return it')
+      }
+      if (value.status !== 'submitted') {
+        throw new Conflict(
+          `Only a submitted value can be ${change === 'approve' ? 'approved' : 'returned'}: ` +
+            `the value for ${period.label} is ${value.status}`,
+        )
+      }
+    }
+    if (options.version !== undefined && options.version !== value.version) {
+      throw new Conflict(
+        `The value for ${period.label} was changed since you read it (it is now version ${value.version}): reload it`,
+      )
+    }
+    const now = clock()
+    await db.transaction().execute(async (trx) => {
+      const changes =
+        change === 'approve'
+          ? { status: 'approved' as const, approved_by: principal.personId, approved_at: now }
+          : change === 'return'
+            ? {
+                status: 'returned' as const,
+                returned_by: principal.personId,
+                returned_at: now,
+                return_reason: options.reason ?? null,
+              }
+            : { status: 'submitted' as const, submitted_by: principal.personId, submitted_at: now }
+      const updated = await repo.updateValue(trx, org, value.id, value.version, {
+        ...changes,
+        updated_at: now,
+      })
+      if (!updated) throw new Conflict('The value was changed by someone else: reload it')
+      await recalculateDependants(trx, org, row.code, period.start, now)
+      const summary =
+        change === 'approve'
+          ? `${row.code} ${period.label}: ${formatValue(value.value, row)} approved`
+          : change === 'return'
+            ? `${row.code} ${period.label}: returned, "${options.reason ?? ''}"`
+            : `${row.code} ${period.label}: ${formatValue(value.value, row)} submitted for approval`
+      await audit(trx, principal, {
+        action: `value_${change === 'approve' ? 'approved' : change === 'return' ? 'returned' : 'submitted'}`,
+        itemId: row.id,
+        summary,
+        before: snapshot(value),
+        after: snapshot(updated),
+      })
+    })
+    return present(principal, row, period.start)
+  }
+
+  /** Measures whose values this person enters: named officer, or data entry for the unit. */
+  function entersFor(principal: Principal, row: repo.MeasureListRow, tree: UnitTree): boolean {
+    if (row.formula !== null || row.status !== 'active') return false
+    return (
+      row.data_entry_id === principal.personId ||
+      holdsRole(principal, ['data_entry'], row.unit_id, tree)
+    )
+  }
+
+  return {
+    async list(principal: Principal, id: string) {
+      const { row } = await measures.requireMeasure(principal, id)
+      const org = principal.organisationId
+      const targets = await repo.listTargets(db, org, [id])
+      const values = await repo.listValues(db, org, [id])
+      return presentValues(row, targets, values, today())
+    },
+
+    async get(principal: Principal, id: string, start: string) {
+      const { row, period } = await requireValue(principal, id, start)
+      return present(principal, row, period.start)
+    },
+
+    /** Enters or changes one value; `created` says which (201 or 200 on the API). */
+    async save(principal: Principal, id: string, input: ValueInput) {
+      const { row, tree } = await measures.requireMeasure(principal, id)
+      if (!policy.canEnterValues(principal, scopeOf(row), tree)) {
+        throw new Forbidden(`You cannot enter values for ${row.code}`)
+      }
+      const saved = await db
+        .transaction()
+        .execute((trx) => saveIn(trx, principal, row, tree, input))
+      return { value: await present(principal, row, saved.start), created: saved.created }
+    },
+
+    /**
+     * Bulk entry: every row or none. Problems come back together, each named `rows.N.field`,
+     * so the page can show them all at once.
+     */
+    async saveMany(
+      principal: Principal,
+      rows: readonly { measureId: string; input: ValueInput; key?: string }[],
+    ): Promise<number> {
+      if (rows.length === 0) throw Invalid.field('main-content', 'Enter at least one value')
+      const tree = await unitTreeOf(db, principal.organisationId)
+      const found = new Map(
+        (
+          await repo.findMeasuresById(
+            db,
+            principal.organisationId,
+            rows.map((r) => r.measureId),
+          )
+        ).map((m) => [m.id, m]),
+      )
+      await db.transaction().execute(async (trx) => {
+        const problems: FieldError[] = []
+        for (const [index, { measureId, input, key }] of rows.entries()) {
+          const i = key ?? String(index)
+          const measure = found.get(measureId)
+          if (!measure || !policy.canViewMeasure(principal, scopeOf(measure), tree)) {
+            throw new NotFound('Measure not found')
+          }
+          try {
+            await saveIn(trx, principal, measure, tree, input, `rows.${i}.`)
+          } catch (error) {
+            if (error instanceof Invalid) problems.push(...error.fields)
+            else if (error instanceof Conflict || error instanceof Forbidden) {
+              problems.push({
+                field: `rows.${i}.value`,
+                message: `${measure.code}: ${error.message}`,
+              })
+            } else throw error
+          }
+        }
+        if (problems.length > 0) throw new Invalid(problems)
+      })
+      return rows.length
+    },
+
+    submit: (principal: Principal, id: string, start: string, version?: number) =>
+      changeStatus(principal, id, start, 'submit', { version }),
+
+    approve: (principal: Principal, id: string, start: string, version?: number) =>
+      changeStatus(principal, id, start, 'approve', { version }),
+
+    return: (
+      principal: Principal,
+      id: string,
+      start: string,
+      input: ReturnInput & { version?: number },
+    ) => changeStatus(principal, id, start, 'return', input),
+
+    /** What is due from this person now, overdue first, for the past year. */
+    async myUpdates(principal: Principal) {
+      const org = principal.organisationId
+      const tree = await unitTreeOf(db, org)
+      const mine = (await repo.listMeasures(db, org, { status: 'active' })).filter((m) =>
+        entersFor(principal, m, tree),
+      )
+      const today_ = today()
+      const yearAgo = addDays(today_, -366)
+      const values = await repo.listValues(
+        db,
+        org,
+        mine.map((m) => m.id),
+        // A period listed may start up to a year before the window: an annual one.
+        addDays(yearAgo, -366),
+      )
+      const byKey = new Map(values.map((v) => [`${v.measure_id}:${v.period_start}`, v]))
+      const items = mine.flatMap((m) => {
+        const sm = statusMeasure(m)
+        const periods: Period[] = []
+        for (
+          let p = reportingPeriod(m.frequency, today_);
+          p.end >= yearAgo;
+          p = shiftPeriod(p, -1)
+        ) {
+          periods.push(p)
+          if (periods.length >= 12) break
+        }
+        return periods.flatMap((period) => {
+          const existing = byKey.get(`${m.id}:${period.start}`)
+          const due = dueDateOf(sm, period)
+          let state: UpdateState
+          if (!existing) state = due !== null && today_ > due ? 'overdue' : 'due'
+          else if (existing.status === 'returned') state = 'returned'
+          else if (existing.status === 'draft') state = 'draft'
+          else return []
+          // Only the latest missing period is "due"; older gaps without a due rule are left.
+          if (!existing && state === 'due' && period.start !== periods[0]?.start) return []
+          return [
+            {
+              measure: {
+                id: m.id,
+                code: m.code,
+                title: m.title,
+                unit: m.unit,
+                decimals: m.decimals,
+                frequency: m.frequency,
+                numeratorLabel: m.numerator_label,
+                denominatorLabel: m.denominator_label,
+              },
+              period: presentPeriod(period),
+              due,
+              state,
+              value: existing
+                ? {
+                    value: existing.value,
+                    numerator: existing.numerator,
+                    denominator: existing.denominator,
+                    commentary: existing.commentary,
+                    version: existing.version,
+                    returnReason: existing.return_reason,
+                  }
+                : null,
+            },
+          ]
+        })
+      })
+      items.sort(
+        (a, b) =>
+          STATE_ORDER[a.state] - STATE_ORDER[b.state] ||
+          (a.due ?? '9999').localeCompare(b.due ?? '9999') ||
+          a.measure.code.localeCompare(b.measure.code),
+      )
+      return items
+    },
+
+    /** Values waiting for this person's sign-off, oldest submission first. */
+    async approvalQueue(principal: Principal) {
+      const org = principal.organisationId
+      const tree = await unitTreeOf(db, org)
+      const mine = (await repo.listMeasures(db, org, {})).filter((m) =>
+        policy.isApproverOf(principal, scopeOf(m), tree),
+      )
+      const byId = new Map(mine.map((m) => [m.id, m]))
+      const waiting = await repo.submittedValues(db, org, [...byId.keys()])
+      const names = await repo.peopleNames(
+        db,
+        org,
+        waiting.flatMap((v) => (v.submitted_by ? [v.submitted_by] : [])),
+      )
+      return waiting.flatMap((v) => {
+        const m = byId.get(v.measure_id)
+        if (!m) return []
+        const period = parsePeriodStart({ frequency: m.frequency, start: v.period_start })
+        return [
+          {
+            measure: { id: m.id, code: m.code, title: m.title, unit: m.unit, decimals: m.decimals },
+            period: presentPeriod(period),
+            value: v.value,
+            valueText: formatValue(v.value, m),
+            target: v.target,
+            targetText: formatValue(v.target, m),
+            rag: v.rag ?? 'no_target',
+            commentary: v.commentary,
+            version: v.version,
+            restated: v.restated,
+            restatementReason: v.restatement_reason,
+            submittedBy: v.submitted_by,
+            submittedByName: v.submitted_by ? (names.get(v.submitted_by) ?? null) : null,
+            submittedAt: v.submitted_at?.toISOString() ?? null,
+            ownSubmission: v.submitted_by === principal.personId,
+          },
+        ]
+      })
+    },
+  }
+}

@@ -1,0 +1,141 @@
+import type { FastifyRequest } from 'fastify'
+import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { NotFound } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
+import { BenchmarkInput } from '../measure-values/value-schemas.ts'
+import { MeasureChanges, MeasureInput, MeasureListQuery, TargetsInput } from './measure-schemas.ts'
+
+const tags = ['Measures']
+
+/**
+ * Before a body is validated, the measure named in the path must exist for this person: another
+ * organisation's id is 404 whatever the body holds.
+ */
+export function measureGuard(services: Services) {
+  return async (request: FastifyRequest) => {
+    const principal = requirePrincipal(request)
+    const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
+    if (!parsed.success) throw new NotFound()
+    await services.measures.requireMeasure(principal, parsed.data)
+  }
+}
+
+export const measureApi: FastifyPluginAsyncZod<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const measures = services.measures
+  const guard = measureGuard(services)
+
+  app.get(
+    '/measures',
+    {
+      schema: {
+        tags,
+        summary:
+          'Measures in code order, each with its latest value and its status today; filter by ' +
+          'unit (and the units beneath it), node of the golden thread (nodeId, with everything ' +
+          'beneath it), status (RAG today), frequency, owner, kind, measureStatus or search',
+        querystring: MeasureListQuery,
+      },
+    },
+    async (request) => measures.list(requirePrincipal(request), request.query),
+  )
+
+  app.post(
+    '/measures',
+    { schema: { tags, summary: 'Define a measure', body: MeasureInput } },
+    async (request, reply) =>
+      reply.code(201).send(await measures.create(requirePrincipal(request), request.body)),
+  )
+
+  app.get(
+    '/measures/:id',
+    { schema: { tags, summary: 'A measure, with its latest value', params: IdParams } },
+    async (request) => measures.get(requirePrincipal(request), request.params.id),
+  )
+
+  app.patch(
+    '/measures/:id',
+    {
+      preValidation: guard,
+      schema: {
+        tags,
+        summary:
+          'Change a measure’s definition (send its version to be warned of a change made since); ' +
+          'retire it with status "retired"',
+        params: IdParams,
+        body: MeasureChanges,
+      },
+    },
+    async (request) => measures.update(requirePrincipal(request), request.params.id, request.body),
+  )
+
+  app.get(
+    '/measures/:id/targets',
+    { schema: { tags, summary: 'The measure’s annual and per-period targets', params: IdParams } },
+    async (request) => {
+      const targets = await measures.targets(requirePrincipal(request), request.params.id)
+      return { targets, items: targets }
+    },
+  )
+
+  app.put(
+    '/measures/:id/targets',
+    {
+      preValidation: guard,
+      schema: {
+        tags,
+        summary:
+          'Replace the measure’s targets. An annual target (period "2024/25") applies to every ' +
+          'period of its year unless a period has its own; lower and upper make a band',
+        params: IdParams,
+        body: TargetsInput,
+      },
+    },
+    async (request) => {
+      const targets = await measures.putTargets(
+        requirePrincipal(request),
+        request.params.id,
+        request.body,
+      )
+      return { targets, items: targets }
+    },
+  )
+
+  app.get(
+    '/measures/:id/benchmarks',
+    {
+      schema: {
+        tags,
+        summary: 'Comparator figures: family group average, national median and quartiles',
+        params: IdParams,
+      },
+    },
+    async (request) => ({
+      items: await measures.benchmarks(requirePrincipal(request), request.params.id),
+    }),
+  )
+
+  app.post(
+    '/measures/:id/benchmarks',
+    {
+      preValidation: guard,
+      schema: {
+        tags,
+        summary: 'Store comparator figures for a period (replacing any for the same period)',
+        params: IdParams,
+        body: BenchmarkInput,
+      },
+    },
+    async (request, reply) =>
+      reply
+        .code(201)
+        .send(
+          await measures.saveBenchmark(requirePrincipal(request), request.params.id, request.body),
+        ),
+  )
+}

@@ -1,0 +1,407 @@
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely'
+import type {
+  DB,
+  MeasureFrequency,
+  MeasuresTable,
+  MeasureTargetRow,
+  MeasureValuesTable,
+  StoredRag,
+} from '../../db/schema.ts'
+
+export interface MeasureFilters {
+  readonly unitIds?: readonly string[]
+  readonly measureIds?: readonly string[]
+  readonly frequency?: MeasureFrequency
+  readonly ownerId?: string
+  readonly kind?: string
+  readonly status?: string
+  readonly search?: string
+}
+
+/** Measures with their latest entered period and its RAG, in code order. */
+export async function listMeasures(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
+  let query = db
+    .selectFrom('measures as m')
+    // Only what status, scope and lists need: a council's every definition is wide.
+    .select([
+      'm.id',
+      'm.code',
+      'm.title',
+      'm.unit',
+      'm.decimals',
+      'm.polarity',
+      'm.frequency',
+      'm.kind',
+      'm.cumulative',
+      'm.numerator_label',
+      'm.denominator_label',
+      'm.formula',
+      'm.owner_id',
+      'm.data_entry_id',
+      'm.approver_id',
+      'm.unit_id',
+      'm.due_working_days',
+      'm.status',
+      'm.tolerance_type',
+      'm.tolerance_value',
+      'm.forecast_method',
+      'm.latest_period_start as latest_start',
+      'm.latest_rag',
+    ])
+    .where('m.organisation_id', '=', organisationId)
+  if (f.unitIds) {
+    if (f.unitIds.length === 0) return []
+    query = query.where('m.unit_id', 'in', f.unitIds)
+  }
+  if (f.measureIds) {
+    if (f.measureIds.length === 0) return []
+    query = query.where('m.id', 'in', f.measureIds)
+  }
+  if (f.frequency) query = query.where('m.frequency', '=', f.frequency)
+  if (f.ownerId) query = query.where('m.owner_id', '=', f.ownerId)
+  if (f.kind) query = query.where('m.kind', '=', f.kind as MeasuresTable['kind'])
+  if (f.status) query = query.where('m.status', '=', f.status as MeasuresTable['status'])
+  if (f.search) {
+    const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+    query = query.where((eb) => eb.or([eb('m.code', 'ilike', like), eb('m.title', 'ilike', like)]))
+  }
+  return query.orderBy('m.code').execute()
+}
+export type MeasureListRow = Awaited<ReturnType<typeof listMeasures>>[number]
+
+export async function findMeasure(db: Kysely<DB>, organisationId: string, id: string) {
+  return db
+    .selectFrom('measures')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function findMeasuresByCode(
+  db: Kysely<DB>,
+  organisationId: string,
+  codes: readonly string[],
+) {
+  if (codes.length === 0) return []
+  return db
+    .selectFrom('measures')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('code', 'in', codes)
+    .execute()
+}
+
+export async function findMeasuresById(
+  db: Kysely<DB>,
+  organisationId: string,
+  ids: readonly string[],
+) {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('measures')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', 'in', ids)
+    .orderBy('code')
+    .execute()
+}
+
+/** Code, frequency and formula of every calculated measure, for the formula graph. */
+export async function calculatedMeasures(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('measures')
+    .select(['id', 'code', 'formula', 'frequency'])
+    .where('organisation_id', '=', organisationId)
+    .where('formula', 'is not', null)
+    .execute()
+}
+
+export type NewMeasure = Omit<Insertable<MeasuresTable>, 'organisation_id'>
+
+export async function insertMeasure(db: Kysely<DB>, organisationId: string, row: NewMeasure) {
+  return db
+    .insertInto('measures')
+    .values({ ...row, organisation_id: organisationId })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Updates only when `version` is still current; undefined means someone changed it first. */
+export async function updateMeasure(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  version: number,
+  changes: Updateable<MeasuresTable>,
+) {
+  return db
+    .updateTable('measures')
+    .set({ ...changes, version: version + 1 })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+/** The measures linked, directly or beneath, to a node of the golden thread. */
+export async function measuresBeneathNode(db: Kysely<DB>, organisationId: string, nodeId: string) {
+  const result = await sql<{ item_id: string }>`
+    with recursive beneath(id) as (
+      select id from plan_nodes where organisation_id = ${organisationId} and id = ${nodeId}
+      union
+      select n.id from plan_nodes n join beneath b
+        on n.parent_id = b.id or n.contributes_to_id = b.id
+      where n.organisation_id = ${organisationId} and n.status = 'active'
+    )
+    select distinct item_id from node_links
+    where organisation_id = ${organisationId} and item_kind = 'measure'
+      and node_id in (select id from beneath)`.execute(db)
+  return result.rows.map((r) => r.item_id)
+}
+
+// Targets
+
+export async function listTargets(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureIds: readonly string[],
+  from?: string,
+) {
+  if (measureIds.length === 0) return []
+  let query = db
+    .selectFrom('measure_targets')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('measure_id', 'in', measureIds)
+  if (from) query = query.where('period_start', '>=', from)
+  return query.orderBy('period_start').orderBy('frequency').execute()
+}
+
+export async function replaceTargets(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureId: string,
+  targets: readonly Pick<
+    MeasureTargetRow,
+    'frequency' | 'period_start' | 'value' | 'lower' | 'upper'
+  >[],
+): Promise<void> {
+  await db
+    .deleteFrom('measure_targets')
+    .where('organisation_id', '=', organisationId)
+    .where('measure_id', '=', measureId)
+    .execute()
+  if (targets.length === 0) return
+  await db
+    .insertInto('measure_targets')
+    .values(targets.map((t) => ({ ...t, organisation_id: organisationId, measure_id: measureId })))
+    .execute()
+}
+
+// Values
+
+export async function listValues(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureIds: readonly string[],
+  from?: string,
+) {
+  if (measureIds.length === 0) return []
+  let query = db
+    .selectFrom('measure_values')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('measure_id', 'in', measureIds)
+  if (from) query = query.where('period_start', '>=', from)
+  return query.orderBy('measure_id').orderBy('period_start').execute()
+}
+
+export async function findValue(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureId: string,
+  periodStart: string,
+) {
+  return db
+    .selectFrom('measure_values')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('measure_id', '=', measureId)
+    .where('period_start', '=', periodStart)
+    .executeTakeFirst()
+}
+
+export type NewValue = Omit<Insertable<MeasureValuesTable>, 'organisation_id'>
+
+export async function insertValue(db: Kysely<DB>, organisationId: string, row: NewValue) {
+  return db
+    .insertInto('measure_values')
+    .values({ ...row, organisation_id: organisationId })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+export async function insertValues(
+  db: Kysely<DB>,
+  organisationId: string,
+  rows: readonly NewValue[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db
+      .insertInto('measure_values')
+      .values(rows.slice(i, i + 1000).map((r) => ({ ...r, organisation_id: organisationId })))
+      .execute()
+  }
+}
+
+/** Changes a value only at `version`; undefined means someone changed it first. */
+export async function updateValue(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  version: number,
+  changes: Updateable<MeasureValuesTable>,
+) {
+  return db
+    .updateTable('measure_values')
+    .set({ ...changes, version: version + 1 })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst()
+}
+
+export async function deleteValue(db: Kysely<DB>, organisationId: string, id: string) {
+  await db
+    .deleteFrom('measure_values')
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .execute()
+}
+
+/** The derived columns only: a change of target or definition does not bump the version. */
+export async function setDerived(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  derived: { target: number | null; rag: StoredRag | null; year_to_date: number | null },
+): Promise<void> {
+  await db
+    .updateTable('measure_values')
+    .set(derived)
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .execute()
+}
+
+/** Submitted values of the given measures, oldest first, for an approval queue. */
+export async function submittedValues(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureIds: readonly string[] | null,
+) {
+  let query = db
+    .selectFrom('measure_values')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'submitted')
+    .where('calculated', '=', false)
+  if (measureIds) {
+    if (measureIds.length === 0) return []
+    query = query.where('measure_id', 'in', measureIds)
+  }
+  return query.orderBy('submitted_at').orderBy('period_start').execute()
+}
+
+// Benchmarks
+
+export async function listBenchmarks(db: Kysely<DB>, organisationId: string, measureId: string) {
+  return db
+    .selectFrom('measure_benchmarks')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('measure_id', '=', measureId)
+    .orderBy('period_start')
+    .execute()
+}
+
+export async function upsertBenchmark(
+  db: Kysely<DB>,
+  organisationId: string,
+  row: {
+    measure_id: string
+    frequency: MeasureFrequency
+    period_start: string
+    family_average: number | null
+    national_median: number | null
+    national_lower_quartile: number | null
+    national_upper_quartile: number | null
+    source: string
+  },
+  at: Date,
+) {
+  return db
+    .insertInto('measure_benchmarks')
+    .values({ ...row, organisation_id: organisationId })
+    .onConflict((oc) =>
+      oc.columns(['measure_id', 'frequency', 'period_start']).doUpdateSet({
+        family_average: row.family_average,
+        national_median: row.national_median,
+        national_lower_quartile: row.national_lower_quartile,
+        national_upper_quartile: row.national_upper_quartile,
+        source: row.source,
+        updated_at: at,
+      }),
+    )
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Names of people, for showing who entered, submitted and approved. */
+export async function peopleNames(db: Kysely<DB>, organisationId: string, ids: readonly string[]) {
+  const wanted = [...new Set(ids)]
+  if (wanted.length === 0) return new Map<string, string>()
+  const rows = await db
+    .selectFrom('people')
+    .select(['id', 'name'])
+    .where('organisation_id', '=', organisationId)
+    .where('id', 'in', wanted)
+    .execute()
+  return new Map(rows.map((r) => [r.id, r.name]))
+}
+
+/** Brings each measure's latest period and RAG up to date from its values. */
+export async function refreshLatest(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureId: string | null,
+): Promise<void> {
+  const only = measureId === null ? sql`` : sql`and m.id = ${measureId}`
+  await sql`
+    update measures m set latest_period_start = l.period_start, latest_rag = l.rag
+    from measures m2 left join lateral (
+      select v.period_start, v.rag from measure_values v
+      where v.organisation_id = m2.organisation_id and v.measure_id = m2.id
+      order by v.period_start desc limit 1
+    ) l on true
+    where m2.id = m.id and m.organisation_id = ${organisationId} ${only}`.execute(db)
+}
+
+/** Top-level nodes of active plans (themes, strategic purposes…), for filtering measures. */
+export async function themes(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('plan_nodes as n')
+    .innerJoin('plans as p', 'p.id', 'n.plan_id')
+    .select(['n.id', 'n.title', 'p.title as planTitle'])
+    .where('n.organisation_id', '=', organisationId)
+    .where('n.parent_id', 'is', null)
+    .where('n.status', '=', 'active')
+    .where('p.status', '=', 'active')
+    .orderBy('p.first_year')
+    .orderBy('p.title')
+    .orderBy('n.position')
+    .execute()
+}

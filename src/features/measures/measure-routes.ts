@@ -1,0 +1,468 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { FREQUENCIES } from '../../core/periods.ts'
+import { POLARITIES } from '../../core/status.ts'
+import { Forbidden, Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
+import { handleForm } from '../../web/forms.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+import { BenchmarkInput } from '../measure-values/value-schemas.ts'
+import { everyone } from '../organisation/organisation-link-kinds.ts'
+import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
+import { measureChart } from './measure-chart.ts'
+import { canDefineAnyMeasure } from './measure-policy.ts'
+import { formatValue, RAG_NAMES, RAG_SYMBOLS, type MeasureView } from './measure-presenter.ts'
+import {
+  FREQUENCY_NAMES,
+  KIND_NAMES,
+  MEASURE_KINDS,
+  MEASURE_STATUS_NAMES,
+  MEASURE_STATUSES,
+  MEASURE_UNITS,
+  MeasureChanges,
+  MeasureInput,
+  MeasureListQuery,
+  POLARITY_NAMES,
+  QUALITY_ASSESSMENT_NAMES,
+  QUALITY_ASSESSMENTS,
+  QUALITY_CRITERIA,
+  QUALITY_NAMES,
+  TargetsInput,
+  UNIT_NAMES,
+} from './measure-schemas.ts'
+
+const hide = { schema: { hide: true } }
+
+export const measureNames = {
+  unitNames: UNIT_NAMES,
+  polarityNames: POLARITY_NAMES,
+  frequencyNames: FREQUENCY_NAMES,
+  kindNames: KIND_NAMES,
+  statusNames: MEASURE_STATUS_NAMES,
+  ragNames: RAG_NAMES,
+  ragSymbols: RAG_SYMBOLS,
+  qualityNames: QUALITY_NAMES,
+  assessmentNames: QUALITY_ASSESSMENT_NAMES,
+  qualityCriteria: QUALITY_CRITERIA,
+}
+
+const RAG_FILTERS = ['red', 'amber', 'green', 'overdue', 'no_data', 'no_target'] as const
+
+function items<T extends string>(
+  values: readonly T[],
+  names: Record<T, string>,
+  selected: unknown,
+) {
+  return values.map((value) => ({ value, text: names[value], checked: value === selected }))
+}
+
+function options<T extends string>(
+  values: readonly T[],
+  names: Record<T, string>,
+  selected: unknown,
+  empty: string,
+) {
+  return [
+    { value: '', text: empty },
+    ...values.map((value) => ({ value, text: names[value], selected: value === selected })),
+  ]
+}
+
+type Body = Record<string, unknown>
+const text = (v: unknown) => (typeof v === 'string' ? v : '')
+
+/** The definition form's flat fields as the shared schema's shape. */
+export function measureFromForm(body: Body): Record<string, unknown> {
+  const toleranceType = text(body.toleranceType)
+  let tolerance: unknown = null
+  if (toleranceType === 'percent' || toleranceType === 'absolute') {
+    const raw = text(body.toleranceValue).trim()
+    if (!/^\d+(\.\d+)?$/.test(raw)) {
+      throw Invalid.field('toleranceValue', 'Enter the tolerance as a number of 0 or more')
+    }
+    tolerance = { type: toleranceType, value: Number(raw) }
+  }
+  const quality = Object.fromEntries(
+    QUALITY_CRITERIA.map((c) => [
+      c,
+      {
+        assessment: text(body[`quality.${c}.assessment`]) || 'not_assessed',
+        notes: body[`quality.${c}.notes`],
+      },
+    ]),
+  )
+  return {
+    ...body,
+    cumulative: text(body.cumulative) || 'false',
+    public: text(body.public) || 'false',
+    allowOutOfRange: text(body.allowOutOfRange) || 'false',
+    tolerance,
+    quality,
+  }
+}
+
+function formValues(m: MeasureView): Body {
+  const values: Body = {
+    ...m,
+    toleranceType: m.tolerance?.type ?? 'none',
+    toleranceValue: m.tolerance?.value ?? '',
+    cumulative: m.cumulative ? 'true' : 'false',
+    public: m.public ? 'true' : 'false',
+    allowOutOfRange: m.allowOutOfRange ? 'true' : 'false',
+  }
+  for (const c of QUALITY_CRITERIA) {
+    values[`quality.${c}.assessment`] = m.quality[c].assessment
+    values[`quality.${c}.notes`] = m.quality[c].notes ?? ''
+  }
+  return values
+}
+
+/** Target lines of the form: `2024/25, 80` or `2024/25 Q1, 78` or `2024/25, 50, 40, 60`. */
+function targetsFromForm(body: Body) {
+  const lines = text(body.targets)
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l !== '')
+  if (lines.length === 0) {
+    throw Invalid.field('targets', 'Enter at least one target, like "2024/25, 80"')
+  }
+  const targets = lines.map((line) => {
+    const [period, value, lower, upper] = line.split(',').map((p) => p.trim())
+    return {
+      period: period ?? '',
+      value: value ?? null,
+      lower: lower ?? null,
+      upper: upper ?? null,
+    }
+  })
+  try {
+    return parseInput(TargetsInput, { targets })
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error
+    throw new Invalid(error.fields.map((f) => lineError(f)))
+  }
+}
+
+function lineError(f: { field: string; message: string }) {
+  const match = /^targets\.(\d+)\./.exec(f.field)
+  return match ? { field: 'targets', message: `Line ${Number(match[1]) + 1}: ${f.message}` } : f
+}
+
+export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const measures = services.measures
+  const org = services.organisation
+
+  async function formContext(principal: Principal, values: Body) {
+    const people = (await everyone(org, principal)).filter((p) => p.active)
+    const units = await org.listUnits(principal)
+    const personItems = (selected: unknown, empty: string) => [
+      { value: '', text: empty },
+      ...people.map((p) => ({
+        value: p.id,
+        text: p.jobTitle ? `${p.name}, ${p.jobTitle}` : p.name,
+        selected: p.id === selected,
+      })),
+    ]
+    return {
+      ...measureNames,
+      unitTypeItems: options(MEASURE_UNITS, UNIT_NAMES, values.unit, 'Select the unit'),
+      polarityItems: items(POLARITIES, POLARITY_NAMES, values.polarity),
+      frequencyItems: options(FREQUENCIES, FREQUENCY_NAMES, values.frequency, 'Select how often'),
+      kindItems: items(MEASURE_KINDS, KIND_NAMES, values.kind),
+      statusItems: items(MEASURE_STATUSES, MEASURE_STATUS_NAMES, values.status ?? 'active'),
+      ownerItems: personItems(values.ownerId, 'No owner'),
+      officerItems: personItems(values.dataEntryOfficerId, 'Anyone with data entry for the unit'),
+      approverItems: personItems(values.approverId, 'Any approver for the unit'),
+      owningUnitItems: unitSelectItems(units, {
+        selected: values.unitId as string | undefined,
+        emptyText: 'No unit',
+      }),
+      toleranceItems: [
+        {
+          value: 'none',
+          text: 'No amber zone',
+          checked: !values.toleranceType || values.toleranceType === 'none',
+        },
+        {
+          value: 'percent',
+          text: 'A percentage of the target',
+          checked: values.toleranceType === 'percent',
+        },
+        {
+          value: 'absolute',
+          text: 'An amount in the measure’s units',
+          checked: values.toleranceType === 'absolute',
+        },
+      ],
+      assessmentItems: QUALITY_ASSESSMENTS,
+    }
+  }
+
+  app.get('/measures', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const query = MeasureListQuery.parse(request.query ?? {})
+    const result = await measures.list(principal, { ...query, pageSize: 50 })
+    const units = await org.listUnits(principal)
+    const people = await everyone(org, principal)
+    const themes = (await measures.themes(principal)).map((n) => ({
+      value: n.id,
+      text: `${n.planTitle}: ${n.title}`,
+      selected: n.id === query.nodeId,
+    }))
+    const owners = new Set(result.items.map((m) => m.ownerId))
+    const filterQuery = new URLSearchParams(
+      Object.entries({ ...query, page: undefined, pageSize: undefined })
+        .filter(([, v]) => v !== undefined && v !== '')
+        .map(([k, v]) => [k, String(v)]),
+    ).toString()
+    return reply.view('measures/views/measures.njk', {
+      title: 'Measures',
+      ...measureNames,
+      result,
+      query,
+      filterQuery,
+      lastPage: Math.max(1, Math.ceil(result.total / 50)),
+      names: unitNames(units),
+      canDefine: canDefineAnyMeasure(principal),
+      unitFilterItems: unitSelectItems(units, { selected: query.unitId, emptyText: 'Any unit' }),
+      themeItems: [{ value: '', text: 'Any theme' }, ...themes],
+      statusFilterItems: options(RAG_FILTERS, RAG_NAMES, query.status, 'Any status'),
+      frequencyFilterItems: options(FREQUENCIES, FREQUENCY_NAMES, query.frequency, 'Any frequency'),
+      ownerFilterItems: [
+        { value: '', text: 'Any owner' },
+        ...people
+          .filter((p) => owners.has(p.id) || p.id === query.ownerId || p.active)
+          .map((p) => ({ value: p.id, text: p.name, selected: p.id === query.ownerId })),
+      ],
+      format: formatValue,
+    })
+  })
+
+  app.get('/measures/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    if (!canDefineAnyMeasure(principal)) throw new Forbidden()
+    const values = {
+      decimals: '1',
+      status: 'active',
+      dueWorkingDays: '10',
+      toleranceType: 'percent',
+      toleranceValue: '5',
+    }
+    return reply.view('measures/views/measure-form.njk', {
+      title: 'Add a measure',
+      action: '/measures/new',
+      values,
+      ...(await formContext(principal, values)),
+    })
+  })
+
+  app.post('/measures/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    if (!canDefineAnyMeasure(principal)) throw new Forbidden()
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'measures/views/measure-form.njk',
+        context: {
+          title: 'Add a measure',
+          action: '/measures/new',
+          ...(await formContext(principal, body)),
+        },
+        values: body,
+      },
+      async () => {
+        const measure = await measures.create(principal, parseMeasureForm(body, MeasureInput))
+        return reply.redirect(`/measures/${measure.id}`, 303)
+      },
+    )
+  })
+
+  app.get('/measures/:id', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await measures.detail(principal, id)
+    const m = detail.measure
+    const units = await org.listUnits(principal)
+    const benchmarkFor = new Map(detail.benchmarks.map((b) => [b.period.start, b]))
+    const rows = [...detail.values].reverse().map((v) => ({
+      ...v,
+      valueText: formatValue(v.value, m),
+      targetText: formatValue(v.target, m),
+      ytdText: formatValue(v.yearToDate, m),
+      benchmark: benchmarkFor.get(v.period.start) ?? null,
+    }))
+    return reply.view('measures/views/measure.njk', {
+      title: `${m.code}: ${m.title}`,
+      ...measureNames,
+      ...detail,
+      m,
+      rows,
+      chart: measureChart(
+        'chart',
+        `${m.code} ${m.title}: values and target`,
+        detail.values.map((v) => ({
+          label: v.period.label,
+          value: m.cumulative ? v.yearToDate : v.value,
+          target: v.target,
+          rag: v.rag,
+        })),
+        m,
+      ),
+      latestText: m.latest ? formatValue(m.latest.value, m) : null,
+      forecastText: m.latest?.forecast ? formatValue(m.latest.forecast.value, m) : null,
+      forecastTargetText: m.latest?.forecast ? formatValue(m.latest.forecast.target, m) : null,
+      baselineText: formatValue(m.baselineValue, m),
+      unitName: m.unitId ? unitNames(units)[m.unitId] : null,
+      format: (v: number | null) => formatValue(v, m),
+    })
+  })
+
+  app.get('/measures/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await measures.detail(principal, id)
+    if (!detail.canDefine) throw new Forbidden()
+    const values = formValues(detail.measure)
+    return reply.view('measures/views/measure-form.njk', {
+      title: `Edit ${detail.measure.code}`,
+      action: `/measures/${id}/edit`,
+      measure: detail.measure,
+      values,
+      ...(await formContext(principal, values)),
+    })
+  })
+
+  app.post('/measures/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await measures.detail(principal, id)
+    if (!detail.canDefine) throw new Forbidden()
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'measures/views/measure-form.njk',
+        context: {
+          title: `Edit ${detail.measure.code}`,
+          action: `/measures/${id}/edit`,
+          measure: detail.measure,
+          ...(await formContext(principal, body)),
+        },
+        values: body,
+      },
+      async () => {
+        const input = parseMeasureForm(body, MeasureInput)
+        await measures.update(principal, id, {
+          ...input,
+          ...(typeof body.version === 'string' &&
+            /^\d+$/.test(body.version) && { version: Number(body.version) }),
+        })
+        return reply.redirect(`/measures/${id}`, 303)
+      },
+    )
+  })
+
+  app.get('/measures/:id/targets/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await measures.detail(principal, id)
+    if (!detail.canDefine) throw new Forbidden()
+    const lines = detail.targets
+      .map((t) =>
+        [
+          t.period.label,
+          t.value ?? '',
+          ...(t.lower !== null || t.upper !== null ? [t.lower ?? '', t.upper ?? ''] : []),
+        ].join(', '),
+      )
+      .join('\n')
+    return reply.view('measures/views/targets-form.njk', {
+      title: `Targets for ${detail.measure.code}`,
+      m: detail.measure,
+      values: { targets: lines },
+      ...measureNames,
+    })
+  })
+
+  app.post('/measures/:id/targets/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await measures.detail(principal, id)
+    if (!detail.canDefine) throw new Forbidden()
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'measures/views/targets-form.njk',
+        context: {
+          title: `Targets for ${detail.measure.code}`,
+          m: detail.measure,
+          ...measureNames,
+        },
+        values: body,
+      },
+      async () => {
+        try {
+          await measures.putTargets(principal, id, targetsFromForm(body))
+        } catch (error) {
+          if (error instanceof Invalid) throw new Invalid(error.fields.map(lineError))
+          throw error
+        }
+        return reply.redirect(`/measures/${id}#targets`, 303)
+      },
+    )
+  })
+
+  app.get('/measures/:id/benchmarks/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await measures.detail(principal, id)
+    if (!detail.canDefine) throw new Forbidden()
+    return reply.view('measures/views/benchmark-form.njk', {
+      title: `Add comparator figures for ${detail.measure.code}`,
+      m: detail.measure,
+      values: { period: detail.measure.latest?.period.label ?? '' },
+    })
+  })
+
+  app.post('/measures/:id/benchmarks/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await measures.detail(principal, id)
+    if (!detail.canDefine) throw new Forbidden()
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'measures/views/benchmark-form.njk',
+        context: { title: `Add comparator figures for ${detail.measure.code}`, m: detail.measure },
+        values: body,
+      },
+      async () => {
+        await measures.saveBenchmark(principal, id, parseInput(BenchmarkInput, body))
+        return reply.redirect(`/measures/${id}#benchmarks`, 303)
+      },
+    )
+  })
+}
+
+function parseMeasureForm(body: Body, schema: typeof MeasureInput | typeof MeasureChanges) {
+  try {
+    return parseInput(schema, measureFromForm(body)) as MeasureInput
+  } catch (error) {
+    if (!(error instanceof Invalid)) throw error
+    throw new Invalid(
+      error.fields.map((f) =>
+        f.field.startsWith('tolerance')
+          ? { ...f, field: f.field === 'tolerance.type' ? 'toleranceType' : 'toleranceValue' }
+          : f,
+      ),
+    )
+  }
+}

@@ -1,0 +1,703 @@
+import type { Kysely } from 'kysely'
+import {
+  describeCycle,
+  findCycle,
+  FormulaError,
+  formulaInputs,
+  parseFormula,
+} from '../../core/formulas.ts'
+import {
+  financialYearOf,
+  isIsoDate,
+  parsePeriodInput,
+  parsePeriodStart,
+  PeriodError,
+  type Period,
+  type PeriodInput,
+} from '../../core/periods.ts'
+import type { DB, MeasureRow } from '../../db/schema.ts'
+import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import type { Principal } from '../auth/principal.ts'
+import * as orgRepo from '../organisation/organisation-repository.ts'
+import { actorOf } from '../organisation/organisation-service.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+import * as policy from './measure-policy.ts'
+import {
+  presentBenchmark,
+  presentMeasure,
+  presentPeriod,
+  presentTarget,
+  statusMeasure,
+  type MeasureValueView,
+  type MeasureView,
+} from './measure-presenter.ts'
+import * as repo from './measure-repository.ts'
+import type {
+  MeasureChanges,
+  MeasureInput,
+  MeasureListQuery,
+  TargetsInput,
+} from './measure-schemas.ts'
+import { currentStatus } from './measure-status.ts'
+import {
+  calculate,
+  formulaGraph,
+  presentValues,
+  refreshDerived,
+  ukDate,
+  unitTreeOf,
+} from './measure-store.ts'
+
+export interface MeasureDeps {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+}
+
+/** Financial years a target or value may fall in: from 2000/01 to ten years ahead. */
+export const FIRST_YEAR = 2000
+export const YEARS_AHEAD = 10
+
+export function scopeOf(
+  row: Pick<MeasureRow, 'unit_id' | 'data_entry_id' | 'approver_id'>,
+): policy.MeasureScope {
+  return { unitId: row.unit_id, dataEntryOfficerId: row.data_entry_id, approverId: row.approver_id }
+}
+
+/** Reads a period, refusing one that does not fit `frequencies`; field errors name `field`. */
+export function readPeriod(
+  input: PeriodInput,
+  field: string,
+  allowed: readonly string[],
+  measureFrequency: string,
+): Period {
+  let period: Period
+  try {
+    // A bare first day is read with the measure's own frequency.
+    period =
+      typeof input === 'string' && isIsoDate(input.trim())
+        ? parsePeriodStart({ frequency: measureFrequency, start: input.trim() })
+        : parsePeriodInput(input)
+  } catch (error) {
+    if (error instanceof PeriodError) throw Invalid.field(field, error.message)
+    throw error
+  }
+  if (!allowed.includes(period.frequency)) {
+    const example: Record<string, string> = {
+      monthly: 'a month, like "Sep 2024"',
+      bimonthly: 'a two-month period, like "2024/25 B1"',
+      quarterly: 'a quarter, like "2024/25 Q2"',
+      half_yearly: 'a half-year, like "2024/25 H1"',
+      annual: 'a financial year, like "2024/25"',
+    }
+    throw Invalid.field(
+      field,
+      `${period.label} does not fit this ${measureFrequency.replace('_', '-')} measure: ` +
+        `enter ${allowed.map((f) => example[f]).join(' or ')}`,
+    )
+  }
+  return period
+}
+
+/** Percentages run 0 to 100, yes/no is 0 or 1, days are never negative, unless allowed. */
+export function rangeProblem(
+  measure: { unit: string; allow_out_of_range: boolean },
+  value: number,
+  what: string,
+): string | null {
+  if (measure.unit === 'yes_no') {
+    return value === 0 || value === 1 ? null : `Enter ${what} as 1 for yes or 0 for no`
+  }
+  if (measure.allow_out_of_range) return null
+  if (measure.unit === 'percent' && (value < 0 || value > 100)) {
+    return `Enter ${what} as a percentage from 0 to 100`
+  }
+  if ((measure.unit === 'days' || measure.unit === 'ratio') && value < 0) {
+    return `Enter ${what} as 0 or more`
+  }
+  return null
+}
+
+export type MeasureService = ReturnType<typeof createMeasureService>
+
+export function createMeasureService({ db, clock }: MeasureDeps) {
+  const today = () => ukDate(clock())
+
+  async function requireMeasure(principal: Principal, id: string, tree?: UnitTree) {
+    const row = await repo.findMeasure(db, principal.organisationId, id)
+    const units = tree ?? (await unitTreeOf(db, principal.organisationId))
+    if (!row || !policy.canViewMeasure(principal, scopeOf(row), units)) {
+      throw new NotFound('Measure not found')
+    }
+    return { row, tree: units }
+  }
+
+  async function view(principal: Principal, row: MeasureRow): Promise<MeasureView> {
+    const [latest] = await latestOf(principal.organisationId, [row])
+    return presentMeasure(row, latest ?? null, currentOf(row, latest ?? null))
+  }
+
+  function currentOf(row: MeasureRow, latest: MeasureValueView | null) {
+    const current = currentStatus(
+      statusMeasure(row),
+      latest ? { start: latest.period.start, rag: storedRag(latest.rag) } : null,
+      today(),
+    )
+    return { period: presentPeriod(current.period), rag: current.rag, due: current.due }
+  }
+
+  /** The latest value of each measure, presented with direction and forecast. */
+  async function latestOf(
+    organisationId: string,
+    rows: readonly MeasureRow[],
+  ): Promise<(MeasureValueView | null)[]> {
+    const withValues = rows.filter((r) => r.latest_period_start !== null)
+    if (withValues.length === 0) return rows.map(() => null)
+    // Direction needs a year back, and a cumulative forecast follows last year's pattern.
+    const earliest = withValues
+      .map((r) => r.latest_period_start ?? '0000-01-01')
+      .reduce((a, b) => (a < b ? a : b), '9999-12-31')
+    const from =
+      earliest === '0000-01-01' || earliest === '9999-12-31'
+        ? undefined
+        : `${financialYearOf(earliest) - 1}-04-01`
+    const ids = withValues.map((r) => r.id)
+    const targets = await repo.listTargets(db, organisationId, ids, from)
+    const values = await repo.listValues(db, organisationId, ids, from)
+    const today_ = today()
+    return rows.map((row) => {
+      const own = values.filter((v) => v.measure_id === row.id)
+      if (own.length === 0) return null
+      const views = presentValues(
+        row,
+        targets.filter((t) => t.measure_id === row.id),
+        own,
+        today_,
+        { latestOnly: true },
+      )
+      return views.at(-1) ?? null
+    })
+  }
+
+  async function checkPerson(principal: Principal, field: string, id: string | null | undefined) {
+    if (id && !(await orgRepo.findPerson(db, principal.organisationId, id))) {
+      throw Invalid.field(field, 'Select a person from the list')
+    }
+  }
+
+  type Definition = Omit<MeasureInput, 'code'> & { code: string }
+
+  /** Every rule a definition must meet beyond its schema; returns the normalised columns. */
+  async function checkDefinition(principal: Principal, input: Definition, existing?: MeasureRow) {
+    let d = input
+    const org = principal.organisationId
+    d = { ...d, code: d.code.trim().toUpperCase() }
+    const [clash] = await repo.findMeasuresByCode(db, org, [d.code])
+    if (clash && clash.id !== existing?.id) {
+      throw Invalid.field('code', `${d.code} is already the code of "${clash.title}"`)
+    }
+    if (d.unitId && !(await orgRepo.findUnit(db, org, d.unitId))) {
+      throw Invalid.field('unitId', 'Select a unit from the list')
+    }
+    await checkPerson(principal, 'ownerId', d.ownerId)
+    await checkPerson(principal, 'dataEntryOfficerId', d.dataEntryOfficerId)
+    await checkPerson(principal, 'approverId', d.approverId)
+    if (Boolean(d.numeratorLabel) !== Boolean(d.denominatorLabel)) {
+      throw Invalid.field(
+        d.numeratorLabel ? 'denominatorLabel' : 'numeratorLabel',
+        'Enter both what the numerator and the denominator count, or neither',
+      )
+    }
+    if (d.unit === 'yes_no' && d.polarity === 'within_band') {
+      throw Invalid.field('polarity', 'A yes or no measure cannot be within a band')
+    }
+    let baselinePeriod: string | null = null
+    if (d.baselinePeriod) {
+      baselinePeriod = readPeriod(
+        d.baselinePeriod,
+        'baselinePeriod',
+        [d.frequency, 'annual'],
+        d.frequency,
+      ).label
+    }
+    if (d.baselineValue !== null && d.baselineValue !== undefined) {
+      const problem = rangeProblem(
+        { unit: d.unit, allow_out_of_range: d.allowOutOfRange ?? false },
+        d.baselineValue,
+        'the baseline',
+      )
+      if (problem) throw Invalid.field('baselineValue', problem)
+    }
+    let formula: string | null = null
+    if (d.formula) {
+      let inputs: Set<string>
+      try {
+        inputs = formulaInputs(parseFormula(d.formula))
+      } catch (error) {
+        if (error instanceof FormulaError) throw Invalid.field('formula', error.message)
+        throw error
+      }
+      if (inputs.size === 0) {
+        throw Invalid.field('formula', 'A formula must use at least one measure, like [HR01]')
+      }
+      const found = await repo.findMeasuresByCode(
+        db,
+        org,
+        [...inputs].filter((c) => c !== d.code),
+      )
+      for (const code of inputs) {
+        const input = found.find((m) => m.code === code)
+        if (code === d.code) {
+          throw Invalid.field('formula', `The formula uses [${code}], the measure itself`)
+        }
+        if (!input) {
+          throw Invalid.field(
+            'formula',
+            `[${code}] is not the code of a measure: check the formula`,
+          )
+        }
+        if (input.frequency !== d.frequency) {
+          throw Invalid.field(
+            'formula',
+            `[${code}] is ${input.frequency.replace('_', '-')}: a ${d.frequency.replace('_', '-')} ` +
+              'measure can only be calculated from measures of the same frequency',
+          )
+        }
+      }
+      const graph = await formulaGraph(db, org)
+      if (existing && existing.code !== d.code) graph.delete(existing.code)
+      graph.set(d.code, inputs)
+      const cycle = findCycle(graph, d.code)
+      if (cycle)
+        throw Invalid.field(
+          'formula',
+          `The formulas would go round in a circle: ${describeCycle(cycle)}`,
+        )
+      formula = d.formula
+    }
+    const tolerance = d.tolerance ?? null
+    return {
+      code: d.code,
+      title: d.title,
+      definition: d.definition ?? null,
+      rationale: d.rationale ?? null,
+      unit: d.unit,
+      decimals: d.unit === 'yes_no' ? 0 : (d.decimals ?? 0),
+      polarity: d.polarity,
+      frequency: d.frequency,
+      kind: d.kind ?? 'operational',
+      cumulative: d.cumulative ?? false,
+      numerator_label: d.numeratorLabel ?? null,
+      denominator_label: d.denominatorLabel ?? null,
+      formula,
+      baseline_value: d.baselineValue ?? null,
+      baseline_period: baselinePeriod,
+      data_source: d.dataSource ?? null,
+      collection_method: d.collectionMethod ?? null,
+      owner_id: d.ownerId ?? null,
+      data_entry_id: d.dataEntryOfficerId ?? null,
+      approver_id: d.approverId ?? null,
+      unit_id: d.unitId ?? null,
+      public: d.public ?? false,
+      national_ref: d.nationalIndicatorRef ?? null,
+      quality: JSON.stringify(d.quality ?? {}),
+      due_working_days: d.dueWorkingDays ?? null,
+      status: d.status ?? 'active',
+      tolerance_type: tolerance?.type ?? null,
+      tolerance_value: tolerance?.value ?? null,
+      forecast_method: d.forecastMethod ?? 'average',
+      allow_out_of_range: d.allowOutOfRange ?? false,
+    }
+  }
+
+  function definitionOf(row: MeasureRow): Definition {
+    const view = presentMeasure(row, null, {
+      period: { frequency: row.frequency, start: '', label: '' },
+      rag: 'no_data',
+      due: null,
+    })
+    return {
+      ...view,
+      definition: view.definition,
+      baselinePeriod: view.baselinePeriod,
+      quality: view.quality,
+    }
+  }
+
+  function audit(
+    trx: Kysely<DB>,
+    principal: Principal,
+    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
+  ) {
+    return recordAudit(
+      trx,
+      {
+        organisationId: principal.organisationId,
+        actor: actorOf(principal),
+        itemType: 'measure',
+        ...entry,
+      },
+      clock,
+    )
+  }
+
+  return {
+    requireMeasure,
+
+    async list(principal: Principal, q: MeasureListQuery) {
+      if (principal.roles.length === 0) throw new Forbidden()
+      const org = principal.organisationId
+      const tree = await unitTreeOf(db, org)
+      const rows = await repo.listMeasures(db, org, {
+        ...(q.unitId && { unitIds: tree.has(q.unitId) ? tree.descendantsOf(q.unitId) : [] }),
+        ...(q.nodeId && { measureIds: await repo.measuresBeneathNode(db, org, q.nodeId) }),
+        ...(q.frequency && { frequency: q.frequency }),
+        ...(q.ownerId && { ownerId: q.ownerId }),
+        ...(q.kind && { kind: q.kind }),
+        ...(q.measureStatus && { status: q.measureStatus }),
+        ...(q.search && { search: q.search }),
+      })
+      const today_ = today()
+      const judged = rows
+        .filter((r) => policy.canViewMeasure(principal, scopeOf(r), tree))
+        .map((row) => ({
+          row,
+          current: currentStatus(
+            statusMeasure(row),
+            row.latest_start ? { start: row.latest_start, rag: row.latest_rag } : null,
+            today_,
+          ),
+        }))
+        .filter((m) => q.status === undefined || m.current.rag === q.status)
+      const pageRows = judged.slice((q.page - 1) * q.pageSize, q.page * q.pageSize)
+      const full = new Map(
+        (
+          await repo.findMeasuresById(
+            db,
+            org,
+            pageRows.map((m) => m.row.id),
+          )
+        ).map((r) => [r.id, r]),
+      )
+      const rowsOfPage = pageRows.flatMap((m) => {
+        const row = full.get(m.row.id)
+        return row ? [{ ...m, row }] : []
+      })
+      const latest = await latestOf(
+        org,
+        rowsOfPage.map((m) => m.row),
+      )
+      const items = rowsOfPage.map((m, i) =>
+        presentMeasure(m.row, latest[i] ?? null, {
+          period: presentPeriod(m.current.period),
+          rag: m.current.rag,
+          due: m.current.due,
+        }),
+      )
+      return { items, page: q.page, pageSize: q.pageSize, total: judged.length }
+    },
+
+    /** Themes (top-level nodes of active plans) to filter the list by. */
+    async themes(principal: Principal) {
+      if (principal.roles.length === 0) throw new Forbidden()
+      return repo.themes(db, principal.organisationId)
+    },
+
+    async get(principal: Principal, id: string): Promise<MeasureView> {
+      const { row } = await requireMeasure(principal, id)
+      return view(principal, row)
+    },
+
+    /** Everything the measure's page shows. */
+    async detail(principal: Principal, id: string) {
+      const { row, tree } = await requireMeasure(principal, id)
+      const org = principal.organisationId
+      const targets = await repo.listTargets(db, org, [id])
+      const values = await repo.listValues(db, org, [id])
+      const views = presentValues(row, targets, values, today())
+      const latest = views.at(-1) ?? null
+      return {
+        measure: presentMeasure(row, latest, currentOf(row, latest)),
+        values: views,
+        targets: targets.map(presentTarget),
+        benchmarks: (await repo.listBenchmarks(db, org, id)).map(presentBenchmark),
+        personNames: Object.fromEntries(
+          await repo.peopleNames(
+            db,
+            org,
+            [row.owner_id, row.data_entry_id, row.approver_id].filter((p) => p !== null),
+          ),
+        ),
+        canDefine: policy.canDefineMeasure(principal, row.unit_id, tree),
+        canEnter: row.formula === null && policy.canEnterValues(principal, scopeOf(row), tree),
+        isApprover: policy.isApproverOf(principal, scopeOf(row), tree),
+      }
+    },
+
+    async create(principal: Principal, input: MeasureInput): Promise<MeasureView> {
+      const tree = await unitTreeOf(db, principal.organisationId)
+      if (!policy.canDefineMeasure(principal, input.unitId ?? null, tree)) throw new Forbidden()
+      const columns = await checkDefinition(principal, input)
+      const row = await db.transaction().execute(async (trx) => {
+        const created = await repo.insertMeasure(trx, principal.organisationId, columns)
+        if (created.formula !== null) {
+          await calculate(trx, principal.organisationId, created, null, clock())
+        }
+        await audit(trx, principal, {
+          action: 'measure_created',
+          itemId: created.id,
+          summary: `Measure ${created.code} "${created.title}" created`,
+          after: definitionOf(created),
+        })
+        return created
+      })
+      return view(principal, row)
+    },
+
+    async update(principal: Principal, id: string, changes: MeasureChanges): Promise<MeasureView> {
+      const { row: before, tree } = await requireMeasure(principal, id)
+      if (!policy.canDefineMeasure(principal, before.unit_id, tree)) throw new Forbidden()
+      if (changes.version !== undefined && changes.version !== before.version) {
+        throw new Conflict(
+          `${before.code} was changed by someone else since you opened it (it is now version ` +
+            `${before.version}). Reload it and make your change again.`,
+        )
+      }
+      const rest: Partial<MeasureChanges> = { ...changes }
+      delete rest.version
+      const merged: Definition = { ...definitionOf(before), ...stripUndefined(rest) }
+      if (
+        merged.unitId !== before.unit_id &&
+        !policy.canDefineMeasure(principal, merged.unitId ?? null, tree)
+      ) {
+        throw new Forbidden('You cannot move a measure to a unit you do not look after')
+      }
+      if (
+        merged.code !== before.code &&
+        (await formulaGraph(db, principal.organisationId)).size > 0
+      ) {
+        const graph = await formulaGraph(db, principal.organisationId)
+        const user = [...graph].find(([, inputs]) => inputs.has(before.code))
+        if (user) {
+          throw Invalid.field(
+            'code',
+            `[${before.code}] is used in the formula of [${user[0]}]: change that first`,
+          )
+        }
+      }
+      const columns = await checkDefinition(principal, merged, before)
+      const after = await db.transaction().execute(async (trx) => {
+        const updated = await repo.updateMeasure(
+          trx,
+          principal.organisationId,
+          id,
+          before.version,
+          {
+            ...columns,
+            updated_at: clock(),
+          },
+        )
+        if (!updated) throw new Conflict(`${before.code} was changed by someone else: reload it`)
+        if (updated.formula !== before.formula && updated.formula !== null) {
+          await calculate(trx, principal.organisationId, updated, null, clock())
+        }
+        await refreshDerived(trx, principal.organisationId, updated)
+        const action =
+          updated.status === 'retired' && before.status !== 'retired'
+            ? 'measure_retired'
+            : 'measure_updated'
+        await audit(trx, principal, {
+          action,
+          itemId: id,
+          summary: `Measure ${updated.code} "${updated.title}" ${action.replace('measure_', '')}`,
+          before: definitionOf(before),
+          after: definitionOf(updated),
+        })
+        return updated
+      })
+      return view(principal, after)
+    },
+
+    async targets(principal: Principal, id: string) {
+      await requireMeasure(principal, id)
+      return (await repo.listTargets(db, principal.organisationId, [id])).map(presentTarget)
+    },
+
+    /** Replaces the measure's targets: annual ones, and per-period ones that override them. */
+    async putTargets(principal: Principal, id: string, input: TargetsInput) {
+      const { row, tree } = await requireMeasure(principal, id)
+      if (!policy.canDefineMeasure(principal, row.unit_id, tree)) throw new Forbidden()
+      const lastYear = financialYearOf(today()) + YEARS_AHEAD
+      const seen = new Set<string>()
+      const problems: { field: string; message: string }[] = []
+      const rows = input.targets.flatMap((t, i) => {
+        const field = (name: string) => `targets.${i}.${name}`
+        let period: Period
+        try {
+          period = readPeriod(t.period, field('period'), [row.frequency, 'annual'], row.frequency)
+        } catch (error) {
+          if (!(error instanceof Invalid)) throw error
+          problems.push(...error.fields)
+          return []
+        }
+        if (period.financialYear < FIRST_YEAR || period.financialYear > lastYear) {
+          problems.push({
+            field: field('period'),
+            message: `${period.label} is outside the years targets can be set for (2000/01 to ${lastYear}/${String((lastYear + 1) % 100).padStart(2, '0')})`,
+          })
+        }
+        const key = `${period.frequency}:${period.start}`
+        if (seen.has(key))
+          problems.push({
+            field: field('period'),
+            message: `${period.label} has two targets: keep one`,
+          })
+        seen.add(key)
+        const value = t.value ?? null
+        const lower = t.lower ?? null
+        const upper = t.upper ?? null
+        if (value === null && lower === null && upper === null) {
+          problems.push({ field: field('value'), message: `Enter a target for ${period.label}` })
+        }
+        if ((lower !== null || upper !== null) && row.polarity !== 'within_band') {
+          problems.push({
+            field: field('lower'),
+            message: 'Only a measure within a band has a lower and upper limit',
+          })
+        }
+        if (lower !== null && upper !== null && lower > upper) {
+          problems.push({
+            field: field('lower'),
+            message: `The lower limit for ${period.label} must not be above the upper limit`,
+          })
+        }
+        for (const [name, v] of [
+          ['value', value],
+          ['lower', lower],
+          ['upper', upper],
+        ] as const) {
+          if (v === null) continue
+          // Annual targets of cumulative measures are totals, so only a period cap applies.
+          const problem =
+            row.cumulative && period.frequency === 'annual' && row.unit !== 'yes_no'
+              ? null
+              : rangeProblem(row, v, `the target for ${period.label}`)
+          if (problem) problems.push({ field: field(name), message: problem })
+        }
+        return [{ frequency: period.frequency, period_start: period.start, value, lower, upper }]
+      })
+      if (problems.length > 0) throw new Invalid(problems)
+      const before = (await repo.listTargets(db, principal.organisationId, [id])).map(presentTarget)
+      await db.transaction().execute(async (trx) => {
+        await repo.replaceTargets(trx, principal.organisationId, id, rows)
+        await refreshDerived(trx, principal.organisationId, row)
+        await audit(trx, principal, {
+          action: 'targets_set',
+          itemId: id,
+          summary: `Targets of ${row.code} set: ${rows.length} target${rows.length === 1 ? '' : 's'}`,
+          before,
+          after: rows,
+        })
+      })
+      return (await repo.listTargets(db, principal.organisationId, [id])).map(presentTarget)
+    },
+
+    async benchmarks(principal: Principal, id: string) {
+      await requireMeasure(principal, id)
+      return (await repo.listBenchmarks(db, principal.organisationId, id)).map(presentBenchmark)
+    },
+
+    async saveBenchmark(
+      principal: Principal,
+      id: string,
+      input: {
+        period: PeriodInput
+        familyAverage?: number | null | undefined
+        nationalMedian?: number | null | undefined
+        nationalLowerQuartile?: number | null | undefined
+        nationalUpperQuartile?: number | null | undefined
+        source: string
+      },
+    ) {
+      const { row, tree } = await requireMeasure(principal, id)
+      if (!policy.canDefineMeasure(principal, row.unit_id, tree)) throw new Forbidden()
+      const period = readPeriod(input.period, 'period', [row.frequency, 'annual'], row.frequency)
+      const figures = [
+        input.familyAverage,
+        input.nationalMedian,
+        input.nationalLowerQuartile,
+        input.nationalUpperQuartile,
+      ]
+      if (figures.every((f) => f === null || f === undefined)) {
+        throw Invalid.field('familyAverage', 'Enter at least one comparator figure')
+      }
+      const lowerQ = input.nationalLowerQuartile ?? null
+      const upperQ = input.nationalUpperQuartile ?? null
+      if (lowerQ !== null && upperQ !== null && lowerQ > upperQ) {
+        throw Invalid.field(
+          'nationalLowerQuartile',
+          'The lower quartile must not be above the upper quartile',
+        )
+      }
+      return db.transaction().execute(async (trx) => {
+        const saved = await repo.upsertBenchmark(
+          trx,
+          principal.organisationId,
+          {
+            measure_id: id,
+            frequency: period.frequency,
+            period_start: period.start,
+            family_average: input.familyAverage ?? null,
+            national_median: input.nationalMedian ?? null,
+            national_lower_quartile: lowerQ,
+            national_upper_quartile: upperQ,
+            source: input.source,
+          },
+          clock(),
+        )
+        const view_ = presentBenchmark(saved)
+        await audit(trx, principal, {
+          action: 'benchmark_saved',
+          itemId: id,
+          summary: `Benchmark for ${row.code}, ${period.label}, from ${input.source}`,
+          after: view_,
+        })
+        return view_
+      })
+    },
+
+    /** Measures as the golden thread's link pickers and roll-ups see them. */
+    async linkable(principal: Principal, ids?: readonly string[]) {
+      if (principal.roles.length === 0) return []
+      const tree = await unitTreeOf(db, principal.organisationId)
+      const rows = await repo.listMeasures(
+        db,
+        principal.organisationId,
+        ids ? { measureIds: ids } : {},
+      )
+      const today_ = today()
+      return rows
+        .filter((r) => policy.canViewMeasure(principal, scopeOf(r), tree))
+        .map((r) => ({
+          id: r.id,
+          title: r.title,
+          href: `/measures/${r.id}`,
+          hint: r.code,
+          status: currentStatus(
+            statusMeasure(r),
+            r.latest_start ? { start: r.latest_start, rag: r.latest_rag } : null,
+            today_,
+          ).rag,
+          active: r.status !== 'retired',
+        }))
+    },
+  }
+}
+
+function storedRag(rag: string): 'green' | 'amber' | 'red' | 'no_target' {
+  return rag === 'green' || rag === 'amber' || rag === 'red' ? rag : 'no_target'
+}
+
+function stripUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>
+}
