@@ -22,6 +22,7 @@ import {
 const ROLES: readonly Role[] = [
   'administrator',
   'performance_officer',
+  'approver',
   'data_entry',
   'councillor',
   'partner',
