@@ -34,7 +34,12 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     audit: createAuditService({ db }),
     framework: createFrameworkService({ db, clock, links }),
     projects,
-    projectUpdates: createUpdateService({ db, clock, projects }),
+    projectUpdates: createUpdateService({
+      db,
+      clock,
+      projects,
+      linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
+    }),
     risks,
   }
 }
