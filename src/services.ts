@@ -44,7 +44,12 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     measures,
     values: createValueService({ db, clock, measures }),
     projects,
-    projectUpdates: createUpdateService({ db, clock, projects }),
+    projectUpdates: createUpdateService({
+      db,
+      clock,
+      projects,
+      linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
+    }),
     risks,
   }
 }

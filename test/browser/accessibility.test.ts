@@ -181,6 +181,43 @@ describe('accessibility in the browser', { skip: chromiumMissing() }, () => {
     })
   }
 
+  it('passes axe where risks meet projects: a programme, its highlight report, a risk and its link form', async () => {
+    const { page, errors } = await openPage()
+    await signIn(page, site.baseUrl, demoPerson('administrator').email)
+    const problems: string[] = []
+    /** Follows a link by going to its address, so each step waits for its page. */
+    const follow = async (name: string | RegExp, where: string) => {
+      const href = await page.getByRole('link', { name }).first().getAttribute('href')
+      assert.ok(href, `a link "${String(name)}" on ${page.url()}`)
+      const response = await page.goto(new URL(href, page.url()).href)
+      assert.equal(response?.status(), 200, where)
+      problems.push(...(await pageProblems(page, errors, { where })))
+    }
+    await page.goto(`${site.baseUrl}/projects`)
+    await follow('Waste and Street Scene Transformation', 'programme page')
+    assert.match((await page.locator('#risks + table').textContent()) ?? '', /WSS03/)
+    await follow(/^Highlight report/, 'highlight report')
+    assert.ok((await page.locator('.gt-highlight__risks').count()) > 0, 'risks in the report')
+    await page.emulateMedia({ media: 'print' })
+    problems.push(...(await pageProblems(page, errors, { tab: false, where: 'report in print' })))
+    await page.emulateMedia({ media: 'screen' })
+    await follow(/^WSS03 /, 'risk page')
+    await follow('Link to a programme, project or action', 'link form')
+    const index = await page
+      .locator('form')
+      .evaluateAll((all) =>
+        all.findIndex((f) => (f as HTMLFormElement).action.endsWith('/projects/new')),
+      )
+    const response = await submitEmpty(page, { pageUrl: page.url(), index, action: page.url() })
+    assert.equal(response.status(), 400)
+    assert.equal(await page.locator('.govuk-error-summary').count(), 1)
+    problems.push(
+      ...(await pageProblems(page, errors, { tab: false, where: 'link form sent empty' })),
+    )
+    assertNone(problems)
+    await page.context().close()
+  })
+
   it('adds a unit without JavaScript', async () => {
     const { page, errors } = await openPage({ javaScriptEnabled: false })
     await signIn(page, site.baseUrl, demoPerson('administrator').email)

@@ -3,7 +3,7 @@ import type { DB, Role, UnitKind } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
-import { buildDemoRisks } from '../risks/risk-demo.ts'
+import { buildDemoRisks, linkDemoRisksToProjects } from '../risks/risk-demo.ts'
 import { buildDemoMeasures } from '../measures/measure-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { buildDemoProjects } from '../projects/project-demo.ts'
@@ -246,6 +246,7 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       { units: unitIds, people: personIds },
       clock,
     )
+    const riskLinks = await linkDemoRisksToProjects(trx, organisation.id)
     await recordAudit(
       trx,
       {
@@ -259,7 +260,8 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
           `${framework.plans} plans with ${framework.nodes} nodes, ` +
           `${measures.measures} measures with ${measures.values} values, ` +
           `${projects.projects} programmes, projects and actions, ` +
-          `${risks.registers} risk registers with ${risks.risks} risks`,
+          `${risks.registers} risk registers with ${risks.risks} risks, ` +
+          `${riskLinks.links} links from risks to programmes and projects`,
       },
       clock,
     )

@@ -141,7 +141,8 @@ export const updateApi: FastifyPluginAsyncZod<{ services: Services }> = async (
         tags,
         summary:
           'The monthly highlight report of a programme (month "2025-04"; default this month): ' +
-          'quarterly milestone strips and approved highlights',
+          'quarterly milestone strips, approved highlights, and the open risks linked to the ' +
+          'programme and its items with their mitigating actions',
         params: IdParams,
         querystring: z.object({ month: z.string().max(20).optional() }),
       },

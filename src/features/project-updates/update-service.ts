@@ -29,15 +29,54 @@ export interface UpdateDeps {
   readonly db: Kysely<DB>
   readonly clock: () => Date
   readonly projects: ProjectService
+  /** The open risks linked to items of a programme; the risks feature provides it. */
+  readonly linkedRisks?: LinkedRiskSource
 }
 
 const stale = () =>
   new Conflict('Someone else changed this update since you opened it. Reload it and try again.')
 
-/** A risk and its mitigating actions, once the risk register exists; none until then. */
-export interface HighlightRisk {
+/** An open risk linked to items of a programme, as the risks feature gives it. */
+export interface LinkedRisk {
+  readonly id: string
+  readonly reference: string
   readonly title: string
-  readonly mitigatingActions: readonly string[]
+  readonly registerName: string
+  readonly ownerId: string | null
+  readonly current: { readonly score: number; readonly band: string; readonly bandName: string }
+  /** The ids of the items among those asked about that the risk is linked to. */
+  readonly linkedTo: readonly string[]
+  readonly actions: readonly {
+    readonly description: string
+    readonly ownerId: string | null
+    readonly dueDate: string | null
+    readonly status: string
+    readonly statusName: string
+    readonly overdue: boolean
+  }[]
+}
+
+export type LinkedRiskSource = (
+  principal: Principal,
+  projectIds: readonly string[],
+) => Promise<readonly LinkedRisk[]>
+
+/** A risk in a highlight report, with its owner's name and its mitigating actions. */
+export interface HighlightRisk {
+  readonly id: string
+  readonly reference: string
+  readonly title: string
+  readonly registerName: string
+  readonly owner: string | null
+  readonly current: LinkedRisk['current']
+  readonly mitigatingActions: readonly {
+    readonly description: string
+    readonly owner: string | null
+    readonly dueDate: string | null
+    readonly status: string
+    readonly statusName: string
+    readonly overdue: boolean
+  }[]
 }
 
 export type UpdateService = ReturnType<typeof createUpdateService>
@@ -58,7 +97,7 @@ function strip(milestones: readonly MilestoneView[]) {
  * Monthly highlight updates: written as a draft, submitted by the lead, approved or returned by
  * the SRO or an approver. Approval locks the month; later changes are restatements with a reason.
  */
-export function createUpdateService({ db, clock, projects }: UpdateDeps) {
+export function createUpdateService({ db, clock, projects, linkedRisks }: UpdateDeps) {
   async function requireUpdate(principal: Principal, projectId: string, updateId: string) {
     const found = await projects.requireProject(principal, projectId)
     const row = await repo.findUpdate(db, principal.organisationId, updateId)
@@ -420,7 +459,44 @@ export function createUpdateService({ db, clock, projects }: UpdateDeps) {
           actions,
         })
       }
-      const risks: HighlightRisk[] = []
+      // Risks and mitigating actions: the programme first, then each item beneath it in order.
+      const linked = linkedRisks ? await linkedRisks(principal, all) : []
+      const inOrder = (id: string): string[] => [
+        id,
+        ...(portfolio.children.get(id) ?? [])
+          .filter((r) => seen(r.id))
+          .flatMap((r) => inOrder(r.id)),
+      ]
+      const risks: { project: ProjectView; risks: HighlightRisk[] }[] = []
+      for (const itemId of inOrder(programmeId)) {
+        const item = viewOf(itemId)
+        const here = linked.filter((r) => r.linkedTo.includes(itemId))
+        if (!item || here.length === 0) continue
+        const shown: HighlightRisk[] = []
+        for (const r of here) {
+          const mitigatingActions = []
+          for (const a of r.actions) {
+            mitigatingActions.push({
+              description: a.description,
+              owner: await nameOf(a.ownerId),
+              dueDate: a.dueDate,
+              status: a.status,
+              statusName: a.statusName,
+              overdue: a.overdue,
+            })
+          }
+          shown.push({
+            id: r.id,
+            reference: r.reference,
+            title: r.title,
+            registerName: r.registerName,
+            owner: await nameOf(r.ownerId),
+            current: { score: r.current.score, band: r.current.band, bandName: r.current.bandName },
+            mitigatingActions,
+          })
+        }
+        risks.push({ project: item, risks: shown })
+      }
       return {
         /** The programme's own milestones, when its sections are the items beneath it. */
         strip:

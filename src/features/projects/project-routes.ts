@@ -169,10 +169,17 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const units = await org.listUnits(principal)
     const everybody = await everyone(org, principal)
     const paths = await services.framework.itemPaths(principal, 'project', id)
+    const risks = (await services.risks.risksLinkedTo(principal, 'project', id)).sort(
+      (a, b) =>
+        (a.status === 'open' ? 0 : 1) - (b.status === 'open' ? 0 : 1) ||
+        b.current.score - a.current.score ||
+        a.reference.localeCompare(b.reference),
+    )
     return reply.view('projects/views/project.njk', {
       title: detail.project.title,
       ...detail,
       updates,
+      risks,
       paths: paths.paths,
       unitNames: unitNames(units),
       personNames: Object.fromEntries(everybody.map((p) => [p.id, p.name])),

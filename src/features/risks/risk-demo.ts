@@ -714,3 +714,52 @@ export async function buildDemoRisks(
   )
   return { registers: REGISTERS.length, risks: RISKS.length, reviews }
 }
+
+/** Demo risks linked to the demo programmes and projects they threaten, by risk reference and project code. */
+const PROJECT_LINKS: readonly (readonly [string, string])[] = [
+  ['WSS03', 'WST'],
+  ['WSS03', 'WST1'],
+  ['WSS01', 'WST1'],
+  ['WSS02', 'WST2'],
+  ['CR01', 'OIP'],
+  ['CR02', 'OIP'],
+  ['CR04', 'OIP'],
+  ['CR01', 'AP1'],
+  ['CR05', 'AP2'],
+  ['CR07', 'AP3'],
+]
+
+/**
+ * Links demo risks to demo programmes and projects; called by buildDemoCouncil inside its
+ * transaction once both have been built.
+ */
+export async function linkDemoRisksToProjects(
+  trx: Kysely<DB>,
+  organisationId: string,
+): Promise<{ links: number }> {
+  const [risks, projects] = await Promise.all([
+    repo.listRisks(trx, organisationId),
+    trx
+      .selectFrom('projects')
+      .select(['id', 'code'])
+      .where('organisation_id', '=', organisationId)
+      .execute(),
+  ])
+  const riskIds = new Map(risks.map((r) => [r.reference, r.id]))
+  const projectIds = new Map(projects.map((p) => [p.code, p.id]))
+  for (const [reference, code] of PROJECT_LINKS) {
+    const riskId = riskIds.get(reference)
+    const projectId = projectIds.get(code)
+    if (!riskId || !projectId) {
+      throw new Error(
+        `The demo links name risk ${reference} or project ${code}, which does not exist`,
+      )
+    }
+    await repo.insertRiskLink(trx, organisationId, {
+      risk_id: riskId,
+      item_kind: 'project',
+      item_id: projectId,
+    })
+  }
+  return { links: PROJECT_LINKS.length }
+}

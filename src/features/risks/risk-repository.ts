@@ -334,6 +334,24 @@ export async function linksToItem(
     .execute()
 }
 
+/** Links from risks to any of several items of one kind, such as the items of a programme. */
+export async function linksToItems(
+  db: Kysely<DB>,
+  organisationId: string,
+  itemKind: string,
+  itemIds: readonly string[],
+) {
+  if (itemIds.length === 0) return []
+  return db
+    .selectFrom('risk_links')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('item_kind', '=', itemKind)
+    .where('item_id', 'in', itemIds)
+    .orderBy('created_at')
+    .execute()
+}
+
 export type MatrixRow = NonNullable<Awaited<ReturnType<typeof findMatrix>>>
 export type RegisterRow = Awaited<ReturnType<typeof listRegisters>>[number]
 export type RiskRow = Awaited<ReturnType<typeof listRisks>>[number]

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { addMonths, BANDS } from '../../core/risk-scoring.ts'
-import { Forbidden, Invalid } from '../../errors.ts'
+import { Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
@@ -38,6 +38,10 @@ import {
 
 const hide = { schema: { hide: true } }
 const ActionParams = IdParams.extend({ actionId: z.uuid() })
+const LinkParams = IdParams.extend({ linkId: z.uuid() })
+const RelatedInput = z.object({
+  itemId: z.uuid({ error: 'Select a programme, project or action' }),
+})
 const FilterQuery = z.object({
   status: z.enum(['open', 'closed', 'all']).catch('open'),
   band: z.enum(BANDS).optional().catch(undefined),
@@ -467,6 +471,7 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services }> = async (app
       paths: paths.paths,
       owners: await personNames(principal),
       canLink: detail.canManage && canShapeFramework(principal),
+      canLinkProjects: detail.canManage && risks.relatedKinds().some((k) => k.kind === 'project'),
       ...names,
     })
   })
@@ -821,5 +826,64 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services }> = async (app
         return reply.redirect(`/risks/${id}#thread`, 303)
       },
     )
+  })
+
+  // Links to programmes, projects and actions, through the risk service's related items.
+
+  async function relatedContext(principal: Principal, id: string, selected: unknown) {
+    const detail = await requireRiskForm(principal, id, 'manage')
+    const kind = risks.relatedKinds().find((k) => k.kind === 'project')
+    if (!kind) throw new NotFound('Projects cannot be linked to risks here')
+    const linked = new Set(
+      detail.related.filter((r) => r.itemKind === kind.kind).map((r) => r.item.id),
+    )
+    const items = (await kind.list(principal)).filter((i) => i.active && !linked.has(i.id))
+    return {
+      title: `Link ${detail.risk.reference} to a programme, project or action`,
+      risk: detail.risk,
+      itemItems: [
+        { value: '', text: 'Select a programme, project or action' },
+        ...items.map((i) => ({
+          value: i.id,
+          text: i.hint ? `${i.hint}: ${i.title}` : i.title,
+          selected: i.id === selected,
+        })),
+      ],
+    }
+  }
+
+  app.get('/risks/:id/projects/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    return reply.view('risks/views/related-form.njk', {
+      ...(await relatedContext(principal, id, undefined)),
+      values: {},
+    })
+  })
+
+  app.post('/risks/:id/projects/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'risks/views/related-form.njk',
+        context: await relatedContext(principal, id, body.itemId),
+        values: body,
+      },
+      async () => {
+        const { itemId } = parseInput(RelatedInput, body)
+        await risks.linkRelated(principal, id, { itemKind: 'project', itemId })
+        return reply.redirect(`/risks/${id}#related`, 303)
+      },
+    )
+  })
+
+  app.post('/risks/:id/projects/:linkId/remove', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, linkId } = parseParams(LinkParams, request.params)
+    await risks.unlinkRelated(principal, id, linkId)
+    return reply.redirect(`/risks/${id}#related`, 303)
   })
 }

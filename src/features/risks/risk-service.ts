@@ -35,6 +35,7 @@ import {
 } from './risk-presenter.ts'
 import * as repo from './risk-repository.ts'
 import {
+  ACTION_STATUS_NAMES,
   REGISTER_RANK,
   type ActionChanges,
   type ActionInput,
@@ -1012,6 +1013,38 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
       const rows = await repo.linksToItem(db, principal.organisationId, itemKind, itemId)
       const ids = new Set(rows.map((r) => r.risk_id))
       return (await service.listRisks(principal)).filter((r) => ids.has(r.id))
+    },
+
+    /**
+     * For highlight reports: the open risks the person may see that are linked to any of these
+     * items, highest current score first, each with the items it is linked to among them and its
+     * mitigating actions.
+     */
+    async openRisksLinkedTo(principal: Principal, itemKind: string, itemIds: readonly string[]) {
+      checkSignedIn(principal)
+      const org = principal.organisationId
+      const rows = await repo.linksToItems(db, org, itemKind, itemIds)
+      if (rows.length === 0) return []
+      const loaded = await load(principal)
+      const linked = new Set(rows.map((r) => r.risk_id))
+      const open = filterRisks(loaded, { status: 'open' })
+        .filter((r) => linked.has(r.id))
+        .sort((a, b) => b.current.score - a.current.score || a.reference.localeCompare(b.reference))
+      const actions = await repo.listActions(
+        db,
+        org,
+        open.map((r) => r.id),
+      )
+      return open.map((risk) => ({
+        ...risk,
+        linkedTo: rows.filter((r) => r.risk_id === risk.id).map((r) => r.item_id),
+        actions: actions
+          .filter((a) => a.risk_id === risk.id)
+          .map((a) => {
+            const action = presentAction(a, loaded.now)
+            return { ...action, statusName: ACTION_STATUS_NAMES[action.status] }
+          }),
+      }))
     },
   }
   return service
