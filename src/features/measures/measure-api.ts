@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
+import { measureSpc } from './measure-spc.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { BenchmarkInput } from '../measure-values/value-schemas.ts'
 import { MeasureChanges, MeasureInput, MeasureListQuery, TargetsInput } from './measure-schemas.ts'
@@ -56,6 +57,32 @@ export const measureApi: FastifyPluginAsyncZod<{ services: Services }> = async (
     '/measures/:id',
     { schema: { tags, summary: 'A measure, with its latest value', params: IdParams } },
     async (request) => measures.get(requirePrincipal(request), request.params.id),
+  )
+
+  app.get(
+    '/measures/:id/spc',
+    {
+      schema: {
+        tags,
+        summary:
+          'Statistical process control (XmR) over the approved values: mean, limits, each point’s ' +
+          'type and rule, and the variation and assurance icons',
+        params: IdParams,
+      },
+    },
+    async (request) => {
+      const detail = await measures.detail(requirePrincipal(request), request.params.id)
+      const spc = measureSpc(detail.measure, detail.values)
+      return {
+        mean: spc.mean,
+        lowerLimit: spc.lowerLimit,
+        upperLimit: spc.upperLimit,
+        target: spc.target,
+        points: spc.points,
+        variation: spc.variation,
+        assurance: spc.assurance,
+      }
+    },
   )
 
   app.patch(

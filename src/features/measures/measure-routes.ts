@@ -6,6 +6,7 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
+import { spcSection } from './measure-spc-view.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { BenchmarkInput } from '../measure-values/value-schemas.ts'
@@ -320,6 +321,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       baselineText: formatValue(m.baselineValue, m),
       unitName: m.unitId ? unitNames(units)[m.unitId] : null,
       format: (v: number | null) => formatValue(v, m),
+      spc: spcSection(m, detail.values),
     })
   })
 

@@ -1,0 +1,72 @@
+import type { Frequency } from '../../core/periods.ts'
+import { improvementForPolarity } from '../../core/spc.ts'
+import {
+  assuranceSentence,
+  trialLimitsSentence,
+  variationSentence,
+} from '../../core/spc-sentence.ts'
+import { renderSpcChart } from '../../web/charts/spc-chart.ts'
+import {
+  assuranceIcon,
+  assuranceText,
+  variationIcon,
+  variationText,
+} from '../../web/charts/spc-icons.ts'
+import type { MeasureValueView } from './measure-presenter.ts'
+import { measureSpc } from './measure-spc.ts'
+
+interface SpcPageMeasure {
+  readonly code: string
+  readonly title: string
+  readonly unit: 'percent' | 'number' | 'currency' | 'days' | 'ratio' | 'yes_no'
+  readonly decimals: number
+  readonly frequency: Frequency
+  readonly polarity: 'higher_is_better' | 'lower_is_better' | 'within_band' | 'none'
+  readonly cumulative: boolean
+}
+
+/** The SPC chart, icons with their words, the plain sentences and the data for the table. */
+export function spcSection(measure: SpcPageMeasure, values: readonly MeasureValueView[]) {
+  const spc = measureSpc(measure, values)
+  const format = { unit: measure.unit, decimals: measure.decimals }
+  const sentenceInput = {
+    ...format,
+    result: spc.result,
+    labels: spc.labels,
+    frequency: measure.frequency,
+    target: spc.target,
+  }
+  const assuranceReason =
+    spc.result.lowerLimit === null
+      ? 'not_enough_data'
+      : spc.target === null
+        ? 'no_target'
+        : undefined
+  return {
+    chart: renderSpcChart({
+      title: `${measure.code} ${measure.title}: statistical process control chart`,
+      result: spc.result,
+      labels: spc.labels,
+      unit: measure.unit,
+      decimals: measure.decimals,
+      target: spc.target,
+      frequency: measure.frequency,
+      id: 'spc',
+    }),
+    variationIcon: variationIcon(spc.variation, improvementForPolarity(measure.polarity), {
+      decorative: true,
+    }),
+    variationText: variationText(spc.variation),
+    assuranceIcon: assuranceIcon(spc.assurance, { decorative: true, reason: assuranceReason }),
+    assuranceText: assuranceText(spc.assurance, assuranceReason),
+    sentences: [
+      variationSentence(sentenceInput),
+      assuranceSentence(sentenceInput),
+      trialLimitsSentence(sentenceInput),
+    ].filter((s) => s !== null),
+    points: spc.points,
+    mean: spc.mean,
+    lowerLimit: spc.lowerLimit,
+    upperLimit: spc.upperLimit,
+  }
+}
