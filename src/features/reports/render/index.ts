@@ -1,6 +1,7 @@
 // The one entry point: a report document in any of the five formats.
 import type { RenderedReport, ReportDocument, ReportFormat } from '../report-document.ts'
 import { reportCsv } from './report-csv.ts'
+import { reportDocx } from './report-docx.ts'
 import { reportHtmlDocument } from './report-html.ts'
 
 export { reportHtmlFragment, reportHtmlDocument } from './report-html.ts'
@@ -28,6 +29,7 @@ async function renderBody(doc: ReportDocument, format: ReportFormat): Promise<Bu
     case 'csv':
       return Buffer.from(reportCsv(doc), 'utf8')
     case 'docx':
+      return reportDocx(doc)
     case 'pdf':
     case 'xlsx':
       throw new Error(`rendering ${format} is not built yet`)
