@@ -3,6 +3,7 @@ import type { RenderedReport, ReportDocument, ReportFormat } from '../report-doc
 import { reportCsv } from './report-csv.ts'
 import { reportDocx } from './report-docx.ts'
 import { reportHtmlDocument } from './report-html.ts'
+import { reportPdf } from './report-pdf.ts'
 
 export { reportHtmlFragment, reportHtmlDocument } from './report-html.ts'
 
@@ -31,6 +32,7 @@ async function renderBody(doc: ReportDocument, format: ReportFormat): Promise<Bu
     case 'docx':
       return reportDocx(doc)
     case 'pdf':
+      return reportPdf(doc)
     case 'xlsx':
       throw new Error(`rendering ${format} is not built yet`)
   }
