@@ -9,11 +9,12 @@ import { ukDate } from '../measures/measure-store.ts'
 import * as spcRepo from './spc-repository.ts'
 
 interface DemoChange {
-  /** The redesign took effect this many periods before the latest. */
+  /** The change took effect this many periods before the latest. */
   readonly periodsAgo: number
-  /** What the redesign did to the values, in the measure's units. */
+  /** What it did to the values, in the measure's units. */
   readonly step: number
-  readonly reason: string
+  /** The reason recorded as a change point; null for a change nobody has recorded. */
+  readonly reason: string | null
 }
 
 /** Housing Benefit processing redesigned the Redditch way: study, check–plan–do, then roll out. */
@@ -25,6 +26,8 @@ const CHANGES: Readonly<Record<string, DemoChange>> = {
       'System redesign after the check–plan–do trial: new claims are now assessed on the day, ' +
       'by one officer, with the customer',
   },
+  // A real deterioration, not noise: the exceptions list shows it.
+  HO01: { periodsAgo: 8, step: 28, reason: null },
 }
 
 interface DemoBaseline {
@@ -81,7 +84,7 @@ export async function addDemoSpcSettings(
     const change = CHANGES[measure.code]
     const latest = reportingPeriod(measure.frequency, ukDate(clock()))
     const atChange = change ? changeStart(change, latest) : undefined
-    if (change && atChange && starts.includes(atChange)) {
+    if (change?.reason && atChange && starts.includes(atChange)) {
       await spcRepo.insertSetting(trx, organisationId, {
         measure_id: measure.id,
         kind: 'change_point',
