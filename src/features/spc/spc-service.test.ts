@@ -125,8 +125,9 @@ for (const mode of testModes()) {
       const expected = xmr(REDESIGN, { improvement: 'decrease', target: 20, changePoints: [14] })
       assert.equal(spc.mean, expected.mean)
       assert.equal(spc.upperLimit, expected.upperLimit)
-      assert.equal(spc.points[14]?.changeReason, 'System redesign after the check–plan–do trial')
-      assert.notEqual(spc.points[13]?.mean, spc.points[14]?.mean, 'a step at the change')
+      const [last, first] = [spc.points[13], spc.points[14]]
+      assert.equal(first?.changeReason, 'System redesign after the check–plan–do trial')
+      assert.notEqual(last?.mean, first?.mean, 'a step at the change')
       // Two arguments still work, and ignore the settings.
       const detail = await ctx.services.measures.detail(viewer, id)
       assert.equal(
