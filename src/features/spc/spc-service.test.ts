@@ -6,26 +6,11 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import { periodAt, periodsBetween } from '../../core/periods.ts'
 import { xmr } from '../../core/spc.ts'
 import { Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import type { MeasureInput } from '../measures/measure-schemas.ts'
 import { measureSpc } from '../measures/measure-spc.ts'
-import { refreshDerived } from '../measures/measure-store.ts'
-
-/** 14 months around 24 days, then a redesign: 10 months around 15 days. */
-const REDESIGN = [
-  24, 23, 25, 24.5, 22, 26, 24, 23.5, 25, 24, 22.5, 25.5, 24, 23, 15, 14, 16, 15.5, 14.5, 15, 16,
-  14, 15, 15.5,
-]
-/** Steady, then a run of 8 months well above average: for days, a deterioration. */
-const WORSENING = [
-  20, 21, 19, 20, 22, 19, 20, 21, 20, 19, 21, 20, 20, 19, 21, 20, 27, 28, 27, 29, 28, 27, 28, 29,
-]
-
-const months = periodsBetween(periodAt('monthly', 2023, 1), periodAt('monthly', 2024, 12))
+import { approvedMonthlyMeasure, REDESIGN, WORSENING } from './spc-fixtures.ts'
 
 for (const mode of testModes()) {
   describe(`SPC baselines, change points and exceptions (${mode})`, () => {
@@ -49,44 +34,8 @@ for (const mode of testModes()) {
     })
     after(() => ctx.close())
 
-    /** A monthly measure in `unit` with approved values, one a month from April 2023. */
-    async function measure(code: string, values: readonly number[], unit = 'waste') {
-      const input: MeasureInput = {
-        code,
-        title: `Days to process ${code}`,
-        unit: 'days',
-        decimals: 1,
-        polarity: 'lower_is_better',
-        frequency: 'monthly',
-        kind: 'operational',
-        unitId: org.units[unit] ?? null,
-      }
-      const created = await ctx.services.measures.create(officer, input)
-      await ctx.services.measures.putTargets(officer, created.id, {
-        targets: [
-          { period: '2023/24', value: 20 },
-          { period: '2024/25', value: 20 },
-        ],
-      })
-      const db = ctx.database.db
-      await measureRepo.insertValues(
-        db,
-        org.id,
-        values.map((value, i) => ({
-          measure_id: created.id,
-          period_start: months[i]?.start ?? '',
-          value,
-          status: 'approved' as const,
-          target: null,
-          rag: null,
-          year_to_date: null,
-        })),
-      )
-      const row = await measureRepo.findMeasure(db, org.id, created.id)
-      if (!row) throw new Error('no measure')
-      await refreshDerived(db, org.id, row)
-      return created.id
-    }
+    const measure = (code: string, values: readonly number[], unit = 'waste') =>
+      approvedMonthlyMeasure(ctx, org, officer, code, values, unit)
 
     async function writes() {
       const db = ctx.database.db
