@@ -38,6 +38,8 @@ import { projectApi } from './features/projects/project-api.ts'
 import { projectRoutes } from './features/projects/project-routes.ts'
 import { riskApi } from './features/risks/risk-api.ts'
 import { riskRoutes } from './features/risks/risk-routes.ts'
+import { spcApi } from './features/spc/spc-api.ts'
+import { spcRoutes } from './features/spc/spc-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -168,6 +170,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(updateRoutes, { services })
   await app.register(riskRoutes, { services })
   await app.register(measureRoutes, { services })
+  await app.register(spcRoutes, { services })
   await app.register(valueRoutes, { services, config })
   await app.register(auditRoutes, { services })
   await app.register(
@@ -179,6 +182,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(updateApi, { services })
       await api.register(riskApi, { services })
       await api.register(measureApi, { services })
+      await api.register(spcApi, { services })
       await api.register(valueApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },

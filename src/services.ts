@@ -14,6 +14,7 @@ import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
 import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
 import { createRiskService } from './features/risks/risk-service.ts'
+import { createSpcService } from './features/spc/spc-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -43,6 +44,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     framework: createFrameworkService({ db, clock, links }),
     measures,
     values: createValueService({ db, clock, measures }),
+    spc: createSpcService({ db, clock, measures }),
     projects,
     projectUpdates: createUpdateService({
       db,

@@ -173,6 +173,37 @@ export function trialLimitsSentence(input: SpcSentenceInput): string | null {
   return `The limits come from only ${count} ${periodNoun(input.frequency, count)}, so they are trial limits and will change as data arrives.`
 }
 
+/**
+ * Where the latest limits come from, when a person recorded a change in the process or fixed a
+ * baseline; null when they come from every point. `changeReasons` maps a change point's index
+ * (as passed to xmr()) to the reason recorded for it.
+ */
+export function limitsBasisSentence(
+  input: SpcSentenceInput & { readonly changeReasons?: ReadonlyMap<number, string> },
+): string | null {
+  const segment = input.result.segments.at(-1)
+  if (!segment) return null
+  const { labels } = input
+  const parts: string[] = []
+  if (segment.fromIndex > 0) {
+    const reason = input.changeReasons
+      ?.get(segment.fromIndex)
+      ?.trim()
+      .replace(/[.\s]+$/, '')
+    parts.push(
+      `The limits were worked out again from ${labelAt(labels, segment.fromIndex)}, when the process changed${reason ? `: ${reason}` : ''}.`,
+    )
+  }
+  const { limitsFrom } = segment
+  if (limitsFrom.fromIndex !== segment.fromIndex || limitsFrom.toIndex !== segment.toIndex) {
+    const count = limitsFrom.toIndex - limitsFrom.fromIndex + 1
+    parts.push(
+      `${parts.length > 0 ? 'They are' : 'The limits are'} fixed from the baseline ${labelAt(labels, limitsFrom.fromIndex)} to ${labelAt(labels, limitsFrom.toIndex)} (${count} ${periodNoun(input.frequency, count)}), and later values are judged against them.`,
+    )
+  }
+  return parts.length > 0 ? parts.join(' ') : null
+}
+
 function labelAt(labels: readonly string[], index: number): string {
   return labels[index] ?? `point ${index + 1}`
 }

@@ -435,9 +435,36 @@ export interface MeasuresTable {
   /** The latest period with a value and its RAG, kept with the values (refreshLatest). */
   latest_period_start: Generated<string | null>
   latest_rag: Generated<StoredRag | null>
+  /** The latest point's SPC variation and assurance, kept with the values (refreshSpc). */
+  spc_variation: Generated<SpcVariation | null>
+  spc_assurance: Generated<SpcAssurance | null>
   version: Generated<number>
   created_at: CreatedAt
   updated_at: Timestamp
+}
+
+export type SpcVariation =
+  | 'common_cause'
+  | 'special_cause_improvement'
+  | 'special_cause_concern'
+  | 'special_cause_neutral_high'
+  | 'special_cause_neutral_low'
+export type SpcAssurance = 'consistent_pass' | 'consistent_fail' | 'inconsistent'
+
+/** A baseline (limits fixed from period_start to period_end) or a change point, with a reason. */
+export interface MeasureSpcSettingsTable {
+  id: Generated<string>
+  organisation_id: string
+  measure_id: string
+  kind: 'baseline' | 'change_point'
+  period_start: string
+  /** The start of a baseline's last period; null for a change point. */
+  period_end: string | null
+  reason: string | null
+  recorded_by: string | null
+  recorded_at: Timestamp
+  removed_by: string | null
+  removed_at: Date | null
 }
 
 export interface MeasureTargetsTable {
@@ -530,6 +557,7 @@ export interface DB {
   measure_targets: MeasureTargetsTable
   measure_values: MeasureValuesTable
   measure_benchmarks: MeasureBenchmarksTable
+  measure_spc_settings: MeasureSpcSettingsTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>
@@ -545,3 +573,4 @@ export type MeasureRow = Selectable<MeasuresTable>
 export type MeasureTargetRow = Selectable<MeasureTargetsTable>
 export type MeasureValueRow = Selectable<MeasureValuesTable>
 export type MeasureBenchmarkRow = Selectable<MeasureBenchmarksTable>
+export type MeasureSpcSettingRow = Selectable<MeasureSpcSettingsTable>

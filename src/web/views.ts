@@ -5,6 +5,7 @@ import nunjucks from 'nunjucks'
 import type { Config } from '../config.ts'
 import { ROLE_NAMES } from '../features/auth/principal.ts'
 import { UNIT_KIND_NAMES } from '../features/organisation/organisation-schemas.ts'
+import { variationBadge } from '../features/spc/spc-status.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -49,6 +50,7 @@ function addFilters(env: nunjucks.Environment, config: Config): void {
   env.addFilter('unitKindName', (kind: keyof typeof UNIT_KIND_NAMES) => UNIT_KIND_NAMES[kind])
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
   env.addGlobal('serviceName', config.serviceName)
+  env.addGlobal('spcVariationBadge', variationBadge)
 }
 
 export async function setUpViews(app: FastifyInstance, config: Config): Promise<void> {

@@ -1,5 +1,5 @@
 import { formatFinancialYear } from '../../core/periods.ts'
-import type { ItemKind } from '../links/link-registry.ts'
+import type { ItemKind, LinkableVariation } from '../links/link-registry.ts'
 import type { NodeRow, PlanRow } from './framework-repository.ts'
 
 /**
@@ -76,6 +76,8 @@ export interface LinkView {
     readonly status: string | null
     readonly statusText: string | null
     readonly active: boolean
+    /** Measures: the SPC variation of the latest value (see LinkableItem). */
+    readonly variation: LinkableVariation | null
   } | null
   readonly createdAt: string
 }

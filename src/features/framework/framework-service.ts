@@ -210,6 +210,7 @@ export function createFrameworkService({ db, clock, links: registry }: Framework
               status: item.status,
               statusText: kind?.statuses.find((s) => s.value === item.status)?.text ?? null,
               active: item.active,
+              variation: item.variation ?? null,
             }
           : null,
         createdAt: row.created_at.toISOString(),

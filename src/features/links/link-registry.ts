@@ -1,3 +1,4 @@
+import type { MeasurePolarity, SpcVariation } from '../../db/schema.ts'
 import type { Principal } from '../auth/principal.ts'
 
 /** One item of a kind, as the golden thread shows it. */
@@ -12,6 +13,13 @@ export interface LinkableItem {
   readonly status: string | null
   /** Inactive, closed or archived items are shown as such and left out of alignment checks. */
   readonly active: boolean
+  /** Measures: the SPC variation of the latest value, shown as an icon beside the status. */
+  readonly variation?: LinkableVariation
+}
+
+export interface LinkableVariation {
+  readonly pointType: SpcVariation | null
+  readonly polarity: MeasurePolarity
 }
 
 export interface ItemStatus {

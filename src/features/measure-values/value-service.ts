@@ -36,6 +36,7 @@ import {
   presentValues,
   recalculateDependants,
   refreshDerived,
+  refreshSpc,
   ukDate,
   unitTreeOf,
   valueEntries,
@@ -323,6 +324,7 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         updated_at: now,
       })
       if (!updated) throw new Conflict('The value was changed by someone else: reload it')
+      await refreshSpc(trx, org, row)
       await recalculateDependants(trx, org, row.code, period.start, now)
       const summary =
         change === 'approve'

@@ -39,7 +39,9 @@ export const measureApi: FastifyPluginAsyncZod<{ services: Services }> = async (
         summary:
           'Measures in code order, each with its latest value and its status today; filter by ' +
           'unit (and the units beneath it), node of the golden thread (nodeId, with everything ' +
-          'beneath it), status (RAG today), frequency, owner, kind, measureStatus or search',
+          'beneath it), status (RAG today), frequency, owner, kind, measureStatus, search, or ' +
+          'variation (the SPC variation of the latest approved value: ' +
+          'variation=special_cause_concern lists the exceptions)',
         querystring: MeasureListQuery,
       },
     },
@@ -66,13 +68,14 @@ export const measureApi: FastifyPluginAsyncZod<{ services: Services }> = async (
         tags,
         summary:
           'Statistical process control (XmR) over the approved values: mean, limits, each point’s ' +
-          'type and rule, and the variation and assurance icons',
+          'type and rule, the variation and assurance icons, and the baseline and change points ' +
+          'the limits come from',
         params: IdParams,
       },
     },
     async (request) => {
       const detail = await measures.detail(requirePrincipal(request), request.params.id)
-      const spc = measureSpc(detail.measure, detail.values)
+      const spc = measureSpc(detail.measure, detail.values, detail.spcSettings)
       return {
         mean: spc.mean,
         lowerLimit: spc.lowerLimit,
@@ -81,6 +84,8 @@ export const measureApi: FastifyPluginAsyncZod<{ services: Services }> = async (
         points: spc.points,
         variation: spc.variation,
         assurance: spc.assurance,
+        baseline: spc.baseline,
+        changePoints: spc.changePoints,
       }
     },
   )

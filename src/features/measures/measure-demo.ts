@@ -4,7 +4,8 @@ import type { DB, MeasureKind, MeasurePolarity, MeasureUnit } from '../../db/sch
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import * as repo from './measure-repository.ts'
 import { reportingPeriod } from './measure-status.ts'
-import { derive, ukDate } from './measure-store.ts'
+import { derive, refreshSpcAll, ukDate } from './measure-store.ts'
+import { addDemoSpcSettings, demoStep } from '../spc/spc-demo.ts'
 
 type Spec = readonly [
   code: string,
@@ -885,6 +886,7 @@ export async function buildDemoMeasures(
       const years = t / perYear
       let value = start + drift * years + noise * (random() * 2 - 1)
       if (cumulative && unit === 'percent') value = start + noise * (random() * 2 - 1) // monthly share of the year
+      value += demoStep(code, period, last)
       if (unit === 'percent' && !row.allow_out_of_range) value = Math.min(100, Math.max(0, value))
       if (unit !== 'percent' || row.allow_out_of_range) value = Math.max(0, value)
       return { period, value: round(value, decimals) }
@@ -951,6 +953,8 @@ export async function buildDemoMeasures(
   }
   await repo.insertValues(trx, organisationId, values)
   await repo.refreshLatest(trx, organisationId, null)
+  await addDemoSpcSettings(trx, organisationId, priya, clock)
+  await refreshSpcAll(trx, organisationId)
   await recordAudit(
     trx,
     {

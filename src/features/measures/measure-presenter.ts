@@ -118,6 +118,9 @@ export function presentMeasure(
     version: row.version,
     latest,
     currentStatus: current,
+    /** The SPC variation of the latest approved value, and the assurance against the target. */
+    variation: row.spc_variation,
+    assurance: row.spc_assurance,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }

@@ -5,6 +5,7 @@ import type {
   MeasuresTable,
   MeasureTargetRow,
   MeasureValuesTable,
+  SpcVariation,
   StoredRag,
 } from '../../db/schema.ts'
 
@@ -16,6 +17,7 @@ export interface MeasureFilters {
   readonly kind?: string
   readonly status?: string
   readonly search?: string
+  readonly variation?: SpcVariation
 }
 
 /** Measures with their latest entered period and its RAG, in code order. */
@@ -47,6 +49,7 @@ export async function listMeasures(db: Kysely<DB>, organisationId: string, f: Me
       'm.forecast_method',
       'm.latest_period_start as latest_start',
       'm.latest_rag',
+      'm.spc_variation',
     ])
     .where('m.organisation_id', '=', organisationId)
   if (f.unitIds) {
@@ -61,6 +64,7 @@ export async function listMeasures(db: Kysely<DB>, organisationId: string, f: Me
   if (f.ownerId) query = query.where('m.owner_id', '=', f.ownerId)
   if (f.kind) query = query.where('m.kind', '=', f.kind as MeasuresTable['kind'])
   if (f.status) query = query.where('m.status', '=', f.status as MeasuresTable['status'])
+  if (f.variation) query = query.where('m.spc_variation', '=', f.variation)
   if (f.search) {
     const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     query = query.where((eb) => eb.or([eb('m.code', 'ilike', like), eb('m.title', 'ilike', like)]))

@@ -7,6 +7,7 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { spcSection } from './measure-spc-view.ts'
+import { VARIATION_NAMES } from '../spc/spc-status.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { BenchmarkInput } from '../measure-values/value-schemas.ts'
@@ -30,6 +31,7 @@ import {
   QUALITY_ASSESSMENTS,
   QUALITY_CRITERIA,
   QUALITY_NAMES,
+  SPC_VARIATIONS,
   TargetsInput,
   UNIT_NAMES,
 } from './measure-schemas.ts'
@@ -233,6 +235,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       unitFilterItems: unitSelectItems(units, { selected: query.unitId, emptyText: 'Any unit' }),
       themeItems: [{ value: '', text: 'Any theme' }, ...themes],
       statusFilterItems: options(RAG_FILTERS, RAG_NAMES, query.status, 'Any status'),
+      variationFilterItems: options(SPC_VARIATIONS, VARIATION_NAMES, query.variation, 'Any'),
       frequencyFilterItems: options(FREQUENCIES, FREQUENCY_NAMES, query.frequency, 'Any frequency'),
       ownerFilterItems: [
         { value: '', text: 'Any owner' },
@@ -321,7 +324,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       baselineText: formatValue(m.baselineValue, m),
       unitName: m.unitId ? unitNames(units)[m.unitId] : null,
       format: (v: number | null) => formatValue(v, m),
-      spc: spcSection(m, detail.values),
+      spc: spcSection(m, detail.values, detail.spcSettings),
     })
   })
 

@@ -7,8 +7,17 @@ import type {
   MeasurePolarity,
   MeasureStatus,
   MeasureUnit,
+  SpcVariation,
 } from '../../db/schema.ts'
 import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
+
+export const SPC_VARIATIONS = [
+  'common_cause',
+  'special_cause_improvement',
+  'special_cause_concern',
+  'special_cause_neutral_high',
+  'special_cause_neutral_low',
+] as const satisfies readonly SpcVariation[]
 
 export const MEASURE_UNITS = [
   'percent',
@@ -252,5 +261,7 @@ export const MeasureListQuery = z.object({
   kind: z.enum(MEASURE_KINDS).optional().catch(undefined),
   measureStatus: z.enum(MEASURE_STATUSES).optional().catch(undefined),
   search: z.string().trim().max(100).optional().catch(undefined),
+  /** The SPC variation of the latest approved value, such as special_cause_concern. */
+  variation: z.enum(SPC_VARIATIONS).optional().catch(undefined),
 })
 export type MeasureListQuery = z.output<typeof MeasureListQuery>

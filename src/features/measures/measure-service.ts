@@ -20,6 +20,8 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
+import * as spcRepo from '../spc/spc-repository.ts'
+import { presentSpcSettings } from '../spc/spc-presenter.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 import * as policy from './measure-policy.ts'
@@ -356,6 +358,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         ...(q.kind && { kind: q.kind }),
         ...(q.measureStatus && { status: q.measureStatus }),
         ...(q.search && { search: q.search }),
+        ...(q.variation && { variation: q.variation }),
       })
       const today_ = today()
       const judged = rows
@@ -428,6 +431,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
             [row.owner_id, row.data_entry_id, row.approver_id].filter((p) => p !== null),
           ),
         ),
+        spcSettings: presentSpcSettings(row.frequency, await spcRepo.listSettings(db, org, [id])),
         canDefine: policy.canDefineMeasure(principal, row.unit_id, tree),
         canEnter: row.formula === null && policy.canEnterValues(principal, scopeOf(row), tree),
         isApprover: policy.isApproverOf(principal, scopeOf(row), tree),
@@ -689,6 +693,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
             today_,
           ).rag,
           active: r.status !== 'retired',
+          variation: { pointType: r.spc_variation, polarity: r.polarity },
         }))
     },
   }

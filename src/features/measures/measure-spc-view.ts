@@ -2,6 +2,7 @@ import type { Frequency } from '../../core/periods.ts'
 import { improvementForPolarity } from '../../core/spc.ts'
 import {
   assuranceSentence,
+  limitsBasisSentence,
   trialLimitsSentence,
   variationSentence,
 } from '../../core/spc-sentence.ts'
@@ -13,7 +14,7 @@ import {
   variationText,
 } from '../../web/charts/spc-icons.ts'
 import type { MeasureValueView } from './measure-presenter.ts'
-import { measureSpc } from './measure-spc.ts'
+import { measureSpc, type SpcSettingsView } from './measure-spc.ts'
 
 interface SpcPageMeasure {
   readonly code: string
@@ -25,9 +26,16 @@ interface SpcPageMeasure {
   readonly cumulative: boolean
 }
 
-/** The SPC chart, icons with their words, the plain sentences and the data for the table. */
-export function spcSection(measure: SpcPageMeasure, values: readonly MeasureValueView[]) {
-  const spc = measureSpc(measure, values)
+/**
+ * The SPC chart, icons with their words, the plain sentences and the data for the table, with
+ * the baseline and change points recorded on the measure.
+ */
+export function spcSection(
+  measure: SpcPageMeasure,
+  values: readonly MeasureValueView[],
+  settings?: SpcSettingsView,
+) {
+  const spc = measureSpc(measure, values, settings)
   const format = { unit: measure.unit, decimals: measure.decimals }
   const sentenceInput = {
     ...format,
@@ -51,6 +59,7 @@ export function spcSection(measure: SpcPageMeasure, values: readonly MeasureValu
       decimals: measure.decimals,
       target: spc.target,
       frequency: measure.frequency,
+      changePoints: spc.changeMarks,
       id: 'spc',
     }),
     variationIcon: variationIcon(spc.variation, improvementForPolarity(measure.polarity), {
@@ -61,6 +70,10 @@ export function spcSection(measure: SpcPageMeasure, values: readonly MeasureValu
     assuranceText: assuranceText(spc.assurance, assuranceReason),
     sentences: [
       variationSentence(sentenceInput),
+      limitsBasisSentence({
+        ...sentenceInput,
+        changeReasons: new Map(spc.changeMarks.map((c) => [c.index, c.reason])),
+      }),
       assuranceSentence(sentenceInput),
       trialLimitsSentence(sentenceInput),
     ].filter((s) => s !== null),
@@ -68,5 +81,7 @@ export function spcSection(measure: SpcPageMeasure, values: readonly MeasureValu
     mean: spc.mean,
     lowerLimit: spc.lowerLimit,
     upperLimit: spc.upperLimit,
+    baseline: spc.baseline,
+    changePoints: spc.changePoints,
   }
 }

@@ -16,6 +16,8 @@ import type {
   ValueStatus,
 } from '../../db/schema.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
+import * as spcRepo from '../spc/spc-repository.ts'
+import { presentSpcSettings } from '../spc/spc-presenter.ts'
 import { UnitTree } from '../organisation/unit-tree.ts'
 import {
   periodOf,
@@ -24,6 +26,7 @@ import {
   type MeasureValueView,
 } from './measure-presenter.ts'
 import * as repo from './measure-repository.ts'
+import { spcSummary, type SpcPointInput } from './measure-spc.ts'
 import {
   deriveAll,
   dueDateOf,
@@ -80,6 +83,64 @@ export async function refreshDerived(
     }
   }
   await repo.refreshLatest(db, organisationId, measure.id)
+  await refreshSpc(
+    db,
+    organisationId,
+    measure,
+    values.map((v) => ({ ...v, target: derived.get(v.period_start)?.target ?? v.target })),
+  )
+}
+
+function spcPoints(
+  values: readonly Pick<MeasureValueRow, 'period_start' | 'value' | 'status' | 'target'>[],
+): SpcPointInput[] {
+  return values.flatMap((v) =>
+    v.status === 'approved' && v.value !== null
+      ? [{ start: v.period_start, value: v.value, target: v.target }]
+      : [],
+  )
+}
+
+/**
+ * Brings the measure's stored SPC variation and assurance up to date, for lists. Called in the
+ * transaction that changes its values, their sign-off, its targets or its SPC settings.
+ */
+export async function refreshSpc(
+  db: Kysely<DB>,
+  organisationId: string,
+  measure: Pick<MeasureRow, 'id' | 'polarity' | 'cumulative' | 'frequency'>,
+  values?: readonly Pick<MeasureValueRow, 'period_start' | 'value' | 'status' | 'target'>[],
+): Promise<void> {
+  const rows = values ?? (await repo.listValues(db, organisationId, [measure.id]))
+  const settings = await spcRepo.listSettings(db, organisationId, [measure.id])
+  const summary = spcSummary(
+    measure,
+    spcPoints([...rows].sort((a, b) => (a.period_start < b.period_start ? -1 : 1))),
+    presentSpcSettings(measure.frequency, settings),
+  )
+  await spcRepo.setSpcSummary(db, organisationId, measure.id, summary)
+}
+
+/** The same for every measure of an organisation (after a bulk load, like the demo's). */
+export async function refreshSpcAll(db: Kysely<DB>, organisationId: string): Promise<void> {
+  const measures = await db
+    .selectFrom('measures')
+    .select(['id', 'polarity', 'cumulative', 'frequency'])
+    .where('organisation_id', '=', organisationId)
+    .execute()
+  const ids = measures.map((m) => m.id)
+  const values = await repo.listValues(db, organisationId, ids)
+  const settings = await spcRepo.listSettings(db, organisationId, ids)
+  const valuesOf = Map.groupBy(values, (v) => v.measure_id)
+  const settingsOf = Map.groupBy(settings, (s) => s.measure_id)
+  for (const m of measures) {
+    const summary = spcSummary(
+      m,
+      spcPoints(valuesOf.get(m.id) ?? []),
+      presentSpcSettings(m.frequency, settingsOf.get(m.id) ?? []),
+    )
+    await spcRepo.setSpcSummary(db, organisationId, m.id, summary)
+  }
 }
 
 /** Values of one measure as pages and the API show them, oldest first. */

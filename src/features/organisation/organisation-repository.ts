@@ -260,6 +260,7 @@ export const ORGANISATION_TABLES = [
   'risks',
   'risk_registers',
   'risk_matrices',
+  'measure_spc_settings',
   'measure_benchmarks',
   'measure_values',
   'measure_targets',

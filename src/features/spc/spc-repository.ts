@@ -1,0 +1,87 @@
+import type { Kysely } from 'kysely'
+import type { DB, MeasureSpcSettingRow, SpcAssurance, SpcVariation } from '../../db/schema.ts'
+
+/** The baseline and change points of measures, oldest period first; removed ones too if asked. */
+export async function listSettings(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureIds: readonly string[],
+  options: { includeRemoved?: boolean } = {},
+): Promise<MeasureSpcSettingRow[]> {
+  if (measureIds.length === 0) return []
+  let query = db
+    .selectFrom('measure_spc_settings')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('measure_id', 'in', measureIds)
+  if (!options.includeRemoved) query = query.where('removed_at', 'is', null)
+  return query.orderBy('period_start').orderBy('recorded_at').execute()
+}
+
+export async function findSetting(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureId: string,
+  id: string,
+): Promise<MeasureSpcSettingRow | undefined> {
+  return db
+    .selectFrom('measure_spc_settings')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('measure_id', '=', measureId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+}
+
+export async function insertSetting(
+  db: Kysely<DB>,
+  organisationId: string,
+  row: {
+    measure_id: string
+    kind: 'baseline' | 'change_point'
+    period_start: string
+    period_end: string | null
+    reason: string | null
+    recorded_by: string
+    recorded_at: Date
+  },
+): Promise<MeasureSpcSettingRow> {
+  return db
+    .insertInto('measure_spc_settings')
+    .values({ ...row, organisation_id: organisationId })
+    .returningAll()
+    .executeTakeFirstOrThrow()
+}
+
+/** Marks a setting removed; it stays for the history. False when it was already removed. */
+export async function removeSetting(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  by: string,
+  at: Date,
+): Promise<boolean> {
+  const result = await db
+    .updateTable('measure_spc_settings')
+    .set({ removed_by: by, removed_at: at })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .where('removed_at', 'is', null)
+    .executeTakeFirst()
+  return result.numUpdatedRows > 0n
+}
+
+/** Stores a measure's latest SPC variation and assurance, for lists. */
+export async function setSpcSummary(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureId: string,
+  summary: { variation: SpcVariation | null; assurance: SpcAssurance | null },
+): Promise<void> {
+  await db
+    .updateTable('measures')
+    .set({ spc_variation: summary.variation, spc_assurance: summary.assurance })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', measureId)
+    .execute()
+}
