@@ -168,7 +168,7 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
     },
 
     /** What has been built for each organisation's current publication (see public-cache.ts). */
-    cache: new PublicCache(stamp, cache),
+    cache: new PublicCache(stamp, cache, () => clock().getTime()),
 
     /** Organisations that publish a dashboard, by name. */
     async organisations() {
