@@ -97,8 +97,12 @@ export function setUpAuthentication(app: FastifyInstance, services: Services): v
   })
 
   app.addHook('preHandler', async (request, reply) => {
-    if (isApiRequest(request) || request.url.startsWith('/static/') || isPublicRequest(request))
+    if (isApiRequest(request) || request.url.startsWith('/static/')) return
+    if (isPublicRequest(request)) {
+      // Error pages under /public still need the nonce for their scripts; nothing else.
+      reply.locals = { ...reply.locals, cspNonce: reply.cspNonce.script }
       return
+    }
     const flashCookie = request.cookies[FLASH_COOKIE]
     let flash: string | null = null
     if (flashCookie) {
