@@ -36,6 +36,8 @@ import { updateApi } from './features/project-updates/update-api.ts'
 import { updateRoutes } from './features/project-updates/update-routes.ts'
 import { projectApi } from './features/projects/project-api.ts'
 import { projectRoutes } from './features/projects/project-routes.ts'
+import { publicRoutes } from './features/public/public-routes.ts'
+import { publicSettingsRoutes } from './features/public/public-settings-routes.ts'
 import { riskApi } from './features/risks/risk-api.ts'
 import { riskRoutes } from './features/risks/risk-routes.ts'
 import { spcApi } from './features/spc/spc-api.ts'
@@ -173,6 +175,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(spcRoutes, { services })
   await app.register(valueRoutes, { services, config })
   await app.register(auditRoutes, { services })
+  await app.register(publicRoutes, { services })
+  await app.register(publicSettingsRoutes, { services })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })

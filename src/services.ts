@@ -12,6 +12,7 @@ import { createOrganisationService } from './features/organisation/organisation-
 import { createUpdateService } from './features/project-updates/update-service.ts'
 import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
+import { createPublicService } from './features/public/public-service.ts'
 import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
 import { createRiskService } from './features/risks/risk-service.ts'
 import { createSpcService } from './features/spc/spc-service.ts'
@@ -53,6 +54,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
       linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
     }),
     risks,
+    publicDashboard: createPublicService({ db, clock }),
   }
 }
 

@@ -183,6 +183,8 @@ for (const mode of testModes()) {
         nationalMedian: 11,
         source: 'Secret source',
       })
+      // A public measure of a council that does not publish: no public page may show it.
+      await ctx.services.measures.update(victim, measure.id, { public: true })
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)

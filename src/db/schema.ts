@@ -27,6 +27,12 @@ export interface OrganisationsTable {
   name: string
   slug: string
   publishes: Generated<boolean>
+  /** Counts from 1 to this minus 1 show as "fewer than N" on the public dashboard; 0 is off. */
+  public_suppress_below: Generated<number>
+  public_show_names: Generated<boolean>
+  /** Bumped with every change to what the public dashboard shows (see features/public). */
+  publication_version: Generated<number>
+  published_at: Generated<Date>
   created_at: CreatedAt
   updated_at: Timestamp
 }

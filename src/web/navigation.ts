@@ -3,6 +3,8 @@ import { canViewAudit } from '../features/organisation/organisation-policy.ts'
 
 const entersValues = (p: Principal) => p.roles.some((g) => g.role === 'data_entry')
 const approves = (p: Principal) => p.roles.some((g) => g.role === 'approver')
+const administers = (p: Principal) =>
+  p.roles.some((g) => g.role === 'administrator' && g.unitId === null)
 
 interface NavItem {
   readonly href: string
@@ -22,6 +24,7 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/projects', text: 'Projects' },
   { href: '/risks', text: 'Risks' },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },
+  { href: '/public-dashboard', text: 'Public dashboard', visible: administers },
 ]
 
 /** The service navigation, with the section holding the current page marked. */

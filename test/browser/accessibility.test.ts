@@ -218,6 +218,37 @@ describe('accessibility in the browser', { skip: chromiumMissing() }, () => {
     await page.context().close()
   })
 
+  it('passes axe on every public dashboard page, signed out, and sets no cookie', async () => {
+    const { page, errors } = await openPage()
+    const problems: string[] = []
+    const base = `${site.baseUrl}/public/example-city`
+    const measure = await (async () => {
+      await page.goto(base)
+      const href = await page.locator('table a.govuk-link').first().getAttribute('href')
+      assert.ok(href, 'a measure on the dashboard')
+      return new URL(href, base).href
+    })()
+    const pages: [string, number][] = [
+      [`${site.baseUrl}/public`, 200],
+      [base, 200],
+      [`${base}?q=recycling&theme=&status=red`, 200],
+      [`${base}?q=no-such-measure`, 200],
+      [measure, 200],
+      [`${measure}/embed`, 200],
+      [`${base}/accessibility`, 200],
+      [`${base}/measures/NO-SUCH-MEASURE`, 404],
+    ]
+    for (const [url, status] of pages) {
+      const response = await page.goto(url)
+      assert.equal(response?.status(), status, url)
+      const where = url.replace(site.baseUrl, '')
+      problems.push(...(await pageProblems(page, errors, { where, tab: !url.endsWith('/embed') })))
+    }
+    assert.deepEqual(await page.context().cookies(), [])
+    assertNone(problems)
+    await page.context().close()
+  })
+
   it('adds a unit without JavaScript', async () => {
     const { page, errors } = await openPage({ javaScriptEnabled: false })
     await signIn(page, site.baseUrl, demoPerson('administrator').email)

@@ -4,6 +4,7 @@ import { Unauthenticated } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { isApiRequest } from '../../web/error-pages.ts'
 import { navigationFor } from '../../web/navigation.ts'
+import { isPublicRequest } from '../public/public-paths.ts'
 import type { Principal } from './principal.ts'
 
 export const SESSION_COOKIE = 'gt_session'
@@ -60,7 +61,8 @@ export function setUpAuthentication(app: FastifyInstance, services: Services): v
   app.decorateRequest('sessionToken', null)
 
   app.addHook('onRequest', async (request) => {
-    if (request.url.startsWith('/static/')) return
+    // Public pages know no one and set no cookie: no session, CSRF or flash for them.
+    if (request.url.startsWith('/static/') || isPublicRequest(request)) return
     const authorization = request.headers.authorization
     if (isApiRequest(request) && authorization) {
       const match = /^Bearer\s+(\S+)$/i.exec(authorization)
@@ -82,6 +84,10 @@ export function setUpAuthentication(app: FastifyInstance, services: Services): v
   })
 
   app.addHook('preHandler', (request, reply, done) => {
+    if (isPublicRequest(request)) {
+      done()
+      return
+    }
     const needsCsrf = isApiRequest(request) ? request.authMethod === 'session' : true
     if (needsCsrf && UNSAFE.has(request.method)) {
       app.csrfProtection(request, reply, done)
@@ -92,6 +98,11 @@ export function setUpAuthentication(app: FastifyInstance, services: Services): v
 
   app.addHook('preHandler', async (request, reply) => {
     if (isApiRequest(request) || request.url.startsWith('/static/')) return
+    if (isPublicRequest(request)) {
+      // Error pages under /public still need the nonce for their scripts; nothing else.
+      reply.locals = { ...reply.locals, cspNonce: reply.cspNonce.script }
+      return
+    }
     const flashCookie = request.cookies[FLASH_COOKIE]
     let flash: string | null = null
     if (flashCookie) {

@@ -186,6 +186,12 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
 
   const passwordHash = await hashPassword(DEMO_PASSWORD)
   const organisation = await createOrganisation(db, { name: DEMO_NAME, slug: DEMO_SLUG }, clock)
+  // The demo council publishes its strategic measures on the public dashboard.
+  await db
+    .updateTable('organisations')
+    .set({ publishes: true })
+    .where('id', '=', organisation.id)
+    .execute()
   await db.transaction().execute(async (trx) => {
     const unitIds = new Map<string, string>()
     const addUnits = async (units: readonly DemoUnit[], parentId: string | null) => {

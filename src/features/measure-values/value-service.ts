@@ -41,6 +41,7 @@ import {
   unitTreeOf,
   valueEntries,
 } from '../measures/measure-store.ts'
+import { bumpPublication } from '../public/publication.ts'
 import type { ReturnInput, ValueInput } from './value-schemas.ts'
 
 export interface ValueDeps {
@@ -231,6 +232,8 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         )
       }
       if (restating) action = 'value_restated'
+      // A restatement takes the approved figure off the public dashboard until re-approved.
+      if (restating) await bumpPublication(trx, org, now)
       const updated = await repo.updateValue(trx, org, existing.id, existing.version, {
         ...common,
         restated: restating || existing.restated,
@@ -326,6 +329,8 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
       if (!updated) throw new Conflict('The value was changed by someone else: reload it')
       await refreshSpc(trx, org, row)
       await recalculateDependants(trx, org, row.code, period.start, now)
+      // Any approval (calculated public measures follow internal ones) can change what is public.
+      if (change === 'approve') await bumpPublication(trx, org, now)
       const summary =
         change === 'approve'
           ? `${row.code} ${period.label}: ${formatValue(value.value, row)} approved`

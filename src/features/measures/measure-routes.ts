@@ -305,6 +305,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       title: `${m.code}: ${m.title}`,
       ...measureNames,
       ...detail,
+      publicLink: await services.publicDashboard.publicLink(principal, m),
       m,
       rows,
       chart: measureChart(

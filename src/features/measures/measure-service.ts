@@ -35,6 +35,7 @@ import {
   type MeasureView,
 } from './measure-presenter.ts'
 import * as repo from './measure-repository.ts'
+import { bumpPublication } from '../public/publication.ts'
 import type {
   MeasureChanges,
   MeasureInput,
@@ -444,6 +445,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       const columns = await checkDefinition(principal, input)
       const row = await db.transaction().execute(async (trx) => {
         const created = await repo.insertMeasure(trx, principal.organisationId, columns)
+        if (created.public) await bumpPublication(trx, principal.organisationId, clock())
         if (created.formula !== null) {
           await calculate(trx, principal.organisationId, created, null, clock())
         }
@@ -502,6 +504,9 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
           },
         )
         if (!updated) throw new Conflict(`${before.code} was changed by someone else: reload it`)
+        if (before.public || updated.public) {
+          await bumpPublication(trx, principal.organisationId, clock())
+        }
         if (updated.formula !== before.formula && updated.formula !== null) {
           await calculate(trx, principal.organisationId, updated, null, clock())
         }
@@ -594,6 +599,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       const before = (await repo.listTargets(db, principal.organisationId, [id])).map(presentTarget)
       await db.transaction().execute(async (trx) => {
         await repo.replaceTargets(trx, principal.organisationId, id, rows)
+        if (row.public) await bumpPublication(trx, principal.organisationId, clock())
         await refreshDerived(trx, principal.organisationId, row)
         await audit(trx, principal, {
           action: 'targets_set',

@@ -1,0 +1,104 @@
+import { NotFound } from '../../errors.ts'
+import type { PublicationStamp } from './public-service.ts'
+
+export interface PublicCacheOptions {
+  /** How often to ask the database whether an organisation has published since. */
+  readonly checkEveryMs: number
+  /** Entries per organisation; 0 turns the cache off. */
+  readonly maxEntries: number
+  /** A backstop for changes that do not bump the counter (a theme or unit renamed). */
+  readonly maxAgeMs: number
+}
+
+export const DEFAULT_CACHE: PublicCacheOptions = {
+  checkEveryMs: 1000,
+  maxEntries: 500,
+  maxAgeMs: 5 * 60_000,
+}
+
+interface Slot {
+  stamp: PublicationStamp
+  checkedAt: number
+  createdAt: number
+  entries: Map<string, Promise<unknown>>
+}
+
+/**
+ * What the public dashboard has built for each organisation, kept until the organisation
+ * publishes again. Every instance checks the publication counter at most once a second, so
+ * several instances behind a load balancer agree within a second without talking to each other.
+ * Concurrent requests for the same thing share one build.
+ */
+export class PublicCache {
+  private readonly slots = new Map<string, Slot>()
+  private readonly checks = new Map<string, Promise<Slot>>()
+
+  private readonly stampOf: (slug: string) => Promise<PublicationStamp | null>
+  private readonly options: PublicCacheOptions
+  private readonly now: () => number
+
+  constructor(
+    stampOf: (slug: string) => Promise<PublicationStamp | null>,
+    options: PublicCacheOptions = DEFAULT_CACHE,
+    now: () => number = () => Date.now(),
+  ) {
+    this.stampOf = stampOf
+    this.options = options
+    this.now = now
+  }
+
+  private async check(slug: string): Promise<Slot> {
+    const stamp = await this.stampOf(slug)
+    if (!stamp) {
+      this.slots.delete(slug)
+      throw new NotFound()
+    }
+    const at = this.now()
+    const slot = this.slots.get(slug)
+    if (slot && slot.stamp.key === stamp.key && at - slot.createdAt < this.options.maxAgeMs) {
+      slot.checkedAt = at
+      slot.stamp = stamp
+      return slot
+    }
+    const fresh: Slot = { stamp, checkedAt: at, createdAt: at, entries: new Map() }
+    this.slots.set(slug, fresh)
+    return fresh
+  }
+
+  private async slot(slug: string): Promise<Slot> {
+    const slot = this.slots.get(slug)
+    if (slot && this.now() - slot.checkedAt < this.options.checkEveryMs) return slot
+    let pending = this.checks.get(slug)
+    if (!pending) {
+      pending = this.check(slug).finally(() => this.checks.delete(slug))
+      this.checks.set(slug, pending)
+    }
+    return pending
+  }
+
+  /** The publication stamp of a publishing organisation; NotFound for any other address. */
+  async stamp(slug: string): Promise<PublicationStamp> {
+    return (await this.slot(slug)).stamp
+  }
+
+  /** `build()`'s result for this organisation's current publication, built once. */
+  async get<T>(
+    slug: string,
+    key: string,
+    build: () => Promise<T>,
+  ): Promise<{ value: T; stamp: PublicationStamp }> {
+    const slot = await this.slot(slug)
+    if (this.options.maxEntries === 0) return { value: await build(), stamp: slot.stamp }
+    let entry = slot.entries.get(key) as Promise<T> | undefined
+    if (!entry) {
+      if (slot.entries.size >= this.options.maxEntries) {
+        const oldest = slot.entries.keys().next()
+        if (!oldest.done) slot.entries.delete(oldest.value)
+      }
+      entry = build()
+      slot.entries.set(key, entry)
+      entry.catch(() => slot.entries.delete(key))
+    }
+    return { value: await entry, stamp: slot.stamp }
+  }
+}

@@ -1,0 +1,295 @@
+import { createHash } from 'node:crypto'
+import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { NotFound } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { RAG_NAMES } from '../measures/measure-presenter.ts'
+import { measureChart } from '../measures/measure-chart.ts'
+import { atomFeed, datasetJson, measureJson, toCsv } from './public-files.ts'
+import type { PublicMeasure } from './public-presenter.ts'
+import type { PublicDataset, PublicMeasurePage } from './public-service.ts'
+
+const hide = { schema: { hide: true } }
+const CACHE_CONTROL = 'public, max-age=60'
+const TYPES = {
+  html: 'text/html; charset=utf-8',
+  csv: 'text/csv; charset=utf-8',
+  json: 'application/json; charset=utf-8',
+  atom: 'application/atom+xml; charset=utf-8',
+} as const
+
+/** Only a snippet on another website may frame the embed; it has no forms or actions. */
+const EMBED_CSP =
+  "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'none'; " +
+  "object-src 'none'; base-uri 'self'; form-action 'none'; frame-ancestors *"
+
+const STATUSES = ['green', 'amber', 'red', 'no_target'] as const
+const DashboardQuery = z.object({
+  q: z.string().trim().max(100).optional().catch(undefined),
+  theme: z.string().max(40).optional().catch(undefined),
+  status: z.enum(STATUSES).optional().catch(undefined),
+})
+type DashboardQuery = z.infer<typeof DashboardQuery>
+
+const Params = z.object({ slug: z.string().max(100), file: z.string().max(120).optional() })
+
+interface Built {
+  readonly body: string
+  readonly etag: string
+  readonly type: string
+}
+
+function built(body: string, type: string): Built {
+  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+  return { body, etag, type }
+}
+
+/** RFC 9110: If-None-Match wins over If-Modified-Since. */
+function notModified(request: FastifyRequest, etag: string, lastModified: Date): boolean {
+  const tags = request.headers['if-none-match']
+  if (tags !== undefined) {
+    return tags === '*' || tags.split(',').some((t) => t.trim().replace(/^W\//, '') === etag)
+  }
+  const since = request.headers['if-modified-since']
+  if (since === undefined) return false
+  const time = Date.parse(since)
+  return !Number.isNaN(time) && Math.floor(lastModified.getTime() / 1000) * 1000 <= time
+}
+
+function send(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  page: Built,
+  lastModified: Date,
+  filename?: string,
+) {
+  reply
+    .header('cache-control', CACHE_CONTROL)
+    .header('etag', page.etag)
+    .header('last-modified', lastModified.toUTCString())
+  if (filename) reply.header('content-disposition', `attachment; filename="${filename}"`)
+  if (notModified(request, page.etag, lastModified)) return reply.code(304).send()
+  return reply.type(page.type).send(page.body)
+}
+
+function chartOf(m: PublicMeasure, id: string): string {
+  return measureChart(
+    id,
+    `${m.title}: figures and target`,
+    m.values.map((v) => ({
+      label: v.period.label,
+      value: m.cumulative ? v.yearToDate : v.value,
+      target: v.target,
+      rag: v.status,
+    })),
+    m,
+  )
+}
+
+function dashboardContext(data: PublicDataset, query: DashboardQuery) {
+  const words = (query.q ?? '').toLowerCase()
+  const matches = data.measures.filter(
+    (m) =>
+      (!words ||
+        [m.code, m.title, m.definition ?? '', m.whyItMatters ?? '', m.service ?? '']
+          .join(' ')
+          .toLowerCase()
+          .includes(words)) &&
+      (!query.theme || m.themes.some((t) => t.id === query.theme)) &&
+      (!query.status || m.latest?.status === query.status),
+  )
+  const groups = data.themes
+    .filter((t) => !query.theme || t.id === query.theme)
+    .map((t) => ({
+      title: t.title,
+      plan: t.plan,
+      measures: matches.filter((m) => m.themes.some((mt) => mt.id === t.id)),
+    }))
+  const other = matches.filter((m) => m.themes.length === 0)
+  if (!query.theme && other.length > 0)
+    groups.push({ title: 'Other measures', plan: '', measures: other })
+  return {
+    title: `How ${data.organisation.name} is doing`,
+    organisation: data.organisation,
+    query,
+    filtered: Boolean(query.q || query.theme || query.status),
+    total: data.measures.length,
+    shown: matches.length,
+    groups: groups.filter((g) => g.measures.length > 0),
+    themeItems: [
+      { value: '', text: 'Any theme' },
+      ...data.themes.map((t) => ({ value: t.id, text: t.title, selected: t.id === query.theme })),
+    ],
+    statusItems: [
+      { value: '', text: 'Any status' },
+      ...STATUSES.map((s) => ({ value: s, text: RAG_NAMES[s], selected: s === query.status })),
+    ],
+  }
+}
+
+function measureContext(page: PublicMeasurePage, origin: string) {
+  const { measure: m } = page
+  const embedUrl = `${origin}${m.links.embed}`
+  return {
+    title: m.title,
+    organisation: page.organisation,
+    m,
+    spc: page.spc,
+    chart: chartOf(m, 'chart'),
+    embedCode: `<iframe src="${embedUrl}" title="${m.title.replaceAll('"', '&quot;')}: latest figure and chart" width="100%" height="460" style="border: 0"></iframe>`,
+  }
+}
+
+const originOf = (request: FastifyRequest) => `${request.protocol}://${request.host}`
+
+/**
+ * The public dashboard: no sign-in, no cookies (authentication.ts leaves /public alone), the
+ * app's security headers, HTTP caching with ETag and Last-Modified, and a server cache per
+ * organisation that a publication empties.
+ */
+export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
+  app: FastifyInstance,
+  { services },
+) => {
+  const publicData = services.publicDashboard
+  const cache = publicData.cache
+  const render = (template: string, context: Record<string, unknown>) =>
+    app.view(`public/views/${template}`, context)
+
+  async function cached(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    key: string,
+    build: () => Promise<Built>,
+    filename?: string,
+  ) {
+    const { value, stamp } = await cache.get(slug, key, build)
+    return send(request, reply, value, stamp.lastModified, filename)
+  }
+
+  const dataset = (slug: string) =>
+    cache.get(slug, 'dataset', () => publicData.dataset(slug)).then((r) => r.value)
+  const measure = (slug: string, code: string) =>
+    cache.get(slug, `measure:${code}`, () => publicData.measure(slug, code)).then((r) => r.value)
+
+  app.get('/public', hide, async (request, reply) => {
+    const organisations = await publicData.organisations()
+    const body = await render('organisations.njk', {
+      title: 'Public performance dashboards',
+      organisations,
+    })
+    const latest = organisations
+      .map((o) => o.lastPublished)
+      .sort()
+      .at(-1)
+    return send(request, reply, built(body, TYPES.html), new Date(latest ?? 0))
+  })
+
+  app.get('/public/:slug', hide, async (request, reply) => {
+    const { slug } = Params.parse(request.params)
+    const query = DashboardQuery.parse(request.query ?? {})
+    const key = `dashboard:${JSON.stringify([query.q, query.theme, query.status])}`
+    return cached(request, reply, slug, key, async () =>
+      built(
+        await render('dashboard.njk', dashboardContext(await dataset(slug), query)),
+        TYPES.html,
+      ),
+    )
+  })
+
+  app.get('/public/:slug/accessibility', hide, async (request, reply) => {
+    const { slug } = Params.parse(request.params)
+    return cached(request, reply, slug, 'accessibility', async () => {
+      const { organisation } = await dataset(slug)
+      return built(
+        await render('accessibility.njk', { title: 'Accessibility statement', organisation }),
+        TYPES.html,
+      )
+    })
+  })
+
+  app.get('/public/:slug/data.csv', hide, async (request, reply) => {
+    const { slug } = Params.parse(request.params)
+    return cached(
+      request,
+      reply,
+      slug,
+      'data.csv',
+      async () => {
+        const data = await dataset(slug)
+        return built(toCsv(data.organisation, data.measures), TYPES.csv)
+      },
+      `${slug}-performance.csv`,
+    )
+  })
+
+  app.get('/public/:slug/data.json', hide, async (request, reply) => {
+    const { slug } = Params.parse(request.params)
+    return cached(request, reply, slug, 'data.json', async () => {
+      const data = await dataset(slug)
+      return built(datasetJson(data.organisation, data.themes, data.measures), TYPES.json)
+    })
+  })
+
+  app.get('/public/:slug/feed.atom', hide, async (request, reply) => {
+    const { slug } = Params.parse(request.params)
+    const origin = originOf(request)
+    return cached(request, reply, slug, `feed:${origin}`, async () => {
+      const data = await dataset(slug)
+      return built(atomFeed(origin, data.organisation, data.measures), TYPES.atom)
+    })
+  })
+
+  // A measure's page, or its data when the address ends in .csv or .json.
+  app.get('/public/:slug/measures/:file', hide, async (request, reply) => {
+    const { slug, file = '' } = Params.parse(request.params)
+    const match = /^(.+?)(?:\.(csv|json))?$/.exec(file)
+    const code = match?.[1]
+    if (!code) throw new NotFound()
+    const format = match[2]
+    const origin = originOf(request)
+    if (format === 'csv') {
+      return cached(
+        request,
+        reply,
+        slug,
+        `measure.csv:${code}`,
+        async () => {
+          const page = await measure(slug, code)
+          return built(toCsv(page.organisation, [page.measure]), TYPES.csv)
+        },
+        `${slug}-${code}.csv`.replace(/[^A-Za-z0-9._-]/g, '_'),
+      )
+    }
+    if (format === 'json') {
+      return cached(request, reply, slug, `measure.json:${code}`, async () => {
+        const page = await measure(slug, code)
+        return built(measureJson(page.organisation, page.measure), TYPES.json)
+      })
+    }
+    return cached(request, reply, slug, `measure:${origin}:${code}`, async () =>
+      built(
+        await render('measure.njk', measureContext(await measure(slug, code), origin)),
+        TYPES.html,
+      ),
+    )
+  })
+
+  app.get('/public/:slug/measures/:file/embed', hide, async (request, reply) => {
+    const { slug, file: code = '' } = Params.parse(request.params)
+    reply.header('content-security-policy', EMBED_CSP)
+    reply.removeHeader('x-frame-options')
+    return cached(request, reply, slug, `embed:${code}`, async () => {
+      const page = await measure(slug, code)
+      return built(
+        await render('embed.njk', {
+          organisation: page.organisation,
+          m: page.measure,
+          chart: chartOf(page.measure, 'embed-chart'),
+        }),
+        TYPES.html,
+      )
+    })
+  })
+}

@@ -1,0 +1,247 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.ts'
+import { Forbidden, NotFound } from '../../errors.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import type { Principal } from '../auth/principal.ts'
+import { isOrganisationAdministrator } from '../organisation/organisation-policy.ts'
+import { actorOf } from '../organisation/organisation-service.ts'
+import { formatValue } from '../measures/measure-presenter.ts'
+import { spcSection } from '../measures/measure-spc-view.ts'
+import { presentValues, ukDate } from '../measures/measure-store.ts'
+import { PublicCache, type PublicCacheOptions } from './public-cache.ts'
+import { bumpPublication } from './publication.ts'
+import type { PublicSettingsInput } from './public-schemas.ts'
+import * as repo from './public-repository.ts'
+import {
+  presentOrganisation,
+  presentPublicMeasure,
+  type PublicMeasure,
+  type PublicTheme,
+} from './public-presenter.ts'
+
+export interface PublicDeps {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+  readonly cache?: PublicCacheOptions
+}
+
+export type PublicService = ReturnType<typeof createPublicService>
+
+/** What identifies one state of an organisation's published data, for caches. */
+export interface PublicationStamp {
+  readonly key: string
+  readonly lastModified: Date
+}
+
+/**
+ * The public dashboard's data: no principal, no permissions, because everything it reads is
+ * published by definition (public measures, approved values; see public-repository.ts).
+ */
+export function createPublicService({ db, clock, cache }: PublicDeps) {
+  async function requireOrganisation(slug: string) {
+    const org = await repo.publishingOrganisation(db, slug)
+    if (!org) throw new NotFound()
+    return org
+  }
+
+  async function load(org: repo.PublishingOrganisation, code?: string) {
+    const rows = await repo.publicMeasures(db, org.id, code)
+    const ids = rows.map((r) => r.id)
+    const values = await repo.approvedValues(db, org.id, ids)
+    const targets = await repo.targets(db, org.id, ids)
+    const themeRows = await repo.measureThemes(db, org.id, ids)
+    const names = org.public_show_names
+      ? await repo.ownerNames(
+          db,
+          org.id,
+          rows.flatMap((r) => (r.owner_id ? [r.owner_id] : [])),
+        )
+      : new Map<string, string>()
+    const today = ukDate(clock())
+    const themes = new Map<string, PublicTheme>()
+    for (const t of themeRows) themes.set(t.id, { id: t.id, title: t.title, plan: t.plan_title })
+    return {
+      themes: [...themes.values()],
+      measures: rows.map((row) => {
+        const views = presentValues(
+          row,
+          targets.filter((t) => t.measure_id === row.id),
+          values.filter((v) => v.measure_id === row.id),
+          today,
+        )
+        const measure = presentPublicMeasure(row, {
+          organisationSlug: org.slug,
+          values: views,
+          themes: themeRows
+            .filter((t) => t.measure_id === row.id)
+            .map((t) => ({ id: t.id, title: t.title, plan: t.plan_title })),
+          ownerName: row.owner_id ? (names.get(row.owner_id) ?? null) : null,
+          below: org.public_suppress_below,
+        })
+        return { row, views, measure }
+      }),
+    }
+  }
+
+  async function stamp(slug: string): Promise<PublicationStamp | null> {
+    const org = await repo.publishingOrganisation(db, slug)
+    if (!org) return null
+    return {
+      key: `${org.id}:${org.publication_version}:${ukDate(clock())}`,
+      lastModified: org.published_at,
+    }
+  }
+
+  async function settingsOf(organisationId: string) {
+    const row = await db
+      .selectFrom('organisations')
+      .select(['slug', 'publishes', 'public_suppress_below', 'public_show_names'])
+      .where('id', '=', organisationId)
+      .executeTakeFirstOrThrow()
+    return {
+      slug: row.slug,
+      publishes: row.publishes,
+      suppressBelow: row.public_suppress_below,
+      showNames: row.public_show_names,
+    }
+  }
+
+  return {
+    /** The dashboard's settings; anyone in the organisation may read them. */
+    async settings(principal: Principal) {
+      if (principal.roles.length === 0) throw new Forbidden()
+      return settingsOf(principal.organisationId)
+    },
+
+    /** Administrators decide whether and how the organisation publishes. */
+    async updateSettings(principal: Principal, input: PublicSettingsInput) {
+      if (!isOrganisationAdministrator(principal)) {
+        throw new Forbidden('Only an administrator can change the public dashboard')
+      }
+      const org = principal.organisationId
+      const before = await settingsOf(org)
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('organisations')
+          .set({
+            publishes: input.publishes,
+            public_suppress_below: input.suppressBelow,
+            public_show_names: input.showNames,
+            updated_at: clock(),
+          })
+          .where('id', '=', org)
+          .execute()
+        await bumpPublication(trx, org, clock())
+        await recordAudit(
+          trx,
+          {
+            organisationId: org,
+            actor: actorOf(principal),
+            action: 'public_dashboard_changed',
+            itemType: 'organisation',
+            itemId: org,
+            summary: input.publishes
+              ? `Public dashboard published; counts below ${input.suppressBelow} withheld; officers’ names ${input.showNames ? 'shown' : 'not shown'}`
+              : 'Public dashboard not published',
+            before: {
+              publishes: before.publishes,
+              suppressBelow: before.suppressBelow,
+              showNames: before.showNames,
+            },
+            after: input,
+          },
+          clock,
+        )
+      })
+      return settingsOf(org)
+    },
+
+    /** Where a measure appears on the public dashboard, if it does. */
+    async publicLink(
+      principal: Principal,
+      measure: { code: string; public: boolean; status: string },
+    ) {
+      if (!measure.public || measure.status === 'draft') return null
+      const settings = await settingsOf(principal.organisationId)
+      if (!settings.publishes) return null
+      return `/public/${encodeURIComponent(settings.slug)}/measures/${encodeURIComponent(measure.code)}`
+    },
+
+    /** What has been built for each organisation's current publication (see public-cache.ts). */
+    cache: new PublicCache(stamp, cache, () => clock().getTime()),
+
+    /** Organisations that publish a dashboard, by name. */
+    async organisations() {
+      return (await repo.publishingOrganisations(db)).map((o) => ({
+        name: o.name,
+        slug: o.slug,
+        lastPublished: o.published_at.toISOString(),
+      }))
+    },
+
+    /** The current state of an organisation's published data; null when it does not publish. */
+    stamp,
+
+    /** Every published measure with every approved value: the whole open data set. */
+    async dataset(slug: string) {
+      const org = await requireOrganisation(slug)
+      const { themes, measures } = await load(org)
+      return {
+        organisation: presentOrganisation(org),
+        themes,
+        measures: measures.map((m) => m.measure),
+      }
+    },
+
+    /** One published measure, with its SPC section worked out over the published figures. */
+    async measure(slug: string, code: string) {
+      const org = await requireOrganisation(slug)
+      const [found] = (await load(org, code)).measures
+      if (!found) throw new NotFound()
+      const { row, views, measure } = found
+      return {
+        organisation: presentOrganisation(org),
+        measure,
+        spc: publicSpc(row, views, measure),
+      }
+    },
+  }
+}
+
+/**
+ * The one place the public dashboard calls SPC: over the published figures only, so a
+ * withheld small number never reaches the chart or its limits.
+ */
+function publicSpc(
+  row: Parameters<typeof spcSection>[0],
+  views: Parameters<typeof spcSection>[1],
+  measure: PublicMeasure,
+) {
+  const withheld = new Set(
+    measure.values.filter((v) => v.value === null).map((v) => v.period.start),
+  )
+  const spc = spcSection(
+    row,
+    views.filter((v) => !withheld.has(v.period.start)),
+  )
+  const format = (n: number | null) => (n === null ? '–' : formatValue(n, row))
+  return {
+    chart: spc.chart,
+    variationIcon: spc.variationIcon,
+    variationText: spc.variationText,
+    assuranceIcon: spc.assuranceIcon,
+    assuranceText: spc.assuranceText,
+    sentences: spc.sentences,
+    points: spc.points.map((p) => ({
+      label: p.period?.label ?? '',
+      valueText: format(p.value),
+      meanText: format(p.mean),
+      lowerLimitText: format(p.lowerLimit),
+      upperLimitText: format(p.upperLimit),
+      variationText: p.pointType.replaceAll('_', ' '),
+    })),
+  }
+}
+
+export type PublicDataset = Awaited<ReturnType<PublicService['dataset']>>
+export type PublicMeasurePage = Awaited<ReturnType<PublicService['measure']>>
