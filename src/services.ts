@@ -14,6 +14,9 @@ import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
 import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
 import { createRiskService } from './features/risks/risk-service.ts'
+import { createBudgetService } from './features/budgets/budget-service.ts'
+import { savingLinkKind } from './features/savings/savings-link-kinds.ts'
+import { createSavingsService } from './features/savings/savings-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -36,6 +39,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   )
   const risks = createRiskService({ db, clock, links })
   links.register(riskLinkKind(risks))
+  const savings = createSavingsService({ db, clock })
+  links.register(savingLinkKind(savings))
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -51,6 +56,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
       linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
     }),
     risks,
+    savings,
+    budgets: createBudgetService({ db, clock, savings }),
   }
 }
 
