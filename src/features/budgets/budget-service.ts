@@ -90,7 +90,14 @@ export function createBudgetService({ db, clock, savings }: BudgetDeps) {
         sumPence(within.map((r) => r.forecast_outturn_pence)),
       ),
       unitsReporting: within.length,
-      commentary: within.find((r) => r.unit_id === unitId)?.commentary ?? null,
+      // The unit's own commentary, or else those of the units beneath that gave one.
+      commentary:
+        within.find((r) => r.unit_id === unitId)?.commentary ??
+        (within
+          .filter((r) => r.commentary)
+          .map((r) => `${names.get(r.unit_id) ?? 'Unit'}: ${r.commentary ?? ''}`)
+          .join(' ') ||
+          null),
     }
   }
 
@@ -170,15 +177,20 @@ export function createBudgetService({ db, clock, savings }: BudgetDeps) {
         months: months.map((m) => ({
           month: { frequency: m.frequency, start: m.start, label: m.label },
           own: rows.find((r) => r.unit_id === unitId && r.month_start === m.start) ?? null,
-          total: rollUp(loaded.tree, rows, unitId, m.start),
+          total: rollUp(loaded.names, loaded.tree, rows, unitId, m.start),
         })),
         children: children.map((c) => {
-          const latest = [...months].reverse().find((m) => rollUp(loaded.tree, rows, c.id, m.start))
+          const latest = [...months]
+            .reverse()
+            .find((m) => rollUp(loaded.names, loaded.tree, rows, c.id, m.start))
           return {
             id: c.id,
             name: c.name,
             latest: latest
-              ? { month: latest.label, ...rollUp(loaded.tree, rows, c.id, latest.start) }
+              ? {
+                  month: latest.label,
+                  ...rollUp(loaded.names, loaded.tree, rows, c.id, latest.start),
+                }
               : null,
           }
         }),
@@ -232,7 +244,7 @@ export function createBudgetService({ db, clock, savings }: BudgetDeps) {
         }
       }
       const items = directorates.map((d) => {
-        const budget = asAt ? rollUp(loaded.tree, rows, d.id, asAt) : null
+        const budget = asAt ? rollUp(loaded.names, loaded.tree, rows, d.id, asAt) : null
         return {
           unitId: d.id,
           unitName: d.name,
