@@ -74,6 +74,7 @@ export function createBudgetService({ db, clock, savings }: BudgetDeps) {
 
   /** A unit's own entry and those of every unit beneath it, added up, for one month. */
   function rollUp(
+    names: ReadonlyMap<string, string>,
     tree: UnitTree,
     rows: readonly repo.EntryRow[],
     unitId: string,
