@@ -1,7 +1,8 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { formatFinancialYear, parsePeriodInput } from '../../core/periods.ts'
-import { Invalid } from '../../errors.ts'
+import { Invalid, NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
@@ -26,6 +27,12 @@ export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   { services },
 ) => {
   const savings = services.savings
+  // Another organisation's line in the path is 404 whatever the body holds.
+  const line = async (request: FastifyRequest) => {
+    const id = z.uuid().safeParse((request.params as { id?: unknown }).id)
+    if (!id.success) throw new NotFound()
+    await savings.getLine(requirePrincipal(request), id.data)
+  }
 
   app.get(
     '/savings',
@@ -127,10 +134,7 @@ export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.patch(
     '/savings/:id',
     {
-      preValidation: async (request) => {
-        const id = z.uuid().safeParse((request.params as { id?: unknown }).id)
-        if (id.success) await savings.getLine(requirePrincipal(request), id.data)
-      },
+      preValidation: line,
       schema: {
         tags: savingsTag,
         summary: 'Edit a savings line',
@@ -145,6 +149,7 @@ export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.put(
     '/savings/:id/profile',
     {
+      preValidation: line,
       schema: {
         tags: savingsTag,
         summary: 'Profile a year evenly, or by 12 months (April to March) adding up to its amount',
@@ -159,6 +164,7 @@ export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.put(
     '/savings/:id/months',
     {
+      preValidation: line,
       schema: {
         tags: savingsTag,
         summary: 'Record actual (months ended) and forecast savings per month of a year',
