@@ -42,6 +42,8 @@ import { riskApi } from './features/risks/risk-api.ts'
 import { riskRoutes } from './features/risks/risk-routes.ts'
 import { spcApi } from './features/spc/spc-api.ts'
 import { spcRoutes } from './features/spc/spc-routes.ts'
+import { savingsApi } from './features/savings/savings-api.ts'
+import { savingsRoutes } from './features/savings/savings-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -171,6 +173,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(projectRoutes, { services })
   await app.register(updateRoutes, { services })
   await app.register(riskRoutes, { services })
+  await app.register(savingsRoutes, { services })
   await app.register(measureRoutes, { services })
   await app.register(spcRoutes, { services })
   await app.register(valueRoutes, { services, config })
@@ -185,6 +188,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(projectApi, { services })
       await api.register(updateApi, { services })
       await api.register(riskApi, { services })
+      await api.register(savingsApi, { services })
       await api.register(measureApi, { services })
       await api.register(spcApi, { services })
       await api.register(valueApi, { services })

@@ -16,6 +16,9 @@ import { createPublicService } from './features/public/public-service.ts'
 import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
 import { createRiskService } from './features/risks/risk-service.ts'
 import { createSpcService } from './features/spc/spc-service.ts'
+import { createBudgetService } from './features/budgets/budget-service.ts'
+import { savingLinkKind } from './features/savings/savings-link-kinds.ts'
+import { createSavingsService } from './features/savings/savings-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -38,6 +41,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   )
   const risks = createRiskService({ db, clock, links })
   links.register(riskLinkKind(risks))
+  const savings = createSavingsService({ db, clock })
+  links.register(savingLinkKind(savings))
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -55,6 +60,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     }),
     risks,
     publicDashboard: createPublicService({ db, clock }),
+    savings,
+    budgets: createBudgetService({ db, clock, savings }),
   }
 }
 

@@ -6,6 +6,7 @@ import { ORGANISATION_TABLES } from '../src/features/organisation/organisation-r
 import { Agent } from './helpers/browser-agent.ts'
 import { createTestContext, type TestContext, type TestOrganisation } from './helpers/context.ts'
 import { testModes } from './helpers/database.ts'
+import { parsePeriodLabel } from '../src/core/periods.ts'
 
 const ITEM_TYPES = [
   'unit',
@@ -185,6 +186,33 @@ for (const mode of testModes()) {
       })
       // A public measure of a council that does not publish: no public page may show it.
       await ctx.services.measures.update(victim, measure.id, { public: true })
+      const line = await ctx.services.savings.createLine(victim, {
+        reference: 'SECRET-S1',
+        title: 'Secret saving',
+        unitId: other.units.care ?? '',
+        savingType: 'cashable',
+        durability: 'ongoing',
+        years: [{ financialYear: 2023, amount: 120000, cost: null }],
+      })
+      await ctx.services.savings.recordDelivery(victim, line.id, {
+        financialYear: 2023,
+        months: [
+          {
+            month: parsePeriodLabel('Apr 2023'),
+            actual: 5000,
+            forecast: null,
+            note: 'Secret note',
+          },
+        ],
+      })
+      await ctx.services.savings.setTarget(victim, { financialYear: 2023, amount: 999_999_00 })
+      await ctx.services.budgets.record(victim, {
+        unitId: other.units.care ?? '',
+        month: parsePeriodLabel('Apr 2023'),
+        budget: 777_777_00,
+        forecastOutturn: 788_888_00,
+        commentary: 'Secret commentary',
+      })
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)
@@ -194,6 +222,9 @@ for (const mode of testModes()) {
         'Secret Officer',
         'Secret register',
         'Secret risk',
+        'Secret saving',
+        'Secret commentary',
+        '777,777',
         ...[...otherIds.values()].flat(),
       ]
     })

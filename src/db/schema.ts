@@ -532,6 +532,67 @@ export interface MeasureBenchmarksTable {
   updated_at: Timestamp
 }
 
+export type SavingType = 'cashable' | 'non_cashable'
+export type SavingDurability = 'ongoing' | 'one_off'
+export type SavingStatus = 'proposed' | 'planned' | 'in_delivery' | 'delivered' | 'withdrawn'
+
+/** Money columns are whole pence (bigint, read back as safe integers). */
+export interface SavingsTargetsTable {
+  organisation_id: string
+  financial_year: number
+  amount_pence: number
+  updated_at: Timestamp
+}
+
+export interface SavingLinesTable {
+  id: Generated<string>
+  organisation_id: string
+  reference: string
+  title: string
+  description: string | null
+  unit_id: string
+  programme: string | null
+  priority_board: string | null
+  project_id: string | null
+  saving_type: SavingType
+  durability: SavingDurability
+  owner_id: string | null
+  status: SavingStatus
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface SavingYearsTable {
+  organisation_id: string
+  line_id: string
+  financial_year: number
+  amount_pence: number
+  cost_pence: number
+  profile: 'even' | 'custom'
+}
+
+export interface SavingMonthsTable {
+  organisation_id: string
+  line_id: string
+  month_start: string
+  planned_pence: number
+  actual_pence: number | null
+  forecast_pence: number | null
+  note: string | null
+  updated_at: Timestamp
+}
+
+export interface BudgetMonthsTable {
+  id: Generated<string>
+  organisation_id: string
+  unit_id: string
+  month_start: string
+  budget_pence: number
+  forecast_outturn_pence: number
+  commentary: string | null
+  updated_at: Timestamp
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -564,6 +625,11 @@ export interface DB {
   measure_values: MeasureValuesTable
   measure_benchmarks: MeasureBenchmarksTable
   measure_spc_settings: MeasureSpcSettingsTable
+  savings_targets: SavingsTargetsTable
+  saving_lines: SavingLinesTable
+  saving_years: SavingYearsTable
+  saving_months: SavingMonthsTable
+  budget_months: BudgetMonthsTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

@@ -23,6 +23,8 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/approvals', text: 'Approvals', visible: approves },
   { href: '/projects', text: 'Projects' },
   { href: '/risks', text: 'Risks' },
+  { href: '/savings', text: 'Savings' },
+  { href: '/budgets', text: 'Budgets' },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },
   { href: '/public-dashboard', text: 'Public dashboard', visible: administers },
 ]

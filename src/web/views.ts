@@ -3,6 +3,7 @@ import fastifyView from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import nunjucks from 'nunjucks'
 import type { Config } from '../config.ts'
+import { formatPounds, formatThousands } from '../core/money.ts'
 import { ROLE_NAMES } from '../features/auth/principal.ts'
 import { UNIT_KIND_NAMES } from '../features/organisation/organisation-schemas.ts'
 import { variationBadge } from '../features/spc/spc-status.ts'
@@ -49,6 +50,8 @@ function addFilters(env: nunjucks.Environment, config: Config): void {
   env.addFilter('roleName', (role: keyof typeof ROLE_NAMES) => ROLE_NAMES[role])
   env.addFilter('unitKindName', (kind: keyof typeof UNIT_KIND_NAMES) => UNIT_KIND_NAMES[kind])
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
+  env.addFilter('pounds', (pence: number) => formatPounds(pence))
+  env.addFilter('thousands', (pence: number) => formatThousands(pence))
   env.addGlobal('serviceName', config.serviceName)
   env.addGlobal('spcVariationBadge', variationBadge)
 }

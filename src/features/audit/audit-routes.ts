@@ -56,6 +56,10 @@ const resolvers: Record<string, ItemResolver> = {
     const risk = await services.risks.getRisk(principal, id)
     return { title: `${risk.reference} ${risk.title}`, href: `/risks/${id}` }
   },
+  saving_line: async (services, principal, id) => {
+    const line = await services.savings.getLine(principal, id)
+    return { title: `${line.reference} ${line.title}`, href: `/savings/${id}` }
+  },
   risk_register: async (services, principal, id) => {
     const register = await services.risks.getRegister(principal, id)
     return { title: register.name, href: `/risks/registers/${id}` }

@@ -7,6 +7,7 @@ import { buildDemoRisks, linkDemoRisksToProjects } from '../risks/risk-demo.ts'
 import { buildDemoMeasures } from '../measures/measure-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { buildDemoProjects } from '../projects/project-demo.ts'
+import { buildDemoSavings } from '../savings/savings-demo.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
 
 export const DEMO_SLUG = 'example-city'
@@ -253,6 +254,12 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       clock,
     )
     const riskLinks = await linkDemoRisksToProjects(trx, organisation.id)
+    const savings = await buildDemoSavings(
+      trx,
+      organisation.id,
+      { units: unitIds, people: personIds },
+      clock,
+    )
     await recordAudit(
       trx,
       {
@@ -267,7 +274,8 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
           `${measures.measures} measures with ${measures.values} values, ` +
           `${projects.projects} programmes, projects and actions, ` +
           `${risks.registers} risk registers with ${risks.risks} risks, ` +
-          `${riskLinks.links} links from risks to programmes and projects`,
+          `${riskLinks.links} links from risks to programmes and projects` +
+          `, ${savings.lines} savings lines, ${savings.budgetMonths} months of budget monitoring`,
       },
       clock,
     )

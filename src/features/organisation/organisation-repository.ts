@@ -247,8 +247,13 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'budget_months',
+  'saving_months',
+  'saving_years',
+  'savings_targets',
   'project_dependencies',
   'project_benefits',
+  'saving_lines',
   'project_update_restatements',
   'project_updates',
   'project_milestones',

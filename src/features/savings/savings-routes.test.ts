@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { App } from '../../app.ts'
+import { Agent, bearer } from '../../../test/helpers/browser-agent.ts'
+import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
+import { testModes } from '../../../test/helpers/database.ts'
+
+type Response = Awaited<ReturnType<Agent['get']>>
+
+function assertPage(response: Response, status = 200): string {
+  assert.equal(response.statusCode, status, response.body.slice(0, 800))
+  assert.equal((response.body.match(/<h1[\s>]/g) ?? []).length, 1, 'one h1')
+  return response.body
+}
+
+for (const mode of testModes()) {
+  describe(`savings pages and API (${mode})`, () => {
+    let ctx: TestContext
+    let app: App
+    let officer: Agent
+    let viewer: Agent
+    let token: string
+    let outsiderToken: string
+    let unitId: string
+    let lineId: string
+
+    before(async () => {
+      ctx = await createTestContext(mode)
+      ctx.clock.now = new Date('2025-09-15T12:00:00Z')
+      app = await ctx.app()
+      const org = await ctx.organisation()
+      const other = await ctx.organisation()
+      unitId = org.units.care ?? ''
+      const officerPerson = await ctx.person(org, { role: 'performance_officer' })
+      const viewerPerson = await ctx.person(org, { role: 'viewer' })
+      officer = await Agent.signedIn(app, officerPerson.email)
+      viewer = await Agent.signedIn(app, viewerPerson.email)
+      token = (await ctx.services.auth.createToken(officerPerson, 'tests')).token
+      const outsider = await ctx.person(other, { role: 'administrator' })
+      outsiderToken = (await ctx.services.auth.createToken(outsider, 'tests')).token
+    })
+    after(() => ctx.close())
+
+    it('adds a line with the form, and re-shows it with errors for bad money', async () => {
+      await officer.get('/savings/new')
+      const bad = await officer.post('/savings/new', {
+        reference: 'ASC-01',
+        title: 'Reablement',
+        unitId,
+        savingType: 'cashable',
+        durability: 'ongoing',
+        'years-0-financialYear': '2025/26',
+        'years-0-amount': '12.345',
+      })
+      assertPage(bad, 400)
+      assert.match(bad.body, /href="#years-0-amount"/)
+      assert.match(bad.body, /no more than two decimal places/)
+      const good = await officer.post('/savings/new', {
+        reference: 'ASC-01',
+        title: 'Reablement',
+        unitId,
+        savingType: 'cashable',
+        durability: 'ongoing',
+        'years-0-financialYear': '2025/26',
+        'years-0-amount': '1,200',
+        'years-1-financialYear': '2026/27',
+        'years-1-amount': '1200',
+      })
+      assert.equal(good.statusCode, 303, good.body.slice(0, 800))
+      lineId = String(good.headers.location).split('/').at(-1) ?? ''
+      const page = assertPage(await viewer.get(`/savings/${lineId}`))
+      assert.match(page, /Fails – Ongoing: no saving recorded for 2027\/28/)
+      assert.match(page, /<svg class="gt-chart"/)
+    })
+
+    it('refuses a custom profile that does not add up, on the page', async () => {
+      await officer.get(`/savings/${lineId}/profile?year=2025/26`)
+      const body: Record<string, string> = { financialYear: '2025/26', profile: 'custom' }
+      for (let i = 0; i < 12; i++) body[`months-${i}`] = '10'
+      const response = await officer.post(`/savings/${lineId}/profile`, body)
+      assertPage(response, 400)
+      assert.match(response.body, /adds up to £120\.00, not the year’s £1,200\.00/)
+    })
+
+    it('records actuals and shows the line slipping in the register with the reason', async () => {
+      await officer.get(`/savings/${lineId}/months?year=2025/26`)
+      const body: Record<string, string> = { financialYear: '2025/26' }
+      for (let i = 0; i < 5; i++) body[`months-${i}-actual`] = i < 3 ? '100' : '20'
+      body['months-11-forecast'] = '460'
+      const response = await officer.post(`/savings/${lineId}/months`, body)
+      assert.equal(response.statusCode, 303, response.body.slice(0, 800))
+      const register = assertPage(await viewer.get('/savings?year=2025%2F26'))
+      assert.match(register, /Slipping/)
+      assert.match(
+        register,
+        /£340\.00 delivered to date against £500\.00 profiled: £160\.00 behind/,
+      )
+      assertPage(await viewer.get('/savings/totals?groupBy=programme'))
+      assertPage(await viewer.get('/budgets?period=2025%2F26%20Q2'))
+    })
+
+    it('serves the register, totals and delivery measures in the API, for its own council only', async () => {
+      const list = await bearer(app, token, 'GET', '/api/v1/savings?financialYear=2025/26')
+      assert.equal(list.statusCode, 200)
+      const body = list.json<{ total: number; items: { delivery: { rag: string } }[] }>()
+      assert.equal(body.total, 1)
+      assert.equal(body.items[0]?.delivery.rag, 'amber')
+      const delivery = await bearer(
+        app,
+        token,
+        'GET',
+        '/api/v1/savings/delivery?frequency=quarterly&financialYear=2025/26',
+      )
+      assert.equal(
+        delivery.json<{ delivered: { pounds: string } }[]>()[0]?.delivered.pounds,
+        '300.00',
+      )
+      const negative = await bearer(app, token, 'POST', '/api/v1/savings', {
+        reference: 'N1',
+        title: 'Negative',
+        unitId,
+        savingType: 'cashable',
+        durability: 'ongoing',
+        years: [{ financialYear: '2025/26', amount: '-5' }],
+      })
+      assert.equal(negative.statusCode, 400)
+      assert.match(negative.body, /cannot be negative/)
+      const stranger = await bearer(app, outsiderToken, 'GET', `/api/v1/savings/${lineId}`)
+      assert.equal(stranger.statusCode, 404)
+      const budget = await bearer(app, token, 'PUT', '/api/v1/budgets', {
+        unitId,
+        month: 'Aug 2025',
+        budget: '1000000',
+        forecastOutturn: '1010000.50',
+        commentary: 'Placements',
+      })
+      assert.equal(budget.statusCode, 200, budget.body)
+      assert.equal(budget.json<{ variance: { pounds: string } }>().variance.pounds, '10000.50')
+      const spec = await bearer(app, token, 'GET', '/api/v1/openapi.json')
+      assert.match(spec.body, /\/api\/v1\/savings\/\{id\}\/profile/)
+    })
+  })
+}

@@ -1,0 +1,691 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
+import { formatInput } from '../../core/money.ts'
+import { formatFinancialYear, parsePeriodLabel, PeriodError } from '../../core/periods.ts'
+import { DELIVERY_RAG_NAMES } from '../../core/savings.ts'
+import { Forbidden, Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
+import { handleForm } from '../../web/forms.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+import { canShapeFramework } from '../framework/framework-policy.ts'
+import { everyone } from '../organisation/organisation-link-kinds.ts'
+import { unitSelectItems } from '../organisation/unit-options.ts'
+import { BudgetEntryInput } from '../budgets/budget-schemas.ts'
+import { renderProfileChart } from './savings-chart.ts'
+import type { LineView } from './savings-presenter.ts'
+import {
+  DeliveryInput,
+  DURABILITIES,
+  DURABILITY_NAMES,
+  GROUPING_NAMES,
+  GROUPINGS,
+  LineChanges,
+  LineInput,
+  ProfileInput,
+  SAVING_STATUS_NAMES,
+  SAVING_STATUSES,
+  SAVING_TYPE_NAMES,
+  SAVING_TYPES,
+  TargetInput,
+} from './savings-schemas.ts'
+
+const hide = { schema: { hide: true } }
+type Body = Record<string, unknown>
+const YEAR_ROWS = 4
+
+const names = {
+  typeNames: SAVING_TYPE_NAMES,
+  durabilityNames: DURABILITY_NAMES,
+  statusNames: SAVING_STATUS_NAMES,
+  ragNames: DELIVERY_RAG_NAMES,
+}
+
+const blank = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : v)
+const RegisterQuery = z.object({
+  year: z.preprocess(blank, z.string().optional()).catch(undefined),
+  unitId: z.preprocess(blank, z.uuid().optional()).catch(undefined),
+  programme: z.preprocess(blank, z.string().optional()).catch(undefined),
+  priorityBoard: z.preprocess(blank, z.string().optional()).catch(undefined),
+  savingType: z.preprocess(blank, z.enum(SAVING_TYPES).optional()).catch(undefined),
+  status: z.preprocess(blank, z.enum(SAVING_STATUSES).optional()).catch(undefined),
+  rag: z
+    .preprocess(blank, z.enum(['green', 'amber', 'red', 'delivered', 'not_started']).optional())
+    .catch(undefined),
+})
+const YearQuery = z.object({ year: z.string().optional().catch(undefined) })
+
+function options<T extends string>(
+  values: readonly T[],
+  labels: Record<T, string>,
+  selected: unknown,
+  empty?: string,
+) {
+  return [
+    ...(empty === undefined ? [] : [{ value: '', text: empty }]),
+    ...values.map((value) => ({ value, text: labels[value], selected: value === selected })),
+  ]
+}
+
+function radios<T extends string>(
+  values: readonly T[],
+  labels: Record<T, string>,
+  checked: unknown,
+) {
+  return values.map((value) => ({ value, text: labels[value], checked: value === checked }))
+}
+
+/** A year written 2025/26 in a query, or this year. */
+function yearOf(text: string | undefined, fallback: number): number {
+  if (!text) return fallback
+  try {
+    const period = parsePeriodLabel(text)
+    return period.financialYear
+  } catch (error) {
+    if (error instanceof PeriodError) return fallback
+    throw error
+  }
+}
+
+/** The line form names its year rows years-0-financialYear and so on; the schema wants an array. */
+function lineFromForm(body: Body) {
+  const text = (key: string) => (typeof body[key] === 'string' ? body[key] : '')
+  const years = Array.from({ length: YEAR_ROWS }, (_, i) => ({
+    financialYear: text(`years-${i}-financialYear`),
+    amount: text(`years-${i}-amount`),
+    cost: text(`years-${i}-cost`),
+  })).filter((y) => y.financialYear !== '' || y.amount !== '' || y.cost !== '')
+  return { ...body, years }
+}
+
+/** Field names in the form differ from the schema's paths for year rows: years.0.amount → years-0-amount. */
+function formFields(error: unknown): never {
+  if (error instanceof Invalid) {
+    throw new Invalid(error.fields.map((f) => ({ ...f, field: f.field.replaceAll('.', '-') })))
+  }
+  throw error
+}
+
+function lineValues(line: LineView): Body {
+  const values: Body = {
+    reference: line.reference,
+    title: line.title,
+    description: line.description,
+    unitId: line.unitId,
+    programme: line.programme,
+    priorityBoard: line.priorityBoard,
+    projectId: line.projectId,
+    savingType: line.savingType,
+    durability: line.durability,
+    ownerId: line.ownerId,
+    status: line.status,
+  }
+  line.years.forEach((y, i) => {
+    values[`years-${i}-financialYear`] = y.financialYear
+    values[`years-${i}-amount`] = y.amount.pounds
+    values[`years-${i}-cost`] = y.cost.pence === 0 ? '' : y.cost.pounds
+  })
+  return values
+}
+
+export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const savings = services.savings
+  const org = services.organisation
+
+  async function personNames(principal: Principal) {
+    return Object.fromEntries((await everyone(org, principal)).map((p) => [p.id, p.name]))
+  }
+
+  app.get('/savings', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const query = RegisterQuery.parse(request.query)
+    const year = yearOf(query.year, savings.currentYear())
+    const filters = { ...query, year: undefined }
+    const [lines, opts, measures] = await Promise.all([
+      savings.register(principal, year, filters),
+      savings.filterOptions(principal),
+      savings.deliveryByPeriod(principal, {
+        frequency: 'quarterly',
+        financialYear: year,
+        unitId: filters.unitId,
+      }),
+    ])
+    const years = [...new Set([...opts.years, year])].sort()
+    const count = (rag: string) => lines.filter((l) => l.delivery.rag === rag).length
+    return reply.view('savings/views/register.njk', {
+      title: 'Savings register',
+      lines,
+      year: formatFinancialYear(year),
+      measures,
+      counts: {
+        red: count('red'),
+        amber: count('amber'),
+        green: count('green') + count('delivered'),
+      },
+      filters: query,
+      yearItems: years.map((y) => ({
+        value: formatFinancialYear(y),
+        text: formatFinancialYear(y),
+        selected: y === year,
+      })),
+      unitItems: unitSelectItems(await org.listUnits(principal), {
+        selected: filters.unitId,
+        emptyText: 'All units',
+      }),
+      programmeItems: [
+        { value: '', text: 'All programmes' },
+        ...opts.programmes.map((p) => ({ value: p, text: p, selected: p === filters.programme })),
+      ],
+      boardItems: [
+        { value: '', text: 'All priority boards' },
+        ...opts.priorityBoards.map((p) => ({
+          value: p,
+          text: p,
+          selected: p === filters.priorityBoard,
+        })),
+      ],
+      typeItems: options(SAVING_TYPES, SAVING_TYPE_NAMES, filters.savingType, 'All types'),
+      statusItems: options(SAVING_STATUSES, SAVING_STATUS_NAMES, filters.status, 'All statuses'),
+      ragItems: options(
+        ['red', 'amber', 'green', 'delivered', 'not_started'] as const,
+        DELIVERY_RAG_NAMES,
+        filters.rag,
+        'Any delivery status',
+      ),
+      canCreate: opts.canCreate,
+      canSetTarget: opts.canSetTarget,
+      ...names,
+    })
+  })
+
+  app.get('/savings/totals', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { groupBy } = z.object({ groupBy: z.enum(GROUPINGS).catch('unit') }).parse(request.query)
+    return reply.view('savings/views/totals.njk', {
+      title: 'Savings totals',
+      totals: await savings.totals(principal, groupBy),
+      groupItems: GROUPINGS.map((g) => ({
+        value: g,
+        text: GROUPING_NAMES[g],
+        selected: g === groupBy,
+      })),
+      groupName: GROUPING_NAMES[groupBy],
+    })
+  })
+
+  async function targetContext(principal: Principal) {
+    const targets = await savings.targets(principal)
+    return { title: 'Set the savings target', targets }
+  }
+
+  app.get('/savings/targets', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const opts = await savings.filterOptions(principal)
+    if (!opts.canSetTarget) throw new Forbidden()
+    return reply.view('savings/views/target-form.njk', {
+      ...(await targetContext(principal)),
+      values: { financialYear: formatFinancialYear(savings.currentYear()) },
+    })
+  })
+
+  app.post('/savings/targets', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'savings/views/target-form.njk',
+        context: await targetContext(principal),
+        values: body,
+      },
+      async () => {
+        await savings.setTarget(principal, parseInput(TargetInput, body))
+        return reply.redirect('/savings/totals', 303)
+      },
+    )
+  })
+
+  async function lineFormContext(principal: Principal, values: Body) {
+    const { units, projects } = await savings.formOptions(principal)
+    const people = (await everyone(org, principal)).filter(
+      (p) => p.active || p.id === values.ownerId,
+    )
+    return {
+      unitItems: [
+        { value: '', text: 'Select a unit' },
+        ...units.map((u) => ({ value: u.id, text: u.name, selected: u.id === values.unitId })),
+      ],
+      projectItems: [
+        { value: '', text: 'No project' },
+        ...projects.map((p) => ({
+          value: p.id,
+          text: p.code ? `${p.code} ${p.title}` : p.title,
+          selected: p.id === values.projectId,
+        })),
+      ],
+      ownerItems: [
+        { value: '', text: 'No owner' },
+        ...people.map((p) => ({ value: p.id, text: p.name, selected: p.id === values.ownerId })),
+      ],
+      typeItems: radios(SAVING_TYPES, SAVING_TYPE_NAMES, values.savingType),
+      durabilityItems: radios(DURABILITIES, DURABILITY_NAMES, values.durability),
+      statusItems: options(SAVING_STATUSES, SAVING_STATUS_NAMES, values.status ?? 'planned'),
+      yearRows: Array.from({ length: YEAR_ROWS }, (_, i) => i),
+      canCreate: units.length > 0,
+    }
+  }
+
+  app.get('/savings/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const year = savings.currentYear()
+    const values: Body = {
+      'years-0-financialYear': formatFinancialYear(year),
+      'years-1-financialYear': formatFinancialYear(year + 1),
+      'years-2-financialYear': formatFinancialYear(year + 2),
+    }
+    const context = await lineFormContext(principal, values)
+    if (!context.canCreate) throw new Forbidden()
+    return reply.view('savings/views/line-form.njk', {
+      title: 'Add a savings line',
+      action: '/savings/new',
+      values,
+      ...context,
+    })
+  })
+
+  app.post('/savings/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const body = (request.body ?? {}) as Body
+    const context = await lineFormContext(principal, body)
+    if (!context.canCreate) throw new Forbidden()
+    return handleForm(
+      reply,
+      {
+        template: 'savings/views/line-form.njk',
+        context: { title: 'Add a savings line', action: '/savings/new', ...context },
+        values: body,
+      },
+      async () => {
+        const input = (() => {
+          try {
+            return parseInput(LineInput, lineFromForm(body))
+          } catch (error) {
+            return formFields(error)
+          }
+        })()
+        const line = await savings.createLine(principal, input).catch(formFields)
+        return reply.redirect(`/savings/${line.id}`, 303)
+      },
+    )
+  })
+
+  app.get('/savings/:id', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await savings.lineDetail(principal, id)
+    const paths = await services.framework.itemPaths(principal, 'saving', id)
+    const current = detail.years.find((y) => y.year === savings.currentYear()) ?? detail.years[0]
+    return reply.view('savings/views/line.njk', {
+      title: `${detail.line.reference} ${detail.line.title}`,
+      ...detail,
+      current,
+      chart: current
+        ? renderProfileChart(
+            `${detail.line.reference} ${current.financialYear}: cumulative saving against profile`,
+            current.months.map((m) => ({
+              label: m.month.label,
+              planned: m.planned.pence,
+              actual: m.actual?.pence ?? null,
+              forecast: m.forecast?.pence ?? null,
+            })),
+          )
+        : null,
+      paths: paths.paths,
+      owners: await personNames(principal),
+      canLink: detail.canManage && canShapeFramework(principal),
+      ...names,
+    })
+  })
+
+  app.get('/savings/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await savings.lineDetail(principal, id)
+    if (!detail.canManage) throw new Forbidden()
+    const values = lineValues(detail.line)
+    return reply.view('savings/views/line-form.njk', {
+      title: `Edit ${detail.line.reference}`,
+      action: `/savings/${id}/edit`,
+      line: detail.line,
+      values,
+      ...(await lineFormContext(principal, values)),
+    })
+  })
+
+  app.post('/savings/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await savings.lineDetail(principal, id)
+    if (!detail.canManage) throw new Forbidden()
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'savings/views/line-form.njk',
+        context: {
+          title: `Edit ${detail.line.reference}`,
+          action: `/savings/${id}/edit`,
+          line: detail.line,
+          ...(await lineFormContext(principal, body)),
+        },
+        values: body,
+      },
+      async () => {
+        const input = (() => {
+          try {
+            return parseInput(LineChanges, lineFromForm(body))
+          } catch (error) {
+            return formFields(error)
+          }
+        })()
+        await savings.updateLine(principal, id, input).catch(formFields)
+        return reply.redirect(`/savings/${id}`, 303)
+      },
+    )
+  })
+
+  async function yearContext(
+    principal: Principal,
+    id: string,
+    yearText: string | undefined,
+    need: 'manage' | 'record',
+  ) {
+    const detail = await savings.lineDetail(principal, id)
+    if (need === 'manage' ? !detail.canManage : !detail.canRecord) throw new Forbidden()
+    const fy = yearOf(yearText, savings.currentYear())
+    const year = detail.years.find((y) => y.year === fy) ?? detail.years[0]
+    if (!year) throw Invalid.field('financialYear', `${detail.line.reference} has no years`)
+    return { detail, year }
+  }
+
+  app.get('/savings/:id/profile', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const { detail, year } = await yearContext(
+      principal,
+      id,
+      YearQuery.parse(request.query).year,
+      'manage',
+    )
+    const values: Body = { profile: year.profile, financialYear: year.financialYear }
+    year.months.forEach((m, i) => {
+      values[`months-${i}`] = formatInput(m.planned.pence)
+    })
+    return reply.view('savings/views/profile-form.njk', {
+      title: `Profile ${detail.line.reference} for ${year.financialYear}`,
+      line: detail.line,
+      year,
+      values,
+    })
+  })
+
+  app.post('/savings/:id/profile', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const body = (request.body ?? {}) as Body
+    const { detail, year } = await yearContext(
+      principal,
+      id,
+      typeof body.financialYear === 'string' ? body.financialYear : undefined,
+      'manage',
+    )
+    return handleForm(
+      reply,
+      {
+        template: 'savings/views/profile-form.njk',
+        context: {
+          title: `Profile ${detail.line.reference} for ${year.financialYear}`,
+          line: detail.line,
+          year,
+        },
+        values: body,
+      },
+      async () => {
+        const input = {
+          financialYear: year.financialYear,
+          profile: body.profile,
+          ...(body.profile === 'custom' && {
+            months: Array.from({ length: 12 }, (_, i) => body[`months-${i}`] ?? ''),
+          }),
+        }
+        try {
+          await savings.setProfile(principal, id, parseInput(ProfileInput, input))
+        } catch (error) {
+          formFields(error)
+        }
+        return reply.redirect(
+          `/savings/${id}?year=${encodeURIComponent(year.financialYear)}#profile`,
+          303,
+        )
+      },
+    )
+  })
+
+  app.get('/savings/:id/months', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const { detail, year } = await yearContext(
+      principal,
+      id,
+      YearQuery.parse(request.query).year,
+      'record',
+    )
+    const values: Body = { financialYear: year.financialYear }
+    year.months.forEach((m, i) => {
+      values[`months-${i}-actual`] = m.actual?.pounds ?? ''
+      values[`months-${i}-forecast`] = m.forecast?.pounds ?? ''
+      values[`months-${i}-note`] = m.note ?? ''
+    })
+    return reply.view('savings/views/months-form.njk', {
+      title: `Actual and forecast savings: ${detail.line.reference} ${year.financialYear}`,
+      line: detail.line,
+      year,
+      values,
+    })
+  })
+
+  app.post('/savings/:id/months', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const body = (request.body ?? {}) as Body
+    const { detail, year } = await yearContext(
+      principal,
+      id,
+      typeof body.financialYear === 'string' ? body.financialYear : undefined,
+      'record',
+    )
+    return handleForm(
+      reply,
+      {
+        template: 'savings/views/months-form.njk',
+        context: {
+          title: `Actual and forecast savings: ${detail.line.reference} ${year.financialYear}`,
+          line: detail.line,
+          year,
+        },
+        values: body,
+      },
+      async () => {
+        const input = {
+          financialYear: year.financialYear,
+          months: year.months.map((m, i) => ({
+            month: m.month.label,
+            actual: body[`months-${i}-actual`] ?? '',
+            forecast: body[`months-${i}-forecast`] ?? '',
+            note: body[`months-${i}-note`] ?? '',
+          })),
+        }
+        try {
+          await savings.recordDelivery(principal, id, parseInput(DeliveryInput, input))
+        } catch (error) {
+          formFields(error)
+        }
+        return reply.redirect(
+          `/savings/${id}?year=${encodeURIComponent(year.financialYear)}#profile`,
+          303,
+        )
+      },
+    )
+  })
+
+  app.get('/savings/:id/links/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const { detail, nodeItems } = await linkContext(principal, id)
+    return reply.view('savings/views/link-form.njk', {
+      title: `Link ${detail.line.reference} to the golden thread`,
+      line: detail.line,
+      nodeItems,
+      values: {},
+    })
+  })
+
+  app.post('/savings/:id/links/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const { detail, nodeItems } = await linkContext(principal, id)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'savings/views/link-form.njk',
+        context: {
+          title: `Link ${detail.line.reference} to the golden thread`,
+          line: detail.line,
+          nodeItems: nodeItems.map((n) => ({ ...n, selected: n.value === body.nodeId })),
+        },
+        values: body,
+      },
+      async () => {
+        const { nodeId } = parseInput(
+          z.object({ nodeId: z.uuid({ error: 'Select an item of a plan' }) }),
+          body,
+        )
+        if (!nodeItems.some((n) => n.value === nodeId)) {
+          throw Invalid.field('nodeId', 'Select an item of a plan')
+        }
+        await services.framework.addLink(principal, nodeId, { itemKind: 'saving', itemId: id })
+        return reply.redirect(`/savings/${id}#thread`, 303)
+      },
+    )
+  })
+
+  async function linkContext(principal: Principal, id: string) {
+    const detail = await savings.lineDetail(principal, id)
+    if (!detail.canManage || !canShapeFramework(principal)) throw new Forbidden()
+    const plans = await services.framework.listPlans(principal)
+    const nodeItems: { value: string; text: string; selected?: boolean }[] = [
+      { value: '', text: 'Select an item of a plan' },
+    ]
+    for (const plan of plans.filter((p) => p.status !== 'archived')) {
+      const { nodes } = await services.framework.planNodes(principal, plan.id)
+      for (const n of nodes) {
+        nodeItems.push({
+          value: n.id,
+          text: `${plan.title}: ${'— '.repeat(n.depth)}${n.levelName}: ${n.title}`,
+        })
+      }
+    }
+    return { detail, nodeItems }
+  }
+
+  // Budget monitoring: the directorate financial summary, a unit's year and the monthly entry.
+
+  app.get('/budgets', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { period: text } = z
+      .object({ period: z.string().optional().catch(undefined) })
+      .parse(request.query)
+    let period
+    try {
+      period = parsePeriodLabel(text ?? formatFinancialYear(savings.currentYear()))
+    } catch (error) {
+      if (!(error instanceof PeriodError)) throw error
+      period = parsePeriodLabel(formatFinancialYear(savings.currentYear()))
+    }
+    const fy = period.financialYear
+    const periodItems = [fy - 1, fy, fy + 1].flatMap((y) => {
+      const label = formatFinancialYear(y)
+      return [label, `${label} Q1`, `${label} Q2`, `${label} Q3`, `${label} Q4`].map((l) => ({
+        value: l,
+        text: l,
+        selected: l === period.label,
+      }))
+    })
+    const summary = await services.budgets.financialSummary(principal, period)
+    return reply.view('savings/views/financial-summary.njk', {
+      title: 'Directorate financial summary',
+      summary,
+      periodItems,
+      canRecord: (await services.budgets.recordableUnits(principal)).length > 0,
+    })
+  })
+
+  app.get('/budgets/units/:id', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const fy = yearOf(YearQuery.parse(request.query).year, savings.currentYear())
+    const detail = await services.budgets.unitYear(principal, id, fy)
+    return reply.view('savings/views/budget-unit.njk', {
+      title: `Budget monitoring: ${detail.unit.name} ${detail.financialYear}`,
+      ...detail,
+    })
+  })
+
+  async function budgetFormContext(principal: Principal, values: Body) {
+    const units = await services.budgets.recordableUnits(principal)
+    if (units.length === 0) throw new Forbidden()
+    return {
+      title: 'Record budget monitoring',
+      unitItems: [
+        { value: '', text: 'Select a unit' },
+        ...units.map((u) => ({ value: u.id, text: u.name, selected: u.id === values.unitId })),
+      ],
+    }
+  }
+
+  app.get('/budgets/record', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { unitId } = z
+      .object({ unitId: z.string().optional().catch(undefined) })
+      .parse(request.query)
+    const values: Body = { unitId }
+    return reply.view('savings/views/budget-form.njk', {
+      ...(await budgetFormContext(principal, values)),
+      values,
+    })
+  })
+
+  app.post('/budgets/record', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'savings/views/budget-form.njk',
+        context: await budgetFormContext(principal, body),
+        values: body,
+      },
+      async () => {
+        const entry = await services.budgets.record(principal, parseInput(BudgetEntryInput, body))
+        const fy = formatFinancialYear(parsePeriodLabel(entry.month.label).financialYear)
+        return reply.redirect(`/budgets/units/${entry.unitId}?year=${encodeURIComponent(fy)}`, 303)
+      },
+    )
+  })
+}
