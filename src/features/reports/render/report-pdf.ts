@@ -24,8 +24,11 @@ interface Piece {
   readonly link?: string
 }
 
+// The regular face goes by its file, the name it is first opened under as the document's
+// font: pdfkit caches a font under the first name it meets and would otherwise parse the file
+// again for every run of text set in it.
 const FONTS = {
-  regular: 'DejaVu',
+  regular: FONT_FILES.regular,
   bold: 'DejaVu-Bold',
   italic: 'DejaVu-Italic',
   boldItalic: 'DejaVu-BoldItalic',
@@ -62,7 +65,6 @@ export function reportPdf(doc: ReportDocument): Promise<Buffer> {
       Creator: 'Golden Thread',
     },
   })
-  pdf.registerFont(FONTS.regular, FONT_FILES.regular)
   pdf.registerFont(FONTS.bold, FONT_FILES.bold)
   pdf.registerFont(FONTS.italic, FONT_FILES.italic)
   pdf.registerFont(FONTS.boldItalic, FONT_FILES.boldItalic)
