@@ -361,13 +361,15 @@ class PdfWriter {
 
   private rowHeight(cells: readonly (readonly Piece[])[], widths: readonly number[]): number {
     const { pdf } = this
-    // Measured in bold, the wider face, so the text always fits the height it is given.
-    pdf.font(FONTS.bold).fontSize(TABLE_SIZE)
-    const heights = cells.map((pieces, i) =>
-      pdf.heightOfString(pieces.map((p) => p.text).join('') || ' ', {
+    const heights = cells.map((pieces, i) => {
+      // Text in one face is measured in it; mixed faces in bold, the widest, so it always fits.
+      const [first] = pieces
+      const single = first !== undefined && pieces.every((p) => p.font === first.font)
+      pdf.font(FONTS[single ? first.font : 'bold']).fontSize(TABLE_SIZE)
+      return pdf.heightOfString(pieces.map((p) => p.text).join('') || ' ', {
         width: (widths[i] ?? 0) - 2 * CELL_PADDING,
-      }),
-    )
+      })
+    })
     return Math.max(...heights, TABLE_SIZE) + 2 * CELL_PADDING
   }
 
