@@ -133,14 +133,18 @@ export async function refreshSpcAll(db: Kysely<DB>, organisationId: string): Pro
   const settings = await spcRepo.listSettings(db, organisationId, ids)
   const valuesOf = Map.groupBy(values, (v) => v.measure_id)
   const settingsOf = Map.groupBy(settings, (s) => s.measure_id)
-  for (const m of measures) {
-    const summary = spcSummary(
-      m,
-      spcPoints(valuesOf.get(m.id) ?? []),
-      presentSpcSettings(m.frequency, settingsOf.get(m.id) ?? []),
-    )
-    await spcRepo.setSpcSummary(db, organisationId, m.id, summary)
-  }
+  await spcRepo.setSpcSummaries(
+    db,
+    organisationId,
+    measures.map((m) => ({
+      measureId: m.id,
+      ...spcSummary(
+        m,
+        spcPoints(valuesOf.get(m.id) ?? []),
+        presentSpcSettings(m.frequency, settingsOf.get(m.id) ?? []),
+      ),
+    })),
+  )
 }
 
 /** Values of one measure as pages and the API show them, oldest first. */
