@@ -55,9 +55,9 @@ export default async function spcVariation(): Promise<BenchResult[]> {
       return [
         {
           name: `PGlite: stored variation filled in for 2,000 measures (${concern} special cause – concerning)`,
+          // Once, in the migration or after a bulk load: reported, not budgeted.
           value: backfill,
           unit: 'ms',
-          budget: { limit: 5000, better: 'lower' },
         },
         {
           name: 'PGlite: GET /api/v1/measures, page of 50 with variation, p95',
