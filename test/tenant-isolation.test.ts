@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import type { App } from '../src/app.ts'
 import { ORGANISATION_TABLES } from '../src/features/organisation/organisation-repository.ts'
+import { approvedMonthlyMeasure, REDESIGN } from '../src/features/spc/spc-fixtures.ts'
 import { Agent } from './helpers/browser-agent.ts'
 import { createTestContext, type TestContext, type TestOrganisation } from './helpers/context.ts'
 import { testModes } from './helpers/database.ts'
@@ -212,6 +213,12 @@ for (const mode of testModes()) {
         budget: 777_777_00,
         forecastOutturn: 788_888_00,
         commentary: 'Secret commentary',
+      })
+      const secretSeries = await approvedMonthlyMeasure(ctx, other, victim, 'SECRET2', REDESIGN)
+      await ctx.services.spc.setBaseline(victim, secretSeries, { from: 'Apr 2023', to: 'Mar 2024' })
+      await ctx.services.spc.addChangePoint(victim, secretSeries, {
+        period: 'Jun 2024',
+        reason: 'Secret redesign',
       })
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)

@@ -129,18 +129,30 @@ export async function refreshSpcAll(db: Kysely<DB>, organisationId: string): Pro
     .where('organisation_id', '=', organisationId)
     .execute()
   const ids = measures.map((m) => m.id)
-  const values = await repo.listValues(db, organisationId, ids)
+  // Only what SPC reads: a large council has hundreds of thousands of values.
+  const values = await db
+    .selectFrom('measure_values')
+    .select(['measure_id', 'period_start', 'value', 'status', 'target'])
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'approved')
+    .orderBy('measure_id')
+    .orderBy('period_start')
+    .execute()
   const settings = await spcRepo.listSettings(db, organisationId, ids)
   const valuesOf = Map.groupBy(values, (v) => v.measure_id)
   const settingsOf = Map.groupBy(settings, (s) => s.measure_id)
-  for (const m of measures) {
-    const summary = spcSummary(
-      m,
-      spcPoints(valuesOf.get(m.id) ?? []),
-      presentSpcSettings(m.frequency, settingsOf.get(m.id) ?? []),
-    )
-    await spcRepo.setSpcSummary(db, organisationId, m.id, summary)
-  }
+  await spcRepo.setSpcSummaries(
+    db,
+    organisationId,
+    measures.map((m) => ({
+      measureId: m.id,
+      ...spcSummary(
+        m,
+        spcPoints(valuesOf.get(m.id) ?? []),
+        presentSpcSettings(m.frequency, settingsOf.get(m.id) ?? []),
+      ),
+    })),
+  )
 }
 
 /** Values of one measure as pages and the API show them, oldest first. */

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB, MeasureSpcSettingRow, SpcAssurance, SpcVariation } from '../../db/schema.ts'
 
 /** The baseline and change points of measures, oldest period first; removed ones too if asked. */
@@ -84,4 +84,24 @@ export async function setSpcSummary(
     .where('organisation_id', '=', organisationId)
     .where('id', '=', measureId)
     .execute()
+}
+
+/** The same for many measures at once, 500 to a statement. */
+export async function setSpcSummaries(
+  db: Kysely<DB>,
+  organisationId: string,
+  rows: readonly {
+    measureId: string
+    variation: SpcVariation | null
+    assurance: SpcAssurance | null
+  }[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 500) {
+    const values = rows
+      .slice(i, i + 500)
+      .map((r) => sql`(${r.measureId}::uuid, ${r.variation}, ${r.assurance})`)
+    await sql`update measures m set spc_variation = u.variation, spc_assurance = u.assurance
+      from (values ${sql.join(values)}) as u(id, variation, assurance)
+      where m.organisation_id = ${organisationId} and m.id = u.id`.execute(db)
+  }
 }

@@ -57,7 +57,7 @@ for (const mode of testModes()) {
         .selectFrom('measure_spc_settings')
         .select((eb) => eb.fn.countAll<number>().as('n'))
         .executeTakeFirstOrThrow()
-      return Number(row.n)
+      return row.n
     }
 
     it('records a change with the form, with an error summary when it is sent empty', async () => {
