@@ -38,6 +38,9 @@ import { projectApi } from './features/projects/project-api.ts'
 import { projectRoutes } from './features/projects/project-routes.ts'
 import { riskApi } from './features/risks/risk-api.ts'
 import { riskRoutes } from './features/risks/risk-routes.ts'
+import { dashboardApi } from './features/dashboards/dashboard-api.ts'
+import { dashboardRoutes } from './features/dashboards/dashboard-routes.ts'
+import { orgMeasureRoutes } from './features/organisational-measures/org-measure-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -170,6 +173,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(measureRoutes, { services })
   await app.register(valueRoutes, { services, config })
   await app.register(auditRoutes, { services })
+  await app.register(dashboardRoutes, { services })
+  await app.register(orgMeasureRoutes, { services })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -180,6 +185,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(riskApi, { services })
       await api.register(measureApi, { services })
       await api.register(valueApi, { services })
+      await api.register(dashboardApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

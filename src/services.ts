@@ -14,6 +14,12 @@ import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
 import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
 import { createRiskService } from './features/risks/risk-service.ts'
+import { createDashboardService } from './features/dashboards/dashboard-service.ts'
+import {
+  BUILT_IN_COMPUTATIONS,
+  createComputationRegistry,
+} from './features/organisational-measures/computations.ts'
+import { createOrgMeasureService } from './features/organisational-measures/org-measure-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -36,6 +42,9 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   )
   const risks = createRiskService({ db, clock, links })
   links.register(riskLinkKind(risks))
+  // Organisational measures computed from the council's data; savings adds its own.
+  const computations = createComputationRegistry()
+  computations.register(...BUILT_IN_COMPUTATIONS)
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -51,6 +60,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
       linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
     }),
     risks,
+    organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
+    dashboards: createDashboardService({ db, clock, measures, projects, risks }),
   }
 }
 

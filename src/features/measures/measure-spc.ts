@@ -1,6 +1,9 @@
 import { improvementForPolarity, xmr } from '../../core/spc.ts'
 import type { MeasureValueView } from './measure-presenter.ts'
 
+/** What the chart reads of each value: a full MeasureValueView will do. */
+export type SpcValue = Pick<MeasureValueView, 'status' | 'value' | 'period' | 'target'>
+
 interface SpcMeasure {
   readonly polarity: 'higher_is_better' | 'lower_is_better' | 'within_band' | 'none'
   readonly cumulative: boolean
@@ -11,11 +14,9 @@ interface SpcMeasure {
  * The target is the latest approved period's; cumulative measures are judged on year to date,
  * which an XmR chart of single periods cannot compare with, so they get none.
  */
-export function measureSpc(measure: SpcMeasure, values: readonly MeasureValueView[]) {
+export function measureSpc<V extends SpcValue>(measure: SpcMeasure, values: readonly V[]) {
   const approved = values
-    .filter(
-      (v): v is MeasureValueView & { value: number } => v.status === 'approved' && v.value !== null,
-    )
+    .filter((v): v is V & { value: number } => v.status === 'approved' && v.value !== null)
     .sort((a, b) =>
       a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0,
     )
