@@ -94,6 +94,8 @@ export async function listTiles(db: Kysely<DB>, organisationId: string, dashboar
 export type TileRow = Awaited<ReturnType<typeof listTiles>>[number]
 
 export interface NewTile {
+  /** Kept when a tile is moved, so its address stays the same. */
+  readonly id?: string
   readonly item_kind: TileKind
   readonly item_id: string | null
   readonly list_kind: string | null

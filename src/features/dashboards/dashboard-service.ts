@@ -228,6 +228,7 @@ export function createDashboardService(deps: DashboardDeps) {
   }
 
   const asNew = (t: repo.TileRow): repo.NewTile => ({
+    id: t.id,
     item_kind: t.item_kind,
     item_id: t.item_id,
     list_kind: t.list_kind,

@@ -14,9 +14,9 @@ interface SpcMeasure {
  * The target is the latest approved period's; cumulative measures are judged on year to date,
  * which an XmR chart of single periods cannot compare with, so they get none.
  */
-export function measureSpc<V extends SpcValue>(measure: SpcMeasure, values: readonly V[]) {
+export function measureSpc(measure: SpcMeasure, values: readonly SpcValue[]) {
   const approved = values
-    .filter((v): v is V & { value: number } => v.status === 'approved' && v.value !== null)
+    .filter((v): v is SpcValue & { value: number } => v.status === 'approved' && v.value !== null)
     .sort((a, b) =>
       a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0,
     )

@@ -95,8 +95,9 @@ export const corporatePisOnTrack: OrganisationalComputation = {
   code: 'ORG-PI',
   title: 'Corporate performance indicators on track',
   definition:
-    'Of the corporate performance indicators (measures linked to the corporate plan, other than ' +
-    'contextual and computed ones) judged green, amber or red at the end of the period, the ' +
+    'Of the corporate performance indicators (measures linked to a council-wide plan: city, ' +
+    'corporate, delivery or improvement plan; not contextual or computed ones) ' +
+    'judged green, amber or red at the end of the period, the ' +
     'percentage green. Each indicator counts with its latest approved value for a period ending ' +
     'in the twelve months to the end of the period.',
   dataSource: 'Computed by Golden Thread from the approved values of corporate indicators',
@@ -133,7 +134,7 @@ export const corporateProjectsOnTrack: OrganisationalComputation = {
   code: 'ORG-PROJ',
   title: 'Corporate projects on track',
   definition:
-    'Of the corporate programmes and projects (those linked to the corporate plan) under way at ' +
+    'Of the corporate programmes and projects (those linked to a council-wide plan) under way at ' +
     'the end of the period, the percentage on track. Status is worked out as it stood then: from ' +
     'milestones (completed only from their completion date), dates and the latest approved ' +
     'monthly confidence; a status set by hand counts only for the current day.',

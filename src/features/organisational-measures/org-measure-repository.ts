@@ -1,7 +1,13 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 
-/** Ids of the items of a kind linked to any node of an active corporate plan. */
+/**
+ * Plans of the whole council, as against a service's or a business unit's: what "corporate"
+ * means for corporate indicators and projects.
+ */
+export const CORPORATE_PLAN_KINDS = ['city', 'corporate', 'delivery', 'improvement'] as const
+
+/** Ids of the items of a kind linked to any node of an active council-wide plan. */
 export async function linkedToCorporatePlans(
   db: Kysely<DB>,
   organisationId: string,
@@ -15,7 +21,7 @@ export async function linkedToCorporatePlans(
     .distinct()
     .where('l.organisation_id', '=', organisationId)
     .where('l.item_kind', '=', itemKind)
-    .where('p.kind', '=', 'corporate')
+    .where('p.kind', 'in', CORPORATE_PLAN_KINDS)
     .where('p.status', '=', 'active')
     .where('n.status', '=', 'active')
     .execute()
