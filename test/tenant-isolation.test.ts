@@ -183,6 +183,18 @@ for (const mode of testModes()) {
         nationalMedian: 11,
         source: 'Secret source',
       })
+      await ctx.services.dashboards.create(victim, {
+        title: 'Secret dashboard',
+        kind: 'personal',
+        sharedUnitId: other.units.care,
+        tiles: [{ kind: 'measure', itemId: measure.id, section: 'Secret section' }],
+      })
+      await ctx.services.dashboards.create(victim, {
+        title: 'Secret corporate dashboard',
+        kind: 'corporate',
+        tiles: [{ kind: 'list', list: 'exceptions' }],
+      })
+      await ctx.services.organisationalMeasures.setUp(victim, 'data_returned_on_time')
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)
@@ -192,6 +204,7 @@ for (const mode of testModes()) {
         'Secret Officer',
         'Secret register',
         'Secret risk',
+        'Secret dashboard',
         ...[...otherIds.values()].flat(),
       ]
     })

@@ -392,6 +392,7 @@ export const dashboardRoutes: FastifyPluginAsync<{ services: Services }> = async
   app.post('/dashboards/:id/tiles/:tileId/move', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id, tileId } = parseParams(TileParams, request.params)
+    await dashboards.get(principal, id)
     const { move } = parseInput(MoveInput, request.body)
     await dashboards.moveTile(principal, id, tileId, move)
     return reply.redirect(`/dashboards/${id}/edit`, 303)
