@@ -94,6 +94,26 @@ export function createDashboardService(deps: DashboardDeps) {
   const content = createDashboardContent({ ...deps, sources: () => sources })
   const today = content.today
 
+  // One page asks for the same lists several times (tiles, list tiles, exceptions): a memo made
+  // for one call of the service loads each once.
+  type Memo = Map<string, Promise<unknown>>
+  function once<T>(memo: Memo, key: string, make: () => Promise<T>): Promise<T> {
+    let found = memo.get(key) as Promise<T> | undefined
+    if (!found) {
+      found = make()
+      memo.set(key, found)
+    }
+    return found
+  }
+  const projectsOn = (memo: Memo, principal: Principal, asAtEnd: string | null) =>
+    once(memo, `projects:${asAtEnd}`, () => content.projectTiles(principal, asAtEnd))
+  const risksOn = (memo: Memo, principal: Principal, asAtEnd: string | null) =>
+    once(memo, `risks:${asAtEnd}`, () => content.riskTiles(principal, asAtEnd))
+  const allRisks = (memo: Memo, principal: Principal) =>
+    once(memo, 'allRisks', () => deps.risks.listRisks(principal))
+  const registersOf = (memo: Memo, principal: Principal) =>
+    once(memo, 'registers', () => deps.risks.listRegisters(principal))
+
   async function context(principal: Principal) {
     if (principal.roles.length === 0) throw new Forbidden()
     const org = principal.organisationId
@@ -287,13 +307,14 @@ export function createDashboardService(deps: DashboardDeps) {
   }
 
   async function listTile(
+    memo: Memo,
     principal: Principal,
     list: ListKind,
     asAt: Period | null,
   ): Promise<ListTile> {
     const asAtQuery = asAt ? `?asAt=${encodeURIComponent(asAt.label)}` : ''
     if (list === 'exceptions') {
-      const found = await service.exceptions(principal, asAt ? { asAt: asAt.label } : {})
+      const found = await exceptionsWith(memo, principal, asAt ? { asAt: asAt.label } : {})
       return {
         kind: 'list',
         list,
@@ -307,7 +328,7 @@ export function createDashboardService(deps: DashboardDeps) {
       }
     }
     if (list === 'programmes') {
-      const tiles = [...(await content.projectTiles(principal, asAt?.end ?? null)).values()]
+      const tiles = [...(await projectsOn(memo, principal, asAt?.end ?? null)).values()]
       return {
         kind: 'list',
         list,
@@ -318,11 +339,11 @@ export function createDashboardService(deps: DashboardDeps) {
           .map((t) => ({ href: t.href, title: t.title, detail: t.statusText })),
       }
     }
-    const registers = await deps.risks.listRegisters(principal)
+    const registers = await registersOf(memo, principal)
     const corporate = new Set(registers.filter((r) => r.level === 'corporate').map((r) => r.id))
-    const all = await deps.risks.listRisks(principal)
+    const all = await allRisks(memo, principal)
     const ids = new Set(all.filter((r) => corporate.has(r.registerId)).map((r) => r.id))
-    const tiles = [...(await content.riskTiles(principal, asAt?.end ?? null)).values()]
+    const tiles = [...(await risksOn(memo, principal, asAt?.end ?? null)).values()]
       .filter((t) => ids.has(t.id) && t.status === 'open')
       .sort((a, b) => b.score - a.score)
     return {
@@ -344,23 +365,22 @@ export function createDashboardService(deps: DashboardDeps) {
     tiles: readonly repo.TileRow[],
     asAt: Period | null,
   ) {
+    const memo: Memo = new Map()
     const measureIds = tiles.flatMap((t) =>
       t.item_kind === 'measure' && t.item_id ? [t.item_id] : [],
     )
     const measures = await content.measureTiles(principal, measureIds, asAt)
     const needProjects = tiles.some((t) => t.item_kind === 'project')
     const needRisks = tiles.some((t) => t.item_kind === 'risk')
-    const projects = needProjects
-      ? await content.projectTiles(principal, asAt?.end ?? null)
-      : new Map()
-    const risks = needRisks ? await content.riskTiles(principal, asAt?.end ?? null) : new Map()
+    const projects = needProjects ? await projectsOn(memo, principal, asAt?.end ?? null) : new Map()
+    const risks = needRisks ? await risksOn(memo, principal, asAt?.end ?? null) : new Map()
     const themes = await themeTitles(principal.organisationId, measureIds)
     const sections = new Map<string, Tile[]>()
     const contextual: MeasureTile[] = []
     for (const t of tiles) {
       let tile: Tile
       if (t.item_kind === 'list') {
-        tile = await listTile(principal, t.list_kind as ListKind, asAt)
+        tile = await listTile(memo, principal, t.list_kind as ListKind, asAt)
       } else {
         const id = t.item_id ?? ''
         const found: Tile | undefined =
@@ -791,6 +811,13 @@ export function createDashboardService(deps: DashboardDeps) {
 
     /** Only what needs attention, filtered by unit, theme or portfolio holder. */
     async exceptions(principal: Principal, filters: ExceptionFilters) {
+      return exceptionsWith(new Map(), principal, filters)
+    },
+  }
+
+  /** Only what needs attention, filtered by unit, theme or portfolio holder. */
+  async function exceptionsWith(memo: Memo, principal: Principal, filters: ExceptionFilters) {
+    {
       const { tree } = await context(principal)
       const org = principal.organisationId
       const asAt = parseAsAt(filters.asAt, today())
@@ -838,7 +865,7 @@ export function createDashboardService(deps: DashboardDeps) {
         db,
         org,
         measures.map((m) => m.id),
-        `${Number(day.slice(0, 4)) - 4}-04-01`,
+        `${Number(day.slice(0, 4)) - 2}-04-01`,
       )
       const byMeasure = new Map<string, typeof series>()
       for (const v of series)
@@ -887,7 +914,7 @@ export function createDashboardService(deps: DashboardDeps) {
       }
 
       // Projects: off track or at risk, and milestones slipping.
-      const projects = [...(await content.projectTiles(principal, asAtEnd)).values()].filter(
+      const projects = [...(await projectsOn(memo, principal, asAtEnd)).values()].filter(
         (p) =>
           p.level !== 'action' &&
           inUnit(p.leadUnitId) &&
@@ -916,10 +943,10 @@ export function createDashboardService(deps: DashboardDeps) {
       }
 
       // Risks above appetite.
-      const registers = await deps.risks.listRegisters(principal)
+      const registers = await registersOf(memo, principal)
       const registerUnit = new Map(registers.map((g) => [g.id, g.unitId]))
-      const all = await deps.risks.listRisks(principal)
-      const riskTiles = await content.riskTiles(principal, asAtEnd)
+      const all = await allRisks(memo, principal)
+      const riskTiles = await risksOn(memo, principal, asAtEnd)
       for (const r of all) {
         const tile = riskTiles.get(r.id)
         if (!tile?.aboveAppetite) continue
@@ -968,7 +995,7 @@ export function createDashboardService(deps: DashboardDeps) {
         },
         items: sorted,
       }
-    },
+    }
   }
   return service
 }
