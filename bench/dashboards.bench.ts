@@ -124,11 +124,12 @@ async function generateDashboards(database: Database) {
             project_id: project.id,
             title: `Milestone ${k}`,
             due_date: `${2024 + k}-09-30`,
-            status: (`${2024 + k}-09-30` < today
-              ? (i + k) % 5 === 0
-                ? 'delayed'
-                : 'completed'
-              : 'not_started') as 'delayed' | 'completed' | 'not_started',
+            status:
+              `${2024 + k}-09-30` < today
+                ? (i + k) % 5 === 0
+                  ? 'delayed'
+                  : 'completed'
+                : 'not_started',
             completed_date:
               `${2024 + k}-09-30` < today && (i + k) % 5 !== 0 ? `${2024 + k}-09-20` : null,
           })),
