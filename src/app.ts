@@ -44,6 +44,9 @@ import { spcApi } from './features/spc/spc-api.ts'
 import { spcRoutes } from './features/spc/spc-routes.ts'
 import { savingsApi } from './features/savings/savings-api.ts'
 import { savingsRoutes } from './features/savings/savings-routes.ts'
+import { dashboardApi } from './features/dashboards/dashboard-api.ts'
+import { dashboardRoutes } from './features/dashboards/dashboard-routes.ts'
+import { orgMeasureRoutes } from './features/organisational-measures/org-measure-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -180,6 +183,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(auditRoutes, { services })
   await app.register(publicRoutes, { services })
   await app.register(publicSettingsRoutes, { services })
+  await app.register(dashboardRoutes, { services })
+  await app.register(orgMeasureRoutes, { services })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -192,6 +197,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(measureApi, { services })
       await api.register(spcApi, { services })
       await api.register(valueApi, { services })
+      await api.register(dashboardApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

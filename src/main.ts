@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util'
 import { readFileSync } from 'node:fs'
 import { createApp } from './app.ts'
+import { createServices } from './services.ts'
 import { ConfigError, loadConfig, type Config } from './config.ts'
 import { openDatabase, type Database } from './db/database.ts'
 import { DataDirLocked } from './db/data-dir-lock.ts'
@@ -10,6 +11,7 @@ import { backupDatabase, restoreDatabase } from './features/backup/backup.ts'
 import { verifyAudit } from './features/audit/audit-service.ts'
 import { buildDemoCouncil, demoSignInText } from './features/demo/demo-council.ts'
 import { cliCommands } from './features/organisation/organisation-cli.ts'
+import { recomputeCommand } from './features/organisational-measures/org-measure-cli.ts'
 
 const USAGE = `Usage: golden-thread <command> [options]
 
@@ -23,6 +25,8 @@ Commands:
   token list --email E                list a person's API tokens
   token revoke --id ID                revoke an API token
   audit verify                        check the audit trail's hash chain
+  organisational-measures recompute [--organisation SLUG]
+                                      recompute the computed organisational measures
   backup FILE                         write every table to FILE (gzipped JSON)
   restore FILE                        load a backup into an empty database
 
@@ -122,6 +126,22 @@ async function main(argv: string[]): Promise<number> {
         )
         return 2
       })
+    }
+    case 'organisational-measures': {
+      if (rest[0] !== 'recompute') break
+      const { values } = parseArgs({
+        args: rest.slice(1),
+        options: { organisation: { type: 'string' } },
+        strict: true,
+      })
+      return withDatabase(config, (database) =>
+        recomputeCommand(
+          database.db,
+          createServices({ config, database, clock: () => new Date() }).organisationalMeasures
+            .computations,
+          values.organisation,
+        ),
+      )
     }
     case 'backup':
     case 'restore': {

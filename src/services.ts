@@ -19,6 +19,12 @@ import { createSpcService } from './features/spc/spc-service.ts'
 import { createBudgetService } from './features/budgets/budget-service.ts'
 import { savingLinkKind } from './features/savings/savings-link-kinds.ts'
 import { createSavingsService } from './features/savings/savings-service.ts'
+import { createDashboardService } from './features/dashboards/dashboard-service.ts'
+import {
+  BUILT_IN_COMPUTATIONS,
+  createComputationRegistry,
+} from './features/organisational-measures/computations.ts'
+import { createOrgMeasureService } from './features/organisational-measures/org-measure-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -43,6 +49,9 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   links.register(riskLinkKind(risks))
   const savings = createSavingsService({ db, clock })
   links.register(savingLinkKind(savings))
+  // Organisational measures computed from the council's data; savings adds its own.
+  const computations = createComputationRegistry()
+  computations.register(...BUILT_IN_COMPUTATIONS)
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -62,6 +71,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     publicDashboard: createPublicService({ db, clock }),
     savings,
     budgets: createBudgetService({ db, clock, savings }),
+    organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
+    dashboards: createDashboardService({ db, clock, measures, projects, risks }),
   }
 }
 

@@ -220,6 +220,18 @@ for (const mode of testModes()) {
         period: 'Jun 2024',
         reason: 'Secret redesign',
       })
+      await ctx.services.dashboards.create(victim, {
+        title: 'Secret dashboard',
+        kind: 'personal',
+        sharedUnitId: other.units.care,
+        tiles: [{ kind: 'measure', itemId: measure.id, section: 'Secret section' }],
+      })
+      await ctx.services.dashboards.create(victim, {
+        title: 'Secret corporate dashboard',
+        kind: 'corporate',
+        tiles: [{ kind: 'list', list: 'exceptions' }],
+      })
+      await ctx.services.organisationalMeasures.setUp(victim, 'data_returned_on_time')
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)
@@ -232,6 +244,7 @@ for (const mode of testModes()) {
         'Secret saving',
         'Secret commentary',
         '777,777',
+        'Secret dashboard',
         ...[...otherIds.values()].flat(),
       ]
     })

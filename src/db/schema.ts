@@ -441,6 +441,8 @@ export interface MeasuresTable {
   /** The latest period with a value and its RAG, kept with the values (refreshLatest). */
   latest_period_start: Generated<string | null>
   latest_rag: Generated<StoredRag | null>
+  /** The named computation of an organisational measure (dashboards); null for others. */
+  computation: Generated<string | null>
   /** The latest point's SPC variation and assurance, kept with the values (refreshSpc). */
   spc_variation: Generated<SpcVariation | null>
   spc_assurance: Generated<SpcAssurance | null>
@@ -593,6 +595,34 @@ export interface BudgetMonthsTable {
   updated_at: Timestamp
 }
 
+export type DashboardKind = 'corporate' | 'personal'
+export type TileKind = 'measure' | 'project' | 'risk' | 'list'
+
+export interface DashboardsTable {
+  id: Generated<string>
+  organisation_id: string
+  kind: DashboardKind
+  title: string
+  description: string | null
+  owner_id: string | null
+  shared_unit_id: string | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface DashboardTilesTable {
+  id: Generated<string>
+  organisation_id: string
+  dashboard_id: string
+  position: number
+  section: string | null
+  item_kind: TileKind
+  item_id: string | null
+  list_kind: string | null
+  created_at: CreatedAt
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -630,6 +660,8 @@ export interface DB {
   saving_years: SavingYearsTable
   saving_months: SavingMonthsTable
   budget_months: BudgetMonthsTable
+  dashboards: DashboardsTable
+  dashboard_tiles: DashboardTilesTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

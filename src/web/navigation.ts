@@ -14,6 +14,7 @@ interface NavItem {
 
 const sections: readonly { href: string; text: string; visible?: (p: Principal) => boolean }[] = [
   { href: '/', text: 'Home' },
+  { href: '/dashboards', text: 'Dashboards' },
   { href: '/units', text: 'Units' },
   { href: '/people', text: 'People' },
   { href: '/plans', text: 'Plans' },

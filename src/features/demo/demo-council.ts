@@ -3,6 +3,7 @@ import type { DB, Role, UnitKind } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
+import { buildDemoDashboards } from '../dashboards/dashboard-demo.ts'
 import { buildDemoRisks, linkDemoRisksToProjects } from '../risks/risk-demo.ts'
 import { buildDemoMeasures } from '../measures/measure-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
@@ -260,6 +261,7 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       { units: unitIds, people: personIds },
       clock,
     )
+    await buildDemoDashboards(trx, organisation.id, clock)
     await recordAudit(
       trx,
       {

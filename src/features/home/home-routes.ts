@@ -18,6 +18,8 @@ export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app
         (u) => u.active && u.kind === 'directorate' && u.parentId === null,
       ),
       peopleCount: people.total,
+      start:
+        principal.roles.length > 0 ? await services.dashboards.startingPoints(principal) : null,
     })
   })
 

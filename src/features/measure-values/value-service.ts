@@ -135,6 +135,12 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         `${row.code} is calculated from its formula: enter the values of the measures it uses`,
       )
     }
+    if (row.computation !== null) {
+      throw Invalid.field(
+        field('value'),
+        `${row.code} is computed by Golden Thread from the council's data: it takes no entered values`,
+      )
+    }
     if (row.status === 'retired') {
       throw Invalid.field(field('value'), `${row.code} is retired: it takes no more values`)
     }

@@ -96,6 +96,8 @@ export function presentMeasure(
     denominatorLabel: row.denominator_label,
     formula: row.formula,
     calculated: row.formula !== null,
+    /** The named computation of an organisational measure, or null. */
+    computation: row.computation,
     baselineValue: row.baseline_value,
     baselinePeriod: row.baseline_period,
     dataSource: row.data_source,

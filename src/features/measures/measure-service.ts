@@ -434,7 +434,10 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         ),
         spcSettings: presentSpcSettings(row.frequency, await spcRepo.listSettings(db, org, [id])),
         canDefine: policy.canDefineMeasure(principal, row.unit_id, tree),
-        canEnter: row.formula === null && policy.canEnterValues(principal, scopeOf(row), tree),
+        canEnter:
+          row.formula === null &&
+          row.computation === null &&
+          policy.canEnterValues(principal, scopeOf(row), tree),
         isApprover: policy.isApproverOf(principal, scopeOf(row), tree),
       }
     },

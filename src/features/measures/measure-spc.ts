@@ -1,6 +1,9 @@
 import { improvementForPolarity, xmr, type IndexRange } from '../../core/spc.ts'
 import type { MeasureValueView, PeriodView } from './measure-presenter.ts'
 
+/** What the chart reads of each value: a full MeasureValueView will do. */
+export type SpcValue = Pick<MeasureValueView, 'status' | 'value' | 'period' | 'target'>
+
 interface SpcMeasure {
   readonly polarity: 'higher_is_better' | 'lower_is_better' | 'within_band' | 'none'
   readonly cumulative: boolean
@@ -106,13 +109,11 @@ export function spcSummary(
  */
 export function measureSpc(
   measure: SpcMeasure,
-  values: readonly MeasureValueView[],
+  values: readonly SpcValue[],
   settings: SpcSettingsView = NO_SETTINGS,
 ) {
   const approved = values
-    .filter(
-      (v): v is MeasureValueView & { value: number } => v.status === 'approved' && v.value !== null,
-    )
+    .filter((v): v is SpcValue & { value: number } => v.status === 'approved' && v.value !== null)
     .sort((a, b) =>
       a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0,
     )

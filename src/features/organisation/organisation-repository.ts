@@ -251,6 +251,8 @@ export const ORGANISATION_TABLES = [
   'saving_months',
   'saving_years',
   'savings_targets',
+  'dashboard_tiles',
+  'dashboards',
   'project_dependencies',
   'project_benefits',
   'saving_lines',

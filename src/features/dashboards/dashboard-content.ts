@@ -1,0 +1,370 @@
+// What a dashboard shows, worked out for a person and a moment: measure, project and risk tiles,
+// lists, panels and the exception view. Today's view and "as at" a past period share the code;
+// as at a period, only approved values of periods ended by then count, as they were known.
+import type { Kysely } from 'kysely'
+import {
+  EXCEPTION_TEXT,
+  projectStatusOn,
+  valuesAsAt,
+  type ExceptionReason,
+} from '../../core/dashboards.ts'
+import { financialYearOf, type Period } from '../../core/periods.ts'
+import type { ProjectStatus } from '../../core/project-status.ts'
+import { bandOf, isTolerable } from '../../core/risk-scoring.ts'
+import { improvementForPolarity, type PointType } from '../../core/spc.ts'
+import type { DB, MeasureRow } from '../../db/schema.ts'
+import type { Principal } from '../auth/principal.ts'
+import { canViewMeasure } from '../measures/measure-policy.ts'
+import { periodOf, type PeriodView } from '../measures/measure-presenter.ts'
+import * as measureRepo from '../measures/measure-repository.ts'
+import { scopeOf } from '../measures/measure-service.ts'
+import { measureSpc, type SpcValue } from '../measures/measure-spc.ts'
+import { presentValues, ukDate, unitTreeOf } from '../measures/measure-store.ts'
+import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+import { STATUS_NAMES } from '../projects/project-schemas.ts'
+import type { ProjectService } from '../projects/project-service.ts'
+import { presentMatrix } from '../risks/risk-presenter.ts'
+import * as riskRepo from '../risks/risk-repository.ts'
+import type { RiskService } from '../risks/risk-service.ts'
+import { variationText } from '../../web/charts/spc-icons.ts'
+import * as repo from './dashboard-repository.ts'
+import type { DashboardPanel, DashboardPanelSource, PanelScope } from './dashboard-sources.ts'
+
+export interface MeasureTile {
+  readonly kind: 'measure'
+  readonly id: string
+  readonly href: string
+  readonly code: string
+  readonly title: string
+  readonly measureKind: MeasureRow['kind']
+  readonly unit: MeasureRow['unit']
+  readonly decimals: number
+  readonly computed: boolean
+  readonly unitId: string | null
+  readonly period: PeriodView | null
+  readonly value: number | null
+  readonly target: number | null
+  readonly rag: string
+  readonly direction: 'improving' | 'same' | 'worsening' | null
+  readonly variation: {
+    readonly pointType: PointType | null
+    readonly text: string
+    readonly improvement: string
+  }
+  readonly restated: 'no' | 'restated' | 'restated_since'
+  readonly trend: readonly { readonly label: string; readonly value: number }[]
+}
+
+export interface ProjectTile {
+  readonly kind: 'project'
+  readonly id: string
+  readonly href: string
+  readonly code: string | null
+  readonly title: string
+  readonly level: string
+  readonly status: ProjectStatus
+  readonly statusText: string
+  readonly statusSymbol: string
+  readonly leadUnitId: string | null
+}
+
+export interface RiskTile {
+  readonly kind: 'risk'
+  readonly id: string
+  readonly href: string
+  readonly reference: string
+  readonly title: string
+  readonly status: 'open' | 'closed'
+  readonly score: number
+  readonly band: string
+  readonly bandName: string
+  readonly aboveAppetite: boolean
+  readonly registerName: string
+}
+
+export interface ListItem {
+  readonly href: string
+  readonly title: string
+  readonly detail: string
+}
+
+export interface ListTile {
+  readonly kind: 'list'
+  readonly list: string
+  readonly title: string
+  readonly href: string
+  readonly items: readonly ListItem[]
+}
+
+export interface UnavailableTile {
+  readonly kind: 'unavailable'
+  readonly itemKind: string
+  readonly id: string | null
+}
+
+export type Tile = MeasureTile | ProjectTile | RiskTile | ListTile | UnavailableTile
+
+export interface ExceptionItem {
+  readonly kind: 'measure' | 'project' | 'risk' | 'saving'
+  readonly id: string | null
+  readonly href: string
+  readonly title: string
+  readonly reasons: readonly { readonly key: ExceptionReason; readonly text: string }[]
+  readonly detail: string
+}
+
+/** The SPC variation of a measure's latest point; the one place dashboards read it. */
+export function variationOf(
+  measure: Pick<MeasureRow, 'polarity' | 'cumulative'>,
+  values: readonly SpcValue[],
+): MeasureTile['variation'] {
+  const pointType = values.length === 0 ? null : measureSpc(measure, values).variation
+  return {
+    pointType,
+    text: variationText(pointType),
+    improvement: improvementForPolarity(measure.polarity),
+  }
+}
+
+const YEARS_OF_HISTORY = 3
+
+/** The first day of the financial year `years` before the one holding `date`. */
+function yearsBefore(date: string, years: number): string {
+  return `${financialYearOf(date) - years}-04-01`
+}
+
+export interface ContentDeps {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+  readonly projects: ProjectService
+  readonly risks: RiskService
+  readonly sources: () => readonly DashboardPanelSource[]
+}
+
+export type DashboardContent = ReturnType<typeof createDashboardContent>
+
+export function createDashboardContent({ db, clock, projects, risks, sources }: ContentDeps) {
+  const today = () => ukDate(clock())
+
+  /** Measure tiles, as known at the end of `asAt` (or today), for the measures the person may see. */
+  async function measureTiles(
+    principal: Principal,
+    ids: readonly string[],
+    asAt: Period | null,
+    tree?: UnitTree,
+  ): Promise<Map<string, MeasureTile>> {
+    const org = principal.organisationId
+    const units = tree ?? (await unitTreeOf(db, org))
+    const rows = (await measureRepo.findMeasuresById(db, org, [...new Set(ids)])).filter((r) =>
+      canViewMeasure(principal, scopeOf(r), units),
+    )
+    const asAtEnd = asAt?.end ?? null
+    const day = asAtEnd ?? today()
+    const from = yearsBefore(day, YEARS_OF_HISTORY)
+    const rowIds = rows.map((r) => r.id)
+    const targets = await measureRepo.listTargets(db, org, rowIds, from)
+    const values = await measureRepo.listValues(db, org, rowIds, from)
+    const out = new Map<string, MeasureTile>()
+    for (const row of rows) {
+      const own = values.filter((v) => v.measure_id === row.id)
+      const known = valuesAsAt(
+        own.map((v) => ({
+          ...v,
+          start: v.period_start,
+          end: periodOf(row.frequency, v.period_start).end,
+          restatedFrom: v.restated_from,
+          changedOn: ukDate(v.updated_at),
+        })),
+        asAtEnd,
+      )
+      const views = presentValues(
+        row,
+        targets.filter((t) => t.measure_id === row.id),
+        known.map((k) => ({ ...k.row, value: k.value })),
+        day,
+      )
+      const last = views.at(-1)
+      out.set(row.id, {
+        kind: 'measure',
+        id: row.id,
+        href: `/measures/${row.id}`,
+        code: row.code,
+        title: row.title,
+        measureKind: row.kind,
+        unit: row.unit,
+        decimals: row.decimals,
+        computed: row.computation !== null,
+        unitId: row.unit_id,
+        period: last?.period ?? null,
+        value: last?.value ?? null,
+        target: last?.target ?? null,
+        rag: last?.rag ?? 'no_data',
+        direction: last?.direction ?? null,
+        variation: variationOf(row, views),
+        restated: known.at(-1)?.restated ?? 'no',
+        trend: views
+          .slice(-8)
+          .flatMap((v) => (v.value === null ? [] : [{ label: v.period.label, value: v.value }])),
+      })
+    }
+    return out
+  }
+
+  /** Every project the person may see, with its status today or as it stood at `asAtEnd`. */
+  async function projectTiles(principal: Principal, asAtEnd: string | null) {
+    const list = await projects.list(principal)
+    const statuses = asAtEnd === null ? null : await projectStatusesOn(principal, list, asAtEnd)
+    return new Map(
+      list.map((p) => {
+        const status = statuses?.get(p.id) ?? p.status
+        const tile: ProjectTile = {
+          kind: 'project',
+          id: p.id,
+          href: `/projects/${p.id}`,
+          code: p.code,
+          title: p.title,
+          level: p.level,
+          status,
+          statusText: STATUS_NAMES[status].text,
+          statusSymbol: STATUS_NAMES[status].symbol,
+          leadUnitId: p.leadUnitId,
+        }
+        return [p.id, tile]
+      }),
+    )
+  }
+
+  async function milestoneFacts(organisationId: string, ids: readonly string[]) {
+    const rows = await orgMeasureRepo.milestonesOf(db, organisationId, [...ids])
+    const byProject = new Map<string, ReturnType<typeof toFact>[]>()
+    function toFact(m: (typeof rows)[number]) {
+      return {
+        status: m.status,
+        due: m.due_date,
+        rescheduled: m.original_due_date !== null,
+        completedDate: m.completed_date,
+      }
+    }
+    for (const m of rows)
+      byProject.set(m.project_id, [...(byProject.get(m.project_id) ?? []), toFact(m)])
+    return byProject
+  }
+
+  async function projectStatusesOn(
+    principal: Principal,
+    list: Awaited<ReturnType<ProjectService['list']>>,
+    date: string,
+  ): Promise<Map<string, ProjectStatus>> {
+    const org = principal.organisationId
+    const tree = await orgMeasureRepo.projectTree(db, org)
+    const children = new Map<string, string[]>()
+    for (const r of tree) {
+      if (r.parent_id) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id])
+    }
+    const milestones = await milestoneFacts(
+      org,
+      tree.map((t) => t.id),
+    )
+    const updates = await orgMeasureRepo.approvedUpdatesOf(
+      db,
+      org,
+      list.map((p) => p.id),
+    )
+    const out = new Map<string, ProjectStatus>()
+    for (const p of list) {
+      const within: string[] = []
+      const stack = [p.id]
+      while (stack.length > 0) {
+        const next = stack.pop() as string
+        if (within.includes(next)) continue
+        within.push(next)
+        stack.push(...(children.get(next) ?? []))
+      }
+      out.set(
+        p.id,
+        projectStatusOn(
+          {
+            start: p.startDate,
+            end: p.endDate,
+            statusOverride: p.statusOverride?.status ?? null,
+            ownConfidence: p.ownConfidence,
+            milestones: within.flatMap((id) => milestones.get(id) ?? []),
+            updates: updates
+              .filter((u) => u.project_id === p.id)
+              .map((u) => ({ month: u.month, confidence: u.confidence })),
+          },
+          date,
+          today(),
+        ),
+      )
+    }
+    return out
+  }
+
+  /** Every risk the person may see, scored today or as its reviews stood at `asAtEnd`. */
+  async function riskTiles(principal: Principal, asAtEnd: string | null) {
+    const list = await risks.listRisks(principal)
+    const matrix = presentMatrix(await riskRepo.findMatrix(db, principal.organisationId))
+    const reviews =
+      asAtEnd === null
+        ? []
+        : await repo.riskReviews(
+            db,
+            principal.organisationId,
+            list.map((r) => r.id),
+          )
+    const out = new Map<string, RiskTile>()
+    for (const r of list) {
+      let score = r.current.score
+      let status = r.status
+      if (asAtEnd !== null) {
+        const last = reviews.filter((v) => v.risk_id === r.id && v.reviewed_on <= asAtEnd).at(-1)
+        if (!last) continue
+        score = last.likelihood * last.impact
+        status = r.closedOn !== null && r.closedOn <= asAtEnd ? 'closed' : 'open'
+      }
+      const band = bandOf(matrix, score)
+      out.set(r.id, {
+        kind: 'risk',
+        id: r.id,
+        href: `/risks/${r.id}`,
+        reference: r.reference,
+        title: r.title,
+        status,
+        score,
+        band: band.key,
+        bandName: band.name,
+        aboveAppetite: status === 'open' && !isTolerable(matrix, score),
+        registerName: r.registerName,
+      })
+    }
+    return out
+  }
+
+  async function panels(principal: Principal, scope: PanelScope): Promise<DashboardPanel[]> {
+    const out: DashboardPanel[] = []
+    for (const source of sources()) {
+      const panel = await source.panel(principal, scope)
+      if (panel) out.push(panel)
+    }
+    return out
+  }
+
+  return { measureTiles, projectTiles, riskTiles, panels, milestoneFacts, today }
+}
+
+/** Exceptions worst first: measures, then projects, then risks, then savings, each by title. */
+export function sortExceptions(items: ExceptionItem[]): ExceptionItem[] {
+  const order = { measure: 0, project: 1, risk: 2, saving: 3 }
+  const weight = (i: ExceptionItem) =>
+    i.reasons.some((r) => ['red', 'off_track', 'above_appetite', 'overdue'].includes(r.key)) ? 0 : 1
+  return [...items].sort(
+    (a, b) =>
+      weight(a) - weight(b) || order[a.kind] - order[b.kind] || a.title.localeCompare(b.title),
+  )
+}
+
+export function reasonsOf(keys: readonly ExceptionReason[]) {
+  return keys.map((key) => ({ key, text: EXCEPTION_TEXT[key] }))
+}

@@ -1,0 +1,190 @@
+import type { Kysely } from 'kysely'
+import { addWorkingDays, financialYearOf, parsePeriodStart } from '../../core/periods.ts'
+import type { DB } from '../../db/schema.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
+import { refreshDerived, ukDate } from '../measures/measure-store.ts'
+import {
+  BUILT_IN_COMPUTATIONS,
+  createComputationRegistry,
+} from '../organisational-measures/computations.ts'
+import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
+import { setUpComputedMeasure } from '../organisational-measures/org-measure-service.ts'
+import * as repo from './dashboard-repository.ts'
+
+/** Targets the performance team set for the organisational measures (per cent). */
+const TARGETS: Readonly<Record<string, number>> = {
+  corporate_pis_on_track: 70,
+  corporate_projects_on_track: 75,
+  red_risks_mitigated: 75,
+  data_returned_on_time: 90,
+}
+
+/** A small deterministic spread, so every demo build is the same. */
+function spread(text: string, size: number): number {
+  let h = 0
+  for (const c of text) h = (h * 31 + c.charCodeAt(0)) >>> 0
+  return h % size
+}
+
+/**
+ * The demo's values were all entered at build time; a history of returns needs dates. Each value
+ * is dated as if submitted around its due date (most on time, some a few days late) and
+ * approved two working days later.
+ */
+async function dateDemoReturns(trx: Kysely<DB>, organisationId: string, today: string) {
+  const measures = await orgMeasureRepo.judgedMeasures(trx, organisationId)
+  const values = await trx
+    .selectFrom('measure_values')
+    .select(['id', 'measure_id', 'period_start', 'status'])
+    .where('organisation_id', '=', organisationId)
+    .where('calculated', '=', false)
+    .execute()
+  const byId = new Map(measures.map((m) => [m.id, m]))
+  for (const v of values) {
+    const m = byId.get(v.measure_id)
+    if (!m) continue
+    const period = parsePeriodStart({ frequency: m.frequency, start: v.period_start })
+    const due = addWorkingDays(period.end, m.due_working_days ?? 15)
+    const roll = spread(`${v.measure_id}${v.period_start}`, 100)
+    const offset = roll < 84 ? -(roll % 6) : 1 + (roll % 7)
+    let submitted = addWorkingDays(due, offset)
+    if (submitted > today) submitted = today
+    const approved = v.status === 'approved' ? addWorkingDays(submitted, 2) : null
+    await trx
+      .updateTable('measure_values')
+      .set({
+        submitted_at: new Date(`${submitted}T10:00:00Z`),
+        approved_at:
+          approved === null ? null : new Date(`${approved > today ? today : approved}T15:00:00Z`),
+        updated_at: new Date(`${submitted}T10:00:00Z`),
+      })
+      .where('id', '=', v.id)
+      .execute()
+  }
+  return values.length
+}
+
+/**
+ * The corporate dashboard the performance team set up for Example City: the organisational
+ * measures, then up to four corporate indicators per theme (grouped by the theme they sit
+ * beneath), the programmes, the corporate risks and what needs attention.
+ */
+export async function buildDemoDashboards(
+  trx: Kysely<DB>,
+  organisationId: string,
+  clock: () => Date,
+) {
+  const today = ukDate(clock())
+  await dateDemoReturns(trx, organisationId, today)
+  const computations = createComputationRegistry()
+  computations.register(...BUILT_IN_COMPUTATIONS)
+  const organisational: string[] = []
+  for (const c of BUILT_IN_COMPUTATIONS) {
+    const measure = await setUpComputedMeasure(
+      trx,
+      organisationId,
+      computations,
+      c.key,
+      SYSTEM_ACTOR,
+      clock,
+    )
+    const year = financialYearOf(today)
+    await trx
+      .insertInto('measure_targets')
+      .values(
+        [year - 3, year - 2, year - 1, year].map((y) => ({
+          organisation_id: organisationId,
+          measure_id: measure.id,
+          frequency: 'annual' as const,
+          period_start: `${y}-04-01`,
+          value: TARGETS[c.key] ?? null,
+          lower: null,
+          upper: null,
+        })),
+      )
+      .execute()
+    await refreshDerived(trx, organisationId, measure)
+    organisational.push(measure.id)
+  }
+
+  const corporateIds = new Set(
+    await orgMeasureRepo.linkedToCorporatePlans(trx, organisationId, 'measure'),
+  )
+  const nodes = await repo.activeNodes(trx, organisationId)
+  const links = await repo.nodeLinks(
+    trx,
+    organisationId,
+    nodes.map((n) => n.id),
+  )
+  const measures = await trx
+    .selectFrom('measures')
+    .select(['id', 'kind', 'code'])
+    .where('organisation_id', '=', organisationId)
+    .where('computation', 'is', null)
+    .where('status', '=', 'active')
+    .orderBy('code')
+    .execute()
+  const kindOf = new Map(measures.map((m) => [m.id, m.kind]))
+  const perTheme = new Map<string, string[]>()
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  for (const l of links) {
+    if (l.item_kind !== 'measure' || kindOf.get(l.item_id) !== 'strategic') continue
+    if (corporateIds.size > 0 && !corporateIds.has(l.item_id)) continue
+    let node = byId.get(l.node_id)
+    while (node?.parent_id) node = byId.get(node.parent_id)
+    if (!node) continue
+    const list = perTheme.get(node.id) ?? []
+    if (list.length < 4 && !list.includes(l.item_id)) perTheme.set(node.id, [...list, l.item_id])
+  }
+  const chosen = [...new Set([...perTheme.values()].flat())]
+  const contextual = measures.filter((m) => m.kind === 'contextual').slice(0, 3)
+  const dashboard = await repo.insertDashboard(trx, organisationId, {
+    kind: 'corporate',
+    title: 'Corporate dashboard',
+    description:
+      'The high-level measures the Corporate Management Team reviews each quarter, by theme, ' +
+      'with the programmes, the corporate risks and what needs attention.',
+    owner_id: null,
+    shared_unit_id: null,
+  })
+  const tiles: repo.NewTile[] = [
+    ...organisational.map((id) => ({
+      item_kind: 'measure' as const,
+      item_id: id,
+      list_kind: null,
+      section: 'How the council is run',
+    })),
+    ...chosen.map((id) => ({
+      item_kind: 'measure' as const,
+      item_id: id,
+      list_kind: null,
+      section: null,
+    })),
+    ...contextual.map((m) => ({
+      item_kind: 'measure' as const,
+      item_id: m.id,
+      list_kind: null,
+      section: null,
+    })),
+    ...(['exceptions', 'programmes', 'corporate_risks'] as const).map((list) => ({
+      item_kind: 'list' as const,
+      item_id: null,
+      list_kind: list,
+      section: 'Programmes, risks and exceptions',
+    })),
+  ]
+  await repo.replaceTiles(trx, organisationId, dashboard.id, tiles)
+  await recordAudit(
+    trx,
+    {
+      organisationId,
+      actor: SYSTEM_ACTOR,
+      action: 'dashboard_created',
+      itemType: 'dashboard',
+      itemId: dashboard.id,
+      summary: `Demo corporate dashboard set up with ${tiles.length} tiles`,
+    },
+    clock,
+  )
+  return { dashboards: 1, tiles: tiles.length, organisationalMeasures: organisational.length }
+}

@@ -1,0 +1,1003 @@
+import type { Kysely } from 'kysely'
+import { measureExceptions, moveItem, projectExceptions, type Move } from '../../core/dashboards.ts'
+import {
+  isIsoDate,
+  parsePeriodInput,
+  parsePeriodStart,
+  periodContaining,
+  PeriodError,
+  type Period,
+} from '../../core/periods.ts'
+import type { Rag } from '../../core/status.ts'
+import type { DB } from '../../db/schema.ts'
+import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import type { Principal } from '../auth/principal.ts'
+import { canViewMeasure } from '../measures/measure-policy.ts'
+import { presentPeriod, statusMeasure } from '../measures/measure-presenter.ts'
+import * as measureRepo from '../measures/measure-repository.ts'
+import type { MeasureService } from '../measures/measure-service.ts'
+import { scopeOf } from '../measures/measure-service.ts'
+import { currentStatus } from '../measures/measure-status.ts'
+import { unitTreeOf } from '../measures/measure-store.ts'
+import * as orgRepo from '../organisation/organisation-repository.ts'
+import { actorOf } from '../organisation/organisation-service.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { ProjectService } from '../projects/project-service.ts'
+import type { RiskService } from '../risks/risk-service.ts'
+import {
+  createDashboardContent,
+  reasonsOf,
+  sortExceptions,
+  variationOf,
+  type ExceptionItem,
+  type ListTile,
+  type MeasureTile,
+  type ProjectTile,
+  type RiskTile,
+  type Tile,
+} from './dashboard-content.ts'
+import * as policy from './dashboard-policy.ts'
+import { presentDashboard } from './dashboard-presenter.ts'
+import * as repo from './dashboard-repository.ts'
+import {
+  LIST_NAMES,
+  type DashboardChanges,
+  type DashboardInput,
+  type ExceptionFilters,
+  type ListKind,
+  type TileInput,
+} from './dashboard-schemas.ts'
+import type { DashboardPanelSource, PanelScope } from './dashboard-sources.ts'
+
+export interface DashboardDeps {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+  readonly measures: MeasureService
+  readonly projects: ProjectService
+  readonly risks: RiskService
+}
+
+export interface Section {
+  readonly title: string
+  readonly href?: string
+  readonly tiles: readonly Tile[]
+}
+
+const OTHER = 'Other measures'
+const LIST_LENGTH = 8
+
+/** The period a dashboard is viewed as at: a label ("2024/25 Q2"), a first day, or none. */
+export function parseAsAt(input: string | undefined, today: string): Period | null {
+  const text = input?.trim() ?? ''
+  if (text === '') return null
+  let period: Period
+  try {
+    period = isIsoDate(text)
+      ? parsePeriodStart({ frequency: 'quarterly', start: text })
+      : parsePeriodInput(text)
+  } catch (error) {
+    if (error instanceof PeriodError) throw Invalid.field('asAt', error.message)
+    throw error
+  }
+  if (period.end >= today) {
+    throw Invalid.field('asAt', `${period.label} has not ended yet: choose a period that has`)
+  }
+  return period
+}
+
+export type DashboardService = ReturnType<typeof createDashboardService>
+
+export function createDashboardService(deps: DashboardDeps) {
+  const { db, clock } = deps
+  const sources: DashboardPanelSource[] = []
+  const content = createDashboardContent({ ...deps, sources: () => sources })
+  const today = content.today
+
+  // One page asks for the same lists several times (tiles, list tiles, exceptions): a memo made
+  // for one call of the service loads each once.
+  type Memo = Map<string, Promise<unknown>>
+  function once<T>(memo: Memo, key: string, make: () => Promise<T>): Promise<T> {
+    let found = memo.get(key) as Promise<T> | undefined
+    if (!found) {
+      found = make()
+      memo.set(key, found)
+    }
+    return found
+  }
+  const projectsOn = (memo: Memo, principal: Principal, asAtEnd: string | null) =>
+    once(memo, `projects:${asAtEnd}`, () => content.projectTiles(principal, asAtEnd))
+  const risksOn = (memo: Memo, principal: Principal, asAtEnd: string | null) =>
+    once(memo, `risks:${asAtEnd}`, () => content.riskTiles(principal, asAtEnd))
+  const allRisks = (memo: Memo, principal: Principal) =>
+    once(memo, 'allRisks', () => deps.risks.listRisks(principal))
+  const registersOf = (memo: Memo, principal: Principal) =>
+    once(memo, 'registers', () => deps.risks.listRegisters(principal))
+
+  async function context(principal: Principal) {
+    if (principal.roles.length === 0) throw new Forbidden()
+    const org = principal.organisationId
+    const tree = await unitTreeOf(db, org)
+    const personUnitId = await repo.personUnit(db, org, principal.personId)
+    return { tree, personUnitId }
+  }
+
+  const scopeOfRow = (row: repo.DashboardRow): policy.DashboardScope => ({
+    kind: row.kind,
+    ownerId: row.owner_id,
+    sharedUnitId: row.shared_unit_id,
+  })
+
+  async function requireDashboard(principal: Principal, id: string) {
+    const { tree, personUnitId } = await context(principal)
+    const row = await repo.findDashboard(db, principal.organisationId, id)
+    if (!row || !policy.canViewDashboard(principal, scopeOfRow(row), personUnitId, tree)) {
+      throw new NotFound('Dashboard not found')
+    }
+    return { row, tree }
+  }
+
+  async function requireEditable(principal: Principal, id: string) {
+    const found = await requireDashboard(principal, id)
+    if (!policy.canEditDashboard(principal, scopeOfRow(found.row))) throw new Forbidden()
+    return found
+  }
+
+  async function view(principal: Principal, row: repo.DashboardRow) {
+    const tiles = await repo.listTiles(db, principal.organisationId, [row.id])
+    return presentDashboard(row, tiles, policy.canEditDashboard(principal, scopeOfRow(row)))
+  }
+
+  /** Every tile must name an item the person may see; field errors name `tiles.N.itemId`. */
+  async function checkTiles(principal: Principal, tiles: readonly TileInput[], prefix: string) {
+    const tree = await unitTreeOf(db, principal.organisationId)
+    const problems: { field: string; message: string }[] = []
+    for (const [i, t] of tiles.entries()) {
+      const field = `${prefix}${i}.itemId`
+      if (t.kind === 'list' || !t.itemId) continue
+      const ok =
+        t.kind === 'measure'
+          ? await measureRepo
+              .findMeasure(db, principal.organisationId, t.itemId)
+              .then((r) => r !== undefined && canViewMeasure(principal, scopeOf(r), tree))
+          : t.kind === 'project'
+            ? await deps.projects.get(principal, t.itemId).then(
+                () => true,
+                () => false,
+              )
+            : await deps.risks.getRisk(principal, t.itemId).then(
+                () => true,
+                () => false,
+              )
+      if (!ok) problems.push({ field, message: `Select a ${t.kind} you can see` })
+    }
+    if (problems.length > 0) throw new Invalid(problems)
+    return tiles.map((t) => ({
+      item_kind: t.kind,
+      item_id: t.kind === 'list' ? null : (t.itemId ?? null),
+      list_kind: t.kind === 'list' ? (t.list ?? null) : null,
+      section: t.section ?? null,
+    }))
+  }
+
+  async function checkUnit(principal: Principal, unitId: string | null | undefined, field: string) {
+    if (unitId && !(await orgRepo.findUnit(db, principal.organisationId, unitId))) {
+      throw Invalid.field(field, 'Select a unit from the list')
+    }
+  }
+
+  function audit(
+    trx: Kysely<DB>,
+    principal: Principal,
+    action: string,
+    id: string,
+    summary: string,
+    before?: unknown,
+    after?: unknown,
+  ) {
+    return recordAudit(
+      trx,
+      {
+        organisationId: principal.organisationId,
+        actor: actorOf(principal),
+        action,
+        itemType: 'dashboard',
+        itemId: id,
+        summary,
+        before,
+        after,
+      },
+      clock,
+    )
+  }
+
+  /** Changes the tiles of a dashboard through one function, so every change is audited alike. */
+  async function changeTiles(
+    principal: Principal,
+    id: string,
+    change: (tiles: repo.TileRow[]) => repo.NewTile[],
+    summary: string,
+  ) {
+    const { row } = await requireEditable(principal, id)
+    return db.transaction().execute(async (trx) => {
+      const before = await repo.listTiles(trx, principal.organisationId, [id])
+      const after = change(before)
+      await repo.replaceTiles(trx, principal.organisationId, id, after)
+      const updated = await repo.updateDashboard(
+        trx,
+        principal.organisationId,
+        id,
+        row.version,
+        {},
+        clock(),
+      )
+      if (!updated) throw new Conflict('Someone else changed this dashboard: reload and try again')
+      await audit(
+        trx,
+        principal,
+        'dashboard_tiles_changed',
+        id,
+        `${row.title}: ${summary}`,
+        {
+          tiles: before.length,
+        },
+        { tiles: after.length },
+      )
+      return updated
+    })
+  }
+
+  const asNew = (t: repo.TileRow): repo.NewTile => ({
+    id: t.id,
+    item_kind: t.item_kind,
+    item_id: t.item_id,
+    list_kind: t.list_kind,
+    section: t.section,
+  })
+
+  // ---------------------------------------------------------------------------------------------
+  // Where things sit on the golden thread
+
+  async function threadIndex(organisationId: string) {
+    const nodes = await repo.activeNodes(db, organisationId)
+    const byId = new Map(nodes.map((n) => [n.id, n]))
+    const beneath = (id: string): string[] => {
+      const out: string[] = []
+      const stack = [id]
+      while (stack.length > 0) {
+        const next = stack.pop() as string
+        if (out.includes(next) || !byId.has(next)) continue
+        out.push(next)
+        for (const n of nodes) {
+          if (n.parent_id === next || n.contributes_to_id === next) stack.push(n.id)
+        }
+      }
+      return out
+    }
+    const themeOf = (id: string): repo.NodeRow | undefined => {
+      let node = byId.get(id)
+      for (let guard = 0; node?.parent_id && guard < 50; guard++) node = byId.get(node.parent_id)
+      return node
+    }
+    const links = await repo.nodeLinks(
+      db,
+      organisationId,
+      nodes.map((n) => n.id),
+    )
+    const itemsBeneath = (ids: readonly string[], kind: string) => {
+      const set = new Set(ids)
+      return new Set(
+        links.filter((l) => set.has(l.node_id) && l.item_kind === kind).map((l) => l.item_id),
+      )
+    }
+    return { nodes, byId, beneath, themeOf, links, itemsBeneath }
+  }
+
+  /** Sections for measure tiles with no section of their own: the theme they sit beneath. */
+  async function themeTitles(organisationId: string, measureIds: readonly string[]) {
+    const thread = await threadIndex(organisationId)
+    const out = new Map<string, string>()
+    for (const l of thread.links) {
+      if (l.item_kind !== 'measure' || out.has(l.item_id) || !measureIds.includes(l.item_id))
+        continue
+      const theme = thread.themeOf(l.node_id)
+      if (theme) out.set(l.item_id, theme.title)
+    }
+    return out
+  }
+
+  async function listTile(
+    memo: Memo,
+    principal: Principal,
+    list: ListKind,
+    asAt: Period | null,
+  ): Promise<ListTile> {
+    const asAtQuery = asAt ? `?asAt=${encodeURIComponent(asAt.label)}` : ''
+    if (list === 'exceptions') {
+      const found = await exceptionsWith(memo, principal, asAt ? { asAt: asAt.label } : {})
+      return {
+        kind: 'list',
+        list,
+        title: LIST_NAMES[list],
+        href: `/dashboards/exceptions${asAtQuery}`,
+        items: found.items.slice(0, LIST_LENGTH).map((i) => ({
+          href: i.href,
+          title: i.title,
+          detail: i.reasons.map((r) => r.text).join(', '),
+        })),
+      }
+    }
+    if (list === 'programmes') {
+      const tiles = [...(await projectsOn(memo, principal, asAt?.end ?? null)).values()]
+      return {
+        kind: 'list',
+        list,
+        title: LIST_NAMES[list],
+        href: '/projects',
+        items: tiles
+          .filter((t) => t.level === 'programme')
+          .map((t) => ({ href: t.href, title: t.title, detail: t.statusText })),
+      }
+    }
+    const registers = await registersOf(memo, principal)
+    const corporate = new Set(registers.filter((r) => r.level === 'corporate').map((r) => r.id))
+    const all = await allRisks(memo, principal)
+    const ids = new Set(all.filter((r) => corporate.has(r.registerId)).map((r) => r.id))
+    const tiles = [...(await risksOn(memo, principal, asAt?.end ?? null)).values()]
+      .filter((t) => ids.has(t.id) && t.status === 'open')
+      .sort((a, b) => b.score - a.score)
+    return {
+      kind: 'list',
+      list,
+      title: LIST_NAMES[list],
+      href: '/risks',
+      items: tiles.slice(0, LIST_LENGTH).map((t) => ({
+        href: t.href,
+        title: `${t.reference}: ${t.title}`,
+        detail: `${t.bandName} (score ${t.score})${t.aboveAppetite ? ', above appetite' : ''}`,
+      })),
+    }
+  }
+
+  /** Tiles of a saved dashboard, grouped into sections in the order first met. */
+  async function dashboardSections(
+    principal: Principal,
+    tiles: readonly repo.TileRow[],
+    asAt: Period | null,
+  ) {
+    const memo: Memo = new Map()
+    const measureIds = tiles.flatMap((t) =>
+      t.item_kind === 'measure' && t.item_id ? [t.item_id] : [],
+    )
+    const measures = await content.measureTiles(principal, measureIds, asAt)
+    const needProjects = tiles.some((t) => t.item_kind === 'project')
+    const needRisks = tiles.some((t) => t.item_kind === 'risk')
+    const projects = needProjects ? await projectsOn(memo, principal, asAt?.end ?? null) : new Map()
+    const risks = needRisks ? await risksOn(memo, principal, asAt?.end ?? null) : new Map()
+    const themes = await themeTitles(principal.organisationId, measureIds)
+    const sections = new Map<string, Tile[]>()
+    const contextual: MeasureTile[] = []
+    for (const t of tiles) {
+      let tile: Tile
+      if (t.item_kind === 'list') {
+        tile = await listTile(memo, principal, t.list_kind as ListKind, asAt)
+      } else {
+        const id = t.item_id ?? ''
+        const found: Tile | undefined =
+          t.item_kind === 'measure'
+            ? measures.get(id)
+            : t.item_kind === 'project'
+              ? (projects.get(id) as ProjectTile | undefined)
+              : (risks.get(id) as RiskTile | undefined)
+        tile = found ?? { kind: 'unavailable', itemKind: t.item_kind, id: t.item_id }
+      }
+      if (tile.kind === 'measure' && tile.measureKind === 'contextual' && t.section === null) {
+        contextual.push(tile)
+        continue
+      }
+      const section =
+        t.section ??
+        (tile.kind === 'measure'
+          ? (themes.get(tile.id) ?? OTHER)
+          : tile.kind === 'list'
+            ? tile.title
+            : tile.kind === 'project'
+              ? 'Programmes and projects'
+              : tile.kind === 'risk'
+                ? 'Risks'
+                : OTHER)
+      sections.set(section, [...(sections.get(section) ?? []), tile])
+    }
+    return {
+      sections: [...sections].map(([title, list]) => ({ title, tiles: list })),
+      contextual,
+    }
+  }
+
+  async function scopedPanels(principal: Principal, scope: PanelScope) {
+    return content.panels(principal, scope)
+  }
+
+  /** A scope's measures, projects and risks as sections: for units, themes and portfolios. */
+  async function scopeContent(
+    principal: Principal,
+    groups: readonly {
+      title: string
+      href?: string
+      measureIds: string[]
+      projectIds: string[]
+      riskIds: string[]
+    }[],
+    asAt: Period | null,
+  ) {
+    const allMeasures = groups.flatMap((g) => g.measureIds)
+    const measures = await content.measureTiles(principal, allMeasures, asAt)
+    const projects = await content.projectTiles(principal, asAt?.end ?? null)
+    const risks = await content.riskTiles(principal, asAt?.end ?? null)
+    const contextual: MeasureTile[] = []
+    const seenContextual = new Set<string>()
+    const sections: Section[] = groups.map((g) => {
+      const tiles: Tile[] = []
+      for (const id of g.measureIds) {
+        const m = measures.get(id)
+        if (!m) continue
+        if (m.measureKind === 'contextual') {
+          if (!seenContextual.has(id)) contextual.push(m)
+          seenContextual.add(id)
+        } else tiles.push(m)
+      }
+      for (const id of g.projectIds) {
+        const p = projects.get(id)
+        if (p) tiles.push(p)
+      }
+      for (const id of g.riskIds) {
+        const r = risks.get(id)
+        if (r && r.status === 'open') tiles.push(r)
+      }
+      return { title: g.title, ...(g.href && { href: g.href }), tiles }
+    })
+    return { sections: sections.filter((s) => s.tiles.length > 0), contextual }
+  }
+
+  const service = {
+    content,
+    /** Features that put panels on dashboards (the savings register) register here. */
+    registerPanelSource(source: DashboardPanelSource) {
+      sources.push(source)
+    },
+
+    async list(principal: Principal) {
+      const { tree, personUnitId } = await context(principal)
+      const rows = (await repo.listDashboards(db, principal.organisationId)).filter((r) =>
+        policy.canViewDashboard(principal, scopeOfRow(r), personUnitId, tree),
+      )
+      const tiles = await repo.listTiles(
+        db,
+        principal.organisationId,
+        rows.map((r) => r.id),
+      )
+      return rows.map((r) =>
+        presentDashboard(
+          r,
+          tiles.filter((t) => t.dashboard_id === r.id),
+          policy.canEditDashboard(principal, scopeOfRow(r)),
+        ),
+      )
+    },
+
+    async get(principal: Principal, id: string) {
+      const { row } = await requireDashboard(principal, id)
+      return view(principal, row)
+    },
+
+    async corporate(principal: Principal) {
+      await context(principal)
+      const row = await repo.findCorporate(db, principal.organisationId)
+      return row ? view(principal, row) : null
+    },
+
+    async create(principal: Principal, input: DashboardInput) {
+      if (!policy.canCreateDashboard(principal, input.kind)) throw new Forbidden()
+      await checkUnit(principal, input.sharedUnitId, 'sharedUnitId')
+      if (input.kind === 'corporate' && input.sharedUnitId) {
+        throw Invalid.field(
+          'sharedUnitId',
+          'The corporate dashboard is shared with everyone already',
+        )
+      }
+      const tiles = await checkTiles(principal, input.tiles, 'tiles.')
+      const row = await db.transaction().execute(async (trx) => {
+        if (
+          input.kind === 'corporate' &&
+          (await repo.findCorporate(trx, principal.organisationId))
+        ) {
+          throw new Conflict('The organisation has a corporate dashboard already: change that one')
+        }
+        const created = await repo.insertDashboard(trx, principal.organisationId, {
+          kind: input.kind,
+          title: input.title,
+          description: input.description ?? null,
+          owner_id: input.kind === 'personal' ? principal.personId : null,
+          shared_unit_id: input.sharedUnitId ?? null,
+        })
+        await repo.replaceTiles(trx, principal.organisationId, created.id, tiles)
+        await audit(
+          trx,
+          principal,
+          'dashboard_created',
+          created.id,
+          `Dashboard "${created.title}" created`,
+          null,
+          {
+            title: created.title,
+            kind: created.kind,
+            tiles: tiles.length,
+          },
+        )
+        return created
+      })
+      return view(principal, row)
+    },
+
+    async update(principal: Principal, id: string, changes: DashboardChanges) {
+      const { row } = await requireEditable(principal, id)
+      if (changes.version !== row.version) {
+        throw new Conflict(
+          `The dashboard has changed since version ${changes.version}: it is now version ${row.version}`,
+        )
+      }
+      if (changes.sharedUnitId !== undefined) {
+        if (row.kind === 'corporate' && changes.sharedUnitId) {
+          throw Invalid.field(
+            'sharedUnitId',
+            'The corporate dashboard is shared with everyone already',
+          )
+        }
+        await checkUnit(principal, changes.sharedUnitId, 'sharedUnitId')
+      }
+      const tiles = changes.tiles ? await checkTiles(principal, changes.tiles, 'tiles.') : null
+      const updated = await db.transaction().execute(async (trx) => {
+        const result = await repo.updateDashboard(
+          trx,
+          principal.organisationId,
+          id,
+          row.version,
+          {
+            ...(changes.title !== undefined && { title: changes.title }),
+            ...(changes.description !== undefined && { description: changes.description }),
+            ...(changes.sharedUnitId !== undefined && { shared_unit_id: changes.sharedUnitId }),
+          },
+          clock(),
+        )
+        if (!result) throw new Conflict('Someone else changed this dashboard: reload and try again')
+        if (tiles) await repo.replaceTiles(trx, principal.organisationId, id, tiles)
+        await audit(
+          trx,
+          principal,
+          'dashboard_changed',
+          id,
+          `Dashboard "${result.title}" changed`,
+          { title: row.title, sharedUnitId: row.shared_unit_id },
+          {
+            title: result.title,
+            sharedUnitId: result.shared_unit_id,
+            ...(tiles && { tiles: tiles.length }),
+          },
+        )
+        return result
+      })
+      return view(principal, updated)
+    },
+
+    async remove(principal: Principal, id: string) {
+      const { row } = await requireEditable(principal, id)
+      await db.transaction().execute(async (trx) => {
+        await repo.deleteDashboard(trx, principal.organisationId, id)
+        await audit(trx, principal, 'dashboard_deleted', id, `Dashboard "${row.title}" deleted`, {
+          title: row.title,
+        })
+      })
+    },
+
+    async addTile(principal: Principal, id: string, input: TileInput) {
+      const [tile] = await checkTiles(principal, [input], '')
+      const fieldless = tile as repo.NewTile
+      return changeTiles(
+        principal,
+        id,
+        (tiles) => [...tiles.map(asNew), fieldless],
+        `a ${input.kind} tile added`,
+      )
+    },
+
+    async moveTile(principal: Principal, id: string, tileId: string, move: Move) {
+      return changeTiles(
+        principal,
+        id,
+        (tiles) => {
+          if (!tiles.some((t) => t.id === tileId)) throw new NotFound('Tile not found')
+          const order = moveItem(
+            tiles.map((t) => t.id),
+            tileId,
+            move,
+          )
+          const byId = new Map(tiles.map((t) => [t.id, t]))
+          return order.map((tid) => asNew(byId.get(tid) as repo.TileRow))
+        },
+        `a tile moved ${move}`,
+      )
+    },
+
+    async removeTile(principal: Principal, id: string, tileId: string) {
+      return changeTiles(
+        principal,
+        id,
+        (tiles) => {
+          if (!tiles.some((t) => t.id === tileId)) throw new NotFound('Tile not found')
+          return tiles.filter((t) => t.id !== tileId).map(asNew)
+        },
+        'a tile removed',
+      )
+    },
+
+    /** What a saved dashboard shows, today or as at a past period. */
+    async dashboardContent(principal: Principal, id: string, asAtInput?: string) {
+      const { row } = await requireDashboard(principal, id)
+      const asAt = parseAsAt(asAtInput, today())
+      const dashboard = await view(principal, row)
+      const tiles = await repo.listTiles(db, principal.organisationId, [id])
+      const { sections, contextual } = await dashboardSections(principal, tiles, asAt)
+      const panels =
+        row.kind === 'corporate'
+          ? await scopedPanels(principal, { unitIds: null, asAtEnd: asAt?.end ?? null })
+          : []
+      return { dashboard, asAt: asAt && presentPeriod(asAt), sections, contextual, panels }
+    },
+
+    /** Everything owned by a unit and the units beneath it. */
+    async unitContent(principal: Principal, unitId: string, asAtInput?: string) {
+      const { tree } = await context(principal)
+      const org = principal.organisationId
+      const unit = await orgRepo.findUnit(db, org, unitId)
+      if (!unit) throw new NotFound('Unit not found')
+      const asAt = parseAsAt(asAtInput, today())
+      const units = await orgRepo.listUnits(db, org)
+      const within = new Set(tree.descendantsOf(unitId))
+      const measures = await measureRepo.listMeasures(db, org, {
+        unitIds: [...within],
+        status: 'active',
+      })
+      const projects = [...(await content.projectTiles(principal, null)).values()]
+      const registers = await deps.risks.listRegisters(principal)
+      const registerIds = new Set(
+        registers.filter((r) => r.unitId && within.has(r.unitId)).map((r) => r.id),
+      )
+      const risks = (await deps.risks.listRisks(principal, { status: 'open' })).filter((r) =>
+        registerIds.has(r.registerId),
+      )
+      // One section for the unit's own items, then one for each unit directly beneath it.
+      const direct = units.filter((u) => u.parent_id === unitId)
+      const sectionOf = (id: string | null) => {
+        if (id === null || id === unitId) return unitId
+        return direct.find((d) => tree.isWithin(id, d.id))?.id ?? unitId
+      }
+      const groups = [unit, ...direct].map((u) => ({
+        title: u.id === unitId ? `${u.name}: its own` : u.name,
+        ...(u.id !== unitId && { href: `/dashboards/units/${u.id}` }),
+        measureIds: measures.filter((m) => sectionOf(m.unit_id) === u.id).map((m) => m.id),
+        projectIds: projects
+          .filter(
+            (p) => p.leadUnitId && within.has(p.leadUnitId) && sectionOf(p.leadUnitId) === u.id,
+          )
+          .map((p) => p.id),
+        riskIds: risks
+          .filter(
+            (r) => sectionOf(registers.find((g) => g.id === r.registerId)?.unitId ?? null) === u.id,
+          )
+          .map((r) => r.id),
+      }))
+      const built = await scopeContent(principal, groups, asAt)
+      const ancestors = tree.ancestorsOf(unitId).flatMap((id) => units.filter((u) => u.id === id))
+      return {
+        unit: { id: unit.id, name: unit.name, kind: unit.kind },
+        ancestors: ancestors.map((u) => ({ id: u.id, name: u.name })),
+        children: direct.map((u) => ({ id: u.id, name: u.name })),
+        asAt: asAt && presentPeriod(asAt),
+        ...built,
+        panels: await scopedPanels(principal, { unitIds: [unitId], asAtEnd: asAt?.end ?? null }),
+      }
+    },
+
+    /** A node of the golden thread and everything beneath it, a section for each node below. */
+    async themeContent(principal: Principal, nodeId: string, asAtInput?: string) {
+      await context(principal)
+      const asAt = parseAsAt(asAtInput, today())
+      const thread = await threadIndex(principal.organisationId)
+      const node = thread.byId.get(nodeId)
+      if (!node) throw new NotFound('Theme not found')
+      const children = thread.nodes.filter((n) => n.parent_id === nodeId)
+      const groupOf = (n: repo.NodeRow, all: boolean) => {
+        const ids = all ? thread.beneath(n.id) : [n.id]
+        return {
+          title: n.id === nodeId ? `${n.title}: linked directly` : n.title,
+          ...(n.id !== nodeId && { href: `/dashboards/themes/${n.id}` }),
+          measureIds: [...thread.itemsBeneath(ids, 'measure')],
+          projectIds: [...thread.itemsBeneath(ids, 'project')],
+          riskIds: [...thread.itemsBeneath(ids, 'risk')],
+        }
+      }
+      const groups = [groupOf(node, false), ...children.map((c) => groupOf(c, true))]
+      const built = await scopeContent(principal, groups, asAt)
+      const ancestors: { id: string; title: string }[] = []
+      for (
+        let n = node.parent_id ? thread.byId.get(node.parent_id) : undefined;
+        n;
+        n = n.parent_id ? thread.byId.get(n.parent_id) : undefined
+      ) {
+        ancestors.unshift({ id: n.id, title: n.title })
+      }
+      return {
+        node: { id: node.id, title: node.title, planTitle: node.plan_title, planId: node.plan_id },
+        ancestors,
+        children: children.map((c) => ({ id: c.id, title: c.title })),
+        asAt: asAt && presentPeriod(asAt),
+        ...built,
+      }
+    },
+
+    /** A portfolio holder's nodes, each with everything beneath it. */
+    async portfolioContent(principal: Principal, holderId: string, asAtInput?: string) {
+      await context(principal)
+      const asAt = parseAsAt(asAtInput, today())
+      const holder = (await repo.portfolioHolders(db, principal.organisationId)).find(
+        (h) => h.id === holderId,
+      )
+      if (!holder) throw new NotFound('Portfolio holder not found')
+      const thread = await threadIndex(principal.organisationId)
+      const owned = thread.nodes.filter((n) => n.owner_id === holderId)
+      const groups = owned.map((n) => {
+        const ids = thread.beneath(n.id)
+        return {
+          title: n.title,
+          href: `/dashboards/themes/${n.id}`,
+          measureIds: [...thread.itemsBeneath(ids, 'measure')],
+          projectIds: [...thread.itemsBeneath(ids, 'project')],
+          riskIds: [...thread.itemsBeneath(ids, 'risk')],
+        }
+      })
+      return {
+        holder: { id: holder.id, name: holder.name, jobTitle: holder.job_title },
+        nodes: owned.map((n) => ({ id: n.id, title: n.title, planTitle: n.plan_title })),
+        asAt: asAt && presentPeriod(asAt),
+        ...(await scopeContent(principal, groups, asAt)),
+      }
+    },
+
+    async portfolioHolders(principal: Principal) {
+      await context(principal)
+      return (await repo.portfolioHolders(db, principal.organisationId)).map((h) => ({
+        id: h.id,
+        name: h.name,
+        jobTitle: h.job_title,
+      }))
+    },
+
+    async themes(principal: Principal) {
+      await context(principal)
+      return measureRepo.themes(db, principal.organisationId)
+    },
+
+    /** Where a signed-in person starts: their unit's directorate and their portfolio. */
+    async startingPoints(principal: Principal) {
+      const { tree, personUnitId } = await context(principal)
+      const org = principal.organisationId
+      const units = await orgRepo.listUnits(db, org)
+      const directorate =
+        personUnitId === null
+          ? undefined
+          : [personUnitId, ...tree.ancestorsOf(personUnitId)]
+              .map((id) => units.find((u) => u.id === id))
+              .find((u) => u?.kind === 'directorate')
+      const holders = await repo.portfolioHolders(db, org)
+      return {
+        corporate: await repo
+          .findCorporate(db, org)
+          .then((r) => (r ? { id: r.id, title: r.title } : null)),
+        directorate: directorate ? { id: directorate.id, name: directorate.name } : null,
+        portfolio: holders.some((h) => h.id === principal.personId),
+        mine: (await service.list(principal)).filter((d) => d.kind === 'personal'),
+      }
+    },
+
+    /** Only what needs attention, filtered by unit, theme or portfolio holder. */
+    async exceptions(principal: Principal, filters: ExceptionFilters) {
+      return exceptionsWith(new Map(), principal, filters)
+    },
+  }
+
+  /** Only what needs attention, filtered by unit, theme or portfolio holder. */
+  async function exceptionsWith(memo: Memo, principal: Principal, filters: ExceptionFilters) {
+    {
+      const { tree } = await context(principal)
+      const org = principal.organisationId
+      const asAt = parseAsAt(filters.asAt, today())
+      const asAtEnd = asAt?.end ?? null
+      const day = asAtEnd ?? today()
+      if (filters.unitId && !tree.has(filters.unitId))
+        throw Invalid.field('unitId', 'Select a unit from the list')
+      const units = filters.unitId ? new Set(tree.descendantsOf(filters.unitId)) : null
+      let beneath: { measure: Set<string>; project: Set<string>; risk: Set<string> } | null = null
+      if (filters.nodeId || filters.holderId) {
+        const thread = await threadIndex(org)
+        let roots: string[] = []
+        if (filters.nodeId) {
+          if (!thread.byId.has(filters.nodeId))
+            throw Invalid.field('nodeId', 'Select a theme from the list')
+          roots = [filters.nodeId]
+        }
+        if (filters.holderId) {
+          const owned = thread.nodes.filter((n) => n.owner_id === filters.holderId).map((n) => n.id)
+          if (owned.length === 0)
+            throw Invalid.field('holderId', 'Select a portfolio holder from the list')
+          roots = filters.nodeId
+            ? roots.filter((r) => owned.some((o) => thread.beneath(o).includes(r)))
+            : owned
+        }
+        const ids = roots.flatMap((r) => thread.beneath(r))
+        beneath = {
+          measure: thread.itemsBeneath(ids, 'measure'),
+          project: thread.itemsBeneath(ids, 'project'),
+          risk: thread.itemsBeneath(ids, 'risk'),
+        }
+      }
+      const inUnit = (id: string | null) => units === null || (id !== null && units.has(id))
+      const items: ExceptionItem[] = []
+
+      // Measures: status today (or the latest approved as at), and special cause concern.
+      const measures = (await measureRepo.listMeasures(db, org, { status: 'active' })).filter(
+        (m) =>
+          m.kind !== 'contextual' &&
+          canViewMeasure(principal, scopeOf(m), tree) &&
+          inUnit(m.unit_id) &&
+          (beneath === null || beneath.measure.has(m.id)),
+      )
+      const series = await repo.approvedSeries(
+        db,
+        org,
+        measures.map((m) => m.id),
+        `${Number(day.slice(0, 4)) - 2}-04-01`,
+      )
+      const byMeasure = new Map<string, typeof series>()
+      for (const v of series)
+        byMeasure.set(v.measure_id, [...(byMeasure.get(v.measure_id) ?? []), v])
+      for (const m of measures) {
+        const own = (byMeasure.get(m.id) ?? []).filter(
+          (v) =>
+            asAtEnd === null ||
+            parsePeriodStart({ frequency: m.frequency, start: v.period_start }).end <= asAtEnd,
+        )
+        const spcValues = own.map((v) => ({
+          status: 'approved' as const,
+          value: v.value,
+          target: v.target,
+          period: { frequency: m.frequency, start: v.period_start, label: v.period_start },
+        }))
+        const variation = variationOf(m, spcValues)
+        let rag: Rag
+        let period: string
+        if (asAtEnd === null) {
+          const current = currentStatus(
+            statusMeasure(m),
+            m.latest_start ? { start: m.latest_start, rag: m.latest_rag } : null,
+            day,
+          )
+          rag = current.rag
+          period = current.period.label
+        } else {
+          const last = own.at(-1)
+          const fresh = last && last.period_start > `${Number(day.slice(0, 4)) - 1}${day.slice(4)}`
+          rag = fresh ? (last.rag ?? 'no_target') : 'no_data'
+          period = last
+            ? periodContaining(last.period_start, m.frequency).label
+            : (asAt?.label ?? '')
+        }
+        const reasons = measureExceptions(rag, variation.pointType)
+        if (reasons.length === 0) continue
+        items.push({
+          kind: 'measure',
+          id: m.id,
+          href: `/measures/${m.id}`,
+          title: `${m.code}: ${m.title}`,
+          reasons: reasonsOf(reasons),
+          detail: period,
+        })
+      }
+
+      // Projects: off track or at risk, and milestones slipping.
+      const projects = [...(await projectsOn(memo, principal, asAtEnd)).values()].filter(
+        (p) =>
+          p.level !== 'action' &&
+          inUnit(p.leadUnitId) &&
+          (beneath === null || beneath.project.has(p.id)),
+      )
+      const milestones = await content.milestoneFacts(
+        org,
+        projects.map((p) => p.id),
+      )
+      for (const p of projects) {
+        const own = (milestones.get(p.id) ?? []).map((m) =>
+          m.status === 'completed' && m.completedDate !== null && m.completedDate > day
+            ? { ...m, status: 'in_progress' as const }
+            : m,
+        )
+        const reasons = projectExceptions(p.status, own, day)
+        if (reasons.length === 0) continue
+        items.push({
+          kind: 'project',
+          id: p.id,
+          href: p.href,
+          title: `${p.code ? `${p.code}: ` : ''}${p.title}`,
+          reasons: reasonsOf(reasons),
+          detail: p.statusText,
+        })
+      }
+
+      // Risks above appetite.
+      const registers = await registersOf(memo, principal)
+      const registerUnit = new Map(registers.map((g) => [g.id, g.unitId]))
+      const all = await allRisks(memo, principal)
+      const riskTiles = await risksOn(memo, principal, asAtEnd)
+      for (const r of all) {
+        const tile = riskTiles.get(r.id)
+        if (!tile?.aboveAppetite) continue
+        if (units !== null && !inUnit(registerUnit.get(r.registerId) ?? null)) continue
+        if (beneath !== null && !beneath.risk.has(r.id)) continue
+        items.push({
+          kind: 'risk',
+          id: r.id,
+          href: tile.href,
+          title: `${tile.reference}: ${tile.title}`,
+          reasons: reasonsOf(['above_appetite']),
+          detail: `${tile.bandName}, score ${tile.score}, ${tile.registerName}`,
+        })
+      }
+
+      // Savings at risk, from the savings register once it is connected.
+      for (const source of sources) {
+        for (const e of await source.exceptions(principal, {
+          unitIds: filters.unitId ? [filters.unitId] : null,
+          asAtEnd,
+        })) {
+          if (units !== null && !inUnit(e.unitId)) continue
+          items.push({
+            kind: 'saving',
+            id: null,
+            href: e.href,
+            title: e.title,
+            reasons: reasonsOf(['savings_at_risk']),
+            detail: e.detail,
+          })
+        }
+      }
+      const sorted = sortExceptions(items)
+      return {
+        asAt: asAt && presentPeriod(asAt),
+        filters: {
+          unitId: filters.unitId ?? null,
+          nodeId: filters.nodeId ?? null,
+          holderId: filters.holderId ?? null,
+        },
+        counts: {
+          measures: sorted.filter((i) => i.kind === 'measure').length,
+          projects: sorted.filter((i) => i.kind === 'project').length,
+          risks: sorted.filter((i) => i.kind === 'risk').length,
+          savings: sorted.filter((i) => i.kind === 'saving').length,
+        },
+        items: sorted,
+      }
+    }
+  }
+  return service
+}
+
+export type { MeasureTile, ProjectTile, RiskTile, Tile, UnitTree }

@@ -1,0 +1,253 @@
+import type { Kysely } from 'kysely'
+import { financialYearOf } from '../../core/periods.ts'
+import type { DB, MeasureRow } from '../../db/schema.ts'
+import { Conflict, Forbidden, NotFound } from '../../errors.ts'
+import { recordAudit, type AuditActor } from '../audit/audit-service.ts'
+import type { Principal } from '../auth/principal.ts'
+import { canShapeFramework } from '../framework/framework-policy.ts'
+import * as measureRepo from '../measures/measure-repository.ts'
+import { refreshDerived, ukDate } from '../measures/measure-store.ts'
+import { actorOf } from '../organisation/organisation-service.ts'
+import { endedPeriods, type ComputationRegistry } from './computations.ts'
+import * as repo from './org-measure-repository.ts'
+
+/** How far back a recomputation goes: this financial year and the three before it. */
+export const HISTORY_YEARS = 3
+
+export const RECOMPUTED_REASON = 'Recomputed: the data it is computed from has changed'
+
+export interface RecomputeResult {
+  readonly code: string
+  readonly added: number
+  readonly restated: number
+  readonly removed: number
+}
+
+/**
+ * Works out every computed measure of an organisation (or one of them) for each ended period
+ * and stores the figures as approved, calculated values. A figure that differs from the one
+ * stored is a restatement: flagged, with the earlier figure kept. One audit record per measure
+ * that changed. Run it inside the caller's transaction.
+ */
+export async function recomputeOrganisation(
+  trx: Kysely<DB>,
+  organisationId: string,
+  computations: ComputationRegistry,
+  actor: AuditActor,
+  clock: () => Date,
+  only?: MeasureRow,
+): Promise<RecomputeResult[]> {
+  const at = clock()
+  const today = ukDate(at)
+  const measures = only ? [only] : await repo.computedMeasures(trx, organisationId)
+  const results: RecomputeResult[] = []
+  for (const measure of measures) {
+    const computation = computations.get(measure.computation ?? '')
+    if (!computation) continue
+    const periods = endedPeriods(measure.frequency, financialYearOf(today) - HISTORY_YEARS, today)
+    const figures = await computation.compute({ db: trx, organisationId, today, periods })
+    const stored = new Map(
+      (await measureRepo.listValues(trx, organisationId, [measure.id])).map((v) => [
+        v.period_start,
+        v,
+      ]),
+    )
+    let added = 0
+    let restated = 0
+    let removed = 0
+    for (const period of periods) {
+      const figure = figures.get(period.start)
+      const existing = stored.get(period.start)
+      const commentary =
+        figure && figure.value !== null
+          ? `${figure.numerator} of ${figure.denominator} (computed ${today})`
+          : null
+      if (!figure || figure.value === null) {
+        if (existing) {
+          await measureRepo.deleteValue(trx, organisationId, existing.id)
+          removed++
+        }
+        continue
+      }
+      if (!existing) {
+        await measureRepo.insertValue(trx, organisationId, {
+          measure_id: measure.id,
+          period_start: period.start,
+          value: figure.value,
+          numerator: figure.numerator,
+          denominator: figure.denominator,
+          commentary,
+          status: 'approved',
+          calculated: true,
+          target: null,
+          rag: null,
+          year_to_date: null,
+          approved_at: at,
+        })
+        added++
+      } else if (
+        existing.value !== figure.value ||
+        existing.numerator !== figure.numerator ||
+        existing.denominator !== figure.denominator
+      ) {
+        await measureRepo.updateValue(trx, organisationId, existing.id, existing.version, {
+          value: figure.value,
+          numerator: figure.numerator,
+          denominator: figure.denominator,
+          commentary,
+          status: 'approved',
+          approved_at: at,
+          restated: true,
+          restatement_reason: RECOMPUTED_REASON,
+          restated_from: existing.value,
+          updated_at: at,
+        })
+        restated++
+      }
+    }
+    if (added + restated + removed > 0) {
+      await refreshDerived(trx, organisationId, measure)
+      await recordAudit(
+        trx,
+        {
+          organisationId,
+          actor,
+          action: 'measure_values_computed',
+          itemType: 'measure',
+          itemId: measure.id,
+          summary:
+            `${measure.code} computed for ${periods.length} periods: ${added} added, ` +
+            `${restated} restated, ${removed} removed`,
+          after: { added, restated, removed, computation: computation.key },
+        },
+        clock,
+      )
+    }
+    results.push({ code: measure.code, added, restated, removed })
+  }
+  return results
+}
+
+/** Creates the measure of a computation and computes its history. */
+export async function setUpComputedMeasure(
+  trx: Kysely<DB>,
+  organisationId: string,
+  computations: ComputationRegistry,
+  key: string,
+  actor: AuditActor,
+  clock: () => Date,
+): Promise<MeasureRow> {
+  const computation = computations.get(key)
+  if (!computation) throw new NotFound('No such organisational measure')
+  const existing = (await repo.computedMeasures(trx, organisationId)).find(
+    (m) => m.computation === key,
+  )
+  if (existing) throw new Conflict(`${computation.title} is already set up as ${existing.code}`)
+  let code = computation.code
+  for (let n = 2; (await measureRepo.findMeasuresByCode(trx, organisationId, [code])).length; n++) {
+    code = `${computation.code}-${n}`
+  }
+  const row = await measureRepo.insertMeasure(trx, organisationId, {
+    code,
+    title: computation.title,
+    definition: computation.definition,
+    rationale: 'An organisational measure of how well the council manages its performance.',
+    unit: 'percent',
+    decimals: 1,
+    polarity: 'higher_is_better',
+    frequency: computation.frequency,
+    kind: 'strategic',
+    cumulative: false,
+    data_source: computation.dataSource,
+    collection_method: 'Computed by Golden Thread; recomputed on demand and by the CLI',
+    public: false,
+    quality: JSON.stringify({}),
+    status: 'active',
+    forecast_method: 'last_value',
+    allow_out_of_range: false,
+    computation: key,
+  })
+  await recordAudit(
+    trx,
+    {
+      organisationId,
+      actor,
+      action: 'measure_created',
+      itemType: 'measure',
+      itemId: row.id,
+      summary: `Organisational measure ${code} set up: ${computation.title}`,
+      after: { code, computation: key },
+    },
+    clock,
+  )
+  await recomputeOrganisation(trx, organisationId, computations, actor, clock, row)
+  return (await measureRepo.findMeasure(trx, organisationId, row.id)) ?? row
+}
+
+export type OrgMeasureService = ReturnType<typeof createOrgMeasureService>
+
+export function createOrgMeasureService({
+  db,
+  clock,
+  computations,
+}: {
+  db: Kysely<DB>
+  clock: () => Date
+  computations: ComputationRegistry
+}) {
+  function requireManager(principal: Principal) {
+    if (!canShapeFramework(principal)) throw new Forbidden()
+  }
+
+  return {
+    computations,
+
+    /** Every registered computation, with its measure once set up. */
+    async list(principal: Principal) {
+      if (principal.roles.length === 0) throw new Forbidden()
+      const measures = await repo.computedMeasures(db, principal.organisationId)
+      return computations.list().map((c) => {
+        const m = measures.find((row) => row.computation === c.key)
+        return {
+          key: c.key,
+          title: c.title,
+          definition: c.definition,
+          measure: m ? { id: m.id, code: m.code, latestPeriodStart: m.latest_period_start } : null,
+        }
+      })
+    },
+
+    canManage: (principal: Principal) => canShapeFramework(principal),
+
+    async setUp(principal: Principal, key: string) {
+      requireManager(principal)
+      return db
+        .transaction()
+        .execute((trx) =>
+          setUpComputedMeasure(
+            trx,
+            principal.organisationId,
+            computations,
+            key,
+            actorOf(principal),
+            clock,
+          ),
+        )
+    },
+
+    async recompute(principal: Principal) {
+      requireManager(principal)
+      return db
+        .transaction()
+        .execute((trx) =>
+          recomputeOrganisation(
+            trx,
+            principal.organisationId,
+            computations,
+            actorOf(principal),
+            clock,
+          ),
+        )
+    },
+  }
+}
