@@ -247,6 +247,10 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'report_files',
+  'reports',
+  'committee_meetings',
+  'committees',
   'project_dependencies',
   'project_benefits',
   'project_update_restatements',

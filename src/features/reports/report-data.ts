@@ -1,0 +1,267 @@
+// Reads what a report shows for one period, through the same repositories and presenters as the
+// pages, so a report's figures are the figures on screen. Given `db` (or a transaction), it
+// builds the feature services over it: inside a transaction only the transaction is used.
+import { sql, type Kysely } from 'kysely'
+import { periodContaining, type Period } from '../../core/periods.ts'
+import type { AssuranceType, ImprovementDirection, PointType } from '../../core/spc.ts'
+import { improvementForPolarity } from '../../core/spc.ts'
+import type { DB, MeasureRow } from '../../db/schema.ts'
+import type { Principal } from '../auth/principal.ts'
+import { createLinkRegistry } from '../links/link-registry.ts'
+import { periodOf, type MeasureValueView } from '../measures/measure-presenter.ts'
+import * as measureRepo from '../measures/measure-repository.ts'
+import { measureSpc } from '../measures/measure-spc.ts'
+import { presentValues, ukDate, unitTreeOf } from '../measures/measure-store.ts'
+import * as orgRepo from '../organisation/organisation-repository.ts'
+import { createOrganisationService } from '../organisation/organisation-service.ts'
+import { presentUpdate, type UpdateView } from '../project-updates/update-presenter.ts'
+import * as updateRepo from '../project-updates/update-repository.ts'
+import { createUpdateService } from '../project-updates/update-service.ts'
+import type { ProjectView } from '../projects/project-presenter.ts'
+import { createProjectService } from '../projects/project-service.ts'
+import type { RiskView } from '../risks/risk-presenter.ts'
+import { createRiskService } from '../risks/risk-service.ts'
+import type { FinancialSource, FinancialSummary } from './financial-summary.ts'
+
+export interface Theme {
+  readonly id: string
+  readonly title: string
+}
+
+/** A measure as a report shows it: its value for the period reported, and its SPC verdict. */
+export interface MeasureLine {
+  readonly id: string
+  readonly code: string
+  readonly title: string
+  readonly kind: MeasureRow['kind']
+  readonly unit: MeasureRow['unit']
+  readonly decimals: number
+  readonly frequency: MeasureRow['frequency']
+  readonly unitId: string | null
+  readonly directorate: string | null
+  readonly themeIds: readonly string[]
+  readonly healthAndSafety: boolean
+  /** The latest approved value of a period that ended by the end of the report's period. */
+  readonly value: MeasureValueView | null
+  /** The same period a year earlier, for year-end comparisons. */
+  readonly lastYear: MeasureValueView | null
+  readonly variation: PointType | null
+  readonly assurance: AssuranceType | null
+  readonly improvement: ImprovementDirection
+}
+
+export interface ProjectLine {
+  readonly project: ProjectView
+  readonly leadUnit: string | null
+  /** The latest approved monthly update by the end of the period. */
+  readonly update: UpdateView | null
+}
+
+export interface ReportData {
+  readonly organisationName: string
+  readonly period: Period
+  readonly themes: readonly Theme[]
+  readonly measures: readonly MeasureLine[]
+  readonly projects: readonly ProjectLine[]
+  /** Open risks of the corporate registers. */
+  readonly risks: readonly (RiskView & { readonly owner: string | null })[]
+  readonly finance: FinancialSummary | null
+}
+
+/** Measures are read as of the end of the period: later values were not yet reported. */
+function reportedBy(row: MeasureRow, end: string) {
+  return (v: { period_start: string }) => periodOf(row.frequency, v.period_start).end <= end
+}
+
+/** Ids of items of one kind linked to a node or anything beneath it. */
+export async function itemsBeneathNode(
+  db: Kysely<DB>,
+  organisationId: string,
+  nodeId: string,
+  kind: string,
+): Promise<Set<string>> {
+  const result = await sql<{ item_id: string }>`
+    with recursive beneath(id) as (
+      select id from plan_nodes where organisation_id = ${organisationId} and id = ${nodeId}
+      union
+      select n.id from plan_nodes n join beneath b
+        on n.parent_id = b.id or n.contributes_to_id = b.id
+      where n.organisation_id = ${organisationId} and n.status = 'active'
+    )
+    select distinct item_id from node_links
+    where organisation_id = ${organisationId} and item_kind = ${kind}
+      and node_id in (select id from beneath)`.execute(db)
+  return new Set(result.rows.map((r) => r.item_id))
+}
+
+/** The corporate plan's top-level nodes, or else every active plan's. */
+export async function corporateThemes(db: Kysely<DB>, organisationId: string): Promise<Theme[]> {
+  const corporate = await db
+    .selectFrom('plan_nodes as n')
+    .innerJoin('plans as p', 'p.id', 'n.plan_id')
+    .select(['n.id', 'n.title'])
+    .where('n.organisation_id', '=', organisationId)
+    .where('n.parent_id', 'is', null)
+    .where('n.status', '=', 'active')
+    .where('p.status', '=', 'active')
+    .where('p.kind', '=', 'corporate')
+    .orderBy('p.first_year', 'desc')
+    .orderBy('n.position')
+    .execute()
+  if (corporate.length > 0) return corporate
+  return (await measureRepo.themes(db, organisationId)).map((t) => ({ id: t.id, title: t.title }))
+}
+
+/** Nodes whose title names health and safety; their measures make the report's H&S section. */
+async function healthAndSafetyMeasures(db: Kysely<DB>, organisationId: string) {
+  const nodes = await db
+    .selectFrom('plan_nodes')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'active')
+    .where('title', 'ilike', '%health and safety%')
+    .execute()
+  const ids = new Set<string>()
+  for (const node of nodes) {
+    for (const id of await itemsBeneathNode(db, organisationId, node.id, 'measure')) ids.add(id)
+  }
+  return ids
+}
+
+export async function loadMeasures(
+  db: Kysely<DB>,
+  organisationId: string,
+  period: Period,
+  today: string,
+  themes: readonly Theme[],
+): Promise<MeasureLine[]> {
+  const listed = await measureRepo.listMeasures(db, organisationId, { status: 'active' })
+  const rows = await measureRepo.findMeasuresById(
+    db,
+    organisationId,
+    listed.map((m) => m.id),
+  )
+  const ids = rows.map((r) => r.id)
+  const [targets, values, tree, units, hs] = [
+    await measureRepo.listTargets(db, organisationId, ids),
+    await measureRepo.listValues(db, organisationId, ids),
+    await unitTreeOf(db, organisationId),
+    await orgRepo.listUnits(db, organisationId),
+    await healthAndSafetyMeasures(db, organisationId),
+  ]
+  const themeMembers = new Map<string, Set<string>>()
+  for (const theme of themes) {
+    themeMembers.set(theme.id, await itemsBeneathNode(db, organisationId, theme.id, 'measure'))
+  }
+  const unitNames = new Map(units.map((u) => [u.id, u.name]))
+  const byMeasure = Map.groupBy(values, (v) => v.measure_id)
+  const targetsByMeasure = Map.groupBy(targets, (t) => t.measure_id)
+  return rows
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .map((row) => {
+      const own = (byMeasure.get(row.id) ?? []).filter(reportedBy(row, period.end))
+      const views = presentValues(row, targetsByMeasure.get(row.id) ?? [], own, today)
+      const approved = views.filter((v) => v.status === 'approved' && v.value !== null)
+      const value = approved.at(-1) ?? null
+      const lastYearStart = value
+        ? `${Number(value.period.start.slice(0, 4)) - 1}${value.period.start.slice(4)}`
+        : null
+      const spc = measureSpc(row, views)
+      const directorateId = row.unit_id ? tree.ancestorsOf(row.unit_id).at(-1) : undefined
+      return {
+        id: row.id,
+        code: row.code,
+        title: row.title,
+        kind: row.kind,
+        unit: row.unit,
+        decimals: row.decimals,
+        frequency: row.frequency,
+        unitId: row.unit_id,
+        directorate: directorateId ? (unitNames.get(directorateId) ?? null) : null,
+        themeIds: themes.filter((t) => themeMembers.get(t.id)?.has(row.id)).map((t) => t.id),
+        healthAndSafety: hs.has(row.id),
+        value,
+        lastYear: approved.find((v) => v.period.start === lastYearStart) ?? null,
+        variation: spc.variation,
+        assurance: spc.assurance,
+        improvement: improvementForPolarity(row.polarity),
+      }
+    })
+}
+
+/** The feature services a report reads through, over `db` (or a transaction). */
+export function readers(db: Kysely<DB>, clock: () => Date) {
+  const organisation = createOrganisationService({ db, clock })
+  const projects = createProjectService({ db, clock, organisation })
+  const risks = createRiskService({ db, clock, links: createLinkRegistry() })
+  const updates = createUpdateService({
+    db,
+    clock,
+    projects,
+    linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
+  })
+  return { projects, risks, updates }
+}
+
+export interface LoadOptions {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+  readonly principal: Principal
+  readonly period: Period
+  readonly finance: FinancialSource | null
+}
+
+/** Everything the council-wide kinds draw on; builders choose and scope from it. */
+export async function loadReportData(options: LoadOptions): Promise<ReportData> {
+  const { db, clock, principal, period } = options
+  const org = principal.organisationId
+  const today = ukDate(clock())
+  const themes = await corporateThemes(db, org)
+  const measures = await loadMeasures(db, org, period, today, themes)
+  const { projects, risks } = readers(db, clock)
+
+  const units = new Map((await orgRepo.listUnits(db, org)).map((u) => [u.id, u.name]))
+  const items = (await projects.list(principal)).filter((p) => p.level !== 'action')
+  const endMonth = periodContaining(period.end, 'monthly').start
+  const updates = (
+    await updateRepo.listUpdates(
+      db,
+      org,
+      items.map((p) => p.id),
+    )
+  ).filter((u) => u.status === 'approved' && u.month <= endMonth)
+  const projectLines = items.map((project) => {
+    const latest = updates.filter((u) => u.project_id === project.id).at(-1)
+    return {
+      project,
+      leadUnit: project.leadUnitId ? (units.get(project.leadUnitId) ?? null) : null,
+      update: latest ? presentUpdate(latest) : null,
+    }
+  })
+
+  const corporate = new Set(
+    (await risks.listRegisters(principal)).filter((r) => r.level === 'corporate').map((r) => r.id),
+  )
+  const openRisks = (await risks.listRisks(principal, { status: 'open' }))
+    .filter((r) => corporate.has(r.registerId))
+    .sort((a, b) => b.current.score - a.current.score || a.reference.localeCompare(b.reference))
+  const owners = new Map(
+    await measureRepo.peopleNames(
+      db,
+      org,
+      openRisks.flatMap((r) => (r.ownerId ? [r.ownerId] : [])),
+    ),
+  )
+  return {
+    organisationName: principal.organisationName,
+    period,
+    themes,
+    measures,
+    projects: projectLines,
+    risks: openRisks.map((r) => ({
+      ...r,
+      owner: r.ownerId ? (owners.get(r.ownerId) ?? null) : null,
+    })),
+    finance: options.finance ? await options.finance.summary(db, org, period) : null,
+  }
+}
