@@ -21,6 +21,11 @@ export interface TextRun {
   readonly text: string
   readonly bold?: boolean
   readonly italic?: boolean
+  /**
+   * The number the text shows, in the text's own units (87.5 for `87.5%`, 1200000 for
+   * `£1,200,000`), so spreadsheets store a number rather than words.
+   */
+  readonly number?: number
 }
 
 export interface LinkRun {
