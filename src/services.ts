@@ -14,6 +14,8 @@ import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
 import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
 import { createRiskService } from './features/risks/risk-service.ts'
+import { renderReport } from './features/reports/render/index.ts'
+import { createReportService } from './features/reports/report-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -51,6 +53,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
       linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
     }),
     risks,
+    reports: createReportService({ db, clock, render: renderReport }),
   }
 }
 

@@ -50,6 +50,8 @@ const ragOf = (m: MeasureLine): Rag => m.value?.rag ?? 'no_data'
 const named = (lines: readonly MeasureLine[]): NamedStatus[] =>
   lines.map((m) => ({ name: nameOf(m), rag: ragOf(m) }))
 const corporate = (lines: readonly MeasureLine[]) => lines.filter((m) => m.kind === 'strategic')
+const corporateRisks = (risks: ReportData['risks']) =>
+  risks.filter((r) => r.registerLevel === 'corporate')
 const isException = (m: MeasureLine) =>
   ragOf(m) === 'red' || ragOf(m) === 'amber' || m.variation === 'special_cause_concern'
 
@@ -233,9 +235,13 @@ export function projectsBlocks(projects: readonly ProjectLine[], key = 'projects
   ]
 }
 
-export function risksBlocks(risks: ReportData['risks'], key = 'risks'): Block[] {
+export function risksBlocks(
+  risks: ReportData['risks'],
+  key = 'risks',
+  heading = 'Corporate risks',
+): Block[] {
   return [
-    h(1, 'Corporate risks'),
+    h(1, heading),
     p(
       risksSentence(
         risks.map((r) => ({ name: `${r.reference} ${r.title}`, aboveAppetite: r.aboveAppetite })),
@@ -247,7 +253,7 @@ export function risksBlocks(risks: ReportData['risks'], key = 'risks'): Block[] 
       : [
           {
             type: 'table' as const,
-            caption: 'Open corporate risks, highest current score first',
+            caption: `${heading}: open risks, highest current score first`,
             columns: [
               { label: 'Risk', width: 4 },
               { label: 'Owner', width: 2 },
@@ -325,7 +331,7 @@ export function buildQuarterlyPerformance(data: ReportData, header: DocumentHead
     ...themeSections(data.themes, lines),
     ...projectsBlocks(data.projects),
     ...financialSummaryBlocks(data.finance),
-    ...risksBlocks(data.risks),
+    ...risksBlocks(corporateRisks(data.risks)),
     ...healthAndSafetyBlocks(data.measures),
   ])
 }
@@ -365,7 +371,7 @@ export function buildScrutiny(
     h(1, 'Corporate measures'),
     ...themeSections(themes, lines),
     ...projectsBlocks(shown.projects),
-    ...risksBlocks(shown.risks),
+    ...risksBlocks(portfolio ? shown.risks : corporateRisks(shown.risks)),
   ])
 }
 
@@ -425,7 +431,7 @@ export function buildReportCard(data: ReportData, header: DocumentHeader, group:
     h(1, 'Exceptions'),
     ...exceptionsBlocks(shown.measures),
     ...projectsBlocks(shown.projects),
-    ...risksBlocks(shown.risks),
+    ...risksBlocks(shown.risks, 'risks', 'Risks'),
   ])
 }
 
@@ -454,6 +460,6 @@ export function buildYearEnd(data: ReportData, header: DocumentHeader) {
         ]
       : []),
     ...financialSummaryBlocks(data.finance),
-    ...risksBlocks(data.risks),
+    ...risksBlocks(corporateRisks(data.risks)),
   ])
 }

@@ -57,14 +57,20 @@ export interface ProjectLine {
   readonly update: UpdateView | null
 }
 
+export type ReportRisk = RiskView & {
+  readonly owner: string | null
+  readonly registerLevel: string
+  readonly registerUnitId: string | null
+}
+
 export interface ReportData {
   readonly organisationName: string
   readonly period: Period
   readonly themes: readonly Theme[]
   readonly measures: readonly MeasureLine[]
   readonly projects: readonly ProjectLine[]
-  /** Open risks of the corporate registers. */
-  readonly risks: readonly (RiskView & { readonly owner: string | null })[]
+  /** Open risks the author may see, with their register's level and unit. */
+  readonly risks: readonly ReportRisk[]
   readonly finance: FinancialSummary | null
 }
 
@@ -128,6 +134,67 @@ async function healthAndSafetyMeasures(db: Kysely<DB>, organisationId: string) {
   return ids
 }
 
+/**
+ * The themes each measure is reported under: every theme it is linked beneath (through the
+ * theme's own tree and the lower plans contributing to it). A measure linked only above the
+ * corporate plan (to the city plan) goes under the first theme that sits under that part of
+ * the higher plan, so that it is reported once rather than not at all.
+ */
+export async function themeMembership(
+  db: Kysely<DB>,
+  organisationId: string,
+  themes: readonly Theme[],
+): Promise<Map<string, string[]>> {
+  const nodes = await db
+    .selectFrom('plan_nodes')
+    .select(['id', 'parent_id', 'contributes_to_id'])
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'active')
+    .execute()
+  const links = await db
+    .selectFrom('node_links')
+    .select(['node_id', 'item_id'])
+    .where('organisation_id', '=', organisationId)
+    .where('item_kind', '=', 'measure')
+    .execute()
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const below = (rootId: string, viaContribution: boolean) => {
+    const seen = new Set<string>([rootId])
+    const stack = [rootId]
+    while (stack.length > 0) {
+      const id = stack.pop()
+      for (const n of nodes) {
+        const under = n.parent_id === id || (viaContribution && n.contributes_to_id === id)
+        if (under && !seen.has(n.id)) {
+          seen.add(n.id)
+          stack.push(n.id)
+        }
+      }
+    }
+    return seen
+  }
+  const own = new Map<string, string[]>()
+  const above = new Map<string, string>()
+  for (const theme of themes) {
+    const mine = below(theme.id, true)
+    const higher = byId.get(theme.id)?.contributes_to_id
+    const upper = higher ? below(higher, false) : new Set<string>()
+    for (const link of links) {
+      if (mine.has(link.node_id)) {
+        const list = own.get(link.item_id) ?? []
+        if (!list.includes(theme.id)) list.push(theme.id)
+        own.set(link.item_id, list)
+      } else if (upper.has(link.node_id) && !above.has(link.item_id)) {
+        above.set(link.item_id, theme.id)
+      }
+    }
+  }
+  for (const [measureId, themeId] of above) {
+    if (!own.has(measureId)) own.set(measureId, [themeId])
+  }
+  return own
+}
+
 export async function loadMeasures(
   db: Kysely<DB>,
   organisationId: string,
@@ -149,10 +216,7 @@ export async function loadMeasures(
     await orgRepo.listUnits(db, organisationId),
     await healthAndSafetyMeasures(db, organisationId),
   ]
-  const themeMembers = new Map<string, Set<string>>()
-  for (const theme of themes) {
-    themeMembers.set(theme.id, await itemsBeneathNode(db, organisationId, theme.id, 'measure'))
-  }
+  const themeOf = await themeMembership(db, organisationId, themes)
   const unitNames = new Map(units.map((u) => [u.id, u.name]))
   const byMeasure = Map.groupBy(values, (v) => v.measure_id)
   const targetsByMeasure = Map.groupBy(targets, (t) => t.measure_id)
@@ -178,7 +242,7 @@ export async function loadMeasures(
         frequency: row.frequency,
         unitId: row.unit_id,
         directorate: directorateId ? (unitNames.get(directorateId) ?? null) : null,
-        themeIds: themes.filter((t) => themeMembers.get(t.id)?.has(row.id)).map((t) => t.id),
+        themeIds: themeOf.get(row.id) ?? [],
         healthAndSafety: hs.has(row.id),
         value,
         lastYear: approved.find((v) => v.period.start === lastYearStart) ?? null,
@@ -239,11 +303,9 @@ export async function loadReportData(options: LoadOptions): Promise<ReportData> 
     }
   })
 
-  const corporate = new Set(
-    (await risks.listRegisters(principal)).filter((r) => r.level === 'corporate').map((r) => r.id),
-  )
+  const registers = new Map((await risks.listRegisters(principal)).map((r) => [r.id, r]))
   const openRisks = (await risks.listRisks(principal, { status: 'open' }))
-    .filter((r) => corporate.has(r.registerId))
+    .filter((r) => registers.has(r.registerId))
     .sort((a, b) => b.current.score - a.current.score || a.reference.localeCompare(b.reference))
   const owners = new Map(
     await measureRepo.peopleNames(
@@ -261,6 +323,8 @@ export async function loadReportData(options: LoadOptions): Promise<ReportData> 
     risks: openRisks.map((r) => ({
       ...r,
       owner: r.ownerId ? (owners.get(r.ownerId) ?? null) : null,
+      registerLevel: registers.get(r.registerId)?.level ?? '',
+      registerUnitId: registers.get(r.registerId)?.unitId ?? null,
     })),
     finance: options.finance ? await options.finance.summary(db, org, period) : null,
   }
