@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { createAuditService } from './features/audit/audit-service.ts'
 import { createAuthService } from './features/auth/auth-service.ts'
+import { createCommitteeService } from './features/committees/committee-service.ts'
 import { createFrameworkService } from './features/framework/framework-service.ts'
 import { createLinkRegistry } from './features/links/link-registry.ts'
 import { createValueService } from './features/measure-values/value-service.ts'
@@ -38,6 +39,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   )
   const risks = createRiskService({ db, clock, links })
   links.register(riskLinkKind(risks))
+  const reports = createReportService({ db, clock, render: renderReport })
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -53,7 +55,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
       linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
     }),
     risks,
-    reports: createReportService({ db, clock, render: renderReport }),
+    reports,
+    committees: createCommitteeService({ db, clock, reports }),
   }
 }
 

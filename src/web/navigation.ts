@@ -21,6 +21,7 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/approvals', text: 'Approvals', visible: approves },
   { href: '/projects', text: 'Projects' },
   { href: '/risks', text: 'Risks' },
+  { href: '/reports', text: 'Reports', visible: (p) => p.roles.some((g) => g.role !== 'partner') },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },
 ]
 

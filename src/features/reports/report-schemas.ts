@@ -13,11 +13,11 @@ export const FORMAT_NAMES: Readonly<Record<ReportFormatName, string>> = {
   csv: 'CSV',
 }
 
-const asArray = (value: unknown) =>
+const asArray = (value: unknown): unknown[] =>
   value === undefined || value === null || value === ''
     ? []
     : Array.isArray(value)
-      ? value
+      ? (value as unknown[])
       : [value]
 
 export const PeriodField = z.union(

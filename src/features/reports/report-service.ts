@@ -7,8 +7,8 @@ import type { Principal } from '../auth/principal.ts'
 import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import type { FinancialSource } from './financial-summary.ts'
-import { buildHighlight } from './highlight-builder.ts'
+import type { FinancialSource } from './builders/financial-summary.ts'
+import { buildHighlight } from './builders/highlight-builder.ts'
 import {
   buildExecutive,
   buildQuarterlyPerformance,
@@ -17,9 +17,14 @@ import {
   buildYearEnd,
   type DocumentHeader,
   type ItemGroup,
-} from './report-builders.ts'
+} from './builders/report-builders.ts'
 import { applyEdits, compareDocuments, editableParagraphs, type Edits } from './report-changes.ts'
-import { itemsBeneathNode, loadReportData, readers, type ReportData } from './report-data.ts'
+import {
+  itemsBeneathNode,
+  loadReportData,
+  readers,
+  type ReportData,
+} from './builders/report-data.ts'
 import type { RenderedReport, ReportDocument, ReportFormat } from './report-document.ts'
 import { isReportKind, KINDS, type ReportKind } from './report-kinds.ts'
 import * as policy from './report-policy.ts'
@@ -415,11 +420,11 @@ export function createReportService({ db, clock, render, finance = null }: Repor
       if (report.status !== 'draft') throw new Conflict('A published report cannot be changed')
       const generated = await build(db, principal, specOf(report, 'Draft'))
       const keys = new Set(editableParagraphs(generated).map((p) => p.key))
-      const edits: Record<string, string> = { ...report.edits }
+      const edits = new Map(Object.entries(report.edits))
       for (const [key, text] of Object.entries(input.edits)) {
         if (!keys.has(key)) throw Invalid.field(`edits.${key}`, 'This report has no such paragraph')
-        if (text === null || text.trim() === '') delete edits[key]
-        else edits[key] = text.trim()
+        if (text === null || text.trim() === '') edits.delete(key)
+        else edits.set(key, text.trim())
       }
       await db.transaction().execute(async (trx) => {
         const ok = await repo.updateEdits(
@@ -427,7 +432,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
           principal.organisationId,
           id,
           input.version ?? report.version,
-          edits,
+          Object.fromEntries(edits),
           clock(),
         )
         if (!ok) {
@@ -440,7 +445,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
           itemId: id,
           summary: `Narrative edited: ${report.title}`,
           before: report.edits,
-          after: edits,
+          after: Object.fromEntries(edits),
         })
       })
       return requireReport(principal, id)

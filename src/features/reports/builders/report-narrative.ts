@@ -1,6 +1,6 @@
 // Factual summary sentences generated from a report's figures. The author may reword any of
 // them before publishing; these are the starting text.
-import type { Rag } from '../../core/status.ts'
+import type { Rag } from '../../../core/status.ts'
 
 export interface NamedStatus {
   /** How the item is named in a list, e.g. "WS01 Household waste recycled". */

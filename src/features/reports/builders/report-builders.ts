@@ -1,8 +1,8 @@
 // Builders: from the data for a period to one ReportDocument per report kind. Pure: the same
 // data always gives the same document, which is what lets a published report be compared with
 // today's data.
-import type { Rag } from '../../core/status.ts'
-import { formatValue } from '../measures/measure-presenter.ts'
+import type { Rag } from '../../../core/status.ts'
+import { formatValue } from '../../measures/measure-presenter.ts'
 import {
   assuranceBadge,
   directionBadge,
@@ -12,7 +12,7 @@ import {
   variationBadge,
 } from './report-badges.ts'
 import type { MeasureLine, ProjectLine, ReportData, Theme } from './report-data.ts'
-import type { Block, ReportDocument, TableCell } from './report-document.ts'
+import type { Block, ReportDocument, TableCell } from '../report-document.ts'
 import { financialSummaryBlocks } from './financial-summary.ts'
 import {
   measuresSentence,

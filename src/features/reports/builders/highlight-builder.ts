@@ -1,11 +1,11 @@
 // The monthly highlight report of a programme in the document model, laid out as Birmingham's
 // (seed 003) and as the highlight report page: a section per item beneath the programme with
 // its quarterly milestone strip and its actions, then risks with mitigating actions.
-import type { MilestoneView } from '../projects/project-presenter.ts'
-import type { UpdateService } from '../project-updates/update-service.ts'
+import type { MilestoneView } from '../../projects/project-presenter.ts'
+import type { UpdateService } from '../../project-updates/update-service.ts'
 import { projectBadge, riskBadge } from './report-badges.ts'
 import type { DocumentHeader } from './report-builders.ts'
-import type { Badge, Block, Inline, ReportDocument, TableCell } from './report-document.ts'
+import type { Badge, Block, Inline, ReportDocument, TableCell } from '../report-document.ts'
 import { projectsSentence } from './report-narrative.ts'
 
 export type HighlightData = Awaited<ReturnType<UpdateService['highlightReport']>>

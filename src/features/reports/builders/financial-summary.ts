@@ -2,9 +2,9 @@
 // and the savings register through `FinancialSource`, connected in services.ts; until a council
 // has budget monitoring, the section says so rather than showing any figure.
 import type { Kysely } from 'kysely'
-import type { Period } from '../../core/periods.ts'
-import type { DB } from '../../db/schema.ts'
-import type { Block, TableCell } from './report-document.ts'
+import type { Period } from '../../../core/periods.ts'
+import type { DB } from '../../../db/schema.ts'
+import type { Block, TableCell } from '../report-document.ts'
 
 /** One directorate's revenue budget and savings, in pounds. */
 export interface DirectorateFinance {
