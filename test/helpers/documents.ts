@@ -112,3 +112,51 @@ export function readZip(zip: Buffer): Map<string, Buffer> {
   }
   return entries
 }
+
+/** The structure tree as poppler reads it: one line per element, indented by depth. */
+export async function pdfStructure(file: string): Promise<string> {
+  const { stdout } = await run('pdfinfo', ['-struct-text', file], { maxBuffer: 64 * 1024 * 1024 })
+  return stdout
+}
+
+/**
+ * The `/Alt` texts of a PDF written without object streams (as pdfkit writes), decoded from
+ * PDF literal strings, UTF-16 where they start with a byte order mark.
+ */
+export function pdfAltTexts(pdf: Buffer): string[] {
+  const texts: string[] = []
+  const marker = Buffer.from('/Alt (')
+  let at = pdf.indexOf(marker)
+  while (at >= 0) {
+    const bytes: number[] = []
+    let i = at + marker.length
+    let depth = 0
+    for (; i < pdf.length; i++) {
+      const byte = pdf[i] ?? 0
+      if (byte === 0x5c) {
+        const next = pdf[++i] ?? 0
+        const escapes: Record<number, number> = { 0x6e: 10, 0x72: 13, 0x74: 9, 0x62: 8, 0x66: 12 }
+        if (next >= 0x30 && next <= 0x37) {
+          let octal = ''
+          for (let k = 0; k < 3 && (pdf[i] ?? 0) >= 0x30 && (pdf[i] ?? 0) <= 0x37; k++) {
+            octal += String.fromCharCode(pdf[i++] ?? 0)
+          }
+          i--
+          bytes.push(parseInt(octal, 8))
+        } else bytes.push(escapes[next] ?? next)
+        continue
+      }
+      if (byte === 0x28) depth++
+      if (byte === 0x29 && depth-- === 0) break
+      bytes.push(byte)
+    }
+    const raw = Buffer.from(bytes)
+    texts.push(
+      raw[0] === 0xfe && raw[1] === 0xff
+        ? Buffer.from(raw.subarray(2)).swap16().toString('utf16le')
+        : raw.toString('latin1'),
+    )
+    at = pdf.indexOf(marker, i)
+  }
+  return texts
+}

@@ -1,7 +1,9 @@
 // The one entry point: a report document in any of the five formats.
 import type { RenderedReport, ReportDocument, ReportFormat } from '../report-document.ts'
 import { reportCsv } from './report-csv.ts'
+import { reportDocx } from './report-docx.ts'
 import { reportHtmlDocument } from './report-html.ts'
+import { reportPdf } from './report-pdf.ts'
 
 export { reportHtmlFragment, reportHtmlDocument } from './report-html.ts'
 
@@ -28,7 +30,9 @@ async function renderBody(doc: ReportDocument, format: ReportFormat): Promise<Bu
     case 'csv':
       return Buffer.from(reportCsv(doc), 'utf8')
     case 'docx':
+      return reportDocx(doc)
     case 'pdf':
+      return reportPdf(doc)
     case 'xlsx':
       throw new Error(`rendering ${format} is not built yet`)
   }
