@@ -29,7 +29,7 @@ export function measuresSentence(group: string, items: readonly NamedStatus[]): 
   const green = of('green').length
   const noun = items.length === 1 ? 'measure' : 'measures'
   const parts = [
-    `${green === 0 ? 'None' : String(green)} of ${String(items.length)} ${qualifier}${noun} ${green === 1 ? 'is' : 'are'} on track`,
+    `${green === 0 ? 'None' : String(green)} of ${String(items.length)} ${qualifier}${noun} ${green === 1 || (green === 0 && items.length === 1) ? 'is' : 'are'} on track`,
   ]
   for (const rag of ['red', 'amber'] as const) {
     const named = of(rag)
