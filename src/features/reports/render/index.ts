@@ -4,6 +4,7 @@ import { reportCsv } from './report-csv.ts'
 import { reportDocx } from './report-docx.ts'
 import { reportHtmlDocument } from './report-html.ts'
 import { reportPdf } from './report-pdf.ts'
+import { reportXlsx } from './report-xlsx.ts'
 
 export { reportHtmlFragment, reportHtmlDocument } from './report-html.ts'
 
@@ -34,6 +35,6 @@ async function renderBody(doc: ReportDocument, format: ReportFormat): Promise<Bu
     case 'pdf':
       return reportPdf(doc)
     case 'xlsx':
-      throw new Error(`rendering ${format} is not built yet`)
+      return reportXlsx(doc)
   }
 }
