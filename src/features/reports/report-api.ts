@@ -109,6 +109,7 @@ export const reportApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app.get(
     '/reports/:id/download',
     {
+      preValidation: exists,
       schema: {
         tags,
         summary: 'The report as a file: html, docx, pdf, xlsx or csv',

@@ -168,6 +168,7 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (
   app.get('/reports/:id/download', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id } = parseParams(IdParams, request.params)
+    await reports.get(principal, id)
     const { format } = parseInput(FormatQuery, request.query)
     const file = await reports.download(principal, id, format)
     return reply
