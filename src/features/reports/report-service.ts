@@ -119,7 +119,8 @@ export function readPeriodFor(kind: ReportKind, input: ReportInput['period'], to
       half_yearly: 'a half-year, like "2025/26 H1"',
       annual: 'a financial year, like "2024/25"',
     }[frequency]
-    throw Invalid.field('period', `A ${KINDS[kind].title.toLowerCase()} covers ${example}`)
+    const name = KINDS[kind].title.toLowerCase()
+    throw Invalid.field('period', `${/^[aeiou]/.test(name) ? 'An' : 'A'} ${name} covers ${example}`)
   }
   if (period.start > today) {
     throw Invalid.field(
