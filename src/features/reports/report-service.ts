@@ -225,6 +225,8 @@ export function createReportService({ db, clock, render, finance = null }: Repor
       principal: builder,
       period: spec.period,
       finance,
+      // Report cards and focus areas show a unit's or priority's operational measures too.
+      measures: spec.kind === 'report-card' || spec.kind === 'executive' ? 'all' : 'corporate',
     })
     const group = spec.scopeId ? await groupOf(trx, org, spec.scopeId, data) : null
     switch (spec.kind) {

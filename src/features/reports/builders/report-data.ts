@@ -195,26 +195,33 @@ export async function themeMembership(
   return own
 }
 
+/** Which measures a report reads: corporate ones (with health and safety), or every one. */
+export type MeasureScope = 'corporate' | 'all'
+
 export async function loadMeasures(
   db: Kysely<DB>,
   organisationId: string,
   period: Period,
   today: string,
   themes: readonly Theme[],
+  scope: MeasureScope = 'corporate',
 ): Promise<MeasureLine[]> {
+  const hs = await healthAndSafetyMeasures(db, organisationId)
   const listed = await measureRepo.listMeasures(db, organisationId, { status: 'active' })
+  // Council-wide reports show corporate measures and health and safety ones only: reading
+  // every operational measure's history would be most of the work for none of the report.
+  const wanted = listed.filter((m) => scope === 'all' || m.kind === 'strategic' || hs.has(m.id))
   const rows = await measureRepo.findMeasuresById(
     db,
     organisationId,
-    listed.map((m) => m.id),
+    wanted.map((m) => m.id),
   )
   const ids = rows.map((r) => r.id)
-  const [targets, values, tree, units, hs] = [
+  const [targets, values, tree, units] = [
     await measureRepo.listTargets(db, organisationId, ids),
     await measureRepo.listValues(db, organisationId, ids),
     await unitTreeOf(db, organisationId),
     await orgRepo.listUnits(db, organisationId),
-    await healthAndSafetyMeasures(db, organisationId),
   ]
   const themeOf = await themeMembership(db, organisationId, themes)
   const unitNames = new Map(units.map((u) => [u.id, u.name]))
@@ -273,6 +280,7 @@ export interface LoadOptions {
   readonly principal: Principal
   readonly period: Period
   readonly finance: FinancialSource | null
+  readonly measures?: MeasureScope
 }
 
 /** Everything the council-wide kinds draw on; builders choose and scope from it. */
@@ -281,7 +289,7 @@ export async function loadReportData(options: LoadOptions): Promise<ReportData> 
   const org = principal.organisationId
   const today = ukDate(clock())
   const themes = await corporateThemes(db, org)
-  const measures = await loadMeasures(db, org, period, today, themes)
+  const measures = await loadMeasures(db, org, period, today, themes, options.measures)
   const { projects, risks } = readers(db, clock)
 
   const units = new Map((await orgRepo.listUnits(db, org)).map((u) => [u.id, u.name]))
