@@ -7,6 +7,7 @@ import type {
   Badge,
   Block,
   Chart,
+  Inline,
   ReportDocument,
   Table,
   TableCell,
@@ -104,29 +105,33 @@ function measureRows(count: number, random: () => number): TableCell[][] {
         : i === 7
           ? `${topic} (part of the council's "Fair Deal" pledge)`
           : topic
+    const theme = THEMES[i % THEMES.length] ?? ''
     rows.push([
-      `${THEMES[i % THEMES.length]?.slice(0, 2).toUpperCase() ?? 'XX'}${String(i + 1).padStart(3, '0')}`,
+      `${theme.slice(0, 2).toUpperCase()}${String(i + 1).padStart(3, '0')}`,
       title,
+      theme,
       rag === 'no_data' ? '—' : num(`${value.toFixed(1)}%`, value),
       num(`${target.toFixed(1)}%`, target),
       badge('rag', rag, RAG_LABELS[rag], RAG_SYMBOLS[rag]),
       badge('direction', direction.value, direction.label, direction.symbol),
     ])
   }
-  return rows
+  // Grouped by theme, as the report lists them.
+  return THEMES.flatMap((theme) => rows.filter((row) => row[2] === theme))
 }
 
-function measuresTable(theme: string, rows: TableCell[][]): Table {
+function measuresTable(rows: TableCell[][]): Table {
   return {
     type: 'table',
-    caption: `${theme}: corporate measures, 2025/26 Q4`,
+    caption: 'Corporate measures by theme, 2025/26 Q4',
     columns: [
-      { label: 'Code', width: 1 },
-      { label: 'Measure', width: 4 },
-      { label: 'Value', align: 'right', width: 1.2 },
-      { label: 'Target', align: 'right', width: 1.2 },
+      { label: 'Code', width: 0.9 },
+      { label: 'Measure', width: 3.3 },
+      { label: 'Theme', width: 2.3 },
+      { label: 'Value', align: 'right', width: 1 },
+      { label: 'Target', align: 'right', width: 1 },
       { label: 'Status', width: 1.4 },
-      { label: 'Direction', width: 1.6 },
+      { label: 'Direction', width: 1.8 },
     ],
     rows,
   }
@@ -288,8 +293,9 @@ function financeTable(): Table {
 export function sampleReport(size: SampleSize = SAMPLE_SIZE): ReportDocument {
   const random = randomFrom(42)
   const rows = measureRows(size.measures, random)
-  const green = rows.filter((r) => (r[4] as Badge).value === 'green').length
-  const red = rows.filter((r) => (r[4] as Badge).value === 'red').length
+  const status = (row: TableCell[]) => (row[5] as Badge).value
+  const green = rows.filter((r) => status(r) === 'green').length
+  const red = rows.filter((r) => status(r) === 'red').length
   const blocks: Block[] = [
     { type: 'heading', level: 1, text: 'Summary' },
     {
@@ -321,19 +327,22 @@ export function sampleReport(size: SampleSize = SAMPLE_SIZE): ReportDocument {
     },
     { type: 'heading', level: 1, text: 'Performance by theme' },
   ]
-  for (let t = 0; t < THEMES.length; t++) {
-    const theme = THEMES[t] ?? ''
-    const themeRows = rows.filter((_, i) => i % THEMES.length === t)
-    if (themeRows.length === 0) continue
-    blocks.push(
-      { type: 'heading', level: 2, text: theme },
-      {
-        type: 'paragraph',
-        content: [`${themeRows.length} measures report to ${theme}.`],
-      },
-      measuresTable(theme, themeRows),
-    )
-  }
+  blocks.push(
+    { type: 'heading', level: 2, text: 'Summary by theme' },
+    {
+      type: 'list',
+      items: THEMES.map((theme): Inline[] => {
+        const themeRows = rows.filter((r) => r[2] === theme)
+        const onTrack = themeRows.filter((r) => status(r) === 'green').length
+        return [
+          { type: 'text', text: theme, bold: true },
+          `: ${onTrack} of ${themeRows.length} on track.`,
+        ]
+      }),
+    },
+    { type: 'heading', level: 2, text: 'All corporate measures' },
+    measuresTable(rows),
+  )
   blocks.push({ type: 'heading', level: 2, text: 'Exceptions' })
   for (let c = 0; c < size.charts; c++) {
     blocks.push(

@@ -34,11 +34,7 @@ describe('report as CSV', () => {
     const rows = rowsOf((await csv()).slice(1))
     const captions = rows.filter((r) => r.length === 1 && r[0] !== '').map((r) => r[0])
     assert.deepEqual(captions, [
-      'Strong Performance: corporate measures, 2025/26 Q4',
-      'Thriving Economy: corporate measures, 2025/26 Q4',
-      'Healthy Communities: corporate measures, 2025/26 Q4',
-      'Safe and Clean Neighbourhoods: corporate measures, 2025/26 Q4',
-      'Children and Young People: corporate measures, 2025/26 Q4',
+      'Corporate measures by theme, 2025/26 Q4',
       "Council tax collected: the chart's data",
       "Business rates collected: the chart's data",
       'Programme and project highlights',
@@ -46,12 +42,26 @@ describe('report as CSV', () => {
       'Corporate risk register',
       'Notes',
     ])
-    const start = rows.findIndex(
-      (r) => r[0] === 'Strong Performance: corporate measures, 2025/26 Q4',
-    )
-    assert.deepEqual(rows[start + 1], ['Code', 'Measure', 'Value', 'Target', 'Status', 'Direction'])
-    assert.equal(rows[start + 2]?.[4], '✔ Green')
-    const measureRows = rows.filter((r) => r.length === 6 && r[0] !== 'Code')
+    const start = rows.findIndex((r) => r[0] === 'Corporate measures by theme, 2025/26 Q4')
+    assert.deepEqual(rows[start + 1], [
+      'Code',
+      'Measure',
+      'Theme',
+      'Value',
+      'Target',
+      'Status',
+      'Direction',
+    ])
+    assert.deepEqual(rows[start + 2], [
+      'ST001',
+      'Council tax collected',
+      'Strong Performance',
+      '72.0%',
+      '80.0%',
+      '✔ Green',
+      '▲ Improving',
+    ])
+    const measureRows = rows.filter((r) => r.length === 7 && r[0] !== 'Code')
     assert.equal(measureRows.length, 40)
   })
 

@@ -24,7 +24,7 @@ import {
   type ParagraphChild,
 } from 'docx'
 import type { Block, Chart, Inline, ReportDocument, Table } from '../report-document.ts'
-import { chartPng } from './chart-image.ts'
+import { chartPngs, type ChartImage } from './chart-image.ts'
 import { cellRuns, columnShares } from './render-helpers.ts'
 
 const FONT = 'Arial'
@@ -39,7 +39,8 @@ const CONTENT_PIXELS = Math.floor((CONTENT_TWIPS / 1440) * 96)
 const ORDERED = 'report-ordered-list'
 
 export async function reportDocx(doc: ReportDocument): Promise<Buffer> {
-  const writer = new DocxWriter()
+  const charts = doc.blocks.flatMap((b) => (b.type === 'chart' ? [b] : []))
+  const writer = new DocxWriter(await chartPngs(charts))
   const children: (Paragraph | WordTable)[] = [
     new Paragraph({ heading: HeadingLevel.TITLE, children: [new WordTextRun(doc.title)] }),
   ]
@@ -115,9 +116,14 @@ export async function reportDocx(doc: ReportDocument): Promise<Buffer> {
 }
 
 class DocxWriter {
+  private readonly images: ReadonlyMap<Chart, ChartImage>
   readonly footnotes: Record<string, { children: Paragraph[] }> = {}
   private footnoteCount = 0
   private orderedLists = 0
+
+  constructor(images: ReadonlyMap<Chart, ChartImage>) {
+    this.images = images
+  }
 
   block(block: Block): (Paragraph | WordTable)[] {
     switch (block.type) {
@@ -195,7 +201,8 @@ class DocxWriter {
   }
 
   private chart(chart: Chart): (Paragraph | WordTable)[] {
-    const image = chartPng(chart)
+    const image = this.images.get(chart)
+    if (!image) throw new Error('a chart was not drawn before the document was written')
     const width = Math.min(CONTENT_PIXELS, chart.width)
     const height = Math.round((width * image.height) / image.width)
     const parts: (Paragraph | WordTable)[] = []

@@ -105,8 +105,8 @@ describe('report as tagged PDF', () => {
       )
       assert.equal([...structure.matchAll(/\/Scope \/Column/g)].length, count('TH'))
       assert.equal(count('Figure'), charts.length)
-      assert.equal(count('L'), 2)
-      assert.equal(count('LI'), 5)
+      assert.equal(count('L'), 3)
+      assert.equal(count('LI'), 10)
       assert.equal(count('Link'), 1)
       assert.equal(count('Note'), 3)
       assert.match(structure, /TD\n\s+"✖ Red"/)
@@ -130,7 +130,7 @@ describe('report as tagged PDF', () => {
 
     it('repeats the header row when a table runs on, and never splits a row', async () => {
       const pages = (await pdfText(file)).split('\f')
-      const continued = pages.filter((p) => /^\s*Code\s+Measure\s+Value\s+Target/.test(p))
+      const continued = pages.filter((p) => /^\s*Code\s+Measure\s+Theme\s+Value\s+Target/.test(p))
       assert.ok(continued.length >= 1, 'a measures table runs onto a new page')
       for (const page of continued) {
         const next = page.split('\n').find((line, i) => i > 0 && line.trim() !== '')

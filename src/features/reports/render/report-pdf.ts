@@ -24,8 +24,11 @@ interface Piece {
   readonly link?: string
 }
 
+// The regular face goes by its file, the name it is first opened under as the document's
+// font: pdfkit caches a font under the first name it meets and would otherwise parse the file
+// again for every run of text set in it.
 const FONTS = {
-  regular: 'DejaVu',
+  regular: FONT_FILES.regular,
   bold: 'DejaVu-Bold',
   italic: 'DejaVu-Italic',
   boldItalic: 'DejaVu-BoldItalic',
@@ -62,7 +65,6 @@ export function reportPdf(doc: ReportDocument): Promise<Buffer> {
       Creator: 'Golden Thread',
     },
   })
-  pdf.registerFont(FONTS.regular, FONT_FILES.regular)
   pdf.registerFont(FONTS.bold, FONT_FILES.bold)
   pdf.registerFont(FONTS.italic, FONT_FILES.italic)
   pdf.registerFont(FONTS.boldItalic, FONT_FILES.boldItalic)
@@ -359,13 +361,15 @@ class PdfWriter {
 
   private rowHeight(cells: readonly (readonly Piece[])[], widths: readonly number[]): number {
     const { pdf } = this
-    // Measured in bold, the wider face, so the text always fits the height it is given.
-    pdf.font(FONTS.bold).fontSize(TABLE_SIZE)
-    const heights = cells.map((pieces, i) =>
-      pdf.heightOfString(pieces.map((p) => p.text).join('') || ' ', {
+    const heights = cells.map((pieces, i) => {
+      // Text in one face is measured in it; mixed faces in bold, the widest, so it always fits.
+      const [first] = pieces
+      const single = first !== undefined && pieces.every((p) => p.font === first.font)
+      pdf.font(FONTS[single ? first.font : 'bold']).fontSize(TABLE_SIZE)
+      return pdf.heightOfString(pieces.map((p) => p.text).join('') || ' ', {
         width: (widths[i] ?? 0) - 2 * CELL_PADDING,
-      }),
-    )
+      })
+    })
     return Math.max(...heights, TABLE_SIZE) + 2 * CELL_PADDING
   }
 

@@ -187,7 +187,7 @@ function truncate(text: string, length: number): string {
   if (text.length <= length) return text
   const cut = text.slice(0, length)
   const space = cut.lastIndexOf(' ')
-  return (space >= length - 12 ? cut.slice(0, space) : cut).trimEnd()
+  return (space >= length - 12 ? cut.slice(0, space) : cut).replace(/[\s,;.–-]+$/, '')
 }
 
 /** Excel's rules: at most 31 characters, none of : \ / ? * [ ], unique ignoring case. */
