@@ -549,7 +549,8 @@ export interface ReportFilesTable {
   report_id: string
   format: string
   content_type: string
-  body: Uint8Array
+  /** The file, base64-encoded (backups are JSON). */
+  body: string
   created_at: CreatedAt
 }
 

@@ -59,7 +59,8 @@ const statements = [
     report_id uuid not null,
     format text not null check (format in ('html', 'docx', 'pdf', 'xlsx', 'csv')),
     content_type text not null,
-    body bytea not null,
+    -- Base64, so that backups (JSON) carry the files as they are.
+    body text not null,
     created_at timestamptz not null default now(),
     primary key (report_id, format),
     foreign key (organisation_id, report_id) references reports (organisation_id, id)

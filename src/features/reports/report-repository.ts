@@ -120,7 +120,7 @@ export async function insertFiles(
   db: Kysely<DB>,
   organisationId: string,
   reportId: string,
-  files: readonly { format: string; contentType: string; body: Uint8Array }[],
+  files: readonly { format: string; contentType: string; body: Buffer }[],
 ) {
   await db
     .insertInto('report_files')
@@ -130,7 +130,7 @@ export async function insertFiles(
         report_id: reportId,
         format: f.format,
         content_type: f.contentType,
-        body: f.body,
+        body: f.body.toString('base64'),
       })),
     )
     .execute()
@@ -142,13 +142,14 @@ export async function findFile(
   reportId: string,
   format: string,
 ) {
-  return db
+  const row = await db
     .selectFrom('report_files')
     .select(['content_type', 'body'])
     .where('organisation_id', '=', organisationId)
     .where('report_id', '=', reportId)
     .where('format', '=', format)
     .executeTakeFirst()
+  return row && { contentType: row.content_type, body: Buffer.from(row.body, 'base64') }
 }
 
 export async function findNode(db: Kysely<DB>, organisationId: string, id: string) {

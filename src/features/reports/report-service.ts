@@ -506,7 +506,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
       if (report.status === 'published') {
         const file = await repo.findFile(db, principal.organisationId, id, format)
         if (!file) throw new NotFound('Report file not found')
-        return { body: Buffer.from(file.body), contentType: file.content_type, filename: name }
+        return { body: file.body, contentType: file.contentType, filename: name }
       }
       const generated = await build(db, principal, specOf(report, 'Draft'))
       const rendered = await render(applyEdits(generated, report.edits), format)
