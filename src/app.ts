@@ -21,6 +21,8 @@ import { NotFound } from './errors.ts'
 import { auditRoutes } from './features/audit/audit-routes.ts'
 import { authApi } from './features/auth/auth-api.ts'
 import { authRoutes } from './features/auth/auth-routes.ts'
+import { committeeApi } from './features/committees/committee-api.ts'
+import { committeeRoutes } from './features/committees/committee-routes.ts'
 import { setUpAuthentication } from './features/auth/authentication.ts'
 import { frameworkApi } from './features/framework/framework-api.ts'
 import { frameworkRoutes } from './features/framework/framework-routes.ts'
@@ -38,6 +40,8 @@ import { projectApi } from './features/projects/project-api.ts'
 import { projectRoutes } from './features/projects/project-routes.ts'
 import { publicRoutes } from './features/public/public-routes.ts'
 import { publicSettingsRoutes } from './features/public/public-settings-routes.ts'
+import { reportApi } from './features/reports/report-api.ts'
+import { reportRoutes } from './features/reports/report-routes.ts'
 import { riskApi } from './features/risks/risk-api.ts'
 import { riskRoutes } from './features/risks/risk-routes.ts'
 import { spcApi } from './features/spc/spc-api.ts'
@@ -185,6 +189,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(publicSettingsRoutes, { services })
   await app.register(dashboardRoutes, { services })
   await app.register(orgMeasureRoutes, { services })
+  await app.register(reportRoutes, { services })
+  await app.register(committeeRoutes, { services })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -198,6 +204,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(spcApi, { services })
       await api.register(valueApi, { services })
       await api.register(dashboardApi, { services })
+      await api.register(reportApi, { services })
+      await api.register(committeeApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

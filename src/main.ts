@@ -12,6 +12,7 @@ import { verifyAudit } from './features/audit/audit-service.ts'
 import { buildDemoCouncil, demoSignInText } from './features/demo/demo-council.ts'
 import { cliCommands } from './features/organisation/organisation-cli.ts'
 import { recomputeCommand } from './features/organisational-measures/org-measure-cli.ts'
+import { reportCommand } from './features/reports/report-cli.ts'
 
 const USAGE = `Usage: golden-thread <command> [options]
 
@@ -24,6 +25,10 @@ Commands:
   token create --email E --name N     print a new API token for that person (shown once)
   token list --email E                list a person's API tokens
   token revoke --id ID                revoke an API token
+  report KIND --period P --format F --out FILE [--scope S] [--organisation SLUG]
+                                      build a report (KIND: quarterly-performance, scrutiny,
+                                      executive, highlight, report-card, year-end; F: html,
+                                      docx, pdf, xlsx, csv; S: a programme, directorate or theme)
   audit verify                        check the audit trail's hash chain
   organisational-measures recompute [--organisation SLUG]
                                       recompute the computed organisational measures
@@ -141,6 +146,23 @@ async function main(argv: string[]): Promise<number> {
             .computations,
           values.organisation,
         ),
+      )
+    }
+    case 'report': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: {
+          period: { type: 'string' },
+          format: { type: 'string' },
+          out: { type: 'string' },
+          scope: { type: 'string' },
+          organisation: { type: 'string' },
+        },
+        strict: true,
+      })
+      return withDatabase(config, (database) =>
+        reportCommand(database.db, { kind: positionals[0], ...values }),
       )
     }
     case 'backup':

@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { createAuditService } from './features/audit/audit-service.ts'
 import { createAuthService } from './features/auth/auth-service.ts'
+import { createCommitteeService } from './features/committees/committee-service.ts'
 import { createFrameworkService } from './features/framework/framework-service.ts'
 import { createLinkRegistry } from './features/links/link-registry.ts'
 import { createValueService } from './features/measure-values/value-service.ts'
@@ -25,6 +26,8 @@ import {
   createComputationRegistry,
 } from './features/organisational-measures/computations.ts'
 import { createOrgMeasureService } from './features/organisational-measures/org-measure-service.ts'
+import { renderReport } from './features/reports/render/index.ts'
+import { createReportService } from './features/reports/report-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -52,6 +55,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   // Organisational measures computed from the council's data; savings adds its own.
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
+  const reports = createReportService({ db, clock, render: renderReport })
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -73,6 +77,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     budgets: createBudgetService({ db, clock, savings }),
     organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
     dashboards: createDashboardService({ db, clock, measures, projects, risks }),
+    reports,
+    committees: createCommitteeService({ db, clock, reports }),
   }
 }
 

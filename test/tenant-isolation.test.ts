@@ -19,6 +19,8 @@ const ITEM_TYPES = [
   'project_update',
   'risk',
   'saving',
+  'report',
+  'committee',
   'api_token',
 ]
 
@@ -232,6 +234,20 @@ for (const mode of testModes()) {
         tiles: [{ kind: 'list', list: 'exceptions' }],
       })
       await ctx.services.organisationalMeasures.setUp(victim, 'data_returned_on_time')
+      const committee = await ctx.services.committees.create(victim, {
+        name: 'Secret committee',
+        reportKinds: ['quarterly-performance'],
+      })
+      const meeting = await ctx.services.committees.addMeeting(victim, committee.id, {
+        meetingDate: '2030-01-10',
+      })
+      const report = await ctx.services.reports.create(victim, {
+        kind: 'quarterly-performance',
+        period: '2024/25 Q1',
+        meetingId: meeting.id,
+        focusNodeIds: [],
+      })
+      await ctx.services.reports.publish(victim, report.id)
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)

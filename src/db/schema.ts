@@ -623,6 +623,61 @@ export interface DashboardTilesTable {
   created_at: CreatedAt
 }
 
+export interface CommitteesTable {
+  id: Generated<string>
+  organisation_id: string
+  name: string
+  description: string | null
+  /** The report kinds due at each of its meetings, as a JSON array. */
+  report_kinds: ColumnType<unknown, string | undefined, string>
+  position: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface CommitteeMeetingsTable {
+  id: Generated<string>
+  organisation_id: string
+  committee_id: string
+  meeting_date: DateColumn
+  created_at: CreatedAt
+}
+
+export type ReportStatus = 'draft' | 'published'
+
+export interface ReportsTable {
+  id: Generated<string>
+  organisation_id: string
+  kind: string
+  title: string
+  period_frequency: MeasureFrequency
+  period_start: DateColumn
+  scope_id: string | null
+  focus_node_ids: ColumnType<unknown, string | undefined, string>
+  meeting_id: string | null
+  status: Generated<ReportStatus>
+  /** The author's wording of generated paragraphs, by editable key. */
+  edits: ColumnType<unknown, string | undefined, string>
+  /** The document as published, frozen; null while a draft. */
+  document: ColumnType<unknown, string | null | undefined, string | null>
+  created_by: string | null
+  published_by: string | null
+  published_at: Date | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ReportFilesTable {
+  organisation_id: string
+  report_id: string
+  format: string
+  content_type: string
+  /** The file, base64-encoded (backups are JSON). */
+  body: string
+  created_at: CreatedAt
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -662,6 +717,10 @@ export interface DB {
   budget_months: BudgetMonthsTable
   dashboards: DashboardsTable
   dashboard_tiles: DashboardTilesTable
+  committees: CommitteesTable
+  committee_meetings: CommitteeMeetingsTable
+  reports: ReportsTable
+  report_files: ReportFilesTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

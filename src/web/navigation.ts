@@ -26,6 +26,7 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/risks', text: 'Risks' },
   { href: '/savings', text: 'Savings' },
   { href: '/budgets', text: 'Budgets' },
+  { href: '/reports', text: 'Reports', visible: (p) => p.roles.some((g) => g.role !== 'partner') },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },
   { href: '/public-dashboard', text: 'Public dashboard', visible: administers },
 ]

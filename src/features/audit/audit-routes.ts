@@ -68,6 +68,14 @@ const resolvers: Record<string, ItemResolver> = {
     const measure = await services.measures.get(principal, id)
     return { title: `${measure.code} ${measure.title}`, href: `/measures/${id}` }
   },
+  report: async (services, principal, id) => {
+    const report = await services.reports.get(principal, id)
+    return { title: report.title, href: `/reports/${id}` }
+  },
+  committee: async (services, principal, id) => {
+    const committee = await services.committees.requireCommittee(principal, id)
+    return { title: committee.name, href: `/committees/${id}` }
+  },
 }
 
 export const auditRoutes: FastifyPluginAsync<{ services: Services }> = async (

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB, Role, UnitKind } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
+import { buildDemoCalendar } from '../committees/calendar-demo.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
 import { buildDemoDashboards } from '../dashboards/dashboard-demo.ts'
 import { buildDemoRisks, linkDemoRisksToProjects } from '../risks/risk-demo.ts'
@@ -282,6 +283,7 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       clock,
     )
   })
+  await buildDemoCalendar(db, organisation, clock)
   return organisation
 }
 

@@ -1,0 +1,339 @@
+// Reads what a report shows for one period, through the same repositories and presenters as the
+// pages, so a report's figures are the figures on screen. Given `db` (or a transaction), it
+// builds the feature services over it: inside a transaction only the transaction is used.
+import { sql, type Kysely } from 'kysely'
+import { periodContaining, type Period } from '../../../core/periods.ts'
+import type { AssuranceType, ImprovementDirection, PointType } from '../../../core/spc.ts'
+import { improvementForPolarity } from '../../../core/spc.ts'
+import type { DB, MeasureRow } from '../../../db/schema.ts'
+import type { Principal } from '../../auth/principal.ts'
+import { createLinkRegistry } from '../../links/link-registry.ts'
+import { periodOf, type MeasureValueView } from '../../measures/measure-presenter.ts'
+import * as measureRepo from '../../measures/measure-repository.ts'
+import { measureSpc } from '../../measures/measure-spc.ts'
+import { presentValues, ukDate, unitTreeOf } from '../../measures/measure-store.ts'
+import * as orgRepo from '../../organisation/organisation-repository.ts'
+import { createOrganisationService } from '../../organisation/organisation-service.ts'
+import { presentUpdate, type UpdateView } from '../../project-updates/update-presenter.ts'
+import * as updateRepo from '../../project-updates/update-repository.ts'
+import { createUpdateService } from '../../project-updates/update-service.ts'
+import type { ProjectView } from '../../projects/project-presenter.ts'
+import { createProjectService } from '../../projects/project-service.ts'
+import type { RiskView } from '../../risks/risk-presenter.ts'
+import { createRiskService } from '../../risks/risk-service.ts'
+import type { FinancialSource, FinancialSummary } from './financial-summary.ts'
+
+export interface Theme {
+  readonly id: string
+  readonly title: string
+}
+
+/** A measure as a report shows it: its value for the period reported, and its SPC verdict. */
+export interface MeasureLine {
+  readonly id: string
+  readonly code: string
+  readonly title: string
+  readonly kind: MeasureRow['kind']
+  readonly unit: MeasureRow['unit']
+  readonly decimals: number
+  readonly frequency: MeasureRow['frequency']
+  readonly unitId: string | null
+  readonly directorate: string | null
+  readonly themeIds: readonly string[]
+  readonly healthAndSafety: boolean
+  /** The latest approved value of a period that ended by the end of the report's period. */
+  readonly value: MeasureValueView | null
+  /** The same period a year earlier, for year-end comparisons. */
+  readonly lastYear: MeasureValueView | null
+  readonly variation: PointType | null
+  readonly assurance: AssuranceType | null
+  readonly improvement: ImprovementDirection
+}
+
+export interface ProjectLine {
+  readonly project: ProjectView
+  readonly leadUnit: string | null
+  /** The latest approved monthly update by the end of the period. */
+  readonly update: UpdateView | null
+}
+
+export type ReportRisk = RiskView & {
+  readonly owner: string | null
+  readonly registerLevel: string
+  readonly registerUnitId: string | null
+}
+
+export interface ReportData {
+  readonly organisationName: string
+  readonly period: Period
+  readonly themes: readonly Theme[]
+  readonly measures: readonly MeasureLine[]
+  readonly projects: readonly ProjectLine[]
+  /** Open risks the author may see, with their register's level and unit. */
+  readonly risks: readonly ReportRisk[]
+  readonly finance: FinancialSummary | null
+}
+
+/** Measures are read as of the end of the period: later values were not yet reported. */
+function reportedBy(row: MeasureRow, end: string) {
+  return (v: { period_start: string }) => periodOf(row.frequency, v.period_start).end <= end
+}
+
+/** Ids of items of one kind linked to a node or anything beneath it. */
+export async function itemsBeneathNode(
+  db: Kysely<DB>,
+  organisationId: string,
+  nodeId: string,
+  kind: string,
+): Promise<Set<string>> {
+  const result = await sql<{ item_id: string }>`
+    with recursive beneath(id) as (
+      select id from plan_nodes where organisation_id = ${organisationId} and id = ${nodeId}
+      union
+      select n.id from plan_nodes n join beneath b
+        on n.parent_id = b.id or n.contributes_to_id = b.id
+      where n.organisation_id = ${organisationId} and n.status = 'active'
+    )
+    select distinct item_id from node_links
+    where organisation_id = ${organisationId} and item_kind = ${kind}
+      and node_id in (select id from beneath)`.execute(db)
+  return new Set(result.rows.map((r) => r.item_id))
+}
+
+/** The corporate plan's top-level nodes, or else every active plan's. */
+export async function corporateThemes(db: Kysely<DB>, organisationId: string): Promise<Theme[]> {
+  const corporate = await db
+    .selectFrom('plan_nodes as n')
+    .innerJoin('plans as p', 'p.id', 'n.plan_id')
+    .select(['n.id', 'n.title'])
+    .where('n.organisation_id', '=', organisationId)
+    .where('n.parent_id', 'is', null)
+    .where('n.status', '=', 'active')
+    .where('p.status', '=', 'active')
+    .where('p.kind', '=', 'corporate')
+    .orderBy('p.first_year', 'desc')
+    .orderBy('n.position')
+    .execute()
+  if (corporate.length > 0) return corporate
+  return (await measureRepo.themes(db, organisationId)).map((t) => ({ id: t.id, title: t.title }))
+}
+
+/** Nodes whose title names health and safety; their measures make the report's H&S section. */
+async function healthAndSafetyMeasures(db: Kysely<DB>, organisationId: string) {
+  const nodes = await db
+    .selectFrom('plan_nodes')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'active')
+    .where('title', 'ilike', '%health and safety%')
+    .execute()
+  const ids = new Set<string>()
+  for (const node of nodes) {
+    for (const id of await itemsBeneathNode(db, organisationId, node.id, 'measure')) ids.add(id)
+  }
+  return ids
+}
+
+/**
+ * The themes each measure is reported under: every theme it is linked beneath (through the
+ * theme's own tree and the lower plans contributing to it). A measure linked only above the
+ * corporate plan (to the city plan) goes under the first theme that sits under that part of
+ * the higher plan, so that it is reported once rather than not at all.
+ */
+export async function themeMembership(
+  db: Kysely<DB>,
+  organisationId: string,
+  themes: readonly Theme[],
+): Promise<Map<string, string[]>> {
+  const nodes = await db
+    .selectFrom('plan_nodes')
+    .select(['id', 'parent_id', 'contributes_to_id'])
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'active')
+    .execute()
+  const links = await db
+    .selectFrom('node_links')
+    .select(['node_id', 'item_id'])
+    .where('organisation_id', '=', organisationId)
+    .where('item_kind', '=', 'measure')
+    .execute()
+  const byId = new Map(nodes.map((n) => [n.id, n]))
+  const below = (rootId: string, viaContribution: boolean) => {
+    const seen = new Set<string>([rootId])
+    const stack = [rootId]
+    while (stack.length > 0) {
+      const id = stack.pop()
+      for (const n of nodes) {
+        const under = n.parent_id === id || (viaContribution && n.contributes_to_id === id)
+        if (under && !seen.has(n.id)) {
+          seen.add(n.id)
+          stack.push(n.id)
+        }
+      }
+    }
+    return seen
+  }
+  const own = new Map<string, string[]>()
+  const above = new Map<string, string>()
+  for (const theme of themes) {
+    const mine = below(theme.id, true)
+    const higher = byId.get(theme.id)?.contributes_to_id
+    const upper = higher ? below(higher, false) : new Set<string>()
+    for (const link of links) {
+      if (mine.has(link.node_id)) {
+        const list = own.get(link.item_id) ?? []
+        if (!list.includes(theme.id)) list.push(theme.id)
+        own.set(link.item_id, list)
+      } else if (upper.has(link.node_id) && !above.has(link.item_id)) {
+        above.set(link.item_id, theme.id)
+      }
+    }
+  }
+  for (const [measureId, themeId] of above) {
+    if (!own.has(measureId)) own.set(measureId, [themeId])
+  }
+  return own
+}
+
+/** Which measures a report reads: corporate ones (with health and safety), or every one. */
+export type MeasureScope = 'corporate' | 'all'
+
+export async function loadMeasures(
+  db: Kysely<DB>,
+  organisationId: string,
+  period: Period,
+  today: string,
+  themes: readonly Theme[],
+  scope: MeasureScope = 'corporate',
+): Promise<MeasureLine[]> {
+  const hs = await healthAndSafetyMeasures(db, organisationId)
+  const listed = await measureRepo.listMeasures(db, organisationId, { status: 'active' })
+  // Council-wide reports show corporate measures and health and safety ones only: reading
+  // every operational measure's history would be most of the work for none of the report.
+  const wanted = listed.filter((m) => scope === 'all' || m.kind === 'strategic' || hs.has(m.id))
+  const rows = await measureRepo.findMeasuresById(
+    db,
+    organisationId,
+    wanted.map((m) => m.id),
+  )
+  const ids = rows.map((r) => r.id)
+  const [targets, values, tree, units] = [
+    await measureRepo.listTargets(db, organisationId, ids),
+    await measureRepo.listValues(db, organisationId, ids),
+    await unitTreeOf(db, organisationId),
+    await orgRepo.listUnits(db, organisationId),
+  ]
+  const themeOf = await themeMembership(db, organisationId, themes)
+  const unitNames = new Map(units.map((u) => [u.id, u.name]))
+  const byMeasure = Map.groupBy(values, (v) => v.measure_id)
+  const targetsByMeasure = Map.groupBy(targets, (t) => t.measure_id)
+  return rows
+    .sort((a, b) => a.code.localeCompare(b.code))
+    .map((row) => {
+      const own = (byMeasure.get(row.id) ?? []).filter(reportedBy(row, period.end))
+      const views = presentValues(row, targetsByMeasure.get(row.id) ?? [], own, today)
+      const approved = views.filter((v) => v.status === 'approved' && v.value !== null)
+      const value = approved.at(-1) ?? null
+      const lastYearStart = value
+        ? `${Number(value.period.start.slice(0, 4)) - 1}${value.period.start.slice(4)}`
+        : null
+      const spc = measureSpc(row, views)
+      const directorateId = row.unit_id ? tree.ancestorsOf(row.unit_id).at(-1) : undefined
+      return {
+        id: row.id,
+        code: row.code,
+        title: row.title,
+        kind: row.kind,
+        unit: row.unit,
+        decimals: row.decimals,
+        frequency: row.frequency,
+        unitId: row.unit_id,
+        directorate: directorateId ? (unitNames.get(directorateId) ?? null) : null,
+        themeIds: themeOf.get(row.id) ?? [],
+        healthAndSafety: hs.has(row.id),
+        value,
+        lastYear: approved.find((v) => v.period.start === lastYearStart) ?? null,
+        variation: spc.variation,
+        assurance: spc.assurance,
+        improvement: improvementForPolarity(row.polarity),
+      }
+    })
+}
+
+/** The feature services a report reads through, over `db` (or a transaction). */
+export function readers(db: Kysely<DB>, clock: () => Date) {
+  const organisation = createOrganisationService({ db, clock })
+  const projects = createProjectService({ db, clock, organisation })
+  const risks = createRiskService({ db, clock, links: createLinkRegistry() })
+  const updates = createUpdateService({
+    db,
+    clock,
+    projects,
+    linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
+  })
+  return { projects, risks, updates }
+}
+
+export interface LoadOptions {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+  readonly principal: Principal
+  readonly period: Period
+  readonly finance: FinancialSource | null
+  readonly measures?: MeasureScope
+}
+
+/** Everything the council-wide kinds draw on; builders choose and scope from it. */
+export async function loadReportData(options: LoadOptions): Promise<ReportData> {
+  const { db, clock, principal, period } = options
+  const org = principal.organisationId
+  const today = ukDate(clock())
+  const themes = await corporateThemes(db, org)
+  const measures = await loadMeasures(db, org, period, today, themes, options.measures)
+  const { projects, risks } = readers(db, clock)
+
+  const units = new Map((await orgRepo.listUnits(db, org)).map((u) => [u.id, u.name]))
+  const items = (await projects.list(principal)).filter((p) => p.level !== 'action')
+  const endMonth = periodContaining(period.end, 'monthly').start
+  const updates = (
+    await updateRepo.listUpdates(
+      db,
+      org,
+      items.map((p) => p.id),
+    )
+  ).filter((u) => u.status === 'approved' && u.month <= endMonth)
+  const projectLines = items.map((project) => {
+    const latest = updates.filter((u) => u.project_id === project.id).at(-1)
+    return {
+      project,
+      leadUnit: project.leadUnitId ? (units.get(project.leadUnitId) ?? null) : null,
+      update: latest ? presentUpdate(latest) : null,
+    }
+  })
+
+  const registers = new Map((await risks.listRegisters(principal)).map((r) => [r.id, r]))
+  const openRisks = (await risks.listRisks(principal, { status: 'open' }))
+    .filter((r) => registers.has(r.registerId))
+    .sort((a, b) => b.current.score - a.current.score || a.reference.localeCompare(b.reference))
+  const owners = new Map(
+    await measureRepo.peopleNames(
+      db,
+      org,
+      openRisks.flatMap((r) => (r.ownerId ? [r.ownerId] : [])),
+    ),
+  )
+  return {
+    organisationName: principal.organisationName,
+    period,
+    themes,
+    measures,
+    projects: projectLines,
+    risks: openRisks.map((r) => ({
+      ...r,
+      owner: r.ownerId ? (owners.get(r.ownerId) ?? null) : null,
+      registerLevel: registers.get(r.registerId)?.level ?? '',
+      registerUnitId: registers.get(r.registerId)?.unitId ?? null,
+    })),
+    finance: options.finance ? await options.finance.summary(db, org, period) : null,
+  }
+}

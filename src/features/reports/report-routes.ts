@@ -1,0 +1,238 @@
+import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
+import { Forbidden } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
+import { handleForm } from '../../web/forms.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+import { reportHtmlFragment } from './render/index.ts'
+import type { Change } from './report-changes.ts'
+import { KINDS, REPORT_KINDS } from './report-kinds.ts'
+import { canManageReports } from './report-policy.ts'
+import { FORMAT_NAMES, FormatQuery, REPORT_FORMATS, ReportInput } from './report-schemas.ts'
+
+const hide = { schema: { hide: true } }
+type Body = Record<string, unknown>
+
+const ListQuery = z.object({
+  kind: z.enum(REPORT_KINDS).optional().catch(undefined),
+  status: z.enum(['draft', 'published']).optional().catch(undefined),
+})
+
+/** One line of plain English per change. */
+export function describeChange(change: Change): string {
+  switch (change.type) {
+    case 'row_changed':
+      return `${change.row} (${change.table}): ${change.cells.map((c) => `${c.column} was ${c.before}, now ${c.after}`).join('; ')}`
+    case 'row_added':
+      return `${change.row} is now in “${change.table}”`
+    case 'row_removed':
+      return `${change.row} is no longer in “${change.table}”`
+    case 'table_added':
+      return `The report would now have a table “${change.table}”`
+    case 'table_removed':
+      return `The table “${change.table}” would no longer be in the report`
+    case 'text_changed':
+      return `The generated text would now read: “${change.after}” (it read “${change.before}”)`
+  }
+}
+
+export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (
+  app,
+  { services },
+) => {
+  const reports = services.reports
+
+  async function formContext(principal: Principal, values: Body) {
+    const choices = await reports.choices(principal)
+    const selected = (v: unknown, id: string) => v === id
+    const focus = Array.isArray(values.focusNodeIds)
+      ? values.focusNodeIds
+      : values.focusNodeIds
+        ? [values.focusNodeIds]
+        : []
+    return {
+      kindItems: REPORT_KINDS.map((k) => ({
+        value: k,
+        text: KINDS[k].name,
+        hint: { text: KINDS[k].description },
+        checked: values.kind === k,
+      })),
+      meetingItems: [
+        { value: '', text: 'Not for a meeting' },
+        ...choices.meetings.map((m) => ({
+          value: m.id,
+          text: `${m.committee}, ${new Date(`${m.date}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })}`,
+          selected: selected(values.meetingId, m.id),
+        })),
+      ],
+      scopeItems: [
+        { value: '', text: 'The whole council' },
+        ...choices.programmes.map((p) => ({
+          value: p.id,
+          text: `Programme: ${p.title}`,
+          selected: selected(values.scopeId, p.id),
+        })),
+        ...choices.directorates.map((d) => ({
+          value: d.id,
+          text: `Directorate: ${d.title}`,
+          selected: selected(values.scopeId, d.id),
+        })),
+        ...choices.nodes.map((n) => ({
+          value: n.id,
+          text: `${n.plan}: ${n.title}`,
+          selected: selected(values.scopeId, n.id),
+        })),
+      ],
+      focusItems: choices.nodes
+        .filter((n) => n.top)
+        .map((n) => ({
+          value: n.id,
+          text: `${n.title} (${n.plan})`,
+          checked: focus.includes(n.id),
+        })),
+    }
+  }
+
+  app.get('/reports', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const filters = ListQuery.parse(request.query)
+    const list = await reports.list(principal, filters)
+    return reply.view('reports/views/reports.njk', {
+      title: 'Reports',
+      reports: list,
+      filters,
+      canManage: canManageReports(principal),
+      kindItems: [
+        { value: '', text: 'All kinds' },
+        ...REPORT_KINDS.map((k) => ({
+          value: k,
+          text: KINDS[k].name,
+          selected: filters.kind === k,
+        })),
+      ],
+      statusItems: [
+        { value: '', text: 'Drafts and published' },
+        { value: 'draft', text: 'Drafts', selected: filters.status === 'draft' },
+        { value: 'published', text: 'Published', selected: filters.status === 'published' },
+      ],
+    })
+  })
+
+  app.get('/reports/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    if (!canManageReports(principal)) throw new Forbidden()
+    const query = request.query as Body
+    const values: Body = { kind: 'quarterly-performance', meetingId: query.meetingId }
+    return reply.view('reports/views/report-form.njk', {
+      title: 'Create a report',
+      values,
+      ...(await formContext(principal, values)),
+    })
+  })
+
+  app.post('/reports/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    if (!canManageReports(principal)) throw new Forbidden()
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'reports/views/report-form.njk',
+        context: { title: 'Create a report', ...(await formContext(principal, body)) },
+        values: body,
+      },
+      async () => {
+        const report = await reports.create(principal, parseInput(ReportInput, body))
+        return reply.redirect(`/reports/${report.id}`, 303)
+      },
+    )
+  })
+
+  app.get('/reports/:id', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const opened = await reports.open(principal, id)
+    return reply.view('reports/views/report.njk', {
+      title: opened.report.title,
+      ...opened,
+      changes: opened.changes?.map(describeChange) ?? null,
+      fragment: reportHtmlFragment(opened.document),
+      canManage: canManageReports(principal),
+      formats: REPORT_FORMATS.map((f) => ({ format: f, name: FORMAT_NAMES[f] })),
+    })
+  })
+
+  app.get('/reports/:id/download', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    await reports.get(principal, id)
+    const { format } = parseInput(FormatQuery, request.query)
+    const file = await reports.download(principal, id, format)
+    return reply
+      .type(file.contentType)
+      .header('content-disposition', `attachment; filename="${file.filename}"`)
+      .send(file.body)
+  })
+
+  async function narrativeContext(principal: Principal, id: string) {
+    const opened = await reports.open(principal, id)
+    if (!canManageReports(principal) || opened.report.status !== 'draft') throw new Forbidden()
+    return {
+      title: 'Edit the summary text',
+      report: opened.report,
+      paragraphs: opened.editable.map((p, i) => ({ ...p, field: `edit-${String(i)}` })),
+    }
+  }
+
+  app.get('/reports/:id/narrative', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const context = await narrativeContext(principal, id)
+    const values = Object.fromEntries(context.paragraphs.map((p) => [p.field, p.edited ?? p.text]))
+    return reply.view('reports/views/narrative-form.njk', { ...context, values })
+  })
+
+  app.post('/reports/:id/narrative', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const body = (request.body ?? {}) as Body
+    const context = await narrativeContext(principal, id)
+    return handleForm(
+      reply,
+      { template: 'reports/views/narrative-form.njk', context, values: body },
+      async () => {
+        // Text left as generated is not stored as an edit, so it follows the data until published.
+        const edits = Object.fromEntries(
+          context.paragraphs.map((p) => {
+            const given = body[p.field]
+            const text = typeof given === 'string' ? given.trim() : ''
+            return [p.key, text === '' || text === p.text.trim() ? null : text]
+          }),
+        )
+        await reports.saveEdits(principal, id, {
+          edits,
+          version: Number(body.version) || context.report.version,
+        })
+        return reply.redirect(`/reports/${id}`, 303)
+      },
+    )
+  })
+
+  app.get('/reports/:id/publish', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const report = await reports.get(principal, id)
+    if (!canManageReports(principal) || report.status !== 'draft') throw new Forbidden()
+    return reply.view('reports/views/publish.njk', { title: 'Publish this report', report })
+  })
+
+  app.post('/reports/:id/publish', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    await reports.publish(principal, id)
+    return reply.redirect(`/reports/${id}`, 303)
+  })
+}

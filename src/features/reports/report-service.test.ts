@@ -1,0 +1,261 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
+import { testModes } from '../../../test/helpers/database.ts'
+import type { Role } from '../../db/schema.ts'
+import type { Principal } from '../auth/principal.ts'
+import { buildDemoCouncil } from '../demo/demo-council.ts'
+import { formatValue, RAG_NAMES } from '../measures/measure-presenter.ts'
+import { inlineText, type ReportDocument, type Table } from './report-document.ts'
+import { REPORT_FORMATS } from './report-schemas.ts'
+
+const tables = (doc: ReportDocument) => doc.blocks.filter((b): b is Table => b.type === 'table')
+const rowOf = (doc: ReportDocument, caption: string, first: string) =>
+  tables(doc)
+    .find((t) => t.caption === caption)
+    ?.rows.find((r) => inlineText(r[0] ?? '').startsWith(first))
+    ?.map((c) => inlineText(c))
+
+for (const mode of testModes()) {
+  describe(`report service (${mode})`, () => {
+    let ctx: TestContext
+    let officer: Principal
+    const people = new Map<Role, Principal>()
+
+    before(async () => {
+      ctx = await createTestContext(mode)
+      ctx.clock.now = new Date('2025-11-20T12:00:00Z')
+      const org = await buildDemoCouncil(ctx.database.db, ctx.clock.read)
+      const rows = await ctx.database.db
+        .selectFrom('people as p')
+        .innerJoin('role_assignments as r', 'r.person_id', 'p.id')
+        .select(['p.id', 'p.name', 'p.email', 'r.role', 'r.unit_id'])
+        .where('p.organisation_id', '=', org.id)
+        .execute()
+      for (const row of rows) {
+        people.set(row.role, {
+          personId: row.id,
+          organisationId: org.id,
+          organisationName: org.name,
+          organisationSlug: org.slug,
+          name: row.name,
+          email: row.email,
+          roles: [{ role: row.role, unitId: row.unit_id }],
+        })
+      }
+      officer = people.get('performance_officer') as Principal
+    })
+    after(() => ctx.close())
+
+    it('builds the quarterly Cabinet report with the figures the measures hold for the quarter', async () => {
+      const doc = await ctx.services.reports.buildNow(officer, {
+        kind: 'quarterly-performance',
+        period: '2025/26 Q2',
+      })
+      const ws01 = await ctx.database.db
+        .selectFrom('measures')
+        .select('id')
+        .where('organisation_id', '=', officer.organisationId)
+        .where('code', '=', 'WS01')
+        .executeTakeFirstOrThrow()
+      const detail = await ctx.services.measures.detail(officer, ws01.id)
+      // The latest approved value reported by the end of the quarter.
+      const value = detail.values
+        .filter((v) => v.status === 'approved' && v.period.start <= '2025-07-01')
+        .at(-1)
+      assert.ok(value, 'the demo has an approved WS01 value')
+      const caption = tables(doc).find(
+        (t) =>
+          t.rows.some((r) => inlineText(r[0] ?? '').startsWith('WS01')) &&
+          t.caption.startsWith('Corporate measures'),
+      )?.caption
+      assert.ok(caption)
+      const row = rowOf(doc, caption, 'WS01')
+      assert.deepEqual(row?.slice(1, 5), [
+        value.period.label,
+        formatValue(value.value, detail.measure),
+        formatValue(value.target, detail.measure),
+        `${value.rag === 'green' ? '✔' : value.rag === 'amber' ? '▲' : '✖'} ${RAG_NAMES[value.rag]}`,
+      ])
+      const headings = doc.blocks.flatMap((b) =>
+        b.type === 'heading' && b.level === 1 ? [b.text] : [],
+      )
+      assert.deepEqual(headings, [
+        'Summary',
+        'Exceptions',
+        'Corporate measures by theme',
+        'Programmes and projects',
+        'Financial summary',
+        'Corporate risks',
+        'Health and safety',
+      ])
+      // Only corporate (strategic) measures are in the theme tables; operational WS02 is not.
+      assert.equal(
+        tables(doc).some((t) => t.rows.some((r) => inlineText(r[0] ?? '').startsWith('WS02 '))),
+        false,
+      )
+      // The financial summary says budget monitoring is not set up rather than inventing figures.
+      const text = JSON.stringify(doc)
+      assert.match(text, /Budget monitoring is not set up/)
+      // Every corporate risk in the register is listed, highest score first.
+      const risks = tables(doc).find((t) => t.caption.startsWith('Corporate risks'))
+      const scores = risks?.rows.map((r) => Number(/\d+$/.exec(inlineText(r[2] ?? ''))?.[0])) ?? []
+      assert.ok(scores.length > 0)
+      assert.deepEqual(
+        scores,
+        [...scores].sort((a, b) => b - a),
+      )
+    })
+
+    it('builds every kind from the same data', async () => {
+      const programme = await ctx.database.db
+        .selectFrom('projects')
+        .select('id')
+        .where('organisation_id', '=', officer.organisationId)
+        .where('level', '=', 'programme')
+        .executeTakeFirstOrThrow()
+      const directorate = await ctx.database.db
+        .selectFrom('units')
+        .select(['id', 'name'])
+        .where('organisation_id', '=', officer.organisationId)
+        .where('code', '=', 'WSS')
+        .executeTakeFirstOrThrow()
+      const highlight = await ctx.services.reports.buildNow(officer, {
+        kind: 'highlight',
+        period: 'Oct 2025',
+        scopeId: programme.id,
+      })
+      assert.match(highlight.title, /^Highlight report: .+, Oct 2025$/)
+      assert.ok(tables(highlight).some((t) => t.caption.startsWith('Actions: ')))
+      const card = await ctx.services.reports.buildNow(officer, {
+        kind: 'report-card',
+        period: '2025/26 Q2',
+        scopeId: directorate.id,
+      })
+      const cardRows = tables(card).find((t) => t.caption === `Measures: ${directorate.name}`)?.rows
+      assert.ok(cardRows && cardRows.length > 0)
+      assert.ok(cardRows.every((r) => /^WS\d/.test(inlineText(r[0] ?? ''))))
+      const yearEnd = await ctx.services.reports.buildNow(officer, {
+        kind: 'year-end',
+        period: '2024/25',
+      })
+      assert.ok(tables(yearEnd).some((t) => t.columns.some((c) => c.label === 'Last year')))
+      await assert.rejects(
+        ctx.services.reports.buildNow(officer, { kind: 'executive', period: '2025/26 Q2' }),
+        /two-month period/,
+      )
+    })
+
+    it('keeps the author’s edits, freezes the report on publishing and shows later changes', async () => {
+      const reports = ctx.services.reports
+      const draft = await reports.create(officer, {
+        kind: 'quarterly-performance',
+        period: '2025/26 Q2',
+        focusNodeIds: [],
+      })
+      await reports.saveEdits(officer, draft.id, {
+        edits: { summary: 'Cabinet is asked to note a mixed quarter.' },
+      })
+      const opened = await reports.open(officer, draft.id)
+      assert.equal(
+        opened.editable.find((p) => p.key === 'summary')?.edited,
+        'Cabinet is asked to note a mixed quarter.',
+      )
+      assert.match(JSON.stringify(opened.document), /Cabinet is asked to note a mixed quarter\./)
+      await assert.rejects(
+        reports.saveEdits(officer, draft.id, { edits: { nonsense: 'x' } }),
+        /no such paragraph/,
+      )
+
+      // Readers outside the performance team do not see drafts.
+      const councillor = people.get('councillor') as Principal
+      await assert.rejects(reports.get(councillor, draft.id), /not found/i)
+      await assert.rejects(reports.publish(councillor, draft.id), /permission|forbidden/i)
+
+      await reports.publish(officer, draft.id)
+      const before = new Map<string, Buffer>()
+      for (const format of REPORT_FORMATS) {
+        before.set(format, (await reports.download(councillor, draft.id, format)).body)
+      }
+      await assert.rejects(reports.publish(officer, draft.id), /already published/)
+      await assert.rejects(
+        reports.saveEdits(officer, draft.id, { edits: { summary: 'Late' } }),
+        /cannot be changed/,
+      )
+
+      // A value changes after publication: the WS01 value the report shows.
+      const shown = rowOf(
+        (await reports.open(officer, draft.id)).document,
+        tables((await reports.open(officer, draft.id)).document).find((t) =>
+          t.rows.some((r) => inlineText(r[0] ?? '').startsWith('WS01')),
+        )?.caption ?? '',
+        'WS01',
+      )?.[1]
+      const published_start = shown === '2025/26 Q2' ? '2025-07-01' : '2025-04-01'
+      const measure = await ctx.database.db
+        .selectFrom('measures')
+        .select(['id', 'unit', 'decimals'])
+        .where('organisation_id', '=', officer.organisationId)
+        .where('code', '=', 'WS01')
+        .executeTakeFirstOrThrow()
+      await ctx.database.db
+        .updateTable('measure_values')
+        .set((eb) => ({ value: eb('value', '+', 7) }))
+        .where('measure_id', '=', measure.id)
+        .where('period_start', '=', published_start)
+        .execute()
+
+      for (const format of REPORT_FORMATS) {
+        const after = (await reports.download(councillor, draft.id, format)).body
+        assert.ok(
+          after.equals(before.get(format) ?? Buffer.alloc(0)),
+          `${format} is byte-identical`,
+        )
+      }
+      const published = await reports.open(councillor, draft.id)
+      assert.match(JSON.stringify(published.document), /Cabinet is asked to note a mixed quarter\./)
+      const change = published.changes?.find(
+        (c) => c.type === 'row_changed' && c.row.startsWith('WS01'),
+      )
+      assert.ok(change && change.type === 'row_changed', JSON.stringify(published.changes))
+      assert.ok(change.cells.some((c) => c.column === 'Value'))
+    })
+
+    it('lets partners read no report and refuses drafts to people outside the performance team', async () => {
+      const partner = people.get('partner') as Principal
+      const viewer = people.get('viewer') as Principal
+      const list = await ctx.services.reports.list(viewer)
+      assert.ok(list.every((r) => r.status === 'published'))
+      await assert.rejects(ctx.services.reports.list(partner), /permission|forbidden/i)
+      await assert.rejects(
+        ctx.services.reports.create(viewer, {
+          kind: 'year-end',
+          period: '2024/25',
+          focusNodeIds: [],
+        }),
+        /permission|forbidden/i,
+      )
+    })
+
+    it('refuses a period of the wrong length, a future period and a missing programme', async () => {
+      const create = (kind: 'highlight' | 'scrutiny', period: string) =>
+        ctx.services.reports.create(officer, { kind, period, focusNodeIds: [] })
+      await assert.rejects(create('scrutiny', 'Oct 2025'), /covers a quarter/)
+      await assert.rejects(create('scrutiny', '2026/27 Q3'), /has not started yet/)
+      await assert.rejects(
+        create('scrutiny', '2025/26 Q9'),
+        (e: Error) => e.name === 'Invalid' || /period/i.test(e.message),
+      )
+      await assert.rejects(create('highlight', 'Oct 2025'), /Select the programme/)
+    })
+
+    it('does not show one council’s reports to another', async () => {
+      const other = await ctx.organisation()
+      const outsider = await ctx.person(other, { role: 'administrator' })
+      const [mine] = await ctx.services.reports.list(officer)
+      assert.ok(mine)
+      await assert.rejects(ctx.services.reports.get(outsider, mine.id), /not found/i)
+      assert.deepEqual(await ctx.services.reports.list(outsider), [])
+    })
+  })
+}
