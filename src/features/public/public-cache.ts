@@ -27,6 +27,10 @@ interface Slot {
   createdAt: number
   /** The organisation's published data set, from which every entry is built. */
   data: Promise<unknown> | null
+  /** The data set once it has loaded. */
+  loaded: { value: unknown } | null
+  /** Parts of the data set loaded on their own while it loads (one measure's, say). */
+  parts: Map<string, Promise<unknown>>
   entries: Map<string, Promise<unknown>>
 }
 
@@ -67,7 +71,15 @@ export class PublicCache {
       slot.stamp = stamp
       return slot
     }
-    const fresh: Slot = { stamp, checkedAt: at, createdAt: at, data: null, entries: new Map() }
+    const fresh: Slot = {
+      stamp,
+      checkedAt: at,
+      createdAt: at,
+      data: null,
+      loaded: null,
+      parts: new Map(),
+      entries: new Map(),
+    }
     this.slots.set(slug, fresh)
     return fresh
   }
@@ -99,11 +111,40 @@ export class PublicCache {
     if (!data) {
       data = load()
       slot.data = data
-      data.catch(() => {
-        if (slot.data === data) slot.data = null
-      })
+      data.then(
+        (value) => {
+          slot.loaded = { value }
+        },
+        () => {
+          if (slot.data === data) slot.data = null
+        },
+      )
     }
     return data
+  }
+
+  /** The data set of the current publication if it has loaded; null while it loads or has not. */
+  async loaded<T>(slug: string): Promise<T | null> {
+    const slot = await this.slot(slug)
+    return (slot.loaded?.value as T | undefined) ?? null
+  }
+
+  /** Whether data sets are kept between requests (see `keepData`). */
+  get keepsData(): boolean {
+    return this.options.keepData !== false
+  }
+
+  /** A part of the data set loaded on its own, once per publication; a failed load is not kept. */
+  async part<T>(slug: string, key: string, load: () => Promise<T>): Promise<T> {
+    const slot = await this.slot(slug)
+    if (this.options.keepData === false) return load()
+    let part = slot.parts.get(key) as Promise<T> | undefined
+    if (!part) {
+      part = load()
+      slot.parts.set(key, part)
+      part.catch(() => slot.parts.delete(key))
+    }
+    return part
   }
 
   /** `build()`'s result for this organisation's current publication, built once. */

@@ -104,13 +104,17 @@ function publicSpcSection(
 }
 export type PublicSpcSection = ReturnType<typeof publicSpcSection>
 
-/** Everything an organisation publishes: six queries, whatever the number of measures. */
+/**
+ * Everything an organisation publishes, or one measure of it when `code` is given: six queries,
+ * whatever the number of measures.
+ */
 export async function loadPublished(
   db: Kysely<DB>,
   org: repo.PublishingOrganisation,
   today: Date,
+  code?: string,
 ): Promise<PublishedData> {
-  const rows = await repo.publicMeasures(db, org.id)
+  const rows = await repo.publicMeasures(db, org.id, code)
   const ids = rows.map((r) => r.id)
   const values = groupBy(await repo.approvedValues(db, org.id, ids), (v) => v.measure_id)
   const targets = groupBy(await repo.targets(db, org.id, ids), (t) => t.measure_id)

@@ -9,8 +9,11 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
+import { NotFound } from '../../errors.ts'
 import { measureSpc } from '../measures/measure-spc.ts'
 import { approvedMonthlyMeasure, REDESIGN } from '../spc/spc-fixtures.ts'
+import { DEFAULT_CACHE } from './public-cache.ts'
+import { createPublicService } from './public-service.ts'
 import type { Principal } from '../auth/principal.ts'
 
 type Person = Principal & { email: string }
@@ -452,6 +455,24 @@ for (const mode of testModes()) {
       await ctx.services.spc.removeSetting(admin, id, change.id)
       ctx.clock.advance(1500)
       assert.doesNotMatch((await get(`${base}/measures/SPC1`)).body, /worked out again/)
+    })
+    it('gives a measure the same page whether loaded on its own or sliced from the whole data set', async () => {
+      const service = createPublicService({
+        db: ctx.database.db,
+        clock: ctx.clock.read,
+        cache: { ...DEFAULT_CACHE, maxEntries: 0 },
+      })
+      // Just after a publication: the measure is loaded on its own, the whole set behind it.
+      const alone = await service.measure(org.slug, 'PUB1')
+      const whole = await service.dataset(org.slug)
+      assert.ok(await service.cache.loaded(org.slug))
+      const sliced = await service.measure(org.slug, 'PUB1')
+      assert.deepEqual(sliced, alone)
+      assert.deepEqual(
+        whole.measures.find((m) => m.code === 'PUB1'),
+        alone.measure,
+      )
+      await assert.rejects(service.measure(org.slug, 'INT1'), NotFound)
     })
   })
 }

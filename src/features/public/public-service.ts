@@ -46,6 +46,24 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
     )
   }
 
+  /**
+   * What a measure's pages and files are made from: the data set when it has loaded; until
+   * then (just after a publication) that measure alone, loaded on its own while the whole set
+   * loads behind it, so a large council's first requests do not wait for all of it.
+   */
+  async function publishedMeasure(slug: string, code: string) {
+    const whole = await publicCache.loaded<PublishedData>(slug)
+    if (whole) return { data: whole, found: whole.byCode.get(code) }
+    if (publicCache.keepsData) void published(slug).catch(() => undefined)
+    const data = await publicCache.part(slug, `measure:${code}`, async () => {
+      const one = await loadPublished(db, await requireOrganisation(slug), clock(), code)
+      // Addresses that name no measure are not kept.
+      if (!one.byCode.has(code)) throw new NotFound()
+      return one
+    })
+    return { data, found: data.byCode.get(code) }
+  }
+
   async function stamp(slug: string): Promise<PublicationStamp | null> {
     const org = await repo.publishingOrganisation(db, slug)
     if (!org) return null
@@ -153,8 +171,7 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
 
     /** One published measure, with its SPC section worked out over the published figures. */
     async measure(slug: string, code: string) {
-      const data = await published(slug)
-      const found = data.byCode.get(code)
+      const { data, found } = await publishedMeasure(slug, code)
       if (!found) throw new NotFound()
       return {
         organisation: data.organisation,
