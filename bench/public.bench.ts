@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import type { App } from '../src/app.ts'
 import { createApp } from '../src/app.ts'
@@ -6,6 +7,7 @@ import { DEFAULT_CACHE, type PublicCacheOptions } from '../src/features/public/p
 import { createPublicService } from '../src/features/public/public-service.ts'
 import { createTestContext } from '../test/helpers/context.ts'
 import { load, type BenchResult } from './harness.ts'
+import { generate } from './measures.bench.ts'
 
 const CONNECTIONS = 50
 
@@ -61,6 +63,31 @@ export default async function publicDashboard(): Promise<BenchResult[]> {
     })
     if (run.non2xx > 0 || run.errors > 0) throw new Error(`${path}: ${run.errors} errors`)
     const cold = { requestsPerSecond: run.requests.average, p99: run.latency.p99 }
+
+    // The large council of measures.bench.ts, every measure public: what a publication costs.
+    const large = await generate(ctx.database)
+    const orgId = large.principal.organisationId
+    await db
+      .updateTable('measures')
+      .set({ public: true })
+      .where('organisation_id', '=', orgId)
+      .execute()
+    await db.updateTable('organisations').set({ publishes: true }).where('id', '=', orgId).execute()
+    const { slug } = await db
+      .selectFrom('organisations')
+      .select('slug')
+      .where('id', '=', orgId)
+      .executeTakeFirstOrThrow()
+    let started = performance.now()
+    const whole = await createPublicService({ db, clock: ctx.clock.read }).dataset(slug)
+    const wholeLoad = performance.now() - started
+    // A second instance, as after a publication: the measure alone, the whole set behind it.
+    const fresh = createPublicService({ db, clock: ctx.clock.read })
+    started = performance.now()
+    await fresh.measure(slug, 'M0001')
+    const firstPage = performance.now() - started
+    await fresh.dataset(slug)
+
     return [
       {
         name: 'baseline GET /ping: requests a second',
@@ -94,6 +121,12 @@ export default async function publicDashboard(): Promise<BenchResult[]> {
         unit: 'req/s',
       },
       { name: 'cold measure page: 99th percentile latency', value: cold.p99, unit: 'ms' },
+      {
+        name: `large council (${whole.measures.length} public measures, ${large.valueCount} values): a measure's data just after a publication`,
+        value: firstPage,
+        unit: 'ms',
+      },
+      { name: 'large council: loading the whole data set', value: wholeLoad, unit: 'ms' },
     ]
   } finally {
     for (const app of apps) await app.close()
