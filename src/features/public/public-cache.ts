@@ -29,7 +29,7 @@ interface Slot {
   data: Promise<unknown> | null
   /** The data set once it has loaded. */
   loaded: { value: unknown } | null
-  /** Parts of the data set loaded on their own while it loads (one measure's, say). */
+  /** Parts of the data set loaded on their own before it is (one measure's, say). */
   parts: Map<string, Promise<unknown>>
   entries: Map<string, Promise<unknown>>
 }
@@ -127,11 +127,6 @@ export class PublicCache {
   async loaded<T>(slug: string): Promise<T | null> {
     const slot = await this.slot(slug)
     return (slot.loaded?.value as T | undefined) ?? null
-  }
-
-  /** Whether data sets are kept between requests (see `keepData`). */
-  get keepsData(): boolean {
-    return this.options.keepData !== false
   }
 
   /** A part of the data set loaded on its own, once per publication; a failed load is not kept. */

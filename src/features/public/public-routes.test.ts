@@ -462,8 +462,9 @@ for (const mode of testModes()) {
         clock: ctx.clock.read,
         cache: { ...DEFAULT_CACHE, maxEntries: 0 },
       })
-      // Just after a publication: the measure is loaded on its own, the whole set behind it.
+      // Until the dashboard or the open data loads the whole set, the measure is loaded alone.
       const alone = await service.measure(org.slug, 'PUB1')
+      assert.equal(await service.cache.loaded(org.slug), null)
       const whole = await service.dataset(org.slug)
       assert.ok(await service.cache.loaded(org.slug))
       const sliced = await service.measure(org.slug, 'PUB1')

@@ -47,14 +47,13 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
   }
 
   /**
-   * What a measure's pages and files are made from: the data set when it has loaded; until
-   * then (just after a publication) that measure alone, loaded on its own while the whole set
-   * loads behind it, so a large council's first requests do not wait for all of it.
+   * What a measure's pages and files are made from: the data set when it has loaded (for the
+   * dashboard or the open data); otherwise that measure alone, loaded once per publication, so
+   * a large council's readers of one measure never wait for all of them.
    */
   async function publishedMeasure(slug: string, code: string) {
     const whole = await publicCache.loaded<PublishedData>(slug)
     if (whole) return { data: whole, found: whole.byCode.get(code) }
-    if (publicCache.keepsData) void published(slug).catch(() => undefined)
     const data = await publicCache.part(slug, `measure:${code}`, async () => {
       const one = await loadPublished(db, await requireOrganisation(slug), clock(), code)
       // Addresses that name no measure are not kept.
