@@ -26,6 +26,30 @@ interface SpcPageMeasure {
   readonly cumulative: boolean
 }
 
+/** The plain sentences under an SPC chart: variation, how the limits were set, assurance. */
+export function spcSentences(
+  measure: SpcPageMeasure,
+  spc: ReturnType<typeof measureSpc>,
+): string[] {
+  const sentenceInput = {
+    unit: measure.unit,
+    decimals: measure.decimals,
+    result: spc.result,
+    labels: spc.labels,
+    frequency: measure.frequency,
+    target: spc.target,
+  }
+  return [
+    variationSentence(sentenceInput),
+    limitsBasisSentence({
+      ...sentenceInput,
+      changeReasons: new Map(spc.changeMarks.map((c) => [c.index, c.reason])),
+    }),
+    assuranceSentence(sentenceInput),
+    trialLimitsSentence(sentenceInput),
+  ].filter((s) => s !== null)
+}
+
 /**
  * The SPC chart, icons with their words, the plain sentences and the data for the table, with
  * the baseline and change points recorded on the measure.
@@ -36,14 +60,6 @@ export function spcSection(
   settings?: SpcSettingsView,
 ) {
   const spc = measureSpc(measure, values, settings)
-  const format = { unit: measure.unit, decimals: measure.decimals }
-  const sentenceInput = {
-    ...format,
-    result: spc.result,
-    labels: spc.labels,
-    frequency: measure.frequency,
-    target: spc.target,
-  }
   const assuranceReason =
     spc.result.lowerLimit === null
       ? 'not_enough_data'
@@ -68,15 +84,7 @@ export function spcSection(
     variationText: variationText(spc.variation),
     assuranceIcon: assuranceIcon(spc.assurance, { decorative: true, reason: assuranceReason }),
     assuranceText: assuranceText(spc.assurance, assuranceReason),
-    sentences: [
-      variationSentence(sentenceInput),
-      limitsBasisSentence({
-        ...sentenceInput,
-        changeReasons: new Map(spc.changeMarks.map((c) => [c.index, c.reason])),
-      }),
-      assuranceSentence(sentenceInput),
-      trialLimitsSentence(sentenceInput),
-    ].filter((s) => s !== null),
+    sentences: spcSentences(measure, spc),
     points: spc.points,
     mean: spc.mean,
     lowerLimit: spc.lowerLimit,

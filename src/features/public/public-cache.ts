@@ -8,6 +8,11 @@ export interface PublicCacheOptions {
   readonly maxEntries: number
   /** A backstop for changes that do not bump the counter (a theme or unit renamed). */
   readonly maxAgeMs: number
+  /**
+   * Whether to keep the organisation's data set between requests (true unless said otherwise);
+   * false loads it for every page built, as the first request after each publication does.
+   */
+  readonly keepData?: boolean
 }
 
 export const DEFAULT_CACHE: PublicCacheOptions = {
@@ -20,6 +25,12 @@ interface Slot {
   stamp: PublicationStamp
   checkedAt: number
   createdAt: number
+  /** The organisation's published data set, from which every entry is built. */
+  data: Promise<unknown> | null
+  /** The data set once it has loaded. */
+  loaded: { value: unknown } | null
+  /** Parts of the data set loaded on their own before it is (one measure's, say). */
+  parts: Map<string, Promise<unknown>>
   entries: Map<string, Promise<unknown>>
 }
 
@@ -60,7 +71,15 @@ export class PublicCache {
       slot.stamp = stamp
       return slot
     }
-    const fresh: Slot = { stamp, checkedAt: at, createdAt: at, entries: new Map() }
+    const fresh: Slot = {
+      stamp,
+      checkedAt: at,
+      createdAt: at,
+      data: null,
+      loaded: null,
+      parts: new Map(),
+      entries: new Map(),
+    }
     this.slots.set(slug, fresh)
     return fresh
   }
@@ -79,6 +98,48 @@ export class PublicCache {
   /** The publication stamp of a publishing organisation; NotFound for any other address. */
   async stamp(slug: string): Promise<PublicationStamp> {
     return (await this.slot(slug)).stamp
+  }
+
+  /**
+   * The organisation's data set for its current publication, loaded once (whatever `maxEntries`
+   * says) and shared by every page and file built from it.
+   */
+  async data<T>(slug: string, load: () => Promise<T>): Promise<T> {
+    const slot = await this.slot(slug)
+    if (this.options.keepData === false) return load()
+    let data = slot.data as Promise<T> | null
+    if (!data) {
+      data = load()
+      slot.data = data
+      data.then(
+        (value) => {
+          slot.loaded = { value }
+        },
+        () => {
+          if (slot.data === data) slot.data = null
+        },
+      )
+    }
+    return data
+  }
+
+  /** The data set of the current publication if it has loaded; null while it loads or has not. */
+  async loaded<T>(slug: string): Promise<T | null> {
+    const slot = await this.slot(slug)
+    return (slot.loaded?.value as T | undefined) ?? null
+  }
+
+  /** A part of the data set loaded on its own, once per publication; a failed load is not kept. */
+  async part<T>(slug: string, key: string, load: () => Promise<T>): Promise<T> {
+    const slot = await this.slot(slug)
+    if (this.options.keepData === false) return load()
+    let part = slot.parts.get(key) as Promise<T> | undefined
+    if (!part) {
+      part = load()
+      slot.parts.set(key, part)
+      part.catch(() => slot.parts.delete(key))
+    }
+    return part
   }
 
   /** `build()`'s result for this organisation's current publication, built once. */

@@ -12,6 +12,7 @@ import {
   type QualityAssessment,
   UNIT_NAMES,
 } from '../measures/measure-schemas.ts'
+import type { measureSpc } from '../measures/measure-spc.ts'
 import type { PublicMeasureRow, PublishingOrganisation } from './public-repository.ts'
 
 const DIRECTION_TEXT = {
@@ -115,17 +116,58 @@ function qualityOf(stored: unknown) {
   })
 }
 
-/** A public measure with its approved values, oldest first. */
+/**
+ * A measure's SPC over its published figures, with the baseline and change points recorded on
+ * it, as the open data gives it. Who recorded a setting is not published; its periods and
+ * reason are, as the sentences under the chart give them.
+ */
+export function presentPublicSpc(spc: ReturnType<typeof measureSpc>, sentences: string[]) {
+  const period = (p: { start: string; label: string }) => ({ start: p.start, label: p.label })
+  return {
+    variation: spc.variation,
+    assurance: spc.assurance,
+    mean: spc.mean,
+    lowerLimit: spc.lowerLimit,
+    upperLimit: spc.upperLimit,
+    target: spc.target,
+    baseline: spc.baseline
+      ? {
+          from: period(spc.baseline.from),
+          to: period(spc.baseline.to),
+          reason: spc.baseline.reason,
+        }
+      : null,
+    changePoints: spc.changeMarks.flatMap((c) => {
+      const at = spc.points[c.index]?.period
+      return at ? [{ period: period(at), reason: c.reason }] : []
+    }),
+    sentences,
+  }
+}
+export type PublicSpc = ReturnType<typeof presentPublicSpc>
+
+interface MeasureInput {
+  readonly organisationSlug: string
+  readonly values: readonly MeasureValueView[]
+  readonly themes: readonly PublicTheme[]
+  readonly ownerName: string | null
+  readonly below: number
+}
+
+/**
+ * A public measure with its approved values, oldest first, and their SPC, which `spc` works
+ * out from the published figures (small numbers withheld).
+ */
 export function presentPublicMeasure(
   row: PublicMeasureRow,
-  input: {
-    readonly organisationSlug: string
-    readonly values: readonly MeasureValueView[]
-    readonly themes: readonly PublicTheme[]
-    readonly ownerName: string | null
-    readonly below: number
-  },
+  input: MeasureInput & { readonly spc: (figures: PublicMeasureFigures) => PublicSpc },
 ) {
+  const figures = presentPublicFigures(row, input)
+  return { ...figures, spc: input.spc(figures) }
+}
+export type PublicMeasure = ReturnType<typeof presentPublicMeasure>
+
+function presentPublicFigures(row: PublicMeasureRow, input: MeasureInput) {
   const values = input.values.map((v) => presentPublicValue(v, row, input.below))
   const published = values.map((v) => v.publishedAt).filter((d): d is string => d !== null)
   const base = `/public/${encodeURIComponent(input.organisationSlug)}/measures/${encodeURIComponent(row.code)}`
@@ -160,4 +202,4 @@ export function presentPublicMeasure(
     links: { page: base, csv: `${base}.csv`, json: `${base}.json`, embed: `${base}/embed` },
   }
 }
-export type PublicMeasure = ReturnType<typeof presentPublicMeasure>
+export type PublicMeasureFigures = ReturnType<typeof presentPublicFigures>

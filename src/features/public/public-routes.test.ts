@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { gunzipSync } from 'node:zlib'
 import { after, before, describe, it } from 'node:test'
 import type { App } from '../../app.ts'
 import { Agent } from '../../../test/helpers/browser-agent.ts'
@@ -8,6 +9,11 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
+import { NotFound } from '../../errors.ts'
+import { measureSpc } from '../measures/measure-spc.ts'
+import { approvedMonthlyMeasure, REDESIGN } from '../spc/spc-fixtures.ts'
+import { DEFAULT_CACHE } from './public-cache.ts'
+import { createPublicService } from './public-service.ts'
 import type { Principal } from '../auth/principal.ts'
 
 type Person = Principal & { email: string }
@@ -356,6 +362,118 @@ for (const mode of testModes()) {
         page.body,
         new RegExp(`href="${base}/measures/PUB1">Published on the public dashboard`),
       )
+    })
+    it('builds every page and file from one data set per publication, and all of them change after an approval', async () => {
+      const urls = [`${base}/measures/PUB2`, `${base}/measures/PUB2.json`, `${base}/data.csv`]
+      const before = await Promise.all(urls.map((url) => get(url)))
+      await enter(pub2, '2024/25 Q4', 220, 'Approved commentary omega')
+      await approve(pub2, '2025-01-01')
+      // The counter is read at most once a second: within it, the data set stands.
+      for (const [i, url] of urls.entries()) {
+        assert.equal((await get(url)).headers.etag, before[i]?.headers.etag, url)
+      }
+      ctx.clock.advance(1500)
+      for (const [i, url] of urls.entries()) {
+        const now = await get(url)
+        assert.notEqual(now.headers.etag, before[i]?.headers.etag, url)
+        assert.match(now.body, /Approved commentary omega/, url)
+      }
+      assert.match((await get(`${base}/feed.atom`)).body, /Approved commentary omega/)
+      assert.match((await get(base)).body, /Bins collected/)
+    })
+
+    it('gzips for clients that take it, with an ETag of its own', async () => {
+      const plain = await get(`${base}/measures/PUB1`)
+      assert.equal(plain.headers['content-encoding'], undefined)
+      assert.equal(plain.headers.vary, 'accept-encoding')
+      const zipped = await get(`${base}/measures/PUB1`, { 'accept-encoding': 'br, gzip, deflate' })
+      assert.equal(zipped.headers['content-encoding'], 'gzip')
+      assert.equal(gunzipSync(zipped.rawPayload).toString(), plain.body)
+      assert.ok(zipped.rawPayload.length < plain.rawPayload.length / 2)
+      const etag = String(zipped.headers.etag)
+      assert.notEqual(etag, plain.headers.etag)
+      const again = await get(`${base}/measures/PUB1`, {
+        'accept-encoding': 'gzip',
+        'if-none-match': etag,
+      })
+      assert.equal(again.statusCode, 304)
+      const refused = await get(`${base}/measures/PUB1`, { 'accept-encoding': 'gzip;q=0' })
+      assert.equal(refused.headers['content-encoding'], undefined)
+      assert.equal(refused.body, plain.body)
+    })
+
+    it('works out SPC with the baseline and change points recorded on the measure, as the signed-in page does', async () => {
+      const id = await approvedMonthlyMeasure(ctx, org, admin, 'SPC1', REDESIGN)
+      const row = await ctx.services.measures.get(admin, id)
+      await ctx.services.measures.update(admin, id, { public: true, version: row.version })
+      await ctx.services.spc.addChangePoint(admin, id, {
+        period: 'Jun 2024',
+        reason: 'Triage redesigned',
+      })
+      ctx.clock.advance(1500)
+      const agent = await Agent.signedIn(app, admin.email)
+      const sentences = (body: string) =>
+        [...body.matchAll(/<p class="govuk-body">((?:This|The|They|It|No|Not)[^<]*)<\/p>/g)].map(
+          (m) => m[1],
+        )
+      const signedIn = sentences((await agent.get(`/measures/${id}`)).body)
+      const page = (await get(`${base}/measures/SPC1`)).body
+      assert.match(
+        page,
+        /The limits were worked out again from Jun 2024, when the process changed: Triage redesigned\./,
+      )
+      for (const sentence of signedIn.filter((s) => s?.includes('limits'))) {
+        assert.ok(page.includes(String(sentence)), `the public page lacks "${sentence}"`)
+      }
+      const detail = await ctx.services.measures.detail(admin, id)
+      const internal = measureSpc(detail.measure, detail.values, detail.spcSettings)
+      const json = JSON.parse((await get(`${base}/measures/SPC1.json`)).body) as {
+        measure: { spc: Record<string, unknown> & { sentences: string[] } }
+      }
+      const { spc } = json.measure
+      assert.deepEqual(
+        [spc.mean, spc.lowerLimit, spc.upperLimit, spc.variation, spc.assurance],
+        [
+          internal.mean,
+          internal.lowerLimit,
+          internal.upperLimit,
+          internal.variation,
+          internal.assurance,
+        ],
+      )
+      assert.deepEqual(spc.changePoints, [
+        { period: { start: '2024-06-01', label: 'Jun 2024' }, reason: 'Triage redesigned' },
+      ])
+      assert.ok(spc.sentences.some((s) => s.includes('worked out again from Jun 2024')))
+      const data = (await get(`${base}/data.json`)).body
+      assert.match(data, /"reason":"Triage redesigned"/)
+      // Who recorded it stays inside.
+      assert.ok(!data.includes('Adam Adminname') && !data.includes(admin.personId))
+
+      const [change] = detail.spcSettings.changePoints
+      assert.ok(change)
+      await ctx.services.spc.removeSetting(admin, id, change.id)
+      ctx.clock.advance(1500)
+      assert.doesNotMatch((await get(`${base}/measures/SPC1`)).body, /worked out again/)
+    })
+    it('gives a measure the same page whether loaded on its own or sliced from the whole data set', async () => {
+      const service = createPublicService({
+        db: ctx.database.db,
+        clock: ctx.clock.read,
+        cache: { ...DEFAULT_CACHE, maxEntries: 0 },
+      })
+      // Until the dashboard or the open data loads the whole set, the measure is loaded alone.
+      const alone = await service.measure(org.slug, 'PUB1')
+      assert.equal(await service.cache.loaded(org.slug), null)
+      const whole = await service.dataset(org.slug)
+      assert.ok(await service.cache.loaded(org.slug))
+      const sliced = await service.measure(org.slug, 'PUB1')
+      assert.deepEqual(sliced, alone)
+      assert.deepEqual(
+        whole.measures.find((m) => m.code === 'PUB1'),
+        alone.measure,
+      )
+      await assert.rejects(service.measure(org.slug, 'INT1'), NotFound)
     })
   })
 }

@@ -1,12 +1,11 @@
 import { createHash } from 'node:crypto'
+import { gzipSync } from 'node:zlib'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { RAG_NAMES } from '../measures/measure-presenter.ts'
-import { measureChart } from '../measures/measure-chart.ts'
 import { atomFeed, datasetJson, measureJson, toCsv } from './public-files.ts'
-import type { PublicMeasure } from './public-presenter.ts'
 import type { PublicDataset, PublicMeasurePage } from './public-service.ts'
 
 const hide = { schema: { hide: true } }
@@ -33,15 +32,36 @@ type DashboardQuery = z.infer<typeof DashboardQuery>
 
 const Params = z.object({ slug: z.string().max(100), file: z.string().max(120).optional() })
 
+/** A response built once and sent as it is: its bytes, its ETag and, when asked for, gzipped. */
 interface Built {
-  readonly body: string
+  readonly body: Buffer
   readonly etag: string
   readonly type: string
+  gzipped?: { readonly body: Buffer; readonly etag: string }
 }
 
-function built(body: string, type: string): Built {
+function built(text: string, type: string): Built {
+  const body = Buffer.from(text)
   const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
   return { body, etag, type }
+}
+
+/** The gzipped form, made the first time a client asks for it; worth it only for larger bodies. */
+function gzipped(page: Built): { body: Buffer; etag: string } | null {
+  if (page.body.length < 1024) return null
+  page.gzipped ??= { body: gzipSync(page.body), etag: `${page.etag.slice(0, -1)}-gzip"` }
+  return page.gzipped
+}
+
+/** True when the client takes gzip (and has not refused it with q=0). */
+export function acceptsGzip(header: string | undefined): boolean {
+  if (!header) return false
+  return header.split(',').some((part) => {
+    const [coding = '', ...params] = part.split(';').map((p) => p.trim().toLowerCase())
+    if (coding !== 'gzip' && coding !== 'x-gzip') return false
+    const q = params.find((p) => p.startsWith('q='))
+    return q === undefined || Number(q.slice(2)) > 0
+  })
 }
 
 /** RFC 9110: If-None-Match wins over If-Modified-Since. */
@@ -63,27 +83,18 @@ function send(
   lastModified: Date,
   filename?: string,
 ) {
-  reply
-    .header('cache-control', CACHE_CONTROL)
-    .header('etag', page.etag)
-    .header('last-modified', lastModified.toUTCString())
+  const zipped = acceptsGzip(request.headers['accept-encoding']) ? gzipped(page) : null
+  const etag = zipped?.etag ?? page.etag
+  reply.headers({
+    'cache-control': CACHE_CONTROL,
+    vary: 'accept-encoding',
+    etag,
+    'last-modified': lastModified.toUTCString(),
+  })
   if (filename) reply.header('content-disposition', `attachment; filename="${filename}"`)
-  if (notModified(request, page.etag, lastModified)) return reply.code(304).send()
-  return reply.type(page.type).send(page.body)
-}
-
-function chartOf(m: PublicMeasure, id: string): string {
-  return measureChart(
-    id,
-    `${m.title}: figures and target`,
-    m.values.map((v) => ({
-      label: v.period.label,
-      value: m.cumulative ? v.yearToDate : v.value,
-      target: v.target,
-      rag: v.status,
-    })),
-    m,
-  )
+  if (notModified(request, etag, lastModified)) return reply.code(304).send()
+  if (zipped) reply.header('content-encoding', 'gzip')
+  return reply.type(page.type).send(zipped?.body ?? page.body)
 }
 
 function dashboardContext(data: PublicDataset, query: DashboardQuery) {
@@ -135,7 +146,7 @@ function measureContext(page: PublicMeasurePage, origin: string) {
     organisation: page.organisation,
     m,
     spc: page.spc,
-    chart: chartOf(m, 'chart'),
+    chart: page.chart,
     embedCode: `<iframe src="${embedUrl}" title="${m.title.replaceAll('"', '&quot;')}: latest figure and chart" width="100%" height="460" style="border: 0"></iframe>`,
   }
 }
@@ -168,10 +179,8 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
     return send(request, reply, value, stamp.lastModified, filename)
   }
 
-  const dataset = (slug: string) =>
-    cache.get(slug, 'dataset', () => publicData.dataset(slug)).then((r) => r.value)
-  const measure = (slug: string, code: string) =>
-    cache.get(slug, `measure:${code}`, () => publicData.measure(slug, code)).then((r) => r.value)
+  const dataset = (slug: string) => publicData.dataset(slug)
+  const measure = (slug: string, code: string) => publicData.measure(slug, code)
 
   app.get('/public', hide, async (request, reply) => {
     const organisations = await publicData.organisations()
@@ -286,7 +295,7 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
         await render('embed.njk', {
           organisation: page.organisation,
           m: page.measure,
-          chart: chartOf(page.measure, 'embed-chart'),
+          chart: page.embedChart,
         }),
         TYPES.html,
       )

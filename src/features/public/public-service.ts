@@ -5,19 +5,12 @@ import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
 import { isOrganisationAdministrator } from '../organisation/organisation-policy.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import { formatValue } from '../measures/measure-presenter.ts'
-import { spcSection } from '../measures/measure-spc-view.ts'
-import { presentValues, ukDate } from '../measures/measure-store.ts'
+import { ukDate } from '../measures/measure-store.ts'
 import { PublicCache, type PublicCacheOptions } from './public-cache.ts'
 import { bumpPublication } from './publication.ts'
 import type { PublicSettingsInput } from './public-schemas.ts'
+import { loadPublished, type PublishedData } from './public-data.ts'
 import * as repo from './public-repository.ts'
-import {
-  presentOrganisation,
-  presentPublicMeasure,
-  type PublicMeasure,
-  type PublicTheme,
-} from './public-presenter.ts'
 
 export interface PublicDeps {
   readonly db: Kysely<DB>
@@ -44,43 +37,30 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
     return org
   }
 
-  async function load(org: repo.PublishingOrganisation, code?: string) {
-    const rows = await repo.publicMeasures(db, org.id, code)
-    const ids = rows.map((r) => r.id)
-    const values = await repo.approvedValues(db, org.id, ids)
-    const targets = await repo.targets(db, org.id, ids)
-    const themeRows = await repo.measureThemes(db, org.id, ids)
-    const names = org.public_show_names
-      ? await repo.ownerNames(
-          db,
-          org.id,
-          rows.flatMap((r) => (r.owner_id ? [r.owner_id] : [])),
-        )
-      : new Map<string, string>()
-    const today = ukDate(clock())
-    const themes = new Map<string, PublicTheme>()
-    for (const t of themeRows) themes.set(t.id, { id: t.id, title: t.title, plan: t.plan_title })
-    return {
-      themes: [...themes.values()],
-      measures: rows.map((row) => {
-        const views = presentValues(
-          row,
-          targets.filter((t) => t.measure_id === row.id),
-          values.filter((v) => v.measure_id === row.id),
-          today,
-        )
-        const measure = presentPublicMeasure(row, {
-          organisationSlug: org.slug,
-          values: views,
-          themes: themeRows
-            .filter((t) => t.measure_id === row.id)
-            .map((t) => ({ id: t.id, title: t.title, plan: t.plan_title })),
-          ownerName: row.owner_id ? (names.get(row.owner_id) ?? null) : null,
-          below: org.public_suppress_below,
-        })
-        return { row, views, measure }
-      }),
-    }
+  const publicCache = new PublicCache(stamp, cache, () => clock().getTime())
+
+  /** The organisation's published data set, loaded once per publication (public-cache.ts). */
+  async function published(slug: string): Promise<PublishedData> {
+    return publicCache.data(slug, async () =>
+      loadPublished(db, await requireOrganisation(slug), clock()),
+    )
+  }
+
+  /**
+   * What a measure's pages and files are made from: the data set when it has loaded (for the
+   * dashboard or the open data); otherwise that measure alone, loaded once per publication, so
+   * a large council's readers of one measure never wait for all of them.
+   */
+  async function publishedMeasure(slug: string, code: string) {
+    const whole = await publicCache.loaded<PublishedData>(slug)
+    if (whole) return { data: whole, found: whole.byCode.get(code) }
+    const data = await publicCache.part(slug, `measure:${code}`, async () => {
+      const one = await loadPublished(db, await requireOrganisation(slug), clock(), code)
+      // Addresses that name no measure are not kept.
+      if (!one.byCode.has(code)) throw new NotFound()
+      return one
+    })
+    return { data, found: data.byCode.get(code) }
   }
 
   async function stamp(slug: string): Promise<PublicationStamp | null> {
@@ -168,7 +148,7 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
     },
 
     /** What has been built for each organisation's current publication (see public-cache.ts). */
-    cache: new PublicCache(stamp, cache, () => clock().getTime()),
+    cache: publicCache,
 
     /** Organisations that publish a dashboard, by name. */
     async organisations() {
@@ -184,62 +164,22 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
 
     /** Every published measure with every approved value: the whole open data set. */
     async dataset(slug: string) {
-      const org = await requireOrganisation(slug)
-      const { themes, measures } = await load(org)
-      return {
-        organisation: presentOrganisation(org),
-        themes,
-        measures: measures.map((m) => m.measure),
-      }
+      const { organisation, themes, measures } = await published(slug)
+      return { organisation, themes, measures }
     },
 
     /** One published measure, with its SPC section worked out over the published figures. */
     async measure(slug: string, code: string) {
-      const org = await requireOrganisation(slug)
-      const [found] = (await load(org, code)).measures
+      const { data, found } = await publishedMeasure(slug, code)
       if (!found) throw new NotFound()
-      const { row, views, measure } = found
       return {
-        organisation: presentOrganisation(org),
-        measure,
-        spc: publicSpc(row, views, measure),
+        organisation: data.organisation,
+        measure: found.measure,
+        spc: found.spc(),
+        chart: found.chart(),
+        embedChart: found.embedChart(),
       }
     },
-  }
-}
-
-/**
- * The one place the public dashboard calls SPC: over the published figures only, so a
- * withheld small number never reaches the chart or its limits.
- */
-function publicSpc(
-  row: Parameters<typeof spcSection>[0],
-  views: Parameters<typeof spcSection>[1],
-  measure: PublicMeasure,
-) {
-  const withheld = new Set(
-    measure.values.filter((v) => v.value === null).map((v) => v.period.start),
-  )
-  const spc = spcSection(
-    row,
-    views.filter((v) => !withheld.has(v.period.start)),
-  )
-  const format = (n: number | null) => (n === null ? '–' : formatValue(n, row))
-  return {
-    chart: spc.chart,
-    variationIcon: spc.variationIcon,
-    variationText: spc.variationText,
-    assuranceIcon: spc.assuranceIcon,
-    assuranceText: spc.assuranceText,
-    sentences: spc.sentences,
-    points: spc.points.map((p) => ({
-      label: p.period?.label ?? '',
-      valueText: format(p.value),
-      meanText: format(p.mean),
-      lowerLimitText: format(p.lowerLimit),
-      upperLimitText: format(p.upperLimit),
-      variationText: p.pointType.replaceAll('_', ' '),
-    })),
   }
 }
 

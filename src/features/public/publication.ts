@@ -3,8 +3,8 @@ import type { DB } from '../../db/schema.ts'
 
 /**
  * Call inside the transaction of any change to what the public dashboard shows (a value
- * approved or restated, a measure made public, private or edited, its targets, the dashboard's
- * settings). Public caches compare the counter and rebuild when it moves.
+ * approved or restated, a measure made public, private or edited, its targets, a public
+ * measure's SPC baseline or change points, the dashboard's settings). Public caches compare the counter and rebuild when it moves.
  */
 export async function bumpPublication(
   trx: Kysely<DB>,

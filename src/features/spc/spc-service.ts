@@ -13,6 +13,7 @@ import { readPeriod, type MeasureService } from '../measures/measure-service.ts'
 import { spcOf } from '../measures/measure-spc.ts'
 import { refreshSpc } from '../measures/measure-store.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
+import { bumpPublication } from '../public/publication.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 import { presentSpcHistory, presentSpcSettings } from './spc-presenter.ts'
 import * as spcRepo from './spc-repository.ts'
@@ -93,6 +94,7 @@ export function createSpcService({ db, clock, measures }: SpcDeps) {
     await db.transaction().execute(async (trx) => {
       await change(trx)
       await refreshSpc(trx, principal.organisationId, row)
+      if (row.public) await bumpPublication(trx, principal.organisationId, clock())
       await recordAudit(
         trx,
         {

@@ -5,10 +5,10 @@ import { handleForm } from '../../web/forms.ts'
 import { parseInput } from '../../web/fields.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { isOrganisationAdministrator } from '../organisation/organisation-policy.ts'
-import { PublicSettingsInput } from './public-schemas.ts'
+import { PublicSettingsInput } from '../public/public-schemas.ts'
 
 const hide = { schema: { hide: true } }
-const TEMPLATE = 'public/views/settings.njk'
+const TEMPLATE = 'public-settings/views/settings.njk'
 const TITLE = 'Public dashboard'
 
 /** Signed-in administration of the public dashboard: whether to publish, and how. */

@@ -1,0 +1,81 @@
+import assert from 'node:assert/strict'
+import { describe, it } from 'node:test'
+import { NotFound } from '../../errors.ts'
+import { DEFAULT_CACHE, PublicCache, type PublicCacheOptions } from './public-cache.ts'
+import type { PublicationStamp } from './public-service.ts'
+
+/** A cache over a fake publication counter and clock, counting what it asks for. */
+function setUp(options: PublicCacheOptions = DEFAULT_CACHE) {
+  const state = { version: 1, now: 0, stampReads: 0, loads: 0, publishes: true }
+  const cache = new PublicCache(
+    async (slug): Promise<PublicationStamp | null> => {
+      state.stampReads++
+      if (slug !== 'town' || !state.publishes) return null
+      return { key: `town:${state.version}`, lastModified: new Date(state.version * 1000) }
+    },
+    options,
+    () => state.now,
+  )
+  const load = async () => {
+    state.loads++
+    return { version: state.version }
+  }
+  return { state, cache, load }
+}
+
+describe('public cache', () => {
+  it('reads the publication counter at most once a second, however many requests', async () => {
+    const { state, cache, load } = setUp()
+    await Promise.all(Array.from({ length: 50 }, () => cache.data('town', load)))
+    for (let i = 0; i < 100; i++) {
+      state.now += 9
+      await cache.data('town', load)
+    }
+    assert.equal(state.stampReads, 1)
+    state.now += 200
+    await cache.data('town', load)
+    assert.equal(state.stampReads, 2)
+    assert.equal(state.loads, 1)
+  })
+
+  it('loads the data set once per publication, and again when the counter moves', async () => {
+    const { state, cache, load } = setUp()
+    assert.deepEqual(await cache.data('town', load), { version: 1 })
+    const page = await cache.get('town', 'page', async () => 'page 1')
+    assert.equal(page.value, 'page 1')
+    state.version = 2
+    assert.deepEqual(await cache.data('town', load), { version: 1 }, 'within the second')
+    state.now += 1001
+    assert.deepEqual(await cache.data('town', load), { version: 2 })
+    assert.equal((await cache.get('town', 'page', async () => 'page 2')).value, 'page 2')
+    assert.equal((await cache.stamp('town')).key, 'town:2')
+    assert.equal(state.loads, 2)
+  })
+
+  it('keeps no page when told to, and loads every time when told not to keep the data', async () => {
+    const pagesOff = setUp({ ...DEFAULT_CACHE, maxEntries: 0 })
+    for (let i = 0; i < 3; i++) await pagesOff.cache.data('town', pagesOff.load)
+    let built = 0
+    for (let i = 0; i < 3; i++) await pagesOff.cache.get('town', 'page', async () => built++)
+    assert.deepEqual([pagesOff.state.loads, built], [1, 3])
+
+    const cold = setUp({ checkEveryMs: 0, maxEntries: 0, maxAgeMs: 0, keepData: false })
+    for (let i = 0; i < 3; i++) await cold.cache.data('town', cold.load)
+    assert.deepEqual([cold.state.loads, cold.state.stampReads], [3, 3])
+  })
+
+  it('forgets a failed load, and answers NotFound once an organisation stops publishing', async () => {
+    const { state, cache, load } = setUp()
+    await assert.rejects(
+      cache.data('town', async () => {
+        throw new Error('database away')
+      }),
+      /database away/,
+    )
+    assert.deepEqual(await cache.data('town', load), { version: 1 })
+    await assert.rejects(cache.data('elsewhere', load), NotFound)
+    state.publishes = false
+    state.now += 1001
+    await assert.rejects(cache.data('town', load), NotFound)
+  })
+})
