@@ -220,7 +220,7 @@ export const dashboardRoutes: FastifyPluginAsync<{ services: Services }> = async
         children: [
           ...content.children.map((n) => ({ href: `/dashboards/themes/${n.id}`, text: n.title })),
           {
-            href: `/plans/${content.node.planId}/nodes/${content.node.id}`,
+            href: `/nodes/${content.node.id}`,
             text: 'This on the golden thread',
           },
         ],

@@ -1,3 +1,6 @@
+import { canViewMeasure } from '../measures/measure-policy.ts'
+import { scopeOf } from '../measures/measure-service.ts'
+import { unitTreeOf } from '../measures/measure-store.ts'
 import type { Kysely } from 'kysely'
 import { financialYearOf } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
@@ -205,13 +208,20 @@ export function createOrgMeasureService({
     /** Every registered computation, with its measure once set up. */
     async list(principal: Principal) {
       if (principal.roles.length === 0) throw new Forbidden()
-      const measures = await repo.computedMeasures(db, principal.organisationId)
+      const [measures, tree] = await Promise.all([
+        repo.computedMeasures(db, principal.organisationId),
+        unitTreeOf(db, principal.organisationId),
+      ])
+      // A partner sees the computations but links only to the measures they may read.
+      const visible = measures.filter((row) => canViewMeasure(principal, scopeOf(row), tree))
       return computations.list().map((c) => {
-        const m = measures.find((row) => row.computation === c.key)
+        const m = visible.find((row) => row.computation === c.key)
+        const setUp = measures.some((row) => row.computation === c.key)
         return {
           key: c.key,
           title: c.title,
           definition: c.definition,
+          setUp,
           measure: m ? { id: m.id, code: m.code, latestPeriodStart: m.latest_period_start } : null,
         }
       })

@@ -324,6 +324,8 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
         parent: register.parentRegisterId
           ? (loaded.registerById.get(register.parentRegisterId) ?? null)
           : null,
+        /** Registers this person may open: others are named but not linked. */
+        openable: loaded.registers.filter((r) => loaded.canSeeRegister(r.id)).map((r) => r.id),
         beneath: loaded.registers.filter(
           (r) => r.parentRegisterId === id && loaded.canSeeRegister(r.id),
         ),
