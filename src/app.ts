@@ -44,6 +44,8 @@ import { spcApi } from './features/spc/spc-api.ts'
 import { spcRoutes } from './features/spc/spc-routes.ts'
 import { savingsApi } from './features/savings/savings-api.ts'
 import { savingsRoutes } from './features/savings/savings-routes.ts'
+import { budgetApi } from './features/budgets/budget-api.ts'
+import { budgetRoutes } from './features/budgets/budget-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -174,6 +176,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(updateRoutes, { services })
   await app.register(riskRoutes, { services })
   await app.register(savingsRoutes, { services })
+  await app.register(budgetRoutes, { services })
   await app.register(measureRoutes, { services })
   await app.register(spcRoutes, { services })
   await app.register(valueRoutes, { services, config })
@@ -189,6 +192,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(updateApi, { services })
       await api.register(riskApi, { services })
       await api.register(savingsApi, { services })
+      await api.register(budgetApi, { services })
       await api.register(measureApi, { services })
       await api.register(spcApi, { services })
       await api.register(valueApi, { services })
