@@ -61,6 +61,11 @@ function yearRange(financialYear: number) {
   return { from: `${financialYear}-04-01`, to: `${financialYear + 1}-04-01` }
 }
 
+/** 1 for April to 12 for March, from a month's first day. */
+function monthOfYear(monthStart: string): number {
+  return ((Number(monthStart.slice(5, 7)) + 8) % 12) + 1
+}
+
 function monthStarts(financialYear: number): string[] {
   return Array.from({ length: 12 }, (_, i) => periodAt('monthly', financialYear, i + 1).start)
 }
@@ -106,24 +111,17 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
 
   /** Months of lines in a year, keyed by line. */
   async function monthsOf(principal: Principal, financialYear: number, lineIds?: string[]) {
-    const rows = await repo.listMonths(db, principal.organisationId, {
+    return repo.listMonthsByLine(db, principal.organisationId, {
       ...yearRange(financialYear),
       ...(lineIds && { lineIds }),
     })
-    const byLine = new Map<string, typeof rows>()
-    for (const row of rows) {
-      const list = byLine.get(row.line_id) ?? []
-      list.push(row)
-      byLine.set(row.line_id, list)
-    }
-    return byLine
   }
 
-  function assess(financialYear: number, rows: readonly repo.MonthRow[]) {
+  function assess(financialYear: number, rows: readonly repo.DeliveryRow[]) {
     return assessDelivery(
       financialYear,
       rows.map((r) => ({
-        month: monthStarts(financialYear).indexOf(r.month_start) + 1,
+        month: monthOfYear(r.month_start),
         planned: r.planned_pence,
         actual: r.actual_pence,
         forecast: r.forecast_pence,
@@ -712,10 +710,8 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
       const lines = filterLines(loaded, { unitId: options.unitId }).filter(
         (l) => l.status !== 'withdrawn',
       )
-      const wanted = new Set(lines.map((l) => l.id))
-      const rows = (
-        await repo.listMonths(db, principal.organisationId, yearRange(options.financialYear))
-      ).filter((r) => wanted.has(r.line_id))
+      const months = await monthsOf(principal, options.financialYear)
+      const rows = lines.flatMap((l) => months.get(l.id) ?? [])
       return deliveryByPeriod(
         rows.map((r) => ({
           monthStart: r.month_start,
@@ -759,7 +755,7 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
         const a = assessDelivery(
           financialYear,
           rows.map((r) => ({
-            month: monthStarts(financialYear).indexOf(r.month_start) + 1,
+            month: monthOfYear(r.month_start),
             planned: r.planned_pence,
             actual: r.actual_pence,
             forecast: r.forecast_pence,
