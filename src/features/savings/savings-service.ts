@@ -782,10 +782,36 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
       return [...byUnit.entries()].map(([unitId, s]) => ({ unitId, ...s }))
     },
 
-    /** Lines of a project, for its page. */
+    /** Every line the principal can see, by reference, for a select or to name a link. */
+    async choices(principal: Principal) {
+      checkSignedIn(principal)
+      return (await load(principal)).lines
+        .map((l) => ({ id: l.id, reference: l.reference, title: l.title }))
+        .sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }))
+    },
+
+    /** Lines of a project, for its page, each with this year's amount and delivery if it has one. */
     async linesOfProject(principal: Principal, projectId: string) {
       checkSignedIn(principal)
-      return (await load(principal)).lines.filter((l) => l.projectId === projectId)
+      const year = service.currentYear()
+      const lines = (await load(principal)).lines.filter((l) => l.projectId === projectId)
+      const months = await monthsOf(
+        principal,
+        year,
+        lines.map((l) => l.id),
+      )
+      return lines.map((line) => {
+        const own = line.years.find((y) => y.year === year)
+        return {
+          ...line,
+          thisYear: own
+            ? {
+                amount: own.amount,
+                delivery: presentDelivery(year, assess(year, months.get(line.id) ?? [])),
+              }
+            : null,
+        }
+      })
     },
 
     async linkableLines(principal: Principal, ids?: readonly string[]): Promise<LinkableItem[]> {
