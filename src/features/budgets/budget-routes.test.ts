@@ -72,12 +72,22 @@ for (const mode of testModes()) {
         month: 'Aug 2025',
         budget: '500000',
         forecastOutturn: '490000',
+        commentary: 'Vacancies held',
       })
       const summary = assertPage(await viewer.get('/budgets?period=2025%2F26%20Q2'))
       // People directorate: care £1,000,000 + reablement £500,000 = £1,500 thousand.
       assert.match(summary, /1,500/)
       assert.match(summary, /1,520/)
       assert.doesNotMatch(summary, /Record budget monitoring/, 'a viewer has no link to record')
+      // The directorate gave no commentary, so that of each unit beneath comes on a line of its own.
+      assert.match(
+        summary,
+        /<p class="govuk-body govuk-!-margin-bottom-1">[^<]* care: Placements above budget<\/p>/,
+      )
+      assert.match(
+        summary,
+        /<p class="govuk-body govuk-!-margin-bottom-1">[^<]* reablement: Vacancies held<\/p>/,
+      )
       assertPage(await officer.get(`/budgets/units/${unit('people')}?year=2025%2F26`))
     })
 
