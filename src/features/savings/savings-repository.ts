@@ -75,6 +75,16 @@ export async function listYears(
   return query.orderBy('financial_year').execute()
 }
 
+/** Only what a line's years are presented with: the register reads thousands of these. */
+export async function listYearFigures(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('saving_years')
+    .select(['line_id', 'financial_year', 'amount_pence', 'cost_pence', 'profile'])
+    .where('organisation_id', '=', organisationId)
+    .orderBy('financial_year')
+    .execute()
+}
+
 /** Months from `from` (inclusive) to `to` (exclusive), of every line or of the lines given. */
 export async function listMonths(
   db: Kysely<DB>,
@@ -274,5 +284,5 @@ export async function listProjects(db: Kysely<DB>, organisationId: string) {
 }
 
 export type LineRow = Awaited<ReturnType<typeof listLines>>[number]
-export type YearRow = Awaited<ReturnType<typeof listYears>>[number]
+export type YearRow = Awaited<ReturnType<typeof listYearFigures>>[number]
 export type MonthRow = Awaited<ReturnType<typeof listMonths>>[number]

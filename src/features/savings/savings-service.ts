@@ -79,7 +79,7 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
     const org = principal.organisationId
     const [lineRows, yearRows, unitRows] = await Promise.all([
       repo.listLines(db, org),
-      repo.listYears(db, org),
+      repo.listYearFigures(db, org),
       orgRepo.listUnits(db, org),
     ])
     const tree = new UnitTree(unitRows.map((u) => ({ id: u.id, parentId: u.parent_id })))
