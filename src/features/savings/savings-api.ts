@@ -3,7 +3,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
-import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
+import { IdParams, PageQuerySchema } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import {
   DeliveryInput,
@@ -51,12 +51,13 @@ export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
     },
     async (request) => {
       const { page, pageSize, financialYear: year, ...filters } = request.query
-      const list = await savings.register(
+      return savings.registerPage(
         requirePrincipal(request),
         year ?? savings.currentYear(),
         filters,
+        page,
+        pageSize,
       )
-      return paginate(list, page, pageSize)
     },
   )
 

@@ -257,6 +257,46 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
     )
   }
 
+  /**
+   * The register's lines for a year, each with its delivery against profile, and how many
+   * match; with a window, only those in it.
+   */
+  async function registerRows(
+    principal: Principal,
+    financialYear: number,
+    filters: LineFilters,
+    window?: { readonly offset: number; readonly limit: number },
+  ) {
+    checkSignedIn(principal)
+    const loaded = await load(principal)
+    let lines = filterLines(loaded, { ...filters, financialYear })
+    const total = lines.length
+    // Without a delivery filter only the lines in the window need their months assessed.
+    const windowed = window !== undefined && filters.rag === undefined
+    if (windowed) lines = lines.slice(window.offset, window.offset + window.limit)
+    const months = await monthsOf(
+      principal,
+      financialYear,
+      windowed ? lines.map((l) => l.id) : undefined,
+    )
+    const rows = lines.map((line) => {
+      const delivery = presentDelivery(
+        financialYear,
+        assess(financialYear, months.get(line.id) ?? []),
+      )
+      return { ...line, delivery }
+    })
+    if (windowed) return { rows, total }
+    const matching =
+      filters.rag === undefined ? rows : rows.filter((r) => r.delivery.rag === filters.rag)
+    return window === undefined
+      ? { rows: matching, total: matching.length }
+      : {
+          rows: matching.slice(window.offset, window.offset + window.limit),
+          total: matching.length,
+        }
+  }
+
   const service = {
     today,
 
@@ -277,18 +317,20 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
      * year (RAG, reasons it is slipping or at risk, year-end forecast).
      */
     async register(principal: Principal, financialYear: number, filters: LineFilters = {}) {
-      checkSignedIn(principal)
-      const loaded = await load(principal)
-      const lines = filterLines(loaded, { ...filters, financialYear })
-      const months = await monthsOf(principal, financialYear)
-      const rows = lines.map((line) => {
-        const delivery = presentDelivery(
-          financialYear,
-          assess(financialYear, months.get(line.id) ?? []),
-        )
-        return { ...line, delivery }
-      })
-      return filters.rag === undefined ? rows : rows.filter((r) => r.delivery.rag === filters.rag)
+      return (await registerRows(principal, financialYear, filters)).rows
+    },
+
+    /** One page of the register, as the API answers it. */
+    async registerPage(
+      principal: Principal,
+      financialYear: number,
+      filters: LineFilters,
+      page: number,
+      pageSize: number,
+    ) {
+      const window = { offset: (page - 1) * pageSize, limit: pageSize }
+      const { rows, total } = await registerRows(principal, financialYear, filters, window)
+      return { items: rows, page, pageSize, total }
     },
 
     /** Values the register can be filtered by. */
