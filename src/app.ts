@@ -51,6 +51,8 @@ import { savingsRoutes } from './features/savings/savings-routes.ts'
 import { dashboardApi } from './features/dashboards/dashboard-api.ts'
 import { dashboardRoutes } from './features/dashboards/dashboard-routes.ts'
 import { orgMeasureRoutes } from './features/organisational-measures/org-measure-routes.ts'
+import { budgetApi } from './features/budgets/budget-api.ts'
+import { budgetRoutes } from './features/budgets/budget-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -181,6 +183,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(updateRoutes, { services })
   await app.register(riskRoutes, { services })
   await app.register(savingsRoutes, { services })
+  await app.register(budgetRoutes, { services })
   await app.register(measureRoutes, { services })
   await app.register(spcRoutes, { services })
   await app.register(valueRoutes, { services, config })
@@ -200,6 +203,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(updateApi, { services })
       await api.register(riskApi, { services })
       await api.register(savingsApi, { services })
+      await api.register(budgetApi, { services })
       await api.register(measureApi, { services })
       await api.register(spcApi, { services })
       await api.register(valueApi, { services })

@@ -218,6 +218,98 @@ describe('accessibility in the browser', { skip: chromiumMissing() }, () => {
     await page.context().close()
   })
 
+  for (const role of ['performance_officer', 'viewer'] as const) {
+    it(`passes axe on every savings and budget page as ${role}, and on their forms sent empty`, async () => {
+      const { page, errors } = await openPage()
+      await signIn(page, site.baseUrl, demoPerson(role).email)
+      const problems: string[] = []
+      const visit = async (path: string) => {
+        const response = await page.goto(new URL(path, site.baseUrl).href)
+        assert.equal(response?.status(), 200, path)
+        problems.push(...(await pageProblems(page, errors, { where: path })))
+      }
+      /** The address of the first link matching the selector on the page in view. */
+      const hrefOf = async (selector: string) => {
+        const href = await page.locator(selector).first().getAttribute('href')
+        assert.ok(href, `a link ${selector} on ${page.url()}`)
+        return href
+      }
+      /** Sends each form on a page blank: a 400 with one error summary and nothing amiss. */
+      const sendEmpty = async (path: string, action: string) => {
+        const url = new URL(path, site.baseUrl).href
+        await page.goto(url)
+        const index = await page
+          .locator('form')
+          .evaluateAll(
+            (all, wanted) =>
+              all.findIndex((f) => new URL((f as HTMLFormElement).action).pathname === wanted),
+            action,
+          )
+        assert.ok(index >= 0, `a form to ${action} on ${path}`)
+        const response = await submitEmpty(page, { pageUrl: url, index, action })
+        const where = `${path} sent empty`
+        if (response.status() !== 400) problems.push(`${where}: status ${response.status()}`)
+        if ((await page.locator('.govuk-error-summary').count()) !== 1) {
+          problems.push(`${where}: no error summary`)
+        }
+        problems.push(...(await pageProblems(page, errors, { tab: false, where })))
+      }
+
+      await visit('/savings')
+      await visit('/savings?year=2025%2F26&programme=&savingType=cashable&rag=amber')
+      await visit('/savings?rag=red')
+      // ECP-01 is at risk and belongs to a project of the waste programme.
+      const line = await hrefOf('table a[href^="/savings/"]:has-text("ECP-01")')
+      await visit(line)
+      const project = await hrefOf('main a[href^="/projects/"]')
+      await visit(project)
+      assert.equal(
+        await page.locator('#savings + table').count(),
+        1,
+        'savings lines on the project',
+      )
+      for (const groupBy of ['unit', 'programme', 'priority_board', 'type']) {
+        await visit(`/savings/totals?groupBy=${groupBy}`)
+      }
+      await visit('/budgets')
+      await visit('/budgets?period=2025%2F26%20Q2')
+      const unit = await hrefOf('table a[href^="/budgets/units/"]')
+      await visit(unit)
+      await visit(await hrefOf('table a[href^="/budgets/units/"], ul a[href^="/budgets/units/"]'))
+
+      if (role === 'performance_officer') {
+        await page.goto(new URL(line, site.baseUrl).href)
+        const year = new URL(await hrefOf('a[href*="/profile?year="]'), site.baseUrl).search
+        const id = line.split('/').at(-1) ?? ''
+        for (const path of [
+          '/savings/new',
+          `/savings/${id}/edit`,
+          `/savings/${id}/profile${year}`,
+          `/savings/${id}/months${year}`,
+          `/savings/${id}/links/new`,
+          '/savings/targets',
+          '/budgets/record',
+        ]) {
+          await visit(path)
+        }
+        await sendEmpty('/savings/new', '/savings/new')
+        await sendEmpty(`/savings/${id}/edit`, `/savings/${id}/edit`)
+        await sendEmpty(`/savings/${id}/profile${year}`, `/savings/${id}/profile`)
+        await sendEmpty(`/savings/${id}/links/new`, `/savings/${id}/links/new`)
+        await sendEmpty('/savings/targets', '/savings/targets')
+        await sendEmpty('/budgets/record', '/budgets/record')
+      } else {
+        for (const path of ['/savings/new', '/savings/targets', '/budgets/record']) {
+          const response = await page.goto(new URL(path, site.baseUrl).href)
+          assert.equal(response?.status(), 403, path)
+          problems.push(...(await pageProblems(page, errors, { where: `${path} refused` })))
+        }
+      }
+      assertNone(problems)
+      await page.context().close()
+    })
+  }
+
   it('passes axe on every public dashboard page, signed out, and sets no cookie', async () => {
     const { page, errors } = await openPage()
     const problems: string[] = []

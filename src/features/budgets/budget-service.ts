@@ -97,7 +97,7 @@ export function createBudgetService({ db, clock, savings }: BudgetDeps) {
         (within
           .filter((r) => r.commentary)
           .map((r) => `${names.get(r.unit_id) ?? 'Unit'}: ${r.commentary ?? ''}`)
-          .join(' ') ||
+          .join('\n') ||
           null),
     }
   }

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
+import { formatFinancialYear } from '../../core/periods.ts'
 import { CONFIDENCES, MILESTONE_STATUSES, PROJECT_STATUSES } from '../../core/project-status.ts'
 import { Forbidden } from '../../errors.ts'
 import type { Services } from '../../services.ts'
@@ -175,11 +176,20 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
         b.current.score - a.current.score ||
         a.reference.localeCompare(b.reference),
     )
+    const savingLines = await services.savings.linesOfProject(principal, id)
+    const linked = new Set(detail.benefits.flatMap((b) => b.savingLineId ?? []))
+    const benefitLines =
+      linked.size === 0
+        ? []
+        : (await services.savings.choices(principal)).filter((l) => linked.has(l.id))
     return reply.view('projects/views/project.njk', {
       title: detail.project.title,
       ...detail,
       updates,
       risks,
+      savingLines,
+      benefitLines: Object.fromEntries(benefitLines.map((l) => [l.id, l])),
+      savingsYear: formatFinancialYear(services.savings.currentYear()),
       paths: paths.paths,
       unitNames: unitNames(units),
       personNames: Object.fromEntries(everybody.map((p) => [p.id, p.name])),
@@ -412,10 +422,19 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
 
   // Benefits
 
-  function benefitContext(project: ProjectView, values: Body) {
+  async function benefitContext(principal: Principal, project: ProjectView, values: Body) {
+    const lines = await services.savings.choices(principal)
     return {
       project,
       kindItems: radios(BENEFIT_KINDS, (k) => BENEFIT_KIND_NAMES[k], values.kind),
+      savingLineItems: [
+        { value: '', text: 'Not linked to a savings line' },
+        ...lines.map((l) => ({
+          value: l.id,
+          text: `${l.reference}: ${l.title}`,
+          selected: l.id === values.savingLineId,
+        })),
+      ],
     }
   }
 
@@ -428,7 +447,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
       title: 'Add a benefit',
       action: `/projects/${id}/benefits/new`,
       values,
-      ...benefitContext(project, values),
+      ...(await benefitContext(principal, project, values)),
     })
   })
 
@@ -444,7 +463,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
         context: {
           title: 'Add a benefit',
           action: `/projects/${id}/benefits/new`,
-          ...benefitContext(project, body),
+          ...(await benefitContext(principal, project, body)),
         },
         values: body,
       },
@@ -465,7 +484,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
       action: `/projects/${id}/benefits/${benefitId}/edit`,
       benefit,
       values: benefit,
-      ...benefitContext(project, benefit),
+      ...(await benefitContext(principal, project, benefit)),
     })
   })
 
@@ -483,7 +502,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
           title: `Edit ${benefit.title}`,
           action: `/projects/${id}/benefits/${benefitId}/edit`,
           benefit,
-          ...benefitContext(project, body),
+          ...(await benefitContext(principal, project, body)),
         },
         values: body,
       },
@@ -495,6 +514,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
           measureUnit: input.measureUnit ?? null,
           planned: input.planned ?? null,
           realised: input.realised ?? null,
+          savingLineId: input.savingLineId ?? null,
         })
         return reply.redirect(`/projects/${id}#benefits`, 303)
       },

@@ -184,6 +184,7 @@ export const BenefitInput = z.object({
   measureUnit: optionalText(60),
   planned: optionalAmount('the planned amount'),
   realised: optionalAmount('the realised amount'),
+  savingLineId: optionalId('the savings line'),
 })
 export type BenefitInput = z.output<typeof BenefitInput>
 export const BenefitChanges = BenefitInput.partial()

@@ -12,6 +12,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
+import * as savingsRepo from '../savings/savings-repository.ts'
 import { actorOf, type OrganisationService } from '../organisation/organisation-service.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 import * as policy from './project-policy.ts'
@@ -172,6 +173,13 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     if (!policy.canManageProject(principal, found.scope, found.portfolio.tree))
       throw new Forbidden()
     return found
+  }
+
+  /** A benefit may be linked to a savings line of the same organisation only. */
+  async function checkSavingLine(principal: Principal, id: string | null | undefined) {
+    if (id && !(await savingsRepo.findLine(db, principal.organisationId, id))) {
+      throw Invalid.field('savingLineId', 'Select the savings line from the list')
+    }
   }
 
   async function checkPerson(principal: Principal, field: string, id: string | null | undefined) {
@@ -649,6 +657,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
 
     async addBenefit(principal: Principal, id: string, input: BenefitInput) {
       const { project } = await requireManager(principal, id)
+      await checkSavingLine(principal, input.savingLineId)
       return db.transaction().execute(async (trx) => {
         const row = await repo.insertBenefit(trx, principal.organisationId, {
           project_id: id,
@@ -659,6 +668,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           measure_unit: input.kind === 'financial' ? null : (input.measureUnit ?? null),
           planned: input.planned ?? null,
           realised: input.realised ?? null,
+          saving_line_id: input.savingLineId ?? null,
         })
         await audit(trx, principal, {
           action: 'benefit_added',
@@ -679,6 +689,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
       const { project } = await requireManager(principal, id)
       const before = await repo.findBenefit(db, principal.organisationId, benefitId)
       if (before?.project_id !== id) throw new NotFound('Benefit not found')
+      await checkSavingLine(principal, changes.savingLineId)
       const kind = changes.kind ?? before.kind
       return db.transaction().execute(async (trx) => {
         const row = await repo.updateBenefit(
@@ -696,6 +707,9 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
             ...(kind === 'financial' && { measure_unit: null }),
             ...(changes.planned !== undefined && { planned: changes.planned ?? null }),
             ...(changes.realised !== undefined && { realised: changes.realised ?? null }),
+            ...(changes.savingLineId !== undefined && {
+              saving_line_id: changes.savingLineId ?? null,
+            }),
           },
           clock(),
         )

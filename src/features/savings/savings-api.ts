@@ -1,12 +1,10 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { formatFinancialYear, parsePeriodInput } from '../../core/periods.ts'
-import { Invalid, NotFound } from '../../errors.ts'
+import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
-import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
+import { IdParams, PageQuerySchema } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
-import { BudgetEntryInput } from '../budgets/budget-schemas.ts'
 import {
   DeliveryInput,
   financialYear,
@@ -20,7 +18,6 @@ import {
 } from './savings-schemas.ts'
 
 const savingsTag = ['Savings']
-const budgetsTag = ['Budgets']
 
 export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -54,12 +51,13 @@ export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
     },
     async (request) => {
       const { page, pageSize, financialYear: year, ...filters } = request.query
-      const list = await savings.register(
+      return savings.registerPage(
         requirePrincipal(request),
         year ?? savings.currentYear(),
         filters,
+        page,
+        pageSize,
       )
-      return paginate(list, page, pageSize)
     },
   )
 
@@ -174,63 +172,5 @@ export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
     },
     async (request) =>
       savings.recordDelivery(requirePrincipal(request), request.params.id, request.body),
-  )
-
-  app.get(
-    '/budgets',
-    {
-      schema: {
-        tags: budgetsTag,
-        summary: 'Budget monitoring entries of a financial year, for a unit and those beneath it',
-        querystring: PageQuerySchema.extend({
-          financialYear: financialYear.optional(),
-          unitId: z.uuid().optional(),
-        }),
-      },
-    },
-    async (request) => {
-      const { page, pageSize, financialYear: year, unitId } = request.query
-      const list = await services.budgets.entries(
-        requirePrincipal(request),
-        year ?? savings.currentYear(),
-        unitId,
-      )
-      return paginate(list, page, pageSize)
-    },
-  )
-
-  app.put(
-    '/budgets',
-    {
-      schema: {
-        tags: budgetsTag,
-        summary: 'Record a unit’s budget, forecast outturn and commentary for a month',
-        body: BudgetEntryInput,
-      },
-    },
-    async (request) => services.budgets.record(requirePrincipal(request), request.body),
-  )
-
-  app.get(
-    '/budgets/summary',
-    {
-      schema: {
-        tags: budgetsTag,
-        summary: 'The directorate financial summary for a period (label like 2025/26 Q2)',
-        querystring: z.object({ period: z.string().optional() }),
-      },
-    },
-    async (request) => {
-      const principal = requirePrincipal(request)
-      let period
-      try {
-        period = parsePeriodInput(
-          request.query.period ?? formatFinancialYear(savings.currentYear()),
-        )
-      } catch (error) {
-        throw Invalid.field('period', error instanceof Error ? error.message : 'Not a period')
-      }
-      return services.budgets.financialSummary(principal, period)
-    },
   )
 }

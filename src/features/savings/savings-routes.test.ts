@@ -96,7 +96,6 @@ for (const mode of testModes()) {
         /£340\.00 delivered to date against £500\.00 profiled: £160\.00 behind/,
       )
       assertPage(await viewer.get('/savings/totals?groupBy=programme'))
-      assertPage(await viewer.get('/budgets?period=2025%2F26%20Q2'))
     })
 
     it('serves the register, totals and delivery measures in the API, for its own council only', async () => {
@@ -127,15 +126,6 @@ for (const mode of testModes()) {
       assert.match(negative.body, /cannot be negative/)
       const stranger = await bearer(app, outsiderToken, 'GET', `/api/v1/savings/${lineId}`)
       assert.equal(stranger.statusCode, 404)
-      const budget = await bearer(app, token, 'PUT', '/api/v1/budgets', {
-        unitId,
-        month: 'Aug 2025',
-        budget: '1000000',
-        forecastOutturn: '1010000.50',
-        commentary: 'Placements',
-      })
-      assert.equal(budget.statusCode, 200, budget.body)
-      assert.equal(budget.json<{ variance: { pounds: string } }>().variance.pounds, '10000.50')
       const spec = await bearer(app, token, 'GET', '/api/v1/openapi.json')
       assert.match(spec.body, /\/api\/v1\/savings\/\{id\}\/profile/)
     })

@@ -13,7 +13,6 @@ import type { Principal } from '../auth/principal.ts'
 import { canShapeFramework } from '../framework/framework-policy.ts'
 import { everyone } from '../organisation/organisation-link-kinds.ts'
 import { unitSelectItems } from '../organisation/unit-options.ts'
-import { BudgetEntryInput } from '../budgets/budget-schemas.ts'
 import { renderProfileChart } from './savings-chart.ts'
 import type { LineView } from './savings-presenter.ts'
 import {
@@ -78,7 +77,7 @@ function radios<T extends string>(
 }
 
 /** A year written 2025/26 in a query, or this year. */
-function yearOf(text: string | undefined, fallback: number): number {
+export function yearOf(text: string | undefined, fallback: number): number {
   if (!text) return fallback
   try {
     const period = parsePeriodLabel(text)
@@ -603,89 +602,4 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     }
     return { detail, nodeItems }
   }
-
-  // Budget monitoring: the directorate financial summary, a unit's year and the monthly entry.
-
-  app.get('/budgets', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { period: text } = z
-      .object({ period: z.string().optional().catch(undefined) })
-      .parse(request.query)
-    let period
-    try {
-      period = parsePeriodLabel(text ?? formatFinancialYear(savings.currentYear()))
-    } catch (error) {
-      if (!(error instanceof PeriodError)) throw error
-      period = parsePeriodLabel(formatFinancialYear(savings.currentYear()))
-    }
-    const fy = period.financialYear
-    const periodItems = [fy - 1, fy, fy + 1].flatMap((y) => {
-      const label = formatFinancialYear(y)
-      return [label, `${label} Q1`, `${label} Q2`, `${label} Q3`, `${label} Q4`].map((l) => ({
-        value: l,
-        text: l,
-        selected: l === period.label,
-      }))
-    })
-    const summary = await services.budgets.financialSummary(principal, period)
-    return reply.view('savings/views/financial-summary.njk', {
-      title: 'Directorate financial summary',
-      summary,
-      periodItems,
-      canRecord: (await services.budgets.recordableUnits(principal)).length > 0,
-    })
-  })
-
-  app.get('/budgets/units/:id', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const fy = yearOf(YearQuery.parse(request.query).year, savings.currentYear())
-    const detail = await services.budgets.unitYear(principal, id, fy)
-    return reply.view('savings/views/budget-unit.njk', {
-      title: `Budget monitoring: ${detail.unit.name} ${detail.financialYear}`,
-      ...detail,
-    })
-  })
-
-  async function budgetFormContext(principal: Principal, values: Body) {
-    const units = await services.budgets.recordableUnits(principal)
-    if (units.length === 0) throw new Forbidden()
-    return {
-      title: 'Record budget monitoring',
-      unitItems: [
-        { value: '', text: 'Select a unit' },
-        ...units.map((u) => ({ value: u.id, text: u.name, selected: u.id === values.unitId })),
-      ],
-    }
-  }
-
-  app.get('/budgets/record', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { unitId } = z
-      .object({ unitId: z.string().optional().catch(undefined) })
-      .parse(request.query)
-    const values: Body = { unitId }
-    return reply.view('savings/views/budget-form.njk', {
-      ...(await budgetFormContext(principal, values)),
-      values,
-    })
-  })
-
-  app.post('/budgets/record', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'savings/views/budget-form.njk',
-        context: await budgetFormContext(principal, body),
-        values: body,
-      },
-      async () => {
-        const entry = await services.budgets.record(principal, parseInput(BudgetEntryInput, body))
-        const fy = formatFinancialYear(parsePeriodLabel(entry.month.label).financialYear)
-        return reply.redirect(`/budgets/units/${entry.unitId}?year=${encodeURIComponent(fy)}`, 303)
-      },
-    )
-  })
 }

@@ -229,6 +229,22 @@ for (const mode of testModes()) {
       assert.equal(place?.budget, null)
       assert.equal(place.savings.planned.pence, 50000)
     })
+    it('pages the register as the whole list would, with or without a delivery filter', async () => {
+      const savings = ctx.services.savings
+      const all = await savings.register(viewer, 2025)
+      assert.ok(all.length >= 2, 'at least two lines to page')
+      for (const rag of [undefined, all[0]?.delivery.rag]) {
+        const whole = await savings.register(viewer, 2025, { rag })
+        for (let page = 1; page <= whole.length + 1; page++) {
+          const one = await savings.registerPage(viewer, 2025, { rag }, page, 1)
+          assert.equal(one.total, whole.length)
+          assert.deepEqual(
+            one.items.map((r) => [r.reference, r.delivery]),
+            whole.slice(page - 1, page).map((r) => [r.reference, r.delivery]),
+          )
+        }
+      }
+    })
   })
 }
 

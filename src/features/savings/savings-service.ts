@@ -61,6 +61,11 @@ function yearRange(financialYear: number) {
   return { from: `${financialYear}-04-01`, to: `${financialYear + 1}-04-01` }
 }
 
+/** 1 for April to 12 for March, from a month's first day. */
+function monthOfYear(monthStart: string): number {
+  return ((Number(monthStart.slice(5, 7)) + 8) % 12) + 1
+}
+
 function monthStarts(financialYear: number): string[] {
   return Array.from({ length: 12 }, (_, i) => periodAt('monthly', financialYear, i + 1).start)
 }
@@ -74,7 +79,7 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
     const org = principal.organisationId
     const [lineRows, yearRows, unitRows] = await Promise.all([
       repo.listLines(db, org),
-      repo.listYears(db, org),
+      repo.listYearFigures(db, org),
       orgRepo.listUnits(db, org),
     ])
     const tree = new UnitTree(unitRows.map((u) => ({ id: u.id, parentId: u.parent_id })))
@@ -106,24 +111,17 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
 
   /** Months of lines in a year, keyed by line. */
   async function monthsOf(principal: Principal, financialYear: number, lineIds?: string[]) {
-    const rows = await repo.listMonths(db, principal.organisationId, {
+    return repo.listMonthsByLine(db, principal.organisationId, {
       ...yearRange(financialYear),
       ...(lineIds && { lineIds }),
     })
-    const byLine = new Map<string, typeof rows>()
-    for (const row of rows) {
-      const list = byLine.get(row.line_id) ?? []
-      list.push(row)
-      byLine.set(row.line_id, list)
-    }
-    return byLine
   }
 
-  function assess(financialYear: number, rows: readonly repo.MonthRow[]) {
+  function assess(financialYear: number, rows: readonly repo.DeliveryRow[]) {
     return assessDelivery(
       financialYear,
       rows.map((r) => ({
-        month: monthStarts(financialYear).indexOf(r.month_start) + 1,
+        month: monthOfYear(r.month_start),
         planned: r.planned_pence,
         actual: r.actual_pence,
         forecast: r.forecast_pence,
@@ -259,6 +257,46 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
     )
   }
 
+  /**
+   * The register's lines for a year, each with its delivery against profile, and how many
+   * match; with a window, only those in it.
+   */
+  async function registerRows(
+    principal: Principal,
+    financialYear: number,
+    filters: LineFilters,
+    window?: { readonly offset: number; readonly limit: number },
+  ) {
+    checkSignedIn(principal)
+    const loaded = await load(principal)
+    let lines = filterLines(loaded, { ...filters, financialYear })
+    const total = lines.length
+    // Without a delivery filter only the lines in the window need their months assessed.
+    const windowed = window !== undefined && filters.rag === undefined
+    if (windowed) lines = lines.slice(window.offset, window.offset + window.limit)
+    const months = await monthsOf(
+      principal,
+      financialYear,
+      windowed ? lines.map((l) => l.id) : undefined,
+    )
+    const rows = lines.map((line) => {
+      const delivery = presentDelivery(
+        financialYear,
+        assess(financialYear, months.get(line.id) ?? []),
+      )
+      return { ...line, delivery }
+    })
+    if (windowed) return { rows, total }
+    const matching =
+      filters.rag === undefined ? rows : rows.filter((r) => r.delivery.rag === filters.rag)
+    return window === undefined
+      ? { rows: matching, total: matching.length }
+      : {
+          rows: matching.slice(window.offset, window.offset + window.limit),
+          total: matching.length,
+        }
+  }
+
   const service = {
     today,
 
@@ -279,18 +317,20 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
      * year (RAG, reasons it is slipping or at risk, year-end forecast).
      */
     async register(principal: Principal, financialYear: number, filters: LineFilters = {}) {
-      checkSignedIn(principal)
-      const loaded = await load(principal)
-      const lines = filterLines(loaded, { ...filters, financialYear })
-      const months = await monthsOf(principal, financialYear)
-      const rows = lines.map((line) => {
-        const delivery = presentDelivery(
-          financialYear,
-          assess(financialYear, months.get(line.id) ?? []),
-        )
-        return { ...line, delivery }
-      })
-      return filters.rag === undefined ? rows : rows.filter((r) => r.delivery.rag === filters.rag)
+      return (await registerRows(principal, financialYear, filters)).rows
+    },
+
+    /** One page of the register, as the API answers it. */
+    async registerPage(
+      principal: Principal,
+      financialYear: number,
+      filters: LineFilters,
+      page: number,
+      pageSize: number,
+    ) {
+      const window = { offset: (page - 1) * pageSize, limit: pageSize }
+      const { rows, total } = await registerRows(principal, financialYear, filters, window)
+      return { items: rows, page, pageSize, total }
     },
 
     /** Values the register can be filtered by. */
@@ -712,10 +752,8 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
       const lines = filterLines(loaded, { unitId: options.unitId }).filter(
         (l) => l.status !== 'withdrawn',
       )
-      const wanted = new Set(lines.map((l) => l.id))
-      const rows = (
-        await repo.listMonths(db, principal.organisationId, yearRange(options.financialYear))
-      ).filter((r) => wanted.has(r.line_id))
+      const months = await monthsOf(principal, options.financialYear)
+      const rows = lines.flatMap((l) => months.get(l.id) ?? [])
       return deliveryByPeriod(
         rows.map((r) => ({
           monthStart: r.month_start,
@@ -759,7 +797,7 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
         const a = assessDelivery(
           financialYear,
           rows.map((r) => ({
-            month: monthStarts(financialYear).indexOf(r.month_start) + 1,
+            month: monthOfYear(r.month_start),
             planned: r.planned_pence,
             actual: r.actual_pence,
             forecast: r.forecast_pence,
@@ -786,10 +824,36 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
       return [...byUnit.entries()].map(([unitId, s]) => ({ unitId, ...s }))
     },
 
-    /** Lines of a project, for its page. */
+    /** Every line the principal can see, by reference, for a select or to name a link. */
+    async choices(principal: Principal) {
+      checkSignedIn(principal)
+      return (await load(principal)).lines
+        .map((l) => ({ id: l.id, reference: l.reference, title: l.title }))
+        .sort((a, b) => a.reference.localeCompare(b.reference, 'en', { numeric: true }))
+    },
+
+    /** Lines of a project, for its page, each with this year's amount and delivery if it has one. */
     async linesOfProject(principal: Principal, projectId: string) {
       checkSignedIn(principal)
-      return (await load(principal)).lines.filter((l) => l.projectId === projectId)
+      const year = service.currentYear()
+      const lines = (await load(principal)).lines.filter((l) => l.projectId === projectId)
+      const months = await monthsOf(
+        principal,
+        year,
+        lines.map((l) => l.id),
+      )
+      return lines.map((line) => {
+        const own = line.years.find((y) => y.year === year)
+        return {
+          ...line,
+          thisYear: own
+            ? {
+                amount: own.amount,
+                delivery: presentDelivery(year, assess(year, months.get(line.id) ?? [])),
+              }
+            : null,
+        }
+      })
     },
 
     async linkableLines(principal: Principal, ids?: readonly string[]): Promise<LinkableItem[]> {
