@@ -334,6 +334,6 @@ export async function loadReportData(options: LoadOptions): Promise<ReportData> 
       registerLevel: registers.get(r.registerId)?.level ?? '',
       registerUnitId: registers.get(r.registerId)?.unitId ?? null,
     })),
-    finance: options.finance ? await options.finance.summary(db, org, period) : null,
+    finance: options.finance ? await options.finance.summary(principal, period) : null,
   }
 }
