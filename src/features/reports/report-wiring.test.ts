@@ -8,9 +8,17 @@ import { BUDGET_RAG_NAMES } from '../../core/savings.ts'
 import type { Role } from '../../db/schema.ts'
 import type { Principal } from '../auth/principal.ts'
 import { buildDemoCouncil } from '../demo/demo-council.ts'
-import { RAG_SYMBOLS } from '../measures/measure-presenter.ts'
+import { periodOf, RAG_SYMBOLS } from '../measures/measure-presenter.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
-import { inlineText, type ReportDocument, type Table, type TextRun } from './report-document.ts'
+import { measureSpc } from '../measures/measure-spc.ts'
+import { spcSentences } from '../measures/measure-spc-view.ts'
+import {
+  inlineText,
+  type Chart,
+  type ReportDocument,
+  type Table,
+  type TextRun,
+} from './report-document.ts'
 import { REPORT_FORMATS } from './report-schemas.ts'
 
 const BUDGET_TABLE = 'Revenue budget by directorate, 2025/26 Q2'
@@ -36,7 +44,7 @@ const expectMoney = (cell: unknown, pence: number) =>
   assert.deepEqual(money(cell), { pence, text: formatThousands(pence) })
 
 for (const mode of testModes()) {
-  describe(`report financial summary (${mode})`, () => {
+  describe(`reports wired to budgets, savings and SPC (${mode})`, () => {
     let ctx: TestContext
     const people = new Map<Role, Principal>()
     let officer: Principal
@@ -189,6 +197,45 @@ for (const mode of testModes()) {
           (c) => c.type === 'row_changed' && c.table === BUDGET_TABLE && c.row === 'Total',
         ),
       )
+    })
+
+    it('draws each exception’s SPC chart as its measure page does, with alternative text and data', async () => {
+      const doc = await ctx.services.reports.buildNow(officer, {
+        kind: 'quarterly-performance',
+        period: '2025/26 Q2',
+      })
+      const exceptions = tableOf(doc, 'Exceptions: corporate measures red, amber or of concern')
+      const charts = doc.blocks.filter((b): b is Chart => b.type === 'chart')
+      assert.ok(exceptions.rows.length > 0, 'the demo has exceptions')
+      assert.equal(charts.length, exceptions.rows.length)
+      const first = inlineText(exceptions.rows[0]?.[0] ?? '')
+      const chart = charts.find((c) => c.caption?.startsWith(first))
+      assert.ok(chart, `a chart for ${first}`)
+      const code = first.split(' ')[0] ?? ''
+      const measure = await ctx.database.db
+        .selectFrom('measures')
+        .select('id')
+        .where('organisation_id', '=', officer.organisationId)
+        .where('code', '=', code)
+        .executeTakeFirstOrThrow()
+      const detail = await ctx.services.measures.detail(officer, measure.id)
+      const reported = detail.values.filter(
+        (v) => periodOf(detail.measure.frequency, v.period.start).end <= '2025-09-30',
+      )
+      const spc = measureSpc(detail.measure, reported, detail.spcSettings)
+      // The same SVG as the page, the page's plain sentence as its alternative text.
+      assert.match(chart.svg, /^<svg[^>]+role="img"/)
+      assert.ok(
+        chart.alt.includes(spcSentences(detail.measure, spc)[0] ?? 'missing'),
+        `${chart.alt} | ${spcSentences(detail.measure, spc)[0] ?? ''}`,
+      )
+      assert.equal(chart.data?.rows.length, spc.points.length)
+      assert.deepEqual(
+        chart.data?.rows.map((r) => inlineText(r[0] ?? '')),
+        spc.points.map((p) => p.period?.label),
+      )
+      const ids = charts.map((c) => /<title id="([^"]+)"/.exec(c.svg)?.[1])
+      assert.equal(new Set(ids).size, ids.length, 'chart ids are unique in the report')
     })
   })
 }
