@@ -229,9 +229,11 @@ for (const mode of testModes()) {
         chart.alt.includes(spcSentences(detail.measure, spc)[0] ?? 'missing'),
         `${chart.alt} | ${spcSentences(detail.measure, spc)[0] ?? ''}`,
       )
-      assert.equal(chart.data?.rows.length, spc.points.length)
+      const data = chart.data
+      assert.ok(data, 'the chart has its data table')
+      assert.equal(data.rows.length, spc.points.length)
       assert.deepEqual(
-        chart.data?.rows.map((r) => inlineText(r[0] ?? '')),
+        data.rows.map((r) => inlineText(r[0] ?? '')),
         spc.points.map((p) => p.period?.label),
       )
       const ids = charts.map((c) => /<title id="([^"]+)"/.exec(c.svg)?.[1])
