@@ -184,12 +184,18 @@ export function exceptionsBlocks(
   ]
 }
 
-/** Each exception's SPC chart under its own heading, as on the measure's page. */
+/**
+ * The SPC chart, under its own heading as on the measure's page, of each exception whose latest
+ * point is a special cause of concern (the exceptions page's rule); red or amber on noise alone
+ * is in the table. Charting every exception put the large council's Word report at 30 s.
+ */
 function exceptionCharts(exceptions: readonly MeasureLine[]): Block[] {
-  return exceptions.flatMap((m) => {
-    const chart = spcChartBlock(m)
-    return chart ? [h(2, `${nameOf(m)}: SPC chart`), chart] : []
-  })
+  return exceptions
+    .filter((m) => m.variation === 'special_cause_concern')
+    .flatMap((m) => {
+      const chart = spcChartBlock(m)
+      return chart ? [h(2, `${nameOf(m)}: SPC chart`), chart] : []
+    })
 }
 
 /** Corporate measures grouped by theme, each with its summary sentence; unlinked ones last. */
