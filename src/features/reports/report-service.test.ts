@@ -95,7 +95,6 @@ for (const mode of testModes()) {
         false,
       )
       // The financial summary comes from budget monitoring (report-wiring.test.ts checks figures).
-      const text = JSON.stringify(doc)
       assert.ok(tables(doc).some((t) => t.caption === 'Revenue budget by directorate, 2025/26 Q2'))
       // Every corporate risk in the register is listed, highest score first.
       const risks = tables(doc).find((t) => t.caption.startsWith('Corporate risks'))
