@@ -1,6 +1,8 @@
 import { periodContaining, previousPeriod } from '../src/core/periods.ts'
 import type { Database } from '../src/db/database.ts'
+import { createBudgetService } from '../src/features/budgets/budget-service.ts'
 import { renderReport } from '../src/features/reports/render/index.ts'
+import { createSavingsService } from '../src/features/savings/savings-service.ts'
 import { createReportService } from '../src/features/reports/report-service.ts'
 import { createTestContext } from '../test/helpers/context.ts'
 import type { BenchResult } from './harness.ts'
@@ -139,6 +141,25 @@ async function largeCouncil(database: Database) {
       })),
     )
     .execute()
+  // Budget monitoring for every unit, each month of the year so far: the financial summary.
+  const months = Array.from({ length: 12 }, (_, m) =>
+    new Date(Date.UTC(year, 3 + m, 1)).toISOString().slice(0, 10),
+  ).filter((m) => m <= month)
+  await db
+    .insertInto('budget_months')
+    .values(
+      generated.units.flatMap((unitId, u) =>
+        months.map((monthStart, m) => ({
+          organisation_id: org,
+          unit_id: unitId,
+          month_start: monthStart,
+          budget_pence: (5_000_000 + u * 10_000) * 100,
+          forecast_outturn_pence: (5_000_000 + u * 10_000 + (u % 3) * m * 7_500) * 100,
+          commentary: u % 3 === 2 ? 'Demand above budget; recovery plan agreed' : null,
+        })),
+      ),
+    )
+    .execute()
   return generated.principal
 }
 
@@ -153,10 +174,14 @@ export default async function reports(): Promise<BenchResult[]> {
   const ctx = await createTestContext('pglite')
   try {
     const principal = await largeCouncil(ctx.database)
+    const clock = () => new Date()
+    const db = ctx.database.db
+    const budgets = createBudgetService({ db, clock, savings: createSavingsService({ db, clock }) })
     const service = createReportService({
-      db: ctx.database.db,
-      clock: () => new Date(),
+      db,
+      clock,
       render: renderReport,
+      finance: { summary: (p, period) => budgets.financialSummary(p, period) },
     })
     const period = previousPeriod(
       periodContaining(new Date().toISOString().slice(0, 10), 'quarterly'),
@@ -167,8 +192,19 @@ export default async function reports(): Promise<BenchResult[]> {
     const [doc, built] = await timed(build)
     const [, docx] = await timed(async () => renderReport(await build(), 'docx'))
     const [, pdf] = await timed(async () => renderReport(await build(), 'pdf'))
-    const rows = doc.blocks.reduce((n, b) => n + (b.type === 'table' ? b.rows.length : 0), 0)
+    const rows = doc.blocks.reduce(
+      (n, b) =>
+        n +
+        (b.type === 'table' ? b.rows.length : b.type === 'chart' ? (b.data?.rows.length ?? 0) : 0),
+      0,
+    )
+    const charts = doc.blocks.filter((b) => b.type === 'chart').length
     return [
+      {
+        name: `PGlite: quarterly Cabinet report, ${String(charts)} SPC charts`,
+        value: charts,
+        unit: 'charts',
+      },
       {
         name: `PGlite: quarterly Cabinet report, ${String(rows)} table rows`,
         value: rows,

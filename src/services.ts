@@ -55,7 +55,14 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   // Organisational measures computed from the council's data; savings adds its own.
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
-  const reports = createReportService({ db, clock, render: renderReport })
+  const budgets = createBudgetService({ db, clock, savings })
+  const reports = createReportService({
+    db,
+    clock,
+    render: renderReport,
+    // Reports are built as the whole organisation (builderPrincipal), who reads every budget.
+    finance: { summary: (principal, period) => budgets.financialSummary(principal, period) },
+  })
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -74,7 +81,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     risks,
     publicDashboard: createPublicService({ db, clock }),
     savings,
-    budgets: createBudgetService({ db, clock, savings }),
+    budgets,
     organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
     dashboards: createDashboardService({ db, clock, measures, projects, risks }),
     reports,

@@ -1,39 +1,97 @@
-// The financial summary section of committee reports. Its figures come from budget monitoring
-// and the savings register through `FinancialSource`, connected in services.ts; until a council
-// has budget monitoring, the section says so rather than showing any figure.
-import type { Kysely } from 'kysely'
+// The financial summary section of committee reports: budget monitoring and the savings register
+// by directorate, read through `FinancialSource` (connected in services.ts to
+// `services.budgets.financialSummary`). Money is shown in £000s as council tables print it
+// (seed 001): thousands separators, negatives in brackets; Excel keeps the exact amount.
+import { formatThousands, percentOf, type Pence } from '../../../core/money.ts'
 import type { Period } from '../../../core/periods.ts'
-import type { DB } from '../../../db/schema.ts'
-import type { Block, TableCell } from '../report-document.ts'
+import { BUDGET_RAG_NAMES, type BudgetRag } from '../../../core/savings.ts'
+import type { Principal } from '../../auth/principal.ts'
+import type { FinancialSummary as BudgetSummary } from '../../budgets/budget-service.ts'
+import { RAG_SYMBOLS } from '../../measures/measure-presenter.ts'
+import type { Badge, Block, TableCell, TextRun } from '../report-document.ts'
 
-/** One directorate's revenue budget and savings, in pounds. */
-export interface DirectorateFinance {
-  readonly directorate: string
-  readonly budget: number
-  readonly forecast: number
-  readonly savingsTarget: number
-  readonly savingsDelivered: number
-}
-
-export interface FinancialSummary {
-  /** What the figures are as at, e.g. "Month 3 (June 2025)". */
-  readonly asAt: string
-  readonly directorates: readonly DirectorateFinance[]
-}
+export type FinancialSummary = BudgetSummary
 
 /** Where budget and savings figures come from; null when budget monitoring is not set up. */
 export interface FinancialSource {
-  summary(db: Kysely<DB>, organisationId: string, period: Period): Promise<FinancialSummary | null>
+  /** Read as `principal`: the report's builder, who reads the whole organisation. */
+  summary(principal: Principal, period: Period): Promise<FinancialSummary | null>
 }
 
-const pounds = (n: number) => {
-  const thousands = Math.round(n / 1000)
-  const text = Math.abs(thousands).toLocaleString('en-GB')
-  return thousands < 0 ? `−£${text}k` : `£${text}k`
+interface Money {
+  readonly pence: Pence
 }
 
-/** Over (+) or under (−) budget, as a variance column reads. */
-const variance = (n: number) => (Math.round(n / 1000) > 0 ? `+${pounds(n)}` : pounds(n))
+/** An amount in £000s; the cell carries the exact amount in thousands for spreadsheets. */
+export function thousands(money: Money): TextRun {
+  return { type: 'text', text: formatThousands(money.pence), number: money.pence / 100_000 }
+}
+
+export function budgetBadge(rag: BudgetRag): Badge {
+  return {
+    type: 'badge',
+    kind: 'rag',
+    value: rag,
+    label: BUDGET_RAG_NAMES[rag],
+    symbol: RAG_SYMBOLS[rag],
+  }
+}
+
+const NOT_REPORTED: Badge = {
+  type: 'badge',
+  kind: 'rag',
+  value: 'no_data',
+  label: 'Not reported',
+  symbol: RAG_SYMBOLS.no_data,
+}
+
+const strong = (text: string): TextRun => ({ type: 'text', text, bold: true })
+
+const percentText = (part: Pence, whole: Pence) => {
+  const percent = percentOf(part, whole, 0)
+  return percent === null ? '—' : `${String(percent)}%`
+}
+
+/** "£1,250k" in sentences: whole thousands of pounds. */
+const inWords = (pence: Pence) => {
+  const text = formatThousands(Math.abs(pence))
+  return `£${text}k`
+}
+
+function budgetSentence(summary: FinancialSummary): string {
+  const total = summary.total.budget
+  const savings = summary.total.savings
+  const asAt = summary.asAt?.label ?? summary.period.label
+  const parts: string[] = []
+  if (total) {
+    const variance = total.variance.pence
+    parts.push(
+      `As at ${asAt}, the directorates forecast an outturn of ${inWords(total.forecastOutturn.pence)} against a budget of ${inWords(total.budget.pence)}: ` +
+        (variance > 0
+          ? `an overspend of ${inWords(variance)}.`
+          : variance < 0
+            ? `an underspend of ${inWords(-variance)}.`
+            : 'on budget.'),
+    )
+    const over = summary.directorates.filter((d) => d.budget?.rag === 'red')
+    if (over.length > 0) {
+      parts.push(
+        `${String(over.length)} ${over.length === 1 ? 'directorate forecasts' : 'directorates forecast'} an overspend beyond tolerance: ${over.map((d) => d.unitName).join(', ')}.`,
+      )
+    }
+  } else {
+    parts.push(`No directorate has recorded budget monitoring for ${summary.period.label}.`)
+  }
+  parts.push(
+    `Savings of ${inWords(savings.planned.pence)} are planned for ${summary.financialYear}; ` +
+      `${inWords(savings.deliveredToDate.pence)} is delivered against ${inWords(savings.plannedToDate.pence)} planned to date, ` +
+      `and ${inWords(savings.forecast.pence)} is forecast for the year` +
+      (savings.forecastShortfall.pence > 0
+        ? `, ${inWords(savings.forecastShortfall.pence)} short of plan.`
+        : '.'),
+  )
+  return parts.join(' ')
+}
 
 export function financialSummaryBlocks(summary: FinancialSummary | null): Block[] {
   const heading: Block = { type: 'heading', level: 1, text: 'Financial summary' }
@@ -49,51 +107,89 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
       },
     ]
   }
-  const sum = (pick: (d: DirectorateFinance) => number) =>
-    summary.directorates.reduce((total, d) => total + pick(d), 0)
-  const row = (name: string, d: Omit<DirectorateFinance, 'directorate'>): TableCell[] => [
+  const budgetRow = (name: string, b: FinancialSummary['total']['budget']): TableCell[] =>
+    b === null
+      ? [name, '—', '—', '—', NOT_REPORTED]
+      : [
+          name,
+          thousands(b.budget),
+          thousands(b.forecastOutturn),
+          thousands(b.variance),
+          budgetBadge(b.rag),
+        ]
+  const savingsRow = (name: string, s: FinancialSummary['total']['savings']): TableCell[] => [
     name,
-    pounds(d.budget),
-    pounds(d.forecast),
-    variance(d.forecast - d.budget),
-    pounds(d.savingsTarget),
-    pounds(d.savingsDelivered),
-    d.savingsTarget === 0
-      ? '—'
-      : `${Math.round((d.savingsDelivered / d.savingsTarget) * 100).toString()}%`,
+    thousands(s.planned),
+    thousands(s.plannedToDate),
+    thousands(s.deliveredToDate),
+    thousands(s.forecast),
+    thousands(s.forecastShortfall),
+    percentText(s.deliveredToDate.pence, s.plannedToDate.pence),
   ]
-  const total = {
-    budget: sum((d) => d.budget),
-    forecast: sum((d) => d.forecast),
-    savingsTarget: sum((d) => d.savingsTarget),
-    savingsDelivered: sum((d) => d.savingsDelivered),
-  }
-  const over = total.forecast - total.budget
+  const commentary = summary.directorates.filter((d) => d.budget?.commentary)
+  // Captions name the report's period, never the month monitoring reached, so a published
+  // report's tables still match today's and changes show cell by cell.
   return [
     heading,
     {
       type: 'paragraph',
       editableKey: 'finance',
+      content: [budgetSentence(summary)],
+    },
+    {
+      type: 'paragraph',
       content: [
-        `As at ${summary.asAt}, the council forecasts ${pounds(total.forecast)} against a budget of ` +
-          `${pounds(total.budget)}: ${over > 0 ? `an overspend of ${pounds(over)}` : over < 0 ? `an underspend of ${pounds(-over)}` : 'on budget'}. ` +
-          `${pounds(total.savingsDelivered)} of ${pounds(total.savingsTarget)} planned savings are delivered.`,
+        `Budget figures are the latest monitoring by the end of ${summary.period.label}` +
+          (summary.asAt ? ` (${summary.asAt.label})` : '') +
+          `; savings are for ${summary.financialYear}, to the end of month ${String(summary.monthsElapsed)}. Amounts are in thousands of pounds (£000); brackets show a negative amount.`,
+        {
+          type: 'footnote',
+          text: 'Variance is forecast outturn less budget: a positive variance is an overspend. Status: on or under budget; an overspend within tolerance; an overspend beyond it. Savings at risk is the amount by which the year’s forecast falls short of plan.',
+        },
       ],
     },
     {
       type: 'table',
-      caption: `Revenue budget and savings by directorate, ${summary.asAt}`,
+      caption: `Revenue budget by directorate, ${summary.period.label}`,
       columns: [
         { label: 'Directorate', width: 3 },
-        { label: 'Budget', align: 'right' },
-        { label: 'Forecast', align: 'right' },
-        { label: 'Variance', align: 'right' },
-        { label: 'Savings planned', align: 'right' },
-        { label: 'Savings delivered', align: 'right' },
-        { label: 'Delivered', align: 'right' },
+        { label: 'Budget £000', align: 'right', width: 1.3 },
+        { label: 'Forecast outturn £000', align: 'right', width: 1.5 },
+        { label: 'Variance £000', align: 'right', width: 1.3 },
+        { label: 'Status', width: 2.4 },
       ],
-      rows: [...summary.directorates.map((d) => row(d.directorate, d)), row('Total', total)],
+      rows: [
+        ...summary.directorates.map((d) => budgetRow(d.unitName, d.budget)),
+        budgetRow('Total', summary.total.budget),
+      ],
       totalRows: [summary.directorates.length],
     },
+    {
+      type: 'table',
+      caption: `Savings by directorate, ${summary.period.label}`,
+      columns: [
+        { label: 'Directorate', width: 3 },
+        { label: 'Planned for year £000', align: 'right', width: 1.4 },
+        { label: 'Planned to date £000', align: 'right', width: 1.4 },
+        { label: 'Delivered to date £000', align: 'right', width: 1.4 },
+        { label: 'Forecast £000', align: 'right', width: 1.3 },
+        { label: 'At risk £000', align: 'right', width: 1.2 },
+        { label: 'Delivered', align: 'right', width: 1.1 },
+      ],
+      rows: [
+        ...summary.directorates.map((d) => savingsRow(d.unitName, d.savings)),
+        savingsRow('Total', summary.total.savings),
+      ],
+      totalRows: [summary.directorates.length],
+    },
+    ...(commentary.length === 0
+      ? []
+      : [
+          { type: 'heading' as const, level: 2 as const, text: 'Budget commentary' },
+          {
+            type: 'list' as const,
+            items: commentary.map((d) => [strong(`${d.unitName}: `), d.budget?.commentary ?? '']),
+          },
+        ]),
   ]
 }

@@ -14,6 +14,7 @@ import {
 import type { MeasureLine, ProjectLine, ReportData, Theme } from './report-data.ts'
 import type { Block, ReportDocument, TableCell } from '../report-document.ts'
 import { financialSummaryBlocks } from './financial-summary.ts'
+import { spcChartBlock } from './spc-charts.ts'
 import {
   measuresSentence,
   overallSentence,
@@ -142,7 +143,11 @@ export function themeSummaryTable(
   }
 }
 
-export function exceptionsBlocks(lines: readonly MeasureLine[], key = 'exceptions'): Block[] {
+export function exceptionsBlocks(
+  lines: readonly MeasureLine[],
+  key = 'exceptions',
+  options: { charts?: boolean } = {},
+): Block[] {
   const exceptions = lines.filter(isException)
   if (exceptions.length === 0) {
     return [p('No corporate measure is red or amber, or shows a special cause of concern.', key)]
@@ -175,7 +180,22 @@ export function exceptionsBlocks(lines: readonly MeasureLine[], key = 'exception
         ]
       }),
     },
+    ...(options.charts ? exceptionCharts(exceptions) : []),
   ]
+}
+
+/**
+ * The SPC chart, under its own heading as on the measure's page, of each exception whose latest
+ * point is a special cause of concern (the exceptions page's rule); red or amber on noise alone
+ * is in the table. Charting every exception put the large council's Word report at 30 s.
+ */
+function exceptionCharts(exceptions: readonly MeasureLine[]): Block[] {
+  return exceptions
+    .filter((m) => m.variation === 'special_cause_concern')
+    .flatMap((m) => {
+      const chart = spcChartBlock(m)
+      return chart ? [h(2, `${nameOf(m)}: SPC chart`), chart] : []
+    })
 }
 
 /** Corporate measures grouped by theme, each with its summary sentence; unlinked ones last. */
@@ -326,7 +346,7 @@ export function buildQuarterlyPerformance(data: ReportData, header: DocumentHead
       themeGroups(data.themes, lines),
     ),
     h(1, 'Exceptions'),
-    ...exceptionsBlocks(lines),
+    ...exceptionsBlocks(lines, 'exceptions', { charts: true }),
     h(1, 'Corporate measures by theme'),
     ...themeSections(data.themes, lines),
     ...projectsBlocks(data.projects),
@@ -367,7 +387,7 @@ export function buildScrutiny(
       themeGroups(themes, lines),
     ),
     h(1, 'Exceptions'),
-    ...exceptionsBlocks(lines),
+    ...exceptionsBlocks(lines, 'exceptions', { charts: true }),
     h(1, 'Corporate measures'),
     ...themeSections(themes, lines),
     ...projectsBlocks(shown.projects),

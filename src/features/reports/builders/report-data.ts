@@ -10,7 +10,7 @@ import type { Principal } from '../../auth/principal.ts'
 import { createLinkRegistry } from '../../links/link-registry.ts'
 import { periodOf, type MeasureValueView } from '../../measures/measure-presenter.ts'
 import * as measureRepo from '../../measures/measure-repository.ts'
-import { measureSpc } from '../../measures/measure-spc.ts'
+import { measureSpc, type SpcSettingsView } from '../../measures/measure-spc.ts'
 import { presentValues, ukDate, unitTreeOf } from '../../measures/measure-store.ts'
 import * as orgRepo from '../../organisation/organisation-repository.ts'
 import { createOrganisationService } from '../../organisation/organisation-service.ts'
@@ -21,6 +21,8 @@ import type { ProjectView } from '../../projects/project-presenter.ts'
 import { createProjectService } from '../../projects/project-service.ts'
 import type { RiskView } from '../../risks/risk-presenter.ts'
 import { createRiskService } from '../../risks/risk-service.ts'
+import { presentSpcSettings } from '../../spc/spc-presenter.ts'
+import { listSettings } from '../../spc/spc-repository.ts'
 import type { FinancialSource, FinancialSummary } from './financial-summary.ts'
 
 export interface Theme {
@@ -48,6 +50,15 @@ export interface MeasureLine {
   readonly variation: PointType | null
   readonly assurance: AssuranceType | null
   readonly improvement: ImprovementDirection
+  /** What the measure page's SPC chart is drawn from: values reported by the period's end. */
+  readonly spc: {
+    readonly measure: Pick<
+      MeasureRow,
+      'code' | 'title' | 'unit' | 'decimals' | 'frequency' | 'polarity' | 'cumulative'
+    >
+    readonly values: readonly MeasureValueView[]
+    readonly settings: SpcSettingsView
+  }
 }
 
 export interface ProjectLine {
@@ -217,12 +228,14 @@ export async function loadMeasures(
     wanted.map((m) => m.id),
   )
   const ids = rows.map((r) => r.id)
-  const [targets, values, tree, units] = [
+  const [targets, values, tree, units, spcSettings] = [
     await measureRepo.listTargets(db, organisationId, ids),
     await measureRepo.listValues(db, organisationId, ids),
     await unitTreeOf(db, organisationId),
     await orgRepo.listUnits(db, organisationId),
+    await listSettings(db, organisationId, ids),
   ]
+  const settingsByMeasure = Map.groupBy(spcSettings, (s) => s.measure_id)
   const themeOf = await themeMembership(db, organisationId, themes)
   const unitNames = new Map(units.map((u) => [u.id, u.name]))
   const byMeasure = Map.groupBy(values, (v) => v.measure_id)
@@ -237,7 +250,9 @@ export async function loadMeasures(
       const lastYearStart = value
         ? `${Number(value.period.start.slice(0, 4)) - 1}${value.period.start.slice(4)}`
         : null
-      const spc = measureSpc(row, views)
+      // The baseline and change points recorded on the measure, as its page draws them.
+      const settings = presentSpcSettings(row.frequency, settingsByMeasure.get(row.id) ?? [])
+      const spc = measureSpc(row, views, settings)
       const directorateId = row.unit_id ? tree.ancestorsOf(row.unit_id).at(-1) : undefined
       return {
         id: row.id,
@@ -256,6 +271,7 @@ export async function loadMeasures(
         variation: spc.variation,
         assurance: spc.assurance,
         improvement: improvementForPolarity(row.polarity),
+        spc: { measure: row, values: views, settings },
       }
     })
 }
@@ -334,6 +350,6 @@ export async function loadReportData(options: LoadOptions): Promise<ReportData> 
       registerLevel: registers.get(r.registerId)?.level ?? '',
       registerUnitId: registers.get(r.registerId)?.unitId ?? null,
     })),
-    finance: options.finance ? await options.finance.summary(db, org, period) : null,
+    finance: options.finance ? await options.finance.summary(principal, period) : null,
   }
 }

@@ -155,6 +155,7 @@ describe('report as Excel', () => {
     assert.equal(numberFormat('72.0%'), '0.0"%";-0.0"%"')
     assert.equal(numberFormat('£1,234,567'), '"£"#,##0;-"£"#,##0')
     assert.equal(numberFormat('−£850,000'), '"£"#,##0;"−""£"#,##0')
+    assert.equal(numberFormat('(1,250)'), '#,##0;(#,##0)')
     assert.equal(numberFormat('12.5 days'), '0.0" days";-0.0" days"')
     assert.equal(numberFormat('20'), '0;-0')
     assert.equal(numberFormat('Yes'), 'General')

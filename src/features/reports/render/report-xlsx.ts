@@ -168,6 +168,12 @@ function printSetup(orientation: 'portrait' | 'landscape'): Partial<ExcelJS.Page
  * suffix (`£`, `%`, ` days`), thousands separators and decimal places.
  */
 export function numberFormat(text: string): string {
+  // Accounts' negatives in brackets, "(1,250)": the same format with brackets for negatives.
+  const bracketed = /^\((.*)\)$/.exec(text)
+  if (bracketed) {
+    const positive = numberFormat(bracketed[1] ?? '').split(';')[0] ?? 'General'
+    return positive === 'General' ? positive : `${positive};(${positive})`
+  }
   const match = /^([^\d]*?)([−-]?)([^\d−-]*)(\d{1,3}(?:,\d{3})+|\d+)(?:\.(\d+))?(.*)$/.exec(text)
   if (!match) return 'General'
   const [, before = '', minus = '', prefix = '', whole = '', decimals = '', suffix = ''] = match
