@@ -94,6 +94,8 @@ export interface ListTile {
   readonly list: string
   readonly title: string
   readonly href: string
+  /** For the exceptions list: how many items of each kind need attention, in words. */
+  readonly summary?: string
   readonly items: readonly ListItem[]
 }
 
@@ -114,12 +116,22 @@ export interface ExceptionItem {
   readonly detail: string
 }
 
-/** The SPC variation of a measure's latest point; the one place dashboards read it. */
+/**
+ * The SPC variation of a measure's latest point; the one place dashboards read it. Today it is
+ * the stored `spc_variation` (refreshed in every write transaction that changes values or SPC
+ * settings); as at a past period, pass the values known then (`asAt`) and it is worked out
+ * from them.
+ */
 export function variationOf(
-  measure: Pick<MeasureRow, 'polarity' | 'cumulative'>,
-  values: readonly SpcValue[],
+  measure: Pick<MeasureRow, 'polarity' | 'cumulative' | 'spc_variation'>,
+  asAt: readonly SpcValue[] | null,
 ): MeasureTile['variation'] {
-  const pointType = values.length === 0 ? null : measureSpc(measure, values).variation
+  const pointType =
+    asAt === null
+      ? measure.spc_variation
+      : asAt.length === 0
+        ? null
+        : measureSpc(measure, asAt).variation
   return {
     pointType,
     text: variationText(pointType),
@@ -201,7 +213,7 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         target: last?.target ?? null,
         rag: last?.rag ?? 'no_data',
         direction: last?.direction ?? null,
-        variation: variationOf(row, views),
+        variation: variationOf(row, asAtEnd === null ? null : views),
         restated: known.at(-1)?.restated ?? 'no',
         trend: views
           .slice(-8)
