@@ -134,7 +134,7 @@ for (const mode of testModes()) {
         headers: { cookie: [...agent.cookies].map(([k, v]) => `${k}=${v}`).join('; ') },
       })
       assert.equal(api.statusCode, 200, api.body)
-      const json = api.json() as { items: unknown[]; page: number; pageSize: number; total: number }
+      const json = api.json<{ items: unknown[]; page: number; pageSize: number; total: number }>()
       assert.deepEqual([json.items.length, json.page, json.pageSize, json.total], [1, 2, 2, 3])
     })
 
