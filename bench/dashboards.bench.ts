@@ -20,7 +20,7 @@ const REGISTERS = 20
 const RISKS_PER_REGISTER = 20
 
 /** The large council of measures.bench.ts, with a corporate plan, projects, risks and a dashboard. */
-async function generateDashboards(database: Database) {
+export async function generateDashboards(database: Database) {
   const generated = await generate(database)
   const db = database.db
   const org = generated.principal.organisationId

@@ -140,6 +140,8 @@ export function variationOf(
 }
 
 const YEARS_OF_HISTORY = 3
+/** Periods in a tile's small trend chart. */
+const TREND_LENGTH = 8
 
 /** The first day of the financial year `years` before the one holding `date`. */
 function yearsBefore(date: string, years: number): string {
@@ -178,8 +180,10 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     const targets = await measureRepo.listTargets(db, org, rowIds, from)
     const values = await measureRepo.listValues(db, org, rowIds, from)
     const out = new Map<string, MeasureTile>()
+    const valuesOf = Map.groupBy(values, (v) => v.measure_id)
+    const targetsOf = Map.groupBy(targets, (t) => t.measure_id)
     for (const row of rows) {
-      const own = values.filter((v) => v.measure_id === row.id)
+      const own = valuesOf.get(row.id) ?? []
       const known = valuesAsAt(
         own.map((v) => ({
           ...v,
@@ -190,11 +194,14 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         })),
         asAtEnd,
       )
+      // Today the tile needs only the trend's periods (the variation is stored); as at a past
+      // period, every value known then, for the variation.
       const views = presentValues(
         row,
-        targets.filter((t) => t.measure_id === row.id),
+        targetsOf.get(row.id) ?? [],
         known.map((k) => ({ ...k.row, value: k.value })),
         day,
+        asAtEnd === null ? { last: TREND_LENGTH } : {},
       )
       const last = views.at(-1)
       out.set(row.id, {
@@ -216,7 +223,7 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         variation: variationOf(row, asAtEnd === null ? null : views),
         restated: known.at(-1)?.restated ?? 'no',
         trend: views
-          .slice(-8)
+          .slice(-TREND_LENGTH)
           .flatMap((v) => (v.value === null ? [] : [{ label: v.period.label, value: v.value }])),
       })
     }
