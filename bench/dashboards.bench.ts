@@ -5,6 +5,7 @@ import { createApp } from '../src/app.ts'
 import type { Database } from '../src/db/database.ts'
 import { openPostgres } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
+import { refreshSpcAll } from '../src/features/measures/measure-store.ts'
 import { createServices } from '../src/services.ts'
 import { Agent } from '../test/helpers/browser-agent.ts'
 import { createTestContext, testConfig } from '../test/helpers/context.ts'
@@ -19,10 +20,12 @@ const REGISTERS = 20
 const RISKS_PER_REGISTER = 20
 
 /** The large council of measures.bench.ts, with a corporate plan, projects, risks and a dashboard. */
-async function generateDashboards(database: Database) {
+export async function generateDashboards(database: Database) {
   const generated = await generate(database)
   const db = database.db
   const org = generated.principal.organisationId
+  // Values were loaded in bulk: store each measure's SPC variation, as a write transaction would.
+  await refreshSpcAll(db, org)
   const measures = await db
     .selectFrom('measures')
     .select(['id', 'unit_id'])

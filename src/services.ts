@@ -20,6 +20,7 @@ import { createSpcService } from './features/spc/spc-service.ts'
 import { createBudgetService } from './features/budgets/budget-service.ts'
 import { savingLinkKind } from './features/savings/savings-link-kinds.ts'
 import { createSavingsService } from './features/savings/savings-service.ts'
+import { savingsDelivered, savingsPanelSource } from './features/savings/savings-dashboard.ts'
 import { createDashboardService } from './features/dashboards/dashboard-service.ts'
 import {
   BUILT_IN_COMPUTATIONS,
@@ -55,6 +56,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   // Organisational measures computed from the council's data; savings adds its own.
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
+  computations.register(savingsDelivered)
   const budgets = createBudgetService({ db, clock, savings })
   const reports = createReportService({
     db,
@@ -63,6 +65,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     // Reports are built as the whole organisation (builderPrincipal), who reads every budget.
     finance: { summary: (principal, period) => budgets.financialSummary(principal, period) },
   })
+  const dashboards = createDashboardService({ db, clock, measures, projects, risks })
+  dashboards.registerPanelSource(savingsPanelSource(savings, budgets, clock))
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
@@ -83,7 +87,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     savings,
     budgets,
     organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
-    dashboards: createDashboardService({ db, clock, measures, projects, risks }),
+    dashboards,
     reports,
     committees: createCommitteeService({ db, clock, reports }),
   }

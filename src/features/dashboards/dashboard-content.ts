@@ -94,6 +94,8 @@ export interface ListTile {
   readonly list: string
   readonly title: string
   readonly href: string
+  /** For the exceptions list: how many items of each kind need attention, in words. */
+  readonly summary?: string
   readonly items: readonly ListItem[]
 }
 
@@ -114,12 +116,22 @@ export interface ExceptionItem {
   readonly detail: string
 }
 
-/** The SPC variation of a measure's latest point; the one place dashboards read it. */
+/**
+ * The SPC variation of a measure's latest point; the one place dashboards read it. Today it is
+ * the stored `spc_variation` (refreshed in every write transaction that changes values or SPC
+ * settings); as at a past period, pass the values known then (`asAt`) and it is worked out
+ * from them.
+ */
 export function variationOf(
-  measure: Pick<MeasureRow, 'polarity' | 'cumulative'>,
-  values: readonly SpcValue[],
+  measure: Pick<MeasureRow, 'polarity' | 'cumulative' | 'spc_variation'>,
+  asAt: readonly SpcValue[] | null,
 ): MeasureTile['variation'] {
-  const pointType = values.length === 0 ? null : measureSpc(measure, values).variation
+  const pointType =
+    asAt === null
+      ? measure.spc_variation
+      : asAt.length === 0
+        ? null
+        : measureSpc(measure, asAt).variation
   return {
     pointType,
     text: variationText(pointType),
@@ -128,6 +140,8 @@ export function variationOf(
 }
 
 const YEARS_OF_HISTORY = 3
+/** Periods in a tile's small trend chart. */
+const TREND_LENGTH = 8
 
 /** The first day of the financial year `years` before the one holding `date`. */
 function yearsBefore(date: string, years: number): string {
@@ -166,8 +180,10 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     const targets = await measureRepo.listTargets(db, org, rowIds, from)
     const values = await measureRepo.listValues(db, org, rowIds, from)
     const out = new Map<string, MeasureTile>()
+    const valuesOf = Map.groupBy(values, (v) => v.measure_id)
+    const targetsOf = Map.groupBy(targets, (t) => t.measure_id)
     for (const row of rows) {
-      const own = values.filter((v) => v.measure_id === row.id)
+      const own = valuesOf.get(row.id) ?? []
       const known = valuesAsAt(
         own.map((v) => ({
           ...v,
@@ -178,11 +194,14 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         })),
         asAtEnd,
       )
+      // Today the tile needs only the trend's periods (the variation is stored); as at a past
+      // period, every value known then, for the variation.
       const views = presentValues(
         row,
-        targets.filter((t) => t.measure_id === row.id),
+        targetsOf.get(row.id) ?? [],
         known.map((k) => ({ ...k.row, value: k.value })),
         day,
+        asAtEnd === null ? { last: TREND_LENGTH } : {},
       )
       const last = views.at(-1)
       out.set(row.id, {
@@ -201,10 +220,10 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         target: last?.target ?? null,
         rag: last?.rag ?? 'no_data',
         direction: last?.direction ?? null,
-        variation: variationOf(row, views),
+        variation: variationOf(row, asAtEnd === null ? null : views),
         restated: known.at(-1)?.restated ?? 'no',
         trend: views
-          .slice(-8)
+          .slice(-TREND_LENGTH)
           .flatMap((v) => (v.value === null ? [] : [{ label: v.period.label, value: v.value }])),
       })
     }

@@ -9,6 +9,7 @@ import {
 } from '../organisational-measures/computations.ts'
 import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
 import { setUpComputedMeasure } from '../organisational-measures/org-measure-service.ts'
+import { savingsDelivered } from '../savings/savings-dashboard.ts'
 import * as repo from './dashboard-repository.ts'
 
 /** Targets the performance team set for the organisational measures (per cent). */
@@ -17,6 +18,7 @@ const TARGETS: Readonly<Record<string, number>> = {
   corporate_projects_on_track: 75,
   red_risks_mitigated: 75,
   data_returned_on_time: 90,
+  savings_delivered: 95,
 }
 
 /** A small deterministic spread, so every demo build is the same. */
@@ -78,8 +80,9 @@ export async function buildDemoDashboards(
   await dateDemoReturns(trx, organisationId, today)
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
+  computations.register(savingsDelivered)
   const organisational: string[] = []
-  for (const c of BUILT_IN_COMPUTATIONS) {
+  for (const c of computations.list()) {
     const measure = await setUpComputedMeasure(
       trx,
       organisationId,

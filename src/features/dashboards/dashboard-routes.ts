@@ -167,7 +167,18 @@ export const dashboardRoutes: FastifyPluginAsync<{ services: Services }> = async
     }
     try {
       const result = await dashboards.exceptions(principal, parseInput(ExceptionFilters, query))
-      return await reply.view('dashboards/views/exceptions.njk', { ...context, result })
+      // The filters again for the page links, without the page.
+      const pageQuery = new URLSearchParams(
+        Object.entries(chosen).flatMap(([k, v]) =>
+          k === 'page' || v === undefined || v === '' ? [] : [[k, v]],
+        ),
+      ).toString()
+      return await reply.view('dashboards/views/exceptions.njk', {
+        ...context,
+        result,
+        lastPage: Math.max(1, Math.ceil(result.total / result.pageSize)),
+        pageQuery: pageQuery === '' ? '' : `${pageQuery}&`,
+      })
     } catch (error) {
       if (!(error instanceof Invalid)) throw error
       return reply

@@ -79,10 +79,25 @@ export const SettingsInput = z.object({
 
 export const MoveInput = z.object({ move: z.enum(['up', 'down'], { error: 'Choose up or down' }) })
 
+/** Rows of the exception table a page shows (and the most the API gives at once). */
+export const EXCEPTION_PAGE_SIZE = 100
+
 export const ExceptionFilters = z.object({
   unitId: z.uuid({ error: 'Select a unit from the list' }).optional(),
   nodeId: z.uuid({ error: 'Select a theme from the list' }).optional(),
   holderId: z.uuid({ error: 'Select a portfolio holder from the list' }).optional(),
   asAt: z.string().trim().max(40).optional(),
+  page: z.coerce
+    .number({ error: 'Enter a page number' })
+    .int({ error: 'Enter a whole page number' })
+    .min(1, { error: 'Enter a page number of 1 or more' })
+    .max(100000)
+    .optional(),
+  pageSize: z.coerce
+    .number({ error: 'Enter a page size' })
+    .int({ error: 'Enter a whole page size' })
+    .min(1, { error: 'Enter a page size of 1 or more' })
+    .max(EXCEPTION_PAGE_SIZE, { error: `Enter a page size of ${EXCEPTION_PAGE_SIZE} or fewer` })
+    .optional(),
 })
 export type ExceptionFilters = z.infer<typeof ExceptionFilters>

@@ -40,7 +40,9 @@ import {
 import * as policy from './dashboard-policy.ts'
 import { presentDashboard } from './dashboard-presenter.ts'
 import * as repo from './dashboard-repository.ts'
+import { paginate } from '../../web/api-helpers.ts'
 import {
+  EXCEPTION_PAGE_SIZE,
   LIST_NAMES,
   type DashboardChanges,
   type DashboardInput,
@@ -314,13 +316,24 @@ export function createDashboardService(deps: DashboardDeps) {
   ): Promise<ListTile> {
     const asAtQuery = asAt ? `?asAt=${encodeURIComponent(asAt.label)}` : ''
     if (list === 'exceptions') {
+      // Counts and the worst few items: the whole table is on the exception view.
       const found = await exceptionsWith(memo, principal, asAt ? { asAt: asAt.label } : {})
+      const c = found.counts
+      const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
       return {
         kind: 'list',
         list,
         title: LIST_NAMES[list],
         href: `/dashboards/exceptions${asAtQuery}`,
-        items: found.items.slice(0, LIST_LENGTH).map((i) => ({
+        summary:
+          `${plural(found.all.length, 'item needs', 'items need')} attention: ` +
+          [
+            plural(c.measures, 'measure', 'measures'),
+            plural(c.projects, 'programme or project', 'programmes and projects'),
+            plural(c.risks, 'risk', 'risks'),
+            plural(c.savings, 'saving', 'savings'),
+          ].join(', '),
+        items: found.all.slice(0, LIST_LENGTH).map((i) => ({
           href: i.href,
           title: i.title,
           detail: i.reasons.map((r) => r.text).join(', '),
@@ -811,7 +824,9 @@ export function createDashboardService(deps: DashboardDeps) {
 
     /** Only what needs attention, filtered by unit, theme or portfolio holder. */
     async exceptions(principal: Principal, filters: ExceptionFilters) {
-      return exceptionsWith(new Map(), principal, filters)
+      const { all, ...found } = await exceptionsWith(new Map(), principal, filters)
+      const pageSize = filters.pageSize ?? EXCEPTION_PAGE_SIZE
+      return { ...found, ...paginate(all, filters.page ?? 1, pageSize) }
     },
   }
 
@@ -861,28 +876,40 @@ export function createDashboardService(deps: DashboardDeps) {
           inUnit(m.unit_id) &&
           (beneath === null || beneath.measure.has(m.id)),
       )
-      const series = await repo.approvedSeries(
-        db,
-        org,
-        measures.map((m) => m.id),
-        `${Number(day.slice(0, 4)) - 2}-04-01`,
-      )
+      // Today, status and variation are stored on each measure; as at a past period they are
+      // worked out from the approved values of periods ended by then.
+      const series =
+        asAtEnd === null
+          ? []
+          : await repo.approvedSeries(
+              db,
+              org,
+              measures.map((m) => m.id),
+              `${Number(day.slice(0, 4)) - 2}-04-01`,
+            )
       const byMeasure = new Map<string, typeof series>()
-      for (const v of series)
-        byMeasure.set(v.measure_id, [...(byMeasure.get(v.measure_id) ?? []), v])
+      for (const v of series) {
+        const list = byMeasure.get(v.measure_id)
+        if (list) list.push(v)
+        else byMeasure.set(v.measure_id, [v])
+      }
       for (const m of measures) {
         const own = (byMeasure.get(m.id) ?? []).filter(
           (v) =>
             asAtEnd === null ||
             parsePeriodStart({ frequency: m.frequency, start: v.period_start }).end <= asAtEnd,
         )
-        const spcValues = own.map((v) => ({
-          status: 'approved' as const,
-          value: v.value,
-          target: v.target,
-          period: { frequency: m.frequency, start: v.period_start, label: v.period_start },
-        }))
-        const variation = variationOf(m, spcValues)
+        const variation = variationOf(
+          m,
+          asAtEnd === null
+            ? null
+            : own.map((v) => ({
+                status: 'approved' as const,
+                value: v.value,
+                target: v.target,
+                period: { frequency: m.frequency, start: v.period_start, label: v.period_start },
+              })),
+        )
         let rag: Rag
         let period: string
         if (asAtEnd === null) {
@@ -993,7 +1020,7 @@ export function createDashboardService(deps: DashboardDeps) {
           risks: sorted.filter((i) => i.kind === 'risk').length,
           savings: sorted.filter((i) => i.kind === 'saving').length,
         },
-        items: sorted,
+        all: sorted,
       }
     }
   }

@@ -161,12 +161,16 @@ export function presentValues(
   targets: readonly MeasureTargetRow[],
   values: readonly MeasureValueRow[],
   today: string,
-  options: { latestOnly?: boolean } = {},
+  options: { latestOnly?: boolean; last?: number } = {},
 ): MeasureValueView[] {
   const sm: StatusMeasure = statusMeasure(measure)
   const book = new TargetBook(sm, targetEntries(targets))
   const entries = new Map(valueEntries(values).map((v) => [v.start, v]))
-  const shown = options.latestOnly ? values.slice(-1) : values
+  const shown = options.latestOnly
+    ? values.slice(-1)
+    : options.last
+      ? values.slice(-options.last)
+      : values
   return shown.map((row, i) => {
     const period = periodOf(measure.frequency, row.period_start)
     const stored: Derived = { target: row.target, rag: row.rag, yearToDate: row.year_to_date }
