@@ -20,7 +20,11 @@ import { createSpcService } from './features/spc/spc-service.ts'
 import { createBudgetService } from './features/budgets/budget-service.ts'
 import { savingLinkKind } from './features/savings/savings-link-kinds.ts'
 import { createSavingsService } from './features/savings/savings-service.ts'
-import { savingsDelivered, savingsPanelSource } from './features/savings/savings-dashboard.ts'
+import {
+  savingsDelivered,
+  savingsDeliveredPounds,
+  savingsPanelSource,
+} from './features/savings/savings-dashboard.ts'
 import { createDashboardService } from './features/dashboards/dashboard-service.ts'
 import {
   BUILT_IN_COMPUTATIONS,
@@ -56,7 +60,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   // Organisational measures computed from the council's data; savings adds its own.
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
-  computations.register(savingsDelivered)
+  computations.register(savingsDelivered, savingsDeliveredPounds)
   const budgets = createBudgetService({ db, clock, savings })
   const reports = createReportService({
     db,

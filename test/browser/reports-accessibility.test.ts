@@ -58,14 +58,14 @@ describe('reports pages in the browser', { skip: chromiumMissing() }, () => {
       await check(page, path, problems)
     }
     await page.goto(new URL('/reports/new', site.baseUrl).href)
-    await page.getByRole('button', { name: 'Create the draft' }).click()
+    await submitAndWait(page, 'Create the draft')
     assert.equal(await page.locator('.govuk-error-summary').count(), 1)
     for (const problem of await axeViolations(page))
       problems.push(`/reports/new sent empty: ${problem}`)
     await page.goto(new URL('/committees', site.baseUrl).href)
     const committee = await page.getByRole('link', { name: 'Cabinet' }).first().getAttribute('href')
     await check(page, committee ?? '/committees', problems)
-    await page.getByRole('button', { name: 'Add the meeting' }).click()
+    await submitAndWait(page, 'Add the meeting')
     assert.equal(await page.locator('.govuk-error-summary').count(), 1)
     for (const problem of await axeViolations(page))
       problems.push(`meeting form sent empty: ${problem}`)
@@ -88,3 +88,8 @@ describe('reports pages in the browser', { skip: chromiumMissing() }, () => {
     await page.context().close()
   })
 })
+
+/** Sends a form and waits for the page it answers with, so the next check sees that page. */
+async function submitAndWait(page: Page, button: string) {
+  await Promise.all([page.waitForEvent('load'), page.getByRole('button', { name: button }).click()])
+}

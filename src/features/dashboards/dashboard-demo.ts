@@ -9,7 +9,7 @@ import {
 } from '../organisational-measures/computations.ts'
 import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
 import { setUpComputedMeasure } from '../organisational-measures/org-measure-service.ts'
-import { savingsDelivered } from '../savings/savings-dashboard.ts'
+import { savingsDelivered, savingsDeliveredPounds } from '../savings/savings-dashboard.ts'
 import * as repo from './dashboard-repository.ts'
 
 /** Targets the performance team set for the organisational measures (per cent). */
@@ -80,7 +80,7 @@ export async function buildDemoDashboards(
   await dateDemoReturns(trx, organisationId, today)
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
-  computations.register(savingsDelivered)
+  computations.register(savingsDelivered, savingsDeliveredPounds)
   const organisational: string[] = []
   for (const c of computations.list()) {
     const measure = await setUpComputedMeasure(

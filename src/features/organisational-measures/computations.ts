@@ -44,6 +44,8 @@ export interface OrganisationalComputation {
   readonly definition: string
   readonly dataSource: string
   readonly frequency: MeasureFrequency
+  /** What the value counts: a percentage unless said otherwise. */
+  readonly unit?: 'percent' | 'currency'
   /** The figure for each period, by its first day; a null value means nothing to count. */
   compute(input: ComputationInput): Promise<ReadonlyMap<string, Share>>
 }

@@ -160,35 +160,76 @@ export const savingsDelivered: OrganisationalComputation = {
     'line not withdrawn), the percentage delivered, from the actuals recorded against each month.',
   dataSource: 'Computed by Golden Thread from the savings register',
   frequency: 'quarterly',
-  async compute({ db, organisationId, periods, today }) {
-    const live = new Set(
-      (await repo.listLines(db, organisationId))
-        .filter((l) => l.status !== 'withdrawn')
-        .map((l) => l.id),
-    )
-    const months = (await repo.listMonths(db, organisationId)).filter((m) => live.has(m.line_id))
-    const years = [...new Set(periods.map((p) => p.financialYear))]
+  async compute(input) {
     const out = new Map<string, { value: number | null; numerator: number; denominator: number }>()
-    for (const year of years) {
-      const figures = deliveryByPeriod(
-        months.map((m) => ({
-          monthStart: m.month_start,
-          planned: m.planned_pence,
-          actual: m.actual_pence,
-        })),
-        periods[0]?.frequency ?? 'quarterly',
-        year,
-        today,
-      )
-      for (const f of figures) {
-        if (!periods.some((p) => p.start === f.period.start)) continue
-        out.set(f.period.start, {
-          value: f.plannedToDatePence === 0 ? null : f.percentDelivered,
-          numerator: Math.round(f.deliveredPence / 100),
-          denominator: Math.round(f.plannedToDatePence / 100),
-        })
-      }
+    for (const [start, f] of await deliveredByPeriod(input)) {
+      out.set(start, {
+        value: f.plannedToDatePence === 0 ? null : f.percentDelivered,
+        numerator: Math.round(f.deliveredPence / 100),
+        denominator: Math.round(f.plannedToDatePence / 100),
+      })
     }
     return out
   },
+}
+
+/**
+ * "£ savings delivered": the savings delivered in the financial year up to the end of each
+ * period, in whole pounds (rounded from exact pence), against the amount planned to date.
+ */
+export const savingsDeliveredPounds: OrganisationalComputation = {
+  key: 'savings_delivered_pounds',
+  code: 'ORG-SAV-GBP',
+  title: 'Savings delivered (£)',
+  definition:
+    'The savings delivered in the financial year to the end of the period, in pounds, from the ' +
+    'actuals recorded against the monthly profile of every savings line not withdrawn.',
+  dataSource: 'Computed by Golden Thread from the savings register',
+  frequency: 'quarterly',
+  unit: 'currency',
+  async compute(input) {
+    const out = new Map<string, { value: number | null; numerator: number; denominator: number }>()
+    for (const [start, f] of await deliveredByPeriod(input)) {
+      const delivered = Math.round(f.deliveredPence / 100)
+      out.set(start, {
+        value: f.plannedToDatePence === 0 ? null : delivered,
+        numerator: delivered,
+        denominator: Math.round(f.plannedToDatePence / 100),
+      })
+    }
+    return out
+  },
+}
+
+/** Each asked-for period's delivery figures (exact pence), from the register's months. */
+async function deliveredByPeriod({
+  db,
+  organisationId,
+  periods,
+  today,
+}: Parameters<OrganisationalComputation['compute']>[0]) {
+  const live = new Set(
+    (await repo.listLines(db, organisationId))
+      .filter((l) => l.status !== 'withdrawn')
+      .map((l) => l.id),
+  )
+  const months = (await repo.listMonths(db, organisationId)).filter((m) => live.has(m.line_id))
+  const years = [...new Set(periods.map((p) => p.financialYear))]
+  const out = new Map<string, ReturnType<typeof deliveryByPeriod>[number]>()
+  for (const year of years) {
+    const figures = deliveryByPeriod(
+      months.map((m) => ({
+        monthStart: m.month_start,
+        planned: m.planned_pence,
+        actual: m.actual_pence,
+      })),
+      periods[0]?.frequency ?? 'quarterly',
+      year,
+      today,
+    )
+    for (const f of figures) {
+      if (periods.some((p) => p.start === f.period.start)) out.set(f.period.start, f)
+    }
+  }
+  return out
 }
