@@ -174,16 +174,16 @@ export const savingsDelivered: OrganisationalComputation = {
 }
 
 /**
- * "£ savings delivered": the savings delivered in the financial year up to the end of each
- * period, in whole pounds (rounded from exact pence), against the amount planned to date.
+ * "£ savings delivered": the savings delivered in the months of each period, in whole pounds
+ * (rounded from exact pence), against the amount planned in those months.
  */
 export const savingsDeliveredPounds: OrganisationalComputation = {
   key: 'savings_delivered_pounds',
   code: 'ORG-SAV-GBP',
   title: 'Savings delivered (£)',
   definition:
-    'The savings delivered in the financial year to the end of the period, in pounds, from the ' +
-    'actuals recorded against the monthly profile of every savings line not withdrawn.',
+    'The savings delivered in the months of the period, in pounds, from the actuals recorded ' +
+    'against the monthly profile of every savings line not withdrawn.',
   dataSource: 'Computed by Golden Thread from the savings register',
   frequency: 'quarterly',
   unit: 'currency',
