@@ -1,7 +1,7 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { addMonths, BANDS } from '../../core/risk-scoring.ts'
-import { Forbidden, Invalid, NotFound } from '../../errors.ts'
+import { Forbidden, NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
@@ -11,6 +11,7 @@ import type { Principal } from '../auth/principal.ts'
 import { everyone } from '../organisation/organisation-link-kinds.ts'
 import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
 import { canShapeFramework } from '../framework/framework-policy.ts'
+import { threadLinkRoutes } from '../links/thread-link-routes.ts'
 import { canConfigureRisks } from './risk-policy.ts'
 import type { MatrixView, RiskView } from './risk-presenter.ts'
 import {
@@ -766,66 +767,12 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services }> = async (app
   })
 
   // Links to the golden thread: a node of a plan, through the framework's own links.
-
-  async function linkContext(principal: Principal, id: string) {
-    const detail = await requireRiskForm(principal, id, 'manage')
-    if (!canShapeFramework(principal)) throw new Forbidden()
-    const plans = await services.framework.listPlans(principal)
-    const nodeItems: { value: string; text: string; selected?: boolean }[] = [
-      { value: '', text: 'Select an item of a plan' },
-    ]
-    for (const plan of plans.filter((p) => p.status !== 'archived')) {
-      const { nodes } = await services.framework.planNodes(principal, plan.id)
-      for (const n of nodes) {
-        nodeItems.push({
-          value: n.id,
-          text: `${plan.title}: ${'— '.repeat(n.depth)}${n.levelName}: ${n.title}`,
-        })
-      }
-    }
-    return { detail, nodeItems }
-  }
-
-  app.get('/risks/:id/links/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { detail, nodeItems } = await linkContext(principal, id)
-    return reply.view('risks/views/link-form.njk', {
-      title: `Link ${detail.risk.reference} to the golden thread`,
-      risk: detail.risk,
-      nodeItems,
-      values: {},
-    })
-  })
-
-  app.post('/risks/:id/links/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { detail, nodeItems } = await linkContext(principal, id)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/link-form.njk',
-        context: {
-          title: `Link ${detail.risk.reference} to the golden thread`,
-          risk: detail.risk,
-          nodeItems: nodeItems.map((n) => ({ ...n, selected: n.value === body.nodeId })),
-        },
-        values: body,
-      },
-      async () => {
-        const { nodeId } = parseInput(
-          z.object({ nodeId: z.uuid({ error: 'Select an item of a plan' }) }),
-          body,
-        )
-        if (!nodeItems.some((n) => n.value === nodeId)) {
-          throw Invalid.field('nodeId', 'Select an item of a plan')
-        }
-        await services.framework.addLink(principal, nodeId, { itemKind: 'risk', itemId: id })
-        return reply.redirect(`/risks/${id}#thread`, 303)
-      },
-    )
+  threadLinkRoutes(app, services, {
+    itemKind: 'risk',
+    basePath: '/risks',
+    label: 'Item of a plan this risk threatens',
+    button: 'Link risk',
+    loadForChange: async (principal, id) => (await requireRiskForm(principal, id, 'manage')).risk,
   })
 
   // Links to programmes, projects and actions, through the risk service's related items.

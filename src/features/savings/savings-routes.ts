@@ -1,3 +1,4 @@
+import { threadLinkRoutes } from '../links/thread-link-routes.ts'
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { formatInput } from '../../core/money.ts'
@@ -542,64 +543,15 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     )
   })
 
-  app.get('/savings/:id/links/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { detail, nodeItems } = await linkContext(principal, id)
-    return reply.view('savings/views/link-form.njk', {
-      title: `Link ${detail.line.reference} to the golden thread`,
-      line: detail.line,
-      nodeItems,
-      values: {},
-    })
+  threadLinkRoutes(app, services, {
+    itemKind: 'saving',
+    basePath: '/savings',
+    label: 'Item of a plan this saving contributes to',
+    button: 'Link savings line',
+    loadForChange: async (principal, id) => {
+      const detail = await savings.lineDetail(principal, id)
+      if (!detail.canManage) throw new Forbidden()
+      return detail.line
+    },
   })
-
-  app.post('/savings/:id/links/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { detail, nodeItems } = await linkContext(principal, id)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'savings/views/link-form.njk',
-        context: {
-          title: `Link ${detail.line.reference} to the golden thread`,
-          line: detail.line,
-          nodeItems: nodeItems.map((n) => ({ ...n, selected: n.value === body.nodeId })),
-        },
-        values: body,
-      },
-      async () => {
-        const { nodeId } = parseInput(
-          z.object({ nodeId: z.uuid({ error: 'Select an item of a plan' }) }),
-          body,
-        )
-        if (!nodeItems.some((n) => n.value === nodeId)) {
-          throw Invalid.field('nodeId', 'Select an item of a plan')
-        }
-        await services.framework.addLink(principal, nodeId, { itemKind: 'saving', itemId: id })
-        return reply.redirect(`/savings/${id}#thread`, 303)
-      },
-    )
-  })
-
-  async function linkContext(principal: Principal, id: string) {
-    const detail = await savings.lineDetail(principal, id)
-    if (!detail.canManage || !canShapeFramework(principal)) throw new Forbidden()
-    const plans = await services.framework.listPlans(principal)
-    const nodeItems: { value: string; text: string; selected?: boolean }[] = [
-      { value: '', text: 'Select an item of a plan' },
-    ]
-    for (const plan of plans.filter((p) => p.status !== 'archived')) {
-      const { nodes } = await services.framework.planNodes(principal, plan.id)
-      for (const n of nodes) {
-        nodeItems.push({
-          value: n.id,
-          text: `${plan.title}: ${'— '.repeat(n.depth)}${n.levelName}: ${n.title}`,
-        })
-      }
-    }
-    return { detail, nodeItems }
-  }
 }

@@ -1,0 +1,104 @@
+import type { FastifyInstance } from 'fastify'
+import { z } from 'zod'
+import { Forbidden, Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
+import { handleForm } from '../../web/forms.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+import { canShapeFramework } from '../framework/framework-policy.ts'
+
+/** The item a form links: loaded only if the principal may change it (else it throws). */
+export interface LinkedItem {
+  readonly id: string
+  readonly reference: string
+  readonly title: string
+}
+
+export interface ThreadLinkOptions {
+  /** The link kind registered in the link registry, e.g. 'risk'. */
+  readonly itemKind: string
+  /** Where the item's pages live, e.g. '/risks'; the form is at `{basePath}/:id/links/new`. */
+  readonly basePath: string
+  /** The select's label, e.g. 'Item of a plan this risk threatens'. */
+  readonly label: string
+  /** The button, e.g. 'Link risk'. */
+  readonly button: string
+  readonly loadForChange: (principal: Principal, id: string) => Promise<LinkedItem>
+}
+
+const NodeChoice = z.object({ nodeId: z.uuid({ error: 'Select an item of a plan' }) })
+
+/**
+ * The form that links an item (a risk, a savings line) to a node of a plan, through the
+ * framework's own links: one page and one handler for every kind that has it.
+ */
+export function threadLinkRoutes(
+  app: FastifyInstance,
+  services: Services,
+  options: ThreadLinkOptions,
+) {
+  const hide = { schema: { hide: true } }
+  const path = `${options.basePath}/:id/links/new`
+
+  async function context(principal: Principal, id: string, selected?: unknown) {
+    const item = await options.loadForChange(principal, id)
+    if (!canShapeFramework(principal)) throw new Forbidden()
+    const nodeItems = await planNodeOptions(services, principal)
+    return {
+      title: `Link ${item.reference} to the golden thread`,
+      item,
+      itemPath: `${options.basePath}/${item.id}`,
+      label: options.label,
+      button: options.button,
+      nodeItems: nodeItems.map((n) => ({ ...n, selected: n.value !== '' && n.value === selected })),
+    }
+  }
+
+  app.get(path, hide, async (request, reply) => {
+    const { id } = parseParams(IdParams, request.params)
+    return reply.view('links/views/thread-link-form.njk', {
+      ...(await context(requirePrincipal(request), id)),
+      values: {},
+    })
+  })
+
+  app.post(path, hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    const ctx = await context(principal, id, body.nodeId)
+    return handleForm(
+      reply,
+      { template: 'links/views/thread-link-form.njk', context: ctx, values: body },
+      async () => {
+        const { nodeId } = parseInput(NodeChoice, body)
+        if (!ctx.nodeItems.some((n) => n.value === nodeId)) {
+          throw Invalid.field('nodeId', 'Select an item of a plan')
+        }
+        await services.framework.addLink(principal, nodeId, {
+          itemKind: options.itemKind,
+          itemId: id,
+        })
+        return reply.redirect(`${options.basePath}/${id}#thread`, 303)
+      },
+    )
+  })
+}
+
+/** Every node of every plan in use, as select options, indented by depth. */
+async function planNodeOptions(services: Services, principal: Principal) {
+  const items: { value: string; text: string }[] = [{ value: '', text: 'Select an item of a plan' }]
+  const plans = await services.framework.listPlans(principal)
+  for (const plan of plans.filter((p) => p.status !== 'archived')) {
+    const { nodes } = await services.framework.planNodes(principal, plan.id)
+    for (const n of nodes) {
+      items.push({
+        value: n.id,
+        text: `${plan.title}: ${'— '.repeat(n.depth)}${n.levelName}: ${n.title}`,
+      })
+    }
+  }
+  return items
+}
