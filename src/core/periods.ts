@@ -260,12 +260,24 @@ function labelFor(frequency: Frequency, financialYear: number, index: number, mo
   return letter === undefined ? year : `${year} ${letter}${index}`
 }
 
+// Pages work out the same few hundred periods thousands of times: each is kept, frozen, once made.
+const CONTAINING = new Map<string, Period>()
+const CONTAINING_LIMIT = 20_000
+
 /** The period of a frequency that contains a date. */
 export function periodContaining(date: string, frequency: Frequency): Period {
+  const key = `${frequency} ${date}`
+  const known = CONTAINING.get(key)
+  if (known !== undefined) return known
   const { year, month } = readDate(date)
   const financialYear = month >= 4 ? year : year - 1
   const monthOfYear = (month + 8) % 12 // 0 = April
-  return periodAt(frequency, financialYear, Math.floor(monthOfYear / MONTHS_IN[frequency]) + 1)
+  const period = Object.freeze(
+    periodAt(frequency, financialYear, Math.floor(monthOfYear / MONTHS_IN[frequency]) + 1),
+  )
+  if (CONTAINING.size >= CONTAINING_LIMIT) CONTAINING.clear()
+  CONTAINING.set(key, period)
+  return period
 }
 
 /** Reads a label such as `2024/25 Q2` or `Sep 2024`; throws PeriodError saying what is wrong. */

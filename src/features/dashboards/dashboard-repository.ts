@@ -189,6 +189,7 @@ export async function approvedSeries(
   organisationId: string,
   measureIds: readonly string[],
   from: string,
+  to: string,
 ) {
   if (measureIds.length === 0) return []
   return db
@@ -198,6 +199,7 @@ export async function approvedSeries(
     .where('measure_id', 'in', measureIds)
     .where('status', '=', 'approved')
     .where('period_start', '>=', from)
+    .where('period_start', '<=', to)
     .orderBy('period_start')
     .execute()
 }

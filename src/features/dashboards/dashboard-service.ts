@@ -6,6 +6,7 @@ import {
   parsePeriodStart,
   periodContaining,
   PeriodError,
+  type Frequency,
   type Period,
 } from '../../core/periods.ts'
 import type { Rag } from '../../core/status.ts'
@@ -886,6 +887,7 @@ export function createDashboardService(deps: DashboardDeps) {
               org,
               measures.map((m) => m.id),
               `${Number(day.slice(0, 4)) - 2}-04-01`,
+              day,
             )
       const byMeasure = new Map<string, typeof series>()
       for (const v of series) {
@@ -893,11 +895,20 @@ export function createDashboardService(deps: DashboardDeps) {
         if (list) list.push(v)
         else byMeasure.set(v.measure_id, [v])
       }
+      // Many measures share a frequency and period: work out each period's end once.
+      const ends = new Map<string, string>()
+      const endOf = (frequency: Frequency, start: string) => {
+        const key = `${frequency} ${start}`
+        let end = ends.get(key)
+        if (end === undefined) {
+          end = parsePeriodStart({ frequency, start }).end
+          ends.set(key, end)
+        }
+        return end
+      }
       for (const m of measures) {
         const own = (byMeasure.get(m.id) ?? []).filter(
-          (v) =>
-            asAtEnd === null ||
-            parsePeriodStart({ frequency: m.frequency, start: v.period_start }).end <= asAtEnd,
+          (v) => asAtEnd === null || endOf(m.frequency, v.period_start) <= asAtEnd,
         )
         const variation = variationOf(
           m,
