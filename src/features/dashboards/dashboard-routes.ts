@@ -326,16 +326,24 @@ export const dashboardRoutes: FastifyPluginAsync<{ services: Services }> = async
     const measures = await services.measures.linkable(principal)
     const projects = await services.projects.list(principal)
     const risks = await services.risks.listRisks(principal, { status: 'open' })
-    const labels = new Map<string, string>([
-      ...measures.map((m) => [m.id, `Measure ${m.hint}: ${m.title}`] as [string, string]),
+    type Choice = { text: string; kind: 'measure' | 'project' | 'risk' }
+    const labels = new Map<string, Choice>([
+      ...measures.map(
+        (m) => [m.id, { text: `Measure ${m.hint}: ${m.title}`, kind: 'measure' }] as const,
+      ),
       ...projects.map(
         (p) =>
           [
             p.id,
-            `${p.level === 'programme' ? 'Programme' : p.level === 'project' ? 'Project' : 'Action'}: ${p.title}`,
-          ] as [string, string],
+            {
+              text: `${p.level === 'programme' ? 'Programme' : p.level === 'project' ? 'Project' : 'Action'}: ${p.title}`,
+              kind: 'project',
+            },
+          ] as const,
       ),
-      ...risks.map((r) => [r.id, `Risk ${r.reference}: ${r.title}`] as [string, string]),
+      ...risks.map(
+        (r) => [r.id, { text: `Risk ${r.reference}: ${r.title}`, kind: 'risk' }] as const,
+      ),
     ])
     const units = await services.organisation.listUnits(principal)
     return {
@@ -347,7 +355,7 @@ export const dashboardRoutes: FastifyPluginAsync<{ services: Services }> = async
         label:
           t.kind === 'list'
             ? `List: ${t.listName}`
-            : (labels.get(t.itemId ?? '') ?? `A ${t.kind} you cannot see`),
+            : (labels.get(t.itemId ?? '')?.text ?? `A ${t.kind} you cannot see`),
       })),
       kindItems: (['measure', 'project', 'risk', 'list'] as const).map((k) => ({
         value: k,
@@ -361,7 +369,13 @@ export const dashboardRoutes: FastifyPluginAsync<{ services: Services }> = async
       })),
       itemItems: [
         { value: '', text: 'Choose an item' },
-        ...[...labels].map(([value, text]) => ({ value, text, selected: values.itemId === value })),
+        // The kind lets the page's script offer only the items of the kind chosen.
+        ...[...labels].map(([value, { text, kind }]) => ({
+          value,
+          text,
+          selected: values.itemId === value,
+          attributes: { 'data-kind': kind },
+        })),
       ],
       listItems: [
         { value: '', text: 'Choose a list' },
