@@ -18,7 +18,7 @@ import { canViewMeasure } from '../measures/measure-policy.ts'
 import { periodOf, type PeriodView } from '../measures/measure-presenter.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import { scopeOf } from '../measures/measure-service.ts'
-import { measureSpc, type SpcValue } from '../measures/measure-spc.ts'
+import { measureSpc, type SpcSettingsView, type SpcValue } from '../measures/measure-spc.ts'
 import { presentValues, ukDate, unitTreeOf } from '../measures/measure-store.ts'
 import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
@@ -27,6 +27,8 @@ import type { ProjectService } from '../projects/project-service.ts'
 import { presentMatrix } from '../risks/risk-presenter.ts'
 import * as riskRepo from '../risks/risk-repository.ts'
 import type { RiskService } from '../risks/risk-service.ts'
+import { presentSpcSettings } from '../spc/spc-presenter.ts'
+import * as spcRepo from '../spc/spc-repository.ts'
 import { variationText } from '../../web/charts/spc-icons.ts'
 import * as repo from './dashboard-repository.ts'
 import type { DashboardPanel, DashboardPanelSource, PanelScope } from './dashboard-sources.ts'
@@ -125,18 +127,50 @@ export interface ExceptionItem {
 export function variationOf(
   measure: Pick<MeasureRow, 'polarity' | 'cumulative' | 'spc_variation'>,
   asAt: readonly SpcValue[] | null,
+  settings?: SpcSettingsView,
 ): MeasureTile['variation'] {
   const pointType =
     asAt === null
       ? measure.spc_variation
       : asAt.length === 0
         ? null
-        : measureSpc(measure, asAt).variation
+        : measureSpc(measure, asAt, settings).variation
   return {
     pointType,
     text: variationText(pointType),
     improvement: improvementForPolarity(measure.polarity),
   }
+}
+
+/**
+ * The baselines and change points in force at the end of `asAtEnd`: recorded by then and not yet
+ * removed, as they were known then.
+ */
+export async function spcSettingsAsAt(
+  db: Kysely<DB>,
+  organisationId: string,
+  measures: readonly Pick<MeasureRow, 'id' | 'frequency'>[],
+  asAtEnd: string,
+): Promise<Map<string, SpcSettingsView>> {
+  const rows = await spcRepo.listSettings(
+    db,
+    organisationId,
+    measures.map((m) => m.id),
+    { includeRemoved: true },
+  )
+  const inForce = Map.groupBy(
+    rows
+      .filter(
+        (r) =>
+          ukDate(new Date(r.recorded_at)) <= asAtEnd &&
+          (r.removed_at === null || ukDate(r.removed_at) > asAtEnd),
+      )
+      .map((r) => ({ ...r, removed_at: null })),
+    (r) => r.measure_id,
+  )
+  return new Map(
+    measures.map((m) => [m.id, presentSpcSettings(m.frequency, inForce.get(m.id) ?? [])]),
+  )
 }
 
 const YEARS_OF_HISTORY = 3
@@ -179,6 +213,7 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     const rowIds = rows.map((r) => r.id)
     const targets = await measureRepo.listTargets(db, org, rowIds, from)
     const values = await measureRepo.listValues(db, org, rowIds, from)
+    const settings = asAtEnd === null ? null : await spcSettingsAsAt(db, org, rows, asAtEnd)
     const out = new Map<string, MeasureTile>()
     const valuesOf = Map.groupBy(values, (v) => v.measure_id)
     const targetsOf = Map.groupBy(targets, (t) => t.measure_id)
@@ -220,7 +255,7 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         target: last?.target ?? null,
         rag: last?.rag ?? 'no_data',
         direction: last?.direction ?? null,
-        variation: variationOf(row, asAtEnd === null ? null : views),
+        variation: variationOf(row, asAtEnd === null ? null : views, settings?.get(row.id)),
         restated: known.at(-1)?.restated ?? 'no',
         trend: views
           .slice(-TREND_LENGTH)

@@ -30,6 +30,7 @@ import {
   createDashboardContent,
   reasonsOf,
   sortExceptions,
+  spcSettingsAsAt,
   variationOf,
   type ExceptionItem,
   type ListTile,
@@ -889,6 +890,7 @@ export function createDashboardService(deps: DashboardDeps) {
               `${Number(day.slice(0, 4)) - 2}-04-01`,
               day,
             )
+      const settings = asAtEnd === null ? null : await spcSettingsAsAt(db, org, measures, asAtEnd)
       const byMeasure = new Map<string, typeof series>()
       for (const v of series) {
         const list = byMeasure.get(v.measure_id)
@@ -920,6 +922,7 @@ export function createDashboardService(deps: DashboardDeps) {
                 target: v.target,
                 period: { frequency: m.frequency, start: v.period_start, label: v.period_start },
               })),
+          settings?.get(m.id),
         )
         let rag: Rag
         let period: string
