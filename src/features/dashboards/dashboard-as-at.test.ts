@@ -63,7 +63,7 @@ for (const mode of testModes()) {
       await ctx.services.spc.addChangePoint(officer, measureId, {
         period: 'Aug 2024',
         reason: 'Checks added to every claim',
-      } as never)
+      })
       const today = await storedToday()
       assert.notEqual(today, 'special_cause_concern', 'the change point changes today’s view')
       // Recorded in June 2025: not known at the end of March 2025.
