@@ -140,6 +140,7 @@ for (const mode of testModes()) {
       const q1 = values.find((v) => v.period.label === '2025/26 Q1')
       // Q1: £600 planned, £150 + £300 delivered.
       assert.equal(q1?.value, 75)
+      assert.equal(q1.commentary, '£450.00 delivered of £600.00 planned (computed 2025-09-15)')
       assert.equal(
         values.some((v) => v.period.label === '2025/26 Q2'),
         false,
@@ -147,6 +148,17 @@ for (const mode of testModes()) {
       )
       const other = await ctx.services.organisationalMeasures.list(outsider)
       assert.equal(other.find((c) => c.key === 'savings_delivered')?.measure, null)
+    })
+
+    it('words "£ savings delivered" in pounds and pence too', async () => {
+      const measure = await ctx.services.organisationalMeasures.setUp(
+        officer,
+        'savings_delivered_pounds',
+      )
+      const values = await ctx.services.values.list(viewer, measure.id)
+      const q1 = values.find((v) => v.period.label === '2025/26 Q1')
+      assert.equal(q1?.value, 450)
+      assert.equal(q1.commentary, '£450.00 delivered of £600.00 planned (computed 2025-09-15)')
     })
   })
 }

@@ -33,6 +33,7 @@ import {
 import { dueDateOf, reportingPeriod } from '../measures/measure-status.ts'
 import {
   derive,
+  pendingVariations,
   presentValues,
   recalculateDependants,
   refreshDerived,
@@ -536,19 +537,29 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         org,
         waiting.flatMap((v) => (v.submitted_by ? [v.submitted_by] : [])),
       )
+      const variations = await pendingVariations(db, org, mine, waiting)
       return waiting.flatMap((v) => {
         const m = byId.get(v.measure_id)
         if (!m) return []
         const period = parsePeriodStart({ frequency: m.frequency, start: v.period_start })
         return [
           {
-            measure: { id: m.id, code: m.code, title: m.title, unit: m.unit, decimals: m.decimals },
+            measure: {
+              id: m.id,
+              code: m.code,
+              title: m.title,
+              unit: m.unit,
+              decimals: m.decimals,
+              polarity: m.polarity,
+            },
             period: presentPeriod(period),
             value: v.value,
             valueText: formatValue(v.value, m),
             target: v.target,
             targetText: formatValue(v.target, m),
             rag: v.rag ?? 'no_target',
+            /** The SPC variation the measure will show once this value is approved. */
+            variation: variations.get(`${v.measure_id}/${v.period_start}`) ?? null,
             commentary: v.commentary,
             version: v.version,
             restated: v.restated,

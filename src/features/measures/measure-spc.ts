@@ -1,4 +1,4 @@
-import { improvementForPolarity, xmr, type IndexRange } from '../../core/spc.ts'
+import { improvementForPolarity, xmr, type IndexRange, type PointType } from '../../core/spc.ts'
 import type { MeasureValueView, PeriodView } from './measure-presenter.ts'
 
 /** What the chart reads of each value: a full MeasureValueView will do. */
@@ -101,6 +101,27 @@ export function spcSummary(
 ) {
   const { result } = spcOf(measure, points, settings)
   return { variation: result.variation, assurance: result.assurance }
+}
+
+/**
+ * The variation a value waiting for sign-off will give its chart's latest point once approved:
+ * the approved values before its period, then it (a restatement stands in for the value it
+ * restates). Null when it has no value, or the chart too few points for limits.
+ */
+export function variationIfApproved(
+  measure: SpcMeasure,
+  approved: readonly SpcPointInput[],
+  pending: {
+    readonly start: string
+    readonly value: number | null
+    readonly target: number | null
+  },
+  settings?: SpcSettingsView,
+): PointType | null {
+  if (pending.value === null) return null
+  const before = approved.filter((p) => p.start < pending.start)
+  const points = [...before, { start: pending.start, value: pending.value, target: pending.target }]
+  return spcSummary(measure, points, settings).variation
 }
 
 /**

@@ -8,6 +8,7 @@ import {
   formulaInputs,
   parseFormula,
 } from '../../core/formulas.ts'
+import type { PointType } from '../../core/spc.ts'
 import type {
   DB,
   MeasureRow,
@@ -26,7 +27,7 @@ import {
   type MeasureValueView,
 } from './measure-presenter.ts'
 import * as repo from './measure-repository.ts'
-import { spcSummary, type SpcPointInput } from './measure-spc.ts'
+import { spcSummary, variationIfApproved, type SpcPointInput } from './measure-spc.ts'
 import {
   deriveAll,
   dueDateOf,
@@ -119,6 +120,38 @@ export async function refreshSpc(
     presentSpcSettings(measure.frequency, settings),
   )
   await spcRepo.setSpcSummary(db, organisationId, measure.id, summary)
+}
+
+/**
+ * For values waiting for sign-off, the variation each will give its measure once approved, keyed
+ * `${measure_id}/${period_start}`.
+ */
+export async function pendingVariations(
+  db: Kysely<DB>,
+  organisationId: string,
+  measures: readonly Pick<MeasureRow, 'id' | 'polarity' | 'cumulative' | 'frequency'>[],
+  pending: readonly Pick<MeasureValueRow, 'measure_id' | 'period_start' | 'value' | 'target'>[],
+): Promise<Map<string, PointType | null>> {
+  const ids = [...new Set(pending.map((v) => v.measure_id))]
+  const valuesOf = Map.groupBy(await repo.listValues(db, organisationId, ids), (v) => v.measure_id)
+  const settingsOf = Map.groupBy(
+    await spcRepo.listSettings(db, organisationId, ids),
+    (s) => s.measure_id,
+  )
+  const byId = new Map(measures.map((m) => [m.id, m]))
+  return new Map(
+    pending.flatMap((v) => {
+      const measure = byId.get(v.measure_id)
+      if (!measure) return []
+      const variation = variationIfApproved(
+        measure,
+        spcPoints(valuesOf.get(v.measure_id) ?? []),
+        { start: v.period_start, value: v.value, target: v.target },
+        presentSpcSettings(measure.frequency, settingsOf.get(v.measure_id) ?? []),
+      )
+      return [[`${v.measure_id}/${v.period_start}`, variation]]
+    }),
+  )
 }
 
 /** The same for every measure of an organisation (after a bulk load, like the demo's). */

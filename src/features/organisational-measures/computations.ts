@@ -36,6 +36,12 @@ export interface ComputationInput {
   readonly periods: readonly Period[]
 }
 
+/** A period's figure. */
+export interface Figure extends Share {
+  /** Its numerator and denominator in words, for the value's commentary; "N of M" if left out. */
+  readonly counts?: string
+}
+
 export interface OrganisationalComputation {
   /** Stored on the measure: stable, never renamed. */
   readonly key: string
@@ -47,7 +53,7 @@ export interface OrganisationalComputation {
   /** What the value counts: a percentage unless said otherwise. */
   readonly unit?: 'percent' | 'currency'
   /** The figure for each period, by its first day; a null value means nothing to count. */
-  compute(input: ComputationInput): Promise<ReadonlyMap<string, Share>>
+  compute(input: ComputationInput): Promise<ReadonlyMap<string, Figure>>
 }
 
 export interface ComputationRegistry {

@@ -63,7 +63,7 @@ export async function recomputeOrganisation(
       const existing = stored.get(period.start)
       const commentary =
         figure && figure.value !== null
-          ? `${figure.numerator} of ${figure.denominator} (computed ${today})`
+          ? `${figure.counts ?? `${figure.numerator} of ${figure.denominator}`} (computed ${today})`
           : null
       if (!figure || figure.value === null) {
         if (existing) {

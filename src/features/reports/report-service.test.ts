@@ -106,6 +106,85 @@ for (const mode of testModes()) {
       )
     })
 
+    it('reconciles the summary with the table by theme: its total counts every corporate measure', async () => {
+      const summaryOf = (doc: ReportDocument) =>
+        doc.blocks.flatMap((b) =>
+          b.type === 'paragraph' && b.editableKey === 'summary' ? [inlineText(b.content)] : [],
+        )[0] ?? ''
+      /** The measures of the sections below the table, counted once for each section. */
+      const sectionRows = (doc: ReportDocument) =>
+        tables(doc)
+          .filter((t) => /^Corporate measures(: | not linked to a theme$)/.test(t.caption))
+          .flatMap((t) => t.rows.map((r) => inlineText(r[0] ?? '')))
+      const themeTable = (doc: ReportDocument) => {
+        const table = tables(doc).find((t) => t.caption.startsWith('Corporate measures on track'))
+        assert.ok(table)
+        const rows = table.rows.map((r) => r.map((c) => inlineText(c)))
+        const total = rows.at(-1) ?? []
+        assert.equal(total[0], 'All corporate measures')
+        return { rows: rows.slice(0, -1), total }
+      }
+
+      const cabinet = await ctx.services.reports.buildNow(officer, {
+        kind: 'quarterly-performance',
+        period: '2025/26 Q2',
+      })
+      const sentence =
+        /^Of (\d+) corporate measures(?:, (\d+) (?:has|have) a result against a target:| with a result against a target,) (\d+) \((\d+)%\) (?:is|are) on track, (\d+) amber and (\d+) red\.$/.exec(
+          summaryOf(cabinet),
+        )
+      assert.ok(sentence, summaryOf(cabinet))
+      const [, all = '', judged = all, green, percent, amber, red] = sentence
+      const { rows, total } = themeTable(cabinet)
+      assert.deepEqual(total, [
+        'All corporate measures',
+        all,
+        green,
+        amber,
+        red,
+        String(Number(all) - Number(judged)),
+        `${percent ?? ''}%`,
+      ])
+      const listed = sectionRows(cabinet)
+      assert.equal(new Set(listed).size, Number(all), 'every corporate measure is in a section')
+      assert.ok(
+        rows.some((r) => r[0] === 'Not linked to a theme'),
+        'the demo has some',
+      )
+      // The rows above the total count each measure once for each theme, as the sections do.
+      assert.equal(
+        rows.reduce((sum, r) => sum + Number(r[1]), 0),
+        listed.length,
+      )
+
+      // Scrutiny of a priority beneath a theme (the API takes any node of the plan): its
+      // measures are counted under their theme, not left out of the table.
+      const priority = await ctx.database.db
+        .selectFrom('plan_nodes as n')
+        .innerJoin('node_links as l', 'l.node_id', 'n.id')
+        .innerJoin('measures as m', 'm.id', 'l.item_id')
+        .select('n.id')
+        .where('n.organisation_id', '=', officer.organisationId)
+        .where('n.parent_id', 'is not', null)
+        .where('m.kind', '=', 'strategic')
+        .orderBy('n.id')
+        .executeTakeFirstOrThrow()
+      const scrutiny = await ctx.services.reports.buildNow(officer, {
+        kind: 'scrutiny',
+        period: '2025/26 Q2',
+        scopeId: priority.id,
+      })
+      const of = /^(?:None|\d+) of (\d+) /.exec(summaryOf(scrutiny))?.[1]
+      assert.ok(of && Number(of) > 0, summaryOf(scrutiny))
+      const scoped = themeTable(scrutiny)
+      assert.equal(scoped.total[1], of)
+      assert.equal(new Set(sectionRows(scrutiny)).size, Number(of))
+      assert.ok(
+        scoped.rows.length > 0 && scoped.rows.every((r) => r[0] !== 'Not linked to a theme'),
+        'under their theme',
+      )
+    })
+
     it('builds every kind from the same data', async () => {
       const programme = await ctx.database.db
         .selectFrom('projects')

@@ -13,7 +13,7 @@ import type {
   PanelRow,
   PanelScope,
 } from '../dashboards/dashboard-sources.ts'
-import type { OrganisationalComputation } from '../organisational-measures/computations.ts'
+import type { Figure, OrganisationalComputation } from '../organisational-measures/computations.ts'
 import * as repo from './savings-repository.ts'
 import type { SavingsService } from './savings-service.ts'
 
@@ -161,12 +161,13 @@ export const savingsDelivered: OrganisationalComputation = {
   dataSource: 'Computed by Golden Thread from the savings register',
   frequency: 'quarterly',
   async compute(input) {
-    const out = new Map<string, { value: number | null; numerator: number; denominator: number }>()
+    const out = new Map<string, Figure>()
     for (const [start, f] of await deliveredByPeriod(input)) {
       out.set(start, {
         value: f.plannedToDatePence === 0 ? null : f.percentDelivered,
         numerator: Math.round(f.deliveredPence / 100),
         denominator: Math.round(f.plannedToDatePence / 100),
+        counts: deliveredText(f),
       })
     }
     return out
@@ -188,17 +189,26 @@ export const savingsDeliveredPounds: OrganisationalComputation = {
   frequency: 'quarterly',
   unit: 'currency',
   async compute(input) {
-    const out = new Map<string, { value: number | null; numerator: number; denominator: number }>()
+    const out = new Map<string, Figure>()
     for (const [start, f] of await deliveredByPeriod(input)) {
       const delivered = Math.round(f.deliveredPence / 100)
       out.set(start, {
         value: f.plannedToDatePence === 0 ? null : delivered,
         numerator: delivered,
         denominator: Math.round(f.plannedToDatePence / 100),
+        counts: deliveredText(f),
       })
     }
     return out
   },
+}
+
+/**
+ * The commentary's words, from exact pence as the rest of the savings text: the numerator and
+ * denominator are whole pounds, which would print without a £ and lose the pence.
+ */
+function deliveredText(f: { deliveredPence: number; plannedToDatePence: number }): string {
+  return `${formatPounds(f.deliveredPence)} delivered of ${formatPounds(f.plannedToDatePence)} planned`
 }
 
 /** Each asked-for period's delivery figures (exact pence), from the register's months. */

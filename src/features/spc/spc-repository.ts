@@ -33,6 +33,25 @@ export async function findSetting(
     .executeTakeFirst()
 }
 
+/**
+ * Locks a measure's row until the transaction ends, so that changes to its SPC settings take
+ * turns. NO KEY UPDATE rather than UPDATE, so that rows referring to the measure (its values)
+ * can still be inserted meanwhile.
+ */
+export async function lockMeasure(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measureId: string,
+): Promise<void> {
+  await trx
+    .selectFrom('measures')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', measureId)
+    .forNoKeyUpdate()
+    .execute()
+}
+
 export async function insertSetting(
   db: Kysely<DB>,
   organisationId: string,

@@ -166,6 +166,22 @@ for (const mode of testModes()) {
       assert.match(none, /No measure you can see shows a special cause of concern/)
     })
 
+    it('shows on the approvals page the variation each value will give its measure once approved', async () => {
+      // Stored: special cause – concerning. A value well below the lower limit improves it; April
+      // 2025 has no target set.
+      const id = await approvedMonthlyMeasure(ctx, org, officer, 'AP01', WORSENING)
+      await ctx.services.values.save(officer, id, { period: 'Apr 2025', value: 10, submit: true })
+      const approver = await ctx.person(org, { role: 'approver', roleUnit: 'place' })
+      const agent = await Agent.signedIn(app, approver.email)
+      const page = assertPage(await agent.get('/approvals'))
+      const card = page.slice(page.indexOf('AP01:'))
+      assert.match(
+        card,
+        /Status once approved<\/dt><dd class="govuk-summary-list__value"><strong class="govuk-tag[^"]*">.*No target<\/strong><br><span class="gt-spc-status"><svg[^>]*aria-hidden="true"[\s\S]*?<\/svg><span[^>]*>Special cause – improving<\/span>/,
+      )
+      assert.doesNotMatch(card, /Special cause – concerning/)
+    })
+
     it('answers the SPC API with the baseline and change points, and manages them', async () => {
       const token = (await ctx.services.auth.createToken(officer, 'spc')).token
       const spc = await bearer(app, token, 'GET', `/api/v1/measures/${redesign}/spc`)

@@ -210,6 +210,72 @@ for (const mode of testModes()) {
       }
     })
 
+    it('takes two baselines sent at once one after the other: the second replaces the first, as if sent later', async () => {
+      const id = await measure('BEN7', REDESIGN)
+      const ranges = [
+        { from: 'Apr 2023', to: 'Mar 2024' },
+        { from: 'May 2023', to: 'Apr 2024' },
+      ]
+      const stored = await Promise.all(
+        ranges.map((r) => ctx.services.spc.setBaseline(officer, id, r)),
+      )
+      const settings = await ctx.services.spc.settings(viewer, id)
+      const [replaced, ...more] = settings.removed
+      assert.equal(more.length, 0, 'one baseline replaced')
+      assert.deepEqual(
+        [settings.baseline?.id, replaced?.id].sort(),
+        stored.map((b) => b.id).sort(),
+        'one in force, the other replaced',
+      )
+      const sets = (await ctx.services.audit.history(officer, 'measure', id))
+        .filter((r) => r.action === 'spc_baseline_set')
+        .sort((a, b) => a.seq - b.seq)
+      assert.equal(sets.length, 2)
+      // The later record names the baseline it replaced, which it read under the lock.
+      assert.deepEqual(
+        sets.map((r) => r.before),
+        [
+          null,
+          {
+            baseline: { from: replaced?.period.label, to: replaced?.to?.label, reason: null },
+          },
+        ],
+      )
+    })
+
+    it('refuses the second of two identical changes sent at once, or a baseline and a change that cross, as if sent later', async () => {
+      const id = await measure('BEN8', REDESIGN)
+      const change = { period: 'Jun 2024', reason: 'Redesign' }
+      const twice = await Promise.allSettled([
+        ctx.services.spc.addChangePoint(officer, id, change),
+        ctx.services.spc.addChangePoint(officer, id, change),
+      ])
+      assert.deepEqual(twice.map((r) => r.status).sort(), ['fulfilled', 'rejected'])
+      const refusal = twice.find((r) => r.status === 'rejected')?.reason as unknown
+      assert.ok(refusal instanceof Invalid)
+      assert.match(refusal.message, /A change is already recorded from Jun 2024/)
+      assert.equal((await ctx.services.spc.settings(viewer, id)).changePoints.length, 1)
+
+      // No unique index stops these two; only reading the settings again under the lock does.
+      const crossing = await Promise.allSettled([
+        ctx.services.spc.addChangePoint(officer, id, { period: 'Oct 2023', reason: 'Rota' }),
+        ctx.services.spc.setBaseline(officer, id, { from: 'Apr 2023', to: 'Mar 2024' }),
+      ])
+      assert.deepEqual(crossing.map((r) => r.status).sort(), ['fulfilled', 'rejected'])
+      const crossed = crossing.find((r) => r.status === 'rejected')?.reason as unknown
+      assert.ok(crossed instanceof Invalid)
+      assert.match(
+        crossed.message,
+        /falls inside the baseline|crosses the change recorded from Oct 2023/,
+      )
+      const settings = await ctx.services.spc.settings(viewer, id)
+      assert.equal(
+        settings.changePoints.length + (settings.baseline ? 1 : 0),
+        2,
+        'the first change and one of the two',
+      )
+    })
+
     it('keeps each measure’s latest variation for the list, refreshed when a value is approved and when settings change', async () => {
       const id = await measure('BEN6', REDESIGN)
       const listed = async () =>

@@ -34,16 +34,22 @@ export interface SpcDeps {
 export type SpcService = ReturnType<typeof createSpcService>
 
 export function createSpcService({ db, clock, measures }: SpcDeps) {
-  /** The measure, the starts of its approved values (the chart's points) and its settings. */
-  async function load(principal: Principal, id: string) {
-    const { row, tree } = await measures.requireMeasure(principal, id)
-    const org = principal.organisationId
-    const values = await measureRepo.listValues(db, org, [id])
+  /** The starts of a measure's approved values (the chart's points) and its settings. */
+  async function chart(executor: Kysely<DB>, organisationId: string, id: string) {
+    const values = await measureRepo.listValues(executor, organisationId, [id])
     const starts = values
       .filter((v) => v.status === 'approved' && v.value !== null)
       .map((v) => v.period_start)
-    const rows = await spcRepo.listSettings(db, org, [id], { includeRemoved: true })
-    return { row, tree, starts, rows, live: rows.filter((r) => r.removed_at === null) }
+    const rows = await spcRepo.listSettings(executor, organisationId, [id], {
+      includeRemoved: true,
+    })
+    return { starts, rows, live: rows.filter((r) => r.removed_at === null) }
+  }
+  type Chart = Awaited<ReturnType<typeof chart>>
+
+  async function load(principal: Principal, id: string) {
+    const { row, tree } = await measures.requireMeasure(principal, id)
+    return { row, tree, ...(await chart(db, principal.organisationId, id)) }
   }
 
   function requireManage(principal: Principal, row: MeasureRow, tree: UnitTree): void {
@@ -84,15 +90,27 @@ export function createSpcService({ db, clock, measures }: SpcDeps) {
     return periodOf(row.frequency, start).label
   }
 
-  /** Everything written commits with its audit record and the measure's stored variation. */
+  interface AuditEntry {
+    action: string
+    summary: string
+    before?: unknown
+    after?: unknown
+  }
+
+  /**
+   * Everything written commits with its audit record and the measure's stored variation. The
+   * measure is locked and its chart read again under the lock, and `change` checks and writes
+   * against that: of two people changing the settings at once, the second waits and is judged
+   * against what the first wrote, as if they had sent it later.
+   */
   async function write(
     principal: Principal,
     row: MeasureRow,
-    entry: { action: string; summary: string; before?: unknown; after?: unknown },
-    change: (trx: Kysely<DB>) => Promise<void>,
+    change: (trx: Kysely<DB>, current: Chart) => Promise<AuditEntry>,
   ): Promise<void> {
     await db.transaction().execute(async (trx) => {
-      await change(trx)
+      await spcRepo.lockMeasure(trx, principal.organisationId, row.id)
+      const entry = await change(trx, await chart(trx, principal.organisationId, row.id))
       await refreshSpc(trx, principal.organisationId, row)
       if (row.public) await bumpPublication(trx, principal.organisationId, clock())
       await recordAudit(
@@ -121,30 +139,33 @@ export function createSpcService({ db, clock, measures }: SpcDeps) {
       : { changePoint: { period: label(row, setting.period_start), reason: setting.reason } }
   }
 
-  async function remove(principal: Principal, row: MeasureRow, setting: MeasureSpcSettingRow) {
-    const what =
-      setting.kind === 'baseline'
-        ? `the SPC baseline ${label(row, setting.period_start)} to ${label(row, setting.period_end ?? setting.period_start)}`
-        : `the change recorded from ${label(row, setting.period_start)}`
-    await write(
-      principal,
-      row,
-      {
+  /** Removes the setting in force that `find` picks, or says there is none. */
+  async function remove(
+    principal: Principal,
+    row: MeasureRow,
+    find: (live: readonly MeasureSpcSettingRow[]) => MeasureSpcSettingRow | undefined,
+    missing: string,
+  ) {
+    await write(principal, row, async (trx, { live }) => {
+      const setting = find(live)
+      if (!setting) throw new NotFound(missing)
+      await spcRepo.removeSetting(
+        trx,
+        principal.organisationId,
+        setting.id,
+        principal.personId,
+        clock(),
+      )
+      const what =
+        setting.kind === 'baseline'
+          ? `the SPC baseline ${label(row, setting.period_start)} to ${label(row, setting.period_end ?? setting.period_start)}`
+          : `the change recorded from ${label(row, setting.period_start)}`
+      return {
         action: setting.kind === 'baseline' ? 'spc_baseline_removed' : 'spc_change_removed',
         summary: `${row.code}: removed ${what}`,
         before: settingSnapshot(row, setting),
-      },
-      async (trx) => {
-        const removed = await spcRepo.removeSetting(
-          trx,
-          principal.organisationId,
-          setting.id,
-          principal.personId,
-          clock(),
-        )
-        if (!removed) throw new NotFound('That setting has already been removed')
-      },
-    )
+      }
+    })
   }
 
   return {
@@ -172,129 +193,125 @@ export function createSpcService({ db, clock, measures }: SpcDeps) {
 
     /** Fixes the limits from a range of periods, replacing any baseline set before. */
     async setBaseline(principal: Principal, id: string, input: BaselineInput) {
-      const { row, tree, starts, live } = await load(principal, id)
+      const { row, tree } = await measures.requireMeasure(principal, id)
       requireManage(principal, row, tree)
-      const problems: FieldError[] = []
-      const from = chartPeriod(row, starts, input.from, 'from', problems)
-      const to = chartPeriod(row, starts, input.to, 'to', problems)
-      if (problems.length > 0 || !from || !to) throw new Invalid(problems)
-      if (to.start < from.start) {
-        throw Invalid.field('to', `The baseline must end in or after ${from.label}`)
-      }
-      const count = starts.filter((s) => s >= from.start && s <= to.start).length
-      if (count < MIN_BASELINE_POINTS) {
-        throw Invalid.field(
-          'to',
-          `A baseline needs at least ${MIN_BASELINE_POINTS} approved values, so that its limits ` +
-            `are not trial limits; ${from.label} to ${to.label} has ${count}`,
+      let stored: MeasureSpcSettingRow | undefined
+      await write(principal, row, async (trx, { starts, live }) => {
+        const problems: FieldError[] = []
+        const from = chartPeriod(row, starts, input.from, 'from', problems)
+        const to = chartPeriod(row, starts, input.to, 'to', problems)
+        if (problems.length > 0 || !from || !to) throw new Invalid(problems)
+        if (to.start < from.start) {
+          throw Invalid.field('to', `The baseline must end in or after ${from.label}`)
+        }
+        const count = starts.filter((s) => s >= from.start && s <= to.start).length
+        if (count < MIN_BASELINE_POINTS) {
+          throw Invalid.field(
+            'to',
+            `A baseline needs at least ${MIN_BASELINE_POINTS} approved values, so that its limits ` +
+              `are not trial limits; ${from.label} to ${to.label} has ${count}`,
+          )
+        }
+        const crossed = live.find(
+          (s) =>
+            s.kind === 'change_point' && s.period_start > from.start && s.period_start <= to.start,
         )
-      }
-      const crossed = live.find(
-        (s) =>
-          s.kind === 'change_point' && s.period_start > from.start && s.period_start <= to.start,
-      )
-      if (crossed) {
-        const at = label(row, crossed.period_start)
-        throw Invalid.field(
-          'to',
-          `The baseline crosses the change recorded from ${at}: end it before ${at}, or remove that change first`,
-        )
-      }
-      const previous = live.find((s) => s.kind === 'baseline')
-      const reason = input.reason ?? null
-      await write(
-        principal,
-        row,
-        {
+        if (crossed) {
+          const at = label(row, crossed.period_start)
+          throw Invalid.field(
+            'to',
+            `The baseline crosses the change recorded from ${at}: end it before ${at}, or remove that change first`,
+          )
+        }
+        const previous = live.find((s) => s.kind === 'baseline')
+        const reason = input.reason ?? null
+        if (previous) {
+          await spcRepo.removeSetting(
+            trx,
+            principal.organisationId,
+            previous.id,
+            principal.personId,
+            clock(),
+          )
+        }
+        stored = await spcRepo.insertSetting(trx, principal.organisationId, {
+          measure_id: row.id,
+          kind: 'baseline',
+          period_start: from.start,
+          period_end: to.start,
+          reason,
+          recorded_by: principal.personId,
+          recorded_at: clock(),
+        })
+        return {
           action: 'spc_baseline_set',
           summary: `${row.code}: SPC limits fixed from the baseline ${from.label} to ${to.label}`,
           ...(previous && { before: settingSnapshot(row, previous) }),
           after: { baseline: { from: from.label, to: to.label, reason } },
-        },
-        async (trx) => {
-          if (previous) {
-            await spcRepo.removeSetting(
-              trx,
-              principal.organisationId,
-              previous.id,
-              principal.personId,
-              clock(),
-            )
-          }
-          await spcRepo.insertSetting(trx, principal.organisationId, {
-            measure_id: row.id,
-            kind: 'baseline',
-            period_start: from.start,
-            period_end: to.start,
-            reason,
-            recorded_by: principal.personId,
-            recorded_at: clock(),
-          })
-        },
-      )
-      const after = await spcRepo.listSettings(db, principal.organisationId, [id])
-      const baseline = presentSpcSettings(row.frequency, after).baseline
+        }
+      })
+      // What this request stored, even if someone else's baseline has replaced it since.
+      const baseline = presentSpcSettings(row.frequency, stored ? [stored] : []).baseline
       if (!baseline) throw new Error('the baseline was not stored')
       return baseline
     },
 
     async removeBaseline(principal: Principal, id: string) {
-      const { row, tree, live } = await load(principal, id)
+      const { row, tree } = await measures.requireMeasure(principal, id)
       requireManage(principal, row, tree)
-      const baseline = live.find((s) => s.kind === 'baseline')
-      if (!baseline) throw new NotFound(`${row.code} has no SPC baseline`)
-      await remove(principal, row, baseline)
+      await remove(
+        principal,
+        row,
+        (live) => live.find((s) => s.kind === 'baseline'),
+        `${row.code} has no SPC baseline`,
+      )
     },
 
     /** Records that the process changed from a period: limits are worked out again from it. */
     async addChangePoint(principal: Principal, id: string, input: ChangePointInput) {
-      const { row, tree, starts, live } = await load(principal, id)
+      const { row, tree } = await measures.requireMeasure(principal, id)
       requireManage(principal, row, tree)
-      const problems: FieldError[] = []
-      const period = chartPeriod(row, starts, input.period, 'period', problems)
-      if (problems.length > 0 || !period) throw new Invalid(problems)
-      if (period.start === starts[0]) {
-        throw Invalid.field(
-          'period',
-          `${period.label} is the first value on the chart: a change must come after at least one value of the old process`,
-        )
-      }
-      if (live.some((s) => s.kind === 'change_point' && s.period_start === period.start)) {
-        throw Invalid.field('period', `A change is already recorded from ${period.label}`)
-      }
-      const baseline = live.find((s) => s.kind === 'baseline')
-      if (
-        baseline?.period_end &&
-        period.start > baseline.period_start &&
-        period.start <= baseline.period_end
-      ) {
-        throw Invalid.field(
-          'period',
-          `${period.label} falls inside the baseline (${label(row, baseline.period_start)} to ` +
-            `${label(row, baseline.period_end)}): shorten or remove the baseline first`,
-        )
-      }
       let stored: MeasureSpcSettingRow | undefined
-      await write(
-        principal,
-        row,
-        {
+      await write(principal, row, async (trx, { starts, live }) => {
+        const problems: FieldError[] = []
+        const period = chartPeriod(row, starts, input.period, 'period', problems)
+        if (problems.length > 0 || !period) throw new Invalid(problems)
+        if (period.start === starts[0]) {
+          throw Invalid.field(
+            'period',
+            `${period.label} is the first value on the chart: a change must come after at least one value of the old process`,
+          )
+        }
+        if (live.some((s) => s.kind === 'change_point' && s.period_start === period.start)) {
+          throw Invalid.field('period', `A change is already recorded from ${period.label}`)
+        }
+        const baseline = live.find((s) => s.kind === 'baseline')
+        if (
+          baseline?.period_end &&
+          period.start > baseline.period_start &&
+          period.start <= baseline.period_end
+        ) {
+          throw Invalid.field(
+            'period',
+            `${period.label} falls inside the baseline (${label(row, baseline.period_start)} to ` +
+              `${label(row, baseline.period_end)}): shorten or remove the baseline first`,
+          )
+        }
+        stored = await spcRepo.insertSetting(trx, principal.organisationId, {
+          measure_id: row.id,
+          kind: 'change_point',
+          period_start: period.start,
+          period_end: null,
+          reason: input.reason,
+          recorded_by: principal.personId,
+          recorded_at: clock(),
+        })
+        return {
           action: 'spc_change_recorded',
           summary: `${row.code}: change recorded from ${period.label}, "${input.reason}"`,
           after: { changePoint: { period: period.label, reason: input.reason } },
-        },
-        async (trx) => {
-          stored = await spcRepo.insertSetting(trx, principal.organisationId, {
-            measure_id: row.id,
-            kind: 'change_point',
-            period_start: period.start,
-            period_end: null,
-            reason: input.reason,
-            recorded_by: principal.personId,
-            recorded_at: clock(),
-          })
-        },
-      )
+        }
+      })
       const view = presentSpcSettings(row.frequency, stored ? [stored] : []).changePoints[0]
       if (!view) throw new Error('the change point was not stored')
       return view
@@ -308,12 +325,18 @@ export function createSpcService({ db, clock, measures }: SpcDeps) {
       kind?: 'baseline' | 'change_point',
     ) {
       const { row, tree, live } = await load(principal, id)
-      const setting = live.find((s) => s.id === settingId && (!kind || s.kind === kind))
-      if (!setting) throw new NotFound('There is no such baseline or change on this measure')
+      const matches = (s: MeasureSpcSettingRow) => s.id === settingId && (!kind || s.kind === kind)
+      if (!live.some(matches)) {
+        throw new NotFound('There is no such baseline or change on this measure')
+      }
       requireManage(principal, row, tree)
-      await remove(principal, row, setting)
+      await remove(
+        principal,
+        row,
+        (current) => current.find(matches),
+        'That setting has already been removed',
+      )
     },
-
     /** One setting in force, for the removal page. */
     async setting(principal: Principal, id: string, settingId: string) {
       const { row, tree, live } = await load(principal, id)

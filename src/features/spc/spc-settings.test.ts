@@ -3,7 +3,12 @@ import { describe, it } from 'node:test'
 import fc from 'fast-check'
 import { xmr } from '../../core/spc.ts'
 import { limitsBasisSentence } from '../../core/spc-sentence.ts'
-import { settingsIndexes, spcOf, type SpcSettingsView } from '../measures/measure-spc.ts'
+import {
+  settingsIndexes,
+  spcOf,
+  variationIfApproved,
+  type SpcSettingsView,
+} from '../measures/measure-spc.ts'
 
 const period = (start: string) => ({ frequency: 'monthly' as const, start, label: start })
 const starts = ['2024-04-01', '2024-05-01', '2024-06-01', '2024-08-01', '2024-09-01']
@@ -130,6 +135,37 @@ describe('the sentence on where the limits come from', () => {
     assert.equal(
       limitsBasisSentence({ ...format, result }),
       'The limits are fixed from the baseline Apr to Jul (4 months), and later values are judged against them.',
+    )
+  })
+})
+
+describe('the variation a value waiting for sign-off will give its measure', () => {
+  const measure = { polarity: 'lower_is_better' as const, cumulative: false }
+  // Steady around 20, with a last approved value far above: concerning as it stands.
+  const values = [20, 21, 19, 20, 22, 19, 20, 21, 20, 19, 21, 20, 40]
+  const approved = values.map((value, i) => ({
+    start: new Date(Date.UTC(2023, 3 + i, 1)).toISOString().slice(0, 10),
+    value,
+    target: null,
+  }))
+  const last = approved.at(-1)?.start ?? ''
+
+  it('judges a new value as the latest point after the approved ones', () => {
+    const next = { start: '2024-05-01', value: 5, target: null }
+    assert.equal(variationIfApproved(measure, approved, next), 'special_cause_improvement')
+  })
+
+  it('lets a restatement stand in for the value it restates', () => {
+    assert.equal(spcOf(measure, approved).result.variation, 'special_cause_concern', 'as it stands')
+    // Judged against the steady values alone: beside the 40 it replaces, 10 would be common cause.
+    const restated = { start: last, value: 10, target: null }
+    assert.equal(variationIfApproved(measure, approved, restated), 'special_cause_improvement')
+  })
+
+  it('has none for a value left blank', () => {
+    assert.equal(
+      variationIfApproved(measure, approved, { start: last, value: null, target: null }),
+      null,
     )
   })
 })

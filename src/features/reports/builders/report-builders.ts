@@ -106,10 +106,15 @@ export function measuresTable(
 const percentText = (green: number, judged: number) =>
   judged === 0 ? '—' : `${String(Math.round((green / judged) * 100))}%`
 
-/** Per cent on track by theme: green among green, amber and red. */
+/**
+ * Per cent on track by theme: green among green, amber and red. Measures under none of the
+ * themes have a row of their own, so that the total counts every measure the summary sentence
+ * does; a measure under two themes is in both rows and once in the total.
+ */
 export function themeSummaryTable(
   caption: string,
   groups: readonly { title: string; lines: readonly MeasureLine[] }[],
+  lines: readonly MeasureLine[],
 ): Block {
   const row = (title: string, lines: readonly MeasureLine[]): TableCell[] => {
     const n = (rag: Rag) => lines.filter((m) => ragOf(m) === rag).length
@@ -124,8 +129,12 @@ export function themeSummaryTable(
       percentText(n('green'), judged),
     ]
   }
-  const all = groups.flatMap((g) => g.lines)
-  const unique = [...new Map(all.map((m) => [m.id, m])).values()]
+  const grouped = new Set(groups.flatMap((g) => g.lines.map((m) => m.id)))
+  const rest = lines.filter((m) => !grouped.has(m.id))
+  const rows = [
+    ...groups.map((g) => row(g.title, g.lines)),
+    ...(rest.length > 0 ? [row('Not linked to a theme', rest)] : []),
+  ]
   return {
     type: 'table',
     caption,
@@ -138,8 +147,8 @@ export function themeSummaryTable(
       { label: 'No result', align: 'right' },
       { label: 'On track', align: 'right' },
     ],
-    rows: [...groups.map((g) => row(g.title, g.lines)), row('All corporate measures', unique)],
-    totalRows: [groups.length],
+    rows: [...rows, row('All corporate measures', lines)],
+    totalRows: [rows.length],
   }
 }
 
@@ -344,6 +353,7 @@ export function buildQuarterlyPerformance(data: ReportData, header: DocumentHead
     themeSummaryTable(
       `Corporate measures on track by theme, ${data.period.label}`,
       themeGroups(data.themes, lines),
+      lines,
     ),
     h(1, 'Exceptions'),
     ...exceptionsBlocks(lines, 'exceptions', { charts: true }),
@@ -373,7 +383,10 @@ export function buildScrutiny(
   portfolio: ItemGroup | null,
 ) {
   const shown = portfolio ? scoped(data, portfolio) : data
-  const themes = portfolio ? data.themes.filter((t) => t.id === portfolio.id) : data.themes
+  // A theme reports under itself; any other node (the API takes one) under every theme its
+  // measures are under, or they would be left out of the sections and the table by theme.
+  const own = portfolio ? data.themes.filter((t) => t.id === portfolio.id) : []
+  const themes = own.length > 0 ? own : data.themes
   const lines = corporate(shown.measures)
   return document(data, header, [
     h(1, 'Summary'),
@@ -385,6 +398,7 @@ export function buildScrutiny(
     themeSummaryTable(
       `Corporate measures on track, ${data.period.label}`,
       themeGroups(themes, lines),
+      lines,
     ),
     h(1, 'Exceptions'),
     ...exceptionsBlocks(lines, 'exceptions', { charts: true }),
@@ -466,6 +480,7 @@ export function buildYearEnd(data: ReportData, header: DocumentHeader) {
     themeSummaryTable(
       `Corporate measures on track by theme, ${data.period.label}`,
       themeGroups(data.themes, lines),
+      lines,
     ),
     h(1, 'Corporate measures by theme'),
     ...themeSections(data.themes, lines, { lastYear: true }),

@@ -34,16 +34,19 @@ describe('generated narrative', () => {
     }
   })
 
-  it('gives the overall per cent on track among measures judged against a target', () => {
+  it('gives the overall per cent on track among measures judged against a target, and how many there are in all', () => {
+    const judged = [m('A', 'green'), m('B', 'green'), m('C', 'amber'), m('D', 'red')]
     assert.equal(
-      overallSentence([
-        m('A', 'green'),
-        m('B', 'green'),
-        m('C', 'amber'),
-        m('D', 'red'),
-        m('E', 'no_data'),
-      ]),
+      overallSentence(judged),
       'Of 4 corporate measures with a result against a target, 2 (50%) are on track, 1 amber and 1 red.',
+    )
+    assert.equal(
+      overallSentence([...judged, m('E', 'no_data')]),
+      'Of 5 corporate measures, 4 have a result against a target: 2 (50%) are on track, 1 amber and 1 red.',
+    )
+    assert.equal(
+      overallSentence([m('A', 'red'), m('B', 'overdue')]),
+      'Of 2 corporate measures, 1 has a result against a target: 0 (0%) are on track, 0 amber and 1 red.',
     )
     assert.equal(
       overallSentence([m('A', 'no_data')]),

@@ -46,15 +46,23 @@ export function measuresSentence(group: string, items: readonly NamedStatus[]): 
   return `${parts.join('; ')}.`
 }
 
-/** The overall position: "Of 30 corporate measures with a result, 21 (70%) are on track." */
+/**
+ * The overall position: "Of 30 corporate measures with a result against a target, 21 (70%) are
+ * on track, …", or "Of 32 corporate measures, 30 have a result against a target: 21 (70%) …"
+ * when some have none, so that both figures of the table's total row are in the sentence.
+ */
 export function overallSentence(items: readonly NamedStatus[]): string {
   const judged = items.filter((i) => i.rag === 'green' || i.rag === 'amber' || i.rag === 'red')
   if (judged.length === 0)
     return 'No corporate measure has a result against a target for the period.'
   const green = judged.filter((i) => i.rag === 'green').length
   const percent = Math.round((green / judged.length) * 100)
+  const lead =
+    judged.length === items.length
+      ? `Of ${String(judged.length)} corporate measures with a result against a target, `
+      : `Of ${String(items.length)} corporate measures, ${String(judged.length)} ${has(judged.length)} a result against a target: `
   return (
-    `Of ${String(judged.length)} corporate measures with a result against a target, ` +
+    lead +
     `${String(green)} (${String(percent)}%) ${is(green)} on track, ` +
     `${String(judged.filter((i) => i.rag === 'amber').length)} amber and ` +
     `${String(judged.filter((i) => i.rag === 'red').length)} red.`
