@@ -631,6 +631,7 @@ export interface CommitteesTable {
   /** The report kinds due at each of its meetings, as a JSON array. */
   report_kinds: ColumnType<unknown, string | undefined, string>
   position: Generated<number>
+  version: Generated<number>
   created_at: CreatedAt
   updated_at: Timestamp
 }
@@ -640,7 +641,12 @@ export interface CommitteeMeetingsTable {
   organisation_id: string
   committee_id: string
   meeting_date: DateColumn
+  version: Generated<number>
+  /** Set when the meeting is cancelled: it stays on the calendar, marked as cancelled. */
+  cancelled_at: Date | null
+  cancellation_reason: string | null
   created_at: CreatedAt
+  updated_at: Timestamp
 }
 
 export type ReportStatus = 'draft' | 'published'

@@ -1,17 +1,41 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
 import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
-import { CommitteeInput, MeetingInput } from './committee-schemas.ts'
+import {
+  CommitteeChanges,
+  CommitteeInput,
+  MeetingCancellation,
+  MeetingChanges,
+  MeetingInput,
+} from './committee-schemas.ts'
 
 const tags = ['Committees']
+const MeetingParams = IdParams.extend({ meetingId: z.uuid({ error: 'Not a valid id' }) })
 
 export const committeeApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
 ) => {
   const committees = services.committees
+  // Another organisation's ids are 404 before the body is read.
+  const committee = async (request: FastifyRequest) => {
+    const parsed = IdParams.safeParse(request.params)
+    if (!parsed.success) throw new NotFound()
+    await committees.requireCommittee(requirePrincipal(request), parsed.data.id)
+  }
+  const meeting = async (request: FastifyRequest) => {
+    const parsed = MeetingParams.safeParse(request.params)
+    if (!parsed.success) throw new NotFound()
+    await committees.requireMeeting(
+      requirePrincipal(request),
+      parsed.data.id,
+      parsed.data.meetingId,
+    )
+  }
 
   app.get(
     '/committees',
@@ -47,15 +71,26 @@ export const committeeApi: FastifyPluginAsyncZod<{ services: Services }> = async
     async (request) => committees.detail(requirePrincipal(request), request.params.id),
   )
 
+  app.patch(
+    '/committees/:id',
+    {
+      preValidation: committee,
+      schema: {
+        tags,
+        summary:
+          'Change a committee’s name, description or report kinds due; send the current version',
+        params: IdParams,
+        body: CommitteeChanges,
+      },
+    },
+    async (request) =>
+      committees.update(requirePrincipal(request), request.params.id, request.body),
+  )
+
   app.post(
     '/committees/:id/meetings',
     {
-      preValidation: async (request) => {
-        const { id } = request.params as { id?: string }
-        const parsed = IdParams.safeParse({ id })
-        if (!parsed.success) throw new NotFound()
-        await committees.requireCommittee(requirePrincipal(request), parsed.data.id)
-      },
+      preValidation: committee,
       schema: { tags, summary: 'Add a meeting date', params: IdParams, body: MeetingInput },
     },
     async (request, reply) =>
@@ -64,5 +99,46 @@ export const committeeApi: FastifyPluginAsyncZod<{ services: Services }> = async
         .send(
           await committees.addMeeting(requirePrincipal(request), request.params.id, request.body),
         ),
+  )
+
+  app.patch(
+    '/committees/:id/meetings/:meetingId',
+    {
+      preValidation: meeting,
+      schema: {
+        tags,
+        summary: 'Move a meeting to another date; send the current version',
+        params: MeetingParams,
+        body: MeetingChanges,
+      },
+    },
+    async (request) =>
+      committees.changeMeeting(
+        requirePrincipal(request),
+        request.params.id,
+        request.params.meetingId,
+        request.body,
+      ),
+  )
+
+  app.post(
+    '/committees/:id/meetings/:meetingId/cancel',
+    {
+      preValidation: meeting,
+      schema: {
+        tags,
+        summary:
+          'Cancel a meeting: it stays on the calendar as cancelled, with nothing due; send the current version',
+        params: MeetingParams,
+        body: MeetingCancellation,
+      },
+    },
+    async (request) =>
+      committees.cancelMeeting(
+        requirePrincipal(request),
+        request.params.id,
+        request.params.meetingId,
+        request.body,
+      ),
   )
 }

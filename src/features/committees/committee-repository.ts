@@ -20,13 +20,19 @@ export async function findCommittee(db: Kysely<DB>, organisationId: string, id: 
     .executeTakeFirst()
 }
 
-export async function findCommitteeByName(db: Kysely<DB>, organisationId: string, name: string) {
-  return db
+export async function findCommitteeByName(
+  db: Kysely<DB>,
+  organisationId: string,
+  name: string,
+  exceptId?: string,
+) {
+  let query = db
     .selectFrom('committees')
     .select('id')
     .where('organisation_id', '=', organisationId)
     .where((eb) => eb(eb.fn('lower', ['name']), '=', name.toLowerCase()))
-    .executeTakeFirst()
+  if (exceptId) query = query.where('id', '<>', exceptId)
+  return query.executeTakeFirst()
 }
 
 export async function insertCommittee(
@@ -52,6 +58,33 @@ export async function insertCommittee(
     .executeTakeFirstOrThrow()
 }
 
+/** Updates only when `version` is current; undefined when someone changed it first. */
+export async function updateCommittee(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  version: number,
+  changes: { name?: string; description?: string | null; reportKinds?: string[] },
+  at: Date,
+) {
+  return db
+    .updateTable('committees')
+    .set({
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.description !== undefined && { description: changes.description }),
+      ...(changes.reportKinds !== undefined && {
+        report_kinds: JSON.stringify(changes.reportKinds),
+      }),
+      version: version + 1,
+      updated_at: at,
+    })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst()
+}
+
 export async function listMeetings(
   db: Kysely<DB>,
   organisationId: string,
@@ -60,12 +93,36 @@ export async function listMeetings(
   let query = db
     .selectFrom('committee_meetings as m')
     .innerJoin('committees as c', 'c.id', 'm.committee_id')
-    .select(['m.id', 'm.committee_id', 'm.meeting_date', 'c.name as committee', 'c.report_kinds'])
+    .select([
+      'm.id',
+      'm.committee_id',
+      'm.meeting_date',
+      'm.version',
+      'm.cancelled_at',
+      'm.cancellation_reason',
+      'c.name as committee',
+      'c.report_kinds',
+    ])
     .where('m.organisation_id', '=', organisationId)
   if (filters.committeeId) query = query.where('m.committee_id', '=', filters.committeeId)
   if (filters.from) query = query.where('m.meeting_date', '>=', filters.from)
   if (filters.to) query = query.where('m.meeting_date', '<=', filters.to)
   return query.orderBy('m.meeting_date').orderBy('c.position').execute()
+}
+
+export async function findMeeting(
+  db: Kysely<DB>,
+  organisationId: string,
+  committeeId: string,
+  id: string,
+) {
+  return db
+    .selectFrom('committee_meetings')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('committee_id', '=', committeeId)
+    .where('id', '=', id)
+    .executeTakeFirst()
 }
 
 export async function findMeetingOn(
@@ -99,6 +156,33 @@ export async function insertMeetings(
         meeting_date: d,
       })),
     )
-    .returning('id')
+    .returning(['id', 'version'])
     .execute()
+}
+
+/** Updates only when `version` is current; undefined when someone changed it first. */
+export async function updateMeeting(
+  db: Kysely<DB>,
+  organisationId: string,
+  id: string,
+  version: number,
+  changes: { meetingDate?: string; cancelledAt?: Date; cancellationReason?: string | null },
+  at: Date,
+) {
+  return db
+    .updateTable('committee_meetings')
+    .set({
+      ...(changes.meetingDate !== undefined && { meeting_date: changes.meetingDate }),
+      ...(changes.cancelledAt !== undefined && { cancelled_at: changes.cancelledAt }),
+      ...(changes.cancellationReason !== undefined && {
+        cancellation_reason: changes.cancellationReason,
+      }),
+      version: version + 1,
+      updated_at: at,
+    })
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .where('version', '=', version)
+    .returningAll()
+    .executeTakeFirst()
 }

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
 import { Forbidden } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
@@ -7,10 +8,18 @@ import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { KINDS, REPORT_KINDS } from '../reports/report-kinds.ts'
 import { canManageReports } from '../reports/report-policy.ts'
-import { CommitteeInput, MeetingInput } from './committee-schemas.ts'
+import {
+  CommitteeEdit,
+  CommitteeInput,
+  MeetingCancellation,
+  MeetingChanges,
+  MeetingInput,
+} from './committee-schemas.ts'
+import type { CommitteeView } from './committee-service.ts'
 
 const hide = { schema: { hide: true } }
 type Body = Record<string, unknown>
+const MeetingParams = IdParams.extend({ meetingId: z.uuid() })
 
 function kindItems(values: Body) {
   const chosen = Array.isArray(values.reportKinds) ? values.reportKinds : [values.reportKinds]
@@ -60,6 +69,50 @@ export const committeeRoutes: FastifyPluginAsync<{ services: Services }> = async
     )
   })
 
+  function editContext(committee: CommitteeView, values: Body) {
+    return {
+      title: `Change ${committee.name}`,
+      committee,
+      action: `/committees/${committee.id}/edit`,
+      kindItems: kindItems(values),
+    }
+  }
+
+  app.get('/committees/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const committee = await committees.editableCommittee(principal, id)
+    const values = {
+      name: committee.name,
+      description: committee.description,
+      reportKinds: committee.reportKinds,
+      version: committee.version,
+    }
+    return reply.view('committees/views/committee-form.njk', {
+      ...editContext(committee, values),
+      values,
+    })
+  })
+
+  app.post('/committees/:id/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const committee = await committees.editableCommittee(principal, id)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'committees/views/committee-form.njk',
+        context: editContext(committee, body),
+        values: body,
+      },
+      async () => {
+        await committees.update(principal, id, parseInput(CommitteeEdit, body))
+        return reply.redirect(`/committees/${id}`, 303)
+      },
+    )
+  })
+
   app.get('/committees/:id', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id } = parseParams(IdParams, request.params)
@@ -90,6 +143,73 @@ export const committeeRoutes: FastifyPluginAsync<{ services: Services }> = async
       },
       async () => {
         await committees.addMeeting(principal, id, parseInput(MeetingInput, body))
+        return reply.redirect(`/committees/${id}`, 303)
+      },
+    )
+  })
+
+  app.get('/committees/:id/meetings/:meetingId/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, meetingId } = parseParams(MeetingParams, request.params)
+    const { committee, meeting } = await committees.editableMeeting(principal, id, meetingId)
+    return reply.view('committees/views/meeting-form.njk', {
+      title: 'Change the meeting date',
+      committee,
+      meeting,
+      values: { meetingDate: meeting.date, version: meeting.version },
+    })
+  })
+
+  app.post('/committees/:id/meetings/:meetingId/edit', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, meetingId } = parseParams(MeetingParams, request.params)
+    const { committee, meeting } = await committees.editableMeeting(principal, id, meetingId)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'committees/views/meeting-form.njk',
+        context: { title: 'Change the meeting date', committee, meeting },
+        values: body,
+      },
+      async () => {
+        await committees.changeMeeting(principal, id, meetingId, parseInput(MeetingChanges, body))
+        return reply.redirect(`/committees/${id}`, 303)
+      },
+    )
+  })
+
+  app.get('/committees/:id/meetings/:meetingId/cancel', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, meetingId } = parseParams(MeetingParams, request.params)
+    const { committee, meeting } = await committees.editableMeeting(principal, id, meetingId)
+    return reply.view('committees/views/meeting-cancel.njk', {
+      title: 'Cancel the meeting',
+      committee,
+      meeting,
+      values: { version: meeting.version },
+    })
+  })
+
+  app.post('/committees/:id/meetings/:meetingId/cancel', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, meetingId } = parseParams(MeetingParams, request.params)
+    const { committee, meeting } = await committees.editableMeeting(principal, id, meetingId)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'committees/views/meeting-cancel.njk',
+        context: { title: 'Cancel the meeting', committee, meeting },
+        values: body,
+      },
+      async () => {
+        await committees.cancelMeeting(
+          principal,
+          id,
+          meetingId,
+          parseInput(MeetingCancellation, body),
+        )
         return reply.redirect(`/committees/${id}`, 303)
       },
     )

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
-import { Forbidden, Invalid, NotFound } from '../../errors.ts'
+import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
 import { ukDate } from '../measures/measure-store.ts'
@@ -9,7 +9,13 @@ import { KINDS, isReportKind, type ReportKind } from '../reports/report-kinds.ts
 import { canManageReports, canViewCalendar } from '../reports/report-policy.ts'
 import type { ReportService } from '../reports/report-service.ts'
 import * as repo from './committee-repository.ts'
-import type { CommitteeInput, MeetingInput } from './committee-schemas.ts'
+import type {
+  CommitteeChanges,
+  CommitteeInput,
+  MeetingCancellation,
+  MeetingChanges,
+  MeetingInput,
+} from './committee-schemas.ts'
 
 export interface CommitteeDeps {
   readonly db: Kysely<DB>
@@ -30,9 +36,38 @@ function presentCommittee(row: Awaited<ReturnType<typeof repo.listCommittees>>[n
     description: row.description,
     reportKinds,
     reportKindNames: reportKinds.map((k) => KINDS[k].name),
+    version: row.version,
   }
 }
 export type CommitteeView = ReturnType<typeof presentCommittee>
+
+export type MeetingStatus = 'scheduled' | 'cancelled'
+
+function presentMeeting(row: {
+  id: string
+  committee_id: string
+  meeting_date: string
+  version: number
+  cancelled_at: Date | null
+  cancellation_reason: string | null
+}) {
+  const status: MeetingStatus = row.cancelled_at ? 'cancelled' : 'scheduled'
+  return {
+    id: row.id,
+    committeeId: row.committee_id,
+    date: row.meeting_date,
+    status,
+    cancellationReason: row.cancellation_reason,
+    version: row.version,
+  }
+}
+export type MeetingView = ReturnType<typeof presentMeeting>
+
+const stale = (what: string) =>
+  new Conflict(`Someone else changed this ${what} since you opened it. Reload it and try again.`)
+
+const kindNames = (kinds: readonly ReportKind[]) =>
+  kinds.length ? kinds.map((k) => KINDS[k].name).join(', ') : 'none'
 
 export type CommitteeService = ReturnType<typeof createCommitteeService>
 
@@ -60,13 +95,12 @@ export function createCommitteeService({ db, clock, reports }: CommitteeDeps) {
     const meetings = await repo.listMeetings(db, principal.organisationId, filters)
     const made = await reports.list(principal)
     return meetings.map((m) => {
-      const due = kindsOf(m.report_kinds)
+      // Nothing is due at a cancelled meeting; reports already made for it stay listed.
+      const due = m.cancelled_at ? [] : kindsOf(m.report_kinds)
       const own = made.filter((r) => r.meeting?.id === m.id)
       return {
-        id: m.id,
-        committeeId: m.committee_id,
+        ...presentMeeting(m),
         committee: m.committee,
-        date: m.meeting_date,
         due: due.map((kind) => ({
           kind,
           name: KINDS[kind].name,
@@ -77,8 +111,30 @@ export function createCommitteeService({ db, clock, reports }: CommitteeDeps) {
     })
   }
 
+  async function requireMeeting(principal: Principal, committeeId: string, meetingId: string) {
+    const committee = await requireCommittee(principal, committeeId)
+    const row = await repo.findMeeting(db, principal.organisationId, committeeId, meetingId)
+    if (!row) throw new NotFound('Meeting not found')
+    return { committee, meeting: presentMeeting(row) }
+  }
+
   return {
     requireCommittee,
+    requireMeeting,
+
+    /** For the change form: the committee, when this person may change it. */
+    async editableCommittee(principal: Principal, id: string) {
+      requireManager(principal)
+      return requireCommittee(principal, id)
+    },
+
+    /** For the forms that move or cancel a meeting: a cancelled one is neither moved nor cancelled again. */
+    async editableMeeting(principal: Principal, committeeId: string, meetingId: string) {
+      requireManager(principal)
+      const found = await requireMeeting(principal, committeeId, meetingId)
+      if (found.meeting.status === 'cancelled') throw new Conflict('The meeting is cancelled')
+      return found
+    },
 
     async list(principal: Principal) {
       requireReader(principal)
@@ -159,7 +215,161 @@ export function createCommitteeService({ db, clock, reports }: CommitteeDeps) {
           },
           clock,
         )
-        return { id: row?.id ?? '', committeeId, date: input.meetingDate }
+        return {
+          id: row?.id ?? '',
+          committeeId,
+          date: input.meetingDate,
+          status: 'scheduled' as MeetingStatus,
+          cancellationReason: null,
+          version: row?.version ?? 1,
+        }
+      })
+    },
+
+    /** Changes the fields sent; the name stays unique in the organisation. */
+    async update(principal: Principal, id: string, changes: CommitteeChanges) {
+      requireManager(principal)
+      const before = await requireCommittee(principal, id)
+      if (changes.version !== before.version) throw stale('committee')
+      const org = principal.organisationId
+      if (
+        changes.name !== undefined &&
+        (await repo.findCommitteeByName(db, org, changes.name, id))
+      ) {
+        throw Invalid.field('name', `There is already a committee called ${changes.name}`)
+      }
+      const reportKinds = changes.reportKinds && [...new Set(changes.reportKinds)]
+      await db.transaction().execute(async (trx) => {
+        const row = await repo.updateCommittee(
+          trx,
+          org,
+          id,
+          before.version,
+          {
+            ...(changes.name !== undefined && { name: changes.name }),
+            ...(changes.description !== undefined && { description: changes.description }),
+            ...(reportKinds && { reportKinds }),
+          },
+          clock(),
+        )
+        if (!row) throw stale('committee')
+        const after = presentCommittee(row)
+        const changed = [
+          after.name !== before.name && `renamed from ${before.name}`,
+          after.description !== before.description && 'description changed',
+          after.reportKinds.join() !== before.reportKinds.join() &&
+            `reports due now ${kindNames(after.reportKinds)} (were ${kindNames(before.reportKinds)})`,
+        ].filter(Boolean)
+        await recordAudit(
+          trx,
+          {
+            organisationId: org,
+            actor: actorOf(principal),
+            action: 'updated',
+            itemType: 'committee',
+            itemId: id,
+            summary: `Committee ${after.name} changed${changed.length ? `: ${changed.join('; ')}` : ''}`,
+            before: {
+              name: before.name,
+              description: before.description,
+              reportKinds: before.reportKinds,
+            },
+            after: {
+              name: after.name,
+              description: after.description,
+              reportKinds: after.reportKinds,
+            },
+          },
+          clock,
+        )
+      })
+      return requireCommittee(principal, id)
+    },
+
+    /** Moves a meeting to another date; a cancelled meeting stays where it was. */
+    async changeMeeting(
+      principal: Principal,
+      committeeId: string,
+      meetingId: string,
+      changes: MeetingChanges,
+    ) {
+      requireManager(principal)
+      const { committee, meeting } = await requireMeeting(principal, committeeId, meetingId)
+      if (changes.version !== meeting.version) throw stale('meeting')
+      if (meeting.status === 'cancelled') {
+        throw new Conflict('The meeting is cancelled: add a meeting on the new date instead')
+      }
+      const org = principal.organisationId
+      const clash = await repo.findMeetingOn(db, org, committeeId, changes.meetingDate)
+      if (clash && clash.id !== meetingId) {
+        throw Invalid.field('meetingDate', `${committee.name} already meets on that date`)
+      }
+      return db.transaction().execute(async (trx) => {
+        const row = await repo.updateMeeting(
+          trx,
+          org,
+          meetingId,
+          meeting.version,
+          { meetingDate: changes.meetingDate },
+          clock(),
+        )
+        if (!row) throw stale('meeting')
+        await recordAudit(
+          trx,
+          {
+            organisationId: org,
+            actor: actorOf(principal),
+            action: 'meeting_changed',
+            itemType: 'committee',
+            itemId: committeeId,
+            summary: `Meeting of ${committee.name} moved from ${meeting.date} to ${changes.meetingDate}`,
+            before: { meetingId, meetingDate: meeting.date },
+            after: { meetingId, meetingDate: changes.meetingDate },
+          },
+          clock,
+        )
+        return presentMeeting(row)
+      })
+    },
+
+    /** Cancels a meeting: it stays on the calendar as cancelled, with nothing due at it. */
+    async cancelMeeting(
+      principal: Principal,
+      committeeId: string,
+      meetingId: string,
+      input: MeetingCancellation,
+    ) {
+      requireManager(principal)
+      const { committee, meeting } = await requireMeeting(principal, committeeId, meetingId)
+      if (input.version !== meeting.version) throw stale('meeting')
+      if (meeting.status === 'cancelled') throw new Conflict('The meeting is cancelled already')
+      const org = principal.organisationId
+      const reason = input.reason ?? null
+      return db.transaction().execute(async (trx) => {
+        const row = await repo.updateMeeting(
+          trx,
+          org,
+          meetingId,
+          meeting.version,
+          { cancelledAt: clock(), cancellationReason: reason },
+          clock(),
+        )
+        if (!row) throw stale('meeting')
+        await recordAudit(
+          trx,
+          {
+            organisationId: org,
+            actor: actorOf(principal),
+            action: 'meeting_cancelled',
+            itemType: 'committee',
+            itemId: committeeId,
+            summary: `Meeting of ${committee.name} on ${meeting.date} cancelled${reason ? `: ${reason}` : ''}`,
+            before: { meetingId, meetingDate: meeting.date, status: meeting.status },
+            after: { meetingId, meetingDate: meeting.date, status: 'cancelled', reason },
+          },
+          clock,
+        )
+        return presentMeeting(row)
       })
     },
   }
