@@ -279,6 +279,29 @@ for (const mode of testModes()) {
       assert.equal(await state(ctx, org.id), snapshot)
     })
 
+    it('offers no cancelled meeting for a new report, and refuses one sent anyway', async () => {
+      const committees = ctx.services.committees
+      const held = await committees.addMeeting(officer, cabinetId, { meetingDate: '2026-09-10' })
+      const dropped = await committees.addMeeting(officer, cabinetId, { meetingDate: '2026-09-24' })
+      await committees.cancelMeeting(officer, cabinetId, dropped.id, { version: 1 })
+      const offered = (await ctx.services.reports.choices(officer)).meetings.map((m) => m.id)
+      assert.ok(offered.includes(held.id))
+      assert.ok(!offered.includes(dropped.id))
+      const before = await ctx.database.db.selectFrom('reports').select('id').execute()
+      await assert.rejects(
+        ctx.services.reports.create(officer, {
+          kind: 'quarterly-performance',
+          period: '2025/26 Q3',
+          meetingId: dropped.id,
+          focusNodeIds: [],
+        }),
+        (e: unknown) =>
+          e instanceof Invalid && e.fields[0]?.field === 'meetingId' && /cancelled/.test(e.message),
+      )
+      const after = await ctx.database.db.selectFrom('reports').select('id').execute()
+      assert.equal(after.length, before.length)
+    })
+
     it('refuses a date that does not exist rather than rolling it over', () => {
       assert.throws(() => parseInput(MeetingInput, { meetingDate: '2026-02-30' }), Invalid)
       assert.equal(

@@ -165,7 +165,13 @@ export async function findMeeting(db: Kysely<DB>, organisationId: string, id: st
   return db
     .selectFrom('committee_meetings as m')
     .innerJoin('committees as c', 'c.id', 'm.committee_id')
-    .select(['m.id', 'm.meeting_date', 'c.name as committee_name', 'c.id as committee_id'])
+    .select([
+      'm.id',
+      'm.meeting_date',
+      'm.cancelled_at',
+      'c.name as committee_name',
+      'c.id as committee_id',
+    ])
     .where('m.organisation_id', '=', organisationId)
     .where('m.id', '=', id)
     .executeTakeFirst()

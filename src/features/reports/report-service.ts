@@ -378,6 +378,8 @@ export function createReportService({ db, clock, render, finance = null }: Repor
       const meeting = input.meetingId ? await repo.findMeeting(db, org, input.meetingId) : null
       if (input.meetingId && !meeting)
         throw Invalid.field('meetingId', 'Select a meeting from the list')
+      if (meeting?.cancelled_at)
+        throw Invalid.field('meetingId', 'That meeting was cancelled: select another meeting')
       if (input.focusNodeIds.length > 0 && input.kind !== 'executive') {
         throw Invalid.field('focusNodeIds', 'Only the Executive report has focus areas')
       }
@@ -556,6 +558,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
         .select(['m.id', 'm.meeting_date', 'c.name'])
         .where('m.organisation_id', '=', org)
         .where('m.meeting_date', '>=', `${Number(today().slice(0, 4)) - 1}${today().slice(4)}`)
+        .where('m.cancelled_at', 'is', null)
         .orderBy('m.meeting_date')
         .orderBy('c.position')
         .execute()
