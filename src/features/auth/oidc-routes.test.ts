@@ -98,10 +98,15 @@ for (const mode of testModes()) {
       assert.ok(request.searchParams.get('state'))
       assert.ok(request.searchParams.get('nonce'))
       assert.equal(back.origin + back.pathname, CALLBACK)
+      const pending = started.cookies.find((c) => c.name === 'gt_oidc')
+      assert.equal(pending?.httpOnly, true)
+      assert.equal(pending.path, '/sign-in/oidc')
+      assert.equal(pending.maxAge, 600)
 
       assert.equal(response.statusCode, 303)
       assert.equal(response.headers.location, '/')
       assert.ok(agent.cookies.has('gt_session'))
+      assert.equal(agent.cookies.has('gt_oidc'), false, 'the pending sign-in is used once')
       const home = await agent.get('/')
       assert.equal(home.statusCode, 200)
       assert.match(home.body, /Welcome, Priya Shah/)
@@ -195,6 +200,19 @@ for (const mode of testModes()) {
       const elsewhere = new Agent(await ctx.app())
       const replayed = await elsewhere.get(honest)
       assert.equal(replayed.statusCode, 400)
+      assert.equal(elsewhere.cookies.has('gt_session'), false)
+
+      // Nor with a pending sign-in the browser wrote itself, matching the state it returns.
+      const state = new URL(honest, 'http://localhost').searchParams.get('state') ?? ''
+      elsewhere.cookies.set(
+        'gt_oidc',
+        encodeURIComponent(
+          JSON.stringify({ state, nonce: 'n', verifier: 'v', redirectUri: CALLBACK, next: '/' }),
+        ),
+      )
+      const forged = await elsewhere.get(honest)
+      assert.equal(forged.statusCode, 400)
+      assert.match(forged.body, /did not start on this site/, 'refused for its signature')
       assert.equal(elsewhere.cookies.has('gt_session'), false)
     })
 
