@@ -86,6 +86,8 @@ for (const mode of testModes()) {
       assert.ok(button > 0)
       assert.match(page.body, /href="\/sign-in\/oidc"/)
       assert.ok(page.body.indexOf('name="password"') > button)
+      const going = await new Agent(await ctx.app()).get('/sign-in?next=%2Fmeasures')
+      assert.match(going.body, /href="\/sign-in\/oidc\?next=%2Fmeasures"/)
     })
 
     it('signs in through the identity provider, with PKCE, state and nonce', async () => {
