@@ -21,6 +21,7 @@ import { NotFound } from './errors.ts'
 import { auditRoutes } from './features/audit/audit-routes.ts'
 import { authApi } from './features/auth/auth-api.ts'
 import { authRoutes } from './features/auth/auth-routes.ts'
+import { oidcRoutes } from './features/auth/oidc-routes.ts'
 import { committeeApi } from './features/committees/committee-api.ts'
 import { committeeRoutes } from './features/committees/committee-routes.ts'
 import { setUpAuthentication } from './features/auth/authentication.ts'
@@ -175,6 +176,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   setUpAuthentication(app, services)
 
   await app.register(authRoutes, { services, config })
+  await app.register(oidcRoutes, { services, config })
   await app.register(homeRoutes, { services })
   await app.register(organisationRoutes, { services })
   await app.register(frameworkRoutes, { services })

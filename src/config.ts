@@ -23,7 +23,24 @@ const EnvSchema = z.object({
   TRUST_PROXY: flag.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SERVICE_NAME: z.string().min(1).default('Golden Thread'),
+  OIDC_ISSUER: z
+    .url({ protocol: /^https?$/, error: 'OIDC_ISSUER must be an http(s) URL' })
+    .optional(),
+  OIDC_CLIENT_ID: z.string().min(1).optional(),
+  OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+  OIDC_REDIRECT_URL: z
+    .url({ protocol: /^https?$/, error: 'OIDC_REDIRECT_URL must be an http(s) URL' })
+    .optional(),
+  OIDC_ORGANISATION: z.string().min(1).optional(),
+  OIDC_BUTTON_TEXT: z.string().min(1).default('Sign in with your council account'),
+  OIDC_PASSWORD_SIGN_IN: flag.default(true),
 })
+
+/** Single sign-on needs all three; the other OIDC_ variables only refine it. */
+const OIDC_REQUIRED = ['OIDC_ISSUER', 'OIDC_CLIENT_ID', 'OIDC_CLIENT_SECRET'] as const
+const OIDC_PARTS = [...OIDC_REQUIRED, 'OIDC_REDIRECT_URL', 'OIDC_ORGANISATION'] as const
+// Microsoft's shared endpoints accept any tenant's accounts; e-mail matching needs one tenant.
+const MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizations|consumers)\//i
 
 /** Every variable Golden Thread reads; README and .env.example document each (a test checks). */
 export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape)
@@ -35,6 +52,42 @@ const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
       path: ['SESSION_SECRET'],
       message: 'SESSION_SECRET is required in production',
     })
+  }
+  // A half-configured single sign-on fails loudly rather than leaving people without a way in.
+  if (OIDC_PARTS.some((name) => env[name] !== undefined)) {
+    for (const name of OIDC_REQUIRED) {
+      if (env[name] === undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} is required for single sign-on (set ${OIDC_REQUIRED.join(', ')} together)`,
+        })
+      }
+    }
+  } else if (!env.OIDC_PASSWORD_SIGN_IN) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OIDC_PASSWORD_SIGN_IN'],
+      message: 'OIDC_PASSWORD_SIGN_IN can be false only when single sign-on is configured',
+    })
+  }
+  if (env.OIDC_ISSUER && MULTI_TENANT.test(env.OIDC_ISSUER)) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['OIDC_ISSUER'],
+      message: 'OIDC_ISSUER must name your tenant, not common, organizations or consumers',
+    })
+  }
+  if (env.NODE_ENV === 'production') {
+    for (const name of ['OIDC_ISSUER', 'OIDC_REDIRECT_URL'] as const) {
+      if (env[name]?.startsWith('http:')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: [name],
+          message: `${name} must use https in production`,
+        })
+      }
+    }
   }
 })
 
@@ -56,6 +109,19 @@ export interface Config {
   readonly trustProxy: boolean
   readonly logLevel: string
   readonly serviceName: string
+  /** Single sign-on with the council's identity provider; null when not configured. */
+  readonly oidc: {
+    readonly issuer: string
+    readonly clientId: string
+    readonly clientSecret: string
+    /** Unset: this site's own address (from the request) + /sign-in/oidc/callback. */
+    readonly redirectUrl: string | undefined
+    /** Slug of the organisation whose people sign in this way; unset: the only one. */
+    readonly organisation: string | undefined
+    readonly buttonText: string
+    /** false: only administrators may sign in with a password. */
+    readonly passwordSignIn: boolean
+  } | null
 }
 
 export class ConfigError extends Error {}
@@ -89,5 +155,17 @@ export function loadConfig(source: Record<string, string | undefined> = process.
     trustProxy: env.TRUST_PROXY,
     logLevel: env.LOG_LEVEL,
     serviceName: env.SERVICE_NAME,
+    oidc:
+      env.OIDC_ISSUER && env.OIDC_CLIENT_ID && env.OIDC_CLIENT_SECRET
+        ? {
+            issuer: env.OIDC_ISSUER,
+            clientId: env.OIDC_CLIENT_ID,
+            clientSecret: env.OIDC_CLIENT_SECRET,
+            redirectUrl: env.OIDC_REDIRECT_URL,
+            organisation: env.OIDC_ORGANISATION,
+            buttonText: env.OIDC_BUTTON_TEXT,
+            passwordSignIn: env.OIDC_PASSWORD_SIGN_IN,
+          }
+        : null,
   })
 }

@@ -2,6 +2,7 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { createAuditService } from './features/audit/audit-service.ts'
 import { createAuthService } from './features/auth/auth-service.ts'
+import { createOidcClient } from './features/auth/oidc-client.ts'
 import { createCommitteeService } from './features/committees/committee-service.ts'
 import { createFrameworkService } from './features/framework/framework-service.ts'
 import { createLinkRegistry } from './features/links/link-registry.ts'
@@ -73,6 +74,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   dashboards.registerPanelSource(savingsPanelSource(savings, budgets, clock))
   return {
     auth: createAuthService({ db, config, clock }),
+    oidc: config.oidc ? createOidcClient(config.oidc) : null,
     organisation,
     audit: createAuditService({ db }),
     framework: createFrameworkService({ db, clock, links }),

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import type { Principal } from './principal.ts'
 
@@ -8,6 +8,21 @@ export async function findPersonByEmail(db: Kysely<DB>, email: string) {
     .select(['id', 'organisation_id', 'name', 'email', 'password_hash', 'active'])
     .where('email', '=', email)
     .executeTakeFirst()
+}
+
+/** Identity providers do not promise our spelling of an address, so case is ignored here. */
+export async function findPersonByEmailIgnoringCase(db: Kysely<DB>, email: string) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'organisation_id', 'name', 'email', 'active'])
+    .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
+    .executeTakeFirst()
+}
+
+export async function findOrganisationsForSignIn(db: Kysely<DB>, slug: string | undefined) {
+  let query = db.selectFrom('organisations').select(['id', 'slug']).limit(2)
+  if (slug !== undefined) query = query.where('slug', '=', slug)
+  return query.execute()
 }
 
 export async function loadPrincipal(db: Kysely<DB>, personId: string): Promise<Principal | null> {

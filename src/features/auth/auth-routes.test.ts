@@ -30,6 +30,15 @@ for (const mode of testModes()) {
       assert.match(home.body, /Welcome, Person/)
     })
 
+    it('offers no single sign-on when it is not configured', async () => {
+      const agent = new Agent(await ctx.app())
+      const page = await agent.get('/sign-in')
+      assert.match(page.body, /name="password"/)
+      assert.doesNotMatch(page.body, /sign-in\/oidc|council account|Administrator sign-in/)
+      assert.equal((await agent.get('/sign-in/oidc')).statusCode, 404)
+      assert.equal((await agent.get('/sign-in/oidc/callback?state=x&code=y')).statusCode, 404)
+    })
+
     it('refuses a wrong password with an error summary and status 400', async () => {
       const agent = new Agent(await ctx.app())
       await agent.get('/sign-in')

@@ -34,7 +34,7 @@ const PasswordForm = z.object({
 const TokenForm = z.object({ name: z.string({ error: 'Enter a name for the token' }) })
 
 /** Only same-site paths, so a crafted link cannot send someone elsewhere after signing in. */
-function safeNext(next: unknown): string {
+export function safeNext(next: unknown): string {
   return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/'
 }
 
@@ -44,13 +44,29 @@ export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config
 ) => {
   const hide = { schema: { hide: true } }
 
+  /** What the sign-in page offers: single sign-on, the password form, or both. */
+  function signInChoices(next: string, adminSignIn: boolean) {
+    const oidc = config.oidc
+    if (!oidc) return { sso: null, passwordForm: true }
+    const href = next === '/' ? '/sign-in/oidc' : `/sign-in/oidc?next=${encodeURIComponent(next)}`
+    const nextQuery = next === '/' ? '' : `&next=${encodeURIComponent(next)}`
+    return {
+      sso: { href, text: oidc.buttonText },
+      passwordForm: oidc.passwordSignIn || adminSignIn,
+      adminSignIn: !oidc.passwordSignIn,
+      adminSignInHref: `/sign-in?administrator=yes${nextQuery}`,
+    }
+  }
+
   app.get('/sign-in', hide, async (request, reply) => {
     const query = request.query as Record<string, unknown>
     if (request.principal) return reply.redirect(safeNext(query.next), 303)
+    const next = safeNext(query.next)
     return reply.view('auth/views/sign-in.njk', {
       title: 'Sign in',
       values: {},
-      next: safeNext(query.next),
+      next,
+      ...signInChoices(next, query.administrator === 'yes'),
     })
   })
 
@@ -61,7 +77,7 @@ export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config
       reply,
       {
         template: 'auth/views/sign-in.njk',
-        context: { title: 'Sign in', next },
+        context: { title: 'Sign in', next, ...signInChoices(next, true) },
         values: { email: body.email },
       },
       async () => {

@@ -34,6 +34,9 @@ export function normaliseEmail(email: string): string {
 
 export type AuthService = ReturnType<typeof createAuthService>
 
+/** Someone the identity provider knows but Golden Thread does not (or no longer) lets in. */
+export class NotSetUp extends Forbidden {}
+
 export function createAuthService({ db, config, clock }: AuthDeps) {
   const idleMs = config.session.idleMinutes * 60_000
   const absoluteMs = config.session.absoluteHours * 3_600_000
@@ -54,6 +57,61 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
       userAgent: meta.userAgent?.slice(0, 300) ?? null,
     })
     return token
+  }
+
+  /**
+   * The organisation whose people sign in with SSO: OIDC_ORGANISATION, or the only one. null when
+   * that names nothing or several could (never fatal here: administrators must still get in).
+   */
+  async function ssoOrganisationId(): Promise<string | null> {
+    const found = await repo.findOrganisationsForSignIn(db, config.oidc?.organisation)
+    return found.length === 1 ? (found[0]?.id ?? null) : null
+  }
+
+  /**
+   * With OIDC_PASSWORD_SIGN_IN=false the SSO organisation's people must use SSO, administrators
+   * excepted (the break-glass way in). Other organisations, who cannot use it, keep passwords.
+   */
+  async function passwordSignInAllowed(person: { id: string; organisation_id: string }) {
+    if (!config.oidc || config.oidc.passwordSignIn) return true
+    const ssoOrganisation = await ssoOrganisationId()
+    if (ssoOrganisation !== null && person.organisation_id !== ssoOrganisation) return true
+    const principal = await repo.loadPrincipal(db, person.id)
+    return principal !== null && isOrganisationAdministrator(principal)
+  }
+
+  async function openSession(
+    person: { id: string; organisation_id: string; name: string },
+    meta: { ip: string | null; userAgent: string | null },
+    method: 'password' | 'oidc',
+    failureKey?: string,
+  ): Promise<{ token: string; principal: Principal }> {
+    const now = clock()
+    return db.transaction().execute(async (trx) => {
+      if (failureKey) await repo.clearFailures(trx, failureKey)
+      await repo.markSignedIn(trx, person.id, now)
+      const token = await startSession(trx, person.id, person.organisation_id, meta)
+      await recordAudit(
+        trx,
+        {
+          organisationId: person.organisation_id,
+          actor: { personId: person.id, name: person.name },
+          action: 'signed_in',
+          itemType: 'person',
+          itemId: person.id,
+          ...(method === 'oidc'
+            ? {
+                summary: `${person.name} signed in with single sign-on`,
+                after: { method: 'oidc' },
+              }
+            : { summary: `${person.name} signed in` }),
+        },
+        clock,
+      )
+      const principal = await repo.loadPrincipal(trx, person.id)
+      if (!principal) throw new Forbidden('This account cannot sign in')
+      return { token, principal }
+    })
   }
 
   return {
@@ -83,26 +141,42 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
         await repo.recordFailures(db, [accountKey, addressKey], now)
         throw Invalid.field('email', 'Enter a correct email address and password')
       }
-      return db.transaction().execute(async (trx) => {
-        await repo.clearFailures(trx, accountKey)
-        await repo.markSignedIn(trx, person.id, now)
-        const token = await startSession(trx, person.id, person.organisation_id, input)
-        await recordAudit(
-          trx,
-          {
-            organisationId: person.organisation_id,
-            actor: { personId: person.id, name: person.name },
-            action: 'signed_in',
-            itemType: 'person',
-            itemId: person.id,
-            summary: `${person.name} signed in`,
-          },
-          clock,
+      if (!(await passwordSignInAllowed(person))) {
+        throw Invalid.field(
+          'email',
+          'Sign in with your council account: only administrators can sign in with a password',
         )
-        const principal = await repo.loadPrincipal(trx, person.id)
-        if (!principal) throw new Forbidden('This account cannot sign in')
-        return { token, principal }
-      })
+      }
+      return openSession(person, input, 'password', accountKey)
+    },
+
+    /**
+     * Single sign-on: the identity provider has vouched for this e-mail address. Only an existing,
+     * active person of the SSO organisation gets in; nobody is created.
+     */
+    async signInWithOidc(input: {
+      email: string
+      ip: string | null
+      userAgent: string | null
+    }): Promise<{ token: string; principal: Principal }> {
+      const organisationId = await ssoOrganisationId()
+      if (!organisationId) {
+        throw new Error(
+          'OIDC_ORGANISATION must name an existing organisation when there is more than one',
+        )
+      }
+      const person = await repo.findPersonByEmailIgnoringCase(db, input.email)
+      if (!person || person.organisation_id !== organisationId) {
+        throw new NotSetUp(
+          `Your account ${input.email} is not set up in ${config.serviceName}: ask your administrator.`,
+        )
+      }
+      if (!person.active) {
+        throw new NotSetUp(
+          `Your account ${input.email} has been deactivated in ${config.serviceName}: ask your administrator.`,
+        )
+      }
+      return openSession(person, input, 'oidc')
     },
 
     async principalForSession(token: string): Promise<Principal | null> {
