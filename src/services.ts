@@ -3,6 +3,7 @@ import type { Database } from './db/database.ts'
 import { createAuditService } from './features/audit/audit-service.ts'
 import { createAuthService } from './features/auth/auth-service.ts'
 import { createCommitteeService } from './features/committees/committee-service.ts'
+import { createExchangeService } from './features/exchange/exchange-service.ts'
 import { createFrameworkService } from './features/framework/framework-service.ts'
 import { createLinkRegistry } from './features/links/link-registry.ts'
 import { createValueService } from './features/measure-values/value-service.ts'
@@ -71,13 +72,15 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   })
   const dashboards = createDashboardService({ db, clock, measures, projects, risks })
   dashboards.registerPanelSource(savingsPanelSource(savings, budgets, clock))
+  const values = createValueService({ db, clock, measures })
   return {
     auth: createAuthService({ db, config, clock }),
     organisation,
     audit: createAuditService({ db }),
     framework: createFrameworkService({ db, clock, links }),
     measures,
-    values: createValueService({ db, clock, measures }),
+    values,
+    exchange: createExchangeService({ db, measures, values }),
     spc: createSpcService({ db, clock, measures }),
     projects,
     projectUpdates: createUpdateService({
