@@ -80,7 +80,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     framework: createFrameworkService({ db, clock, links }),
     measures,
     values,
-    exchange: createExchangeService({ db, measures, values }),
+    exchange: createExchangeService({ db, measures, values, projects, risks, savings }),
     spc: createSpcService({ db, clock, measures }),
     projects,
     projectUpdates: createUpdateService({

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { z } from 'zod'
-import type { Period } from '../../core/periods.ts'
+import { parsePeriodStart, type Period } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -13,7 +13,17 @@ import { readPeriod, scopeOf, type MeasureService } from '../measures/measure-se
 import { unitTreeOf } from '../measures/measure-store.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
-import { COLUMNS, IMPORT_SHEETS, type Column, type ImportSheet } from './exchange-columns.ts'
+import type { ProjectService } from '../projects/project-service.ts'
+import type { RiskService } from '../risks/risk-service.ts'
+import type { SavingsService } from '../savings/savings-service.ts'
+import {
+  COLUMNS,
+  IMPORT_SHEETS,
+  MEASURE_COLUMNS,
+  type Column,
+  type ImportSheet,
+} from './exchange-columns.ts'
+import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
 import {
   readUpload,
   type Cell,
@@ -57,6 +67,9 @@ export interface ExchangeDeps {
   readonly db: Kysely<DB>
   readonly measures: MeasureService
   readonly values: ValueService
+  readonly projects: ProjectService
+  readonly risks: RiskService
+  readonly savings: SavingsService
 }
 
 /** Thrown to roll back a dry run, or a run with errors, after validating every row. */
@@ -121,7 +134,8 @@ function inputOf(
 
 export type ExchangeService = ReturnType<typeof createExchangeService>
 
-export function createExchangeService({ db, measures, values }: ExchangeDeps) {
+export function createExchangeService(deps: ExchangeDeps) {
+  const { db, measures, values } = deps
   /**
    * Imports a file: every row is checked and applied through the services' own transactional
    * pieces inside one transaction, which is rolled back for a dry run or when any row fails.
@@ -162,7 +176,181 @@ export function createExchangeService({ db, measures, values }: ExchangeDeps) {
     return run.summary(options.dryRun)
   }
 
-  return { importFile }
+  /** Everything the person may see, in the import's layout, plus read-only sheets. */
+  async function exportFile(principal: Principal): Promise<Buffer> {
+    if (principal.roles.length === 0) throw new Forbidden()
+    const org = principal.organisationId
+    const tree = await unitTreeOf(db, org)
+    const listed = (await measureRepo.listMeasures(db, org, {})).filter((m) =>
+      policy.canViewMeasure(principal, scopeOf(m), tree),
+    )
+    const rows = (
+      await measureRepo.findMeasuresById(
+        db,
+        org,
+        listed.map((m) => m.id),
+      )
+    ).sort((a, b) => a.code.localeCompare(b.code))
+    const ids = rows.map((r) => r.id)
+    const units = await orgRepo.listUnits(db, org)
+    const unitRef = new Map(units.map((u) => [u.id, u.code ?? u.name]))
+    const people = await db
+      .selectFrom('people')
+      .select(['id', 'email'])
+      .where('organisation_id', '=', org)
+      .execute()
+    const email = new Map(people.map((p) => [p.id, p.email]))
+    const code = new Map(rows.map((r) => [r.id, r.code]))
+    const label = (frequency: string, start: string) => parsePeriodStart({ frequency, start }).label
+
+    const measureRows = rows.map((row) => {
+      const definition = measures.definitionOf(row) as Record<string, unknown>
+      return MEASURE_COLUMNS.map((c): CellOut => {
+        const value = definition[c.field]
+        if (typeof value === 'boolean') return value ? 'yes' : 'no'
+        if (typeof value === 'number') return value
+        if (typeof value !== 'string') return null
+        switch (c.kind) {
+          case 'choice':
+            return c.choices?.[value] ?? value
+          case 'unit':
+            return unitRef.get(value) ?? null
+          case 'person':
+            return email.get(value) ?? null
+          default:
+            return value
+        }
+      })
+    })
+    const targetRows = (await measureRepo.listTargets(db, org, ids)).map((t) => [
+      code.get(t.measure_id) ?? '',
+      label(t.frequency, t.period_start),
+      t.value,
+      t.lower,
+      t.upper,
+    ])
+    const frequencyOf = new Map(rows.map((r) => [r.id, r.frequency]))
+    const valueRows = (await measureRepo.listValues(db, org, ids)).map((v) => [
+      code.get(v.measure_id) ?? '',
+      label(frequencyOf.get(v.measure_id) ?? 'monthly', v.period_start),
+      v.value,
+      v.commentary,
+      v.status,
+    ])
+    return exportWorkbook(
+      principal.organisationName,
+      { Measures: measureRows, Targets: targetRows, Values: valueRows },
+      await readOnlySheets(principal, unitRef),
+    )
+  }
+
+  async function readOnlySheets(
+    principal: Principal,
+    unitRef: ReadonlyMap<string, string>,
+  ): Promise<ExtraSheet[]> {
+    const projects = await deps.projects.list(principal)
+    const projectCode = new Map(projects.map((p) => [p.id, p.code ?? p.title]))
+    const risks = await deps.risks.listRisks(principal)
+    const lines = await deps.savings.allLines(principal)
+    const unit = (id: string | null) => (id ? (unitRef.get(id) ?? null) : null)
+    return [
+      {
+        name: 'Projects',
+        headings: [
+          'Code',
+          'Title',
+          'Level',
+          'Part of',
+          'Lead unit',
+          'Status',
+          'Confidence',
+          'Start date',
+          'End date',
+          'Budget (£)',
+        ],
+        rows: projects.map((p) => [
+          p.code,
+          p.title,
+          p.level,
+          p.parentId ? (projectCode.get(p.parentId) ?? null) : null,
+          unit(p.leadUnitId),
+          p.statusText,
+          p.confidence,
+          p.startDate,
+          p.endDate,
+          p.budget,
+        ]),
+      },
+      {
+        name: 'Risks',
+        headings: [
+          'Reference',
+          'Title',
+          'Register',
+          'Category',
+          'Status',
+          'Cause',
+          'Event',
+          'Effect',
+          'Inherent score',
+          'Current likelihood',
+          'Current impact',
+          'Current score',
+          'Target score',
+          'Next review',
+        ],
+        rows: risks.map((r) => [
+          r.reference,
+          r.title,
+          r.registerName,
+          r.categoryName,
+          r.status,
+          r.cause,
+          r.event,
+          r.effect,
+          r.inherent.score,
+          r.current.likelihood,
+          r.current.impact,
+          r.current.score,
+          r.target.score,
+          r.nextReviewDate,
+        ]),
+      },
+      {
+        name: 'Savings',
+        headings: [
+          'Reference',
+          'Title',
+          'Unit',
+          'Programme',
+          'Type',
+          'Durability',
+          'Status',
+          'Financial year',
+          'Saving (£)',
+          'Cost (£)',
+          'Net (£)',
+        ],
+        rows: lines.flatMap((l) =>
+          l.years.map((y) => [
+            l.reference,
+            l.title,
+            l.unitName,
+            l.programme,
+            l.savingType,
+            l.durability,
+            l.status,
+            y.financialYear,
+            y.amount.pence / 100,
+            y.cost.pence / 100,
+            y.net.pence / 100,
+          ]),
+        ),
+      },
+    ]
+  }
+
+  return { importFile, exportFile }
 }
 
 /** The state of one import: what changed and what failed, row by row. */
