@@ -213,6 +213,18 @@ for (const mode of testModes()) {
       assert.equal(noFile.statusCode, 400)
     })
 
+    it('refuses a file over 10 MB', async () => {
+      const agent = await Agent.signedIn(app, officer.email)
+      await agent.get('/exchange')
+      const big = Buffer.alloc(10 * 1024 * 1024 + 1, 'a')
+      const response = await agent.upload(
+        '/exchange/preview',
+        {},
+        { name: 'big.csv', content: big },
+      )
+      assert.equal(response.statusCode, 413)
+    })
+
     it('refuses the API upload of a browser session without the CSRF header', async () => {
       const agent = await Agent.signedIn(app, officer.email)
       const file = { name: 't.xlsx', content: await goodFile(), type: XLSX }
