@@ -31,7 +31,7 @@ Commands:
                                       executive, highlight, report-card, year-end; F: html,
                                       docx, pdf, xlsx, csv; S: a programme, directorate or theme)
   import FILE [--dry-run] [--organisation SLUG]
-                                      import measures, targets and values from an .xlsx
+                                      import measures, targets, values and risks from an .xlsx
                                       workbook or a .csv sheet (all or nothing; see
                                       docs/exchange.md); --dry-run checks without writing
   audit verify                        check the audit trail's hash chain

@@ -21,7 +21,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Everything you may see as one .xlsx workbook: Measures, Targets and Values in the import layout (so it can be edited and imported again), and Projects, Risks and Savings to read',
+          'Everything you may see as one .xlsx workbook: Measures, Targets, Values and Risks in the import layout (so it can be edited and imported again), and Projects and Savings to read',
       },
     },
     async (request, reply) => {
@@ -39,7 +39,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Import measures, targets and values: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing.',
+          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing.',
         querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
       },
     },

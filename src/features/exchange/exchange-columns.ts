@@ -12,12 +12,21 @@ import {
   POLARITY_NAMES,
   UNIT_NAMES,
 } from '../measures/measure-schemas.ts'
+import {
+  REVIEW_FREQUENCIES,
+  REVIEW_FREQUENCY_NAMES,
+  RISK_CATEGORIES,
+  RISK_CATEGORY_NAMES,
+  RISK_STATUS_NAMES,
+  RISK_STATUSES,
+} from '../risks/risk-schemas.ts'
 
-export const IMPORT_SHEETS = ['Measures', 'Targets', 'Values'] as const
+export const IMPORT_SHEETS = ['Measures', 'Targets', 'Values', 'Risks'] as const
 export type ImportSheet = (typeof IMPORT_SHEETS)[number]
 
 /** How a cell is read: text, a number, yes/no, one of a list, or a unit or person to look up. */
-export type ColumnKind = 'text' | 'number' | 'yes_no' | 'choice' | 'unit' | 'person' | 'ignored'
+export type ColumnKind =
+  'text' | 'number' | 'yes_no' | 'choice' | 'unit' | 'person' | 'register' | 'ignored'
 
 export interface Column {
   readonly heading: string
@@ -294,10 +303,105 @@ export const VALUE_COLUMNS: readonly Column[] = [
   },
 ]
 
+const score = (field: string, heading: string, example: number): Column => ({
+  heading,
+  field,
+  kind: 'number',
+  required: true,
+  example,
+  notes: 'A whole number from 1 to the size of the council\u2019s risk matrix (4 or 5).',
+})
+
+export const RISK_COLUMNS: readonly Column[] = [
+  {
+    heading: 'Reference',
+    field: 'reference',
+    kind: 'text',
+    required: true,
+    example: 'CR01',
+    notes:
+      'Letters, numbers, ".", "/" and "-"; up to 20. A reference that exists updates that risk.',
+  },
+  {
+    heading: 'Title',
+    field: 'title',
+    kind: 'text',
+    required: true,
+    example: 'Insufficient funding to meet demand for adult social care',
+    notes: 'Up to 200 characters.',
+  },
+  {
+    heading: 'Register',
+    field: 'registerId',
+    kind: 'register',
+    required: true,
+    example: 'Corporate risk register',
+    notes: 'The name of a risk register. A risk moves to another register only by escalation.',
+  },
+  {
+    heading: 'Category',
+    field: 'category',
+    kind: 'choice',
+    required: true,
+    choices: names(RISK_CATEGORIES, RISK_CATEGORY_NAMES),
+    example: RISK_CATEGORY_NAMES.financial,
+    notes: 'The kind of risk.',
+  },
+  {
+    heading: 'Status',
+    field: 'status',
+    kind: 'choice',
+    choices: names(RISK_STATUSES, RISK_STATUS_NAMES),
+    example: RISK_STATUS_NAMES.open,
+    notes: 'Open or Closed: a new risk is raised open.',
+  },
+  { heading: 'Cause', field: 'cause', kind: 'text', example: '', notes: 'Because of…' },
+  { heading: 'Event', field: 'event', kind: 'text', example: '', notes: 'There is a risk that…' },
+  { heading: 'Effect', field: 'effect', kind: 'text', example: '', notes: 'Which would lead to…' },
+  {
+    heading: 'Owner',
+    field: 'ownerId',
+    kind: 'person',
+    example: '',
+    notes: 'The email address of the person who owns the risk.',
+  },
+  {
+    heading: 'Review frequency',
+    field: 'reviewFrequency',
+    kind: 'choice',
+    required: true,
+    choices: names(REVIEW_FREQUENCIES, REVIEW_FREQUENCY_NAMES),
+    example: REVIEW_FREQUENCY_NAMES.quarterly,
+    notes: 'How often the risk is reviewed.',
+  },
+  {
+    heading: 'Next review',
+    field: 'nextReviewDate',
+    kind: 'text',
+    example: '2025-09-30',
+    notes: 'A date like 2025-09-30; from the review frequency when left blank.',
+  },
+  score('inherentLikelihood', 'Inherent likelihood', 4),
+  score('inherentImpact', 'Inherent impact', 4),
+  score('currentLikelihood', 'Current likelihood', 3),
+  score('currentImpact', 'Current impact', 4),
+  score('targetLikelihood', 'Target likelihood', 2),
+  score('targetImpact', 'Target impact', 3),
+  {
+    heading: 'Current score',
+    field: 'currentScore',
+    kind: 'ignored',
+    example: '',
+    notes:
+      'Written by the export; the import ignores it. The current score of a risk that exists changes only by a review, on its page.',
+  },
+]
+
 export const COLUMNS: Readonly<Record<ImportSheet, readonly Column[]>> = {
   Measures: MEASURE_COLUMNS,
   Targets: TARGET_COLUMNS,
   Values: VALUE_COLUMNS,
+  Risks: RISK_COLUMNS,
 }
 
 /** The sheet a CSV file holds, told by its header row. */
@@ -306,6 +410,7 @@ export function sheetOfHeadings(headings: readonly string[]): ImportSheet | null
   if (has('Code') && has('Title')) return 'Measures'
   if (has('Measure code') && has('Target')) return 'Targets'
   if (has('Measure code') && has('Value')) return 'Values'
+  if (has('Reference') && has('Register')) return 'Risks'
   return null
 }
 

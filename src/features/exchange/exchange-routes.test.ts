@@ -82,7 +82,7 @@ for (const mode of testModes()) {
       await workbook.xlsx.load(template.rawPayload as unknown as ArrayBuffer)
       assert.deepEqual(
         workbook.worksheets.map((w) => w.name),
-        ['Measures', 'Targets', 'Values', 'Notes'],
+        ['Measures', 'Targets', 'Values', 'Risks', 'Notes'],
       )
       const measures = workbook.getWorksheet('Measures')
       assert.ok(measures)
@@ -211,6 +211,11 @@ for (const mode of testModes()) {
       assert.equal(again.json<ImportSummary>().total, 0)
       const noFile = await bearer(app, token, 'POST', '/api/v1/imports', {})
       assert.equal(noFile.statusCode, 400)
+      const openapi = (await bearer(app, token, 'GET', '/api/v1/openapi.json')).json<{
+        paths: Record<string, unknown>
+      }>()
+      assert.ok('/api/v1/imports' in openapi.paths)
+      assert.ok('/api/v1/exports/workbook' in openapi.paths)
     })
 
     it('refuses a file over 10 MB', async () => {

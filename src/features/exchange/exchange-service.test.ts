@@ -27,6 +27,39 @@ const measureRow = (code: string, over: Partial<Record<string, string | number>>
   return MEASURE_HEADINGS.map((h) => base[h] ?? null)
 }
 
+const RISK_HEADINGS = [
+  'Reference',
+  'Title',
+  'Register',
+  'Category',
+  'Status',
+  'Review frequency',
+  'Inherent likelihood',
+  'Inherent impact',
+  'Current likelihood',
+  'Current impact',
+  'Target likelihood',
+  'Target impact',
+]
+const riskRow = (reference: string, over: Partial<Record<string, string | number>> = {}) => {
+  const base: Record<string, string | number> = {
+    Reference: reference,
+    Title: 'Funding gap',
+    Register: 'Corporate risks',
+    Category: 'Financial',
+    Status: 'Open',
+    'Review frequency': 'Quarterly',
+    'Inherent likelihood': 4,
+    'Inherent impact': 4,
+    'Current likelihood': 3,
+    'Current impact': 4,
+    'Target likelihood': 2,
+    'Target impact': 3,
+    ...over,
+  }
+  return RISK_HEADINGS.map((h) => base[h] ?? null)
+}
+
 for (const mode of testModes()) {
   describe(`exchange import (${mode})`, () => {
     let ctx: TestContext
@@ -62,6 +95,23 @@ for (const mode of testModes()) {
         submit: true,
       })
       await ctx.services.values.approve(approver, m.id, '2024-04-01')
+      const register = await ctx.services.risks.createRegister(officer, {
+        name: 'Corporate risks',
+        level: 'corporate',
+      })
+      await ctx.services.risks.createRisk(officer, {
+        registerId: register.id,
+        reference: 'CR01',
+        title: 'Funding gap',
+        category: 'financial',
+        reviewFrequency: 'quarterly',
+        inherentLikelihood: 4,
+        inherentImpact: 4,
+        currentLikelihood: 3,
+        currentImpact: 4,
+        targetLikelihood: 2,
+        targetImpact: 3,
+      })
     })
     after(() => ctx.close())
 
@@ -200,6 +250,27 @@ for (const mode of testModes()) {
         expected: 'Sheet Targets, row 2, column Measure code: NEW2 is not imported',
       },
       {
+        name: 'a risk register that does not exist',
+        sheets: { Risks: [RISK_HEADINGS, riskRow('CR09', { Register: 'Nowhere' })] },
+        expected: 'Sheet Risks, row 2, column Register: No risk register is called "Nowhere"',
+      },
+      {
+        name: 'a likelihood off the matrix, with the risk form’s own message',
+        sheets: { Risks: [RISK_HEADINGS, riskRow('CR09', { 'Inherent likelihood': 9 })] },
+        expected: 'Sheet Risks, row 2, column Inherent likelihood:',
+      },
+      {
+        name: 'a current score changed outside a review',
+        sheets: { Risks: [RISK_HEADINGS, riskRow('CR01', { 'Current likelihood': 1 })] },
+        expected:
+          'Sheet Risks, row 2, column Current likelihood: The current score changes only by a review',
+      },
+      {
+        name: 'a new risk raised closed',
+        sheets: { Risks: [RISK_HEADINGS, riskRow('CR09', { Status: 'Closed' })] },
+        expected: 'Sheet Risks, row 2, column Status: A new risk is raised open',
+      },
+      {
         name: 'a workbook without any sheet to import',
         sheets: { Sheet1: [['a', 'b']] },
         expected:
@@ -302,6 +373,7 @@ for (const mode of testModes()) {
         Measures: { created: 1, updated: 1, unchanged: 0 },
         Targets: { created: 2, updated: 0, unchanged: 0 },
         Values: { created: 1, updated: 0, unchanged: 1 },
+        Risks: { created: 0, updated: 0, unchanged: 0 },
       })
       assert.deepEqual(
         summary.changes.map((c) => [c.sheet, c.row, c.action, c.item]),
@@ -374,6 +446,54 @@ for (const mode of testModes()) {
       const again = await run(officer, await workbookFile(goodSheets()), true)
       assert.equal(again.total, 0)
       assert.deepEqual(again.counts.Measures, { created: 0, updated: 0, unchanged: 2 })
+    })
+
+    it('raises new risks and changes existing ones by reference, with audit records', async () => {
+      const file = await workbookFile({
+        Risks: [
+          RISK_HEADINGS,
+          riskRow('CR01', { Title: 'Funding gap widens', 'Target impact': 2 }),
+          riskRow('CR02', { Title: 'Recruitment of social workers', Category: 'people' }),
+        ],
+      })
+      const dry = await run(officer, file, true)
+      assert.deepEqual(dry.counts.Risks, { created: 1, updated: 1, unchanged: 0 })
+      assert.deepEqual(
+        dry.changes.map((c) => [c.row, c.action, c.item, c.detail]),
+        [
+          [2, 'update', 'CR01', 'Changes title, target impact'],
+          [3, 'create', 'CR02', 'New risk "Recruitment of social workers"'],
+        ],
+      )
+      const audits = async () =>
+        (
+          await ctx.database.db
+            .selectFrom('audit_records')
+            .select('action')
+            .where('organisation_id', '=', org.id)
+            .where('item_type', '=', 'risk')
+            .execute()
+        ).map((a) => a.action)
+      const before_ = await audits()
+      await run(officer, file)
+      assert.deepEqual((await audits()).slice(before_.length).sort(), [
+        'risk_created',
+        'risk_updated',
+      ])
+      const risks = await ctx.services.risks.listRisks(officer)
+      const cr01 = risks.find((r) => r.reference === 'CR01')
+      assert.ok(cr01)
+      assert.equal(cr01.title, 'Funding gap widens')
+      assert.equal(cr01.target.impact, 2)
+      assert.equal(risks.find((r) => r.reference === 'CR02')?.category, 'people')
+      assert.equal((await run(officer, file, true)).total, 0)
+      const refused = await problems(
+        clerk,
+        await workbookFile({ Risks: [RISK_HEADINGS, riskRow('CR03')] }),
+      )
+      assert.deepEqual(refused, [
+        'Sheet Risks, row 2: You cannot manage the risks of this register: only administrators, performance officers and approvers over its unit can',
+      ])
     })
 
     it('lets data entry import values for its own unit, but not definitions or targets', async () => {

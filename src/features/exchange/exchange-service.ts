@@ -2,7 +2,7 @@ import { sql, type Kysely } from 'kysely'
 import type { z } from 'zod'
 import { parsePeriodStart, type Period } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
-import { Conflict, Forbidden, Invalid } from '../../errors.ts'
+import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { ValueService } from '../measure-values/value-service.ts'
 import { ValueInput } from '../measure-values/value-schemas.ts'
@@ -14,12 +14,14 @@ import { unitTreeOf } from '../measures/measure-store.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 import type { ProjectService } from '../projects/project-service.ts'
+import { RiskChanges, RiskInput } from '../risks/risk-schemas.ts'
 import type { RiskService } from '../risks/risk-service.ts'
 import type { SavingsService } from '../savings/savings-service.ts'
 import {
   COLUMNS,
   IMPORT_SHEETS,
   MEASURE_COLUMNS,
+  RISK_COLUMNS,
   type Column,
   type ImportSheet,
 } from './exchange-columns.ts'
@@ -87,7 +89,12 @@ function same(a: unknown, b: unknown): boolean {
 
 const normal = (text: string) => text.toLowerCase().replace(/[^a-z0-9%£]/g, '')
 
-type Lookup = { units: Map<string, string>; people: Map<string, string> }
+interface Lookup {
+  readonly units: ReadonlyMap<string, string>
+  readonly people: ReadonlyMap<string, string>
+  /** Registers by lower-case name; more than one id when two share a name. */
+  readonly registers: ReadonlyMap<string, readonly string[]>
+}
 
 /** A cell as the app's input schema expects the field, or a problem with the cell itself. */
 function inputOf(
@@ -121,6 +128,12 @@ function inputOf(
       if (text === '') return { value: null }
       const id = lookup.units.get(text.toLowerCase())
       return id ? { value: id } : { problem: `No unit has the code or name "${text}"` }
+    }
+    case 'register': {
+      if (text === '') return { value: null }
+      const ids = lookup.registers.get(text.toLowerCase()) ?? []
+      if (ids.length > 1) return { problem: `Two registers are called "${text}": rename one` }
+      return ids[0] ? { value: ids[0] } : { problem: `No risk register is called "${text}"` }
     }
     case 'person': {
       if (text === '') return { value: null }
@@ -162,8 +175,9 @@ export function createExchangeService(deps: ExchangeDeps) {
         ...units.flatMap((u) => (u.code ? [[u.code.toLowerCase(), u.id] as const] : [])),
       ]),
       people: new Map(people.map((p) => [p.email.toLowerCase(), p.id])),
+      registers: await registersByName(org),
     }
-    const run = new ImportRun(principal, tree, lookup, measures, values)
+    const run = new ImportRun(principal, tree, lookup, { measures, values, risks: deps.risks })
     try {
       await db.transaction().execute(async (trx) => {
         for (const sheet of parsed.sheets) await run.sheet(trx, sheet)
@@ -174,6 +188,20 @@ export function createExchangeService(deps: ExchangeDeps) {
     }
     if (run.errors.length > 0) throw new ImportInvalid(run.errors)
     return run.summary(options.dryRun)
+  }
+
+  async function registersByName(organisationId: string) {
+    const registers = await db
+      .selectFrom('risk_registers')
+      .select(['id', 'name'])
+      .where('organisation_id', '=', organisationId)
+      .execute()
+    const byName = new Map<string, string[]>()
+    for (const r of registers) {
+      const key = r.name.toLowerCase()
+      byName.set(key, [...(byName.get(key) ?? []), r.id])
+    }
+    return byName
   }
 
   /** Everything the person may see, in the import's layout, plus read-only sheets. */
@@ -203,25 +231,10 @@ export function createExchangeService(deps: ExchangeDeps) {
     const code = new Map(rows.map((r) => [r.id, r.code]))
     const label = (frequency: string, start: string) => parsePeriodStart({ frequency, start }).label
 
-    const measureRows = rows.map((row) => {
-      const definition = measures.definitionOf(row) as Record<string, unknown>
-      return MEASURE_COLUMNS.map((c): CellOut => {
-        const value = definition[c.field]
-        if (typeof value === 'boolean') return value ? 'yes' : 'no'
-        if (typeof value === 'number') return value
-        if (typeof value !== 'string') return null
-        switch (c.kind) {
-          case 'choice':
-            return c.choices?.[value] ?? value
-          case 'unit':
-            return unitRef.get(value) ?? null
-          case 'person':
-            return email.get(value) ?? null
-          default:
-            return value
-        }
-      })
-    })
+    const refs: ExportRefs = { unitRef, email, registerName: new Map() }
+    const measureRows = rows.map((row) =>
+      cellsOf(MEASURE_COLUMNS, measures.definitionOf(row) as Record<string, unknown>, refs),
+    )
     const targetRows = (await measureRepo.listTargets(db, org, ids)).map((t) => [
       code.get(t.measure_id) ?? '',
       label(t.frequency, t.period_start),
@@ -237,9 +250,30 @@ export function createExchangeService(deps: ExchangeDeps) {
       v.commentary,
       v.status,
     ])
+    const risks = await deps.risks.listRisks(principal)
+    const riskRefs = {
+      ...refs,
+      registerName: new Map(risks.map((r) => [r.registerId, r.registerName])),
+    }
+    const riskRows = risks.map((r) =>
+      cellsOf(
+        RISK_COLUMNS,
+        {
+          ...r,
+          currentLikelihood: r.current.likelihood,
+          currentImpact: r.current.impact,
+          inherentLikelihood: r.inherent.likelihood,
+          inherentImpact: r.inherent.impact,
+          targetLikelihood: r.target.likelihood,
+          targetImpact: r.target.impact,
+          currentScore: r.current.score,
+        },
+        riskRefs,
+      ),
+    )
     return exportWorkbook(
       principal.organisationName,
-      { Measures: measureRows, Targets: targetRows, Values: valueRows },
+      { Measures: measureRows, Targets: targetRows, Values: valueRows, Risks: riskRows },
       await readOnlySheets(principal, unitRef),
     )
   }
@@ -250,7 +284,6 @@ export function createExchangeService(deps: ExchangeDeps) {
   ): Promise<ExtraSheet[]> {
     const projects = await deps.projects.list(principal)
     const projectCode = new Map(projects.map((p) => [p.id, p.code ?? p.title]))
-    const risks = await deps.risks.listRisks(principal)
     const lines = await deps.savings.allLines(principal)
     const unit = (id: string | null) => (id ? (unitRef.get(id) ?? null) : null)
     return [
@@ -279,41 +312,6 @@ export function createExchangeService(deps: ExchangeDeps) {
           p.startDate,
           p.endDate,
           p.budget,
-        ]),
-      },
-      {
-        name: 'Risks',
-        headings: [
-          'Reference',
-          'Title',
-          'Register',
-          'Category',
-          'Status',
-          'Cause',
-          'Event',
-          'Effect',
-          'Inherent score',
-          'Current likelihood',
-          'Current impact',
-          'Current score',
-          'Target score',
-          'Next review',
-        ],
-        rows: risks.map((r) => [
-          r.reference,
-          r.title,
-          r.registerName,
-          r.categoryName,
-          r.status,
-          r.cause,
-          r.event,
-          r.effect,
-          r.inherent.score,
-          r.current.likelihood,
-          r.current.impact,
-          r.current.score,
-          r.target.score,
-          r.nextReviewDate,
         ]),
       },
       {
@@ -353,6 +351,44 @@ export function createExchangeService(deps: ExchangeDeps) {
   return { importFile, exportFile }
 }
 
+interface ExportRefs {
+  readonly unitRef: ReadonlyMap<string, string>
+  readonly email: ReadonlyMap<string, string>
+  readonly registerName: ReadonlyMap<string, string>
+}
+
+/** An item's fields as the cells of its sheet, written as the import reads them back. */
+function cellsOf(
+  columns: readonly Column[],
+  item: Readonly<Record<string, unknown>>,
+  refs: ExportRefs,
+): CellOut[] {
+  return columns.map((c): CellOut => {
+    const value = item[c.field]
+    if (typeof value === 'boolean') return value ? 'yes' : 'no'
+    if (typeof value === 'number') return value
+    if (typeof value !== 'string') return null
+    switch (c.kind) {
+      case 'choice':
+        return c.choices?.[value] ?? value
+      case 'unit':
+        return refs.unitRef.get(value) ?? null
+      case 'person':
+        return refs.email.get(value) ?? null
+      case 'register':
+        return refs.registerName.get(value) ?? null
+      default:
+        return value
+    }
+  })
+}
+
+interface ImportServices {
+  readonly measures: MeasureService
+  readonly values: ValueService
+  readonly risks: RiskService
+}
+
 /** The state of one import: what changed and what failed, row by row. */
 class ImportRun {
   readonly errors: RowError[] = []
@@ -367,19 +403,15 @@ class ImportRun {
   readonly lookup: Lookup
   readonly measures: MeasureService
   readonly values: ValueService
+  readonly risks: RiskService
 
-  constructor(
-    principal: Principal,
-    tree: UnitTree,
-    lookup: Lookup,
-    measures: MeasureService,
-    values: ValueService,
-  ) {
+  constructor(principal: Principal, tree: UnitTree, lookup: Lookup, services: ImportServices) {
     this.principal = principal
     this.tree = tree
     this.lookup = lookup
-    this.measures = measures
-    this.values = values
+    this.measures = services.measures
+    this.values = services.values
+    this.risks = services.risks
   }
 
   summary(dryRun: boolean): ImportSummary {
@@ -406,7 +438,7 @@ class ImportRun {
       this.error(sheet, row, '', forbidden)
       return true
     }
-    if (error instanceof Conflict) {
+    if (error instanceof Conflict || error instanceof NotFound) {
       this.error(sheet, row, '', error.message)
       return true
     }
@@ -460,7 +492,8 @@ class ImportRun {
   async sheet(trx: Kysely<DB>, sheet: ParsedSheet) {
     if (sheet.name === 'Measures') await this.measureSheet(trx, sheet)
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
-    else await this.valueSheet(trx, sheet)
+    else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
+    else await this.riskSheet(trx, sheet)
   }
 
   /** The measure a Targets or Values row names, visible to the person; or an error. */
@@ -758,6 +791,138 @@ class ImportRun {
         action,
         item: `${measure.code} ${period.label}`,
         detail: `${existing ? `${existing.value} becomes ` : ''}${input.value ?? ''}, sent for approval`,
+      })
+    }
+  }
+  async riskSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    const seen = new Map<string, number>()
+    const org = this.principal.organisationId
+    const forbidden =
+      'You cannot manage the risks of this register: only administrators, performance officers and approvers over its unit can'
+    const columnOf: Readonly<Record<string, string>> = {
+      reference: 'reference',
+      title: 'title',
+      category: 'category',
+      status: 'status',
+      cause: 'cause',
+      event: 'event',
+      effect: 'effect',
+      ownerId: 'owner_id',
+      reviewFrequency: 'review_frequency',
+      nextReviewDate: 'next_review_date',
+      inherentLikelihood: 'inherent_likelihood',
+      inherentImpact: 'inherent_impact',
+      targetLikelihood: 'target_likelihood',
+      targetImpact: 'target_impact',
+    }
+    for (const row of sheet.rows) {
+      const cell = row.cells.get('reference')
+      const reference = cell === null || cell === undefined ? '' : String(cell).trim()
+      const raw = this.rawInput(sheet, row)
+      if (reference !== '' && seen.has(reference)) {
+        this.error(
+          sheet.name,
+          row.row,
+          'Reference',
+          `${reference} is already on row ${seen.get(reference)} of this sheet`,
+        )
+        continue
+      }
+      if (reference !== '') seen.set(reference, row.row)
+      if (!raw) continue
+      const existing = reference
+        ? await trx
+            .selectFrom('risks')
+            .selectAll()
+            .where('organisation_id', '=', org)
+            .where('reference', '=', reference)
+            .executeTakeFirst()
+        : undefined
+      if (!existing) {
+        if (raw.status === 'closed') {
+          this.error(sheet.name, row.row, 'Status', 'A new risk is raised open: close it later')
+          continue
+        }
+        const rest = { ...raw }
+        delete rest.status
+        const input = this.parse(sheet, row, RiskInput, rest)
+        if (!input) continue
+        try {
+          await this.guarded(trx, () => this.risks.createRiskIn(trx, this.principal, input))
+        } catch (error) {
+          if (this.refusal(sheet.name, row.row, error, forbidden)) continue
+          throw error
+        }
+        this.counts.Risks.created++
+        this.changes.push({
+          sheet: 'Risks',
+          row: row.row,
+          action: 'create',
+          item: input.reference,
+          detail: `New risk "${input.title}"`,
+        })
+        continue
+      }
+      // A register and a current score change by escalation and by review, on the risk's page.
+      const stored = existing as unknown as Record<string, unknown>
+      let fixed = true
+      for (const [field, column, message] of [
+        [
+          'registerId',
+          'register_id',
+          'A risk moves to another register only by escalation, on its page',
+        ],
+        [
+          'currentLikelihood',
+          'current_likelihood',
+          'The current score changes only by a review, recorded on the risk\u2019s page',
+        ],
+        [
+          'currentImpact',
+          'current_impact',
+          'The current score changes only by a review, recorded on the risk\u2019s page',
+        ],
+      ] as const) {
+        const given = raw[field]
+        if (given === undefined) continue
+        const value = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given
+        if (!same(value, stored[column])) {
+          this.error(sheet.name, row.row, this.headingOf('Risks', field), message)
+          fixed = false
+        }
+      }
+      if (!fixed) continue
+      const rest = { ...raw }
+      delete rest.registerId
+      delete rest.currentLikelihood
+      delete rest.currentImpact
+      const changes = this.parse(sheet, row, RiskChanges, rest)
+      if (!changes) continue
+      const changed = Object.entries(changes).filter(([k, v]) => !same(v, stored[columnOf[k] ?? k]))
+      if (changed.length === 0) {
+        this.counts.Risks.unchanged++
+        continue
+      }
+      try {
+        await this.guarded(trx, () =>
+          this.risks.updateRiskIn(
+            trx,
+            this.principal,
+            existing.id,
+            Object.fromEntries(changed) as RiskChanges,
+          ),
+        )
+      } catch (error) {
+        if (this.refusal(sheet.name, row.row, error, forbidden)) continue
+        throw error
+      }
+      this.counts.Risks.updated++
+      this.changes.push({
+        sheet: 'Risks',
+        row: row.row,
+        action: 'update',
+        item: existing.reference,
+        detail: `Changes ${changed.map(([k]) => this.headingOf('Risks', k).toLowerCase()).join(', ')}`,
       })
     }
   }
