@@ -25,6 +25,8 @@ import { oidcRoutes } from './features/auth/oidc-routes.ts'
 import { committeeApi } from './features/committees/committee-api.ts'
 import { committeeRoutes } from './features/committees/committee-routes.ts'
 import { setUpAuthentication } from './features/auth/authentication.ts'
+import { exchangeApi } from './features/exchange/exchange-api.ts'
+import { exchangeRoutes } from './features/exchange/exchange-routes.ts'
 import { frameworkApi } from './features/framework/framework-api.ts'
 import { frameworkRoutes } from './features/framework/framework-routes.ts'
 import { threadRoutes } from './features/framework/thread-routes.ts'
@@ -196,6 +198,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(orgMeasureRoutes, { services })
   await app.register(reportRoutes, { services })
   await app.register(committeeRoutes, { services })
+  await app.register(exchangeRoutes, { services, config })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -212,6 +215,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(dashboardApi, { services })
       await api.register(reportApi, { services })
       await api.register(committeeApi, { services })
+      await api.register(exchangeApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

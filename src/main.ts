@@ -10,6 +10,7 @@ import { AppError, Invalid } from './errors.ts'
 import { backupDatabase, restoreDatabase } from './features/backup/backup.ts'
 import { verifyAudit } from './features/audit/audit-service.ts'
 import { buildDemoCouncil, demoSignInText } from './features/demo/demo-council.ts'
+import { importCommand } from './features/exchange/exchange-cli.ts'
 import { cliCommands } from './features/organisation/organisation-cli.ts'
 import { recomputeCommand } from './features/organisational-measures/org-measure-cli.ts'
 import { reportCommand } from './features/reports/report-cli.ts'
@@ -29,6 +30,10 @@ Commands:
                                       build a report (KIND: quarterly-performance, scrutiny,
                                       executive, highlight, report-card, year-end; F: html,
                                       docx, pdf, xlsx, csv; S: a programme, directorate or theme)
+  import FILE [--dry-run] [--organisation SLUG]
+                                      import measures, targets, values and risks from an .xlsx
+                                      workbook or a .csv sheet (all or nothing; see
+                                      docs/exchange.md); --dry-run checks without writing
   audit verify                        check the audit trail's hash chain
   organisational-measures recompute [--organisation SLUG]
                                       recompute the computed organisational measures
@@ -163,6 +168,21 @@ async function main(argv: string[]): Promise<number> {
       })
       return withDatabase(config, (database) =>
         reportCommand(database.db, { kind: positionals[0], ...values }),
+      )
+    }
+    case 'import': {
+      const { values, positionals } = parseArgs({
+        args: rest,
+        allowPositionals: true,
+        options: { 'dry-run': { type: 'boolean' }, organisation: { type: 'string' } },
+        strict: true,
+      })
+      return withDatabase(config, (database) =>
+        importCommand(
+          database.db,
+          createServices({ config, database, clock: () => new Date() }).exchange,
+          { file: positionals[0], dryRun: values['dry-run'], organisation: values.organisation },
+        ),
       )
     }
     case 'backup':

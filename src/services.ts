@@ -4,6 +4,7 @@ import { createAuditService } from './features/audit/audit-service.ts'
 import { createAuthService } from './features/auth/auth-service.ts'
 import { createOidcClient } from './features/auth/oidc-client.ts'
 import { createCommitteeService } from './features/committees/committee-service.ts'
+import { createExchangeService } from './features/exchange/exchange-service.ts'
 import { createFrameworkService } from './features/framework/framework-service.ts'
 import { createLinkRegistry } from './features/links/link-registry.ts'
 import { createValueService } from './features/measure-values/value-service.ts'
@@ -72,6 +73,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   })
   const dashboards = createDashboardService({ db, clock, measures, projects, risks })
   dashboards.registerPanelSource(savingsPanelSource(savings, budgets, clock))
+  const values = createValueService({ db, clock, measures })
   return {
     auth: createAuthService({ db, config, clock }),
     oidc: config.oidc ? createOidcClient(config.oidc) : null,
@@ -79,7 +81,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     audit: createAuditService({ db }),
     framework: createFrameworkService({ db, clock, links }),
     measures,
-    values: createValueService({ db, clock, measures }),
+    values,
+    exchange: createExchangeService({ db, measures, values, projects, risks, savings }),
     spc: createSpcService({ db, clock, measures }),
     projects,
     projectUpdates: createUpdateService({

@@ -1,4 +1,5 @@
 import type { Principal } from '../features/auth/principal.ts'
+import { canImport } from '../features/exchange/exchange-policy.ts'
 import { canViewAudit } from '../features/organisation/organisation-policy.ts'
 
 const entersValues = (p: Principal) => p.roles.some((g) => g.role === 'data_entry')
@@ -27,6 +28,7 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/savings', text: 'Savings' },
   { href: '/budgets', text: 'Budgets' },
   { href: '/reports', text: 'Reports', visible: (p) => p.roles.some((g) => g.role !== 'partner') },
+  { href: '/exchange', text: 'Import and export', visible: canImport },
   { href: '/audit', text: 'Audit log', visible: canViewAudit },
   { href: '/public-dashboard', text: 'Public dashboard', visible: administers },
 ]

@@ -36,3 +36,11 @@ export const ROLE_NAMES: Readonly<Record<Role, string>> = {
   councillor: 'Councillor',
   partner: 'Partner',
 }
+
+/** The command line acts as an administrator of the whole organisation, but is no one. */
+export const COMMAND_LINE_PERSON_ID = '00000000-0000-0000-0000-000000000000'
+
+/** The person to record as having done something: none for the command line. */
+export function recordedPersonId(principal: Pick<Principal, 'personId'>): string | null {
+  return principal.personId === COMMAND_LINE_PERSON_ID ? null : principal.personId
+}

@@ -11,7 +11,7 @@ import {
 import type { DB, MeasureRow, MeasureValueRow, ValueStatus } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import { recordedPersonId, type Principal } from '../auth/principal.ts'
 import { holdsRole } from '../organisation/organisation-policy.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
@@ -192,6 +192,7 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
     }
     const submit = input.submit === true
     const now = clock()
+    const person = recordedPersonId(principal)
     const status: ValueStatus = submit ? 'submitted' : 'draft'
     const common = {
       value,
@@ -199,8 +200,8 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
       denominator,
       commentary,
       status,
-      entered_by: principal.personId,
-      submitted_by: submit ? principal.personId : null,
+      entered_by: person,
+      submitted_by: submit ? person : null,
       submitted_at: submit ? now : null,
       approved_by: null,
       approved_at: null,
@@ -365,6 +366,9 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
   }
 
   return {
+    /** For imports: one value inside a transaction the caller holds, with its audit record. */
+    saveIn,
+
     async list(principal: Principal, id: string) {
       const { row } = await measures.requireMeasure(principal, id)
       const org = principal.organisationId

@@ -182,29 +182,42 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     })
   }
 
-  async function checkPerson(principal: Principal, field: string, id: string | null | undefined) {
-    if (id && !(await orgRepo.findPerson(db, principal.organisationId, id))) {
+  async function checkPerson(
+    q: Kysely<DB>,
+    principal: Principal,
+    field: string,
+    id: string | null | undefined,
+  ) {
+    if (id && !(await orgRepo.findPerson(q, principal.organisationId, id))) {
       throw Invalid.field(field, 'Select a person from the list')
     }
   }
 
   type Definition = Omit<MeasureInput, 'code'> & { code: string }
 
-  /** Every rule a definition must meet beyond its schema; returns the normalised columns. */
-  async function checkDefinition(principal: Principal, input: Definition, existing?: MeasureRow) {
+  /**
+   * Every rule a definition must meet beyond its schema; returns the normalised columns. Reads
+   * through `q`, so inside a transaction it sees the measures created earlier in it.
+   */
+  async function checkDefinition(
+    q: Kysely<DB>,
+    principal: Principal,
+    input: Definition,
+    existing?: MeasureRow,
+  ) {
     let d = input
     const org = principal.organisationId
     d = { ...d, code: d.code.trim().toUpperCase() }
-    const [clash] = await repo.findMeasuresByCode(db, org, [d.code])
+    const [clash] = await repo.findMeasuresByCode(q, org, [d.code])
     if (clash && clash.id !== existing?.id) {
       throw Invalid.field('code', `${d.code} is already the code of "${clash.title}"`)
     }
-    if (d.unitId && !(await orgRepo.findUnit(db, org, d.unitId))) {
+    if (d.unitId && !(await orgRepo.findUnit(q, org, d.unitId))) {
       throw Invalid.field('unitId', 'Select a unit from the list')
     }
-    await checkPerson(principal, 'ownerId', d.ownerId)
-    await checkPerson(principal, 'dataEntryOfficerId', d.dataEntryOfficerId)
-    await checkPerson(principal, 'approverId', d.approverId)
+    await checkPerson(q, principal, 'ownerId', d.ownerId)
+    await checkPerson(q, principal, 'dataEntryOfficerId', d.dataEntryOfficerId)
+    await checkPerson(q, principal, 'approverId', d.approverId)
     if (Boolean(d.numeratorLabel) !== Boolean(d.denominatorLabel)) {
       throw Invalid.field(
         d.numeratorLabel ? 'denominatorLabel' : 'numeratorLabel',
@@ -244,7 +257,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         throw Invalid.field('formula', 'A formula must use at least one measure, like [HR01]')
       }
       const found = await repo.findMeasuresByCode(
-        db,
+        q,
         org,
         [...inputs].filter((c) => c !== d.code),
       )
@@ -267,7 +280,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
           )
         }
       }
-      const graph = await formulaGraph(db, org)
+      const graph = await formulaGraph(q, org)
       if (existing && existing.code !== d.code) graph.delete(existing.code)
       graph.set(d.code, inputs)
       const cycle = findCycle(graph, d.code)
@@ -342,6 +355,174 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       },
       clock,
     )
+  }
+
+  /** Creates a measure inside `trx`, with its audit record. */
+  async function createIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    tree: UnitTree,
+    input: MeasureInput,
+  ): Promise<MeasureRow> {
+    if (!policy.canDefineMeasure(principal, input.unitId ?? null, tree)) throw new Forbidden()
+    const columns = await checkDefinition(trx, principal, input)
+    const created = await repo.insertMeasure(trx, principal.organisationId, columns)
+    if (created.public) await bumpPublication(trx, principal.organisationId, clock())
+    if (created.formula !== null) {
+      await calculate(trx, principal.organisationId, created, null, clock())
+    }
+    await audit(trx, principal, {
+      action: 'measure_created',
+      itemId: created.id,
+      summary: `Measure ${created.code} "${created.title}" created`,
+      after: definitionOf(created),
+    })
+    return created
+  }
+
+  /** Changes a measure's definition inside `trx`, with its audit record. */
+  async function updateIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    tree: UnitTree,
+    before: MeasureRow,
+    changes: MeasureChanges,
+  ): Promise<MeasureRow> {
+    const id = before.id
+    if (!policy.canDefineMeasure(principal, before.unit_id, tree)) throw new Forbidden()
+    if (changes.version !== undefined && changes.version !== before.version) {
+      throw new Conflict(
+        `${before.code} was changed by someone else since you opened it (it is now version ` +
+          `${before.version}). Reload it and make your change again.`,
+      )
+    }
+    const rest: Partial<MeasureChanges> = { ...changes }
+    delete rest.version
+    const merged: Definition = { ...definitionOf(before), ...stripUndefined(rest) }
+    if (
+      merged.unitId !== before.unit_id &&
+      !policy.canDefineMeasure(principal, merged.unitId ?? null, tree)
+    ) {
+      throw new Forbidden('You cannot move a measure to a unit you do not look after')
+    }
+    if (merged.code !== before.code) {
+      const graph = await formulaGraph(trx, principal.organisationId)
+      const user = [...graph].find(([, inputs]) => inputs.has(before.code))
+      if (user) {
+        throw Invalid.field(
+          'code',
+          `[${before.code}] is used in the formula of [${user[0]}]: change that first`,
+        )
+      }
+    }
+    const columns = await checkDefinition(trx, principal, merged, before)
+    const updated = await repo.updateMeasure(trx, principal.organisationId, id, before.version, {
+      ...columns,
+      updated_at: clock(),
+    })
+    if (!updated) throw new Conflict(`${before.code} was changed by someone else: reload it`)
+    if (before.public || updated.public) {
+      await bumpPublication(trx, principal.organisationId, clock())
+    }
+    if (updated.formula !== before.formula && updated.formula !== null) {
+      await calculate(trx, principal.organisationId, updated, null, clock())
+    }
+    await refreshDerived(trx, principal.organisationId, updated)
+    const action =
+      updated.status === 'retired' && before.status !== 'retired'
+        ? 'measure_retired'
+        : 'measure_updated'
+    await audit(trx, principal, {
+      action,
+      itemId: id,
+      summary: `Measure ${updated.code} "${updated.title}" ${action.replace('measure_', '')}`,
+      before: definitionOf(before),
+      after: definitionOf(updated),
+    })
+    return updated
+  }
+
+  /** Replaces a measure's targets inside `trx`; problems are named `targets.N.field`. */
+  async function putTargetsIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    tree: UnitTree,
+    row: MeasureRow,
+    input: TargetsInput,
+  ): Promise<void> {
+    const id = row.id
+    if (!policy.canDefineMeasure(principal, row.unit_id, tree)) throw new Forbidden()
+    const lastYear = financialYearOf(today()) + YEARS_AHEAD
+    const seen = new Set<string>()
+    const problems: { field: string; message: string }[] = []
+    const rows = input.targets.flatMap((t, i) => {
+      const field = (name: string) => `targets.${i}.${name}`
+      let period: Period
+      try {
+        period = readPeriod(t.period, field('period'), [row.frequency, 'annual'], row.frequency)
+      } catch (error) {
+        if (!(error instanceof Invalid)) throw error
+        problems.push(...error.fields)
+        return []
+      }
+      if (period.financialYear < FIRST_YEAR || period.financialYear > lastYear) {
+        problems.push({
+          field: field('period'),
+          message: `${period.label} is outside the years targets can be set for (2000/01 to ${lastYear}/${String((lastYear + 1) % 100).padStart(2, '0')})`,
+        })
+      }
+      const key = `${period.frequency}:${period.start}`
+      if (seen.has(key))
+        problems.push({
+          field: field('period'),
+          message: `${period.label} has two targets: keep one`,
+        })
+      seen.add(key)
+      const value = t.value ?? null
+      const lower = t.lower ?? null
+      const upper = t.upper ?? null
+      if (value === null && lower === null && upper === null) {
+        problems.push({ field: field('value'), message: `Enter a target for ${period.label}` })
+      }
+      if ((lower !== null || upper !== null) && row.polarity !== 'within_band') {
+        problems.push({
+          field: field('lower'),
+          message: 'Only a measure within a band has a lower and upper limit',
+        })
+      }
+      if (lower !== null && upper !== null && lower > upper) {
+        problems.push({
+          field: field('lower'),
+          message: `The lower limit for ${period.label} must not be above the upper limit`,
+        })
+      }
+      for (const [name, v] of [
+        ['value', value],
+        ['lower', lower],
+        ['upper', upper],
+      ] as const) {
+        if (v === null) continue
+        // Annual targets of cumulative measures are totals, so only a period cap applies.
+        const problem =
+          row.cumulative && period.frequency === 'annual' && row.unit !== 'yes_no'
+            ? null
+            : rangeProblem(row, v, `the target for ${period.label}`)
+        if (problem) problems.push({ field: field(name), message: problem })
+      }
+      return [{ frequency: period.frequency, period_start: period.start, value, lower, upper }]
+    })
+    if (problems.length > 0) throw new Invalid(problems)
+    const before = (await repo.listTargets(trx, principal.organisationId, [id])).map(presentTarget)
+    await repo.replaceTargets(trx, principal.organisationId, id, rows)
+    if (row.public) await bumpPublication(trx, principal.organisationId, clock())
+    await refreshDerived(trx, principal.organisationId, row)
+    await audit(trx, principal, {
+      action: 'targets_set',
+      itemId: id,
+      summary: `Targets of ${row.code} set: ${rows.length} target${rows.length === 1 ? '' : 's'}`,
+      before,
+      after: rows,
+    })
   }
 
   return {
@@ -444,91 +625,22 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
 
     async create(principal: Principal, input: MeasureInput): Promise<MeasureView> {
       const tree = await unitTreeOf(db, principal.organisationId)
-      if (!policy.canDefineMeasure(principal, input.unitId ?? null, tree)) throw new Forbidden()
-      const columns = await checkDefinition(principal, input)
-      const row = await db.transaction().execute(async (trx) => {
-        const created = await repo.insertMeasure(trx, principal.organisationId, columns)
-        if (created.public) await bumpPublication(trx, principal.organisationId, clock())
-        if (created.formula !== null) {
-          await calculate(trx, principal.organisationId, created, null, clock())
-        }
-        await audit(trx, principal, {
-          action: 'measure_created',
-          itemId: created.id,
-          summary: `Measure ${created.code} "${created.title}" created`,
-          after: definitionOf(created),
-        })
-        return created
-      })
+      const row = await db.transaction().execute((trx) => createIn(trx, principal, tree, input))
       return view(principal, row)
     },
 
+    createIn,
+
     async update(principal: Principal, id: string, changes: MeasureChanges): Promise<MeasureView> {
       const { row: before, tree } = await requireMeasure(principal, id)
-      if (!policy.canDefineMeasure(principal, before.unit_id, tree)) throw new Forbidden()
-      if (changes.version !== undefined && changes.version !== before.version) {
-        throw new Conflict(
-          `${before.code} was changed by someone else since you opened it (it is now version ` +
-            `${before.version}). Reload it and make your change again.`,
-        )
-      }
-      const rest: Partial<MeasureChanges> = { ...changes }
-      delete rest.version
-      const merged: Definition = { ...definitionOf(before), ...stripUndefined(rest) }
-      if (
-        merged.unitId !== before.unit_id &&
-        !policy.canDefineMeasure(principal, merged.unitId ?? null, tree)
-      ) {
-        throw new Forbidden('You cannot move a measure to a unit you do not look after')
-      }
-      if (
-        merged.code !== before.code &&
-        (await formulaGraph(db, principal.organisationId)).size > 0
-      ) {
-        const graph = await formulaGraph(db, principal.organisationId)
-        const user = [...graph].find(([, inputs]) => inputs.has(before.code))
-        if (user) {
-          throw Invalid.field(
-            'code',
-            `[${before.code}] is used in the formula of [${user[0]}]: change that first`,
-          )
-        }
-      }
-      const columns = await checkDefinition(principal, merged, before)
-      const after = await db.transaction().execute(async (trx) => {
-        const updated = await repo.updateMeasure(
-          trx,
-          principal.organisationId,
-          id,
-          before.version,
-          {
-            ...columns,
-            updated_at: clock(),
-          },
-        )
-        if (!updated) throw new Conflict(`${before.code} was changed by someone else: reload it`)
-        if (before.public || updated.public) {
-          await bumpPublication(trx, principal.organisationId, clock())
-        }
-        if (updated.formula !== before.formula && updated.formula !== null) {
-          await calculate(trx, principal.organisationId, updated, null, clock())
-        }
-        await refreshDerived(trx, principal.organisationId, updated)
-        const action =
-          updated.status === 'retired' && before.status !== 'retired'
-            ? 'measure_retired'
-            : 'measure_updated'
-        await audit(trx, principal, {
-          action,
-          itemId: id,
-          summary: `Measure ${updated.code} "${updated.title}" ${action.replace('measure_', '')}`,
-          before: definitionOf(before),
-          after: definitionOf(updated),
-        })
-        return updated
-      })
+      const after = await db
+        .transaction()
+        .execute((trx) => updateIn(trx, principal, tree, before, changes))
       return view(principal, after)
     },
+
+    updateIn,
+    definitionOf,
 
     async targets(principal: Principal, id: string) {
       await requireMeasure(principal, id)
@@ -538,82 +650,11 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     /** Replaces the measure's targets: annual ones, and per-period ones that override them. */
     async putTargets(principal: Principal, id: string, input: TargetsInput) {
       const { row, tree } = await requireMeasure(principal, id)
-      if (!policy.canDefineMeasure(principal, row.unit_id, tree)) throw new Forbidden()
-      const lastYear = financialYearOf(today()) + YEARS_AHEAD
-      const seen = new Set<string>()
-      const problems: { field: string; message: string }[] = []
-      const rows = input.targets.flatMap((t, i) => {
-        const field = (name: string) => `targets.${i}.${name}`
-        let period: Period
-        try {
-          period = readPeriod(t.period, field('period'), [row.frequency, 'annual'], row.frequency)
-        } catch (error) {
-          if (!(error instanceof Invalid)) throw error
-          problems.push(...error.fields)
-          return []
-        }
-        if (period.financialYear < FIRST_YEAR || period.financialYear > lastYear) {
-          problems.push({
-            field: field('period'),
-            message: `${period.label} is outside the years targets can be set for (2000/01 to ${lastYear}/${String((lastYear + 1) % 100).padStart(2, '0')})`,
-          })
-        }
-        const key = `${period.frequency}:${period.start}`
-        if (seen.has(key))
-          problems.push({
-            field: field('period'),
-            message: `${period.label} has two targets: keep one`,
-          })
-        seen.add(key)
-        const value = t.value ?? null
-        const lower = t.lower ?? null
-        const upper = t.upper ?? null
-        if (value === null && lower === null && upper === null) {
-          problems.push({ field: field('value'), message: `Enter a target for ${period.label}` })
-        }
-        if ((lower !== null || upper !== null) && row.polarity !== 'within_band') {
-          problems.push({
-            field: field('lower'),
-            message: 'Only a measure within a band has a lower and upper limit',
-          })
-        }
-        if (lower !== null && upper !== null && lower > upper) {
-          problems.push({
-            field: field('lower'),
-            message: `The lower limit for ${period.label} must not be above the upper limit`,
-          })
-        }
-        for (const [name, v] of [
-          ['value', value],
-          ['lower', lower],
-          ['upper', upper],
-        ] as const) {
-          if (v === null) continue
-          // Annual targets of cumulative measures are totals, so only a period cap applies.
-          const problem =
-            row.cumulative && period.frequency === 'annual' && row.unit !== 'yes_no'
-              ? null
-              : rangeProblem(row, v, `the target for ${period.label}`)
-          if (problem) problems.push({ field: field(name), message: problem })
-        }
-        return [{ frequency: period.frequency, period_start: period.start, value, lower, upper }]
-      })
-      if (problems.length > 0) throw new Invalid(problems)
-      const before = (await repo.listTargets(db, principal.organisationId, [id])).map(presentTarget)
-      await db.transaction().execute(async (trx) => {
-        await repo.replaceTargets(trx, principal.organisationId, id, rows)
-        if (row.public) await bumpPublication(trx, principal.organisationId, clock())
-        await refreshDerived(trx, principal.organisationId, row)
-        await audit(trx, principal, {
-          action: 'targets_set',
-          itemId: id,
-          summary: `Targets of ${row.code} set: ${rows.length} target${rows.length === 1 ? '' : 's'}`,
-          before,
-          after: rows,
-        })
-      })
+      await db.transaction().execute((trx) => putTargetsIn(trx, principal, tree, row, input))
       return (await repo.listTargets(db, principal.organisationId, [id])).map(presentTarget)
     },
+
+    putTargetsIn,
 
     async benchmarks(principal: Principal, id: string) {
       await requireMeasure(principal, id)

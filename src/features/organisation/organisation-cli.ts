@@ -26,7 +26,7 @@ type CliCommand = (db: Kysely<DB>, options: CliOptions, config: Config) => Promi
 
 const CLI_ACTOR = { personId: null, name: 'Command line' }
 
-async function resolveOrganisation(db: Kysely<DB>, slug: string | undefined) {
+export async function resolveOrganisation(db: Kysely<DB>, slug: string | undefined) {
   if (slug) {
     const organisation = await repo.findOrganisationBySlug(db, slug)
     if (!organisation) throw new NotFound(`No organisation has the short name "${slug}"`)

@@ -4,7 +4,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/audit-service.ts'
 import * as authRepo from '../auth/auth-repository.ts'
 import { hashPassword, passwordProblem } from '../auth/passwords.ts'
-import type { Principal } from '../auth/principal.ts'
+import { recordedPersonId, type Principal } from '../auth/principal.ts'
 import * as policy from './organisation-policy.ts'
 import {
   presentPerson,
@@ -28,7 +28,7 @@ export interface OrganisationDeps {
 }
 
 export function actorOf(principal: Principal): AuditActor {
-  return { personId: principal.personId, name: principal.name }
+  return { personId: recordedPersonId(principal), name: principal.name }
 }
 
 export type OrganisationService = ReturnType<typeof createOrganisationService>

@@ -13,7 +13,7 @@ import {
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import { recordedPersonId, type Principal } from '../auth/principal.ts'
 import type { LinkableItem, LinkRegistry } from '../links/link-registry.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
@@ -80,15 +80,18 @@ export type RiskService = ReturnType<typeof createRiskService>
 export function createRiskService({ db, clock, links }: RiskDeps) {
   const today = () => londonDate.format(clock())
 
-  /** Everything the rules need, read once per call: councils have hundreds of risks, not millions. */
-  async function load(principal: Principal) {
+  /**
+   * Everything the rules need, read once per call: councils have hundreds of risks, not
+   * millions. Read through `q`, a transaction's own handle when called inside one.
+   */
+  async function load(principal: Principal, q: Kysely<DB> = db) {
     const org = principal.organisationId
     const [matrixRow, registerRows, unitRows, riskRows, escalationRows] = await Promise.all([
-      repo.findMatrix(db, org),
-      repo.listRegisters(db, org),
-      orgRepo.listUnits(db, org),
-      repo.listRisks(db, org),
-      repo.listEscalations(db, org),
+      repo.findMatrix(q, org),
+      repo.listRegisters(q, org),
+      orgRepo.listUnits(q, org),
+      repo.listRisks(q, org),
+      repo.listEscalations(q, org),
     ])
     const matrix = presentMatrix(matrixRow)
     const tree = new UnitTree(unitRows.map((u) => ({ id: u.id, parentId: u.parent_id })))
@@ -171,8 +174,13 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
     }
   }
 
-  async function checkPerson(principal: Principal, field: string, id: string | null | undefined) {
-    if (id && !(await orgRepo.findPerson(db, principal.organisationId, id))) {
+  async function checkPerson(
+    principal: Principal,
+    field: string,
+    id: string | null | undefined,
+    q: Kysely<DB> = db,
+  ) {
+    if (id && !(await orgRepo.findPerson(q, principal.organisationId, id))) {
       throw Invalid.field(field, 'Select a person from the list')
     }
   }
@@ -486,8 +494,16 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
     },
 
     async createRisk(principal: Principal, input: RiskInput): Promise<RiskView> {
+      const id = await db
+        .transaction()
+        .execute((trx) => service.createRiskIn(trx, principal, input))
+      return reload(principal, id)
+    },
+
+    /** Raises a risk inside `trx`, with its first review and its audit record. */
+    async createRiskIn(trx: Kysely<DB>, principal: Principal, input: RiskInput): Promise<string> {
       checkSignedIn(principal)
-      const loaded = await load(principal)
+      const loaded = await load(principal, trx)
       const register = loaded.registerById.get(input.registerId)
       if (!register || !loaded.canSeeRegister(register.id)) {
         throw Invalid.field('registerId', 'Select the register from the list')
@@ -502,58 +518,66 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
       )
       score(m, ['currentLikelihood', 'currentImpact'], input.currentLikelihood, input.currentImpact)
       score(m, ['targetLikelihood', 'targetImpact'], input.targetLikelihood, input.targetImpact)
-      await checkPerson(principal, 'ownerId', input.ownerId)
-      if (await repo.referenceTaken(db, principal.organisationId, input.reference)) {
+      await checkPerson(principal, 'ownerId', input.ownerId, trx)
+      if (await repo.referenceTaken(trx, principal.organisationId, input.reference)) {
         throw Invalid.field(
           'reference',
           `${input.reference} is already the reference of another risk`,
         )
       }
       const now = loaded.now
-      const id = await db.transaction().execute(async (trx) => {
-        const row = await repo.insertRisk(trx, principal.organisationId, {
-          register_id: register.id,
-          reference: input.reference,
-          title: input.title,
-          cause: input.cause ?? null,
-          event: input.event ?? null,
-          effect: input.effect ?? null,
-          category: input.category,
-          owner_id: input.ownerId ?? null,
-          review_frequency: input.reviewFrequency,
-          next_review_date: input.nextReviewDate ?? nextReviewDate(now, input.reviewFrequency),
-          inherent_likelihood: input.inherentLikelihood,
-          inherent_impact: input.inherentImpact,
-          current_likelihood: input.currentLikelihood,
-          current_impact: input.currentImpact,
-          target_likelihood: input.targetLikelihood,
-          target_impact: input.targetImpact,
-        })
-        // The first assessment starts the score history.
-        await repo.insertReview(trx, principal.organisationId, {
-          risk_id: row.id,
-          reviewed_on: now,
-          reviewer_id: principal.personId,
-          likelihood: input.currentLikelihood,
-          impact: input.currentImpact,
-          note: 'Assessed when the risk was raised',
-        })
-        await audit(trx, principal, {
-          action: 'risk_created',
-          itemType: 'risk',
-          itemId: row.id,
-          summary: `Risk ${row.reference} "${row.title}" raised in "${register.name}"`,
-          after: row,
-        })
-        return row.id
+      const row = await repo.insertRisk(trx, principal.organisationId, {
+        register_id: register.id,
+        reference: input.reference,
+        title: input.title,
+        cause: input.cause ?? null,
+        event: input.event ?? null,
+        effect: input.effect ?? null,
+        category: input.category,
+        owner_id: input.ownerId ?? null,
+        review_frequency: input.reviewFrequency,
+        next_review_date: input.nextReviewDate ?? nextReviewDate(now, input.reviewFrequency),
+        inherent_likelihood: input.inherentLikelihood,
+        inherent_impact: input.inherentImpact,
+        current_likelihood: input.currentLikelihood,
+        current_impact: input.currentImpact,
+        target_likelihood: input.targetLikelihood,
+        target_impact: input.targetImpact,
       })
-      return reload(principal, id)
+      // The first assessment starts the score history.
+      await repo.insertReview(trx, principal.organisationId, {
+        risk_id: row.id,
+        reviewed_on: now,
+        reviewer_id: recordedPersonId(principal),
+        likelihood: input.currentLikelihood,
+        impact: input.currentImpact,
+        note: 'Assessed when the risk was raised',
+      })
+      await audit(trx, principal, {
+        action: 'risk_created',
+        itemType: 'risk',
+        itemId: row.id,
+        summary: `Risk ${row.reference} "${row.title}" raised in "${register.name}"`,
+        after: row,
+      })
+      return row.id
     },
 
     /** Edits, closes or reopens (status) a risk. */
     async updateRisk(principal: Principal, id: string, changes: RiskChanges): Promise<RiskView> {
+      await db.transaction().execute((trx) => service.updateRiskIn(trx, principal, id, changes))
+      return reload(principal, id)
+    },
+
+    /** Edits, closes or reopens a risk inside `trx`, with its audit record. */
+    async updateRiskIn(
+      trx: Kysely<DB>,
+      principal: Principal,
+      id: string,
+      changes: RiskChanges,
+    ): Promise<void> {
       checkSignedIn(principal)
-      const loaded = await load(principal)
+      const loaded = await load(principal, trx)
       const before = requireRiskIn(loaded, id)
       if (!canManage(principal, loaded, before)) throw new Forbidden()
       const m = loaded.matrix
@@ -569,10 +593,11 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
         changes.targetLikelihood ?? before.target.likelihood,
         changes.targetImpact ?? before.target.impact,
       )
-      if (changes.ownerId !== undefined) await checkPerson(principal, 'ownerId', changes.ownerId)
+      if (changes.ownerId !== undefined)
+        await checkPerson(principal, 'ownerId', changes.ownerId, trx)
       if (
         changes.reference !== undefined &&
-        (await repo.referenceTaken(db, principal.organisationId, changes.reference, id))
+        (await repo.referenceTaken(trx, principal.organisationId, changes.reference, id))
       ) {
         throw Invalid.field(
           'reference',
@@ -581,52 +606,49 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
       }
       const closing = changes.status === 'closed' && before.status === 'open'
       const reopening = changes.status === 'open' && before.status === 'closed'
-      await db.transaction().execute(async (trx) => {
-        const row = await repo.updateRisk(
-          trx,
-          principal.organisationId,
-          id,
-          {
-            ...(changes.reference !== undefined && { reference: changes.reference }),
-            ...(changes.title !== undefined && { title: changes.title }),
-            ...(changes.cause !== undefined && { cause: changes.cause ?? null }),
-            ...(changes.event !== undefined && { event: changes.event ?? null }),
-            ...(changes.effect !== undefined && { effect: changes.effect ?? null }),
-            ...(changes.category !== undefined && { category: changes.category }),
-            ...(changes.ownerId !== undefined && { owner_id: changes.ownerId ?? null }),
-            ...(changes.reviewFrequency !== undefined && {
-              review_frequency: changes.reviewFrequency,
-            }),
-            ...(changes.nextReviewDate !== undefined && {
-              next_review_date: changes.nextReviewDate ?? null,
-            }),
-            ...(changes.inherentLikelihood !== undefined && {
-              inherent_likelihood: changes.inherentLikelihood,
-            }),
-            ...(changes.inherentImpact !== undefined && {
-              inherent_impact: changes.inherentImpact,
-            }),
-            ...(changes.targetLikelihood !== undefined && {
-              target_likelihood: changes.targetLikelihood,
-            }),
-            ...(changes.targetImpact !== undefined && { target_impact: changes.targetImpact }),
-            ...(changes.status !== undefined && { status: changes.status }),
-            ...(closing && { closed_on: loaded.now }),
-            ...(reopening && { closed_on: null }),
-          },
-          clock(),
-        )
-        const action = closing ? 'risk_closed' : reopening ? 'risk_reopened' : 'risk_updated'
-        await audit(trx, principal, {
-          action,
-          itemType: 'risk',
-          itemId: id,
-          summary: `Risk ${row.reference} ${action.replace('risk_', '')}`,
-          before,
-          after: row,
-        })
+      const row = await repo.updateRisk(
+        trx,
+        principal.organisationId,
+        id,
+        {
+          ...(changes.reference !== undefined && { reference: changes.reference }),
+          ...(changes.title !== undefined && { title: changes.title }),
+          ...(changes.cause !== undefined && { cause: changes.cause ?? null }),
+          ...(changes.event !== undefined && { event: changes.event ?? null }),
+          ...(changes.effect !== undefined && { effect: changes.effect ?? null }),
+          ...(changes.category !== undefined && { category: changes.category }),
+          ...(changes.ownerId !== undefined && { owner_id: changes.ownerId ?? null }),
+          ...(changes.reviewFrequency !== undefined && {
+            review_frequency: changes.reviewFrequency,
+          }),
+          ...(changes.nextReviewDate !== undefined && {
+            next_review_date: changes.nextReviewDate ?? null,
+          }),
+          ...(changes.inherentLikelihood !== undefined && {
+            inherent_likelihood: changes.inherentLikelihood,
+          }),
+          ...(changes.inherentImpact !== undefined && {
+            inherent_impact: changes.inherentImpact,
+          }),
+          ...(changes.targetLikelihood !== undefined && {
+            target_likelihood: changes.targetLikelihood,
+          }),
+          ...(changes.targetImpact !== undefined && { target_impact: changes.targetImpact }),
+          ...(changes.status !== undefined && { status: changes.status }),
+          ...(closing && { closed_on: loaded.now }),
+          ...(reopening && { closed_on: null }),
+        },
+        clock(),
+      )
+      const action = closing ? 'risk_closed' : reopening ? 'risk_reopened' : 'risk_updated'
+      await audit(trx, principal, {
+        action,
+        itemType: 'risk',
+        itemId: id,
+        summary: `Risk ${row.reference} ${action.replace('risk_', '')}`,
+        before,
+        after: row,
       })
-      return reload(principal, id)
     },
 
     async listReviews(principal: Principal, riskId: string) {

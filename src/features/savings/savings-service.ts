@@ -307,6 +307,12 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
       return Number(date.slice(5, 7)) >= 4 ? year : year - 1
     },
 
+    /** Every line the person may see, with all its years (the export reads them). */
+    async allLines(principal: Principal): Promise<LineView[]> {
+      checkSignedIn(principal)
+      return (await load(principal)).lines
+    },
+
     async getLine(principal: Principal, id: string): Promise<LineView> {
       checkSignedIn(principal)
       return reload(principal, id)

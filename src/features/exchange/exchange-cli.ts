@@ -1,0 +1,68 @@
+import { readFile } from 'node:fs/promises'
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.ts'
+import { Invalid } from '../../errors.ts'
+import { COMMAND_LINE_PERSON_ID, type Principal } from '../auth/principal.ts'
+import { resolveOrganisation } from '../organisation/organisation-cli.ts'
+import { IMPORT_SHEETS } from './exchange-columns.ts'
+import {
+  describeRowError,
+  ImportInvalid,
+  type ExchangeService,
+  type ImportSummary,
+} from './exchange-service.ts'
+
+export interface ImportCliOptions {
+  readonly file: string | undefined
+  readonly dryRun?: boolean | undefined
+  readonly organisation?: string | undefined
+}
+
+export function summaryLines(summary: ImportSummary): string[] {
+  const verb = summary.dryRun ? 'would be' : 'were'
+  const lines = IMPORT_SHEETS.map((sheet) => {
+    const c = summary.counts[sheet]
+    return `${sheet}: ${c.created} ${verb} created, ${c.updated} ${verb} updated, ${c.unchanged} unchanged`
+  })
+  lines.push(
+    summary.total === 0
+      ? '0 changes'
+      : `${summary.total} change${summary.total === 1 ? '' : 's'}${summary.dryRun ? ' (dry run: nothing was written)' : ''}`,
+  )
+  return lines
+}
+
+/** `golden-thread import FILE [--dry-run]`: the summary on stdout, or every row error on stderr. */
+export async function importCommand(
+  db: Kysely<DB>,
+  exchange: ExchangeService,
+  options: ImportCliOptions,
+): Promise<number> {
+  if (!options.file) throw new Invalid('Give the file to import, like measures.xlsx')
+  const organisation = await resolveOrganisation(db, options.organisation)
+  const principal: Principal = {
+    personId: COMMAND_LINE_PERSON_ID,
+    organisationId: organisation.id,
+    organisationName: organisation.name,
+    organisationSlug: organisation.slug,
+    name: 'Command line',
+    email: '',
+    roles: [{ role: 'administrator', unitId: null }],
+  }
+  let file: Buffer
+  try {
+    file = await readFile(options.file)
+  } catch (error) {
+    throw new Invalid(`Cannot read ${options.file}: ${(error as Error).message}`)
+  }
+  try {
+    const summary = await exchange.importFile(principal, file, { dryRun: options.dryRun ?? false })
+    for (const line of summaryLines(summary)) console.log(line)
+    return 0
+  } catch (error) {
+    if (!(error instanceof ImportInvalid)) throw error
+    console.error(`Nothing was imported: ${options.file} has ${error.rows.length} problem(s)`)
+    for (const row of error.rows) console.error(describeRowError(row))
+    return 1
+  }
+}

@@ -1,0 +1,153 @@
+import fastifyMultipart from '@fastify/multipart'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { Config } from '../../config.ts'
+import { Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { formErrors } from '../../web/forms.ts'
+import { requirePrincipal, setFlash } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+import { IMPORT_SHEETS } from './exchange-columns.ts'
+import { summaryLines } from './exchange-cli.ts'
+import { canImport } from './exchange-policy.ts'
+import { describeRowError, ImportInvalid, type ImportSummary } from './exchange-service.ts'
+import { templateWorkbook } from './exchange-workbook.ts'
+
+const hide = { schema: { hide: true } }
+export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+export const UPLOAD_LIMIT = 10 * 1024 * 1024
+
+export function exportFilename(principal: Principal): string {
+  return `${principal.organisationSlug}-golden-thread-${new Date().toISOString().slice(0, 10)}.xlsx`
+}
+
+/**
+ * Multipart bodies for uploads, parsed before the CSRF check so the form's `_csrf` field is
+ * read like any other form's. Registered in the exchange's own scope: nowhere else takes files.
+ */
+export async function acceptUploads(app: Parameters<FastifyPluginAsync>[0]) {
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    // The confirm step re-posts the file as base64 text, a third larger than the file.
+    limits: {
+      fileSize: UPLOAD_LIMIT,
+      fieldSize: Math.ceil((UPLOAD_LIMIT * 4) / 3) + 1024,
+      files: 1,
+      fields: 5,
+    },
+  })
+}
+
+/** The uploaded file: the `file` part, or the `content` the preview re-posts as base64. */
+export function uploadedFile(body: unknown): Buffer | null {
+  const fields = (body ?? {}) as Record<string, unknown>
+  if (Buffer.isBuffer(fields.file) && fields.file.length > 0) return fields.file
+  if (typeof fields.content === 'string' && fields.content !== '') {
+    return Buffer.from(fields.content, 'base64')
+  }
+  return null
+}
+
+export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
+  app,
+  { services, config },
+) => {
+  await acceptUploads(app)
+  const { exchange } = services
+
+  function page(principal: Principal, reply: FastifyReply, extra: Record<string, unknown> = {}) {
+    return reply.view('exchange/views/exchange.njk', {
+      title: 'Import and export',
+      canImport: canImport(principal),
+      ...extra,
+    })
+  }
+
+  function problems(reply: FastifyReply, principal: Principal, error: Invalid) {
+    const rows = error instanceof ImportInvalid ? error.rows : []
+    const { errors, fieldErrors } = formErrors(error)
+    return page(principal, reply.code(400), {
+      // Row errors are listed in the table below the form; the summary links to it.
+      errors:
+        rows.length > 0
+          ? rows.slice(0, 20).map((r) => ({ text: describeRowError(r), href: '#row-errors' }))
+          : errors,
+      fieldErrors,
+      rowErrors: rows,
+      rowErrorRows: rows.map((r) => [
+        { text: r.sheet },
+        { text: String(r.row), format: 'numeric' },
+        { text: r.column },
+        { text: r.message },
+      ]),
+    })
+  }
+
+  async function run(principal: Principal, body: unknown, dryRun: boolean) {
+    const file = uploadedFile(body)
+    if (!file) throw Invalid.field('file', 'Select a file to import')
+    return { file, summary: await exchange.importFile(principal, file, { dryRun }) }
+  }
+
+  app.get('/exchange', hide, async (request, reply) => page(requirePrincipal(request), reply))
+
+  app.get('/exchange/template.xlsx', hide, async (request, reply) => {
+    requirePrincipal(request)
+    return reply
+      .type(XLSX)
+      .header('content-disposition', 'attachment; filename="golden-thread-import-template.xlsx"')
+      .send(await templateWorkbook())
+  })
+
+  app.get('/exchange/export.xlsx', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    return reply
+      .type(XLSX)
+      .header('content-disposition', `attachment; filename="${exportFilename(principal)}"`)
+      .send(await exchange.exportFile(principal))
+  })
+
+  app.post('/exchange/preview', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    let result: { file: Buffer; summary: ImportSummary }
+    try {
+      result = await run(principal, request.body, true)
+    } catch (error) {
+      if (error instanceof Invalid) return problems(reply, principal, error)
+      throw error
+    }
+    const { file, summary } = result
+    return reply.view('exchange/views/exchange-preview.njk', {
+      title: 'Check the import',
+      summary,
+      // The file goes back in the confirm form: nothing is kept on the server between steps,
+      // and the import checks every row again, so an edited field can do no more than a new upload.
+      content: file.toString('base64'),
+      countRows: IMPORT_SHEETS.map((sheet) => [
+        { text: sheet },
+        { text: String(summary.counts[sheet].created), format: 'numeric' },
+        { text: String(summary.counts[sheet].updated), format: 'numeric' },
+        { text: String(summary.counts[sheet].unchanged), format: 'numeric' },
+      ]),
+      changeRows: summary.changes.map((c) => [
+        { text: c.sheet },
+        { text: String(c.row), format: 'numeric' },
+        { text: c.action === 'create' ? 'New' : 'Change' },
+        { text: c.item },
+        { text: c.detail },
+      ]),
+    })
+  })
+
+  app.post('/exchange/import', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    let summary: ImportSummary
+    try {
+      summary = (await run(principal, request.body, false)).summary
+    } catch (error) {
+      if (error instanceof Invalid) return problems(reply, principal, error)
+      throw error
+    }
+    setFlash(reply, `Imported. ${summaryLines(summary).join('. ')}.`, config)
+    return reply.redirect('/exchange', 303)
+  })
+}

@@ -1,0 +1,929 @@
+import { sql, type Kysely } from 'kysely'
+import type { z } from 'zod'
+import { parsePeriodStart, type Period } from '../../core/periods.ts'
+import type { DB, MeasureRow } from '../../db/schema.ts'
+import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
+import type { Principal } from '../auth/principal.ts'
+import type { ValueService } from '../measure-values/value-service.ts'
+import { ValueInput } from '../measure-values/value-schemas.ts'
+import * as policy from '../measures/measure-policy.ts'
+import * as measureRepo from '../measures/measure-repository.ts'
+import { MeasureChanges, MeasureInput, TargetInput } from '../measures/measure-schemas.ts'
+import { readPeriod, scopeOf, type MeasureService } from '../measures/measure-service.ts'
+import { unitTreeOf } from '../measures/measure-store.ts'
+import * as orgRepo from '../organisation/organisation-repository.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { ProjectService } from '../projects/project-service.ts'
+import { RiskChanges, RiskInput } from '../risks/risk-schemas.ts'
+import type { RiskService } from '../risks/risk-service.ts'
+import type { SavingsService } from '../savings/savings-service.ts'
+import {
+  COLUMNS,
+  IMPORT_SHEETS,
+  MEASURE_COLUMNS,
+  RISK_COLUMNS,
+  type Column,
+  type ImportSheet,
+} from './exchange-columns.ts'
+import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
+import {
+  readUpload,
+  type Cell,
+  type ParsedSheet,
+  type RowError,
+  type SheetRow,
+} from './exchange-reader.ts'
+
+export interface ImportChange {
+  readonly sheet: ImportSheet
+  readonly row: number
+  readonly action: 'create' | 'update'
+  readonly item: string
+  readonly detail: string
+}
+
+export interface ImportSummary {
+  readonly dryRun: boolean
+  readonly counts: Record<ImportSheet, { created: number; updated: number; unchanged: number }>
+  readonly changes: readonly ImportChange[]
+  /** Rows that create or change something. */
+  readonly total: number
+}
+
+export function describeRowError(e: RowError): string {
+  return `Sheet ${e.sheet}, row ${e.row}${e.column ? `, column ${e.column}` : ''}: ${e.message}`
+}
+
+/** A file with problems: every row error, so all can be fixed at once. Nothing was written. */
+export class ImportInvalid extends Invalid {
+  readonly rows: readonly RowError[]
+  constructor(rows: readonly RowError[]) {
+    super(
+      rows.map((r) => ({ field: `${r.sheet}.${r.row}.${r.column}`, message: describeRowError(r) })),
+    )
+    this.rows = rows
+  }
+}
+
+export interface ExchangeDeps {
+  readonly db: Kysely<DB>
+  readonly measures: MeasureService
+  readonly values: ValueService
+  readonly projects: ProjectService
+  readonly risks: RiskService
+  readonly savings: SavingsService
+}
+
+/** Thrown to roll back a dry run, or a run with errors, after validating every row. */
+class Rollback extends Error {}
+
+const EPSILON = 1e-9
+function same(a: unknown, b: unknown): boolean {
+  const x = a ?? null
+  const y = b ?? null
+  if (typeof x === 'number' && typeof y === 'number') {
+    return Math.abs(x - y) <= EPSILON * Math.max(1, Math.abs(x), Math.abs(y))
+  }
+  return x === y
+}
+
+const normal = (text: string) => text.toLowerCase().replace(/[^a-z0-9%£]/g, '')
+
+interface Lookup {
+  readonly units: ReadonlyMap<string, string>
+  readonly people: ReadonlyMap<string, string>
+  /** Registers by lower-case name; more than one id when two share a name. */
+  readonly registers: ReadonlyMap<string, readonly string[]>
+}
+
+/** A cell as the app's input schema expects the field, or a problem with the cell itself. */
+function inputOf(
+  column: Column,
+  cell: Cell,
+  lookup: Lookup,
+): { value: unknown } | { problem: string } {
+  const text =
+    cell === null ? '' : typeof cell === 'boolean' ? (cell ? 'yes' : 'no') : String(cell).trim()
+  switch (column.kind) {
+    case 'number':
+      if (cell === null || text === '')
+        return { value: column.field === 'decimals' ? undefined : null }
+      return { value: typeof cell === 'number' ? cell : text }
+    case 'yes_no': {
+      if (text === '') return { value: undefined }
+      if (['yes', 'y', 'true', '1'].includes(text.toLowerCase())) return { value: true }
+      if (['no', 'n', 'false', '0'].includes(text.toLowerCase())) return { value: false }
+      return { problem: 'Enter yes or no' }
+    }
+    case 'choice': {
+      if (text === '') return { value: column.required ? null : undefined }
+      const choices = Object.entries(column.choices ?? {})
+      const found = choices.find(
+        ([key, name]) => normal(key) === normal(text) || normal(name) === normal(text),
+      )
+      if (found) return { value: found[0] }
+      return { problem: `"${text}" is not one of: ${choices.map(([, name]) => name).join(', ')}` }
+    }
+    case 'unit': {
+      if (text === '') return { value: null }
+      const id = lookup.units.get(text.toLowerCase())
+      return id ? { value: id } : { problem: `No unit has the code or name "${text}"` }
+    }
+    case 'register': {
+      if (text === '') return { value: null }
+      const ids = lookup.registers.get(text.toLowerCase()) ?? []
+      if (ids.length > 1) return { problem: `Two registers are called "${text}": rename one` }
+      return ids[0] ? { value: ids[0] } : { problem: `No risk register is called "${text}"` }
+    }
+    case 'person': {
+      if (text === '') return { value: null }
+      const id = lookup.people.get(text.toLowerCase())
+      return id ? { value: id } : { problem: `No one in the council has the email address ${text}` }
+    }
+    default:
+      return { value: text === '' ? null : text }
+  }
+}
+
+export type ExchangeService = ReturnType<typeof createExchangeService>
+
+export function createExchangeService(deps: ExchangeDeps) {
+  const { db, measures, values } = deps
+  /**
+   * Imports a file: every row is checked and applied through the services' own transactional
+   * pieces inside one transaction, which is rolled back for a dry run or when any row fails.
+   */
+  async function importFile(
+    principal: Principal,
+    file: Uint8Array,
+    options: { dryRun: boolean },
+  ): Promise<ImportSummary> {
+    if (principal.roles.length === 0) throw new Forbidden()
+    const parsed = await readUpload(file)
+    if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
+    const org = principal.organisationId
+    const tree = await unitTreeOf(db, org)
+    const units = await orgRepo.listUnits(db, org)
+    const people = await db
+      .selectFrom('people')
+      .select(['id', 'email'])
+      .where('organisation_id', '=', org)
+      .execute()
+    const lookup: Lookup = {
+      units: new Map([
+        ...units.map((u) => [u.name.toLowerCase(), u.id] as const),
+        ...units.flatMap((u) => (u.code ? [[u.code.toLowerCase(), u.id] as const] : [])),
+      ]),
+      people: new Map(people.map((p) => [p.email.toLowerCase(), p.id])),
+      registers: await registersByName(org),
+    }
+    const run = new ImportRun(principal, tree, lookup, { measures, values, risks: deps.risks })
+    try {
+      await db.transaction().execute(async (trx) => {
+        for (const sheet of parsed.sheets) await run.sheet(trx, sheet)
+        if (run.errors.length > 0 || options.dryRun) throw new Rollback()
+      })
+    } catch (error) {
+      if (!(error instanceof Rollback)) throw error
+    }
+    if (run.errors.length > 0) throw new ImportInvalid(run.errors)
+    return run.summary(options.dryRun)
+  }
+
+  async function registersByName(organisationId: string) {
+    const registers = await db
+      .selectFrom('risk_registers')
+      .select(['id', 'name'])
+      .where('organisation_id', '=', organisationId)
+      .execute()
+    const byName = new Map<string, string[]>()
+    for (const r of registers) {
+      const key = r.name.toLowerCase()
+      byName.set(key, [...(byName.get(key) ?? []), r.id])
+    }
+    return byName
+  }
+
+  /** Everything the person may see, in the import's layout, plus read-only sheets. */
+  async function exportFile(principal: Principal): Promise<Buffer> {
+    if (principal.roles.length === 0) throw new Forbidden()
+    const org = principal.organisationId
+    const tree = await unitTreeOf(db, org)
+    const listed = (await measureRepo.listMeasures(db, org, {})).filter((m) =>
+      policy.canViewMeasure(principal, scopeOf(m), tree),
+    )
+    const rows = (
+      await measureRepo.findMeasuresById(
+        db,
+        org,
+        listed.map((m) => m.id),
+      )
+    ).sort((a, b) => a.code.localeCompare(b.code))
+    const ids = rows.map((r) => r.id)
+    const units = await orgRepo.listUnits(db, org)
+    const unitRef = new Map(units.map((u) => [u.id, u.code ?? u.name]))
+    const people = await db
+      .selectFrom('people')
+      .select(['id', 'email'])
+      .where('organisation_id', '=', org)
+      .execute()
+    const email = new Map(people.map((p) => [p.id, p.email]))
+    const code = new Map(rows.map((r) => [r.id, r.code]))
+    const label = (frequency: string, start: string) => parsePeriodStart({ frequency, start }).label
+
+    const refs: ExportRefs = { unitRef, email, registerName: new Map() }
+    const measureRows = rows.map((row) =>
+      cellsOf(MEASURE_COLUMNS, measures.definitionOf(row) as Record<string, unknown>, refs),
+    )
+    const targetRows = (await measureRepo.listTargets(db, org, ids)).map((t) => [
+      code.get(t.measure_id) ?? '',
+      label(t.frequency, t.period_start),
+      t.value,
+      t.lower,
+      t.upper,
+    ])
+    const frequencyOf = new Map(rows.map((r) => [r.id, r.frequency]))
+    const valueRows = (await measureRepo.listValues(db, org, ids)).map((v) => [
+      code.get(v.measure_id) ?? '',
+      label(frequencyOf.get(v.measure_id) ?? 'monthly', v.period_start),
+      v.value,
+      v.commentary,
+      v.status,
+    ])
+    const risks = await deps.risks.listRisks(principal)
+    const riskRefs = {
+      ...refs,
+      registerName: new Map(risks.map((r) => [r.registerId, r.registerName])),
+    }
+    const riskRows = risks.map((r) =>
+      cellsOf(
+        RISK_COLUMNS,
+        {
+          ...r,
+          currentLikelihood: r.current.likelihood,
+          currentImpact: r.current.impact,
+          inherentLikelihood: r.inherent.likelihood,
+          inherentImpact: r.inherent.impact,
+          targetLikelihood: r.target.likelihood,
+          targetImpact: r.target.impact,
+          currentScore: r.current.score,
+        },
+        riskRefs,
+      ),
+    )
+    return exportWorkbook(
+      principal.organisationName,
+      { Measures: measureRows, Targets: targetRows, Values: valueRows, Risks: riskRows },
+      await readOnlySheets(principal, unitRef),
+    )
+  }
+
+  async function readOnlySheets(
+    principal: Principal,
+    unitRef: ReadonlyMap<string, string>,
+  ): Promise<ExtraSheet[]> {
+    const projects = await deps.projects.list(principal)
+    const projectCode = new Map(projects.map((p) => [p.id, p.code ?? p.title]))
+    const lines = await deps.savings.allLines(principal)
+    const unit = (id: string | null) => (id ? (unitRef.get(id) ?? null) : null)
+    return [
+      {
+        name: 'Projects',
+        headings: [
+          'Code',
+          'Title',
+          'Level',
+          'Part of',
+          'Lead unit',
+          'Status',
+          'Confidence',
+          'Start date',
+          'End date',
+          'Budget (£)',
+        ],
+        rows: projects.map((p) => [
+          p.code,
+          p.title,
+          p.level,
+          p.parentId ? (projectCode.get(p.parentId) ?? null) : null,
+          unit(p.leadUnitId),
+          p.statusText,
+          p.confidence,
+          p.startDate,
+          p.endDate,
+          p.budget,
+        ]),
+      },
+      {
+        name: 'Savings',
+        headings: [
+          'Reference',
+          'Title',
+          'Unit',
+          'Programme',
+          'Type',
+          'Durability',
+          'Status',
+          'Financial year',
+          'Saving (£)',
+          'Cost (£)',
+          'Net (£)',
+        ],
+        rows: lines.flatMap((l) =>
+          l.years.map((y) => [
+            l.reference,
+            l.title,
+            l.unitName,
+            l.programme,
+            l.savingType,
+            l.durability,
+            l.status,
+            y.financialYear,
+            y.amount.pence / 100,
+            y.cost.pence / 100,
+            y.net.pence / 100,
+          ]),
+        ),
+      },
+    ]
+  }
+
+  return { importFile, exportFile }
+}
+
+interface ExportRefs {
+  readonly unitRef: ReadonlyMap<string, string>
+  readonly email: ReadonlyMap<string, string>
+  readonly registerName: ReadonlyMap<string, string>
+}
+
+/** An item's fields as the cells of its sheet, written as the import reads them back. */
+function cellsOf(
+  columns: readonly Column[],
+  item: Readonly<Record<string, unknown>>,
+  refs: ExportRefs,
+): CellOut[] {
+  return columns.map((c): CellOut => {
+    const value = item[c.field]
+    if (typeof value === 'boolean') return value ? 'yes' : 'no'
+    if (typeof value === 'number') return value
+    if (typeof value !== 'string') return null
+    switch (c.kind) {
+      case 'choice':
+        return c.choices?.[value] ?? value
+      case 'unit':
+        return refs.unitRef.get(value) ?? null
+      case 'person':
+        return refs.email.get(value) ?? null
+      case 'register':
+        return refs.registerName.get(value) ?? null
+      default:
+        return value
+    }
+  })
+}
+
+interface ImportServices {
+  readonly measures: MeasureService
+  readonly values: ValueService
+  readonly risks: RiskService
+}
+
+/** The state of one import: what changed and what failed, row by row. */
+class ImportRun {
+  readonly errors: RowError[] = []
+  readonly changes: ImportChange[] = []
+  readonly counts = Object.fromEntries(
+    IMPORT_SHEETS.map((s) => [s, { created: 0, updated: 0, unchanged: 0 }]),
+  ) as Record<ImportSheet, { created: number; updated: number; unchanged: number }>
+  /** Codes of measures whose row failed, so their targets and values say why they are missing. */
+  readonly failedCodes = new Set<string>()
+  readonly principal: Principal
+  readonly tree: UnitTree
+  readonly lookup: Lookup
+  readonly measures: MeasureService
+  readonly values: ValueService
+  readonly risks: RiskService
+
+  constructor(principal: Principal, tree: UnitTree, lookup: Lookup, services: ImportServices) {
+    this.principal = principal
+    this.tree = tree
+    this.lookup = lookup
+    this.measures = services.measures
+    this.values = services.values
+    this.risks = services.risks
+  }
+
+  summary(dryRun: boolean): ImportSummary {
+    return { dryRun, counts: this.counts, changes: this.changes, total: this.changes.length }
+  }
+
+  error(sheet: ImportSheet, row: number, column: string, message: string) {
+    this.errors.push({ sheet, row, column, message })
+  }
+
+  headingOf(sheet: ImportSheet, field: string): string {
+    const name = field.split('.').at(-1) ?? field
+    return COLUMNS[sheet].find((c) => c.field === name)?.heading ?? ''
+  }
+
+  /** A service's refusal as errors of the row, each under the column its field fills. */
+  refusal(sheet: ImportSheet, row: number, error: unknown, forbidden: string): boolean {
+    if (error instanceof Invalid) {
+      for (const f of error.fields)
+        this.error(sheet, row, this.headingOf(sheet, f.field), f.message)
+      return true
+    }
+    if (error instanceof Forbidden) {
+      this.error(sheet, row, '', forbidden)
+      return true
+    }
+    if (error instanceof Conflict || error instanceof NotFound) {
+      this.error(sheet, row, '', error.message)
+      return true
+    }
+    return false
+  }
+
+  /** The row's cells as schema input; cell problems are recorded and make it null. */
+  rawInput(sheet: ParsedSheet, row: SheetRow): Record<string, unknown> | null {
+    const input: Record<string, unknown> = {}
+    let ok = true
+    for (const column of sheet.columns) {
+      if (!row.cells.has(column.field)) continue
+      const read = inputOf(column, row.cells.get(column.field) ?? null, this.lookup)
+      if ('problem' in read) {
+        this.error(sheet.name, row.row, column.heading, read.problem)
+        ok = false
+      } else if (read.value !== undefined) input[column.field] = read.value
+    }
+    return ok ? input : null
+  }
+
+  /** Parses with the app's own schema; issues become errors under their columns. */
+  parse<S extends z.ZodType>(sheet: ParsedSheet, row: SheetRow, schema: S, raw: unknown) {
+    const result = schema.safeParse(raw)
+    if (result.success) return result.data
+    for (const issue of result.error.issues) {
+      const field = String(issue.path[0] ?? '')
+      const column = sheet.columns.find((c) => c.field === field)
+      const allowed =
+        column?.kind === 'choice' && column.choices
+          ? `: one of ${Object.values(column.choices).join(', ')}`
+          : ''
+      this.error(sheet.name, row.row, column?.heading ?? '', `${issue.message}${allowed}`)
+    }
+    return null
+  }
+
+  /** Runs one row's writes under a savepoint, so a failed row leaves nothing behind. */
+  async guarded<T>(trx: Kysely<DB>, work: () => Promise<T>): Promise<T> {
+    await sql`savepoint exchange_row`.execute(trx)
+    try {
+      const result = await work()
+      await sql`release savepoint exchange_row`.execute(trx)
+      return result
+    } catch (error) {
+      await sql`rollback to savepoint exchange_row`.execute(trx)
+      throw error
+    }
+  }
+
+  async sheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    if (sheet.name === 'Measures') await this.measureSheet(trx, sheet)
+    else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
+    else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
+    else await this.riskSheet(trx, sheet)
+  }
+
+  /** The measure a Targets or Values row names, visible to the person; or an error. */
+  async measureOf(trx: Kysely<DB>, sheet: ParsedSheet, row: SheetRow): Promise<MeasureRow | null> {
+    const cell = row.cells.get('code')
+    const code = cell === null || cell === undefined ? '' : String(cell).trim().toUpperCase()
+    if (code === '') {
+      this.error(sheet.name, row.row, 'Measure code', 'Enter the code of a measure, like HR01')
+      return null
+    }
+    if (this.failedCodes.has(code)) {
+      this.error(
+        sheet.name,
+        row.row,
+        'Measure code',
+        `${code} is not imported: see its row in the Measures sheet`,
+      )
+      return null
+    }
+    const [found] = await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, [code])
+    if (!found || !policy.canViewMeasure(this.principal, scopeOf(found), this.tree)) {
+      this.error(sheet.name, row.row, 'Measure code', `No measure has the code ${code}`)
+      return null
+    }
+    return found
+  }
+
+  periodOf(
+    sheet: ParsedSheet,
+    row: SheetRow,
+    measure: MeasureRow,
+    input: unknown,
+    allowed: string[],
+  ) {
+    try {
+      return readPeriod(input as string, 'period', allowed, measure.frequency)
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error
+      for (const f of error.fields) this.error(sheet.name, row.row, 'Period', f.message)
+      return null
+    }
+  }
+
+  async measureSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    const seen = new Map<string, number>()
+    const forbidden =
+      'You cannot define measures for this unit: only administrators and performance officers over it can'
+    for (const row of sheet.rows) {
+      const rawCode = row.cells.get('code')
+      const code =
+        rawCode === null || rawCode === undefined ? '' : String(rawCode).trim().toUpperCase()
+      const raw = this.rawInput(sheet, row)
+      if (code !== '' && seen.has(code)) {
+        this.error(
+          sheet.name,
+          row.row,
+          'Code',
+          `${code} is already on row ${seen.get(code)} of this sheet`,
+        )
+        this.failedCodes.add(code)
+        continue
+      }
+      if (code !== '') seen.set(code, row.row)
+      const [existing] = code
+        ? await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, [code])
+        : []
+      const input = raw && this.parse(sheet, row, existing ? MeasureChanges : MeasureInput, raw)
+      if (!input) {
+        this.failedCodes.add(code)
+        continue
+      }
+      if (existing) {
+        const before = this.measures.definitionOf(existing) as Record<string, unknown>
+        const changed = Object.entries(input).filter(([k, v]) => !same(v, before[k]))
+        if (changed.length === 0) {
+          this.counts.Measures.unchanged++
+          continue
+        }
+        try {
+          await this.guarded(trx, () =>
+            this.measures.updateIn(
+              trx,
+              this.principal,
+              this.tree,
+              existing,
+              input as MeasureChanges,
+            ),
+          )
+        } catch (error) {
+          this.failedCodes.add(code)
+          if (this.refusal(sheet.name, row.row, error, forbidden)) continue
+          throw error
+        }
+        this.counts.Measures.updated++
+        this.changes.push({
+          sheet: 'Measures',
+          row: row.row,
+          action: 'update',
+          item: code,
+          detail: `Changes ${changed.map(([k]) => this.headingOf('Measures', k).toLowerCase()).join(', ')}`,
+        })
+      } else {
+        try {
+          await this.guarded(trx, () =>
+            this.measures.createIn(trx, this.principal, this.tree, input as MeasureInput),
+          )
+        } catch (error) {
+          this.failedCodes.add(code)
+          if (this.refusal(sheet.name, row.row, error, forbidden)) continue
+          throw error
+        }
+        this.counts.Measures.created++
+        this.changes.push({
+          sheet: 'Measures',
+          row: row.row,
+          action: 'create',
+          item: code,
+          detail: `New measure "${(input as MeasureInput).title}"`,
+        })
+      }
+    }
+  }
+
+  async targetSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    type Entry = {
+      row: SheetRow
+      period: Period
+      value: number | null
+      lower: number | null
+      upper: number | null
+    }
+    const groups = new Map<string, { measure: MeasureRow; entries: Entry[] }>()
+    const seen = new Map<string, number>()
+    for (const row of sheet.rows) {
+      const raw = this.rawInput(sheet, row)
+      const measure = await this.measureOf(trx, sheet, row)
+      if (!raw || !measure) continue
+      const input = this.parse(sheet, row, TargetInput, raw)
+      if (!input) continue
+      const period = this.periodOf(sheet, row, measure, input.period, [measure.frequency, 'annual'])
+      if (!period) continue
+      const key = `${measure.id}:${period.frequency}:${period.start}`
+      const earlier = seen.get(key)
+      if (earlier !== undefined) {
+        this.error(
+          sheet.name,
+          row.row,
+          'Period',
+          `${measure.code} ${period.label} is already on row ${earlier} of this sheet`,
+        )
+        continue
+      }
+      seen.set(key, row.row)
+      const group = groups.get(measure.id) ?? { measure, entries: [] }
+      group.entries.push({
+        row,
+        period,
+        value: input.value ?? null,
+        lower: input.lower ?? null,
+        upper: input.upper ?? null,
+      })
+      groups.set(measure.id, group)
+    }
+    const org = this.principal.organisationId
+    for (const { measure, entries } of groups.values()) {
+      const existing = await measureRepo.listTargets(trx, org, [measure.id])
+      const byKey = new Map(existing.map((t) => [`${t.frequency}:${t.period_start}`, t]))
+      const changed: { entry: Entry; action: 'create' | 'update' }[] = []
+      for (const entry of entries) {
+        const old = byKey.get(`${entry.period.frequency}:${entry.period.start}`)
+        if (
+          old &&
+          same(old.value, entry.value) &&
+          same(old.lower, entry.lower) &&
+          same(old.upper, entry.upper)
+        ) {
+          this.counts.Targets.unchanged++
+        } else changed.push({ entry, action: old ? 'update' : 'create' })
+      }
+      if (changed.length === 0) continue
+      // Targets of periods the sheet does not name are kept: the sheet's override theirs.
+      const named = new Set(entries.map((e) => `${e.period.frequency}:${e.period.start}`))
+      const kept = existing.filter((t) => !named.has(`${t.frequency}:${t.period_start}`))
+      const targets = [
+        ...kept.map((t) => ({
+          period: { frequency: t.frequency, start: t.period_start },
+          value: t.value,
+          lower: t.lower,
+          upper: t.upper,
+        })),
+        ...entries.map((e) => ({
+          period: { frequency: e.period.frequency, start: e.period.start },
+          value: e.value,
+          lower: e.lower,
+          upper: e.upper,
+        })),
+      ]
+      try {
+        await this.guarded(trx, () =>
+          this.measures.putTargetsIn(trx, this.principal, this.tree, measure, { targets }),
+        )
+      } catch (error) {
+        if (error instanceof Invalid) {
+          for (const f of error.fields) {
+            const index = Number(/^targets\.(\d+)\./.exec(f.field)?.[1] ?? -1) - kept.length
+            const entry = entries[index] ?? changed[0]?.entry
+            if (entry)
+              this.error(sheet.name, entry.row.row, this.headingOf('Targets', f.field), f.message)
+          }
+          continue
+        }
+        const first = changed[0]?.entry.row.row ?? 0
+        if (
+          this.refusal(
+            sheet.name,
+            first,
+            error,
+            `You cannot set the targets of ${measure.code}: only administrators and performance officers over its unit can`,
+          )
+        )
+          continue
+        throw error
+      }
+      for (const { entry, action } of changed) {
+        this.counts.Targets[action === 'create' ? 'created' : 'updated']++
+        this.changes.push({
+          sheet: 'Targets',
+          row: entry.row.row,
+          action,
+          item: `${measure.code} ${entry.period.label}`,
+          detail: `Target ${[entry.value, entry.lower, entry.upper].filter((v) => v !== null).join(' to ')}`,
+        })
+      }
+    }
+  }
+
+  async valueSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    const seen = new Map<string, number>()
+    const org = this.principal.organisationId
+    for (const row of sheet.rows) {
+      const raw = this.rawInput(sheet, row)
+      const measure = await this.measureOf(trx, sheet, row)
+      if (!raw || !measure) continue
+      const input = this.parse(sheet, row, ValueInput, raw)
+      if (!input) continue
+      const period = this.periodOf(sheet, row, measure, input.period, [measure.frequency])
+      if (!period) continue
+      const key = `${measure.id}:${period.start}`
+      const earlier = seen.get(key)
+      if (earlier !== undefined) {
+        this.error(
+          sheet.name,
+          row.row,
+          'Period',
+          `${measure.code} ${period.label} is already on row ${earlier} of this sheet`,
+        )
+        continue
+      }
+      seen.set(key, row.row)
+      const existing = await measureRepo.findValue(trx, org, measure.id, period.start)
+      const commentary = input.commentary ?? null
+      if (existing && same(existing.value, input.value) && same(existing.commentary, commentary)) {
+        this.counts.Values.unchanged++
+        continue
+      }
+      if (existing?.status === 'approved') {
+        this.error(
+          sheet.name,
+          row.row,
+          'Value',
+          `The value of ${measure.code} for ${period.label} is approved: to change it, restate it on the measure's page`,
+        )
+        continue
+      }
+      try {
+        await this.guarded(trx, () =>
+          this.values.saveIn(trx, this.principal, measure, this.tree, {
+            period: { frequency: period.frequency, start: period.start },
+            value: input.value,
+            commentary,
+            submit: true,
+            ...(existing && { version: existing.version }),
+          }),
+        )
+      } catch (error) {
+        if (this.refusal(sheet.name, row.row, error, `You cannot enter values for ${measure.code}`))
+          continue
+        throw error
+      }
+      const action = existing ? 'update' : 'create'
+      this.counts.Values[existing ? 'updated' : 'created']++
+      this.changes.push({
+        sheet: 'Values',
+        row: row.row,
+        action,
+        item: `${measure.code} ${period.label}`,
+        detail: `${existing ? `${existing.value} becomes ` : ''}${input.value ?? ''}, sent for approval`,
+      })
+    }
+  }
+  async riskSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    const seen = new Map<string, number>()
+    const org = this.principal.organisationId
+    const forbidden =
+      'You cannot manage the risks of this register: only administrators, performance officers and approvers over its unit can'
+    const columnOf: Readonly<Record<string, string>> = {
+      reference: 'reference',
+      title: 'title',
+      category: 'category',
+      status: 'status',
+      cause: 'cause',
+      event: 'event',
+      effect: 'effect',
+      ownerId: 'owner_id',
+      reviewFrequency: 'review_frequency',
+      nextReviewDate: 'next_review_date',
+      inherentLikelihood: 'inherent_likelihood',
+      inherentImpact: 'inherent_impact',
+      targetLikelihood: 'target_likelihood',
+      targetImpact: 'target_impact',
+    }
+    for (const row of sheet.rows) {
+      const cell = row.cells.get('reference')
+      const reference = cell === null || cell === undefined ? '' : String(cell).trim()
+      const raw = this.rawInput(sheet, row)
+      if (reference !== '' && seen.has(reference)) {
+        this.error(
+          sheet.name,
+          row.row,
+          'Reference',
+          `${reference} is already on row ${seen.get(reference)} of this sheet`,
+        )
+        continue
+      }
+      if (reference !== '') seen.set(reference, row.row)
+      if (!raw) continue
+      const existing = reference
+        ? await trx
+            .selectFrom('risks')
+            .selectAll()
+            .where('organisation_id', '=', org)
+            .where('reference', '=', reference)
+            .executeTakeFirst()
+        : undefined
+      if (!existing) {
+        if (raw.status === 'closed') {
+          this.error(sheet.name, row.row, 'Status', 'A new risk is raised open: close it later')
+          continue
+        }
+        const rest = { ...raw }
+        delete rest.status
+        const input = this.parse(sheet, row, RiskInput, rest)
+        if (!input) continue
+        try {
+          await this.guarded(trx, () => this.risks.createRiskIn(trx, this.principal, input))
+        } catch (error) {
+          if (this.refusal(sheet.name, row.row, error, forbidden)) continue
+          throw error
+        }
+        this.counts.Risks.created++
+        this.changes.push({
+          sheet: 'Risks',
+          row: row.row,
+          action: 'create',
+          item: input.reference,
+          detail: `New risk "${input.title}"`,
+        })
+        continue
+      }
+      // A register and a current score change by escalation and by review, on the risk's page.
+      const stored = existing as unknown as Record<string, unknown>
+      let fixed = true
+      for (const [field, column, message] of [
+        [
+          'registerId',
+          'register_id',
+          'A risk moves to another register only by escalation, on its page',
+        ],
+        [
+          'currentLikelihood',
+          'current_likelihood',
+          'The current score changes only by a review, recorded on the risk\u2019s page',
+        ],
+        [
+          'currentImpact',
+          'current_impact',
+          'The current score changes only by a review, recorded on the risk\u2019s page',
+        ],
+      ] as const) {
+        const given = raw[field]
+        if (given === undefined) continue
+        const value = typeof given === 'string' && /^\d+$/.test(given) ? Number(given) : given
+        if (!same(value, stored[column])) {
+          this.error(sheet.name, row.row, this.headingOf('Risks', field), message)
+          fixed = false
+        }
+      }
+      if (!fixed) continue
+      const rest = { ...raw }
+      delete rest.registerId
+      delete rest.currentLikelihood
+      delete rest.currentImpact
+      const changes = this.parse(sheet, row, RiskChanges, rest)
+      if (!changes) continue
+      const changed = Object.entries(changes).filter(([k, v]) => !same(v, stored[columnOf[k] ?? k]))
+      if (changed.length === 0) {
+        this.counts.Risks.unchanged++
+        continue
+      }
+      try {
+        await this.guarded(trx, () =>
+          this.risks.updateRiskIn(
+            trx,
+            this.principal,
+            existing.id,
+            Object.fromEntries(changed) as RiskChanges,
+          ),
+        )
+      } catch (error) {
+        if (this.refusal(sheet.name, row.row, error, forbidden)) continue
+        throw error
+      }
+      this.counts.Risks.updated++
+      this.changes.push({
+        sheet: 'Risks',
+        row: row.row,
+        action: 'update',
+        item: existing.reference,
+        detail: `Changes ${changed.map(([k]) => this.headingOf('Risks', k).toLowerCase()).join(', ')}`,
+      })
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { Browser, Page } from 'playwright-core'
+import { csvFile } from '../../src/features/exchange/exchange-test-files.ts'
+import {
+  axeViolations,
+  chromiumMissing,
+  demoPerson,
+  launchBrowser,
+  newAxeContext,
+  signIn,
+  startDemoSite,
+  structureProblems,
+  submitEmpty,
+  type Site,
+} from './browser.ts'
+
+/** The import and export pages with axe: the form, its errors, row errors and the preview. */
+describe('import and export pages in the browser', { skip: chromiumMissing() }, () => {
+  let site: Site
+  let browser: Browser
+
+  before(async () => {
+    ;[site, browser] = await Promise.all([startDemoSite(), launchBrowser()])
+  })
+  after(async () => {
+    await browser.close()
+    await site.close()
+  })
+
+  async function problemsOn(page: Page, where: string, tab = true): Promise<string[]> {
+    const found = [...(await axeViolations(page)), ...(await structureProblems(page, { tab }))]
+    return found.map((p) => `${where}: ${p}`)
+  }
+
+  async function upload(page: Page, name: string, content: Buffer) {
+    await page.goto(`${site.baseUrl}/exchange`)
+    await page.locator('#file').setInputFiles({ name, mimeType: 'text/csv', buffer: content })
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().isNavigationRequest()),
+      page.getByRole('button', { name: 'Check the file' }).click(),
+    ])
+    await page.waitForLoadState()
+    return response
+  }
+
+  it('passes axe on the page, the upload sent empty, row errors, the preview and the result', async () => {
+    const page = await (await newAxeContext(browser)).newPage()
+    await signIn(page, site.baseUrl, demoPerson('performance_officer').email)
+    const problems: string[] = []
+    const path = '/exchange'
+    const response = await page.goto(`${site.baseUrl}${path}`)
+    assert.equal(response?.status(), 200)
+    problems.push(...(await problemsOn(page, 'import and export')))
+
+    const index = (await page.locator('form').count()) - 1
+    const empty = await submitEmpty(page, {
+      pageUrl: `${site.baseUrl}${path}`,
+      index,
+      action: `${site.baseUrl}/exchange/preview`,
+    })
+    assert.equal(empty.status(), 400, 'upload sent with no file')
+    assert.equal(await page.locator('.govuk-error-summary').count(), 1)
+    assert.match(
+      (await page.locator('.govuk-error-summary').textContent()) ?? '',
+      /Select a file to import/,
+    )
+    problems.push(...(await problemsOn(page, 'upload sent empty', false)))
+
+    const bad = await upload(
+      page,
+      'targets.csv',
+      csvFile([
+        ['Measure code', 'Period', 'Target'],
+        ['NOPE', '2025/26', 'lots'],
+      ]),
+    )
+    assert.equal(bad.status(), 400)
+    assert.match((await page.locator('#row-errors ~ table').textContent()) ?? '', /NOPE/)
+    problems.push(...(await problemsOn(page, 'row errors', false)))
+
+    const good = await upload(
+      page,
+      'targets.csv',
+      csvFile([
+        ['Measure code', 'Period', 'Target'],
+        ['HO01', '2030/31', 10],
+      ]),
+    )
+    assert.equal(good.status(), 200)
+    assert.match((await page.locator('main').textContent()) ?? '', /HO01 2030\/31/)
+    problems.push(...(await problemsOn(page, 'preview')))
+
+    await Promise.all([
+      page.waitForURL(`${site.baseUrl}/exchange`),
+      page.getByRole('button', { name: /^Import 1 change/ }).click(),
+    ])
+    assert.match((await page.locator('.govuk-notification-banner').textContent()) ?? '', /Imported/)
+    // The success banner takes focus as it loads, as GOV.UK's does: no skip-link check here.
+    problems.push(...(await problemsOn(page, 'after the import', false)))
+    assert.deepEqual(problems, [])
+    await page.context().close()
+  })
+})
