@@ -1,14 +1,15 @@
 import type { Kysely } from 'kysely'
 import type { Config } from '../../config.ts'
-import { parsePeriodStart } from '../../core/periods.ts'
+import { isIsoDate, parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
-import { NotFound } from '../../errors.ts'
+import { Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import * as authRepo from '../auth/auth-repository.ts'
 import type { Principal } from '../auth/principal.ts'
 import { entersFor, outstandingFrom, outstandingPeriods } from '../measure-values/value-service.ts'
 import * as measurePolicy from '../measures/measure-policy.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
+import * as orgRepo from '../organisation/organisation-repository.ts'
 import { scopeOf } from '../measures/measure-service.ts'
 import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
 import { canViewProject } from '../projects/project-policy.ts'
@@ -66,6 +67,13 @@ const spell = (date: string) => longDate.format(new Date(`${date}T00:00:00Z`))
 
 function idsOf(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+}
+
+/** "3 notifications (1 value due, …)": for the audit trail and the command line. */
+export function describeCounts(counts: Record<NotificationKind, number>): string {
+  const total = KINDS.reduce((sum, k) => sum + counts[k], 0)
+  const each = KINDS.map((k) => `${counts[k]} ${k.replaceAll('_', ' ')}`).join(', ')
+  return `${total} notification${total === 1 ? '' : 's'} (${each})`
 }
 
 export type NotificationService = ReturnType<typeof createNotificationService>
@@ -253,35 +261,56 @@ export function createNotificationService({
     return { emailed, emailFailed }
   }
 
+  /**
+   * The daily run for one organisation as of `date` (UK today by default): creates the
+   * reminders not already made, audits the run once with its counts, then sends e-mails.
+   */
+  async function run(organisationId: string, date?: string): Promise<RunCounts> {
+    const today = date ?? ukDate(clock())
+    const wanted = await reminders(organisationId, today)
+    const created = await db.transaction().execute(async (trx) => {
+      const made = await repo.insertNew(trx, wanted, clock())
+      const counts = Object.fromEntries(
+        KINDS.map((k) => [k, made.filter((n) => n.kind === k).length]),
+      ) as Record<NotificationKind, number>
+      await recordAudit(
+        trx,
+        {
+          organisationId,
+          actor: REMINDERS_ACTOR,
+          action: 'reminders_run',
+          itemType: 'organisation',
+          itemId: organisationId,
+          summary: `Reminders for ${spell(today)}: ${describeCounts(counts)}`,
+          after: counts,
+        },
+        clock,
+      )
+      return counts
+    })
+    return { created, ...(await sendEmails(organisationId)) }
+  }
+
   return {
-    /**
-     * The daily run for one organisation as of `date` (UK today by default): creates the
-     * reminders not already made, audits the run once with its counts, then sends e-mails.
-     */
-    async run(organisationId: string, date?: string): Promise<RunCounts> {
-      const today = date ?? ukDate(clock())
-      const wanted = await reminders(organisationId, today)
-      const created = await db.transaction().execute(async (trx) => {
-        const made = await repo.insertNew(trx, wanted, clock())
-        const counts = Object.fromEntries(
-          KINDS.map((k) => [k, made.filter((n) => n.kind === k).length]),
-        ) as Record<NotificationKind, number>
-        await recordAudit(
-          trx,
-          {
-            organisationId,
-            actor: REMINDERS_ACTOR,
-            action: 'reminders_run',
-            itemType: 'organisation',
-            itemId: organisationId,
-            summary: `Reminders for ${spell(today)}: ${made.length} notification${made.length === 1 ? '' : 's'} (${KINDS.map((k) => `${counts[k]} ${k.replaceAll('_', ' ')}`).join(', ')})`,
-            after: counts,
-          },
-          clock,
-        )
-        return counts
-      })
-      return { created, ...(await sendEmails(organisationId)) }
+    run,
+
+    /** The daily run for every organisation, or the one with short name `slug`. */
+    async runAll(options: { slug?: string | undefined; date?: string | undefined } = {}) {
+      if (options.date !== undefined && !isIsoDate(options.date)) {
+        throw Invalid.field('date', 'Write the date as YYYY-MM-DD, like 2025-06-30')
+      }
+      const organisations = options.slug
+        ? [await orgRepo.findOrganisationBySlug(db, options.slug)]
+        : await orgRepo.listOrganisations(db)
+      if (options.slug && organisations[0] === undefined) {
+        throw new NotFound(`No organisation has the short name "${options.slug}"`)
+      }
+      const results: { slug: string; counts: RunCounts }[] = []
+      for (const organisation of organisations) {
+        if (!organisation) continue
+        results.push({ slug: organisation.slug, counts: await run(organisation.id, options.date) })
+      }
+      return results
     },
 
     async list(principal: Principal, page: number, pageSize: number) {
