@@ -119,6 +119,11 @@ for (const mode of testModes()) {
       assert.equal(other.statusCode, 404)
       const read = await bearer(app, token.token, 'POST', `/api/v1/notifications/${id}/read`)
       assert.equal(read.statusCode, 204)
+      const doc = (await app.inject({ url: '/api/v1/openapi.json' })).json<{
+        paths: Record<string, unknown>
+      }>()
+      assert.ok('/api/v1/notifications' in doc.paths)
+      assert.ok('/api/v1/notifications/{id}/read' in doc.paths)
       const after = await bearer(app, token.token, 'GET', '/api/v1/notifications')
       assert.notEqual(after.json<{ items: { readAt: string | null }[] }>().items[0]?.readAt, null)
     })
