@@ -10,6 +10,7 @@ import { openDatabase } from '../../db/database.ts'
 import { createServices } from '../../services.ts'
 import * as authRepo from '../auth/auth-repository.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
+import { overdueRisk } from './notification-fixtures.ts'
 
 const main = fileURLToPath(new URL('../../main.ts', import.meta.url))
 
@@ -68,21 +69,7 @@ describe('golden-thread notify', () => {
         name: 'Corporate',
         level: 'corporate',
       })
-      await risks.createRisk(officer, {
-        registerId: register.id,
-        reference: 'CR01',
-        title: 'Budget gap',
-        category: 'financial',
-        ownerId: officer.personId,
-        reviewFrequency: 'quarterly',
-        nextReviewDate: '2025-06-01',
-        inherentLikelihood: 4,
-        inherentImpact: 4,
-        currentLikelihood: 3,
-        currentImpact: 3,
-        targetLikelihood: 2,
-        targetImpact: 2,
-      })
+      await risks.createRisk(officer, overdueRisk(register.id, 'CR01', officer.personId))
     })
   })
   after(() => rmSync(dataDir, { recursive: true, force: true }))

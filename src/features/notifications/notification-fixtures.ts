@@ -3,6 +3,7 @@ import type { TestContext, TestOrganisation } from '../../../test/helpers/contex
 import { periodAt, periodsBetween } from '../../core/periods.ts'
 import type { Principal } from '../auth/principal.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
+import type { RiskInput } from '../risks/risk-schemas.ts'
 
 /** May 2025's value is due 10 working days after 31 May: Friday 13 June 2025. */
 export const MAY_2025 = '2025-05-01'
@@ -99,24 +100,7 @@ export async function reminderCouncil(
   const risks = ctx.services.risks
   const corporate = await risks.createRegister(officer, { name: 'Corporate', level: 'corporate' })
   const risk = (reference: string, ownerId: string) =>
-    risks.createRisk(officer, {
-      registerId: corporate.id,
-      reference,
-      title: `Risk ${reference}`,
-      cause: null,
-      event: null,
-      effect: null,
-      category: 'financial',
-      ownerId,
-      reviewFrequency: 'quarterly',
-      nextReviewDate: '2025-06-01',
-      inherentLikelihood: 4,
-      inherentImpact: 4,
-      currentLikelihood: 3,
-      currentImpact: 3,
-      targetLikelihood: 2,
-      targetImpact: 2,
-    })
+    risks.createRisk(officer, overdueRisk(corporate.id, reference, ownerId))
   const riskId = (await risk('CR01', riskOwner.personId)).id
   const partnerRiskId = (await risk('CR02', partner.personId)).id
 
@@ -149,6 +133,28 @@ export async function reminderCouncil(
     riskId,
     partnerRiskId,
     projectId: project.id,
+  }
+}
+
+/** A risk whose next review (1 June 2025) has passed by June 2025's runs. */
+export function overdueRisk(registerId: string, reference: string, ownerId: string): RiskInput {
+  return {
+    registerId,
+    reference,
+    title: `Risk ${reference}`,
+    cause: null,
+    event: null,
+    effect: null,
+    category: 'financial',
+    ownerId,
+    reviewFrequency: 'quarterly',
+    nextReviewDate: '2025-06-01',
+    inherentLikelihood: 4,
+    inherentImpact: 4,
+    currentLikelihood: 3,
+    currentImpact: 3,
+    targetLikelihood: 2,
+    targetImpact: 2,
   }
 }
 
