@@ -56,6 +56,11 @@ import { dashboardRoutes } from './features/dashboards/dashboard-routes.ts'
 import { orgMeasureRoutes } from './features/organisational-measures/org-measure-routes.ts'
 import { budgetApi } from './features/budgets/budget-api.ts'
 import { budgetRoutes } from './features/budgets/budget-routes.ts'
+import { notificationApi } from './features/notifications/notification-api.ts'
+import {
+  notificationRoutes,
+  setUpNotificationCount,
+} from './features/notifications/notification-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -176,6 +181,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   })
 
   setUpAuthentication(app, services)
+  setUpNotificationCount(app, services)
 
   await app.register(authRoutes, { services, config })
   await app.register(oidcRoutes, { services, config })
@@ -199,6 +205,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(reportRoutes, { services })
   await app.register(committeeRoutes, { services })
   await app.register(exchangeRoutes, { services, config })
+  await app.register(notificationRoutes, { services, config })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -216,6 +223,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(reportApi, { services })
       await api.register(committeeApi, { services })
       await api.register(exchangeApi, { services })
+      await api.register(notificationApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

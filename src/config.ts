@@ -34,6 +34,20 @@ const EnvSchema = z.object({
   OIDC_ORGANISATION: z.string().min(1).optional(),
   OIDC_BUTTON_TEXT: z.string().min(1).default('Sign in with your council account'),
   OIDC_PASSWORD_SIGN_IN: flag.default(true),
+  PUBLIC_URL: z
+    .url({ error: 'PUBLIC_URL must be a URL such as https://performance.example.gov.uk' })
+    .optional(),
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().min(3).optional(),
+  REMINDERS_AT: z
+    .string()
+    .regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'REMINDERS_AT must be a time of day as HH:MM')
+    .optional(),
+  REMINDER_DAYS_BEFORE: z.coerce.number().int().min(0).max(60).default(5),
+  REMINDER_ESCALATE_DAYS: z.coerce.number().int().min(0).max(60).default(5),
 })
 
 /** Single sign-on needs all three; the other OIDC_ variables only refine it. */
@@ -89,6 +103,20 @@ const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
       }
     }
   }
+  if (env.SMTP_URL && !env.MAIL_FROM) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['MAIL_FROM'],
+      message: 'MAIL_FROM is required when SMTP_URL is set',
+    })
+  }
+  if (env.NODE_ENV === 'production' && env.SMTP_URL && !env.PUBLIC_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['PUBLIC_URL'],
+      message: 'PUBLIC_URL is required in production when SMTP_URL is set (links in e-mails)',
+    })
+  }
 })
 
 export interface Config {
@@ -122,6 +150,16 @@ export interface Config {
     /** false: only administrators may sign in with a password. */
     readonly passwordSignIn: boolean
   } | null
+  /** The address people reach the service at, without a trailing slash: for links in e-mails. */
+  readonly publicUrl: string
+  /** null: e-mail is off and notifications stay in the service. */
+  readonly mail: { readonly smtpUrl: string; readonly from: string } | null
+  readonly reminders: {
+    /** HH:MM (UK time) for the in-process daily run; null: run it from cron instead. */
+    readonly at: string | null
+    readonly daysBefore: number
+    readonly escalateAfter: number
+  }
 }
 
 export class ConfigError extends Error {}
@@ -167,5 +205,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
             passwordSignIn: env.OIDC_PASSWORD_SIGN_IN,
           }
         : null,
+    publicUrl: (env.PUBLIC_URL ?? `http://localhost:${env.PORT}`).replace(/\/+$/, ''),
+    mail: env.SMTP_URL && env.MAIL_FROM ? { smtpUrl: env.SMTP_URL, from: env.MAIL_FROM } : null,
+    reminders: {
+      at: env.REMINDERS_AT ?? null,
+      daysBefore: env.REMINDER_DAYS_BEFORE,
+      escalateAfter: env.REMINDER_ESCALATE_DAYS,
+    },
   })
 }

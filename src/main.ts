@@ -14,6 +14,8 @@ import { importCommand } from './features/exchange/exchange-cli.ts'
 import { cliCommands } from './features/organisation/organisation-cli.ts'
 import { recomputeCommand } from './features/organisational-measures/org-measure-cli.ts'
 import { reportCommand } from './features/reports/report-cli.ts'
+import { notifyCommand } from './features/notifications/notification-cli.ts'
+import { startDailyReminders } from './features/notifications/notification-schedule.ts'
 
 const USAGE = `Usage: golden-thread <command> [options]
 
@@ -37,6 +39,8 @@ Commands:
   audit verify                        check the audit trail's hash chain
   organisational-measures recompute [--organisation SLUG]
                                       recompute the computed organisational measures
+  notify [--organisation SLUG] [--date YYYY-MM-DD]
+                                      make today's reminders and send their e-mails (daily)
   backup FILE                         write every table to FILE (gzipped JSON)
   restore FILE                        load a backup into an empty database
 
@@ -74,11 +78,24 @@ async function serve(config: Config): Promise<void> {
     console.log('Empty database: building the demo council…')
     await buildDemoCouncil(database.db)
   }
-  const app = await createApp({ config, database })
+  const services = createServices({ config, database, clock: () => new Date() })
+  const app = await createApp({ config, database, services })
+  const stopReminders = config.reminders.at
+    ? startDailyReminders(
+        config.reminders.at,
+        async () => {
+          for (const { slug, counts } of await services.notifications.runAll()) {
+            app.log.info({ organisation: slug, ...counts }, 'daily reminders')
+          }
+        },
+        (error) => app.log.error({ err: error }, 'daily reminders failed'),
+      )
+    : () => undefined
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
+    stopReminders()
     app.log.info({ signal }, 'stopping: finishing requests in flight')
     try {
       await app.close()
@@ -182,6 +199,19 @@ async function main(argv: string[]): Promise<number> {
           database.db,
           createServices({ config, database, clock: () => new Date() }).exchange,
           { file: positionals[0], dryRun: values['dry-run'], organisation: values.organisation },
+        ),
+      )
+    }
+    case 'notify': {
+      const { values } = parseArgs({
+        args: rest,
+        options: { organisation: { type: 'string' }, date: { type: 'string' } },
+        strict: true,
+      })
+      return withDatabase(config, (database) =>
+        notifyCommand(
+          createServices({ config, database, clock: () => new Date() }).notifications,
+          values,
         ),
       )
     }

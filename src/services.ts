@@ -35,6 +35,8 @@ import {
 import { createOrgMeasureService } from './features/organisational-measures/org-measure-service.ts'
 import { renderReport } from './features/reports/render/index.ts'
 import { createReportService } from './features/reports/report-service.ts'
+import { smtpMailer } from './features/notifications/notification-mailer.ts'
+import { createNotificationService } from './features/notifications/notification-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -99,6 +101,12 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     dashboards,
     reports,
     committees: createCommitteeService({ db, clock, reports }),
+    notifications: createNotificationService({
+      db,
+      clock,
+      config,
+      mailer: config.mail ? smtpMailer(config.mail) : null,
+    }),
   }
 }
 

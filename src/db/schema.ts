@@ -684,6 +684,29 @@ export interface ReportFilesTable {
   created_at: CreatedAt
 }
 
+export interface NotificationsTable {
+  id: Generated<string>
+  organisation_id: string
+  person_id: string
+  kind: string
+  subject: string
+  body: string
+  /** A path within the service, made absolute only in e-mails. */
+  link: string
+  /** Unique per person: the same reminder is never created twice. */
+  dedupe_key: string
+  created_at: CreatedAt
+  read_at: Date | null
+  emailed_at: Date | null
+}
+
+export interface NotificationPreferencesTable {
+  person_id: string
+  organisation_id: string
+  email: boolean
+  updated_at: Timestamp
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -727,6 +750,8 @@ export interface DB {
   committee_meetings: CommitteeMeetingsTable
   reports: ReportsTable
   report_files: ReportFilesTable
+  notifications: NotificationsTable
+  notification_preferences: NotificationPreferencesTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

@@ -11,6 +11,7 @@ import * as orgRepo from '../organisation/organisation-repository.ts'
 import { buildDemoProjects } from '../projects/project-demo.ts'
 import { buildDemoSavings } from '../savings/savings-demo.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
+import { createNotificationService } from '../notifications/notification-service.ts'
 
 export const DEMO_SLUG = 'example-city'
 export const DEMO_NAME = 'Example City Council'
@@ -182,6 +183,8 @@ export const DEMO_PEOPLE: readonly DemoPerson[] = [
  * Builds "Example City Council" from nothing; an existing one is removed first, so
  * `golden-thread demo` always gives the same starting point.
  */
+const DEMO_REMINDERS = { daysBefore: 5, escalateAfter: 5 }
+
 export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () => new Date()) {
   const existing = await orgRepo.findOrganisationBySlug(db, DEMO_SLUG)
   if (existing)
@@ -284,6 +287,13 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
     )
   })
   await buildDemoCalendar(db, organisation, clock)
+  // Today's reminders, so the notifications page is not empty on first start; never e-mailed.
+  await createNotificationService({
+    db,
+    clock,
+    config: { publicUrl: '', serviceName: DEMO_NAME, reminders: DEMO_REMINDERS },
+    mailer: null,
+  }).run(organisation.id)
   return organisation
 }
 

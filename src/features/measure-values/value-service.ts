@@ -56,6 +56,51 @@ const STATE_ORDER: Record<UpdateState, number> = { overdue: 0, returned: 1, due:
 
 export type ValueService = ReturnType<typeof createValueService>
 
+/** Measures whose values this person enters: named officer, or data entry for the unit. */
+export function entersFor(principal: Principal, row: repo.MeasureListRow, tree: UnitTree): boolean {
+  if (row.formula !== null || row.status !== 'active') return false
+  return (
+    row.data_entry_id === principal.personId ||
+    holdsRole(principal, ['data_entry'], row.unit_id, tree)
+  )
+}
+
+/** The earliest period start `outstandingPeriods` may ask about: a year back, and an annual period before that. */
+export function outstandingFrom(today: string): string {
+  return addDays(addDays(today, -366), -366)
+}
+
+/**
+ * A measure's periods still waiting on data entry as of `today`, for the past year: missing
+ * (overdue, or due for the latest period only), draft or returned. "My updates" and the
+ * reminders both ask this. `byKey` holds values by `measureId:periodStart`.
+ */
+export function outstandingPeriods(
+  m: repo.MeasureListRow,
+  byKey: ReadonlyMap<string, MeasureValueRow>,
+  today: string,
+): { period: Period; due: string | null; state: UpdateState; existing: MeasureValueRow | null }[] {
+  const sm = statusMeasure(m)
+  const yearAgo = addDays(today, -366)
+  const periods: Period[] = []
+  for (let p = reportingPeriod(m.frequency, today); p.end >= yearAgo; p = shiftPeriod(p, -1)) {
+    periods.push(p)
+    if (periods.length >= 12) break
+  }
+  return periods.flatMap((period) => {
+    const existing = byKey.get(`${m.id}:${period.start}`)
+    const due = dueDateOf(sm, period)
+    let state: UpdateState
+    if (!existing) state = due !== null && today > due ? 'overdue' : 'due'
+    else if (existing.status === 'returned') state = 'returned'
+    else if (existing.status === 'draft') state = 'draft'
+    else return []
+    // Only the latest missing period is "due"; older gaps without a due rule are left.
+    if (!existing && state === 'due' && period.start !== periods[0]?.start) return []
+    return [{ period, due, state, existing: existing ?? null }]
+  })
+}
+
 export function createValueService({ db, clock, measures }: ValueDeps) {
   const today = () => ukDate(clock())
 
@@ -356,15 +401,6 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
     return present(principal, row, period.start)
   }
 
-  /** Measures whose values this person enters: named officer, or data entry for the unit. */
-  function entersFor(principal: Principal, row: repo.MeasureListRow, tree: UnitTree): boolean {
-    if (row.formula !== null || row.status !== 'active') return false
-    return (
-      row.data_entry_id === principal.personId ||
-      holdsRole(principal, ['data_entry'], row.unit_id, tree)
-    )
-  }
-
   return {
     /** For imports: one value inside a transaction the caller holds, with its audit record. */
     saveIn,
@@ -459,65 +495,40 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         entersFor(principal, m, tree),
       )
       const today_ = today()
-      const yearAgo = addDays(today_, -366)
       const values = await repo.listValues(
         db,
         org,
         mine.map((m) => m.id),
-        // A period listed may start up to a year before the window: an annual one.
-        addDays(yearAgo, -366),
+        outstandingFrom(today_),
       )
       const byKey = new Map(values.map((v) => [`${v.measure_id}:${v.period_start}`, v]))
-      const items = mine.flatMap((m) => {
-        const sm = statusMeasure(m)
-        const periods: Period[] = []
-        for (
-          let p = reportingPeriod(m.frequency, today_);
-          p.end >= yearAgo;
-          p = shiftPeriod(p, -1)
-        ) {
-          periods.push(p)
-          if (periods.length >= 12) break
-        }
-        return periods.flatMap((period) => {
-          const existing = byKey.get(`${m.id}:${period.start}`)
-          const due = dueDateOf(sm, period)
-          let state: UpdateState
-          if (!existing) state = due !== null && today_ > due ? 'overdue' : 'due'
-          else if (existing.status === 'returned') state = 'returned'
-          else if (existing.status === 'draft') state = 'draft'
-          else return []
-          // Only the latest missing period is "due"; older gaps without a due rule are left.
-          if (!existing && state === 'due' && period.start !== periods[0]?.start) return []
-          return [
-            {
-              measure: {
-                id: m.id,
-                code: m.code,
-                title: m.title,
-                unit: m.unit,
-                decimals: m.decimals,
-                frequency: m.frequency,
-                numeratorLabel: m.numerator_label,
-                denominatorLabel: m.denominator_label,
-              },
-              period: presentPeriod(period),
-              due,
-              state,
-              value: existing
-                ? {
-                    value: existing.value,
-                    numerator: existing.numerator,
-                    denominator: existing.denominator,
-                    commentary: existing.commentary,
-                    version: existing.version,
-                    returnReason: existing.return_reason,
-                  }
-                : null,
-            },
-          ]
-        })
-      })
+      const items = mine.flatMap((m) =>
+        outstandingPeriods(m, byKey, today_).map(({ period, due, state, existing }) => ({
+          measure: {
+            id: m.id,
+            code: m.code,
+            title: m.title,
+            unit: m.unit,
+            decimals: m.decimals,
+            frequency: m.frequency,
+            numeratorLabel: m.numerator_label,
+            denominatorLabel: m.denominator_label,
+          },
+          period: presentPeriod(period),
+          due,
+          state,
+          value: existing
+            ? {
+                value: existing.value,
+                numerator: existing.numerator,
+                denominator: existing.denominator,
+                commentary: existing.commentary,
+                version: existing.version,
+                returnReason: existing.return_reason,
+              }
+            : null,
+        })),
+      )
       items.sort(
         (a, b) =>
           STATE_ORDER[a.state] - STATE_ORDER[b.state] ||

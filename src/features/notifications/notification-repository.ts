@@ -1,0 +1,148 @@
+import type { Insertable, Kysely } from 'kysely'
+import type { DB, NotificationsTable } from '../../db/schema.ts'
+
+export type NewNotification = Omit<
+  Insertable<NotificationsTable>,
+  'id' | 'created_at' | 'read_at' | 'emailed_at'
+>
+
+/** Inserts those not already made for their person; returns how many were new. */
+export async function insertNew(
+  db: Kysely<DB>,
+  rows: readonly NewNotification[],
+  at: Date,
+): Promise<NewNotification[]> {
+  const created: NewNotification[] = []
+  // In chunks: a council's first run may raise thousands.
+  for (let i = 0; i < rows.length; i += 500) {
+    const chunk = rows.slice(i, i + 500)
+    const inserted = await db
+      .insertInto('notifications')
+      .values(chunk.map((r) => ({ ...r, created_at: at })))
+      .onConflict((oc) => oc.columns(['person_id', 'dedupe_key']).doNothing())
+      .returning(['person_id', 'dedupe_key'])
+      .execute()
+    const keys = new Set(inserted.map((r) => `${r.person_id} ${r.dedupe_key}`))
+    created.push(...chunk.filter((r) => keys.has(`${r.person_id} ${r.dedupe_key}`)))
+  }
+  return created
+}
+
+export async function listFor(
+  db: Kysely<DB>,
+  organisationId: string,
+  personId: string,
+  offset: number,
+  limit: number,
+) {
+  const rows = await db
+    .selectFrom('notifications')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('person_id', '=', personId)
+    .orderBy('created_at', 'desc')
+    .orderBy('id')
+    .offset(offset)
+    .limit(limit)
+    .execute()
+  const total = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('person_id', '=', personId)
+    .executeTakeFirstOrThrow()
+  return { rows, total: Number(total.n) }
+}
+
+export async function countUnread(db: Kysely<DB>, organisationId: string, personId: string) {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('organisation_id', '=', organisationId)
+    .where('person_id', '=', personId)
+    .where('read_at', 'is', null)
+    .executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+/** Marks one of this person's notifications read; false when there is no such one of theirs. */
+export async function markRead(
+  db: Kysely<DB>,
+  organisationId: string,
+  personId: string,
+  id: string,
+  at: Date,
+): Promise<boolean> {
+  const found = await db
+    .selectFrom('notifications')
+    .select(['id', 'read_at'])
+    .where('organisation_id', '=', organisationId)
+    .where('person_id', '=', personId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!found) return false
+  if (found.read_at === null) {
+    await db.updateTable('notifications').set({ read_at: at }).where('id', '=', id).execute()
+  }
+  return true
+}
+
+export async function markAllRead(
+  db: Kysely<DB>,
+  organisationId: string,
+  personId: string,
+  at: Date,
+) {
+  const result = await db
+    .updateTable('notifications')
+    .set({ read_at: at })
+    .where('organisation_id', '=', organisationId)
+    .where('person_id', '=', personId)
+    .where('read_at', 'is', null)
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** Unread, un-e-mailed notifications since `since`, of active people who have not opted out. */
+export async function awaitingEmail(db: Kysely<DB>, organisationId: string, since: Date) {
+  return db
+    .selectFrom('notifications as n')
+    .innerJoin('people as p', 'p.id', 'n.person_id')
+    .leftJoin('notification_preferences as np', 'np.person_id', 'n.person_id')
+    .select(['n.id', 'n.subject', 'n.body', 'n.link', 'p.email', 'p.name'])
+    .where('n.organisation_id', '=', organisationId)
+    .where('n.emailed_at', 'is', null)
+    .where('n.read_at', 'is', null)
+    .where('n.created_at', '>=', since)
+    .where('p.active', '=', true)
+    .where((eb) => eb.or([eb('np.email', 'is', null), eb('np.email', '=', true)]))
+    .orderBy('n.created_at')
+    .execute()
+}
+
+export async function markEmailed(db: Kysely<DB>, id: string, at: Date) {
+  await db.updateTable('notifications').set({ emailed_at: at }).where('id', '=', id).execute()
+}
+
+export async function emailPreference(db: Kysely<DB>, personId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('notification_preferences')
+    .select('email')
+    .where('person_id', '=', personId)
+    .executeTakeFirst()
+  return row?.email ?? true
+}
+
+export async function setEmailPreference(
+  db: Kysely<DB>,
+  organisationId: string,
+  personId: string,
+  email: boolean,
+  at: Date,
+) {
+  await db
+    .insertInto('notification_preferences')
+    .values({ person_id: personId, organisation_id: organisationId, email, updated_at: at })
+    .onConflict((oc) => oc.column('person_id').doUpdateSet({ email, updated_at: at }))
+    .execute()
+}

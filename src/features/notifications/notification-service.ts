@@ -1,0 +1,366 @@
+import type { Kysely } from 'kysely'
+import type { Config } from '../../config.ts'
+import { isIsoDate, parsePeriodStart } from '../../core/periods.ts'
+import type { DB } from '../../db/schema.ts'
+import { Invalid, NotFound } from '../../errors.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import * as authRepo from '../auth/auth-repository.ts'
+import type { Principal } from '../auth/principal.ts'
+import { entersFor, outstandingFrom, outstandingPeriods } from '../measure-values/value-service.ts'
+import * as measurePolicy from '../measures/measure-policy.ts'
+import * as measureRepo from '../measures/measure-repository.ts'
+import * as orgRepo from '../organisation/organisation-repository.ts'
+import { scopeOf } from '../measures/measure-service.ts'
+import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
+import { canViewProject } from '../projects/project-policy.ts'
+import * as projectRepo from '../projects/project-repository.ts'
+import { canViewRegister } from '../risks/risk-policy.ts'
+import * as riskRepo from '../risks/risk-repository.ts'
+import { notificationEmail, type Mailer } from './notification-mailer.ts'
+import * as repo from './notification-repository.ts'
+import {
+  isPast,
+  valueReminder,
+  type NotificationKind,
+  type ReminderSettings,
+} from './notification-rules.ts'
+
+export interface NotificationDeps {
+  readonly db: Kysely<DB>
+  readonly clock: () => Date
+  readonly config: Pick<Config, 'publicUrl' | 'serviceName'> & {
+    readonly reminders: ReminderSettings
+  }
+  /** null: e-mail is off; notifications stay in the service. */
+  readonly mailer: Mailer | null
+  /** Where e-mail failures are reported (they are retried on the next run). */
+  readonly warn?: (message: string) => void
+}
+
+export interface RunCounts {
+  readonly created: Record<NotificationKind, number>
+  readonly emailed: number
+  readonly emailFailed: number
+}
+
+/** The run is the system, not a person: its audit record names it so. */
+const REMINDERS_ACTOR = { personId: null, name: 'Daily reminders' }
+/** An e-mail is worth sending for a few days; older unsent ones (e-mail was off) stay in-app. */
+const EMAIL_WITHIN_MS = 7 * 24 * 60 * 60 * 1000
+
+const KINDS: readonly NotificationKind[] = [
+  'value_due',
+  'value_overdue',
+  'value_escalated',
+  'approval_requested',
+  'risk_review_overdue',
+  'milestone_overdue',
+]
+
+const longDate = new Intl.DateTimeFormat('en-GB', {
+  day: 'numeric',
+  month: 'long',
+  year: 'numeric',
+  timeZone: 'UTC',
+})
+const spell = (date: string) => longDate.format(new Date(`${date}T00:00:00Z`))
+
+function idsOf(value: unknown): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
+}
+
+/** "3 notifications (1 value due, …)": for the audit trail and the command line. */
+export function describeCounts(counts: Record<NotificationKind, number>): string {
+  const total = KINDS.reduce((sum, k) => sum + counts[k], 0)
+  const each = KINDS.map((k) => `${counts[k]} ${k.replaceAll('_', ' ')}`).join(', ')
+  return `${total} notification${total === 1 ? '' : 's'} (${each})`
+}
+
+export type NotificationService = ReturnType<typeof createNotificationService>
+
+export function createNotificationService({
+  db,
+  clock,
+  config,
+  mailer,
+  warn = (message) => console.warn(message),
+}: NotificationDeps) {
+  /** Everyone active in the organisation, as the permission rules see them. */
+  async function principalsOf(organisationId: string): Promise<Map<string, Principal>> {
+    const people = await db
+      .selectFrom('people')
+      .select('id')
+      .where('organisation_id', '=', organisationId)
+      .where('active', '=', true)
+      .execute()
+    const principals = new Map<string, Principal>()
+    for (const { id } of people) {
+      const principal = await authRepo.loadPrincipal(db, id)
+      if (principal) principals.set(id, principal)
+    }
+    return principals
+  }
+
+  /** Every notification due as of `today`, before dedupe. */
+  async function reminders(organisationId: string, today: string): Promise<repo.NewNotification[]> {
+    const people = await principalsOf(organisationId)
+    const everyone = [...people.values()]
+    const tree = await unitTreeOf(db, organisationId)
+    const out: repo.NewNotification[] = []
+    const notify = (
+      to: readonly Principal[],
+      n: Omit<repo.NewNotification, 'organisation_id' | 'person_id'>,
+    ) => {
+      for (const p of new Set(to)) {
+        out.push({ ...n, organisation_id: organisationId, person_id: p.personId })
+      }
+    }
+
+    // Measures: the named officer or approver when there is one, else those holding the role.
+    const measures = await measureRepo.listMeasures(db, organisationId, {})
+    const named = (id: string | null) => (id === null ? undefined : people.get(id))
+    const sees = (m: measureRepo.MeasureListRow) => (p: Principal) =>
+      measurePolicy.canViewMeasure(p, scopeOf(m), tree)
+    const enterersOf = (m: measureRepo.MeasureListRow) => {
+      const officer = named(m.data_entry_id)
+      const list = officer ? [officer] : everyone.filter((p) => entersFor(p, m, tree))
+      return list.filter(sees(m))
+    }
+    const approversOf = (m: measureRepo.MeasureListRow) => {
+      const approver = named(m.approver_id)
+      const list = approver
+        ? [approver]
+        : everyone.filter((p) => measurePolicy.isApproverOf(p, scopeOf(m), tree))
+      return list.filter(sees(m))
+    }
+    const active = measures.filter((m) => m.status === 'active' && m.formula === null)
+    const values = await measureRepo.listValues(
+      db,
+      organisationId,
+      active.map((m) => m.id),
+      outstandingFrom(today),
+    )
+    const byKey = new Map(values.map((v) => [`${v.measure_id}:${v.period_start}`, v]))
+    for (const m of active) {
+      for (const { period, due } of outstandingPeriods(m, byKey, today)) {
+        const reminder = valueReminder(due, today, config.reminders)
+        if (reminder === null || due === null) continue
+        const what = `${m.code} ${m.title}, ${period.label}`
+        const link = `/measures/${m.id}`
+        const key = `${m.id}:${period.start}`
+        if (reminder === 'due') {
+          notify(enterersOf(m), {
+            kind: 'value_due',
+            subject: `${m.code} ${period.label} is due on ${spell(due)}`,
+            body: `A value for ${what} is due on ${spell(due)}.`,
+            link,
+            dedupe_key: `value_due:${key}`,
+          })
+          continue
+        }
+        notify(enterersOf(m), {
+          kind: 'value_overdue',
+          subject: `${m.code} ${period.label} is overdue`,
+          body: `A value for ${what} was due on ${spell(due)} and has not been submitted.`,
+          link,
+          dedupe_key: `value_overdue:${key}`,
+        })
+        if (reminder === 'escalate') {
+          notify(approversOf(m), {
+            kind: 'value_escalated',
+            subject: `${m.code} ${period.label} is overdue by more than ${config.reminders.escalateAfter} working days`,
+            body: `A value for ${what} was due on ${spell(due)} and has still not been submitted. You approve this measure.`,
+            link,
+            dedupe_key: `value_escalated:${key}`,
+          })
+        }
+      }
+    }
+
+    const byId = new Map(measures.map((m) => [m.id, m]))
+    for (const v of await measureRepo.submittedValues(db, organisationId, null)) {
+      const m = byId.get(v.measure_id)
+      if (!m) continue
+      const period = parsePeriodStart({ frequency: m.frequency, start: v.period_start })
+      // Never ask someone to approve their own submission: they may not.
+      const to = approversOf(m).filter((p) =>
+        measurePolicy.canApproveValue(p, scopeOf(m), { submittedBy: v.submitted_by }, tree),
+      )
+      notify(to, {
+        kind: 'approval_requested',
+        subject: `${m.code} ${period.label} is waiting for your approval`,
+        body: `A value for ${m.code} ${m.title}, ${period.label}, has been submitted for approval.`,
+        link: '/approvals',
+        dedupe_key: `approval_requested:${m.id}:${v.period_start}:${v.version}`,
+      })
+    }
+
+    const registers = new Map(
+      (await riskRepo.listRegisters(db, organisationId)).map((r) => [r.id, r]),
+    )
+    for (const risk of await riskRepo.listRisks(db, organisationId)) {
+      if (risk.status !== 'open' || !isPast(risk.next_review_date, today)) continue
+      const owner = named(risk.owner_id)
+      const register = registers.get(risk.register_id)
+      if (!owner || !register || !canViewRegister(owner, { unitId: register.unit_id }, tree))
+        continue
+      const reviewDate = risk.next_review_date ?? today
+      notify([owner], {
+        kind: 'risk_review_overdue',
+        subject: `Risk ${risk.reference} was due for review on ${spell(reviewDate)}`,
+        body: `Risk ${risk.reference} ${risk.title} was due for review on ${spell(reviewDate)}. You own this risk.`,
+        link: `/risks/${risk.id}`,
+        dedupe_key: `risk_review_overdue:${risk.id}:${reviewDate}`,
+      })
+    }
+
+    const projects = new Map(
+      (await projectRepo.listProjects(db, organisationId)).map((p) => [p.id, p]),
+    )
+    for (const milestone of await projectRepo.listMilestones(db, organisationId)) {
+      if (milestone.status === 'completed' || !isPast(milestone.due_date, today)) continue
+      const project = projects.get(milestone.project_id)
+      if (!project) continue
+      const manager = named(project.manager_id) ?? named(project.sro_id)
+      // The project's own scope, without those it sits under: it can only narrow who sees it.
+      const scope = {
+        leadUnitId: project.lead_unit_id,
+        partnerUnitIds: idsOf(project.partner_unit_ids),
+        leadId: project.manager_id,
+        sroIds: project.sro_id ? [project.sro_id] : [],
+        managerIds: project.manager_id ? [project.manager_id] : [],
+      }
+      if (!manager || !canViewProject(manager, scope, tree)) continue
+      notify([manager], {
+        kind: 'milestone_overdue',
+        subject: `Milestone overdue: ${milestone.title}`,
+        body: `The milestone "${milestone.title}" of ${project.code ? `${project.code} ` : ''}${project.title} was due on ${spell(milestone.due_date)} and is not completed.`,
+        link: `/projects/${project.id}`,
+        dedupe_key: `milestone_overdue:${milestone.id}:${milestone.due_date}`,
+      })
+    }
+    return out
+  }
+
+  /** Sends each un-e-mailed notification once; a failure is reported and retried next run. */
+  async function sendEmails(organisationId: string) {
+    if (mailer === null) return { emailed: 0, emailFailed: 0 }
+    const since = new Date(clock().getTime() - EMAIL_WITHIN_MS)
+    let emailed = 0
+    let emailFailed = 0
+    for (const n of await repo.awaitingEmail(db, organisationId, since)) {
+      try {
+        await mailer(notificationEmail(n, config.publicUrl, config.serviceName))
+        await repo.markEmailed(db, n.id, clock())
+        emailed++
+      } catch (error) {
+        emailFailed++
+        warn(`Reminder e-mail to ${n.email} failed (retried next run): ${String(error)}`)
+      }
+    }
+    return { emailed, emailFailed }
+  }
+
+  /**
+   * The daily run for one organisation as of `date` (UK today by default): creates the
+   * reminders not already made, audits the run once with its counts, then sends e-mails.
+   */
+  async function run(organisationId: string, date?: string): Promise<RunCounts> {
+    const today = date ?? ukDate(clock())
+    const wanted = await reminders(organisationId, today)
+    const created = await db.transaction().execute(async (trx) => {
+      const made = await repo.insertNew(trx, wanted, clock())
+      const counts = Object.fromEntries(
+        KINDS.map((k) => [k, made.filter((n) => n.kind === k).length]),
+      ) as Record<NotificationKind, number>
+      await recordAudit(
+        trx,
+        {
+          organisationId,
+          actor: REMINDERS_ACTOR,
+          action: 'reminders_run',
+          itemType: 'organisation',
+          itemId: organisationId,
+          summary: `Reminders for ${spell(today)}: ${describeCounts(counts)}`,
+          after: counts,
+        },
+        clock,
+      )
+      return counts
+    })
+    return { created, ...(await sendEmails(organisationId)) }
+  }
+
+  return {
+    run,
+
+    /** The daily run for every organisation, or the one with short name `slug`. */
+    async runAll(options: { slug?: string | undefined; date?: string | undefined } = {}) {
+      if (options.date !== undefined && !isIsoDate(options.date)) {
+        throw Invalid.field('date', 'Write the date as YYYY-MM-DD, like 2025-06-30')
+      }
+      const organisations = options.slug
+        ? [await orgRepo.findOrganisationBySlug(db, options.slug)]
+        : await orgRepo.listOrganisations(db)
+      if (options.slug && organisations[0] === undefined) {
+        throw new NotFound(`No organisation has the short name "${options.slug}"`)
+      }
+      const results: { slug: string; counts: RunCounts }[] = []
+      for (const organisation of organisations) {
+        if (!organisation) continue
+        results.push({ slug: organisation.slug, counts: await run(organisation.id, options.date) })
+      }
+      return results
+    },
+
+    async list(principal: Principal, page: number, pageSize: number) {
+      const { rows, total } = await repo.listFor(
+        db,
+        principal.organisationId,
+        principal.personId,
+        (page - 1) * pageSize,
+        pageSize,
+      )
+      return {
+        items: rows.map((r) => ({
+          id: r.id,
+          kind: r.kind,
+          subject: r.subject,
+          body: r.body,
+          link: r.link,
+          createdAt: r.created_at.toISOString(),
+          readAt: r.read_at?.toISOString() ?? null,
+          emailedAt: r.emailed_at?.toISOString() ?? null,
+        })),
+        page,
+        pageSize,
+        total,
+      }
+    },
+
+    unreadCount: (principal: Principal) =>
+      repo.countUnread(db, principal.organisationId, principal.personId),
+
+    // Reading one's own messages changes nothing anyone else relies on: not audited.
+    async markRead(principal: Principal, id: string): Promise<void> {
+      const found = await repo.markRead(
+        db,
+        principal.organisationId,
+        principal.personId,
+        id,
+        clock(),
+      )
+      if (!found) throw new NotFound('Notification not found')
+    },
+
+    markAllRead: (principal: Principal) =>
+      repo.markAllRead(db, principal.organisationId, principal.personId, clock()),
+
+    emailEnabled: () => mailer !== null,
+
+    emailPreference: (principal: Principal) => repo.emailPreference(db, principal.personId),
+
+    setEmailPreference: (principal: Principal, email: boolean) =>
+      repo.setEmailPreference(db, principal.organisationId, principal.personId, email, clock()),
+  }
+}
