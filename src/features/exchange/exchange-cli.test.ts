@@ -67,13 +67,13 @@ describe('command line import', () => {
     )
     const dry = cli(dataDir, ['import', file, '--dry-run', '--organisation', 'imp'])
     assert.equal(dry.code, 0, dry.stderr)
-    assert.match(dry.stdout, /Measures: 1 would be created, 0 would be updated, 0 unchanged/)
+    assert.match(dry.stdout, /Measures: 1 to create, 0 to update, 0 unchanged/)
     assert.match(dry.stdout, /2 changes \(dry run: nothing was written\)/)
     assert.deepEqual((await rows(dataDir)).measures, [])
 
     const real = cli(dataDir, ['import', file])
     assert.equal(real.code, 0, real.stderr)
-    assert.match(real.stdout, /Values: 1 were created/)
+    assert.match(real.stdout, /Values: 1 created, 0 updated/)
     const after_ = await rows(dataDir)
     assert.deepEqual(after_.measures, [{ code: 'CLI1', title: 'Council tax collected' }])
     // The command line is no one: values are submitted by no person, audited as "Command line".

@@ -19,10 +19,10 @@ export interface ImportCliOptions {
 }
 
 export function summaryLines(summary: ImportSummary): string[] {
-  const verb = summary.dryRun ? 'would be' : 'were'
+  const [create, update] = summary.dryRun ? ['to create', 'to update'] : ['created', 'updated']
   const lines = IMPORT_SHEETS.map((sheet) => {
     const c = summary.counts[sheet]
-    return `${sheet}: ${c.created} ${verb} created, ${c.updated} ${verb} updated, ${c.unchanged} unchanged`
+    return `${sheet}: ${c.created} ${create}, ${c.updated} ${update}, ${c.unchanged} unchanged`
   })
   lines.push(
     summary.total === 0

@@ -123,7 +123,7 @@ for (const mode of testModes()) {
       assert.equal(confirmed.headers.location, '/exchange')
       assert.equal(await countOf('RT1'), 1)
       const after_ = await agent.get('/exchange')
-      assert.match(after_.body, /Imported\. Measures: 1 were created/)
+      assert.match(after_.body, /Imported\. Measures: 1 created, 0 updated/)
     })
 
     it('shows row errors in the error summary and a table, with status 400', async () => {

@@ -245,9 +245,12 @@ for (const mode of testModes()) {
           Targets: [
             ['Measure code', 'Period', 'Target'],
             ['NEW2', '2025/26', 2],
+            ['NEW2', '2026/27', 3],
           ],
         },
-        expected: 'Sheet Targets, row 2, column Measure code: NEW2 is not imported',
+        // One error for the measure's rows, not one per row.
+        expected:
+          'Sheet Targets, row 2, column Measure code: NEW2 is not imported (see the Measures sheet), so its 2 rows here, from this one, are left out too',
       },
       {
         name: 'a risk register that does not exist',

@@ -398,6 +398,8 @@ class ImportRun {
   ) as Record<ImportSheet, { created: number; updated: number; unchanged: number }>
   /** Codes of measures whose row failed, so their targets and values say why they are missing. */
   readonly failedCodes = new Set<string>()
+  /** Rows of later sheets left out because their measure failed: one error per code, not per row. */
+  readonly leftOut = new Map<string, { code: string; first: number; count: number }>()
   readonly principal: Principal
   readonly tree: UnitTree
   readonly lookup: Lookup
@@ -494,6 +496,17 @@ class ImportRun {
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
     else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
     else await this.riskSheet(trx, sheet)
+    for (const { code, first, count } of this.leftOut.values()) {
+      this.error(
+        sheet.name,
+        first,
+        'Measure code',
+        count === 1
+          ? `${code} is not imported (see the Measures sheet), so this row is left out too`
+          : `${code} is not imported (see the Measures sheet), so its ${count} rows here, from this one, are left out too`,
+      )
+    }
+    this.leftOut.clear()
   }
 
   /** The measure a Targets or Values row names, visible to the person; or an error. */
@@ -505,12 +518,9 @@ class ImportRun {
       return null
     }
     if (this.failedCodes.has(code)) {
-      this.error(
-        sheet.name,
-        row.row,
-        'Measure code',
-        `${code} is not imported: see its row in the Measures sheet`,
-      )
+      const left = this.leftOut.get(code)
+      if (left) left.count++
+      else this.leftOut.set(code, { code, first: row.row, count: 1 })
       return null
     }
     const [found] = await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, [code])
