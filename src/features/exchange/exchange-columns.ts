@@ -20,8 +20,16 @@ import {
   RISK_STATUS_NAMES,
   RISK_STATUSES,
 } from '../risks/risk-schemas.ts'
+import {
+  DURABILITIES,
+  DURABILITY_NAMES,
+  SAVING_STATUS_NAMES,
+  SAVING_STATUSES,
+  SAVING_TYPE_NAMES,
+  SAVING_TYPES,
+} from '../savings/savings-schemas.ts'
 
-export const IMPORT_SHEETS = ['Measures', 'Targets', 'Values', 'Risks'] as const
+export const IMPORT_SHEETS = ['Measures', 'Targets', 'Values', 'Risks', 'Savings'] as const
 export type ImportSheet = (typeof IMPORT_SHEETS)[number]
 
 /** How a cell is read: text, a number, yes/no, one of a list, or a unit or person to look up. */
@@ -397,11 +405,119 @@ export const RISK_COLUMNS: readonly Column[] = [
   },
 ]
 
+/** One row per line and financial year: the line's own cells repeat on each of its rows. */
+export const SAVINGS_COLUMNS: readonly Column[] = [
+  {
+    heading: 'Reference',
+    field: 'reference',
+    kind: 'text',
+    required: true,
+    example: 'ASC-01',
+    notes:
+      'Up to 30 characters. A reference that exists updates that line; its rows must agree on everything but the year.',
+  },
+  {
+    heading: 'Title',
+    field: 'title',
+    kind: 'text',
+    required: true,
+    example: 'Review of home care packages',
+    notes: 'Up to 300 characters.',
+  },
+  {
+    heading: 'Unit',
+    field: 'unitId',
+    kind: 'unit',
+    required: true,
+    example: 'ASC',
+    notes: 'The code or name of the directorate, service or team that delivers the saving.',
+  },
+  {
+    heading: 'Programme',
+    field: 'programme',
+    kind: 'text',
+    example: 'Adults transformation',
+    notes: 'The programme the saving belongs to, if any.',
+  },
+  {
+    heading: 'Priority board',
+    field: 'priorityBoard',
+    kind: 'text',
+    example: '',
+    notes: 'The priority board that oversees it, if any.',
+  },
+  {
+    heading: 'Type',
+    field: 'savingType',
+    kind: 'choice',
+    required: true,
+    choices: names(SAVING_TYPES, SAVING_TYPE_NAMES),
+    example: SAVING_TYPE_NAMES.cashable,
+    notes: 'Cashable or non-cashable.',
+  },
+  {
+    heading: 'Durability',
+    field: 'durability',
+    kind: 'choice',
+    required: true,
+    choices: names(DURABILITIES, DURABILITY_NAMES),
+    example: DURABILITY_NAMES.ongoing,
+    notes: 'Ongoing or one-off.',
+  },
+  {
+    heading: 'Status',
+    field: 'status',
+    kind: 'choice',
+    choices: names(SAVING_STATUSES, SAVING_STATUS_NAMES),
+    example: SAVING_STATUS_NAMES.planned,
+    notes: 'Agreed, not started when left blank for a new line.',
+  },
+  {
+    heading: 'Owner',
+    field: 'ownerId',
+    kind: 'person',
+    example: '',
+    notes: 'The email address of the person accountable for the saving.',
+  },
+  {
+    heading: 'Financial year',
+    field: 'financialYear',
+    kind: 'text',
+    required: true,
+    example: '2025/26',
+    notes:
+      'A financial year like 2025/26, once per line. Years of the line not in the file are kept; monthly profiles and actuals are entered on the line\u2019s page.',
+  },
+  {
+    heading: 'Saving (£)',
+    field: 'amount',
+    kind: 'number',
+    required: true,
+    example: 250000,
+    notes: 'The saving in the year, in pounds and pence.',
+  },
+  {
+    heading: 'Cost (£)',
+    field: 'cost',
+    kind: 'number',
+    example: 20000,
+    notes: 'The one-off cost to achieve it in the year; 0 when left blank.',
+  },
+  {
+    heading: 'Net (£)',
+    field: 'net',
+    kind: 'ignored',
+    example: '',
+    notes: 'Written by the export (saving less cost); the import ignores it.',
+  },
+]
+
 export const COLUMNS: Readonly<Record<ImportSheet, readonly Column[]>> = {
   Measures: MEASURE_COLUMNS,
   Targets: TARGET_COLUMNS,
   Values: VALUE_COLUMNS,
   Risks: RISK_COLUMNS,
+  Savings: SAVINGS_COLUMNS,
 }
 
 /** The sheet a CSV file holds, told by its header row. */
@@ -411,6 +527,7 @@ export function sheetOfHeadings(headings: readonly string[]): ImportSheet | null
   if (has('Measure code') && has('Target')) return 'Targets'
   if (has('Measure code') && has('Value')) return 'Values'
   if (has('Reference') && has('Register')) return 'Risks'
+  if (has('Reference') && has('Financial year')) return 'Savings'
   return null
 }
 

@@ -10,7 +10,7 @@ import { convertToPdf, scratch, sofficeMissing } from '../../../test/helpers/doc
 import * as authRepo from '../auth/auth-repository.ts'
 import type { Principal } from '../auth/principal.ts'
 import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/demo-council.ts'
-import { MEASURE_COLUMNS } from './exchange-columns.ts'
+import { MEASURE_COLUMNS, SAVINGS_COLUMNS } from './exchange-columns.ts'
 
 async function workbookOf(body: Buffer): Promise<ExcelJS.Workbook> {
   const workbook = new ExcelJS.Workbook()
@@ -53,7 +53,7 @@ for (const mode of testModes()) {
       const workbook = await workbookOf(file)
       assert.deepEqual(
         workbook.worksheets.map((w) => w.name),
-        ['Measures', 'Targets', 'Values', 'Risks', 'Projects', 'Savings', 'Notes'],
+        ['Measures', 'Targets', 'Values', 'Risks', 'Savings', 'Projects', 'Notes'],
       )
       const measures = workbook.getWorksheet('Measures')
       assert.ok(measures)
@@ -79,7 +79,13 @@ for (const mode of testModes()) {
       assert.ok(statuses.has('approved'), 'approved values are there')
       assert.ok(statuses.size > 1, `other statuses too: ${[...statuses].join(', ')}`)
       const savings = workbook.getWorksheet('Savings')
-      assert.equal(typeof savings?.getCell('I2').value, 'number')
+      assert.ok(savings)
+      assert.deepEqual(
+        (savings.getRow(1).values as unknown[]).slice(1),
+        SAVINGS_COLUMNS.map((c) => c.heading),
+      )
+      assert.match(savings.getCell('J2').text, /^20\d\d\/\d\d$/, 'one row per line and year')
+      assert.equal(typeof savings.getCell('K2').value, 'number')
       assert.ok((workbook.getWorksheet('Projects')?.rowCount ?? 0) > 1)
       assert.ok((workbook.getWorksheet('Risks')?.rowCount ?? 0) > 1)
     })
@@ -90,6 +96,10 @@ for (const mode of testModes()) {
       assert.equal(summary.total, 0)
       assert.ok(summary.counts.Values.unchanged > 100)
       assert.ok(summary.counts.Risks.unchanged > 5)
+      // Every line of the demo council, matched by reference with all its years.
+      const lines = await ctx.services.savings.allLines(admin)
+      assert.ok(lines.length > 5)
+      assert.equal(summary.counts.Savings.unchanged, lines.length)
     })
 
     it('exports only what a partner may see', async () => {

@@ -190,7 +190,7 @@ function readCsv(file: Uint8Array): ParsedFile {
       sheets: [],
       errors: [
         fileError(
-          'The CSV header row does not say which sheet it holds: Measures need "Code" and "Title", Targets "Measure code" and "Target", Values "Measure code" and "Value", Risks "Reference" and "Register"',
+          'The CSV header row does not say which sheet it holds: Measures need "Code" and "Title", Targets "Measure code" and "Target", Values "Measure code" and "Value", Risks "Reference" and "Register", Savings "Reference" and "Financial year"',
         ),
       ],
     }

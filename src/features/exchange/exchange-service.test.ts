@@ -377,6 +377,7 @@ for (const mode of testModes()) {
         Targets: { created: 2, updated: 0, unchanged: 0 },
         Values: { created: 1, updated: 0, unchanged: 1 },
         Risks: { created: 0, updated: 0, unchanged: 0 },
+        Savings: { created: 0, updated: 0, unchanged: 0 },
       })
       assert.deepEqual(
         summary.changes.map((c) => [c.sheet, c.row, c.action, c.item]),

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely'
 import type { z } from 'zod'
-import { parsePeriodStart, type Period } from '../../core/periods.ts'
+import { formatFinancialYear, parsePeriodStart, type Period } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -16,12 +16,15 @@ import type { UnitTree } from '../organisation/unit-tree.ts'
 import type { ProjectService } from '../projects/project-service.ts'
 import { RiskChanges, RiskInput } from '../risks/risk-schemas.ts'
 import type { RiskService } from '../risks/risk-service.ts'
+import * as savingsRepo from '../savings/savings-repository.ts'
+import { LineChanges, LineInput } from '../savings/savings-schemas.ts'
 import type { SavingsService } from '../savings/savings-service.ts'
 import {
   COLUMNS,
   IMPORT_SHEETS,
   MEASURE_COLUMNS,
   RISK_COLUMNS,
+  SAVINGS_COLUMNS,
   type Column,
   type ImportSheet,
 } from './exchange-columns.ts'
@@ -177,7 +180,12 @@ export function createExchangeService(deps: ExchangeDeps) {
       people: new Map(people.map((p) => [p.email.toLowerCase(), p.id])),
       registers: await registersByName(org),
     }
-    const run = new ImportRun(principal, tree, lookup, { measures, values, risks: deps.risks })
+    const run = new ImportRun(principal, tree, lookup, {
+      measures,
+      values,
+      risks: deps.risks,
+      savings: deps.savings,
+    })
     try {
       await db.transaction().execute(async (trx) => {
         for (const sheet of parsed.sheets) await run.sheet(trx, sheet)
@@ -271,9 +279,30 @@ export function createExchangeService(deps: ExchangeDeps) {
         riskRefs,
       ),
     )
+    const savingsRows = (await deps.savings.allLines(principal)).flatMap((l) =>
+      l.years.map((y) =>
+        cellsOf(
+          SAVINGS_COLUMNS,
+          {
+            ...l,
+            financialYear: y.financialYear,
+            amount: y.amount.pence / 100,
+            cost: y.cost.pence / 100,
+            net: y.net.pence / 100,
+          },
+          refs,
+        ),
+      ),
+    )
     return exportWorkbook(
       principal.organisationName,
-      { Measures: measureRows, Targets: targetRows, Values: valueRows, Risks: riskRows },
+      {
+        Measures: measureRows,
+        Targets: targetRows,
+        Values: valueRows,
+        Risks: riskRows,
+        Savings: savingsRows,
+      },
       await readOnlySheets(principal, unitRef),
     )
   }
@@ -284,7 +313,6 @@ export function createExchangeService(deps: ExchangeDeps) {
   ): Promise<ExtraSheet[]> {
     const projects = await deps.projects.list(principal)
     const projectCode = new Map(projects.map((p) => [p.id, p.code ?? p.title]))
-    const lines = await deps.savings.allLines(principal)
     const unit = (id: string | null) => (id ? (unitRef.get(id) ?? null) : null)
     return [
       {
@@ -313,37 +341,6 @@ export function createExchangeService(deps: ExchangeDeps) {
           p.endDate,
           p.budget,
         ]),
-      },
-      {
-        name: 'Savings',
-        headings: [
-          'Reference',
-          'Title',
-          'Unit',
-          'Programme',
-          'Type',
-          'Durability',
-          'Status',
-          'Financial year',
-          'Saving (£)',
-          'Cost (£)',
-          'Net (£)',
-        ],
-        rows: lines.flatMap((l) =>
-          l.years.map((y) => [
-            l.reference,
-            l.title,
-            l.unitName,
-            l.programme,
-            l.savingType,
-            l.durability,
-            l.status,
-            y.financialYear,
-            y.amount.pence / 100,
-            y.cost.pence / 100,
-            y.net.pence / 100,
-          ]),
-        ),
       },
     ]
   }
@@ -387,6 +384,7 @@ interface ImportServices {
   readonly measures: MeasureService
   readonly values: ValueService
   readonly risks: RiskService
+  readonly savings: SavingsService
 }
 
 /** The state of one import: what changed and what failed, row by row. */
@@ -406,6 +404,7 @@ class ImportRun {
   readonly measures: MeasureService
   readonly values: ValueService
   readonly risks: RiskService
+  readonly savings: SavingsService
 
   constructor(principal: Principal, tree: UnitTree, lookup: Lookup, services: ImportServices) {
     this.principal = principal
@@ -414,6 +413,7 @@ class ImportRun {
     this.measures = services.measures
     this.values = services.values
     this.risks = services.risks
+    this.savings = services.savings
   }
 
   summary(dryRun: boolean): ImportSummary {
@@ -495,7 +495,8 @@ class ImportRun {
     if (sheet.name === 'Measures') await this.measureSheet(trx, sheet)
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
     else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
-    else await this.riskSheet(trx, sheet)
+    else if (sheet.name === 'Risks') await this.riskSheet(trx, sheet)
+    else await this.savingsSheet(trx, sheet)
     for (const { code, first, count } of this.leftOut.values()) {
       this.error(
         sheet.name,
@@ -933,6 +934,198 @@ class ImportRun {
         action: 'update',
         item: existing.reference,
         detail: `Changes ${changed.map(([k]) => this.headingOf('Risks', k).toLowerCase()).join(', ')}`,
+      })
+    }
+  }
+  /**
+   * Savings lines by reference, one row per line and financial year. Years of a line the file
+   * does not name are kept; monthly profiles and actuals are not part of the sheet.
+   */
+  async savingsSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    const org = this.principal.organisationId
+    const forbidden =
+      'You cannot manage savings lines in this unit: only administrators, performance officers and approvers over it can'
+    const lineFields = [
+      'reference',
+      'title',
+      'unitId',
+      'programme',
+      'priorityBoard',
+      'savingType',
+      'durability',
+      'status',
+      'ownerId',
+    ] as const
+    const columnOf: Readonly<Record<string, string>> = {
+      reference: 'reference',
+      title: 'title',
+      unitId: 'unit_id',
+      programme: 'programme',
+      priorityBoard: 'priority_board',
+      savingType: 'saving_type',
+      durability: 'durability',
+      status: 'status',
+      ownerId: 'owner_id',
+    }
+    type YearEntry = { row: SheetRow; year: LineInput['years'][number] }
+    type Group = {
+      first: number
+      line: Record<string, unknown>
+      years: YearEntry[]
+      failed: boolean
+    }
+    const groups = new Map<string, Group>()
+    const seen = new Map<string, number>()
+    const YearInput = LineInput.shape.years.element
+    for (const row of sheet.rows) {
+      const cell = row.cells.get('reference')
+      const reference = cell === null || cell === undefined ? '' : String(cell).trim()
+      const raw = this.rawInput(sheet, row)
+      if (reference === '') {
+        this.error(sheet.name, row.row, 'Reference', 'Enter the reference of the savings line')
+        continue
+      }
+      const line = raw
+        ? Object.fromEntries(lineFields.filter((f) => f in raw).map((f) => [f, raw[f]]))
+        : {}
+      let group = groups.get(reference)
+      if (!group) {
+        group = { first: row.row, line, years: [], failed: false }
+        groups.set(reference, group)
+      } else if (raw) {
+        // Every row of a line repeats its cells: one that differs is a mistake, not a choice.
+        for (const f of lineFields.filter((f) => f !== 'reference')) {
+          if (!same(line[f], group.line[f])) {
+            this.error(
+              sheet.name,
+              row.row,
+              this.headingOf('Savings', f),
+              `Differs from row ${group.first}, the first row of ${reference}: the rows of a line must agree`,
+            )
+            group.failed = true
+          }
+        }
+      }
+      if (!raw) {
+        group.failed = true
+        continue
+      }
+      const year = this.parse(sheet, row, YearInput, {
+        financialYear: raw.financialYear,
+        amount: raw.amount,
+        cost: raw.cost,
+      })
+      if (!year) {
+        group.failed = true
+        continue
+      }
+      const key = `${reference}:${year.financialYear}`
+      const earlier = seen.get(key)
+      if (earlier !== undefined) {
+        this.error(
+          sheet.name,
+          row.row,
+          'Financial year',
+          `${reference} ${String(raw.financialYear)} is already on row ${earlier} of this sheet`,
+        )
+        group.failed = true
+        continue
+      }
+      seen.set(key, row.row)
+      group.years.push({ row, year })
+    }
+    for (const [reference, group] of groups) {
+      if (group.failed) continue
+      const firstRow = group.years[0]?.row
+      if (!firstRow) continue
+      const existing = await trx
+        .selectFrom('saving_lines')
+        .selectAll()
+        .where('organisation_id', '=', org)
+        .where('reference', '=', reference)
+        .executeTakeFirst()
+      const named = new Set(group.years.map((e) => e.year.financialYear))
+      const stored = existing ? await savingsRepo.listYears(trx, org, [existing.id]) : []
+      const kept = stored
+        .filter((y) => !named.has(y.financial_year))
+        .map((y) => ({
+          financialYear: y.financial_year,
+          amount: y.amount_pence,
+          cost: y.cost_pence,
+        }))
+      const years = [...kept, ...group.years.map((e) => e.year)]
+      const failed = (error: unknown): boolean => {
+        if (error instanceof Invalid) {
+          for (const f of error.fields) {
+            const index = Number(/^years\.(\d+)\./.exec(f.field)?.[1] ?? -1) - kept.length
+            const entry = group.years[index]
+            this.error(
+              sheet.name,
+              (entry?.row ?? firstRow).row,
+              this.headingOf('Savings', f.field),
+              f.message,
+            )
+          }
+          return true
+        }
+        return this.refusal(sheet.name, firstRow.row, error, forbidden)
+      }
+      if (!existing) {
+        const input = this.parse(sheet, firstRow, LineInput.omit({ years: true }), group.line)
+        if (!input) continue
+        try {
+          await this.guarded(trx, () =>
+            this.savings.createLineIn(trx, this.principal, { ...input, years }),
+          )
+        } catch (error) {
+          if (failed(error)) continue
+          throw error
+        }
+        this.counts.Savings.created++
+        this.changes.push({
+          sheet: 'Savings',
+          row: firstRow.row,
+          action: 'create',
+          item: input.reference,
+          detail: `New savings line "${input.title}"`,
+        })
+        continue
+      }
+      const changes = this.parse(sheet, firstRow, LineChanges.omit({ years: true }), group.line)
+      if (!changes) continue
+      const before = existing as unknown as Record<string, unknown>
+      const changed = Object.entries(changes).filter(([k, v]) => !same(v, before[columnOf[k] ?? k]))
+      const storedYear = new Map(stored.map((y) => [y.financial_year, y]))
+      const changedYears = group.years.filter(({ year }) => {
+        const old = storedYear.get(year.financialYear)
+        return !old || old.amount_pence !== year.amount || old.cost_pence !== (year.cost ?? 0)
+      })
+      if (changed.length === 0 && changedYears.length === 0) {
+        this.counts.Savings.unchanged++
+        continue
+      }
+      try {
+        await this.guarded(trx, () =>
+          this.savings.updateLineIn(trx, this.principal, existing.id, {
+            ...(Object.fromEntries(changed) as LineChanges),
+            ...(changedYears.length > 0 && { years }),
+          }),
+        )
+      } catch (error) {
+        if (failed(error)) continue
+        throw error
+      }
+      this.counts.Savings.updated++
+      const what = [
+        ...changed.map(([k]) => this.headingOf('Savings', k).toLowerCase()),
+        ...changedYears.map((e) => formatFinancialYear(e.year.financialYear)),
+      ]
+      this.changes.push({
+        sheet: 'Savings',
+        row: firstRow.row,
+        action: 'update',
+        item: reference,
+        detail: `Changes ${what.join(', ')}`,
       })
     }
   }

@@ -75,13 +75,13 @@ export type SavingsService = ReturnType<typeof createSavingsService>
 export function createSavingsService({ db, clock }: SavingsDeps) {
   const today = () => londonDate.format(clock())
 
-  async function load(principal: Principal) {
+  /** Every line the person may see; `q` is the transaction when called inside one. */
+  async function loadIn(q: Kysely<DB>, principal: Principal) {
     const org = principal.organisationId
-    const [lineRows, yearRows, unitRows] = await Promise.all([
-      repo.listLines(db, org),
-      repo.listYearFigures(db, org),
-      orgRepo.listUnits(db, org),
-    ])
+    // One after another: a transaction's queries cannot run side by side.
+    const lineRows = await repo.listLines(q, org)
+    const yearRows = await repo.listYearFigures(q, org)
+    const unitRows = await orgRepo.listUnits(q, org)
     const tree = new UnitTree(unitRows.map((u) => ({ id: u.id, parentId: u.parent_id })))
     const unitNames = new Map(unitRows.map((u) => [u.id, u.name]))
     const yearsByLine = new Map<string, typeof yearRows>()
@@ -97,6 +97,7 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
       .filter((line) => policy.canViewLine(principal, line, tree))
     return { tree, units: unitRows, unitNames, lines }
   }
+  const load = (principal: Principal) => loadIn(db, principal)
   type Loaded = Awaited<ReturnType<typeof load>>
 
   function checkSignedIn(principal: Principal): void {
@@ -151,6 +152,7 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
   }
 
   async function checkReferences(
+    q: Kysely<DB>,
     principal: Principal,
     loaded: Loaded,
     input: { unitId?: string | undefined; ownerId?: string | null; projectId?: string | null },
@@ -158,11 +160,11 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
     if (input.unitId !== undefined && !loaded.tree.has(input.unitId)) {
       throw Invalid.field('unitId', 'Select the unit from the list')
     }
-    if (input.ownerId && !(await orgRepo.findPerson(db, principal.organisationId, input.ownerId))) {
+    if (input.ownerId && !(await orgRepo.findPerson(q, principal.organisationId, input.ownerId))) {
       throw Invalid.field('ownerId', 'Select an owner from the list')
     }
     if (input.projectId) {
-      const projects = await repo.listProjects(db, principal.organisationId)
+      const projects = await repo.listProjects(q, principal.organisationId)
       if (!projects.some((p) => p.id === input.projectId)) {
         throw Invalid.field('projectId', 'Select a project from the list')
       }
@@ -297,6 +299,112 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
         }
   }
 
+  /** Adds a line inside the caller's transaction (the import's too), audited; its id. */
+  async function createLineIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    input: LineInput,
+  ): Promise<string> {
+    checkSignedIn(principal)
+    const loaded = await loadIn(trx, principal)
+    await checkReferences(trx, principal, loaded, input)
+    if (!policy.canManageLine(principal, input.unitId, loaded.tree)) throw new Forbidden()
+    checkYears(input.years)
+    if (await repo.referenceTaken(trx, principal.organisationId, input.reference)) {
+      throw Invalid.field(
+        'reference',
+        `${input.reference} is already the reference of another line`,
+      )
+    }
+    const row = await repo.insertLine(trx, principal.organisationId, {
+      reference: input.reference,
+      title: input.title,
+      description: input.description ?? null,
+      unit_id: input.unitId,
+      programme: input.programme ?? null,
+      priority_board: input.priorityBoard ?? null,
+      project_id: input.projectId ?? null,
+      saving_type: input.savingType,
+      durability: input.durability,
+      owner_id: input.ownerId ?? null,
+      status: input.status ?? 'planned',
+    })
+    await writeYears(trx, principal, row.id, input.years, [])
+    const years = await repo.listYears(trx, principal.organisationId, [row.id])
+    const after = presentLine(row, years, loaded.unitNames.get(row.unit_id) ?? null)
+    await audit(trx, principal, {
+      action: 'saving_line_created',
+      itemType: 'saving_line',
+      itemId: row.id,
+      summary: `Savings line ${after.reference} "${after.title}" added: ${after.years
+        .map((y) => `${formatPounds(y.amount.pence)} in ${y.financialYear}`)
+        .join(', ')}`,
+      after,
+    })
+    return row.id
+  }
+
+  /** Changes a line inside the caller's transaction (the import's too), audited. */
+  async function updateLineIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    id: string,
+    changes: LineChanges,
+  ): Promise<void> {
+    checkSignedIn(principal)
+    const loaded = await loadIn(trx, principal)
+    const before = requireLine(loaded, id)
+    if (!policy.canManageLine(principal, before.unitId, loaded.tree)) throw new Forbidden()
+    await checkReferences(trx, principal, loaded, changes)
+    if (changes.unitId && !policy.canManageLine(principal, changes.unitId, loaded.tree)) {
+      throw Invalid.field('unitId', 'Select a unit you manage')
+    }
+    if (changes.years) checkYears(changes.years)
+    if (
+      changes.reference &&
+      (await repo.referenceTaken(trx, principal.organisationId, changes.reference, id))
+    ) {
+      throw Invalid.field(
+        'reference',
+        `${changes.reference} is already the reference of another line`,
+      )
+    }
+    const row = await repo.updateLine(
+      trx,
+      principal.organisationId,
+      id,
+      {
+        ...(changes.reference !== undefined && { reference: changes.reference }),
+        ...(changes.title !== undefined && { title: changes.title }),
+        ...(changes.description !== undefined && { description: changes.description ?? null }),
+        ...(changes.unitId !== undefined && { unit_id: changes.unitId }),
+        ...(changes.programme !== undefined && { programme: changes.programme ?? null }),
+        ...(changes.priorityBoard !== undefined && {
+          priority_board: changes.priorityBoard ?? null,
+        }),
+        ...(changes.projectId !== undefined && { project_id: changes.projectId ?? null }),
+        ...(changes.savingType !== undefined && { saving_type: changes.savingType }),
+        ...(changes.durability !== undefined && { durability: changes.durability }),
+        ...(changes.ownerId !== undefined && { owner_id: changes.ownerId ?? null }),
+        ...(changes.status !== undefined && { status: changes.status }),
+      },
+      clock(),
+    )
+    const notes = changes.years
+      ? await writeYears(trx, principal, id, changes.years, before.years)
+      : []
+    const years = await repo.listYears(trx, principal.organisationId, [id])
+    const after = presentLine(row, years, loaded.unitNames.get(row.unit_id) ?? null)
+    await audit(trx, principal, {
+      action: 'saving_line_updated',
+      itemType: 'saving_line',
+      itemId: id,
+      summary: [`Savings line ${after.reference} updated`, ...notes].join('; '),
+      before,
+      after,
+    })
+  }
+
   const service = {
     today,
 
@@ -397,104 +505,18 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
 
     async createLine(principal: Principal, input: LineInput): Promise<LineView> {
       checkSignedIn(principal)
-      const loaded = await load(principal)
-      await checkReferences(principal, loaded, input)
-      if (!policy.canManageLine(principal, input.unitId, loaded.tree)) throw new Forbidden()
-      checkYears(input.years)
-      if (await repo.referenceTaken(db, principal.organisationId, input.reference)) {
-        throw Invalid.field(
-          'reference',
-          `${input.reference} is already the reference of another line`,
-        )
-      }
-      const id = await db.transaction().execute(async (trx) => {
-        const row = await repo.insertLine(trx, principal.organisationId, {
-          reference: input.reference,
-          title: input.title,
-          description: input.description ?? null,
-          unit_id: input.unitId,
-          programme: input.programme ?? null,
-          priority_board: input.priorityBoard ?? null,
-          project_id: input.projectId ?? null,
-          saving_type: input.savingType,
-          durability: input.durability,
-          owner_id: input.ownerId ?? null,
-          status: input.status ?? 'planned',
-        })
-        await writeYears(trx, principal, row.id, input.years, [])
-        const years = await repo.listYears(trx, principal.organisationId, [row.id])
-        const after = presentLine(row, years, loaded.unitNames.get(row.unit_id) ?? null)
-        await audit(trx, principal, {
-          action: 'saving_line_created',
-          itemType: 'saving_line',
-          itemId: row.id,
-          summary: `Savings line ${after.reference} "${after.title}" added: ${after.years
-            .map((y) => `${formatPounds(y.amount.pence)} in ${y.financialYear}`)
-            .join(', ')}`,
-          after,
-        })
-        return row.id
-      })
+      const id = await db.transaction().execute((trx) => createLineIn(trx, principal, input))
       return reload(principal, id)
     },
 
     async updateLine(principal: Principal, id: string, changes: LineChanges): Promise<LineView> {
       checkSignedIn(principal)
-      const loaded = await load(principal)
-      const before = requireLine(loaded, id)
-      if (!policy.canManageLine(principal, before.unitId, loaded.tree)) throw new Forbidden()
-      await checkReferences(principal, loaded, changes)
-      if (changes.unitId && !policy.canManageLine(principal, changes.unitId, loaded.tree)) {
-        throw Invalid.field('unitId', 'Select a unit you manage')
-      }
-      if (changes.years) checkYears(changes.years)
-      if (
-        changes.reference &&
-        (await repo.referenceTaken(db, principal.organisationId, changes.reference, id))
-      ) {
-        throw Invalid.field(
-          'reference',
-          `${changes.reference} is already the reference of another line`,
-        )
-      }
-      await db.transaction().execute(async (trx) => {
-        const row = await repo.updateLine(
-          trx,
-          principal.organisationId,
-          id,
-          {
-            ...(changes.reference !== undefined && { reference: changes.reference }),
-            ...(changes.title !== undefined && { title: changes.title }),
-            ...(changes.description !== undefined && { description: changes.description ?? null }),
-            ...(changes.unitId !== undefined && { unit_id: changes.unitId }),
-            ...(changes.programme !== undefined && { programme: changes.programme ?? null }),
-            ...(changes.priorityBoard !== undefined && {
-              priority_board: changes.priorityBoard ?? null,
-            }),
-            ...(changes.projectId !== undefined && { project_id: changes.projectId ?? null }),
-            ...(changes.savingType !== undefined && { saving_type: changes.savingType }),
-            ...(changes.durability !== undefined && { durability: changes.durability }),
-            ...(changes.ownerId !== undefined && { owner_id: changes.ownerId ?? null }),
-            ...(changes.status !== undefined && { status: changes.status }),
-          },
-          clock(),
-        )
-        const notes = changes.years
-          ? await writeYears(trx, principal, id, changes.years, before.years)
-          : []
-        const years = await repo.listYears(trx, principal.organisationId, [id])
-        const after = presentLine(row, years, loaded.unitNames.get(row.unit_id) ?? null)
-        await audit(trx, principal, {
-          action: 'saving_line_updated',
-          itemType: 'saving_line',
-          itemId: id,
-          summary: [`Savings line ${after.reference} updated`, ...notes].join('; '),
-          before,
-          after,
-        })
-      })
+      await db.transaction().execute((trx) => updateLineIn(trx, principal, id, changes))
       return reload(principal, id)
     },
+
+    createLineIn,
+    updateLineIn,
 
     /** Profiles a year evenly, or by a custom profile that must add up to the year's amount. */
     async setProfile(principal: Principal, id: string, input: ProfileInput) {
