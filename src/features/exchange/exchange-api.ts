@@ -21,7 +21,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Everything you may see as one .xlsx workbook: Measures, Targets, Values and Risks in the import layout (so it can be edited and imported again), and Projects and Savings to read',
+          'Everything you may see as one .xlsx workbook: Measures, Targets, Values, Risks and Savings in the import layout (so it can be edited and imported again), and Projects to read',
       },
     },
     async (request, reply) => {

@@ -68,7 +68,7 @@ async function bufferOf(workbook: ExcelJS.Workbook): Promise<Buffer> {
   return Buffer.from(await workbook.xlsx.writeBuffer())
 }
 
-/** The template: the three import sheets with headings only, and the Notes sheet. */
+/** The template: the import sheets with headings only, and the Notes sheet. */
 export async function templateWorkbook(): Promise<Buffer> {
   const workbook = new ExcelJS.Workbook()
   workbook.creator = 'Golden Thread'
