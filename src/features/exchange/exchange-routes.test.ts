@@ -228,6 +228,10 @@ for (const mode of testModes()) {
         { name: 'big.csv', content: big },
       )
       assert.equal(response.statusCode, 413)
+      // On the page, against the file field, with the error summary.
+      assert.match(response.body, /govuk-error-summary/)
+      assert.match(response.body, /The selected file must be smaller than 10 MB/)
+      assert.match(response.body, /href="#file"/)
     })
 
     it('refuses the API upload of a browser session without the CSRF header', async () => {

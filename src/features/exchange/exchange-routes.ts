@@ -1,8 +1,9 @@
 import fastifyMultipart from '@fastify/multipart'
-import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify'
 import type { Config } from '../../config.ts'
 import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { handleError, isApiRequest } from '../../web/error-pages.ts'
 import { formErrors } from '../../web/forms.ts'
 import { requirePrincipal, setFlash } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -87,6 +88,22 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
     if (!file) throw Invalid.field('file', 'Select a file to import')
     return { file, summary: await exchange.importFile(principal, file, { dryRun }) }
   }
+
+  // A file over the limit is refused while the body is read, before the route runs: say so on
+  // the page, against the file field, as the GOV.UK file upload pattern does.
+  app.setErrorHandler(async (error: FastifyError, request, reply) => {
+    if (
+      error.code === 'FST_REQ_FILE_TOO_LARGE' &&
+      !isApiRequest(request) &&
+      request.principal !== null
+    ) {
+      const { errors, fieldErrors } = formErrors(
+        Invalid.field('file', 'The selected file must be smaller than 10 MB'),
+      )
+      return page(request.principal, reply.code(413), { errors, fieldErrors })
+    }
+    return handleError(error, request, reply)
+  })
 
   app.get('/exchange', hide, async (request, reply) => page(requirePrincipal(request), reply))
 
