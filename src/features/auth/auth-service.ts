@@ -154,6 +154,11 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
      * Single sign-on: the identity provider has vouched for this e-mail address. Only an existing,
      * active person of the SSO organisation gets in; nobody is created.
      */
+    /** Whether single sign-on can tell whose people it signs in (one organisation, or the named one). */
+    async ssoReady(): Promise<boolean> {
+      return (await ssoOrganisationId()) !== null
+    },
+
     async signInWithOidc(input: {
       email: string
       ip: string | null

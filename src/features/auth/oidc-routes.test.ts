@@ -316,4 +316,29 @@ for (const mode of testModes()) {
       assert.equal(request.searchParams.get('redirect_uri'), OTHER_SITE)
     })
   })
+
+  describe(`single sign-on that cannot tell whose people it signs in (${mode})`, () => {
+    let idp: TestIdentityProvider
+    let ctx: TestContext
+
+    before(async () => {
+      idp = await startIdentityProvider([CALLBACK])
+      ctx = await createTestContext(mode, {
+        ...oidcSettings(idp, 'no-such-council'),
+        OIDC_REDIRECT_URL: CALLBACK,
+      })
+      await ctx.organisation()
+    })
+    after(async () => {
+      await ctx.close()
+      await idp.close()
+    })
+
+    it('says so before sending anyone to the identity provider', async () => {
+      const response = await (await ctx.app()).inject({ url: '/sign-in/oidc' })
+      assert.equal(response.statusCode, 503)
+      assert.equal(response.headers.location, undefined)
+      assert.match(response.body, /Single sign-on is not set up correctly/)
+    })
+  })
 }

@@ -63,6 +63,17 @@ export const oidcRoutes: FastifyPluginAsync<{ services: Services; config: Config
   app.get('/sign-in/oidc', hide, async (request, reply) => {
     const next = safeNext((request.query as Record<string, unknown>).next)
     if (request.principal) return reply.redirect(next, 303)
+    // Found out before the trip to the identity provider, not after it.
+    if (!(await services.auth.ssoReady())) {
+      request.log.error(
+        'Single sign-on cannot tell whose people it signs in: set OIDC_ORGANISATION to the slug of an existing organisation',
+      )
+      return reply.code(503).view('auth/views/sign-in-refused.njk', {
+        title: 'Single sign-on is not available',
+        message:
+          'Single sign-on is not set up correctly on this service. Sign in with your password if you have one, or ask your administrator.',
+      })
+    }
     const { url, pending } = await oidc.start(redirectUri(settings, request), next)
     reply.setCookie(PENDING_COOKIE, JSON.stringify(pending), {
       ...pendingCookie,
