@@ -135,6 +135,12 @@ export async function structureProblems(
   return problems
 }
 
+/** axe's violations and the structure problems of a page, each line prefixed with where it was. */
+export async function problemsOn(page: Page, where: string, tab = true): Promise<string[]> {
+  const found = [...(await axeViolations(page)), ...(await structureProblems(page, { tab }))]
+  return found.map((p) => `${where}: ${p}`)
+}
+
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi
 const ISO_DATE = /\d{4}-\d{2}-\d{2}/g
 const DOWNLOAD = /\.(csv|json|xlsx|docx|pdf)$/i

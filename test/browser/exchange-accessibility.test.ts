@@ -3,14 +3,13 @@ import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
 import { csvFile } from '../../src/features/exchange/exchange-test-files.ts'
 import {
-  axeViolations,
   chromiumMissing,
   demoPerson,
   launchBrowser,
   newAxeContext,
+  problemsOn,
   signIn,
   startDemoSite,
-  structureProblems,
   submitEmpty,
   type Site,
 } from './browser.ts'
@@ -27,11 +26,6 @@ describe('import and export pages in the browser', { skip: chromiumMissing() }, 
     await browser.close()
     await site.close()
   })
-
-  async function problemsOn(page: Page, where: string, tab = true): Promise<string[]> {
-    const found = [...(await axeViolations(page)), ...(await structureProblems(page, { tab }))]
-    return found.map((p) => `${where}: ${p}`)
-  }
 
   async function upload(page: Page, name: string, content: Buffer) {
     await page.goto(`${site.baseUrl}/exchange`)

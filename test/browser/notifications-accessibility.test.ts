@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import {
-  axeViolations,
   chromiumMissing,
   demoPerson,
   launchBrowser,
   newAxeContext,
+  problemsOn,
   signIn,
   startDemoSite,
-  structureProblems,
   submitEmpty,
   type Site,
 } from './browser.ts'
@@ -26,11 +25,6 @@ describe('notifications in the browser', { skip: chromiumMissing() }, () => {
     await browser.close()
     await site.close()
   })
-
-  async function problemsOn(page: Page, where: string, tab = true): Promise<string[]> {
-    const found = [...(await axeViolations(page)), ...(await structureProblems(page, { tab }))]
-    return found.map((p) => `${where}: ${p}`)
-  }
 
   it('passes axe on the notifications page, marking one read and the e-mail setting sent empty', async () => {
     const page = await (await newAxeContext(browser)).newPage()

@@ -1,15 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import {
-  axeViolations,
   chromiumMissing,
   demoPerson,
   launchBrowser,
   newAxeContext,
+  problemsOn,
   signIn,
   startDemoSite,
-  structureProblems,
   submitEmpty,
   type Site,
 } from './browser.ts'
@@ -26,11 +25,6 @@ describe('SPC pages in the browser', { skip: chromiumMissing() }, () => {
     await browser.close()
     await site.close()
   })
-
-  async function problemsOn(page: Page, where: string, tab = true): Promise<string[]> {
-    const found = [...(await axeViolations(page)), ...(await structureProblems(page, { tab }))]
-    return found.map((p) => `${where}: ${p}`)
-  }
 
   it('passes axe on the measure list, exceptions, a measure’s SPC section, its settings and forms', async () => {
     const page = await (await newAxeContext(browser)).newPage()

@@ -424,6 +424,29 @@ class ImportRun {
     this.errors.push({ sheet, row, column, message })
   }
 
+  /**
+   * Notes the row `key` is on; if an earlier row of the sheet already had it, says so against
+   * `column` (naming the item as `what`) and answers false.
+   */
+  firstOnSheet(
+    seen: Map<string, number>,
+    key: string,
+    at: { sheet: ImportSheet; row: number; column: string; what: string },
+  ): boolean {
+    const earlier = seen.get(key)
+    if (earlier !== undefined) {
+      this.error(
+        at.sheet,
+        at.row,
+        at.column,
+        `${at.what} is already on row ${earlier} of this sheet`,
+      )
+      return false
+    }
+    seen.set(key, at.row)
+    return true
+  }
+
   headingOf(sheet: ImportSheet, field: string): string {
     const name = field.split('.').at(-1) ?? field
     return COLUMNS[sheet].find((c) => c.field === name)?.heading ?? ''
@@ -557,17 +580,11 @@ class ImportRun {
       const code =
         rawCode === null || rawCode === undefined ? '' : String(rawCode).trim().toUpperCase()
       const raw = this.rawInput(sheet, row)
-      if (code !== '' && seen.has(code)) {
-        this.error(
-          sheet.name,
-          row.row,
-          'Code',
-          `${code} is already on row ${seen.get(code)} of this sheet`,
-        )
+      const at = { sheet: sheet.name, row: row.row, column: 'Code', what: code }
+      if (code !== '' && !this.firstOnSheet(seen, code, at)) {
         this.failedCodes.add(code)
         continue
       }
-      if (code !== '') seen.set(code, row.row)
       const [existing] = code
         ? await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, [code])
         : []
@@ -646,18 +663,12 @@ class ImportRun {
       if (!input) continue
       const period = this.periodOf(sheet, row, measure, input.period, [measure.frequency, 'annual'])
       if (!period) continue
+      const what = `${measure.code} ${period.label}`
       const key = `${measure.id}:${period.frequency}:${period.start}`
-      const earlier = seen.get(key)
-      if (earlier !== undefined) {
-        this.error(
-          sheet.name,
-          row.row,
-          'Period',
-          `${measure.code} ${period.label} is already on row ${earlier} of this sheet`,
-        )
+      if (
+        !this.firstOnSheet(seen, key, { sheet: sheet.name, row: row.row, column: 'Period', what })
+      )
         continue
-      }
-      seen.set(key, row.row)
       const group = groups.get(measure.id) ?? { measure, entries: [] }
       group.entries.push({
         row,
@@ -752,18 +763,12 @@ class ImportRun {
       if (!input) continue
       const period = this.periodOf(sheet, row, measure, input.period, [measure.frequency])
       if (!period) continue
+      const what = `${measure.code} ${period.label}`
       const key = `${measure.id}:${period.start}`
-      const earlier = seen.get(key)
-      if (earlier !== undefined) {
-        this.error(
-          sheet.name,
-          row.row,
-          'Period',
-          `${measure.code} ${period.label} is already on row ${earlier} of this sheet`,
-        )
+      if (
+        !this.firstOnSheet(seen, key, { sheet: sheet.name, row: row.row, column: 'Period', what })
+      )
         continue
-      }
-      seen.set(key, row.row)
       const existing = await measureRepo.findValue(trx, org, measure.id, period.start)
       const commentary = input.commentary ?? null
       if (existing && same(existing.value, input.value) && same(existing.commentary, commentary)) {
@@ -830,16 +835,8 @@ class ImportRun {
       const cell = row.cells.get('reference')
       const reference = cell === null || cell === undefined ? '' : String(cell).trim()
       const raw = this.rawInput(sheet, row)
-      if (reference !== '' && seen.has(reference)) {
-        this.error(
-          sheet.name,
-          row.row,
-          'Reference',
-          `${reference} is already on row ${seen.get(reference)} of this sheet`,
-        )
-        continue
-      }
-      if (reference !== '') seen.set(reference, row.row)
+      const at = { sheet: sheet.name, row: row.row, column: 'Reference', what: reference }
+      if (reference !== '' && !this.firstOnSheet(seen, reference, at)) continue
       if (!raw) continue
       const existing = reference
         ? await trx
@@ -1019,19 +1016,16 @@ class ImportRun {
         group.failed = true
         continue
       }
-      const key = `${reference}:${year.financialYear}`
-      const earlier = seen.get(key)
-      if (earlier !== undefined) {
-        this.error(
-          sheet.name,
-          row.row,
-          'Financial year',
-          `${reference} ${String(raw.financialYear)} is already on row ${earlier} of this sheet`,
-        )
+      const at = {
+        sheet: sheet.name,
+        row: row.row,
+        column: 'Financial year',
+        what: `${reference} ${String(raw.financialYear)}`,
+      }
+      if (!this.firstOnSheet(seen, `${reference}:${year.financialYear}`, at)) {
         group.failed = true
         continue
       }
-      seen.set(key, row.row)
       group.years.push({ row, year })
     }
     for (const [reference, group] of groups) {
