@@ -37,13 +37,19 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
     return org
   }
 
-  const publicCache = new PublicCache(stamp, cache, () => clock().getTime())
+  const publicCache = new PublicCache<PublishedData>(
+    stamp,
+    async (slug) => loadPublished(db, await requireOrganisation(slug), clock()),
+    cache,
+    () => clock().getTime(),
+  )
 
-  /** The organisation's published data set, loaded once per publication (public-cache.ts). */
+  /**
+   * The organisation's published data set, loaded once per publication (public-cache.ts); while
+   * a publication's data set builds, the last good copy.
+   */
   async function published(slug: string): Promise<PublishedData> {
-    return publicCache.data(slug, async () =>
-      loadPublished(db, await requireOrganisation(slug), clock()),
-    )
+    return publicCache.data(slug)
   }
 
   /**
@@ -52,7 +58,7 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
    * a large council's readers of one measure never wait for all of them.
    */
   async function publishedMeasure(slug: string, code: string) {
-    const whole = await publicCache.loaded<PublishedData>(slug)
+    const whole = await publicCache.loaded(slug)
     if (whole) return { data: whole, found: whole.byCode.get(code) }
     const data = await publicCache.part(slug, `measure:${code}`, async () => {
       const one = await loadPublished(db, await requireOrganisation(slug), clock(), code)
@@ -66,8 +72,9 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
   async function stamp(slug: string): Promise<PublicationStamp | null> {
     const org = await repo.publishingOrganisation(db, slug)
     if (!org) return null
+    const context = await repo.contextFingerprint(db, org.id, org.public_show_names)
     return {
-      key: `${org.id}:${org.publication_version}:${ukDate(clock())}`,
+      key: `${org.id}:${org.publication_version}:${ukDate(clock())}:${context}`,
       lastModified: org.published_at,
     }
   }
