@@ -13,6 +13,10 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL must start with postgres:// or postgresql://')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   MIGRATE_ON_START: flag.default(true),
   DEMO_COUNCIL: z.enum(['auto', 'never']).default('auto'),
@@ -60,6 +64,13 @@ const MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizati
 export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape)
 
 const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_READ_URL'],
+      message: 'DATABASE_READ_URL names a replica of DATABASE_URL, which is not set',
+    })
+  }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     ctx.addIssue({
       code: 'custom',
@@ -124,7 +135,13 @@ export interface Config {
   readonly host: string
   readonly port: number
   readonly database:
-    | { readonly mode: 'postgres'; readonly url: string; readonly poolSize: number }
+    | {
+        readonly mode: 'postgres'
+        readonly url: string
+        readonly poolSize: number
+        /** A streaming replica for reads that may lag a moment (public pages, open data). */
+        readonly readUrl: string | undefined
+      }
     | { readonly mode: 'pglite'; readonly dataDir: string }
   readonly migrateOnStart: boolean
   readonly demoCouncil: 'auto' | 'never'
@@ -175,7 +192,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data
   const database: Config['database'] = env.DATABASE_URL
-    ? { mode: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+    ? {
+        mode: 'postgres',
+        url: env.DATABASE_URL,
+        poolSize: env.DATABASE_POOL_SIZE,
+        readUrl: env.DATABASE_READ_URL,
+      }
     : { mode: 'pglite', dataDir: env.DATA_DIR }
   return Object.freeze({
     env: env.NODE_ENV,

@@ -94,7 +94,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
       linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
     }),
     risks,
-    publicDashboard: createPublicService({ db, clock }),
+    publicDashboard: createPublicService({ db, read: database.read, clock }),
     savings,
     budgets,
     organisationalMeasures: createOrgMeasureService({ db, clock, computations }),

@@ -14,6 +14,8 @@ import * as repo from './public-repository.ts'
 
 export interface PublicDeps {
   readonly db: Kysely<DB>
+  /** Where the published pages read from: a replica when there is one (they may lag a moment). */
+  readonly read?: Kysely<DB>
   readonly clock: () => Date
   readonly cache?: PublicCacheOptions
 }
@@ -30,16 +32,16 @@ export interface PublicationStamp {
  * The public dashboard's data: no principal, no permissions, because everything it reads is
  * published by definition (public measures, approved values; see public-repository.ts).
  */
-export function createPublicService({ db, clock, cache }: PublicDeps) {
+export function createPublicService({ db, read = db, clock, cache }: PublicDeps) {
   async function requireOrganisation(slug: string) {
-    const org = await repo.publishingOrganisation(db, slug)
+    const org = await repo.publishingOrganisation(read, slug)
     if (!org) throw new NotFound()
     return org
   }
 
   const publicCache = new PublicCache<PublishedData>(
     stamp,
-    async (slug) => loadPublished(db, await requireOrganisation(slug), clock()),
+    async (slug) => loadPublished(read, await requireOrganisation(slug), clock()),
     cache,
     () => clock().getTime(),
   )
@@ -61,7 +63,7 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
     const whole = await publicCache.loaded(slug)
     if (whole) return { data: whole, found: whole.byCode.get(code) }
     const data = await publicCache.part(slug, `measure:${code}`, async () => {
-      const one = await loadPublished(db, await requireOrganisation(slug), clock(), code)
+      const one = await loadPublished(read, await requireOrganisation(slug), clock(), code)
       // Addresses that name no measure are not kept.
       if (!one.byCode.has(code)) throw new NotFound()
       return one
@@ -70,9 +72,9 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
   }
 
   async function stamp(slug: string): Promise<PublicationStamp | null> {
-    const org = await repo.publishingOrganisation(db, slug)
+    const org = await repo.publishingOrganisation(read, slug)
     if (!org) return null
-    const context = await repo.contextFingerprint(db, org.id, org.public_show_names)
+    const context = await repo.contextFingerprint(read, org.id, org.public_show_names)
     return {
       key: `${org.id}:${org.publication_version}:${ukDate(clock())}:${context}`,
       lastModified: org.published_at,
@@ -159,7 +161,7 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
 
     /** Organisations that publish a dashboard, by name. */
     async organisations() {
-      return (await repo.publishingOrganisations(db)).map((o) => ({
+      return (await repo.publishingOrganisations(read)).map((o) => ({
         name: o.name,
         slug: o.slug,
         lastPublished: o.published_at.toISOString(),
