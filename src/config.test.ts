@@ -21,7 +21,17 @@ describe('configuration', () => {
       mode: 'postgres',
       url: 'postgres://u@localhost/db',
       poolSize: 4,
+      readUrl: undefined,
     })
+    const replicated = loadConfig({
+      DATABASE_URL: 'postgres://u@primary/db',
+      DATABASE_READ_URL: 'postgres://u@replica/db',
+    }).database
+    assert.equal(replicated.mode === 'postgres' && replicated.readUrl, 'postgres://u@replica/db')
+    assert.throws(
+      () => loadConfig({ DATABASE_READ_URL: 'postgres://u@replica/db' }),
+      /DATABASE_READ_URL names a replica of DATABASE_URL/,
+    )
   })
 
   it('refuses to run in production without a session secret, and says which variable', () => {
