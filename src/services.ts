@@ -68,6 +68,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   const budgets = createBudgetService({ db, clock, savings })
   const reports = createReportService({
     db,
+    read: database.read,
     clock,
     render: renderReport,
     // Reports are built as the whole organisation (builderPrincipal), who reads every budget.
