@@ -140,6 +140,33 @@ for (const mode of testModes()) {
       assert.equal(response.headers.location, '/')
     })
 
+    it('never sends a signed-in person off-site, however next is disguised', async () => {
+      const agent = await Agent.signedIn(await ctx.app(), email)
+      const probe = await agent.get('/sign-in?next=/%09/evil.example/')
+      assert.equal(probe.headers.location, '/')
+      for (const next of [
+        '/\t/evil.example/',
+        '/\n/evil.example/',
+        '/\r\n/evil.example/',
+        '/\\evil.example/',
+        '\\/evil.example/',
+        '/%5C/evil.example/',
+        '//evil.example/',
+        'https://evil.example/',
+        ' //evil.example/',
+        '/ok\nSet-Cookie: x=1',
+      ]) {
+        const response = await agent.get(`/sign-in?next=${encodeURIComponent(next)}`)
+        assert.equal(response.statusCode, 303, `next=${JSON.stringify(next)}`)
+        const location = String(response.headers.location)
+        const resolved = new URL(location, 'https://golden-thread.example/')
+        assert.equal(resolved.host, 'golden-thread.example', `next=${JSON.stringify(next)}`)
+        assert.equal(response.headers['set-cookie'], undefined)
+      }
+      const kept = await agent.get(`/sign-in?next=${encodeURIComponent('/measures?page=2#list')}`)
+      assert.equal(kept.headers.location, '/measures?page=2#list')
+    })
+
     it('changing the password ends other sessions and keeps this one', async () => {
       const app = await ctx.app()
       const person = await ctx.person(org, { role: 'viewer' })

@@ -159,6 +159,68 @@ for (const mode of testModes()) {
       assert.equal((await bearer(app, token.token, 'GET', '/api/v1/me')).statusCode, 401)
     })
 
+    it('does not let a unit administrator manage anyone holding a role beyond their scope', async () => {
+      // As in the demo: the organisation-wide administrator's home unit lies under a directorate
+      // that has an administrator of its own.
+      const chief = await ctx.person(org, { role: 'administrator', unit: 'care' })
+      const unitAdmin = await ctx.person(org, {
+        role: 'administrator',
+        unit: 'people',
+        roleUnit: 'people',
+      })
+      const officer = await ctx.person(org, {
+        role: 'data_entry',
+        unit: 'reablement',
+        roleUnit: 'care',
+      })
+      const web = await Agent.signedIn(app, unitAdmin.email)
+      const { token } = await ctx.services.auth.createToken(unitAdmin, 'Scope test')
+      const before = await ctx.database.db
+        .selectFrom('people')
+        .select(['email', 'password_hash', 'active'])
+        .where('id', '=', chief.personId)
+        .executeTakeFirstOrThrow()
+      await web.get(`/people/${chief.personId}`)
+      const attempts = [
+        await web.post(`/people/${chief.personId}/password`, { password: 'a takeover passphrase' }),
+        await web.post(`/people/${chief.personId}/edit`, {
+          name: chief.name,
+          email: 'attacker@example.org',
+          unitId: org.units.care ?? '',
+        }),
+        await web.post(`/people/${chief.personId}/deactivate`),
+        await web.post(`/people/${chief.personId}/roles`, {
+          role: 'viewer',
+          unitId: org.units.care ?? '',
+        }),
+        await bearer(app, token, 'PATCH', `/api/v1/people/${chief.personId}`, {
+          email: 'attacker@example.org',
+        }),
+        await bearer(app, token, 'PATCH', `/api/v1/people/${chief.personId}`, { active: false }),
+        // Nor may anyone raise themselves above their own scope.
+        await bearer(app, token, 'POST', `/api/v1/people/${unitAdmin.personId}/roles`, {
+          role: 'administrator',
+        }),
+      ]
+      assert.deepEqual(
+        attempts.map((r) => r.statusCode),
+        attempts.map(() => 403),
+      )
+      const after = await ctx.database.db
+        .selectFrom('people')
+        .select(['email', 'password_hash', 'active'])
+        .where('id', '=', chief.personId)
+        .executeTakeFirstOrThrow()
+      assert.deepEqual(after, before)
+      const page = await web.get(`/people/${chief.personId}`)
+      assert.doesNotMatch(page.body, /Set a password/)
+      // Within their scope they still manage people.
+      const allowed = await bearer(app, token, 'PATCH', `/api/v1/people/${officer.personId}`, {
+        jobTitle: 'Reablement Officer',
+      })
+      assert.equal(allowed.statusCode, 200)
+    })
+
     it('grants and removes roles', async () => {
       const person = await ctx.person(org, { role: null })
       await admin.get(`/people/${person.personId}`)
