@@ -187,6 +187,20 @@ for (const mode of testModes()) {
       })
       assert.equal(common.statusCode, 400)
       assert.match(common.body, /too common/)
+      for (const [newPassword, message] of [
+        [' '.repeat(16), /only spaces/],
+        [`${person.email.split('@')[0] ?? ''}.2026`, /based on the email address/],
+        [`${person.organisationName} 2026`, /name of the council/],
+        ['golden-thread-demo', /published demo password/],
+      ] as const) {
+        const refused = await here.post('/account/password', {
+          currentPassword: TEST_PASSWORD,
+          newPassword,
+          confirmPassword: newPassword,
+        })
+        assert.equal(refused.statusCode, 400, newPassword)
+        assert.match(refused.body, message)
+      }
       const ok = await here.post('/account/password', {
         currentPassword: TEST_PASSWORD,
         newPassword: 'a new and rather long passphrase',

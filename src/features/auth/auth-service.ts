@@ -237,7 +237,7 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
       if (!person || !(await verifyPassword(person.password_hash, input.currentPassword))) {
         throw Invalid.field('currentPassword', 'Your current password is incorrect')
       }
-      const problem = passwordProblem(input.newPassword)
+      const problem = passwordProblem(input.newPassword, principal)
       if (problem) throw Invalid.field('newPassword', problem)
       const hash = await hashPassword(input.newPassword)
       return db.transaction().execute(async (trx) => {

@@ -78,7 +78,11 @@ export const cliCommands: Record<string, CliCommand> = {
     }
     let passwordHash: string | null = null
     if (options.password !== undefined) {
-      const problem = passwordProblem(options.password)
+      const problem = passwordProblem(options.password, {
+        email: input.email,
+        organisationName: organisation.name,
+        organisationSlug: organisation.slug,
+      })
       if (problem) throw Invalid.field('password-stdin', problem)
       passwordHash = await hashPassword(options.password)
     }

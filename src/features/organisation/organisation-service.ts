@@ -261,7 +261,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
       }
       let passwordHash: string | null = null
       if (input.password) {
-        const problem = passwordProblem(input.password)
+        const problem = passwordProblem(input.password, { ...principal, email: input.email })
         if (problem) throw Invalid.field('password', problem)
         passwordHash = await hashPassword(input.password)
       }
@@ -423,7 +423,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     async setPassword(principal: Principal, personId: string, password: string): Promise<void> {
       const { tree } = await unitTree(principal.organisationId)
       const { row: person } = await requireManageable(principal, personId, tree)
-      const problem = passwordProblem(password)
+      const problem = passwordProblem(password, { ...principal, email: person.email })
       if (problem) throw Invalid.field('password', problem)
       const hash = await hashPassword(password)
       await db.transaction().execute(async (trx) => {
