@@ -330,5 +330,18 @@ for (const mode of testModes()) {
       assert.equal(response.headers['x-content-type-options'], 'nosniff')
       assert.ok(response.headers['x-request-id'])
     })
+
+    it('lets no browser or proxy keep signed-in pages or API answers', async () => {
+      for (const url of ['/', '/people', '/account']) {
+        assert.equal((await admin.get(url)).headers['cache-control'], 'no-store', url)
+      }
+      assert.equal((await admin.api('GET', '/api/v1/me')).headers['cache-control'], 'no-store')
+      const anonymousApi = await app.inject({ url: '/api/v1/me' })
+      assert.equal(anonymousApi.headers['cache-control'], 'no-store')
+      for (const url of ['/static/application.css', '/public']) {
+        const response = await admin.get(url)
+        assert.notEqual(response.headers['cache-control'], 'no-store', url)
+      }
+    })
   })
 }
