@@ -2,19 +2,44 @@ import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import type { Principal } from './principal.ts'
 
-export async function findPersonByEmail(db: Kysely<DB>, email: string) {
+/**
+ * Everyone with this address: one per organisation at most, as an address is unique only within
+ * an organisation. Oldest first, so the answer does not change from one sign-in to the next.
+ */
+export async function findPeopleByEmail(db: Kysely<DB>, email: string) {
   return db
     .selectFrom('people')
     .select(['id', 'organisation_id', 'name', 'email', 'password_hash', 'active'])
     .where('email', '=', email)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(20)
+    .execute()
+}
+
+/** The oldest account with this address: for tools and tests where that can only be one. */
+export async function findPersonByEmail(db: Kysely<DB>, email: string) {
+  return (await findPeopleByEmail(db, email))[0]
+}
+
+export async function findPersonById(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'organisation_id', 'name', 'email', 'password_hash', 'active'])
+    .where('id', '=', id)
     .executeTakeFirst()
 }
 
 /** Identity providers do not promise our spelling of an address, so case is ignored here. */
-export async function findPersonByEmailIgnoringCase(db: Kysely<DB>, email: string) {
+export async function findPersonByEmailIgnoringCase(
+  db: Kysely<DB>,
+  organisationId: string,
+  email: string,
+) {
   return db
     .selectFrom('people')
     .select(['id', 'organisation_id', 'name', 'email', 'active'])
+    .where('organisation_id', '=', organisationId)
     .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
     .executeTakeFirst()
 }

@@ -103,6 +103,22 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
     return principal !== null && isOrganisationAdministrator(principal)
   }
 
+  /**
+   * The person this address and password sign in: an address may be in use in more than one
+   * organisation (each its own account), so each account with it is tried, oldest first.
+   */
+  async function matchingPerson(email: string, password: string) {
+    const candidates = await repo.findPeopleByEmail(db, email)
+    if (candidates.length === 0) {
+      await verifyPassword(null, password) // as long as a real check: see verifyPassword
+      return undefined
+    }
+    for (const candidate of candidates) {
+      if (await verifyPassword(candidate.password_hash, password)) return candidate
+    }
+    return undefined
+  }
+
   async function openSession(
     person: { id: string; organisation_id: string; name: string },
     meta: { ip: string | null; userAgent: string | null },
@@ -157,9 +173,8 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
         await repo.releaseAttempt(db, accountKey, ACCOUNT_THROTTLE)
         throw tooManyAttempts(addressWait, now)
       }
-      const person = await repo.findPersonByEmail(db, email)
-      const passwordOk = await verifyPassword(person?.password_hash ?? null, input.password)
-      if (!person || !passwordOk || !person.active) {
+      const person = await matchingPerson(email, input.password)
+      if (!person?.active) {
         throw Invalid.field('email', 'Enter a correct email address and password')
       }
       if (!(await passwordSignInAllowed(person))) {
@@ -192,8 +207,8 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
           'OIDC_ORGANISATION must name an existing organisation when there is more than one',
         )
       }
-      const person = await repo.findPersonByEmailIgnoringCase(db, input.email)
-      if (!person || person.organisation_id !== organisationId) {
+      const person = await repo.findPersonByEmailIgnoringCase(db, organisationId, input.email)
+      if (!person) {
         throw new NotSetUp(
           `Your account ${input.email} is not set up in ${config.serviceName}: ask your administrator.`,
         )
@@ -255,7 +270,7 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
         userAgent: string | null
       },
     ): Promise<string> {
-      const person = await repo.findPersonByEmail(db, principal.email)
+      const person = await repo.findPersonById(db, principal.personId)
       if (!person || !(await verifyPassword(person.password_hash, input.currentPassword))) {
         throw Invalid.field('currentPassword', 'Your current password is incorrect')
       }

@@ -148,6 +148,41 @@ for (const mode of testModes()) {
       assert.match(weak.body, /12 characters or more/)
     })
 
+    it('does not reveal that another council uses an e-mail address', async () => {
+      const elsewhere = await ctx.organisation('Otherford')
+      const theirs = await ctx.person(elsewhere, {
+        role: 'viewer',
+        email: 'jo.bloggs@shared-services.example',
+      })
+      await admin.get('/people/new')
+      const created = await admin.post('/people/new', {
+        name: 'Jo Bloggs',
+        email: 'jo.bloggs@shared-services.example',
+        role: 'viewer',
+        roleUnitId: '',
+        password: 'a different long passphrase',
+      })
+      assert.equal(created.statusCode, 303, created.body.slice(0, 2000))
+      // Each account signs in to its own organisation with its own password.
+      const ours = await Agent.signedIn(
+        app,
+        'jo.bloggs@shared-services.example',
+        'a different long passphrase',
+      )
+      const me = (await ours.api('GET', '/api/v1/me')).json<{ organisation: { id: string } }>()
+      assert.equal(me.organisation.id, org.id)
+      const other = await Agent.signedIn(app, theirs.email)
+      const them = (await other.api('GET', '/api/v1/me')).json<{ organisation: { id: string } }>()
+      assert.equal(them.organisation.id, elsewhere.id)
+      // Within one organisation an address is still used once.
+      const again = await admin.post('/people/new', {
+        name: 'Jo Again',
+        email: 'jo.bloggs@shared-services.example',
+      })
+      assert.equal(again.statusCode, 400)
+      assert.match(again.body, /already uses this email address/)
+    })
+
     it('deactivating a person ends their sessions and revokes their tokens', async () => {
       const person = await ctx.person(org, { role: 'viewer', unit: 'care' })
       const session = await Agent.signedIn(app, person.email)

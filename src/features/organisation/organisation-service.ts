@@ -256,7 +256,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
       if (!policy.canManagePerson(principal, { unitId: input.unitId ?? null, roles }, tree)) {
         throw new Forbidden()
       }
-      if (await repo.emailTaken(db, input.email)) {
+      if (await repo.emailTaken(db, principal.organisationId, input.email)) {
         throw Invalid.field('email', 'Someone already uses this email address')
       }
       let passwordHash: string | null = null
@@ -310,7 +310,10 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
           throw new Forbidden()
         }
       }
-      if (changes.email && (await repo.emailTaken(db, changes.email, id))) {
+      if (
+        changes.email &&
+        (await repo.emailTaken(db, principal.organisationId, changes.email, id))
+      ) {
         throw Invalid.field('email', 'Someone already uses this email address')
       }
       if (changes.active === false && id === principal.personId) {
