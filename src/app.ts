@@ -97,7 +97,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
     genReqId: () => randomUUID(),
-    trustProxy: config.trustProxy,
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     bodyLimit: 1_048_576,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>()
@@ -119,6 +119,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    // Signed-in pages and API answers hold unpublished data: no browser or proxy may keep a
+    // copy (the back button after sign-out, a shared computer). Static files and the public
+    // site set their own caching.
+    if (reply.hasHeader('cache-control') || request.url.startsWith('/public')) return
+    if (request.url.startsWith('/api/') || request.principal)
+      reply.header('cache-control', 'no-store')
   })
 
   await app.register(fastifyHelmet, {

@@ -124,6 +124,19 @@ describe('configuration', () => {
     assert.ok(loadConfig(production).oidc)
   })
 
+  it('believes X-Forwarded-For only from proxies it names', () => {
+    assert.equal(loadConfig({}).trustProxy, false)
+    assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false)
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,2001:db8::1' }).trustProxy, [
+      '10.0.0.0/8',
+      'loopback',
+      '2001:db8::1',
+    ])
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /TRUST_PROXY.*not true/)
+    assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' }), /TRUST_PROXY: "10.0.0.0\/99"/)
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example' }), ConfigError)
+  })
+
   it('is documented variable by variable in the README and .env.example', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8')
     const example = readFileSync(new URL('../.env.example', import.meta.url), 'utf8')

@@ -95,10 +95,11 @@ export interface ApiTokensTable {
   revoked_at: Date | null
 }
 
-export interface SignInFailuresTable {
-  id: Generated<string>
+export interface SignInThrottleTable {
   key: string
-  at: Timestamp
+  failures: number
+  last_attempt_at: Timestamp
+  next_attempt_at: Timestamp
 }
 
 export interface AuditRecordsTable {
@@ -715,7 +716,7 @@ export interface DB {
   role_assignments: RoleAssignmentsTable
   sessions: SessionsTable
   api_tokens: ApiTokensTable
-  sign_in_failures: SignInFailuresTable
+  sign_in_throttle: SignInThrottleTable
   audit_records: AuditRecordsTable
   audit_heads: AuditHeadsTable
   plans: PlansTable
