@@ -180,7 +180,10 @@ export const ProjectChanges = ProjectInput.partial().extend({
   statusReason: optionalText(2000),
   /** The stage it is at, and its assurance rating; null clears either. */
   stage: z.enum(STAGES, { error: 'Select the stage' }).nullable().optional(),
-  assurance: z.enum(ASSURANCE_RATINGS, { error: 'Select the assurance rating' }).nullable().optional(),
+  assurance: z
+    .enum(ASSURANCE_RATINGS, { error: 'Select the assurance rating' })
+    .nullable()
+    .optional(),
   version: z.coerce.number().int().min(1).optional(),
 })
 export type ProjectChanges = z.output<typeof ProjectChanges>

@@ -522,8 +522,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
         if (!after) throw stale()
         const statusChanged =
           changes.status !== undefined && statusOverride !== before.status_override
-        const stageChanged =
-          after.stage !== before.stage || after.assurance !== before.assurance
+        const stageChanged = after.stage !== before.stage || after.assurance !== before.assurance
         await audit(trx, principal, {
           action: statusChanged
             ? 'project_status_set'
