@@ -125,6 +125,13 @@ const ITEMS: readonly DemoItem[] = [
     ],
     updates: [
       {
+        highlights: 'Programme office set up; action plan leads named for all three plans.',
+        nextSteps: 'Programme board to agree the action plans.',
+        when: 1,
+        who: 'Corporate Performance Manager',
+        confidence: 'medium',
+      },
+      {
         highlights: 'Programme board agreed the three action plans and their leads.',
         nextSteps: 'Report the first quarter’s progress to Cabinet.',
         when: 2,
@@ -447,6 +454,20 @@ const ITEMS: readonly DemoItem[] = [
       },
     ],
     updates: [
+      {
+        highlights: 'Food waste vehicles and caddies procured; camera sites surveyed.',
+        nextSteps: 'Go live with food waste collections in the North Locality.',
+        when: 2,
+        who: 'Head of Waste and Street Scene',
+        confidence: 'high',
+      },
+      {
+        highlights: 'Food waste crews trained; two camera sites need solar power.',
+        nextSteps: 'Agree the go-live date with the Cabinet member.',
+        when: 1,
+        who: 'Head of Waste and Street Scene',
+        confidence: 'medium',
+      },
       {
         highlights: 'Food waste rounds live in the North Locality; fly-tipping cameras behind.',
         nextSteps: 'Decide the South Locality go-live date.',
