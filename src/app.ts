@@ -37,6 +37,8 @@ import { measureApi } from './features/measures/measure-api.ts'
 import { measureRoutes } from './features/measures/measure-routes.ts'
 import { organisationApi } from './features/organisation/organisation-api.ts'
 import { organisationRoutes } from './features/organisation/organisation-routes.ts'
+import { gatewayApi } from './features/project-gateways/gateway-api.ts'
+import { gatewayRoutes } from './features/project-gateways/gateway-routes.ts'
 import { updateApi } from './features/project-updates/update-api.ts'
 import { updateRoutes } from './features/project-updates/update-routes.ts'
 import { projectApi } from './features/projects/project-api.ts'
@@ -197,6 +199,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(threadRoutes, { services })
   await app.register(projectRoutes, { services })
   await app.register(updateRoutes, { services })
+  await app.register(gatewayRoutes, { services })
   await app.register(riskRoutes, { services })
   await app.register(savingsRoutes, { services })
   await app.register(budgetRoutes, { services })
@@ -219,6 +222,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(frameworkApi, { services })
       await api.register(projectApi, { services })
       await api.register(updateApi, { services })
+      await api.register(gatewayApi, { services })
       await api.register(riskApi, { services })
       await api.register(savingsApi, { services })
       await api.register(budgetApi, { services })

@@ -12,6 +12,7 @@ import { measureLinkKind } from './features/measures/measure-link-kinds.ts'
 import { createMeasureService } from './features/measures/measure-service.ts'
 import { organisationLinkKinds } from './features/organisation/organisation-link-kinds.ts'
 import { createOrganisationService } from './features/organisation/organisation-service.ts'
+import { createGatewayService } from './features/project-gateways/gateway-service.ts'
 import { createUpdateService } from './features/project-updates/update-service.ts'
 import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
@@ -94,6 +95,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
       projects,
       linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
     }),
+    projectGateways: createGatewayService({ db, clock, projects }),
     risks,
     publicDashboard: createPublicService({ db, read: database.read, clock }),
     savings,

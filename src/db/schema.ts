@@ -183,6 +183,9 @@ export type MilestoneStatus =
 export type DuePrecision = 'day' | 'quarter'
 export type UpdateStatus = 'draft' | 'submitted' | 'approved' | 'returned'
 export type BenefitKind = 'financial' | 'non_financial'
+export type ProjectStage = 'mandate' | 'business_case' | 'delivery' | 'closure' | 'closed'
+export type AssuranceRating = 'green' | 'amber_green' | 'amber' | 'amber_red' | 'red'
+export type GatewayDecision = 'proceed' | 'proceed_with_conditions' | 'hold' | 'stop'
 
 export interface ProjectsTable {
   id: Generated<string>
@@ -203,6 +206,8 @@ export interface ProjectsTable {
   status_override: ProjectStatus | null
   status_reason: string | null
   confidence: Confidence | null
+  stage: ProjectStage | null
+  assurance: AssuranceRating | null
   position: Generated<number>
   version: Generated<number>
   created_at: CreatedAt
@@ -278,6 +283,21 @@ export interface ProjectBenefitsTable {
   saving_line_id: string | null
   created_at: CreatedAt
   updated_at: Timestamp
+}
+
+export interface ProjectGatewaysTable {
+  id: Generated<string>
+  organisation_id: string
+  project_id: string
+  /** The stage the review closes. */
+  stage: ProjectStage
+  decision: GatewayDecision
+  review_date: string
+  /** The board or person who reviewed it, as written. */
+  reviewer: string
+  conditions: string | null
+  recorded_by: string | null
+  created_at: CreatedAt
 }
 
 export interface ProjectDependenciesTable {
@@ -728,6 +748,7 @@ export interface DB {
   project_update_restatements: ProjectUpdateRestatementsTable
   project_benefits: ProjectBenefitsTable
   project_dependencies: ProjectDependenciesTable
+  project_gateways: ProjectGatewaysTable
   risk_matrices: RiskMatricesTable
   risk_registers: RiskRegistersTable
   risks: RisksTable

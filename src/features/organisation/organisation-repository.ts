@@ -269,6 +269,7 @@ export const ORGANISATION_TABLES = [
   'reports',
   'committee_meetings',
   'committees',
+  'project_gateways',
   'project_dependencies',
   'project_benefits',
   'saving_lines',

@@ -23,6 +23,12 @@ import {
   type UpdateView,
 } from './update-presenter.ts'
 import * as repo from './update-repository.ts'
+import {
+  latestApproved,
+  reportedUpdates,
+  type ReportedUpdate,
+  type RollupTree,
+} from './update-rollup.ts'
 import type { UpdateChanges, UpdateInput } from './update-schemas.ts'
 
 export interface UpdateDeps {
@@ -77,7 +83,16 @@ export interface HighlightRisk {
     readonly statusName: string
     readonly overdue: boolean
   }[]
+  /** Other items of the report the risk is linked to; it is listed once only. */
+  readonly alsoLinkedTo: readonly ProjectView[]
 }
+
+const ownReported = (item: ProjectView, update: UpdateView): ReportedUpdate => ({
+  item,
+  own: true,
+  source: '',
+  update,
+})
 
 export type UpdateService = ReturnType<typeof createUpdateService>
 
@@ -416,9 +431,17 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         policy.canViewProject(principal, portfolio.scope(id), portfolio.tree)
       const all = portfolio.subtree(programmeId).filter(seen)
       const milestones = await projectRepo.listMilestones(db, org, all)
-      const updates = (await repo.listUpdates(db, org, all)).filter(
-        (u) => u.status === 'approved' && u.month <= month,
-      )
+      // Every level's updates: an action's rolls up into its project's row when it has none.
+      const latest = latestApproved(await repo.listUpdates(db, org, all), month)
+      const childrenOf = (id: string): ProjectView[] =>
+        (portfolio.children.get(id) ?? []).flatMap((r) => {
+          const view = seen(r.id) ? portfolio.views.get(r.id) : undefined
+          return view ? [view] : []
+        })
+      const tree: RollupTree = {
+        item: (id) => (seen(id) ? portfolio.views.get(id) : undefined),
+        children: childrenOf,
+      }
       const people = new Map<string, string>()
       const nameOf = async (id: string | null) => {
         if (!id) return null
@@ -427,6 +450,17 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
       }
       const units = new Map((await orgRepo.listUnits(db, org)).map((u) => [u.id, u.name]))
       const viewOf = (id: string) => portfolio.views.get(id)
+      /** Rows of a table: one per update reported for the item, or one saying there is none. */
+      const rowsOf = async (item: ProjectView, reported: readonly ReportedUpdate[]) => {
+        const lead = await nameOf(item.managerId)
+        if (reported.length === 0) return [{ project: item, lead, update: null, from: null }]
+        return reported.map((r) => ({
+          project: item,
+          lead,
+          update: r.update,
+          from: r.own ? null : r.source,
+        }))
+      }
       const sectionRoots = (portfolio.children.get(programmeId) ?? []).filter((r) => seen(r.id))
       const roots = sectionRoots.length > 0 ? sectionRoots.map((r) => r.id) : [programmeId]
       const sections = []
@@ -437,18 +471,17 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         const own: MilestoneView[] = milestones
           .filter((m) => within.has(m.project_id))
           .map((m) => presentMilestone(m, today))
-        const childRows = (portfolio.children.get(rootId) ?? []).filter((r) => seen(r.id))
-        const actionIds = childRows.length > 0 ? childRows.map((r) => r.id) : [rootId]
+        const childRows = childrenOf(rootId)
         const actions = []
-        for (const actionId of actionIds) {
-          const action = viewOf(actionId)
-          if (!action) continue
-          const latest = updates.find((u) => u.project_id === actionId)
-          actions.push({
-            project: action,
-            update: latest ? presentUpdate(latest) : null,
-            lead: await nameOf(action.managerId),
-          })
+        if (childRows.length === 0) {
+          actions.push(...(await rowsOf(root, reportedUpdates(rootId, latest, tree))))
+        } else {
+          // The project's own update heads its table; each action beneath follows.
+          const ownUpdate = latest.get(rootId)
+          if (ownUpdate) actions.push(...(await rowsOf(root, [ownReported(root, ownUpdate)])))
+          for (const child of childRows) {
+            actions.push(...(await rowsOf(child, reportedUpdates(child.id, latest, tree))))
+          }
         }
         sections.push({
           project: root,
@@ -459,7 +492,10 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
           actions,
         })
       }
-      // Risks and mitigating actions: the programme first, then each item beneath it in order.
+      // The programme's own update, when its sections are the items beneath it.
+      const programmeUpdate = sectionRoots.length > 0 ? (latest.get(programmeId) ?? null) : null
+      // Risks and mitigating actions: each risk once, under the highest item it is linked to
+      // (the programme first, then each item beneath it in order), naming the others.
       const linked = linkedRisks ? await linkedRisks(principal, all) : []
       const inOrder = (id: string): string[] => [
         id,
@@ -467,13 +503,16 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
           .filter((r) => seen(r.id))
           .flatMap((r) => inOrder(r.id)),
       ]
+      const order = inOrder(programmeId)
       const risks: { project: ProjectView; risks: HighlightRisk[] }[] = []
-      for (const itemId of inOrder(programmeId)) {
+      const listed = new Set<string>()
+      for (const itemId of order) {
         const item = viewOf(itemId)
-        const here = linked.filter((r) => r.linkedTo.includes(itemId))
+        const here = linked.filter((r) => r.linkedTo.includes(itemId) && !listed.has(r.id))
         if (!item || here.length === 0) continue
         const shown: HighlightRisk[] = []
         for (const r of here) {
+          listed.add(r.id)
           const mitigatingActions = []
           for (const a of r.actions) {
             mitigatingActions.push({
@@ -493,6 +532,9 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
             owner: await nameOf(r.ownerId),
             current: { score: r.current.score, band: r.current.band, bandName: r.current.bandName },
             mitigatingActions,
+            alsoLinkedTo: order
+              .filter((id) => id !== itemId && r.linkedTo.includes(id))
+              .flatMap((id) => viewOf(id) ?? []),
           })
         }
         risks.push({ project: item, risks: shown })
@@ -513,6 +555,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         leadUnit: project.leadUnitId ? (units.get(project.leadUnitId) ?? null) : null,
         month: month.slice(0, 7),
         monthLabel: monthLabel(month),
+        programmeUpdate,
         sections,
         risks,
       }

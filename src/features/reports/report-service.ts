@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely'
-import { parsePeriodInput, PeriodError, type Period } from '../../core/periods.ts'
+import { parsePeriodInput, periodContaining, PeriodError, type Period } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
+import { canViewMeasure } from '../measures/measure-policy.ts'
 import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
+import { presentGateway } from '../project-gateways/gateway-presenter.ts'
+import * as gatewayRepo from '../project-gateways/gateway-repository.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import type { FinancialSource } from './builders/financial-summary.ts'
@@ -21,6 +24,7 @@ import {
 import { applyEdits, compareDocuments, editableParagraphs, type Edits } from './report-changes.ts'
 import {
   itemsBeneathNode,
+  loadImpact,
   loadReportData,
   readers,
   type ReportData,
@@ -219,7 +223,14 @@ export function createReportService({ db, read = db, clock, render, finance = nu
         spec.scopeId,
         spec.period.start.slice(0, 7),
       )
-      return buildHighlight(data, principal.organisationName, header)
+      const impact = await loadImpact(trx, clock, builder, spec.scopeId, spec.period)
+      const gateways = (
+        await gatewayRepo.listGateways(trx, org, [
+          data.programme.id,
+          ...data.sections.map((s) => s.project.id),
+        ])
+      ).map(presentGateway)
+      return buildHighlight(data, principal.organisationName, header, { impact, gateways })
     }
     const data = await loadReportData({
       db: trx,
@@ -533,6 +544,33 @@ export function createReportService({ db, read = db, clock, render, finance = nu
         meeting: null,
         status: `Produced on ${longDate(clock().toISOString())}`,
       })
+    },
+
+    /**
+     * The highlight page's impact (measures and benefits) and gateway reviews, as the person may
+     * see them: a partner sees only the measures of units they work with.
+     */
+    async highlightExtras(principal: Principal, programmeId: string, month: string) {
+      const org = principal.organisationId
+      const { projects } = readers(db, clock)
+      const { portfolio } = await projects.requireProject(principal, programmeId)
+      const period = periodContaining(`${month}-01`, 'monthly')
+      const impact = await loadImpact(db, clock, principal, programmeId, period)
+      const tree = await unitTreeOf(db, org)
+      const ids = [programmeId, ...(portfolio.children.get(programmeId) ?? []).map((r) => r.id)]
+      return {
+        impact: {
+          ...impact,
+          measures: impact.measures.filter((m) =>
+            canViewMeasure(
+              principal,
+              { unitId: m.unitId, dataEntryOfficerId: null, approverId: null },
+              tree,
+            ),
+          ),
+        },
+        gateways: (await gatewayRepo.listGateways(db, org, ids)).map(presentGateway),
+      }
     },
 
     /** For forms: themes, directorates, programmes and meetings to choose from. */
