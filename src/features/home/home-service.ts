@@ -100,7 +100,7 @@ export function createHomeService({ tasks, dashboards, projects }: HomeDeps) {
               { value: atRisk, label: 'at risk', href: '/projects' },
               {
                 value: late,
-                label: `${plural(late, 'milestone', 'milestones')} past its date`,
+                label: plural(late, 'milestone past its date', 'milestones past their date'),
                 href: '/tasks#tasks-milestone_overdue',
               },
             ],
