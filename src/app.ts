@@ -63,6 +63,9 @@ import {
   notificationRoutes,
   setUpNotificationCount,
 } from './features/notifications/notification-routes.ts'
+import { queryRoutes } from './features/queries/query-routes.ts'
+import { taskApi } from './features/tasks/task-api.ts'
+import { setUpTaskCount, taskRoutes } from './features/tasks/task-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -190,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   setUpAuthentication(app, services)
   setUpNotificationCount(app, services)
+  setUpTaskCount(app, services)
 
   await app.register(authRoutes, { services, config })
   await app.register(oidcRoutes, { services, config })
@@ -215,6 +219,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(committeeRoutes, { services })
   await app.register(exchangeRoutes, { services, config })
   await app.register(notificationRoutes, { services, config })
+  await app.register(taskRoutes, { services, config })
+  await app.register(queryRoutes, { services, config })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -234,6 +240,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(committeeApi, { services })
       await api.register(exchangeApi, { services })
       await api.register(notificationApi, { services })
+      await api.register(taskApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },
