@@ -63,6 +63,9 @@ import {
   notificationRoutes,
   setUpNotificationCount,
 } from './features/notifications/notification-routes.ts'
+import { queryRoutes } from './features/queries/query-routes.ts'
+import { taskApi } from './features/tasks/task-api.ts'
+import { setUpTaskCount, taskRoutes } from './features/tasks/task-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -99,7 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
     genReqId: () => randomUUID(),
-    trustProxy: config.trustProxy,
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     bodyLimit: 1_048_576,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>()
@@ -121,6 +124,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    // Signed-in pages and API answers hold unpublished data: no browser or proxy may keep a
+    // copy (the back button after sign-out, a shared computer). Static files and the public
+    // site set their own caching.
+    if (reply.hasHeader('cache-control') || request.url.startsWith('/public')) return
+    if (request.url.startsWith('/api/') || request.principal)
+      reply.header('cache-control', 'no-store')
   })
 
   await app.register(fastifyHelmet, {
@@ -184,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   setUpAuthentication(app, services)
   setUpNotificationCount(app, services)
+  setUpTaskCount(app, services)
 
   await app.register(authRoutes, { services, config })
   await app.register(oidcRoutes, { services, config })
@@ -209,6 +219,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(committeeRoutes, { services })
   await app.register(exchangeRoutes, { services, config })
   await app.register(notificationRoutes, { services, config })
+  await app.register(taskRoutes, { services, config })
+  await app.register(queryRoutes, { services, config })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -228,6 +240,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(committeeApi, { services })
       await api.register(exchangeApi, { services })
       await api.register(notificationApi, { services })
+      await api.register(taskApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

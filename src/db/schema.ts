@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely'
 
 /** Table types, kept beside the migrations that create them. */
 
@@ -95,10 +95,11 @@ export interface ApiTokensTable {
   revoked_at: Date | null
 }
 
-export interface SignInFailuresTable {
-  id: Generated<string>
+export interface SignInThrottleTable {
   key: string
-  at: Timestamp
+  failures: number
+  last_attempt_at: Timestamp
+  next_attempt_at: Timestamp
 }
 
 export interface AuditRecordsTable {
@@ -718,13 +719,44 @@ export interface NotificationsTable {
   created_at: CreatedAt
   read_at: Date | null
   emailed_at: Date | null
+  /** Set when the task it announces is done: it leaves the list and the unread count. */
+  resolved_at: Date | null
 }
 
 export interface NotificationPreferencesTable {
   person_id: string
   organisation_id: string
   email: boolean
+  /** With e-mail on: one e-mail a day of what is new, rather than each at once. */
+  email_digest: Generated<boolean>
   updated_at: Timestamp
+}
+
+export interface ItemQueriesTable {
+  id: Generated<string>
+  organisation_id: string
+  item_type: 'measure_value' | 'project_update'
+  measure_id: string | null
+  period_start: string | null
+  update_id: string | null
+  raised_by: string | null
+  status: Generated<'open' | 'closed'>
+  closed_by: string | null
+  closed_at: Date | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ItemQueryMessagesTable {
+  id: Generated<string>
+  /** The order messages were written in, even within one clock tick. */
+  seq: GeneratedAlways<string>
+  organisation_id: string
+  query_id: string
+  author_id: string | null
+  author_name: string
+  body: string
+  created_at: CreatedAt
 }
 
 export interface DB {
@@ -735,7 +767,7 @@ export interface DB {
   role_assignments: RoleAssignmentsTable
   sessions: SessionsTable
   api_tokens: ApiTokensTable
-  sign_in_failures: SignInFailuresTable
+  sign_in_throttle: SignInThrottleTable
   audit_records: AuditRecordsTable
   audit_heads: AuditHeadsTable
   plans: PlansTable
@@ -773,6 +805,8 @@ export interface DB {
   report_files: ReportFilesTable
   notifications: NotificationsTable
   notification_preferences: NotificationPreferencesTable
+  item_queries: ItemQueriesTable
+  item_query_messages: ItemQueryMessagesTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

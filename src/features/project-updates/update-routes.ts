@@ -81,10 +81,13 @@ export const updateRoutes: FastifyPluginAsync<{ services: Services }> = async (
 
   async function updatePage(principal: Principal, id: string, updateId: string) {
     const found = await updates.get(principal, id, updateId)
+    const queries = await services.queries.on(principal, { updateId })
     return {
       title: `${found.update.monthLabel} update of ${found.project.title}`,
       ...found,
       ...names,
+      queries: queries.threads,
+      queryHref: queries.mayRaise ? `/projects/${id}/updates/${updateId}/query` : null,
     }
   }
 

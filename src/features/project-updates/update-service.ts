@@ -30,6 +30,9 @@ import {
   type RollupTree,
 } from './update-rollup.ts'
 import type { UpdateChanges, UpdateInput } from './update-schemas.ts'
+import type { WorkflowNotifier } from '../notifications/notification-events.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { ProjectScope } from '../projects/project-policy.ts'
 
 export interface UpdateDeps {
   readonly db: Kysely<DB>
@@ -37,6 +40,8 @@ export interface UpdateDeps {
   readonly projects: ProjectService
   /** The open risks linked to items of a programme; the risks feature provides it. */
   readonly linkedRisks?: LinkedRiskSource
+  /** Tells those who must act next, in the same transaction as the step. */
+  readonly notify?: WorkflowNotifier
 }
 
 const stale = () =>
@@ -112,7 +117,7 @@ function strip(milestones: readonly MilestoneView[]) {
  * Monthly highlight updates: written as a draft, submitted by the lead, approved or returned by
  * the SRO or an approver. Approval locks the month; later changes are restatements with a reason.
  */
-export function createUpdateService({ db, clock, projects, linkedRisks }: UpdateDeps) {
+export function createUpdateService({ db, clock, projects, linkedRisks, notify }: UpdateDeps) {
   async function requireUpdate(principal: Principal, projectId: string, updateId: string) {
     const found = await projects.requireProject(principal, projectId)
     const row = await repo.findUpdate(db, principal.organisationId, updateId)
@@ -141,6 +146,70 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
     )
   }
 
+  /** The workflow step as the notifier hears it. */
+  interface Step {
+    readonly change: 'submitted' | 'returned' | 'approved'
+    readonly scope: ProjectScope
+    readonly tree: UnitTree
+    readonly reason?: string
+  }
+
+  async function told(
+    trx: Kysely<DB>,
+    principal: Principal,
+    project: ProjectView,
+    after: repo.UpdateRow,
+    step: Step,
+  ) {
+    await notify?.updateChanged(trx, {
+      organisationId: principal.organisationId,
+      actorId: principal.personId,
+      change: step.change,
+      project: { id: project.id, title: project.title },
+      scope: step.scope,
+      update: {
+        id: after.id,
+        monthLabel: monthLabel(after.month),
+        version: after.version,
+        authorId: after.author_id,
+        submittedBy: after.submitted_by,
+      },
+      reason: step.reason ?? null,
+      tree: step.tree,
+    })
+  }
+
+  /** A change of an update in `trx`, with its audit record and (for a workflow step) notices. */
+  async function transitionIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    row: repo.UpdateRow,
+    project: ProjectView,
+    changes: Parameters<typeof repo.updateUpdate>[4],
+    action: string,
+    summary: string,
+    step?: Step,
+  ): Promise<UpdateView> {
+    const after = await repo.updateUpdate(
+      trx,
+      principal.organisationId,
+      row.id,
+      row.version,
+      changes,
+      clock(),
+    )
+    if (!after) throw stale()
+    await audit(trx, principal, {
+      action,
+      itemId: row.id,
+      summary: `${summary}: ${monthLabel(row.month)} update of "${project.title}"`,
+      before: row,
+      after,
+    })
+    if (step) await told(trx, principal, project, after, step)
+    return presentUpdate(after)
+  }
+
   async function transition(
     principal: Principal,
     row: repo.UpdateRow,
@@ -148,26 +217,51 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
     changes: Parameters<typeof repo.updateUpdate>[4],
     action: string,
     summary: string,
+    step?: Step,
   ): Promise<UpdateView> {
-    return db.transaction().execute(async (trx) => {
-      const after = await repo.updateUpdate(
-        trx,
-        principal.organisationId,
-        row.id,
-        row.version,
-        changes,
-        clock(),
+    const view = await db
+      .transaction()
+      .execute((trx) => transitionIn(trx, principal, row, project, changes, action, summary, step))
+    if (step) await notify?.deliver(principal.organisationId)
+    return view
+  }
+
+  /** Every check of an approval, made before anything is written. */
+  async function prepareApproval(
+    principal: Principal,
+    projectId: string,
+    updateId: string,
+    version?: number,
+  ) {
+    const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+    if (row.submitted_by === principal.personId) {
+      throw new Forbidden(
+        'You cannot approve an update you submitted: someone else must approve it',
       )
-      if (!after) throw stale()
-      await audit(trx, principal, {
-        action,
-        itemId: row.id,
-        summary: `${summary}: ${monthLabel(row.month)} update of "${project.title}"`,
-        before: row,
-        after,
-      })
-      return presentUpdate(after)
-    })
+    }
+    if (
+      !policy.canApproveUpdate(principal, scope, { submittedBy: row.submitted_by }, portfolio.tree)
+    ) {
+      throw new Forbidden()
+    }
+    checkVersion(row, version)
+    if (row.status !== 'submitted') throw new Conflict('Only a submitted update can be approved.')
+    const step: Step = { change: 'approved', scope, tree: portfolio.tree }
+    const changes = { status: 'approved' as const, approved_by: principal.personId }
+    return {
+      label: `${monthLabel(row.month)} update of "${project.title}"`,
+      apply: (trx: Kysely<DB>) =>
+        transitionIn(
+          trx,
+          principal,
+          row,
+          project,
+          { ...changes, approved_at: clock() },
+          'update_approved',
+          'Approved',
+          step,
+        ),
+    }
   }
 
   return {
@@ -230,7 +324,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         )
       }
       const now = clock()
-      return db.transaction().execute(async (trx) => {
+      const created = await db.transaction().execute(async (trx) => {
         const row = await repo.insertUpdate(trx, principal.organisationId, {
           project_id: projectId,
           month,
@@ -250,8 +344,17 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
           summary: `${monthLabel(month)} update of "${project.title}" ${input.submit ? 'submitted for approval' : 'drafted'}`,
           after: row,
         })
+        if (input.submit) {
+          await told(trx, principal, project, row, {
+            change: 'submitted',
+            scope,
+            tree: portfolio.tree,
+          })
+        }
         return presentUpdate(row)
       })
+      if (input.submit) await notify?.deliver(principal.organisationId)
+      return created
     },
 
     /** Drafts and returned updates change freely; an approved one only as a restatement. */
@@ -333,37 +436,19 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         },
         'update_submitted',
         'Submitted for approval',
+        { change: 'submitted', scope, tree: portfolio.tree },
       )
     },
 
     async approve(principal: Principal, projectId: string, updateId: string, version?: number) {
-      const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
-      if (row.submitted_by === principal.personId) {
-        throw new Forbidden(
-          'You cannot approve an update you submitted: someone else must approve it',
-        )
-      }
-      if (
-        !policy.canApproveUpdate(
-          principal,
-          scope,
-          { submittedBy: row.submitted_by },
-          portfolio.tree,
-        )
-      ) {
-        throw new Forbidden()
-      }
-      checkVersion(row, version)
-      if (row.status !== 'submitted') throw new Conflict('Only a submitted update can be approved.')
-      return transition(
-        principal,
-        row,
-        project,
-        { status: 'approved', approved_by: principal.personId, approved_at: clock() },
-        'update_approved',
-        'Approved',
-      )
+      const { apply } = await prepareApproval(principal, projectId, updateId, version)
+      const view = await db.transaction().execute(apply)
+      await notify?.deliver(principal.organisationId)
+      return view
     },
+
+    /** For approving many at once: checks now, `apply` in the caller's transaction. */
+    prepareApproval,
 
     async returnUpdate(
       principal: Principal,
@@ -392,6 +477,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         { status: 'returned', returned_reason: reason },
         'update_returned',
         `Returned (${reason})`,
+        { change: 'returned', scope, tree: portfolio.tree, reason },
       )
     },
 

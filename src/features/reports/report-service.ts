@@ -39,6 +39,8 @@ export type Render = (doc: ReportDocument, format: ReportFormat) => Promise<Rend
 
 export interface ReportDeps {
   readonly db: Kysely<DB>
+  /** Where reports not yet published are built from: a replica when there is one. */
+  readonly read?: Kysely<DB>
   readonly clock: () => Date
   readonly render: Render
   /** Budget monitoring and savings; null until connected. */
@@ -137,7 +139,7 @@ export function readPeriodFor(kind: ReportKind, input: ReportInput['period'], to
 
 export type ReportService = ReturnType<typeof createReportService>
 
-export function createReportService({ db, clock, render, finance = null }: ReportDeps) {
+export function createReportService({ db, read = db, clock, render, finance = null }: ReportDeps) {
   const today = () => ukDate(clock())
 
   /** A group of items beneath a plan node, or run by a unit and those beneath it. */
@@ -361,7 +363,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
       const report = await requireReport(principal, id)
       if (report.status === 'published') {
         const frozen = await frozenOf(principal, id)
-        const now = await build(db, principal, specOf(report, 'Rebuilt from today’s data'))
+        const now = await build(read, principal, specOf(report, 'Rebuilt from today’s data'))
         return {
           report,
           document: frozen,
@@ -369,7 +371,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
           changes: compareDocuments(frozen, applyEdits(now, report.edits), report.edits),
         }
       }
-      const generated = await build(db, principal, specOf(report, 'Draft'))
+      const generated = await build(read, principal, specOf(report, 'Draft'))
       return {
         report,
         document: applyEdits(generated, report.edits),
@@ -521,7 +523,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
         if (!file) throw new NotFound('Report file not found')
         return { body: file.body, contentType: file.contentType, filename: name }
       }
-      const generated = await build(db, principal, specOf(report, 'Draft'))
+      const generated = await build(read, principal, specOf(report, 'Draft'))
       const rendered = await render(applyEdits(generated, report.edits), format)
       return { body: rendered.body, contentType: rendered.contentType, filename: name }
     },
@@ -534,7 +536,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
       requireManager(principal)
       const period = readPeriodFor(input.kind, input.period, today())
       await checkScope(principal, input.kind, input.scopeId ?? null)
-      return build(db, principal, {
+      return build(read, principal, {
         kind: input.kind,
         period,
         scopeId: input.scopeId ?? null,
