@@ -393,17 +393,16 @@ for (const mode of testModes()) {
         .where('organisation_id', '=', officer.organisationId)
         .executeTakeFirstOrThrow()
       assert.ok(new Date(String(values.latest)).getTime() <= ctx.clock.now.getTime())
-      const published = (await ctx.services.reports.list(officer)).filter(
-        (r) => r.status === 'published',
+      // The demo's published Cabinet report: the first report made (other tests add more).
+      const [demo] = (await ctx.services.reports.list(officer)).sort((a, b) =>
+        a.createdAt.localeCompare(b.createdAt),
       )
-      assert.ok(published.length > 0)
-      for (const r of published) {
-        assert.ok(r.meeting && r.publishedAt)
-        assert.ok(
-          r.publishedAt.slice(0, 10) < r.meeting.date,
-          `published ${r.publishedAt} before ${r.meeting.date}`,
-        )
-      }
+      assert.equal(demo?.status, 'published')
+      assert.ok(demo.meeting && demo.publishedAt)
+      assert.ok(
+        demo.publishedAt.slice(0, 10) < demo.meeting.date,
+        `published ${demo.publishedAt} before ${demo.meeting.date}`,
+      )
     })
 
     it('does not show one council’s reports to another', async () => {
