@@ -9,7 +9,14 @@ import {
 } from '../../core/project-status.ts'
 import { isIsoDate, parseFinancialYear } from '../../core/periods.ts'
 import type { BenefitKind, ProjectLevel } from '../../db/schema.ts'
-import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
+import {
+  changesOf,
+  choice,
+  optionalId,
+  optionalText,
+  requiredText,
+  versionField,
+} from '../../web/fields.ts'
 
 export const LEVELS = ['programme', 'project', 'action'] as const satisfies readonly ProjectLevel[]
 export const LEVEL_NAMES: Readonly<Record<ProjectLevel, string>> = {
@@ -123,11 +130,11 @@ export const ProjectInput = z.object({
 })
 export type ProjectInput = z.output<typeof ProjectInput>
 
-export const ProjectChanges = ProjectInput.partial().extend({
+export const ProjectChanges = changesOf(ProjectInput).extend({
   /** Overrides the suggested status; null goes back to the suggestion. */
   status: z.enum(PROJECT_STATUSES, { error: 'Select a status' }).nullable().optional(),
   statusReason: optionalText(2000),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField().optional(),
 })
 export type ProjectChanges = z.output<typeof ProjectChanges>
 
@@ -135,7 +142,7 @@ export type ProjectChanges = z.output<typeof ProjectChanges>
 export const StatusInput = z.object({
   status: z.enum([...PROJECT_STATUSES, 'suggested'], { error: 'Select a status' }),
   statusReason: optionalText(2000),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField().optional(),
 })
 
 /** A due date, or a quarter written 2025/26 Q1. */
@@ -153,11 +160,11 @@ export const MilestoneInput = z.object({
 })
 export type MilestoneInput = z.output<typeof MilestoneInput>
 
-export const MilestoneChanges = MilestoneInput.partial().extend({
+export const MilestoneChanges = changesOf(MilestoneInput).extend({
   status: z.enum(MILESTONE_STATUSES, { error: 'Select the milestone’s status' }).optional(),
   /** Needed when the due date moves: why it was rescheduled. */
   rescheduleReason: optionalText(2000),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField().optional(),
 })
 export type MilestoneChanges = z.output<typeof MilestoneChanges>
 
@@ -187,7 +194,7 @@ export const BenefitInput = z.object({
   savingLineId: optionalId('the savings line'),
 })
 export type BenefitInput = z.output<typeof BenefitInput>
-export const BenefitChanges = BenefitInput.partial()
+export const BenefitChanges = changesOf(BenefitInput)
 export type BenefitChanges = z.output<typeof BenefitChanges>
 
 export const DependencyInput = z.object({
