@@ -1,31 +1,18 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
-import type { App } from '../src/app.ts'
-import * as authRepo from '../src/features/auth/auth-repository.ts'
-import { buildDemoCouncil, DEMO_PEOPLE } from '../src/features/demo/demo-council.ts'
-import { bearer } from './helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from './helpers/context.ts'
 import { testModes } from './helpers/database.ts'
+import {
+  bodyOf,
+  demoApi,
+  itemsOf,
+  PREFIX,
+  type Binding,
+  type DemoApi,
+  type Json,
+  type Property,
+} from './helpers/demo-api.ts'
 
-type Json = Record<string, unknown>
-interface Property {
-  type?: string | string[]
-  enum?: unknown[]
-  format?: string
-  pattern?: string
-  anyOf?: Property[]
-  default?: unknown
-}
-interface BodySchema {
-  properties?: Record<string, Property>
-  required?: string[]
-}
-interface Operation {
-  requestBody?: { content?: Record<string, { schema?: BodySchema }> }
-}
-type OpenApi = { paths: Record<string, Record<string, Operation>> }
-
-const PREFIX = '/api/v1'
 /** Fields read, in this order of preference, as the one text field a PATCH changes. */
 const TEXT_FIELDS = [
   'description',
@@ -39,20 +26,6 @@ const TEXT_FIELDS = [
 const IN_APPROVAL = new Set(['submitted', 'approved'])
 /** What changes on every write, whatever was sent. */
 const BOOKKEEPING = new Set(['version', 'updatedAt', 'updatedBy', 'lastUpdatedAt', 'changedAt'])
-
-const bodyOf = (operation: Operation | undefined): BodySchema =>
-  operation?.requestBody?.content?.['application/json']?.schema ?? {}
-
-const itemsOf = (body: unknown): Json[] => {
-  if (Array.isArray(body)) return body as Json[]
-  const items = (body as { items?: unknown } | null)?.items
-  return Array.isArray(items) ? (items as Json[]) : []
-}
-
-const keyOf = (item: Json, param: string): string | undefined => {
-  if (param === 'start') return (item.period as { start?: string } | undefined)?.start
-  return typeof item.id === 'string' ? item.id : undefined
-}
 
 const isPlainText = (property: Property | undefined): boolean => {
   if (!property || property.enum || property.format || property.pattern) return false
@@ -74,117 +47,16 @@ function comparable(value: unknown, changed: readonly string[]): unknown {
   )
 }
 
-/** The item itself from a read that wraps it, like `{committee, meetings}`. */
-function subjectOf(read: unknown, id: string | undefined): Json | undefined {
-  if (read === null || typeof read !== 'object') return undefined
-  const json = read as Json
-  if (json.id === id || id === undefined) return json
-  const inner = Object.values(json).find(
-    (v) => v !== null && typeof v === 'object' && (v as Json).id === id,
-  )
-  return (inner as Json | undefined) ?? json
-}
-
 for (const mode of testModes()) {
   describe(`PATCH changes only what is sent (${mode})`, () => {
     let ctx: TestContext
-    let app: App
-    let token: string
-    let spec: OpenApi
-
-    const call = (method: 'GET' | 'POST' | 'PATCH', url: string, payload?: unknown) =>
-      bearer(app, token, method, `${PREFIX}${url}`, payload)
-
-    const getJson = async (url: string): Promise<unknown> => {
-      const response = await call('GET', url)
-      return response.statusCode === 200 ? response.json() : undefined
-    }
-
-    /** Items a path's collection holds: its list, or the parent's field of that name. */
-    async function candidates(
-      prefix: string,
-      template: string,
-      collection: string,
-    ): Promise<Json[]> {
-      const listed = spec.paths[`${PREFIX}${template}`]?.get ? await getJson(prefix) : undefined
-      if (listed !== undefined) return itemsOf(listed)
-      const parentPath = prefix.slice(0, prefix.length - collection.length - 1)
-      if (parentPath) {
-        const parent = (await getJson(parentPath)) as Json | undefined
-        const field = parent?.[collection]
-        if (Array.isArray(field)) return field as Json[]
-      }
-      // Plan nodes are listed under their plans only.
-      if (collection === 'nodes') {
-        const plans = itemsOf(await getJson('/plans'))
-        const lists = await Promise.all(plans.map((p) => getJson(`/plans/${String(p.id)}/nodes`)))
-        return lists.flatMap(itemsOf)
-      }
-      return []
-    }
-
-    /**
-     * Every way of filling the path's parameters with demo items, the nested ones searched
-     * under each parent in turn; those unlike a new item (per the create defaults) first.
-     */
-    interface Binding {
-      url: string
-      item: Json
-      /** The item read afresh, whole (as its page of the API shows it). */
-      read(): Promise<unknown>
-      /** The item itself inside that read. */
-      subject(read: unknown): Json | undefined
-    }
-
-    async function* bindings(template: string): AsyncGenerator<Binding> {
-      const segments = template.split('/').filter(Boolean)
-      async function* walk(index: number, url: string): AsyncGenerator<Binding> {
-        const segment = segments[index] ?? ''
-        const param = /^\{(.+)\}$/.exec(segment)?.[1]
-        if (param === undefined) {
-          yield* walk(index + 1, `${url}/${segment}`)
-          return
-        }
-        const collection = segments[index - 1] ?? ''
-        const template = `/${segments.slice(0, index).join('/')}`
-        const items = await candidates(url, template, collection)
-        const last = index === segments.length - 1
-        for (const item of items.slice(0, last ? items.length : 25)) {
-          const key = keyOf(item, param)
-          if (key === undefined) continue
-          const next = `${url}/${encodeURIComponent(key)}`
-          const fromList = async () =>
-            (await candidates(url, template, collection)).find((i) => keyOf(i, param) === key)
-          if (last)
-            yield {
-              url: next,
-              item,
-              read: spec.paths[`${PREFIX}${template}/{${param}}`]?.get
-                ? () => getJson(next)
-                : fromList,
-              subject: (read) => subjectOf(read, param === 'start' ? undefined : key),
-            }
-          else yield* walk(index + 1, next)
-        }
-      }
-      yield* walk(0, '')
-    }
+    let api: DemoApi
+    const call: DemoApi['call'] = (...args) => api.call(...args)
+    const getJson = (url: string) => api.getJson(url)
 
     before(async () => {
       ctx = await createTestContext(mode)
-      app = await ctx.app()
-      const org = await buildDemoCouncil(ctx.database.db, ctx.clock.read)
-      const admin = DEMO_PEOPLE.find((p) => p.role === 'administrator')
-      const person = await ctx.database.db
-        .selectFrom('people')
-        .select('id')
-        .where('organisation_id', '=', org.id)
-        .where('email', '=', admin?.email ?? '')
-        .executeTakeFirstOrThrow()
-      const principal = await authRepo.loadPrincipal(ctx.database.db, person.id)
-      assert.ok(principal)
-      token = (await ctx.services.auth.createToken(principal, 'patch test')).token
-      spec = (await app.inject({ url: `${PREFIX}/openapi.json` })).json<OpenApi>()
+      api = await demoApi(ctx)
       // The demo's project updates are all sent for approval or approved: add one in draft.
       const project = itemsOf(await getJson('/projects?pageSize=500')).find(
         (p) => p.level === 'project',
@@ -218,7 +90,7 @@ for (const mode of testModes()) {
     after(() => ctx.close())
 
     it('changes one field of every kind of item and leaves the rest as it was', async () => {
-      const patches = Object.entries(spec.paths).filter(([, ops]) => ops.patch)
+      const patches = Object.entries(api.spec.paths).filter(([, ops]) => ops.patch)
       assert.ok(patches.length >= 15, `only ${patches.length} PATCH routes found`)
       const problems: string[] = []
       for (const [path, ops] of patches) {
@@ -229,7 +101,7 @@ for (const mode of testModes()) {
         const dateField = Object.keys(properties).find((f) => /Date$/.test(f))
         // The defaults a new item of this kind gets: an item unlike them shows a reset.
         const createPath = path.replace(/\/\{[^}]+\}$/, '')
-        const defaults = Object.entries(bodyOf(spec.paths[createPath]?.post).properties ?? {})
+        const defaults = Object.entries(bodyOf(api.spec.paths[createPath]?.post).properties ?? {})
           .filter(([, p]) => p.default !== undefined && typeof p.default !== 'object')
           .map(([name, p]) => [name, p.default] as const)
         const changed = field ?? dateField
@@ -240,7 +112,7 @@ for (const mode of testModes()) {
         // Items unlike a new one first; one whose state refuses the change (409, or a restatement
         // that needs a reason) is passed over.
         const found: Binding[] = []
-        for await (const binding of bindings(template)) {
+        for await (const binding of api.bindings(template)) {
           found.push(binding)
           if (found.length >= 300) break
         }
