@@ -1,7 +1,6 @@
 import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { Invalid } from '../errors.ts'
-import { hostileInput } from './fields.ts'
+import { refuseHostile } from './fields.ts'
 
 export const IdParams = z.object({ id: z.uuid({ error: 'Not a valid id' }) })
 
@@ -34,7 +33,7 @@ export const ErrorResponse = z.object({
 export const validatorCompiler: typeof zodValidatorCompiler = (route) => {
   const validate = zodValidatorCompiler(route)
   return (data) => {
-    const hostile = hostileInput(data)
-    return hostile.length > 0 ? { error: new Invalid(hostile) } : validate(data)
+    const refused = refuseHostile(data)
+    return refused ? { error: refused } : validate(data)
   }
 }

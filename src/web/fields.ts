@@ -121,6 +121,12 @@ export function hostileInput(value: unknown, path: readonly string[] = []): Fiel
   return []
 }
 
+/** The edge check as an error to throw or answer, naming at most the first 20 fields. */
+export function refuseHostile(input: unknown): Invalid | null {
+  const hostile = hostileInput(input)
+  return hostile.length > 0 ? new Invalid(hostile.slice(0, 20)) : null
+}
+
 /** Text a form sends for a number becomes that number; nothing else is turned into one. */
 const numericText = (value: unknown): unknown =>
   typeof value === 'string' && /^\s*[-+]?(\d+\.?\d*|\.\d+)\s*$/.test(value) ? Number(value) : value
@@ -147,8 +153,8 @@ export function versionField(message = 'Send the version you changed, a whole nu
 
 /** Zod issues as field errors for the GOV.UK error summary and the API's details. */
 export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
-  const hostile = hostileInput(input)
-  if (hostile.length > 0) throw new Invalid(hostile)
+  const refused = refuseHostile(input)
+  if (refused) throw refused
   const result = schema.safeParse(input)
   if (result.success) return result.data
   throw new Invalid(
