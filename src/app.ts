@@ -11,7 +11,6 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import {
   jsonSchemaTransform,
   serializerCompiler,
-  validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod'
 import type { Config } from './config.ts'
@@ -67,6 +66,7 @@ import { queryRoutes } from './features/queries/query-routes.ts'
 import { taskApi } from './features/tasks/task-api.ts'
 import { setUpTaskCount, taskRoutes } from './features/tasks/task-routes.ts'
 import { createServices, type Services } from './services.ts'
+import { validatorCompiler } from './web/api-helpers.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
 import { setUpViews } from './web/views.ts'

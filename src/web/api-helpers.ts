@@ -1,4 +1,6 @@
+import { validatorCompiler as zodValidatorCompiler } from 'fastify-type-provider-zod'
 import { z } from 'zod'
+import { refuseHostile } from './fields.ts'
 
 export const IdParams = z.object({ id: z.uuid({ error: 'Not a valid id' }) })
 
@@ -23,3 +25,15 @@ export const ErrorResponse = z.object({
     details: z.array(z.object({ field: z.string(), message: z.string() })).optional(),
   }),
 })
+
+/**
+ * The type provider's validator with the edge checks in front: whatever a route's schema
+ * allows, no control character, absurd number or deep nesting gets past validation (400).
+ */
+export const validatorCompiler: typeof zodValidatorCompiler = (route) => {
+  const validate = zodValidatorCompiler(route)
+  return (data) => {
+    const refused = refuseHostile(data)
+    return refused ? { error: refused } : validate(data)
+  }
+}

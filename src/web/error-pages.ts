@@ -81,13 +81,26 @@ function normalise(error: FastifyError | Error): Normalised {
   return { status: 500, id: 'internal', message: 'Sorry, there is a problem with the service' }
 }
 
+/**
+ * A multipart body that could not be read (no boundary, cut short, a broken part header): the
+ * parser throws a bare Error while reading it, which is the sender's fault, not ours.
+ */
+function unreadableUpload(error: FastifyError | Error, request: FastifyRequest): Invalid | null {
+  const multipart = /^multipart\//i.test(request.headers['content-type'] ?? '')
+  const bare =
+    !(error instanceof AppError) && (error as Partial<FastifyError>).statusCode === undefined
+  if (!multipart || !bare) return null
+  if (!/multipart|unexpected end|malformed|boundary/i.test(error.message)) return null
+  return Invalid.field('file', `The upload could not be read (${error.message}): send it again`)
+}
+
 /** The one error handler: a GOV.UK error page, or `{error:{id,message,details?}}` under /api. */
 export async function handleError(
   error: FastifyError | Error,
   request: FastifyRequest,
   reply: FastifyReply,
 ): Promise<FastifyReply> {
-  const problem = normalise(error)
+  const problem = normalise(unreadableUpload(error, request) ?? error)
   if (problem.status >= 500) request.log.error({ err: error }, 'request failed')
   else request.log.info({ errorId: problem.id, status: problem.status }, problem.message)
 

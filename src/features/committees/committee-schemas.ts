@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { optionalText, requiredText } from '../../web/fields.ts'
+import { changesOf, optionalText, requiredText, versionField } from '../../web/fields.ts'
 import { REPORT_KINDS } from '../reports/report-kinds.ts'
 
 const asArray = (value: unknown): unknown[] =>
@@ -20,13 +20,10 @@ export const CommitteeInput = z.object({
 export type CommitteeInput = z.output<typeof CommitteeInput>
 
 /** The version the change was made to: a stale one is refused (409), so no change is lost. */
-const version = z.coerce
-  .number({ error: 'Send the version you changed' })
-  .int({ error: 'Send the version you changed' })
-  .min(1, { error: 'Send the version you changed' })
+const version = versionField('Send the version you changed')
 
 /** Changes through the API: only the fields sent change. */
-export const CommitteeChanges = CommitteeInput.partial().extend({ version })
+export const CommitteeChanges = changesOf(CommitteeInput).extend({ version })
 export type CommitteeChanges = z.output<typeof CommitteeChanges>
 
 /**

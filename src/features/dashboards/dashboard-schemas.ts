@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { versionField } from '../../web/fields.ts'
 
 export const TILE_KINDS = ['measure', 'project', 'risk', 'list'] as const
 export const LIST_KINDS = ['exceptions', 'programmes', 'corporate_risks'] as const
@@ -56,7 +57,7 @@ export const DashboardInput = z.object({
 export type DashboardInput = z.infer<typeof DashboardInput>
 
 export const DashboardChanges = z.object({
-  version: z.coerce.number({ error: 'Send the version you changed' }).int(),
+  version: versionField('Send the version you changed'),
   title: title.optional(),
   description: optionalText(500, 'Description'),
   sharedUnitId: z.uuid({ error: 'Select a unit from the list' }).nullish(),

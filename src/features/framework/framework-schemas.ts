@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import { parseFinancialYear } from '../../core/periods.ts'
 import type { NodeStatus, PlanKind, PlanStatus } from '../../db/schema.ts'
-import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
+import { changesOf, choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
 
 export const PLAN_KINDS = [
   'city',
@@ -78,7 +78,7 @@ export const PlanInput = z.object({
 })
 export type PlanInput = z.output<typeof PlanInput>
 
-export const PlanChanges = PlanInput.partial()
+export const PlanChanges = changesOf(PlanInput)
 export type PlanChanges = z.output<typeof PlanChanges>
 
 export const NodeInput = z.object({
@@ -92,7 +92,7 @@ export const NodeInput = z.object({
 })
 export type NodeInput = z.output<typeof NodeInput>
 
-export const NodeChanges = NodeInput.partial().extend({
+export const NodeChanges = changesOf(NodeInput).extend({
   status: z.enum(NODE_STATUSES, { error: 'Status must be active or archived' }).optional(),
   /** Place among its siblings, 0 first. */
   position: z.number().int().min(0).max(100000).optional(),

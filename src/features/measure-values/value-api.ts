@@ -3,6 +3,7 @@ import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { IdParams, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
 import { measureGuard } from '../measures/measure-api.ts'
 import { PeriodField } from '../measures/measure-schemas.ts'
 import { ApproveInput, ReturnInput, ValueInput } from './value-schemas.ts'
@@ -74,6 +75,23 @@ export const valueApi: FastifyPluginAsyncZod<{ services: Services }> = async (
       values.get(requirePrincipal(request), request.params.id, request.params.start),
   )
 
+  /** A change to a value with what it does not send filled from the value as it is. */
+  async function withCurrent(principal: Principal, id: string, start: string, changes: ValueInput) {
+    const current = await values.get(principal, id, start)
+    const figures =
+      changes.value !== undefined ||
+      changes.numerator !== undefined ||
+      changes.denominator !== undefined
+    return {
+      ...changes,
+      ...(!figures &&
+        (current.numerator !== null && current.denominator !== null
+          ? { numerator: current.numerator, denominator: current.denominator }
+          : { value: current.value })),
+      commentary: changes.commentary !== undefined ? changes.commentary : current.commentary,
+    }
+  }
+
   for (const method of ['patch', 'put'] as const) {
     app[method](
       '/measures/:id/values/:start',
@@ -88,11 +106,11 @@ export const valueApi: FastifyPluginAsyncZod<{ services: Services }> = async (
       },
       async (request) => {
         const { id, start } = request.params
-        const saved = await values.save(requirePrincipal(request), id, {
-          ...request.body,
-          period: request.body.period ?? start,
-        })
-        return saved.value
+        const principal = requirePrincipal(request)
+        const changes = { ...request.body, period: request.body.period ?? start }
+        // PUT sends the whole value; PATCH only what changes, the rest staying as it is.
+        const input = method === 'put' ? changes : await withCurrent(principal, id, start, changes)
+        return (await values.save(principal, id, input)).value
       },
     )
   }

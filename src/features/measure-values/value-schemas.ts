@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { optionalText } from '../../web/fields.ts'
+import { optionalText, versionField } from '../../web/fields.ts'
 import { flag, optionalNumber, PeriodField } from '../measures/measure-schemas.ts'
 
 export const ValueInput = z.object({
@@ -11,8 +11,8 @@ export const ValueInput = z.object({
   submit: flag(),
   /** The value's version as last read; needed to change a value that exists. */
   version: z.preprocess(
-    (v) => (typeof v === 'string' && /^\d+$/.test(v) ? Number(v) : v === '' ? undefined : v),
-    z.number({ error: 'The version must be a whole number' }).int().optional(),
+    (v) => (v === '' ? undefined : v),
+    versionField('The version must be a whole number').optional(),
   ),
   /** Why an approved value is being restated. */
   reason: optionalText(2000),
@@ -29,7 +29,7 @@ export const ReturnInput = z.object({
 export type ReturnInput = z.output<typeof ReturnInput>
 
 export const ApproveInput = z
-  .object({ version: z.number().int().optional() })
+  .object({ version: versionField().optional() })
   .nullish()
   .transform((v) => v ?? {})
 

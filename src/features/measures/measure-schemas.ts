@@ -9,7 +9,16 @@ import type {
   MeasureUnit,
   SpcVariation,
 } from '../../db/schema.ts'
-import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
+import {
+  changesOf,
+  choice,
+  MAX_MAGNITUDE,
+  optionalId,
+  optionalText,
+  requiredText,
+  versionField,
+  wholeNumber,
+} from '../../web/fields.ts'
 
 export const SPC_VARIATIONS = [
   'common_cause',
@@ -119,25 +128,19 @@ export function optionalNumber(what: string) {
     },
     z
       .number({ error: `Enter ${what} as a number, like 42 or 97.5` })
+      .min(-MAX_MAGNITUDE, {
+        error: `Enter ${what} between minus and plus a thousand million million`,
+      })
+      .max(MAX_MAGNITUDE, {
+        error: `Enter ${what} between minus and plus a thousand million million`,
+      })
       .nullable()
       .optional(),
   )
 }
 
-function wholeNumber(what: string, min: number, max: number) {
-  const message = `Enter ${what} as a whole number from ${min} to ${max}`
-  return z.preprocess(
-    (value) => {
-      const blank = blankToNull(value)
-      return typeof blank === 'string' && /^\s*\d+\s*$/.test(blank) ? Number(blank) : blank
-    },
-    z
-      .number({ error: message })
-      .int({ error: message })
-      .min(min, { error: message })
-      .max(max, { error: message }),
-  )
-}
+const wholeNumberOf = (what: string, min: number, max: number) =>
+  wholeNumber(`Enter ${what} as a whole number from ${min} to ${max}`, min, max)
 
 /** A yes/no from JSON (true/false) or a form ("true", "on", "yes"); forms send absent as "false". */
 export function flag() {
@@ -160,9 +163,10 @@ export const PeriodField = z.union(
 )
 
 const Quality = z.object({
+  // No default: an assessment not sent is left as it was (none is shown as not assessed).
   assessment: z
     .enum(QUALITY_ASSESSMENTS, { error: 'Select met, partly met, not met or not assessed' })
-    .default('not_assessed'),
+    .optional(),
   notes: optionalText(2000),
 })
 
@@ -190,7 +194,7 @@ const measureFields = {
   definition: optionalText(4000),
   rationale: optionalText(4000),
   unit: choice(MEASURE_UNITS, 'the unit of measurement'),
-  decimals: wholeNumber('the decimal places', 0, 6).optional(),
+  decimals: wholeNumberOf('the decimal places', 0, 6).optional(),
   polarity: choice(POLARITIES, 'the polarity (whether higher or lower is better)'),
   frequency: choice(FREQUENCIES, 'how often the measure is reported'),
   kind: choice(
@@ -217,7 +221,7 @@ const measureFields = {
     .optional(),
   dueWorkingDays: z.preprocess(
     blankToNull,
-    wholeNumber('the working days after the period ends', 0, 250).nullable().optional(),
+    wholeNumberOf('the working days after the period ends', 0, 250).nullable().optional(),
   ),
   status: choice(MEASURE_STATUSES, 'the status').optional(),
   tolerance: Tolerance.optional(),
@@ -230,9 +234,9 @@ const measureFields = {
 export const MeasureInput = z.object(measureFields)
 export type MeasureInput = z.output<typeof MeasureInput>
 
-export const MeasureChanges = MeasureInput.partial().extend({
+export const MeasureChanges = changesOf(MeasureInput).extend({
   /** The definition's version as last read; a stale one is refused with 409. */
-  version: z.number().int().optional(),
+  version: versionField().optional(),
 })
 export type MeasureChanges = z.output<typeof MeasureChanges>
 

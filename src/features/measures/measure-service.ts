@@ -36,11 +36,12 @@ import {
 } from './measure-presenter.ts'
 import * as repo from './measure-repository.ts'
 import { bumpPublication } from '../public/publication.ts'
-import type {
-  MeasureChanges,
-  MeasureInput,
-  MeasureListQuery,
-  TargetsInput,
+import {
+  QUALITY_CRITERIA,
+  type MeasureChanges,
+  type MeasureInput,
+  type MeasureListQuery,
+  type TargetsInput,
 } from './measure-schemas.ts'
 import { currentStatus } from './measure-status.ts'
 import {
@@ -398,7 +399,13 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     }
     const rest: Partial<MeasureChanges> = { ...changes }
     delete rest.version
-    const merged: Definition = { ...definitionOf(before), ...stripUndefined(rest) }
+    const current = definitionOf(before)
+    const merged: Definition = {
+      ...current,
+      ...stripUndefined(rest),
+      // A note or assessment sent for one criterion leaves the others, and its other half, as they were.
+      quality: mergeQuality(current.quality, rest.quality),
+    }
     if (
       merged.unitId !== before.unit_id &&
       !policy.canDefineMeasure(principal, merged.unitId ?? null, tree)
@@ -751,6 +758,19 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
 
 function storedRag(rag: string): 'green' | 'amber' | 'red' | 'no_target' {
   return rag === 'green' || rag === 'amber' || rag === 'red' ? rag : 'no_target'
+}
+
+function mergeQuality(
+  current: MeasureInput['quality'],
+  changes: MeasureChanges['quality'],
+): MeasureInput['quality'] {
+  if (!changes) return current
+  const merged = { ...current }
+  for (const criterion of QUALITY_CRITERIA) {
+    const change = changes[criterion]
+    if (change) merged[criterion] = { ...current?.[criterion], ...stripUndefined(change) }
+  }
+  return merged
 }
 
 function stripUndefined<T extends object>(value: T): Partial<T> {

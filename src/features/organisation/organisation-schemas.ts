@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
+import { changesOf, choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
 import { ROLES } from '../auth/principal.ts'
 import type { Role } from '../../db/schema.ts'
 
@@ -29,7 +29,7 @@ export const UnitInput = z.object({
 })
 export type UnitInput = z.output<typeof UnitInput>
 
-export const UnitChanges = UnitInput.partial().extend({
+export const UnitChanges = changesOf(UnitInput).extend({
   active: z.boolean({ error: 'Active must be true or false' }).optional(),
   position: z.number().int().min(0).max(100000).optional(),
 })
@@ -61,9 +61,9 @@ export const PersonInput = z.object({
 })
 export type PersonInput = z.output<typeof PersonInput>
 
-export const PersonChanges = PersonInput.omit({ password: true, roles: true })
-  .partial()
-  .extend({ active: z.boolean({ error: 'Active must be true or false' }).optional() })
+export const PersonChanges = changesOf(PersonInput.omit({ password: true, roles: true })).extend({
+  active: z.boolean({ error: 'Active must be true or false' }).optional(),
+})
 export type PersonChanges = z.output<typeof PersonChanges>
 
 export const OrganisationInput = z.object({

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { CONFIDENCES } from '../../core/project-status.ts'
-import { choice, optionalText, requiredText } from '../../web/fields.ts'
+import { changesOf, choice, optionalText, requiredText, versionField } from '../../web/fields.ts'
 
 const monthMessage = 'Enter the month reported on, like 2025-04 or Apr 2025'
 
@@ -16,18 +16,13 @@ export const UpdateInput = z.object({
 })
 export type UpdateInput = z.output<typeof UpdateInput>
 
-const version = z.coerce
-  .number({ error: 'The version of the update you changed is missing' })
-  .int()
-  .min(1)
+const version = versionField('The version of the update you changed is missing')
 
-export const UpdateChanges = UpdateInput.omit({ month: true, submit: true })
-  .partial()
-  .extend({
-    version,
-    /** Required to change an approved update: the change is a restatement. */
-    reason: optionalText(2000),
-  })
+export const UpdateChanges = changesOf(UpdateInput.omit({ month: true, submit: true })).extend({
+  version,
+  /** Required to change an approved update: the change is a restatement. */
+  reason: optionalText(2000),
+})
 export type UpdateChanges = z.output<typeof UpdateChanges>
 
 export const ActionInput = z.object({ version: version.optional() })

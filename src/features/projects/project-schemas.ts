@@ -15,7 +15,14 @@ import type {
   ProjectLevel,
   ProjectStage,
 } from '../../db/schema.ts'
-import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
+import {
+  changesOf,
+  choice,
+  optionalId,
+  optionalText,
+  requiredText,
+  versionField,
+} from '../../web/fields.ts'
 
 export const LEVELS = ['programme', 'project', 'action'] as const satisfies readonly ProjectLevel[]
 export const LEVEL_NAMES: Readonly<Record<ProjectLevel, string>> = {
@@ -174,7 +181,7 @@ export const ProjectInput = z.object({
 })
 export type ProjectInput = z.output<typeof ProjectInput>
 
-export const ProjectChanges = ProjectInput.partial().extend({
+export const ProjectChanges = changesOf(ProjectInput).extend({
   /** Overrides the suggested status; null goes back to the suggestion. */
   status: z.enum(PROJECT_STATUSES, { error: 'Select a status' }).nullable().optional(),
   statusReason: optionalText(2000),
@@ -184,7 +191,7 @@ export const ProjectChanges = ProjectInput.partial().extend({
     .enum(ASSURANCE_RATINGS, { error: 'Select the assurance rating' })
     .nullable()
     .optional(),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField().optional(),
 })
 export type ProjectChanges = z.output<typeof ProjectChanges>
 
@@ -192,14 +199,14 @@ export type ProjectChanges = z.output<typeof ProjectChanges>
 export const StageInput = z.object({
   stage: z.enum([...STAGES, 'none'], { error: 'Select the stage' }),
   assurance: z.enum([...ASSURANCE_RATINGS, 'none'], { error: 'Select the assurance rating' }),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField().optional(),
 })
 
 /** The status form: "suggested" takes away an override. */
 export const StatusInput = z.object({
   status: z.enum([...PROJECT_STATUSES, 'suggested'], { error: 'Select a status' }),
   statusReason: optionalText(2000),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField().optional(),
 })
 
 /** A due date, or a quarter written 2025/26 Q1. */
@@ -217,11 +224,11 @@ export const MilestoneInput = z.object({
 })
 export type MilestoneInput = z.output<typeof MilestoneInput>
 
-export const MilestoneChanges = MilestoneInput.partial().extend({
+export const MilestoneChanges = changesOf(MilestoneInput).extend({
   status: z.enum(MILESTONE_STATUSES, { error: 'Select the milestone’s status' }).optional(),
   /** Needed when the due date moves: why it was rescheduled. */
   rescheduleReason: optionalText(2000),
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField().optional(),
 })
 export type MilestoneChanges = z.output<typeof MilestoneChanges>
 
@@ -251,7 +258,7 @@ export const BenefitInput = z.object({
   savingLineId: optionalId('the savings line'),
 })
 export type BenefitInput = z.output<typeof BenefitInput>
-export const BenefitChanges = BenefitInput.partial()
+export const BenefitChanges = changesOf(BenefitInput)
 export type BenefitChanges = z.output<typeof BenefitChanges>
 
 export const DependencyInput = z.object({

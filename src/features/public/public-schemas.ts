@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { wholeNumber } from '../../web/fields.ts'
 
 const yesNo = (what: string) =>
   z.preprocess(
@@ -9,11 +10,11 @@ const yesNo = (what: string) =>
 /** The public dashboard's settings, from the form or as JSON. */
 export const PublicSettingsInput = z.object({
   publishes: yesNo('the organisation publishes a public dashboard'),
-  suppressBelow: z.coerce
-    .number({ error: 'Enter the smallest count to show, as a whole number from 0 to 100' })
-    .int({ error: 'Enter the smallest count to show, as a whole number from 0 to 100' })
-    .min(0, { error: 'Enter the smallest count to show, as a whole number from 0 to 100' })
-    .max(100, { error: 'Enter the smallest count to show, as a whole number from 0 to 100' }),
+  suppressBelow: wholeNumber(
+    'Enter the smallest count to show, as a whole number from 0 to 100',
+    0,
+    100,
+  ),
   showNames: yesNo('the names of responsible officers are published'),
 })
 export type PublicSettingsInput = z.infer<typeof PublicSettingsInput>

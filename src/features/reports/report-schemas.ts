@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { choice, optionalId } from '../../web/fields.ts'
+import { choice, optionalId, versionField } from '../../web/fields.ts'
 import { REPORT_KINDS } from './report-kinds.ts'
 
 export const REPORT_FORMATS = ['html', 'docx', 'pdf', 'xlsx', 'csv'] as const
@@ -41,7 +41,7 @@ export const ReportInput = z.object({
 export type ReportInput = z.output<typeof ReportInput>
 
 export const EditsInput = z.object({
-  version: z.coerce.number().int().min(1).optional(),
+  version: versionField().optional(),
   edits: z.record(
     z.string().max(100),
     z.string().max(5000, { error: 'Must be 5000 characters or fewer' }).nullable(),

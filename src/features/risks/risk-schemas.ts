@@ -7,7 +7,14 @@ import type {
   RiskRegisterLevel,
   RiskStatus,
 } from '../../db/schema.ts'
-import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
+import {
+  changesOf,
+  choice,
+  optionalId,
+  optionalText,
+  requiredText,
+  wholeNumber,
+} from '../../web/fields.ts'
 
 export const REGISTER_LEVELS = [
   'service',
@@ -144,14 +151,7 @@ const optionalDate = (what: string) =>
   z.preprocess((v) => blankToUndefined(v) ?? null, isoDate(what).nullable().optional())
 
 /** A level of the matrix; the upper bound depends on the organisation's matrix. */
-const level = (what: string) =>
-  z.preprocess(
-    blankToUndefined,
-    z.coerce
-      .number({ error: `Select the ${what}` })
-      .int({ error: `Select the ${what}` })
-      .min(1, { error: `Select the ${what}` }),
-  )
+const level = (what: string) => z.preprocess(blankToUndefined, wholeNumber(`Select the ${what}`, 1))
 
 export const RegisterInput = z.object({
   name: requiredText('a name for the register'),
@@ -161,7 +161,7 @@ export const RegisterInput = z.object({
   description: optionalText(2000),
 })
 export type RegisterInput = z.output<typeof RegisterInput>
-export const RegisterChanges = RegisterInput.partial()
+export const RegisterChanges = changesOf(RegisterInput)
 export type RegisterChanges = z.output<typeof RegisterChanges>
 
 export const RiskInput = z.object({
@@ -192,13 +192,13 @@ export const RiskInput = z.object({
 export type RiskInput = z.output<typeof RiskInput>
 
 /** Changes to a risk; its current score moves only by a review, its register by escalation. */
-export const RiskChanges = RiskInput.omit({
-  registerId: true,
-  currentLikelihood: true,
-  currentImpact: true,
-})
-  .partial()
-  .extend({ status: choice(RISK_STATUSES, 'the status').optional() })
+export const RiskChanges = changesOf(
+  RiskInput.omit({
+    registerId: true,
+    currentLikelihood: true,
+    currentImpact: true,
+  }),
+).extend({ status: choice(RISK_STATUSES, 'the status').optional() })
 export type RiskChanges = z.output<typeof RiskChanges>
 
 export const ReviewInput = z.object({
@@ -216,7 +216,7 @@ export const ActionInput = z.object({
   status: choice(ACTION_STATUSES, 'the status').default('not_started'),
 })
 export type ActionInput = z.output<typeof ActionInput>
-export const ActionChanges = ActionInput.partial()
+export const ActionChanges = changesOf(ActionInput)
 export type ActionChanges = z.output<typeof ActionChanges>
 
 export const EscalationInput = z.object({
@@ -236,10 +236,9 @@ const MatrixLevelInput = z.object({
 })
 
 export const MatrixInput = z.object({
-  size: z.coerce
-    .number({ error: 'Choose a 4 by 4 or a 5 by 5 matrix' })
-    .refine((n) => n === 4 || n === 5, { error: 'Choose a 4 by 4 or a 5 by 5 matrix' })
-    .transform((n): 4 | 5 => (n === 4 ? 4 : 5)),
+  size: wholeNumber('Choose a 4 by 4 or a 5 by 5 matrix', 4, 5).transform((n): 4 | 5 =>
+    n === 4 ? 4 : 5,
+  ),
   likelihood: z.array(MatrixLevelInput).min(4).max(5),
   impact: z.array(MatrixLevelInput).min(4).max(5),
   bands: z
@@ -247,14 +246,11 @@ export const MatrixInput = z.object({
       z.object({
         key: z.enum(BANDS),
         name: requiredText('a name for each band', 40),
-        from: z.coerce.number({ error: 'Enter the score each band starts at' }).int().min(1),
+        from: wholeNumber('Enter the score each band starts at', 1),
       }),
     )
     .length(4),
-  appetite: z.coerce
-    .number({ error: 'Enter the tolerable threshold as a score' })
-    .int({ error: 'Enter the tolerable threshold as a whole score' })
-    .min(1, { error: 'Enter the tolerable threshold as a score' }),
+  appetite: wholeNumber('Enter the tolerable threshold as a whole score', 1),
 })
 export type MatrixInput = z.output<typeof MatrixInput>
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { MoneyError, parseMoney } from '../../core/money.ts'
 import { parseFinancialYear, parsePeriodInput, PeriodError } from '../../core/periods.ts'
 import type { SavingDurability, SavingStatus, SavingType } from '../../db/schema.ts'
-import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
+import { changesOf, choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
 
 /** Delivery within this percentage of profile (to date and at year end) still counts as on track. */
 export const DELIVERY_TOLERANCE_PERCENT = 5
@@ -132,15 +132,7 @@ export const LineInput = z.object({
 })
 export type LineInput = z.output<typeof LineInput>
 
-export const LineChanges = z.object({
-  ...lineFields,
-  reference: lineFields.reference.optional(),
-  title: lineFields.title.optional(),
-  unitId: lineFields.unitId.optional(),
-  savingType: lineFields.savingType.optional(),
-  durability: lineFields.durability.optional(),
-  years: LineInput.shape.years.optional(),
-})
+export const LineChanges = changesOf(LineInput)
 export type LineChanges = z.output<typeof LineChanges>
 
 export const ProfileInput = z
