@@ -140,7 +140,7 @@ for (const mode of testModes()) {
       const q1 = values.find((v) => v.period.label === '2025/26 Q1')
       // Q1: £600 planned, £150 + £300 delivered.
       assert.equal(q1?.value, 75)
-      assert.equal(q1.commentary, '£450.00 delivered of £600.00 planned (computed 2025-09-15)')
+      assert.equal(q1.commentary, '£450 delivered of £600 planned (computed 15 September 2025)')
       assert.equal(
         values.some((v) => v.period.label === '2025/26 Q2'),
         false,
@@ -158,7 +158,7 @@ for (const mode of testModes()) {
       const values = await ctx.services.values.list(viewer, measure.id)
       const q1 = values.find((v) => v.period.label === '2025/26 Q1')
       assert.equal(q1?.value, 450)
-      assert.equal(q1.commentary, '£450.00 delivered of £600.00 planned (computed 2025-09-15)')
+      assert.equal(q1.commentary, '£450 delivered of £600 planned (computed 15 September 2025)')
     })
   })
 }

@@ -1,5 +1,6 @@
 // The savings register and budget monitoring on dashboards: the "Savings and budget" panel, the
 // "savings at risk" exceptions and the "% of savings delivered" organisational measure.
+import { formatPercent } from '../../core/format.ts'
 import { formatPounds, percentOf, sumPence } from '../../core/money.ts'
 import { periodContaining } from '../../core/periods.ts'
 import { deliveryByPeriod } from '../../core/savings.ts'
@@ -23,7 +24,7 @@ const STATUS = {
   green: { text: 'On track', symbol: '●', tone: 'green' },
 } as const
 
-const percentText = (p: number | null) => (p === null ? 'nothing planned yet' : `${p}%`)
+const percentText = (p: number | null) => (p === null ? 'nothing planned yet' : formatPercent(p, 1))
 
 /** Delivery of a set of lines as a status: at risk if any line is, else slipping, else on track. */
 function deliveryStatus(atRisk: number, slipping: number): PanelRow['status'] {

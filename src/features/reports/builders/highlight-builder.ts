@@ -1,6 +1,7 @@
 // The monthly highlight report of a programme in the document model, laid out as Birmingham's
 // (seed 003) and as the highlight report page: a section per item beneath the programme with
 // its quarterly milestone strip and its actions, then risks with mitigating actions.
+import { formatDate } from '../../../core/format.ts'
 import type { MilestoneView } from '../../projects/project-presenter.ts'
 import type { UpdateService } from '../../project-updates/update-service.ts'
 import { projectBadge, riskBadge } from './report-badges.ts'
@@ -143,7 +144,7 @@ export function buildHighlight(
           : r.mitigatingActions
               .map(
                 (a) =>
-                  `${a.description} (${a.owner ?? 'no owner'}; due ${a.dueDate ?? 'no date'}; ${a.statusName}${a.overdue ? '; overdue' : ''})`,
+                  `${a.description} (${a.owner ?? 'no owner'}; due ${a.dueDate ? formatDate(a.dueDate) : 'no date'}; ${a.statusName}${a.overdue ? '; overdue' : ''})`,
               )
               .join('\n'),
       ]),
