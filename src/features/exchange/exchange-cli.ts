@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.ts'
 import { readFile } from 'node:fs/promises'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
@@ -27,7 +28,7 @@ export function summaryLines(summary: ImportSummary): string[] {
   lines.push(
     summary.total === 0
       ? '0 changes'
-      : `${summary.total} change${summary.total === 1 ? '' : 's'}${summary.dryRun ? ' (dry run: nothing was written)' : ''}`,
+      : `${plural(summary.total, 'change', 'changes')}${summary.dryRun ? ' (dry run: nothing was written)' : ''}`,
   )
   return lines
 }
