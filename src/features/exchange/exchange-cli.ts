@@ -62,7 +62,9 @@ export async function importCommand(
     return 0
   } catch (error) {
     if (!(error instanceof ImportInvalid)) throw error
-    console.error(`Nothing was imported: ${options.file} has ${plural(error.rows.length, 'problem', 'problems')}`)
+    console.error(
+      `Nothing was imported: ${options.file} has ${plural(error.rows.length, 'problem', 'problems')}`,
+    )
     for (const row of error.rows) console.error(describeRowError(row))
     return 1
   }
