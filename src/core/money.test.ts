@@ -74,11 +74,12 @@ describe('formatting', () => {
   const table: [number, string, string, string][] = [
     [125050, '1250.50', '£1,250.50', '1'],
     [5, '0.05', '£0.05', '0'],
-    [-2000, '-20.00', '−£20.00', '0'],
+    [-2000, '-20.00', '−£20', '0'],
     [123_456_789, '1234567.89', '£1,234,567.89', '1,235'],
-    [-50_000_000, '-500000.00', '−£500,000.00', '(500)'],
+    [-50_000_000, '-500000.00', '−£500,000', '(500)'],
     [49_999, '499.99', '£499.99', '0'],
-    [50_000, '500.00', '£500.00', '1'],
+    [50_000, '500.00', '£500', '1'],
+    [76_500_002, '765000.02', '£765,000.02', '765'],
   ]
   for (const [pence, decimal, pounds, thousands] of table) {
     it(`writes ${pence} pence as ${pounds} and ${thousands} in £000s`, () => {
@@ -87,6 +88,11 @@ describe('formatting', () => {
       assert.equal(formatThousands(pence), thousands)
     })
   }
+
+  it('keeps pence on whole pounds when asked, for a column where some amounts have pence', () => {
+    assert.equal(formatPounds(2000, { pence: true }), '£20.00')
+    assert.equal(formatPounds(-2000, { pence: true }), '−£20.00')
+  })
 
   it('rounds to thousands symmetrically', () => {
     fc.assert(

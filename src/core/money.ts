@@ -63,12 +63,23 @@ export function penceToDecimal(pence: Pence): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
 }
 
-/** "£1,250.50", "−£20.00": for pages. */
-export function formatPounds(pence: Pence): string {
+/**
+ * "£1,250", "£1,250.50", "−£20": pence only when the amount has them, so a council that works
+ * in whole pounds never sees ".00". `pence: true` keeps them, for a column where some amounts
+ * have pence.
+ */
+export function formatPounds(pence: Pence, options: { pence?: boolean } = {}): string {
   checkPence(pence)
   const abs = Math.abs(pence)
-  const text = `£${group(String(Math.floor(abs / 100)))}.${String(abs % 100).padStart(2, '0')}`
+  const whole = `£${group(String(Math.floor(abs / 100)))}`
+  const text =
+    abs % 100 === 0 && !options.pence ? whole : `${whole}.${String(abs % 100).padStart(2, '0')}`
   return pence < 0 ? `−${text}` : text
+}
+
+/** Whether any of the amounts has pence: a column then shows pence on every row. */
+export function hasPence(amounts: readonly Pence[]): boolean {
+  return amounts.some((a) => a % 100 !== 0)
 }
 
 /** Whole pounds for form fields: "1250.5" comes back as "1250.50", 1250 as "1250.00". */

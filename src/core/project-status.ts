@@ -2,6 +2,7 @@
  * The status a programme, project or action would have from its milestones, dates and
  * confidence. People may set another with a reason; both are shown. Dates are ISO strings.
  */
+import { plural } from './format.ts'
 import { periodContaining, type Period } from './periods.ts'
 
 export const PROJECT_STATUSES = [
@@ -53,8 +54,6 @@ export interface Suggestion {
   /** Why, in words fit to show; empty when on track with nothing to say. */
   readonly reasons: readonly string[]
 }
-
-const plural = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`
 
 export function isOverdue(milestone: MilestoneFacts, today: string): boolean {
   return milestone.status !== 'completed' && milestone.due < today

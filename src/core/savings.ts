@@ -27,17 +27,22 @@ export class ProfileError extends Error {
 }
 
 /**
- * An even profile: twelve equal whole-pence months, the odd pence going one each to the last
- * months of the year, so it sums exactly and never asks for more early than an even split.
+ * An even profile: twelve equal months, the odd units going one each to the last months of the
+ * year, so it sums exactly and never asks for more early than an even split. A saving in whole
+ * pounds is split in whole pounds (£100,000 is eight months of £8,333 and four of £8,334), so
+ * a council that works in pounds never sees pence appear in its totals; otherwise in pence.
  */
 export function evenProfile(amount: Pence): Pence[] {
   if (!Number.isSafeInteger(amount) || amount < 0) {
     throw new ProfileError('A year’s saving must be zero or more whole pence')
   }
-  const base = Math.floor(amount / MONTHS_IN_YEAR)
-  const remainder = amount - base * MONTHS_IN_YEAR
-  return Array.from({ length: MONTHS_IN_YEAR }, (_, i) =>
-    i >= MONTHS_IN_YEAR - remainder ? base + 1 : base,
+  const unit = amount % 100 === 0 ? 100 : 1
+  const units = amount / unit
+  const base = Math.floor(units / MONTHS_IN_YEAR)
+  const remainder = units - base * MONTHS_IN_YEAR
+  return Array.from(
+    { length: MONTHS_IN_YEAR },
+    (_, i) => (i >= MONTHS_IN_YEAR - remainder ? base + 1 : base) * unit,
   )
 }
 

@@ -1,5 +1,6 @@
 // Plain-English sentences for an XmR result, for pages, reports and the chart's text alternative.
 // Pure: the caller passes the period labels, the measure's unit and decimals.
+import { formatMeasureValue } from './format.ts'
 import type { Frequency } from './periods.ts'
 import {
   LIMIT_FACTOR,
@@ -41,28 +42,9 @@ const TWO_SIGMA_FACTOR = 2 * (LIMIT_FACTOR / 3)
 
 /** A value with the measure's decimals and unit: 61.2%, £1,250, 4.5 days. */
 export function formatSpcValue(value: number, format: ValueFormat): string {
-  const decimals = Math.min(Math.max(Math.trunc(format.decimals), 0), 6)
-  const text = numberFormat(decimals).format(Math.abs(value))
-  // A value that rounds to zero shows no minus sign.
-  const sign = value < 0 && Number(text.replaceAll(',', '')) !== 0 ? '−' : ''
-  if (format.unit === 'percent') return `${sign}${text}%`
-  if (format.unit === 'currency') return `${sign}£${text}`
-  if (format.unit === 'days') return `${sign}${text} ${text === '1' ? 'day' : 'days'}`
-  return `${sign}${text}`
-}
-
-// toLocaleString builds a formatter on every call; a chart formats hundreds of numbers.
-const numberFormats = new Map<number, Intl.NumberFormat>()
-function numberFormat(decimals: number): Intl.NumberFormat {
-  let format = numberFormats.get(decimals)
-  if (!format) {
-    format = new Intl.NumberFormat('en-GB', {
-      minimumFractionDigits: decimals,
-      maximumFractionDigits: decimals,
-    })
-    numberFormats.set(decimals, format)
-  }
-  return format
+  // Means and limits of a yes/no measure are proportions, not answers.
+  const unit = format.unit === 'yes_no' ? 'number' : format.unit
+  return formatMeasureValue(value, unit, format.decimals)
 }
 
 /** 'month' / 'months', 'quarter' / 'quarters', or 'period' / 'periods' without a frequency. */

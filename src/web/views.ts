@@ -3,34 +3,22 @@ import fastifyView from '@fastify/view'
 import type { FastifyInstance } from 'fastify'
 import nunjucks from 'nunjucks'
 import type { Config } from '../config.ts'
-import { formatPounds, formatThousands } from '../core/money.ts'
+import {
+  formatDate,
+  formatDateTime,
+  formatMeasureValue,
+  formatNumber,
+  formatPercent,
+  formatPounds,
+  formatQuantity,
+  formatThousands,
+  plural,
+} from '../core/format.ts'
 import { ROLE_NAMES } from '../features/auth/principal.ts'
 import { UNIT_KIND_NAMES } from '../features/organisation/organisation-schemas.ts'
 import { variationBadge } from '../features/spc/spc-status.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
-
-const dateFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'Europe/London',
-})
-const dateTimeFormat = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  hour: 'numeric',
-  minute: '2-digit',
-  hour12: true,
-  timeZone: 'Europe/London',
-})
-
-function toDate(value: unknown): Date | null {
-  if (value instanceof Date) return value
-  if (typeof value === 'string' && value !== '') return new Date(value)
-  return null
-}
 
 export const templateDirs = [
   here('./views/'),
@@ -39,18 +27,30 @@ export const templateDirs = [
 ]
 
 function addFilters(env: nunjucks.Environment, config: Config): void {
-  env.addFilter('date', (value: unknown) => {
-    const date = toDate(value)
-    return date ? dateFormat.format(date) : ''
-  })
-  env.addFilter('dateTime', (value: unknown) => {
-    const date = toDate(value)
-    return date ? dateTimeFormat.format(date).replace(' am', 'am').replace(' pm', 'pm') : ''
-  })
+  // One way to write figures for people (src/core/format.ts); templates never format by hand.
+  env.addFilter('date', (value: Date | string | null | undefined) => formatDate(value))
+  env.addFilter('dateTime', (value: Date | string | null | undefined) => formatDateTime(value))
+  env.addFilter('number', (value: number | null | undefined, decimals?: number) =>
+    value === null || value === undefined ? '–' : formatNumber(value, decimals ?? 0),
+  )
+  env.addFilter('percent', (value: number | null | undefined, decimals?: number) =>
+    value === null || value === undefined ? '–' : formatPercent(value, decimals ?? 0),
+  )
+  env.addFilter(
+    'measureValue',
+    (value: number | null | undefined, unit: string, decimals?: number) =>
+      formatMeasureValue(value, unit, decimals ?? 0),
+  )
+  env.addFilter('quantity', (value: number | null | undefined, unit?: string | null) =>
+    formatQuantity(value, unit),
+  )
+  env.addFilter('plural', (count: number, one: string, many: string) => plural(count, one, many))
   env.addFilter('roleName', (role: keyof typeof ROLE_NAMES) => ROLE_NAMES[role])
   env.addFilter('unitKindName', (kind: keyof typeof UNIT_KIND_NAMES) => UNIT_KIND_NAMES[kind])
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
   env.addFilter('pounds', (pence: number) => formatPounds(pence))
+  // Money in pounds (not pence), as projects store it.
+  env.addFilter('poundsAmount', (pounds: number | null | undefined) => formatQuantity(pounds, '£'))
   env.addFilter('thousands', (pence: number) => formatThousands(pence))
   env.addGlobal('serviceName', config.serviceName)
   env.addGlobal('spcVariationBadge', variationBadge)

@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.ts'
 import type { Kysely } from 'kysely'
 import { measureExceptions, moveItem, projectExceptions, type Move } from '../../core/dashboards.ts'
 import {
@@ -333,7 +334,6 @@ export function createDashboardService(deps: DashboardDeps) {
       // Counts and the worst few items: the whole table is on the exception view.
       const found = await exceptionsWith(memo, principal, asAt ? { asAt: asAt.label } : {})
       const c = found.counts
-      const plural = (n: number, one: string, many: string) => `${n} ${n === 1 ? one : many}`
       return {
         kind: 'list',
         list,

@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.ts'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Invalid } from '../../errors.ts'
@@ -56,7 +57,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
         return reply.code(400).send({
           error: {
             id: error.id,
-            message: `Nothing was imported: the file has ${error.rows.length} problem(s)`,
+            message: `Nothing was imported: the file has ${plural(error.rows.length, 'problem', 'problems')}`,
             details: error.rows,
           },
         })

@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.ts'
 import { readFile } from 'node:fs/promises'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
@@ -27,7 +28,7 @@ export function summaryLines(summary: ImportSummary): string[] {
   lines.push(
     summary.total === 0
       ? '0 changes'
-      : `${summary.total} change${summary.total === 1 ? '' : 's'}${summary.dryRun ? ' (dry run: nothing was written)' : ''}`,
+      : `${plural(summary.total, 'change', 'changes')}${summary.dryRun ? ' (dry run: nothing was written)' : ''}`,
   )
   return lines
 }
@@ -61,7 +62,9 @@ export async function importCommand(
     return 0
   } catch (error) {
     if (!(error instanceof ImportInvalid)) throw error
-    console.error(`Nothing was imported: ${options.file} has ${error.rows.length} problem(s)`)
+    console.error(
+      `Nothing was imported: ${options.file} has ${plural(error.rows.length, 'problem', 'problems')}`,
+    )
     for (const row of error.rows) console.error(describeRowError(row))
     return 1
   }

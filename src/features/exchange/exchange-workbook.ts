@@ -32,6 +32,15 @@ function addSheet(
   })
   for (const row of rows) sheet.addRow([...row])
   sheet.columns.forEach((column, i) => {
+    // Money stays a raw number for formulas and re-import; Excel shows it grouped, with pence
+    // only where the column has any.
+    if (/\(£\)$/.test(headings[i] ?? '')) {
+      const pence = rows.some((r) => {
+        const v = r[i]
+        return typeof v === 'number' && !Number.isInteger(v)
+      })
+      column.numFmt = pence ? '#,##0.00' : '#,##0'
+    }
     const longest = Math.max(
       headings[i]?.length ?? 0,
       ...rows.slice(0, 500).map((r) => String(r[i] ?? '').length),

@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.ts'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import { periodsBetween, shiftPeriod } from '../../core/periods.ts'
@@ -180,7 +181,7 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
       const saved = await values.saveMany(principal, rows)
       setFlash(
         reply,
-        `${saved} value${saved === 1 ? '' : 's'} ${body.send === 'submit' ? 'sent for approval' : 'saved as drafts'}`,
+        `${plural(saved, 'value', 'values')} ${body.send === 'submit' ? 'sent for approval' : 'saved as drafts'}`,
         config,
       )
     } catch (error) {

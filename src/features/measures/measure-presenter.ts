@@ -1,3 +1,4 @@
+import { formatMeasureValue } from '../../core/format.ts'
 import { parsePeriodStart, type Frequency, type Period } from '../../core/periods.ts'
 import type { Rag } from '../../core/status.ts'
 import type {
@@ -210,30 +211,10 @@ export const RAG_SYMBOLS: Readonly<Record<Rag, string>> = {
   overdue: '!',
 }
 
-// Intl.NumberFormat is costly to make (toLocaleString makes one per call), so one per precision.
-const numberFormats = new Map<number, Intl.NumberFormat>()
-function numberFormat(decimals: number): Intl.NumberFormat {
-  let format = numberFormats.get(decimals)
-  if (!format) {
-    format = new Intl.NumberFormat('en-GB', {
-      minimumFractionDigits: decimals,
-      maximumFractionDigits: decimals,
-    })
-    numberFormats.set(decimals, format)
-  }
-  return format
-}
-
 /** A number as the measure shows it: its decimals, with its unit. */
 export function formatValue(
   value: number | null | undefined,
   measure: { unit: string; decimals: number },
 ): string {
-  if (value === null || value === undefined) return '—'
-  if (measure.unit === 'yes_no') return value === 1 ? 'Yes' : value === 0 ? 'No' : String(value)
-  const text = numberFormat(measure.decimals).format(value)
-  if (measure.unit === 'percent') return `${text}%`
-  if (measure.unit === 'currency') return value < 0 ? `−£${text.slice(1)}` : `£${text}`
-  if (measure.unit === 'days') return `${text} days`
-  return text
+  return formatMeasureValue(value, measure.unit, measure.decimals)
 }

@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.ts'
 import type { Kysely } from 'kysely'
 import {
   describeCycle,
@@ -526,7 +527,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     await audit(trx, principal, {
       action: 'targets_set',
       itemId: id,
-      summary: `Targets of ${row.code} set: ${rows.length} target${rows.length === 1 ? '' : 's'}`,
+      summary: `Targets of ${row.code} set: ${plural(rows.length, 'target', 'targets')}`,
       before,
       after: rows,
     })

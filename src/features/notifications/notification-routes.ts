@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.ts'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import type { Config } from '../../config.ts'
@@ -66,11 +67,7 @@ export const notificationRoutes: FastifyPluginAsync<{
 
   app.post('/notifications/read', hide, async (request, reply) => {
     const marked = await notifications.markAllRead(requirePrincipal(request))
-    setFlash(
-      reply,
-      `${marked} ${marked === 1 ? 'notification' : 'notifications'} marked as read`,
-      config,
-    )
+    setFlash(reply, `${plural(marked, 'notification', 'notifications')} marked as read`, config)
     return reply.redirect('/notifications', 303)
   })
 

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely'
 import type { Config } from '../../config.ts'
+import { formatDate, plural } from '../../core/format.ts'
 import { isIsoDate, parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Invalid, NotFound } from '../../errors.ts'
@@ -63,13 +64,7 @@ const KINDS: readonly NotificationKind[] = [
   'milestone_overdue',
 ]
 
-const longDate = new Intl.DateTimeFormat('en-GB', {
-  day: 'numeric',
-  month: 'long',
-  year: 'numeric',
-  timeZone: 'UTC',
-})
-const spell = (date: string) => longDate.format(new Date(`${date}T00:00:00Z`))
+const spell = (date: string) => formatDate(date)
 
 function idsOf(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
@@ -79,7 +74,7 @@ function idsOf(value: unknown): string[] {
 export function describeCounts(counts: Record<NotificationKind, number>): string {
   const total = KINDS.reduce((sum, k) => sum + counts[k], 0)
   const each = KINDS.map((k) => `${counts[k]} ${k.replaceAll('_', ' ')}`).join(', ')
-  return `${total} notification${total === 1 ? '' : 's'} (${each})`
+  return `${plural(total, 'notification', 'notifications')} (${each})`
 }
 
 export type NotificationService = ReturnType<typeof createNotificationService>

@@ -2,6 +2,7 @@ import { canViewMeasure } from '../measures/measure-policy.ts'
 import { scopeOf } from '../measures/measure-service.ts'
 import { unitTreeOf } from '../measures/measure-store.ts'
 import type { Kysely } from 'kysely'
+import { formatDate, formatNumber } from '../../core/format.ts'
 import { financialYearOf } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
@@ -63,7 +64,7 @@ export async function recomputeOrganisation(
       const existing = stored.get(period.start)
       const commentary =
         figure && figure.value !== null
-          ? `${figure.counts ?? `${figure.numerator} of ${figure.denominator}`} (computed ${today})`
+          ? `${figure.counts ?? `${formatNumber(figure.numerator)} of ${formatNumber(figure.denominator)}`} (computed ${formatDate(today)})`
           : null
       if (!figure || figure.value === null) {
         if (existing) {

@@ -83,8 +83,23 @@ for (const mode of testModes()) {
       const list = assertPage(await viewerAgent.get('/projects'))
       assert.match(list, /Waste transformation/)
       assert.match(list, /Caddies/)
+      await officerAgent.get(`/projects/${programmeId}/benefits/new`)
+      const benefit = await officerAgent.post(`/projects/${programmeId}/benefits/new`, {
+        kind: 'non_financial',
+        title: 'Household waste recycled',
+        financialYear: '2025/26',
+        measureUnit: '%',
+        planned: '50',
+        realised: '46.5',
+      })
+      assert.equal(benefit.statusCode, 303, benefit.body.slice(0, 800))
       const page = assertPage(await viewerAgent.get(`/projects/${programmeId}`))
-      assert.match(page, /£1250000/)
+      // Money and percentages written as people read them: "£1,250,000", "50%".
+      assert.match(page, /£1,250,000/)
+      assert.doesNotMatch(page, /£1250000|\.00\b/)
+      assert.match(page, />\s*50%\s*</)
+      assert.match(page, />\s*46\.5%\s*</)
+      assert.doesNotMatch(page, /\d %/)
       assert.doesNotMatch(page, /Edit or move/, 'a viewer is not offered changes')
     })
 

@@ -1,4 +1,5 @@
 import { writeFile } from 'node:fs/promises'
+import { plural } from '../../core/format.ts'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Invalid, NotFound } from '../../errors.ts'
@@ -107,7 +108,7 @@ export async function reportCommand(
   const rendered = await renderReport(document, format as ReportFormatName)
   await writeFile(out, rendered.body)
   console.log(
-    `Wrote "${document.title}" to ${out} (${format}, ${rendered.body.length.toLocaleString('en-GB')} bytes)`,
+    `Wrote "${document.title}" to ${out} (${format}, ${plural(rendered.body.length, 'byte', 'bytes')})`,
   )
   return 0
 }

@@ -40,8 +40,31 @@ const money = (cell: unknown) => {
   assert.equal(typeof run.number, 'number', `${JSON.stringify(cell)} carries its amount`)
   return { pence: Math.round((run.number ?? 0) * 100_000), text: run.text }
 }
-const expectMoney = (cell: unknown, pence: number) =>
-  assert.deepEqual(money(cell), { pence, text: formatThousands(pence) })
+/** Printed to the nearest thousand, or the next one where the column's rounding adds up. */
+const expectMoney = (cell: unknown, pence: number) => {
+  const { pence: carried, text } = money(cell)
+  assert.equal(carried, pence)
+  const printed = thousandsOf(text)
+  assert.ok(
+    printed === Math.floor(pence / 100_000) || printed === Math.ceil(pence / 100_000),
+    `${text} shows ${String(pence)} pence in £000s`,
+  )
+}
+const thousandsOf = (text: string) =>
+  (text.startsWith('(') ? -1 : 1) * Number(text.replace(/[(),]/g, ''))
+/** The rows of each money column add up to its total as printed. */
+const expectColumnsAddUp = (table: Table, columns: readonly number[]) => {
+  const body = table.rows.slice(0, -1)
+  const total = table.rows.at(-1) ?? []
+  for (const c of columns) {
+    const printed = body.map((r) => inlineText(r[c] ?? '')).filter((t) => t !== '—')
+    assert.equal(
+      printed.reduce((sum, t) => sum + thousandsOf(t), 0),
+      thousandsOf(inlineText(total[c] ?? '')),
+      `${table.columns[c]?.label ?? ''} adds up`,
+    )
+  }
+}
 
 for (const mode of testModes()) {
   describe(`reports wired to budgets, savings and SPC (${mode})`, () => {
@@ -136,6 +159,13 @@ for (const mode of testModes()) {
         sumPence(summary.directorates.map((d) => d.savings.deliveredToDate.pence)),
       )
       assert.deepEqual(budget.totalRows, [summary.directorates.length])
+      expectColumnsAddUp(budget, [1, 2, 3])
+      expectColumnsAddUp(savings, [1, 2, 3, 4, 5])
+      // Totals print as the exact sum rounded, never a sum of rounded rows.
+      assert.equal(
+        inlineText(total[1] ?? ''),
+        formatThousands(summary.total.budget?.budget.pence ?? 0),
+      )
     })
 
     it('keeps a published report’s figures when a budget changes later, and shows the difference', async () => {

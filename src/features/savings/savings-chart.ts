@@ -1,4 +1,4 @@
-import { formatPounds } from '../../core/money.ts'
+import { formatPounds, formatWholePounds } from '../../core/format.ts'
 import { escapeXml } from '../../web/charts/spc-icons.ts'
 
 export interface ChartMonth {
@@ -56,7 +56,7 @@ export function renderProfileChart(title: string, months: readonly ChartMonth[])
 ${ticks
   .map(
     (t) =>
-      `<line x1="${left}" x2="${width - 16}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#b1b4b6" stroke-width="1"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="#0b0c0c">${escapeXml(formatPounds(Math.round(t)).replace(/\.\d\d$/, ''))}</text>`,
+      `<line x1="${left}" x2="${width - 16}" y1="${y(t).toFixed(1)}" y2="${y(t).toFixed(1)}" stroke="#b1b4b6" stroke-width="1"/><text x="${left - 6}" y="${(y(t) + 4).toFixed(1)}" text-anchor="end" font-size="12" fill="#0b0c0c">${escapeXml(formatWholePounds(t))}</text>`,
   )
   .join('\n')}
 ${months.map((m, i) => `<text x="${x(i).toFixed(1)}" y="${height - bottom + 18}" text-anchor="middle" font-size="11" fill="#0b0c0c">${escapeXml(m.label.slice(0, 3))}</text>`).join('\n')}

@@ -1,5 +1,6 @@
 // The savings register and budget monitoring on dashboards: the "Savings and budget" panel, the
 // "savings at risk" exceptions and the "% of savings delivered" organisational measure.
+import { decimalsOf, formatPercent, plural } from '../../core/format.ts'
 import { formatPounds, percentOf, sumPence } from '../../core/money.ts'
 import { periodContaining } from '../../core/periods.ts'
 import { deliveryByPeriod } from '../../core/savings.ts'
@@ -23,7 +24,8 @@ const STATUS = {
   green: { text: 'On track', symbol: '●', tone: 'green' },
 } as const
 
-const percentText = (p: number | null) => (p === null ? 'nothing planned yet' : `${p}%`)
+const percentText = (p: number | null) =>
+  p === null ? 'nothing planned yet' : formatPercent(p, decimalsOf(p))
 
 /** Delivery of a set of lines as a status: at risk if any line is, else slipping, else on track. */
 function deliveryStatus(atRisk: number, slipping: number): PanelRow['status'] {
@@ -87,7 +89,7 @@ export function savingsPanelSource(
             `${summary.financialYear} to the end of ${month.label}: ${formatPounds(head.deliveredToDate.pence)} of savings delivered against ` +
             `${formatPounds(head.plannedToDate.pence)} planned to date (${percentText(head.percentDelivered)}); ` +
             `forecast ${formatPounds(head.forecast.pence)} of ${formatPounds(head.planned.pence)} for the year. ` +
-            `${head.linesAtRisk} ${head.linesAtRisk === 1 ? 'line' : 'lines'} at risk, ${head.linesSlipping} slipping.${budgetText}`,
+            `${plural(head.linesAtRisk, 'line', 'lines')} at risk, ${head.linesSlipping} slipping.${budgetText}`,
           rows,
         }
       }

@@ -24,6 +24,8 @@ interface DemoLine {
 }
 
 const OIP = 'Organisational Improvement Programme'
+/** A share of a month's saving to the nearest pound: the demo council works in whole pounds. */
+const wholePounds = (pence: number) => Math.round(pence / 100) * 100
 const WASTE = 'Waste and Street Scene Transformation'
 
 /** A programme in the style of seed 001's Appendix 2: divisional lines by priority board, in £000s. */
@@ -290,12 +292,12 @@ export async function buildDemoSavings(
                   ? 1
                   : 0.6
                 : 0.5
-        const actual = gone ? Math.round(p * factor) : null
+        const actual = gone ? wholePounds(p * factor) : null
         const forecast =
           !gone && fy === thisYear && line.delivery === 'slipping'
-            ? Math.round(p * 1.3)
+            ? wholePounds(p * 1.3)
             : !gone && fy === thisYear && line.delivery === 'at_risk'
-              ? Math.round(p * 0.6)
+              ? wholePounds(p * 0.6)
               : null
         await trx
           .insertInto('saving_months')

@@ -161,9 +161,9 @@ for (const mode of testModes()) {
         financialYear: 2025,
       })
       assert.equal(quarters[0]?.period.label, '2025/26 Q1')
-      assert.equal(quarters[0].plannedToDate.pence, 30000 + 3 * 4166)
+      assert.equal(quarters[0].plannedToDate.pence, 30000 + 3 * 4100) // £500 a year in whole pounds: £41 a month to July
       assert.equal(quarters[0].delivered.pence, 20000)
-      assert.equal(quarters[0].percentDelivered, 47.1)
+      assert.equal(quarters[0].percentDelivered, 47.3)
     })
 
     it('keeps lines to their council and their managers', async () => {

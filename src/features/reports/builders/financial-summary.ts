@@ -1,8 +1,16 @@
 // The financial summary section of committee reports: budget monitoring and the savings register
 // by directorate, read through `FinancialSource` (connected in services.ts to
 // `services.budgets.financialSummary`). Money is shown in £000s as council tables print it
-// (seed 001): thousands separators, negatives in brackets; Excel keeps the exact amount.
-import { formatThousands, percentOf, type Pence } from '../../../core/money.ts'
+// (seed 001): thousands separators, negatives in brackets, and each column's rows adding up to
+// its total as printed; Excel keeps the exact amount.
+import {
+  formatPercent,
+  formatThousands,
+  formatThousandsFigure,
+  thousandsAddingUp,
+  toThousands,
+} from '../../../core/format.ts'
+import { percentOf, type Pence } from '../../../core/money.ts'
 import type { Period } from '../../../core/periods.ts'
 import { BUDGET_RAG_NAMES, type BudgetRag } from '../../../core/savings.ts'
 import type { Principal } from '../../auth/principal.ts'
@@ -23,9 +31,43 @@ interface Money {
 }
 
 /** An amount in £000s; the cell carries the exact amount in thousands for spreadsheets. */
-export function thousands(money: Money): TextRun {
-  return { type: 'text', text: formatThousands(money.pence), number: money.pence / 100_000 }
+export function thousands(money: Money, shown = formatThousands(money.pence)): TextRun {
+  return { type: 'text', text: shown, number: money.pence / 100_000 }
 }
+
+/**
+ * A column's texts, rows then total. Where the total is the sum of the rows, the rows are
+ * rounded so they add up to it as printed (largest remainder); otherwise each on its own.
+ */
+function columnTexts(rows: readonly (Pence | null)[], total: Pence | null): string[] {
+  const present = rows.flatMap((r) => (r === null ? [] : [r]))
+  if (total === null || present.reduce((a, b) => a + b, 0) !== total) {
+    return [...rows, total].map((p) => (p === null ? '—' : formatThousands(p)))
+  }
+  const shown = thousandsAddingUp(present)
+  let next = 0
+  return [
+    ...rows.map((r) => (r === null ? '—' : formatThousandsFigure(shown.rows[next++] ?? 0))),
+    formatThousandsFigure(shown.total),
+  ]
+}
+
+/** Each row's column figures as printed, by column; the last entry of each is the total. */
+function printedColumns<T>(
+  items: readonly (T | null)[],
+  total: T | null,
+  columns: readonly ((t: T) => Pence)[],
+): string[][] {
+  return columns.map((pick) =>
+    columnTexts(
+      items.map((i) => (i === null ? null : pick(i))),
+      total === null ? null : pick(total),
+    ),
+  )
+}
+
+const thousandsValue = (text: string) =>
+  text === '—' ? 0 : (text.startsWith('(') ? -1 : 1) * Number(text.replace(/[(),]/g, ''))
 
 export function budgetBadge(rag: BudgetRag): Badge {
   return {
@@ -49,7 +91,7 @@ const strong = (text: string): TextRun => ({ type: 'text', text, bold: true })
 
 const percentText = (part: Pence, whole: Pence) => {
   const percent = percentOf(part, whole, 0)
-  return percent === null ? '—' : `${String(percent)}%`
+  return percent === null ? '—' : formatPercent(percent)
 }
 
 /** "£1,250k" in sentences: whole thousands of pounds. */
@@ -65,12 +107,17 @@ function budgetSentence(summary: FinancialSummary): string {
   const parts: string[] = []
   if (total) {
     const variance = total.variance.pence
+    // The difference of the two figures as printed, as the table's variance column shows it.
+    const shown = Math.abs(
+      toThousands(total.forecastOutturn.pence) - toThousands(total.budget.pence),
+    )
+    const gap = `£${formatThousandsFigure(shown)}k`
     parts.push(
       `As at ${asAt}, the directorates forecast an outturn of ${inWords(total.forecastOutturn.pence)} against a budget of ${inWords(total.budget.pence)}: ` +
         (variance > 0
-          ? `an overspend of ${inWords(variance)}.`
+          ? `an overspend of ${gap}.`
           : variance < 0
-            ? `an underspend of ${inWords(-variance)}.`
+            ? `an underspend of ${gap}.`
             : 'on budget.'),
     )
     const over = summary.directorates.filter((d) => d.budget?.rag === 'red')
@@ -107,25 +154,46 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
       },
     ]
   }
-  const budgetRow = (name: string, b: FinancialSummary['total']['budget']): TableCell[] =>
-    b === null
-      ? [name, '—', '—', '—', NOT_REPORTED]
-      : [
-          name,
-          thousands(b.budget),
-          thousands(b.forecastOutturn),
-          thousands(b.variance),
-          budgetBadge(b.rag),
-        ]
-  const savingsRow = (name: string, s: FinancialSummary['total']['savings']): TableCell[] => [
+  type Budget = NonNullable<FinancialSummary['total']['budget']>
+  type Savings = FinancialSummary['total']['savings']
+  const [budgets = [], outturns = []] = printedColumns<Budget>(
+    summary.directorates.map((d) => d.budget),
+    summary.total.budget,
+    [(b) => b.budget.pence, (b) => b.forecastOutturn.pence],
+  )
+  // Variance as printed is outturn less budget as printed, so each row reads true across too.
+  const budgetRow = (name: string, b: Budget | null, i: number): TableCell[] => {
+    if (b === null) return [name, '—', '—', '—', NOT_REPORTED]
+    const budget = budgets[i] ?? formatThousands(b.budget.pence)
+    const outturn = outturns[i] ?? formatThousands(b.forecastOutturn.pence)
+    const variance = formatThousandsFigure(thousandsValue(outturn) - thousandsValue(budget))
+    return [
+      name,
+      thousands(b.budget, budget),
+      thousands(b.forecastOutturn, outturn),
+      thousands(b.variance, variance),
+      budgetBadge(b.rag),
+    ]
+  }
+  const savingsColumns = printedColumns<Savings>(
+    summary.directorates.map((d) => d.savings),
+    summary.total.savings,
+    [
+      (s) => s.planned.pence,
+      (s) => s.plannedToDate.pence,
+      (s) => s.deliveredToDate.pence,
+      (s) => s.forecast.pence,
+      (s) => s.forecastShortfall.pence,
+    ],
+  )
+  const savingsRow = (name: string, s: Savings, i: number): TableCell[] => [
     name,
-    thousands(s.planned),
-    thousands(s.plannedToDate),
-    thousands(s.deliveredToDate),
-    thousands(s.forecast),
-    thousands(s.forecastShortfall),
+    ...[s.planned, s.plannedToDate, s.deliveredToDate, s.forecast, s.forecastShortfall].map(
+      (money, c) => thousands(money, savingsColumns[c]?.[i]),
+    ),
     percentText(s.deliveredToDate.pence, s.plannedToDate.pence),
   ]
+  const last = summary.directorates.length
   const commentary = summary.directorates.filter((d) => d.budget?.commentary)
   // Captions name the report's period, never the month monitoring reached, so a published
   // report's tables still match today's and changes show cell by cell.
@@ -159,8 +227,8 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
         { label: 'Status', width: 2.4 },
       ],
       rows: [
-        ...summary.directorates.map((d) => budgetRow(d.unitName, d.budget)),
-        budgetRow('Total', summary.total.budget),
+        ...summary.directorates.map((d, i) => budgetRow(d.unitName, d.budget, i)),
+        budgetRow('Total', summary.total.budget, last),
       ],
       totalRows: [summary.directorates.length],
     },
@@ -177,8 +245,8 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
         { label: 'Delivered', align: 'right', width: 1.1 },
       ],
       rows: [
-        ...summary.directorates.map((d) => savingsRow(d.unitName, d.savings)),
-        savingsRow('Total', summary.total.savings),
+        ...summary.directorates.map((d, i) => savingsRow(d.unitName, d.savings, i)),
+        savingsRow('Total', summary.total.savings, last),
       ],
       totalRows: [summary.directorates.length],
     },

@@ -2,7 +2,8 @@
 // (seed 003) and as the highlight report page: a section per item beneath the programme with
 // its quarterly milestone strip and its actions (an item's own update heads its rows; an
 // action's rolls up when it has none), its impact (measures and benefits), then risks, each once.
-import { formatValue } from '../../measures/measure-presenter.ts'
+import { formatDate, formatPercent, formatPounds, formatQuantity } from '../../../core/format.ts'
+import { sumPence } from '../../../core/money.ts'
 import type { GatewayView } from '../../project-gateways/gateway-presenter.ts'
 import type { MilestoneView, ProjectView } from '../../projects/project-presenter.ts'
 import { LEVEL_NAMES } from '../../projects/project-schemas.ts'
@@ -94,16 +95,13 @@ function governanceTable(items: readonly ProjectView[], gateways: readonly Gatew
   }
 }
 
-const money = (n: number | null) => formatValue(n, { unit: 'currency', decimals: 0 })
-/** A benefit's planned or realised amount: pounds, or the number with its unit. */
+/** A benefit's planned or realised amount: pounds, or the number with its unit ("50%"). */
 export const benefitAmount = (b: ImpactBenefit, n: number | null) =>
-  b.kind === 'financial'
-    ? money(n)
-    : `${formatValue(n, { unit: 'number', decimals: 1 })}${n !== null && b.measureUnit ? ` ${b.measureUnit}` : ''}`
+  n === null ? '—' : formatQuantity(n, b.kind === 'financial' ? '£' : b.measureUnit)
 
 /** Realised as a share of planned, or a dash where either is missing. */
 export const realisedShare = (b: ImpactBenefit) =>
-  b.planned && b.realised !== null ? `${String(Math.round((b.realised / b.planned) * 100))}%` : '—'
+  b.planned && b.realised !== null ? formatPercent(Math.round((b.realised * 100) / b.planned)) : '—'
 
 function impactBlocks(impact: ImpactData, month: string): Block[] {
   const blocks: Block[] = [
@@ -164,11 +162,15 @@ function impactBlocks(impact: ImpactData, month: string): Block[] {
   })
   const financial = impact.benefits.filter((b) => b.kind === 'financial')
   if (financial.length > 0) {
-    const planned = financial.reduce((sum, b) => sum + (b.planned ?? 0), 0)
-    const realised = financial.reduce((sum, b) => sum + (b.realised ?? 0), 0)
+    // Added up in whole pence: summed as floats, pounds pick up noise like "£765,000.02".
+    const pence = (n: number | null) => Math.round((n ?? 0) * 100)
+    const planned = sumPence(financial.map((b) => pence(b.planned)))
+    const realised = sumPence(financial.map((b) => pence(b.realised)))
     blocks.push({
       type: 'paragraph',
-      content: [`Financial benefits: ${money(realised)} realised of ${money(planned)} planned.`],
+      content: [
+        `Financial benefits: ${formatPounds(realised)} realised of ${formatPounds(planned)} planned.`,
+      ],
     })
   }
   return blocks
@@ -302,7 +304,7 @@ export function buildHighlight(
           : r.mitigatingActions
               .map(
                 (a) =>
-                  `${a.description} (${a.owner ?? 'no owner'}; due ${a.dueDate ?? 'no date'}; ${a.statusName}${a.overdue ? '; overdue' : ''})`,
+                  `${a.description} (${a.owner ?? 'no owner'}; due ${a.dueDate ? formatDate(a.dueDate) : 'no date'}; ${a.statusName}${a.overdue ? '; overdue' : ''})`,
               )
               .join('\n'),
       ]),

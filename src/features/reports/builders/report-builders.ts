@@ -2,6 +2,7 @@
 // data always gives the same document, which is what lets a published report be compared with
 // today's data.
 import type { Rag } from '../../../core/status.ts'
+import { formatDate, formatPercent } from '../../../core/format.ts'
 import { formatValue } from '../../measures/measure-presenter.ts'
 import {
   assuranceBadge,
@@ -105,7 +106,7 @@ export function measuresTable(
 }
 
 const percentText = (green: number, judged: number) =>
-  judged === 0 ? '—' : `${String(Math.round((green / judged) * 100))}%`
+  judged === 0 ? '—' : formatPercent(Math.round((green * 100) / judged))
 
 /**
  * Per cent on track by theme: green among green, amber and red. Measures under none of the
@@ -298,7 +299,7 @@ export function risksBlocks(
               riskBadge(r.current),
               riskBadge(r.target),
               r.aboveAppetite ? 'Yes' : 'No',
-              r.nextReviewDate ?? '—',
+              r.nextReviewDate ? formatDate(r.nextReviewDate) : '—',
             ]),
           },
         ]),

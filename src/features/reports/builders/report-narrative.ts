@@ -1,5 +1,6 @@
 // Factual summary sentences generated from a report's figures. The author may reword any of
 // them before publishing; these are the starting text.
+import { formatPercent } from '../../../core/format.ts'
 import type { Rag } from '../../../core/status.ts'
 
 export interface NamedStatus {
@@ -56,14 +57,14 @@ export function overallSentence(items: readonly NamedStatus[]): string {
   if (judged.length === 0)
     return 'No corporate measure has a result against a target for the period.'
   const green = judged.filter((i) => i.rag === 'green').length
-  const percent = Math.round((green / judged.length) * 100)
+  const percent = Math.round((green * 100) / judged.length)
   const lead =
     judged.length === items.length
       ? `Of ${String(judged.length)} corporate measures with a result against a target, `
       : `Of ${String(items.length)} corporate measures, ${String(judged.length)} ${has(judged.length)} a result against a target: `
   return (
     lead +
-    `${String(green)} (${String(percent)}%) ${is(green)} on track, ` +
+    `${String(green)} (${formatPercent(percent)}) ${is(green)} on track, ` +
     `${String(judged.filter((i) => i.rag === 'amber').length)} amber and ` +
     `${String(judged.filter((i) => i.rag === 'red').length)} red.`
   )
