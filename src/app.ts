@@ -37,6 +37,8 @@ import { measureApi } from './features/measures/measure-api.ts'
 import { measureRoutes } from './features/measures/measure-routes.ts'
 import { organisationApi } from './features/organisation/organisation-api.ts'
 import { organisationRoutes } from './features/organisation/organisation-routes.ts'
+import { partnershipApi } from './features/partnerships/partnership-api.ts'
+import { partnershipRoutes } from './features/partnerships/partnership-routes.ts'
 import { updateApi } from './features/project-updates/update-api.ts'
 import { updateRoutes } from './features/project-updates/update-routes.ts'
 import { projectApi } from './features/projects/project-api.ts'
@@ -206,6 +208,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(committeeRoutes, { services })
   await app.register(exchangeRoutes, { services, config })
   await app.register(notificationRoutes, { services, config })
+  await app.register(partnershipRoutes, { services })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -224,6 +227,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(committeeApi, { services })
       await api.register(exchangeApi, { services })
       await api.register(notificationApi, { services })
+      await api.register(partnershipApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

@@ -12,6 +12,7 @@ import { measureLinkKind } from './features/measures/measure-link-kinds.ts'
 import { createMeasureService } from './features/measures/measure-service.ts'
 import { organisationLinkKinds } from './features/organisation/organisation-link-kinds.ts'
 import { createOrganisationService } from './features/organisation/organisation-service.ts'
+import { createPartnershipService } from './features/partnerships/partnership-service.ts'
 import { createUpdateService } from './features/project-updates/update-service.ts'
 import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
@@ -76,6 +77,12 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   const dashboards = createDashboardService({ db, clock, measures, projects, risks })
   dashboards.registerPanelSource(savingsPanelSource(savings, budgets, clock))
   const values = createValueService({ db, clock, measures })
+  const projectUpdates = createUpdateService({
+    db,
+    clock,
+    projects,
+    linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
+  })
   return {
     auth: createAuthService({ db, config, clock }),
     oidc: config.oidc ? createOidcClient(config.oidc) : null,
@@ -87,12 +94,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     exchange: createExchangeService({ db, measures, values, projects, risks, savings }),
     spc: createSpcService({ db, clock, measures }),
     projects,
-    projectUpdates: createUpdateService({
-      db,
-      clock,
-      projects,
-      linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
-    }),
+    projectUpdates,
     risks,
     publicDashboard: createPublicService({ db, clock }),
     savings,
@@ -100,6 +102,16 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
     dashboards,
     reports,
+    partnerships: createPartnershipService({
+      db,
+      clock,
+      measures,
+      values,
+      projects,
+      projectUpdates,
+      risks,
+      render: renderReport,
+    }),
     committees: createCommitteeService({ db, clock, reports }),
     notifications: createNotificationService({
       db,
