@@ -20,6 +20,7 @@ export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app
       peopleCount: people.total,
       start:
         principal.roles.length > 0 ? await services.dashboards.startingPoints(principal) : null,
+      partnerships: await services.partnerships.list(principal),
     })
   })
 

@@ -179,26 +179,25 @@ export const partnershipApi: FastifyPluginAsyncZod<{ services: Services }> = asy
       partnerships.sharedItem(requirePrincipal(request), request.params.id, request.params.shareId),
   )
 
-  const withdraw = {
-    preValidation: guard,
-    schema: {
-      tags,
-      summary: 'Withdraw a share at once (the owner’s administrators and performance officers)',
-      params: ShareParams,
-      body: WithdrawInput,
+  const withdrawSummary =
+    'Withdraw a share at once (the owner’s administrators and performance officers)'
+  app.post(
+    '/partnerships/:id/shares/:shareId/withdraw',
+    {
+      preValidation: guard,
+      schema: { tags, summary: withdrawSummary, params: ShareParams, body: WithdrawInput },
     },
-  }
-  app.post('/partnerships/:id/shares/:shareId/withdraw', withdraw, async (request) =>
-    partnerships.withdraw(
-      requirePrincipal(request),
-      request.params.id,
-      request.params.shareId,
-      request.body,
-    ),
+    async (request) =>
+      partnerships.withdraw(
+        requirePrincipal(request),
+        request.params.id,
+        request.params.shareId,
+        request.body,
+      ),
   )
   app.delete(
     '/partnerships/:id/shares/:shareId',
-    { preValidation: guard, schema: { ...withdraw.schema, body: undefined } },
+    { preValidation: guard, schema: { tags, summary: withdrawSummary, params: ShareParams } },
     async (request) =>
       partnerships.withdraw(
         requirePrincipal(request),
