@@ -146,6 +146,9 @@ for (const mode of testModes()) {
       const home = await partner.get('/')
       assert.match(home.body, /Health and Care Partnership/)
       assert.match(home.body, new RegExp(`/partnerships/${partnershipId}`))
+      const report = await partner.get(`/partnerships/${partnershipId}/report?format=docx`)
+      assert.equal(report.statusCode, 200)
+      assert.match(String(report.headers['content-type']), /wordprocessingml/)
       const dashboards = JSON.parse((await partner.api('GET', '/api/v1/dashboards')).body) as {
         items: { id: string }[]
       }
