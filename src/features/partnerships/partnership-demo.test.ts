@@ -146,6 +146,15 @@ for (const mode of testModes()) {
       const home = await partner.get('/')
       assert.match(home.body, /Health and Care Partnership/)
       assert.match(home.body, new RegExp(`/partnerships/${partnershipId}`))
+      const spec = await partner.api('GET', '/api/v1/openapi.json')
+      for (const path of [
+        '/api/v1/partnerships',
+        '/api/v1/partnerships/{id}/members',
+        '/api/v1/partnerships/{id}/shares',
+        '/api/v1/partnerships/{id}/shares/{shareId}/withdraw',
+      ]) {
+        assert.ok(spec.body.includes(`"${path}"`), `${path} is in the OpenAPI document`)
+      }
       const report = await partner.get(`/partnerships/${partnershipId}/report?format=docx`)
       assert.equal(report.statusCode, 200)
       assert.match(String(report.headers['content-type']), /wordprocessingml/)
