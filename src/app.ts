@@ -36,6 +36,8 @@ import { measureApi } from './features/measures/measure-api.ts'
 import { measureRoutes } from './features/measures/measure-routes.ts'
 import { organisationApi } from './features/organisation/organisation-api.ts'
 import { organisationRoutes } from './features/organisation/organisation-routes.ts'
+import { partnershipApi } from './features/partnerships/partnership-api.ts'
+import { partnershipRoutes } from './features/partnerships/partnership-routes.ts'
 import { gatewayApi } from './features/project-gateways/gateway-api.ts'
 import { gatewayRoutes } from './features/project-gateways/gateway-routes.ts'
 import { updateApi } from './features/project-updates/update-api.ts'
@@ -219,6 +221,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(committeeRoutes, { services })
   await app.register(exchangeRoutes, { services, config })
   await app.register(notificationRoutes, { services, config })
+  await app.register(partnershipRoutes, { services })
   await app.register(taskRoutes, { services, config })
   await app.register(queryRoutes, { services, config })
   await app.register(
@@ -240,6 +243,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(committeeApi, { services })
       await api.register(exchangeApi, { services })
       await api.register(notificationApi, { services })
+      await api.register(partnershipApi, { services })
       await api.register(taskApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },

@@ -12,6 +12,7 @@ import { measureLinkKind } from './features/measures/measure-link-kinds.ts'
 import { createMeasureService } from './features/measures/measure-service.ts'
 import { organisationLinkKinds } from './features/organisation/organisation-link-kinds.ts'
 import { createOrganisationService } from './features/organisation/organisation-service.ts'
+import { createPartnershipService } from './features/partnerships/partnership-service.ts'
 import { createGatewayService } from './features/project-gateways/gateway-service.ts'
 import { createUpdateService } from './features/project-updates/update-service.ts'
 import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
@@ -125,6 +126,16 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
     dashboards,
     reports,
+    partnerships: createPartnershipService({
+      db,
+      clock,
+      measures,
+      values,
+      projects,
+      projectUpdates,
+      risks,
+      render: renderReport,
+    }),
     committees: createCommitteeService({ db, clock, reports }),
     notifications,
     queries,

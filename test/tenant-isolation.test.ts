@@ -346,3 +346,108 @@ for (const mode of testModes()) {
     })
   })
 }
+
+for (const mode of testModes()) {
+  describe(`tenant isolation with a partnership (${mode})`, () => {
+    let ctx: TestContext
+    let app: App
+    let reader: Agent
+    let other: TestOrganisation
+    let partnershipId: string
+    const ids: Record<'shared' | 'unshared' | 'withdrawn', string> = {
+      shared: '',
+      unshared: '',
+      withdrawn: '',
+    }
+    const shares: Record<'shared' | 'withdrawn', string> = { shared: '', withdrawn: '' }
+
+    before(async () => {
+      ctx = await createTestContext(mode)
+      const own = await ctx.organisation('Own Borough')
+      other = await ctx.organisation('Other Trust')
+      const ownAdmin = await ctx.person(own, { role: 'administrator', name: 'Own Admin' })
+      const otherAdmin = await ctx.person(other, { role: 'administrator', name: 'Other Admin' })
+      for (const key of ['shared', 'unshared', 'withdrawn'] as const) {
+        const m = await ctx.services.measures.create(otherAdmin, {
+          code: key.toUpperCase(),
+          title: `Trust ${key} measure`,
+          unit: 'number',
+          polarity: 'higher_is_better',
+          frequency: 'annual',
+          kind: 'strategic',
+          unitId: other.units.care,
+        })
+        ids[key] = m.id
+        await ctx.services.values.save(otherAdmin, m.id, { period: '2023/24', value: 7 })
+      }
+      const partnership = await ctx.services.partnerships.create(otherAdmin, {
+        name: 'Joint board',
+      })
+      partnershipId = partnership.id
+      await ctx.services.partnerships.addMember(otherAdmin, partnershipId, {
+        organisation: own.slug,
+      })
+      for (const key of ['shared', 'withdrawn'] as const) {
+        const share = await ctx.services.partnerships.share(otherAdmin, partnershipId, {
+          itemKind: 'measure',
+          itemId: ids[key],
+          access: 'read',
+          basis: 'Information sharing agreement',
+        })
+        shares[key] = share.id
+      }
+      await ctx.services.partnerships.withdraw(otherAdmin, partnershipId, shares.withdrawn, {})
+      app = await ctx.app()
+      reader = await Agent.signedIn(app, ownAdmin.email)
+    })
+    after(() => ctx.close())
+
+    it('shows a shared read-only item through the partnership, and no more', async () => {
+      const item = await reader.api(
+        'GET',
+        `/api/v1/partnerships/${partnershipId}/shares/${shares.shared}`,
+      )
+      assert.equal(item.statusCode, 200)
+      assert.match(item.body, /Trust shared measure/)
+      const overview = await reader.get(`/partnerships/${partnershipId}`)
+      assert.match(overview.body, /Trust shared measure/)
+      assert.ok(!overview.body.includes('Trust unshared measure'), 'unshared stays invisible')
+      assert.ok(!overview.body.includes('Trust withdrawn measure'), 'withdrawn is gone at once')
+      // The owner's own collections stay closed to the partner.
+      for (const key of ['shared', 'unshared', 'withdrawn'] as const) {
+        assert.equal((await reader.api('GET', `/api/v1/measures/${ids[key]}`)).statusCode, 404)
+      }
+    })
+
+    it('does not let a partner write to a read-only item, or read one after withdrawal', async () => {
+      const before = await snapshot(ctx, other.id)
+      const attempts = [
+        reader.api('POST', `/api/v1/partnerships/${partnershipId}/shares/${shares.shared}/values`, {
+          period: '2024/25',
+          value: 1,
+        }),
+        reader.api('POST', `/api/v1/measures/${ids.shared}/values`, {
+          period: '2024/25',
+          value: 1,
+        }),
+        reader.api('PATCH', `/api/v1/measures/${ids.shared}`, { title: 'Intruder' }),
+        reader.api('DELETE', `/api/v1/partnerships/${partnershipId}/shares/${shares.shared}`),
+        reader.api('POST', `/api/v1/partnerships/${partnershipId}/shares`, {
+          itemKind: 'measure',
+          itemId: ids.unshared,
+          access: 'read',
+          basis: 'Taking it',
+        }),
+      ]
+      const statuses = []
+      for (const attempt of attempts) statuses.push((await attempt).statusCode)
+      assert.deepEqual(statuses, [403, 404, 404, 403, 404])
+      const withdrawn = await reader.api(
+        'GET',
+        `/api/v1/partnerships/${partnershipId}/shares/${shares.withdrawn}`,
+      )
+      assert.equal(withdrawn.statusCode, 404)
+      assert.equal(await snapshot(ctx, other.id), before, 'nothing of the owner changed')
+    })
+  })
+}

@@ -732,6 +732,21 @@ export interface NotificationPreferencesTable {
   updated_at: Timestamp
 }
 
+export type PartnershipMemberRole = 'host' | 'member'
+export type ShareItemKind = 'measure' | 'project' | 'risk'
+export type ShareAccess = 'read' | 'contribute'
+
+/** A partnership belongs to its host organisation (organisation_id). */
+export interface PartnershipsTable {
+  id: Generated<string>
+  organisation_id: string
+  name: string
+  purpose: string | null
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
 export interface ItemQueriesTable {
   id: Generated<string>
   organisation_id: string
@@ -745,6 +760,44 @@ export interface ItemQueriesTable {
   closed_at: Date | null
   created_at: CreatedAt
   updated_at: Timestamp
+}
+
+export interface PartnershipMembersTable {
+  id: Generated<string>
+  partnership_id: string
+  organisation_id: string
+  role: PartnershipMemberRole
+  joined_at: Timestamp
+  added_by: string | null
+}
+
+export interface PartnershipPrioritiesTable {
+  id: Generated<string>
+  partnership_id: string
+  organisation_id: string
+  title: string
+  description: string | null
+  position: Generated<number>
+  created_at: CreatedAt
+}
+
+/** An item its owner (organisation_id) shares with a partnership; withdrawal stamps it. */
+export interface PartnershipSharesTable {
+  id: Generated<string>
+  partnership_id: string
+  organisation_id: string
+  item_kind: ShareItemKind
+  item_id: string
+  priority_id: string | null
+  access: ShareAccess
+  basis: string
+  shared_by: string | null
+  shared_by_name: string
+  shared_at: Timestamp
+  withdrawn_by: string | null
+  withdrawn_by_name: string | null
+  withdrawn_at: Date | null
+  withdrawal_reason: string | null
 }
 
 export interface ItemQueryMessagesTable {
@@ -805,6 +858,10 @@ export interface DB {
   report_files: ReportFilesTable
   notifications: NotificationsTable
   notification_preferences: NotificationPreferencesTable
+  partnerships: PartnershipsTable
+  partnership_members: PartnershipMembersTable
+  partnership_priorities: PartnershipPrioritiesTable
+  partnership_shares: PartnershipSharesTable
   item_queries: ItemQueriesTable
   item_query_messages: ItemQueryMessagesTable
 }

@@ -27,6 +27,7 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/approvals', text: 'Approvals', visible: approves },
   { href: '/projects', text: 'Projects' },
   { href: '/risks', text: 'Risks' },
+  { href: '/partnerships', text: 'Partnerships' },
   { href: '/savings', text: 'Savings' },
   { href: '/budgets', text: 'Budgets' },
   { href: '/reports', text: 'Reports', visible: (p) => p.roles.some((g) => g.role !== 'partner') },

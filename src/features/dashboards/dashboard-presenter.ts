@@ -33,6 +33,18 @@ export function presentDashboard(row: DashboardRow, tiles: readonly TileRow[], c
 }
 export type DashboardView = ReturnType<typeof presentDashboard>
 
+/**
+ * One line instead of a box for each item the reader cannot see: partner people see only what
+ * is theirs or shared with them, and an item may have been removed since it was put here.
+ */
+export function hiddenTilesText(count: number, asAt: boolean): string | null {
+  if (count === 0) return null
+  const when = asAt ? ' as at that period' : ''
+  return count === 1
+    ? `1 item on this dashboard is hidden because you cannot see it${when} or it no longer exists.`
+    : `${count} items on this dashboard are hidden because you cannot see them${when} or they no longer exist.`
+}
+
 const SPARK_WIDTH = 120
 const SPARK_HEIGHT = 32
 

@@ -47,7 +47,7 @@ import {
   type Tile,
 } from './dashboard-content.ts'
 import * as policy from './dashboard-policy.ts'
-import { presentDashboard } from './dashboard-presenter.ts'
+import { hiddenTilesText, presentDashboard } from './dashboard-presenter.ts'
 import * as repo from './dashboard-repository.ts'
 import { paginate } from '../../web/api-helpers.ts'
 import {
@@ -404,6 +404,7 @@ export function createDashboardService(deps: DashboardDeps) {
     const themes = await themeTitles(principal.organisationId, measureIds)
     const sections = new Map<string, Tile[]>()
     const contextual: MeasureTile[] = []
+    let hidden = 0
     for (const t of tiles) {
       let tile: Tile
       if (t.item_kind === 'list') {
@@ -416,7 +417,11 @@ export function createDashboardService(deps: DashboardDeps) {
             : t.item_kind === 'project'
               ? (projects.get(id) as ProjectTile | undefined)
               : (risks.get(id) as RiskTile | undefined)
-        tile = found ?? { kind: 'unavailable', itemKind: t.item_kind, id: t.item_id }
+        if (!found) {
+          hidden++
+          continue
+        }
+        tile = found
       }
       if (tile.kind === 'measure' && tile.measureKind === 'contextual' && t.section === null) {
         contextual.push(tile)
@@ -430,14 +435,14 @@ export function createDashboardService(deps: DashboardDeps) {
             ? tile.title
             : tile.kind === 'project'
               ? 'Programmes and projects'
-              : tile.kind === 'risk'
-                ? 'Risks'
-                : OTHER)
+              : 'Risks')
       sections.set(section, [...(sections.get(section) ?? []), tile])
     }
     return {
       sections: [...sections].map(([title, list]) => ({ title, tiles: list })),
       contextual,
+      hidden,
+      hiddenText: hiddenTilesText(hidden, asAt !== null),
     }
   }
 
@@ -673,12 +678,24 @@ export function createDashboardService(deps: DashboardDeps) {
       const asAt = parseAsAt(asAtInput, today())
       const dashboard = await view(principal, row)
       const tiles = await repo.listTiles(db, principal.organisationId, [id])
-      const { sections, contextual } = await dashboardSections(principal, tiles, asAt)
+      const { sections, contextual, hidden, hiddenText } = await dashboardSections(
+        principal,
+        tiles,
+        asAt,
+      )
       const panels =
         row.kind === 'corporate'
           ? await scopedPanels(principal, { unitIds: null, asAtEnd: asAt?.end ?? null })
           : []
-      return { dashboard, asAt: asAt && presentPeriod(asAt), sections, contextual, panels }
+      return {
+        dashboard,
+        asAt: asAt && presentPeriod(asAt),
+        sections,
+        contextual,
+        hidden,
+        hiddenText,
+        panels,
+      }
     },
 
     /** Everything owned by a unit and the units beneath it. */

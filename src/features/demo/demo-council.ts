@@ -12,6 +12,7 @@ import { buildDemoProjects } from '../projects/project-demo.ts'
 import { buildDemoSavings } from '../savings/savings-demo.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
 import { createNotificationService } from '../notifications/notification-service.ts'
+import { buildDemoPartnership, DEMO_TRUST_PEOPLE } from '../partnerships/partnership-demo.ts'
 
 export const DEMO_SLUG = 'example-city'
 export const DEMO_NAME = 'Example City Council'
@@ -287,18 +288,24 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
     )
   })
   await buildDemoCalendar(db, organisation, clock)
+  // An NHS trust with its own people and measures, in a partnership the council hosts.
+  const { trust } = await buildDemoPartnership(db, organisation, passwordHash, clock)
   // Today's reminders, so the notifications page is not empty on first start; never e-mailed.
-  await createNotificationService({
+  const notifications = createNotificationService({
     db,
     clock,
     config: { publicUrl: '', serviceName: DEMO_NAME, reminders: DEMO_REMINDERS },
     mailer: null,
-  }).run(organisation.id)
+  })
+  await notifications.run(organisation.id)
+  await notifications.run(trust.id)
   return organisation
 }
 
 export function demoSignInText(url: string): string {
-  const lines = DEMO_PEOPLE.map((p) => `    ${p.role.padEnd(20)} ${p.email}`)
+  const lines = [...DEMO_PEOPLE, ...DEMO_TRUST_PEOPLE].map(
+    (p) => `    ${p.role.padEnd(20)} ${p.email}`,
+  )
   return [
     `Demo council "${DEMO_NAME}" is ready at ${url}`,
     `  Sign in with any of these, all with the password: ${DEMO_PASSWORD}`,

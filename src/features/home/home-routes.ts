@@ -23,6 +23,7 @@ export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app
         (u) => u.active && u.kind === 'directorate' && u.parentId === null,
       ),
       peopleCount: people.total,
+      partnerships: await services.partnerships.list(principal),
       taskTotal: home.tasks.length,
       taskGroups: groupTasks(home.tasks).map((g) => ({
         ...g,

@@ -257,6 +257,10 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'partnership_shares',
+  'partnership_members',
+  'partnership_priorities',
+  'partnerships',
   'item_query_messages',
   'item_queries',
   'notifications',
