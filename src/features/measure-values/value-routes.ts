@@ -206,6 +206,8 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
         key: `${i.measure.id}-${i.period.start}`,
         ownText: formatValue(i.value, i.measure),
       })),
+      // Project updates waiting for this person reach them here too, not only on the project.
+      updates: await services.projectUpdates.awaitingMe(principal),
       ...extra,
     })
   }
