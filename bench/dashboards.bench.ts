@@ -5,7 +5,7 @@ import { createApp } from '../src/app.ts'
 import type { Database } from '../src/db/database.ts'
 import { openPostgres } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
-import { refreshSpcAll } from '../src/features/measures/measure-store.ts'
+import { settleAll } from '../src/features/measures/measure-ledger.ts'
 import { createServices } from '../src/services.ts'
 import { Agent } from '../test/helpers/browser-agent.ts'
 import { createTestContext, testConfig } from '../test/helpers/context.ts'
@@ -25,7 +25,7 @@ export async function generateDashboards(database: Database) {
   const db = database.db
   const org = generated.principal.organisationId
   // Values were loaded in bulk: store each measure's SPC variation, as a write transaction would.
-  await refreshSpcAll(db, org)
+  await settleAll(db, org, new Date())
   const measures = await db
     .selectFrom('measures')
     .select(['id', 'unit_id'])

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { createApp } from '../src/app.ts'
-import { refreshSpcAll } from '../src/features/measures/measure-store.ts'
+import { settleAll } from '../src/features/measures/measure-ledger.ts'
 import { createServices } from '../src/services.ts'
 import { Agent } from '../test/helpers/browser-agent.ts'
 import { createTestContext, testConfig } from '../test/helpers/context.ts'
@@ -29,7 +29,7 @@ export default async function spcVariation(): Promise<BenchResult[]> {
   try {
     const generated = await generate(ctx.database)
     const started = performance.now()
-    await refreshSpcAll(ctx.database.db, generated.principal.organisationId)
+    await settleAll(ctx.database.db, generated.principal.organisationId, new Date())
     const backfill = performance.now() - started
     const counts = await ctx.database.db
       .selectFrom('measures')

@@ -459,9 +459,13 @@ export interface MeasuresTable {
   tolerance_value: number | null
   forecast_method: 'average' | 'last_value'
   allow_out_of_range: boolean
-  /** The latest period with a value and its RAG, kept with the values (refreshLatest). */
+  /** The latest approved period with a value, its RAG and whether it was restated (ledger). */
   latest_period_start: Generated<string | null>
   latest_rag: Generated<StoredRag | null>
+  latest_restated: Generated<boolean>
+  /** The newest value when it is still in sign-off (draft, submitted or returned), or null. */
+  pending_period_start: Generated<string | null>
+  pending_status: Generated<Exclude<ValueStatus, 'approved'> | null>
   /** The named computation of an organisational measure (dashboards); null for others. */
   computation: Generated<string | null>
   /** The latest point's SPC variation and assurance, kept with the values (refreshSpc). */

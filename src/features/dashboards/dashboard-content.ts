@@ -8,6 +8,7 @@ import {
   valuesAsAt,
   type ExceptionReason,
 } from '../../core/dashboards.ts'
+import type { FigureBasis, MeasureApproval } from '../../core/measure-figure.ts'
 import { financialYearOf, type Period } from '../../core/periods.ts'
 import type { ProjectStatus } from '../../core/project-status.ts'
 import { bandOf, isTolerable } from '../../core/risk-scoring.ts'
@@ -15,11 +16,12 @@ import { improvementForPolarity, type PointType } from '../../core/spc.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import type { Principal } from '../auth/principal.ts'
 import { canViewMeasure } from '../measures/measure-policy.ts'
-import { periodOf, type PeriodView } from '../measures/measure-presenter.ts'
+import { periodOf, statusMeasure, type PeriodView } from '../measures/measure-presenter.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import { scopeOf } from '../measures/measure-service.ts'
 import { measureSpc, type SpcSettingsView, type SpcValue } from '../measures/measure-spc.ts'
-import { presentValues, ukDate, unitTreeOf } from '../measures/measure-store.ts'
+import { latestViews, presentValues, ukDate, unitTreeOf } from '../measures/measure-store.ts'
+import { currentStatus, headlineFacts } from '../measures/measure-status.ts'
 import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 import { STATUS_NAMES } from '../projects/project-schemas.ts'
@@ -45,9 +47,15 @@ export interface MeasureTile {
   readonly computed: boolean
   readonly unitId: string | null
   readonly period: PeriodView | null
+  /** The figure shown (core/measure-figure): year to date for cumulative measures. */
   readonly value: number | null
+  readonly basis: FigureBasis
   readonly target: number | null
   readonly rag: string
+  /** Sign-off of the measure now: approved, or a newer value awaiting approval, or missing. */
+  readonly approval: MeasureApproval
+  /** The period that `approval` is about when it is not the figure's own, or null. */
+  readonly approvalPeriod: string | null
   readonly direction: 'improving' | 'same' | 'worsening' | null
   readonly variation: {
     readonly pointType: PointType | null
@@ -250,7 +258,11 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         day,
         asAtEnd === null ? { last: TREND_LENGTH } : {},
       )
-      const last = views.at(-1)
+      const last = latestViews(views).approved
+      // The tile shows the figure's own RAG, as every page does; today it also says in words
+      // when a newer value awaits approval or the expected one is missing or overdue.
+      const now =
+        asAtEnd === null ? currentStatus(statusMeasure(row), headlineFacts(row), day) : null
       out.set(row.id, {
         kind: 'measure',
         id: row.id,
@@ -263,15 +275,25 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         computed: row.computation !== null,
         unitId: row.unit_id,
         period: last?.period ?? null,
-        value: last?.value ?? null,
+        value: last?.displayed.value ?? null,
+        basis: last?.displayed.basis ?? (row.cumulative ? 'year_to_date' : 'period'),
         target: last?.target ?? null,
         rag: last?.rag ?? 'no_data',
+        approval: now?.approval ?? last?.displayed.approval ?? 'missing',
+        approvalPeriod:
+          now === null
+            ? null
+            : row.pending_period_start !== null
+              ? periodOf(row.frequency, row.pending_period_start).label
+              : now.period.label,
         direction: last?.direction ?? null,
         variation: variationOf(row, asAtEnd === null ? null : views, settings?.get(row.id)),
         restated: known.at(-1)?.restated ?? 'no',
         trend: views
           .slice(-TREND_LENGTH)
-          .flatMap((v) => (v.value === null ? [] : [{ label: v.period.label, value: v.value }])),
+          .flatMap((v) =>
+            v.displayed.value === null ? [] : [{ label: v.period.label, value: v.displayed.value }],
+          ),
       })
     }
     return out

@@ -2,7 +2,8 @@ import type { Kysely } from 'kysely'
 import { addWorkingDays, financialYearOf, parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import { refreshDerived, ukDate } from '../measures/measure-store.ts'
+import { ukDate } from '../measures/measure-store.ts'
+import { replaceTargets, stampSignOffDates, type SignOffDates } from '../measures/measure-ledger.ts'
 import {
   BUILT_IN_COMPUTATIONS,
   createComputationRegistry,
@@ -46,6 +47,7 @@ async function dateDemoReturns(trx: Kysely<DB>, organisationId: string, clock: (
     .where('calculated', '=', false)
     .execute()
   const byId = new Map(measures.map((m) => [m.id, m]))
+  const dates: SignOffDates[] = []
   for (const v of values) {
     const m = byId.get(v.measure_id)
     if (!m) continue
@@ -56,16 +58,13 @@ async function dateDemoReturns(trx: Kysely<DB>, organisationId: string, clock: (
     let submitted = addWorkingDays(due, offset)
     if (submitted > today) submitted = today
     const approved = v.status === 'approved' ? addWorkingDays(submitted, 2) : null
-    await trx
-      .updateTable('measure_values')
-      .set({
-        submitted_at: by(submitted, '10:00:00'),
-        approved_at: approved === null ? null : by(approved > today ? today : approved, '15:00:00'),
-        updated_at: by(submitted, '10:00:00'),
-      })
-      .where('id', '=', v.id)
-      .execute()
+    dates.push({
+      id: v.id,
+      submittedAt: by(submitted, '10:00:00'),
+      approvedAt: approved === null ? null : by(approved > today ? today : approved, '15:00:00'),
+    })
   }
+  await stampSignOffDates(trx, organisationId, dates)
   return values.length
 }
 
@@ -95,21 +94,19 @@ export async function buildDemoDashboards(
       clock,
     )
     const year = financialYearOf(today)
-    await trx
-      .insertInto('measure_targets')
-      .values(
-        [year - 3, year - 2, year - 1, year].map((y) => ({
-          organisation_id: organisationId,
-          measure_id: measure.id,
-          frequency: 'annual' as const,
-          period_start: `${y}-04-01`,
-          value: TARGETS[c.key] ?? null,
-          lower: null,
-          upper: null,
-        })),
-      )
-      .execute()
-    await refreshDerived(trx, organisationId, measure)
+    await replaceTargets(
+      trx,
+      organisationId,
+      measure,
+      [year - 3, year - 2, year - 1, year].map((y) => ({
+        frequency: 'annual' as const,
+        period_start: `${y}-04-01`,
+        value: TARGETS[c.key] ?? null,
+        lower: null,
+        upper: null,
+      })),
+      clock(),
+    )
     organisational.push(measure.id)
   }
 

@@ -1,3 +1,4 @@
+import { headlineNote } from '../../core/measure-figure.ts'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { ExceptionReason } from '../../core/dashboards.ts'
@@ -41,6 +42,7 @@ function decorate(tile: Tile) {
     ...m,
     valueText: formatValue(m.value, m),
     targetText: m.target === null ? 'none' : formatValue(m.target, m),
+    approvalNote: headlineNote(m.approval, m.approvalPeriod),
     icon: variationIcon(m.variation.pointType, m.variation.improvement as never, {
       size: 28,
       decorative: true,

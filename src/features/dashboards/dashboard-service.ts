@@ -26,7 +26,7 @@ import { monthLabel } from '../project-updates/update-presenter.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import type { MeasureService } from '../measures/measure-service.ts'
 import { scopeOf } from '../measures/measure-service.ts'
-import { currentStatus } from '../measures/measure-status.ts'
+import { currentStatus, headlineFacts } from '../measures/measure-status.ts'
 import { unitTreeOf } from '../measures/measure-store.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
@@ -993,11 +993,7 @@ export function createDashboardService(deps: DashboardDeps) {
         let rag: Rag
         let period: string
         if (asAtEnd === null) {
-          const current = currentStatus(
-            statusMeasure(m),
-            m.latest_start ? { start: m.latest_start, rag: m.latest_rag } : null,
-            day,
-          )
+          const current = currentStatus(statusMeasure(m), headlineFacts(m), day)
           rag = current.rag
           period = current.period.label
         } else {

@@ -309,6 +309,25 @@ export const VALUE_COLUMNS: readonly Column[] = [
     example: '',
     notes: 'Written by the export (draft, submitted, returned or approved); the import ignores it.',
   },
+  ...(
+    [
+      [
+        'Shown as',
+        'displayed',
+        'the figure every page and report shows for the period: the year to date for cumulative measures',
+      ],
+      ['Shown figure basis', 'basis', 'period, year_to_date or formula'],
+      ['Target judged against', 'target', 'the target the shown figure is judged against'],
+      ['RAG', 'rag', 'green, amber, red or no_target'],
+      ['Sign-off', 'approval', 'approved, restated, awaiting_approval, returned or draft'],
+    ] as const
+  ).map(([heading, field, what]): Column => ({
+    heading,
+    field,
+    kind: 'ignored',
+    example: '',
+    notes: `Written by the export: ${what}; the import ignores it.`,
+  })),
 ]
 
 const score = (field: string, heading: string, example: number): Column => ({

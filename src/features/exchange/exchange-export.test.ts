@@ -70,6 +70,12 @@ for (const mode of testModes()) {
         'Value',
         'Commentary',
         'Status',
+        // Written by the export, ignored by the import: what the period shows (issue 17).
+        'Shown as',
+        'Shown figure basis',
+        'Target judged against',
+        'RAG',
+        'Sign-off',
       ])
       assert.equal(typeof values.getCell('C2').value, 'number')
       const statuses = new Set<unknown>()

@@ -1,3 +1,4 @@
+import { displayedFigure } from '../../core/measure-figure.ts'
 import { sql, type Kysely } from 'kysely'
 import type { z } from 'zod'
 import { formatFinancialYear, parsePeriodStart, type Period } from '../../core/periods.ts'
@@ -251,13 +252,29 @@ export function createExchangeService(deps: ExchangeDeps) {
       t.upper,
     ])
     const frequencyOf = new Map(rows.map((r) => [r.id, r.frequency]))
-    const valueRows = (await measureRepo.listValues(db, org, ids)).map((v) => [
-      code.get(v.measure_id) ?? '',
-      label(frequencyOf.get(v.measure_id) ?? 'monthly', v.period_start),
-      v.value,
-      v.commentary,
-      v.status,
-    ])
+    const cumulativeOf = new Map(rows.map((r) => [r.id, r.cumulative]))
+    const valueRows = (await measureRepo.listValues(db, org, ids)).map((v) => {
+      const shown = displayedFigure({
+        value: v.value,
+        yearToDate: v.year_to_date,
+        status: v.status,
+        restated: v.restated,
+        cumulative: cumulativeOf.get(v.measure_id) ?? false,
+        calculated: v.calculated,
+      })
+      return [
+        code.get(v.measure_id) ?? '',
+        label(frequencyOf.get(v.measure_id) ?? 'monthly', v.period_start),
+        v.value,
+        v.commentary,
+        v.status,
+        shown.value,
+        shown.basis,
+        v.target,
+        v.value === null ? null : (v.rag ?? 'no_target'),
+        shown.approval,
+      ]
+    })
     const risks = await deps.risks.listRisks(principal)
     const riskRefs = {
       ...refs,

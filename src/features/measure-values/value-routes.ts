@@ -1,6 +1,7 @@
 import { plural } from '../../core/format.ts'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { z } from 'zod'
+import { APPROVAL_WORDS } from '../../core/measure-figure.ts'
 import { periodsBetween, shiftPeriod } from '../../core/periods.ts'
 import type { Config } from '../../config.ts'
 import { Forbidden, Invalid } from '../../errors.ts'
@@ -122,7 +123,11 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
       items: items.map((item) => ({
         ...item,
         key: `${item.measure.id}-${item.period.start}`,
+        showsText: item.shows ? formatValue(item.shows.value, item.measure) : null,
+        showsTargetText: item.shows ? formatValue(item.shows.target, item.measure) : null,
       })),
+      ragNames: RAG_NAMES,
+      approvalWords: APPROVAL_WORDS,
       counts: {
         overdue: items.filter((i) => i.state === 'overdue').length,
         returned: items.filter((i) => i.state === 'returned').length,
@@ -197,7 +202,11 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
     return reply.view('measure-values/views/approvals.njk', {
       title: 'Approvals',
       ...names,
-      items: items.map((i) => ({ ...i, key: `${i.measure.id}-${i.period.start}` })),
+      items: items.map((i) => ({
+        ...i,
+        key: `${i.measure.id}-${i.period.start}`,
+        ownText: formatValue(i.value, i.measure),
+      })),
       // Project updates waiting for this person reach them here too, not only on the project.
       updates: await services.projectUpdates.awaitingMe(principal),
       ...extra,

@@ -1,3 +1,4 @@
+import { displayedFigure } from '../../core/measure-figure.ts'
 import type { Kysely } from 'kysely'
 import {
   addDays,
@@ -35,14 +36,12 @@ import {
   derive,
   pendingVariations,
   presentValues,
-  recalculateDependants,
-  refreshDerived,
-  refreshSpc,
   ukDate,
   unitTreeOf,
   valueEntries,
 } from '../measures/measure-store.ts'
-import { bumpPublication } from '../public/publication.ts'
+import * as ledger from '../measures/measure-ledger.ts'
+import type { ValueWrite } from '../measures/measure-ledger.ts'
 import type { WorkflowNotifier } from '../notifications/notification-events.ts'
 import type { ReturnInput, ValueInput } from './value-schemas.ts'
 
@@ -260,13 +259,8 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     }
     let action = submit ? 'value_submitted' : 'value_saved'
     let before: MeasureValueRow | undefined
-    if (!existing) {
-      await repo.insertValue(trx, org, {
-        ...common,
-        measure_id: row.id,
-        period_start: period.start,
-      })
-    } else {
+    let write: ValueWrite = { op: 'insert', row: { ...common, period_start: period.start } }
+    if (existing) {
       before = existing
       if (input.version === undefined) {
         throw new Conflict(
@@ -288,22 +282,25 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         )
       }
       if (restating) action = 'value_restated'
-      // A restatement takes the approved figure off the public dashboard until re-approved.
-      if (restating) await bumpPublication(trx, org, now)
-      const updated = await repo.updateValue(trx, org, existing.id, existing.version, {
-        ...common,
-        restated: restating || existing.restated,
-        restatement_reason: restating ? (input.reason ?? null) : existing.restatement_reason,
-        restated_from: restating ? existing.value : existing.restated_from,
-      })
-      if (!updated) {
-        throw new Conflict(
-          `The value of ${row.code} for ${period.label} was changed by someone else: reload it`,
-        )
+      // A restatement takes the approved figure off the public dashboard until re-approved:
+      // the ledger sees the approved row change and moves the publication counter.
+      write = {
+        op: 'update',
+        before: existing,
+        changes: {
+          ...common,
+          restated: restating || existing.restated,
+          restatement_reason: restating ? (input.reason ?? null) : existing.restatement_reason,
+          restated_from: restating ? existing.value : existing.restated_from,
+        },
       }
     }
-    await refreshDerived(trx, org, row)
-    await recalculateDependants(trx, org, row.code, period.start, now)
+    const written = await ledger.writeValue(trx, org, row, write, now)
+    if (!written) {
+      throw new Conflict(
+        `The value of ${row.code} for ${period.label} was changed by someone else: reload it`,
+      )
+    }
     const after = await repo.findValue(trx, org, row.id, period.start)
     const verb =
       action === 'value_restated'
@@ -405,15 +402,15 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
                 return_reason: options.reason ?? null,
               }
             : { status: 'submitted' as const, submitted_by: principal.personId, submitted_at: now }
-      const updated = await repo.updateValue(trx, org, value.id, value.version, {
-        ...changes,
-        updated_at: now,
-      })
+      // The ledger keeps the headline, SPC, calculated measures and publication in step.
+      const updated = await ledger.writeValue(
+        trx,
+        org,
+        row,
+        { op: 'update', before: value, changes: { ...changes, updated_at: now } },
+        now,
+      )
       if (!updated) throw new Conflict('The value was changed by someone else: reload it')
-      await refreshSpc(trx, org, row)
-      await recalculateDependants(trx, org, row.code, period.start, now)
-      // Any approval (calculated public measures follow internal ones) can change what is public.
-      if (change === 'approve') await bumpPublication(trx, org, now)
       const summary =
         change === 'approve'
           ? `${row.code} ${period.label}: ${formatValue(value.value, row)} approved`
@@ -574,6 +571,21 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
           period: presentPeriod(period),
           due,
           state,
+          /** What the period shows once entered (core/measure-figure), beside the form. */
+          shows: existing
+            ? {
+                ...displayedFigure({
+                  value: existing.value,
+                  yearToDate: existing.year_to_date,
+                  status: existing.status,
+                  restated: existing.restated,
+                  cumulative: m.cumulative,
+                  calculated: existing.calculated,
+                }),
+                target: existing.target,
+                rag: existing.value === null ? ('no_data' as const) : (existing.rag ?? 'no_target'),
+              }
+            : null,
           value: existing
             ? {
                 value: existing.value,
@@ -614,6 +626,14 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         const m = byId.get(v.measure_id)
         if (!m) return []
         const period = parsePeriodStart({ frequency: m.frequency, start: v.period_start })
+        const displayed = displayedFigure({
+          value: v.value,
+          yearToDate: v.year_to_date,
+          status: v.status,
+          restated: v.restated,
+          cumulative: m.cumulative,
+          calculated: v.calculated,
+        })
         return [
           {
             measure: {
@@ -625,8 +645,11 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
               polarity: m.polarity,
             },
             period: presentPeriod(period),
+            /** The period's own value, as entered. */
             value: v.value,
-            valueText: formatValue(v.value, m),
+            /** The figure the measure will show for the period once approved. */
+            displayed,
+            valueText: formatValue(displayed.value, m),
             target: v.target,
             targetText: formatValue(v.target, m),
             rag: v.rag ?? 'no_target',

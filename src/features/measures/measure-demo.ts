@@ -4,7 +4,8 @@ import type { DB, MeasureKind, MeasurePolarity, MeasureUnit } from '../../db/sch
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import * as repo from './measure-repository.ts'
 import { reportingPeriod } from './measure-status.ts'
-import { derive, refreshSpcAll, ukDate } from './measure-store.ts'
+import * as ledger from './measure-ledger.ts'
+import { derive, ukDate } from './measure-store.ts'
 import { addDemoSpcSettings, demoStep } from '../spc/spc-demo.ts'
 
 type Spec = readonly [
@@ -945,16 +946,17 @@ export async function buildDemoMeasures(
     valueCount += kept.length
   }
   if (links.length > 0) await trx.insertInto('node_links').values(links).execute()
-  for (let i = 0; i < targets.length; i += 1000) {
-    await trx
-      .insertInto('measure_targets')
-      .values(targets.slice(i, i + 1000))
-      .execute()
-  }
-  await repo.insertValues(trx, organisationId, values)
-  await repo.refreshLatest(trx, organisationId, null)
+  // Through the ledger, like every other writer of values: it derives and settles them.
+  await ledger.loadInBulk(
+    trx,
+    organisationId,
+    inserted,
+    targets.map(({ organisation_id: _, ...t }) => t),
+    values,
+    now,
+  )
   await addDemoSpcSettings(trx, organisationId, priya, clock)
-  await refreshSpcAll(trx, organisationId)
+  await ledger.settleAll(trx, organisationId, now)
   await recordAudit(
     trx,
     {

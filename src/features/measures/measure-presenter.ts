@@ -1,4 +1,5 @@
 import { formatMeasureValue } from '../../core/format.ts'
+import { displayedFigure, headlineNote, type MeasureApproval } from '../../core/measure-figure.ts'
 import { parsePeriodStart, type Frequency, type Period } from '../../core/periods.ts'
 import type { Rag } from '../../core/status.ts'
 import type {
@@ -73,14 +74,23 @@ export interface CurrentStatusView {
   readonly period: PeriodView
   readonly rag: Rag
   readonly due: string | null
+  /** Approved, or whether the newest value awaits approval, or the expected one is missing. */
+  readonly approval: MeasureApproval
+}
+
+/** A measure's latest values: the newest entered (any state) and the latest approved. */
+export interface LatestViews {
+  readonly latest: MeasureValueView | null
+  readonly approved: MeasureValueView | null
 }
 
 /** A measure's definition as it leaves the server; `latest` is filled by the service. */
 export function presentMeasure(
   row: MeasureRow,
-  latest: MeasureValueView | null,
+  latestViews: LatestViews,
   current: CurrentStatusView,
 ) {
+  const { latest, approved } = latestViews
   return {
     id: row.id,
     code: row.code,
@@ -119,7 +129,10 @@ export function presentMeasure(
     forecastMethod: row.forecast_method,
     allowOutOfRange: row.allow_out_of_range,
     version: row.version,
+    /** The newest value entered, whatever its sign-off; see `displayed.approval`. */
     latest,
+    /** The figure the measure shows everywhere: its latest approved value (docs/api.md). */
+    latestApproved: approved,
     currentStatus: current,
     /** The SPC variation of the latest approved value, and the assurance against the target. */
     variation: row.spc_variation,
@@ -130,15 +143,36 @@ export function presentMeasure(
 }
 export type MeasureView = ReturnType<typeof presentMeasure>
 
+/** In words, what awaits sign-off or is missing beside the measure's approved figure; or null. */
+export function headlineNoteOf(
+  m: Pick<MeasureView, 'latest' | 'latestApproved' | 'currentStatus'>,
+) {
+  const pending = m.latest && m.latest !== m.latestApproved ? m.latest : null
+  return headlineNote(
+    m.currentStatus.approval,
+    pending ? pending.period.label : m.currentStatus.period.label,
+  )
+}
+
 export function presentValue(
   row: MeasureValueRow,
-  frequency: Frequency,
+  measure: { readonly frequency: Frequency; readonly cumulative: boolean },
   status: PeriodStatus,
   due: string | null,
 ) {
   return {
-    period: presentPeriod(periodOf(frequency, row.period_start)),
+    period: presentPeriod(periodOf(measure.frequency, row.period_start)),
+    /** The period's own value (a calculated measure's formula result). */
     value: row.value,
+    /** What every page, report and file shows for this period, and why (core/measure-figure). */
+    displayed: displayedFigure({
+      value: row.value,
+      yearToDate: row.year_to_date,
+      status: row.status,
+      restated: row.restated,
+      cumulative: measure.cumulative,
+      calculated: row.calculated,
+    }),
     numerator: row.numerator,
     denominator: row.denominator,
     yearToDate: row.year_to_date,

@@ -49,6 +49,9 @@ export async function listMeasures(db: Kysely<DB>, organisationId: string, f: Me
       'm.forecast_method',
       'm.latest_period_start as latest_start',
       'm.latest_rag',
+      'm.latest_restated',
+      'm.pending_period_start as pending_start',
+      'm.pending_status',
       'm.spc_variation',
     ])
     .where('m.organisation_id', '=', organisationId)
@@ -295,10 +298,44 @@ export async function setDerived(
 ): Promise<void> {
   await db
     .updateTable('measure_values')
-    .set(derived)
+    .set({ target: derived.target, rag: derived.rag, year_to_date: derived.year_to_date })
     .where('organisation_id', '=', organisationId)
     .where('id', '=', id)
     .execute()
+}
+
+/** The derived columns of many values in one statement (a cumulative change moves the year). */
+export async function setDerivedMany(
+  db: Kysely<DB>,
+  organisationId: string,
+  rows: readonly {
+    id: string
+    target: number | null
+    rag: StoredRag | null
+    year_to_date: number | null
+  }[],
+): Promise<void> {
+  if (rows.length === 0) return
+  const [only] = rows
+  if (rows.length === 1 && only) {
+    await setDerived(db, organisationId, only.id, only)
+    return
+  }
+  for (let i = 0; i < rows.length; i += 500) {
+    const list = sql.join(
+      rows
+        .slice(i, i + 500)
+        .map(
+          (r) =>
+            sql`(${r.id}::uuid, ${r.target}::numeric, ${r.rag}::text, ${r.year_to_date}::numeric)`,
+        ),
+    )
+    await sql`
+      update measure_values v
+      set target = x.target, rag = x.rag, year_to_date = x.year_to_date
+      from (values ${list}) as x(id, target, rag, year_to_date)
+      where v.id = x.id and v.organisation_id = ${organisationId}`.execute(db)
+  }
 }
 
 /** Submitted values of the given measures, oldest first, for an approval queue. */
@@ -377,20 +414,38 @@ export async function peopleNames(db: Kysely<DB>, organisationId: string, ids: r
   return new Map(rows.map((r) => [r.id, r.name]))
 }
 
-/** Brings each measure's latest period and RAG up to date from its values. */
+/**
+ * Brings each measure's headline up to date from its values: the latest approved period with a
+ * value (its RAG, whether restated) and the newest value if it is still in sign-off.
+ */
 export async function refreshLatest(
   db: Kysely<DB>,
   organisationId: string,
-  measureId: string | null,
+  measureIds: readonly string[] | null,
 ): Promise<void> {
-  const only = measureId === null ? sql`` : sql`and m.id = ${measureId}`
+  if (measureIds !== null && measureIds.length === 0) return
+  const only =
+    measureIds === null ? sql`` : sql`and m.id in (${sql.join(measureIds.map((id) => sql`${id}`))})`
   await sql`
-    update measures m set latest_period_start = l.period_start, latest_rag = l.rag
-    from measures m2 left join lateral (
-      select v.period_start, v.rag from measure_values v
+    update measures m set
+      latest_period_start = a.period_start,
+      latest_rag = a.rag,
+      latest_restated = coalesce(a.restated, false),
+      pending_period_start = case when e.status <> 'approved' then e.period_start end,
+      pending_status = case when e.status <> 'approved' then e.status end
+    from measures m2
+    left join lateral (
+      select v.period_start, v.rag, v.restated from measure_values v
       where v.organisation_id = m2.organisation_id and v.measure_id = m2.id
+        and v.status = 'approved' and v.value is not null
       order by v.period_start desc limit 1
-    ) l on true
+    ) a on true
+    left join lateral (
+      select v.period_start, v.status from measure_values v
+      where v.organisation_id = m2.organisation_id and v.measure_id = m2.id
+        and v.value is not null
+      order by v.period_start desc limit 1
+    ) e on true
     where m2.id = m.id and m.organisation_id = ${organisationId} ${only}`.execute(db)
 }
 

@@ -182,8 +182,13 @@ for (const mode of testModes()) {
       assert.match(page, /Returned: Tonnage looks low/)
       assert.match(page, /actual total|Projected from/)
       assertPage(await officerAgent.get(`/history/measure/${measureId}`))
-      const list = assertPage(await officerAgent.get('/measures?status=red&search=WS'))
+      // The list shows the approved figure (Q1) and says in words that Q4's red value awaits
+      // approval: a value in sign-off never sets the status on its own.
+      const list = assertPage(await officerAgent.get('/measures?search=WS'))
       assert.match(list, /WS01/)
+      assert.match(list, /A newer value for 2024\/25 Q4 is awaiting approval/)
+      const redOnly = assertPage(await officerAgent.get('/measures?status=red&search=WS'))
+      assert.doesNotMatch(redOnly, /WS01/)
     })
 
     it('stores comparator figures from a form', async () => {

@@ -1,3 +1,4 @@
+import { APPROVAL_WORDS } from '../../core/measure-figure.ts'
 import type { FastifyPluginAsync } from 'fastify'
 import { FREQUENCIES } from '../../core/periods.ts'
 import { POLARITIES } from '../../core/status.ts'
@@ -15,7 +16,13 @@ import { everyone } from '../organisation/organisation-link-kinds.ts'
 import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
 import { measureChart } from './measure-chart.ts'
 import { canDefineAnyMeasure } from './measure-policy.ts'
-import { formatValue, RAG_NAMES, RAG_SYMBOLS, type MeasureView } from './measure-presenter.ts'
+import {
+  formatValue,
+  headlineNoteOf,
+  RAG_NAMES,
+  RAG_SYMBOLS,
+  type MeasureView,
+} from './measure-presenter.ts'
 import {
   FREQUENCY_NAMES,
   KIND_NAMES,
@@ -226,7 +233,13 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     return reply.view('measures/views/measures.njk', {
       title: 'Measures',
       ...measureNames,
-      result,
+      result: {
+        ...result,
+        items: result.items.map((m) => ({
+          ...m,
+          note: headlineNoteOf(m),
+        })),
+      },
       query,
       filterQuery,
       lastPage: Math.max(1, Math.ceil(result.total / 50)),
@@ -296,9 +309,9 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const benchmarkFor = new Map(detail.benchmarks.map((b) => [b.period.start, b]))
     const rows = [...detail.values].reverse().map((v) => ({
       ...v,
-      valueText: formatValue(v.value, m),
+      valueText: formatValue(v.displayed.value, m),
       targetText: formatValue(v.target, m),
-      ytdText: formatValue(v.yearToDate, m),
+      ownText: formatValue(v.value, m),
       benchmark: benchmarkFor.get(v.period.start) ?? null,
     }))
     const queries = await services.queries.on(principal, { measureId: id })
@@ -318,13 +331,17 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
         `${m.code} ${m.title}: values and target`,
         detail.values.map((v) => ({
           label: v.period.label,
-          value: m.cumulative ? v.yearToDate : v.value,
+          value: v.displayed.value,
           target: v.target,
           rag: v.rag,
         })),
         m,
       ),
-      latestText: m.latest ? formatValue(m.latest.value, m) : null,
+      latestText: m.latestApproved ? formatValue(m.latestApproved.displayed.value, m) : null,
+      pending: m.latest && m.latest !== m.latestApproved ? m.latest : null,
+      pendingText: m.latest ? formatValue(m.latest.displayed.value, m) : null,
+      approvalWords: APPROVAL_WORDS,
+      headlineNote: headlineNoteOf(m),
       forecastText: m.latest?.forecast ? formatValue(m.latest.forecast.value, m) : null,
       forecastTargetText: m.latest?.forecast ? formatValue(m.latest.forecast.target, m) : null,
       baselineText: formatValue(m.baselineValue, m),

@@ -32,11 +32,11 @@ import {
   presentPeriod,
   presentTarget,
   statusMeasure,
-  type MeasureValueView,
+  type LatestViews,
   type MeasureView,
 } from './measure-presenter.ts'
 import * as repo from './measure-repository.ts'
-import { bumpPublication } from '../public/publication.ts'
+import * as ledger from './measure-ledger.ts'
 import {
   QUALITY_CRITERIA,
   type MeasureChanges,
@@ -44,12 +44,12 @@ import {
   type MeasureListQuery,
   type TargetsInput,
 } from './measure-schemas.ts'
-import { currentStatus } from './measure-status.ts'
+import { currentStatus, headlineFacts } from './measure-status.ts'
 import {
-  calculate,
   formulaGraph,
+  headlineOfViews,
+  latestViews,
   presentValues,
-  refreshDerived,
   ukDate,
   unitTreeOf,
 } from './measure-store.ts'
@@ -137,50 +137,50 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     return { row, tree: units }
   }
 
-  async function view(principal: Principal, row: MeasureRow): Promise<MeasureView> {
+  async function view(principal: Principal, written: MeasureRow): Promise<MeasureView> {
+    // A row returned by a write predates the headline the ledger keeps beside it: read it again.
+    const row = (await repo.findMeasure(db, principal.organisationId, written.id)) ?? written
     const [latest] = await latestOf(principal.organisationId, [row])
-    return presentMeasure(row, latest ?? null, currentOf(row, latest ?? null))
+    const views = latest ?? { latest: null, approved: null }
+    return presentMeasure(row, views, currentOf(row, views))
   }
 
-  function currentOf(row: MeasureRow, latest: MeasureValueView | null) {
-    const current = currentStatus(
-      statusMeasure(row),
-      latest ? { start: latest.period.start, rag: storedRag(latest.rag) } : null,
-      today(),
-    )
-    return { period: presentPeriod(current.period), rag: current.rag, due: current.due }
+  function currentOf(row: MeasureRow, views: LatestViews) {
+    const current = currentStatus(statusMeasure(row), headlineOfViews(views), today())
+    return { ...current, period: presentPeriod(current.period) }
   }
 
-  /** The latest value of each measure, presented with direction and forecast. */
+  /** The headline values of each measure (latest approved, newest in sign-off), presented. */
   async function latestOf(
     organisationId: string,
     rows: readonly MeasureRow[],
-  ): Promise<(MeasureValueView | null)[]> {
-    const withValues = rows.filter((r) => r.latest_period_start !== null)
-    if (withValues.length === 0) return rows.map(() => null)
+  ): Promise<LatestViews[]> {
+    const none: LatestViews = { latest: null, approved: null }
+    const withValues = rows.filter(
+      (r) => r.latest_period_start !== null || r.pending_period_start !== null,
+    )
+    if (withValues.length === 0) return rows.map(() => none)
     // Direction needs a year back, and a cumulative forecast follows last year's pattern.
     const earliest = withValues
-      .map((r) => r.latest_period_start ?? '0000-01-01')
+      .map((r) => r.latest_period_start ?? r.pending_period_start ?? '9999-12-31')
       .reduce((a, b) => (a < b ? a : b), '9999-12-31')
-    const from =
-      earliest === '0000-01-01' || earliest === '9999-12-31'
-        ? undefined
-        : `${financialYearOf(earliest) - 1}-04-01`
+    const from = earliest === '9999-12-31' ? undefined : `${financialYearOf(earliest) - 1}-04-01`
     const ids = withValues.map((r) => r.id)
-    const targets = await repo.listTargets(db, organisationId, ids, from)
-    const values = await repo.listValues(db, organisationId, ids, from)
+    const targets = Map.groupBy(
+      await repo.listTargets(db, organisationId, ids, from),
+      (t) => t.measure_id,
+    )
+    const values = Map.groupBy(
+      await repo.listValues(db, organisationId, ids, from),
+      (v) => v.measure_id,
+    )
     const today_ = today()
     return rows.map((row) => {
-      const own = values.filter((v) => v.measure_id === row.id)
-      if (own.length === 0) return null
-      const views = presentValues(
-        row,
-        targets.filter((t) => t.measure_id === row.id),
-        own,
-        today_,
-        { latestOnly: true },
+      const own = values.get(row.id) ?? []
+      if (own.length === 0) return none
+      return latestViews(
+        presentValues(row, targets.get(row.id) ?? [], own, today_, { headline: true }),
       )
-      return views.at(-1) ?? null
     })
   }
 
@@ -329,11 +329,16 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
   }
 
   function definitionOf(row: MeasureRow): Definition {
-    const view = presentMeasure(row, null, {
-      period: { frequency: row.frequency, start: '', label: '' },
-      rag: 'no_data',
-      due: null,
-    })
+    const view = presentMeasure(
+      row,
+      { latest: null, approved: null },
+      {
+        period: { frequency: row.frequency, start: '', label: '' },
+        rag: 'no_data',
+        due: null,
+        approval: 'missing',
+      },
+    )
     return {
       ...view,
       definition: view.definition,
@@ -369,10 +374,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     if (!policy.canDefineMeasure(principal, input.unitId ?? null, tree)) throw new Forbidden()
     const columns = await checkDefinition(trx, principal, input)
     const created = await repo.insertMeasure(trx, principal.organisationId, columns)
-    if (created.public) await bumpPublication(trx, principal.organisationId, clock())
-    if (created.formula !== null) {
-      await calculate(trx, principal.organisationId, created, null, clock())
-    }
+    await ledger.definitionChanged(trx, principal.organisationId, null, created, clock())
     await audit(trx, principal, {
       action: 'measure_created',
       itemId: created.id,
@@ -429,13 +431,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       updated_at: clock(),
     })
     if (!updated) throw new Conflict(`${before.code} was changed by someone else: reload it`)
-    if (before.public || updated.public) {
-      await bumpPublication(trx, principal.organisationId, clock())
-    }
-    if (updated.formula !== before.formula && updated.formula !== null) {
-      await calculate(trx, principal.organisationId, updated, null, clock())
-    }
-    await refreshDerived(trx, principal.organisationId, updated)
+    await ledger.definitionChanged(trx, principal.organisationId, before, updated, clock())
     const action =
       updated.status === 'retired' && before.status !== 'retired'
         ? 'measure_retired'
@@ -521,9 +517,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     })
     if (problems.length > 0) throw new Invalid(problems)
     const before = (await repo.listTargets(trx, principal.organisationId, [id])).map(presentTarget)
-    await repo.replaceTargets(trx, principal.organisationId, id, rows)
-    if (row.public) await bumpPublication(trx, principal.organisationId, clock())
-    await refreshDerived(trx, principal.organisationId, row)
+    await ledger.replaceTargets(trx, principal.organisationId, row, rows, clock())
     await audit(trx, principal, {
       action: 'targets_set',
       itemId: id,
@@ -555,11 +549,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         .filter((r) => policy.canViewMeasure(principal, scopeOf(r), tree))
         .map((row) => ({
           row,
-          current: currentStatus(
-            statusMeasure(row),
-            row.latest_start ? { start: row.latest_start, rag: row.latest_rag } : null,
-            today_,
-          ),
+          current: currentStatus(statusMeasure(row), headlineFacts(row), today_),
         }))
         .filter((m) => q.status === undefined || m.current.rag === q.status)
       const pageRows = judged.slice((q.page - 1) * q.pageSize, q.page * q.pageSize)
@@ -581,10 +571,9 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         rowsOfPage.map((m) => m.row),
       )
       const items = rowsOfPage.map((m, i) =>
-        presentMeasure(m.row, latest[i] ?? null, {
+        presentMeasure(m.row, latest[i] ?? { latest: null, approved: null }, {
+          ...m.current,
           period: presentPeriod(m.current.period),
-          rag: m.current.rag,
-          due: m.current.due,
         }),
       )
       return { items, page: q.page, pageSize: q.pageSize, total: judged.length }
@@ -608,7 +597,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       const targets = await repo.listTargets(db, org, [id])
       const values = await repo.listValues(db, org, [id])
       const views = presentValues(row, targets, values, today())
-      const latest = views.at(-1) ?? null
+      const latest = latestViews(views)
       return {
         measure: presentMeasure(row, latest, currentOf(row, latest)),
         values: views,
@@ -745,20 +734,12 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
           title: r.title,
           href: `/measures/${r.id}`,
           hint: r.code,
-          status: currentStatus(
-            statusMeasure(r),
-            r.latest_start ? { start: r.latest_start, rag: r.latest_rag } : null,
-            today_,
-          ).rag,
+          status: currentStatus(statusMeasure(r), headlineFacts(r), today_).rag,
           active: r.status !== 'retired',
           variation: { pointType: r.spc_variation, polarity: r.polarity },
         }))
     },
   }
-}
-
-function storedRag(rag: string): 'green' | 'amber' | 'red' | 'no_target' {
-  return rag === 'green' || rag === 'amber' || rag === 'red' ? rag : 'no_target'
 }
 
 function mergeQuality(

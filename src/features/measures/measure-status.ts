@@ -28,6 +28,7 @@ import {
   yearToDate,
 } from '../../core/status.ts'
 import type { MeasureKind, StoredRag, ValueStatus } from '../../db/schema.ts'
+import { approvalOf, type MeasureApproval } from '../../core/measure-figure.ts'
 
 export interface StatusMeasure {
   readonly frequency: Frequency
@@ -336,26 +337,73 @@ function approvedOf(values: ReadonlyMap<string, ValueEntry>) {
   return list
 }
 
+/** A measure's headline as stored beside it: its latest approved value and any newer one in sign-off. */
+export interface HeadlineFacts {
+  readonly shown: {
+    readonly start: string
+    readonly rag: StoredRag | null
+    readonly restated: boolean
+  } | null
+  readonly pending: { readonly start: string; readonly status: ValueStatus } | null
+}
+
+/** The stored headline of a measure row, whichever way the row names its columns. */
+export function headlineFacts(row: {
+  readonly latest_rag: StoredRag | null
+  readonly latest_restated: boolean
+  readonly pending_status: ValueStatus | null
+  readonly latest_start?: string | null
+  readonly latest_period_start?: string | null
+  readonly pending_start?: string | null
+  readonly pending_period_start?: string | null
+}): HeadlineFacts {
+  const shownStart = row.latest_start ?? row.latest_period_start ?? null
+  const pendingStart = row.pending_start ?? row.pending_period_start ?? null
+  return {
+    shown:
+      shownStart === null
+        ? null
+        : { start: shownStart, rag: row.latest_rag, restated: row.latest_restated },
+    pending:
+      pendingStart === null || row.pending_status === null
+        ? null
+        : { start: pendingStart, status: row.pending_status },
+  }
+}
+
 /**
- * A measure's status today: its latest value's RAG when that covers the period now expected,
- * otherwise no data (before the due date) or overdue.
+ * A measure's status today (docs/decisions.md, "One figure everywhere"): the RAG of its latest
+ * approved figure when that, or a newer value now in sign-off, covers the period expected now;
+ * otherwise no data (before the due date) or overdue. `approval` says in words which.
  */
 export function currentStatus(
   measure: StatusMeasure,
-  latest: { start: string; rag: StoredRag | null } | null,
+  headline: HeadlineFacts,
   today: string,
-): { period: Period; rag: Rag; due: string | null } {
-  const period = reportingPeriod(measure.frequency, today)
-  const due = dueDateOf(measure, period)
-  if (latest && latest.start >= period.start) {
-    const start = latest.start
+): { period: Period; rag: Rag; due: string | null; approval: MeasureApproval } {
+  const expected = reportingPeriod(measure.frequency, today)
+  const due = dueDateOf(measure, expected)
+  const { shown, pending } = headline
+  const periodOfStart = (start: string) =>
+    remember(periods, `${measure.frequency}:${start}`, () =>
+      parsePeriodStart({ frequency: measure.frequency, start }),
+    )
+  if (pending && pending.start >= expected.start) {
     return {
-      period: remember(periods, `${measure.frequency}:${start}`, () =>
-        parsePeriodStart({ frequency: measure.frequency, start }),
-      ),
-      rag: latest.rag ?? 'no_target',
-      due: start === period.start ? due : null,
+      period: shown ? periodOfStart(shown.start) : expected,
+      rag: shown ? (shown.rag ?? 'no_target') : 'no_data',
+      due: pending.start === expected.start ? due : null,
+      approval: approvalOf(pending.status, false),
     }
   }
-  return { period, rag: periodRag({ hasValue: false, due, today }), due }
+  if (shown && shown.start >= expected.start) {
+    return {
+      period: periodOfStart(shown.start),
+      rag: shown.rag ?? 'no_target',
+      due: shown.start === expected.start ? due : null,
+      approval: approvalOf('approved', shown.restated),
+    }
+  }
+  const rag = periodRag({ hasValue: false, due, today })
+  return { period: expected, rag, due, approval: rag === 'overdue' ? 'overdue' : 'missing' }
 }

@@ -1,20 +1,15 @@
-// Loading and keeping up to date what is derived from a measure's values: the stored target,
-// RAG and year to date beside each value, the presented values, and calculated measures.
+// Reading what is derived from a measure's values: the stored target, RAG and year to date
+// beside each value, the presented values and the headline. Writes go through measure-ledger.ts.
 import type { Kysely } from 'kysely'
-import {
-  evaluateFormula,
-  type FormulaGraph,
-  dependantsOf,
-  formulaInputs,
-  parseFormula,
-} from '../../core/formulas.ts'
+import { formulaInputs, parseFormula } from '../../core/formulas.ts'
+import { headlineOf } from '../../core/measure-figure.ts'
 import type { PointType } from '../../core/spc.ts'
 import type {
   DB,
   MeasureRow,
   MeasureTargetRow,
   MeasureValueRow,
-  ValueStatus,
+  StoredRag,
 } from '../../db/schema.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import * as spcRepo from '../spc/spc-repository.ts'
@@ -24,16 +19,18 @@ import {
   periodOf,
   presentValue,
   statusMeasure,
+  type LatestViews,
   type MeasureValueView,
 } from './measure-presenter.ts'
 import * as repo from './measure-repository.ts'
-import { spcSummary, variationIfApproved, type SpcPointInput } from './measure-spc.ts'
+import { variationIfApproved, type SpcPointInput } from './measure-spc.ts'
 import {
   deriveAll,
   dueDateOf,
   periodStatus,
   TargetBook,
   type Derived,
+  type HeadlineFacts,
   type StatusMeasure,
   type TargetEntry,
   type ValueEntry,
@@ -63,35 +60,6 @@ export function derive(
   return deriveAll(sm, new TargetBook(sm, targetEntries(targets)), values)
 }
 
-/** Brings the stored target, RAG and year to date of a measure's values up to date. */
-export async function refreshDerived(
-  db: Kysely<DB>,
-  organisationId: string,
-  measure: MeasureRow,
-): Promise<void> {
-  const targets = await repo.listTargets(db, organisationId, [measure.id])
-  const values = await repo.listValues(db, organisationId, [measure.id])
-  const derived = derive(measure, targets, valueEntries(values))
-  for (const v of values) {
-    const d = derived.get(v.period_start)
-    if (!d) continue
-    if (d.target !== v.target || d.rag !== v.rag || d.yearToDate !== v.year_to_date) {
-      await repo.setDerived(db, organisationId, v.id, {
-        target: d.target,
-        rag: d.rag,
-        year_to_date: d.yearToDate,
-      })
-    }
-  }
-  await repo.refreshLatest(db, organisationId, measure.id)
-  await refreshSpc(
-    db,
-    organisationId,
-    measure,
-    values.map((v) => ({ ...v, target: derived.get(v.period_start)?.target ?? v.target })),
-  )
-}
-
 function spcPoints(
   values: readonly Pick<MeasureValueRow, 'period_start' | 'value' | 'status' | 'target'>[],
 ): SpcPointInput[] {
@@ -100,26 +68,6 @@ function spcPoints(
       ? [{ start: v.period_start, value: v.value, target: v.target }]
       : [],
   )
-}
-
-/**
- * Brings the measure's stored SPC variation and assurance up to date, for lists. Called in the
- * transaction that changes its values, their sign-off, its targets or its SPC settings.
- */
-export async function refreshSpc(
-  db: Kysely<DB>,
-  organisationId: string,
-  measure: Pick<MeasureRow, 'id' | 'polarity' | 'cumulative' | 'frequency'>,
-  values?: readonly Pick<MeasureValueRow, 'period_start' | 'value' | 'status' | 'target'>[],
-): Promise<void> {
-  const rows = values ?? (await repo.listValues(db, organisationId, [measure.id]))
-  const settings = await spcRepo.listSettings(db, organisationId, [measure.id])
-  const summary = spcSummary(
-    measure,
-    spcPoints([...rows].sort((a, b) => (a.period_start < b.period_start ? -1 : 1))),
-    presentSpcSettings(measure.frequency, settings),
-  )
-  await spcRepo.setSpcSummary(db, organisationId, measure.id, summary)
 }
 
 /**
@@ -154,56 +102,25 @@ export async function pendingVariations(
   )
 }
 
-/** The same for every measure of an organisation (after a bulk load, like the demo's). */
-export async function refreshSpcAll(db: Kysely<DB>, organisationId: string): Promise<void> {
-  const measures = await db
-    .selectFrom('measures')
-    .select(['id', 'polarity', 'cumulative', 'frequency'])
-    .where('organisation_id', '=', organisationId)
-    .execute()
-  const ids = measures.map((m) => m.id)
-  // Only what SPC reads: a large council has hundreds of thousands of values.
-  const values = await db
-    .selectFrom('measure_values')
-    .select(['measure_id', 'period_start', 'value', 'status', 'target'])
-    .where('organisation_id', '=', organisationId)
-    .where('status', '=', 'approved')
-    .orderBy('measure_id')
-    .orderBy('period_start')
-    .execute()
-  const settings = await spcRepo.listSettings(db, organisationId, ids)
-  const valuesOf = Map.groupBy(values, (v) => v.measure_id)
-  const settingsOf = Map.groupBy(settings, (s) => s.measure_id)
-  await spcRepo.setSpcSummaries(
-    db,
-    organisationId,
-    measures.map((m) => ({
-      measureId: m.id,
-      ...spcSummary(
-        m,
-        spcPoints(valuesOf.get(m.id) ?? []),
-        presentSpcSettings(m.frequency, settingsOf.get(m.id) ?? []),
-      ),
-    })),
-  )
-}
-
 /** Values of one measure as pages and the API show them, oldest first. */
 export function presentValues(
   measure: MeasureRow,
   targets: readonly MeasureTargetRow[],
   values: readonly MeasureValueRow[],
   today: string,
-  options: { latestOnly?: boolean; last?: number } = {},
+  options: { latestOnly?: boolean; last?: number; headline?: boolean } = {},
 ): MeasureValueView[] {
   const sm: StatusMeasure = statusMeasure(measure)
   const book = new TargetBook(sm, targetEntries(targets))
   const entries = new Map(valueEntries(values).map((v) => [v.start, v]))
-  const shown = options.latestOnly
-    ? values.slice(-1)
-    : options.last
-      ? values.slice(-options.last)
-      : values
+  const headline = options.headline ? headlineRows(measure, values) : null
+  const shown = headline
+    ? values.filter((v) => v === headline.shown || v === headline.pending)
+    : options.latestOnly
+      ? values.slice(-1)
+      : options.last
+        ? values.slice(-options.last)
+        : values
   return shown.map((row, i) => {
     const period = periodOf(measure.frequency, row.period_start)
     const stored: Derived = { target: row.target, rag: row.rag, yearToDate: row.year_to_date }
@@ -214,11 +131,64 @@ export function presentValues(
       periodOf(measure.frequency, next.period_start).financialYear !== period.financialYear
     return presentValue(
       row,
-      measure.frequency,
+      measure,
       periodStatus(sm, book, entries, period, stored, today, { forecast: lastOfYear }),
       dueDateOf(sm, period),
     )
   })
+}
+
+/** The rows a measure shows as at `asAtEnd` (null: today): core/measure-figure's headlineOf. */
+export function headlineRows<R extends Pick<MeasureValueRow, 'period_start' | 'status' | 'value'>>(
+  measure: Pick<MeasureRow, 'frequency'>,
+  values: readonly R[],
+  asAtEnd: string | null = null,
+): { shown: R | null; pending: R | null } {
+  const { shown, pending } = headlineOf(
+    values.map((row) => ({
+      row,
+      start: row.period_start,
+      end: asAtEnd === null ? '' : periodOf(measure.frequency, row.period_start).end,
+      status: row.status,
+      value: row.value,
+    })),
+    asAtEnd,
+  )
+  return { shown: shown?.row ?? null, pending: pending?.row ?? null }
+}
+
+/** The headline of presented values: the latest approved, and the newest if still in sign-off. */
+export function latestViews(views: readonly MeasureValueView[]): LatestViews {
+  const { shown, pending } = headlineOf(
+    views.map((v) => ({ ...v, start: v.period.start, end: '' })),
+    null,
+  )
+  return {
+    approved: shown,
+    latest: pending ?? shown,
+  }
+}
+
+/** The stored-column shape of a headline, for currentStatus, from presented values. */
+export function headlineOfViews(views: LatestViews): HeadlineFacts {
+  const { approved, latest } = views
+  return {
+    shown: approved
+      ? {
+          start: approved.period.start,
+          rag: storedRagOf(approved.rag),
+          restated: approved.restated,
+        }
+      : null,
+    pending:
+      latest && latest.status !== 'approved'
+        ? { start: latest.period.start, status: latest.status }
+        : null,
+  }
+}
+
+function storedRagOf(rag: string): StoredRag {
+  return rag === 'green' || rag === 'amber' || rag === 'red' ? rag : 'no_target'
 }
 
 /** The organisation's calculated measures as a graph: code → the codes its formula uses. */
@@ -236,105 +206,6 @@ export async function formulaGraph(
     }
   }
   return graph
-}
-
-/**
- * Works out a calculated measure's value for each period from its inputs' values: approved
- * when every input is approved, otherwise a draft. A period whose inputs are incomplete has no
- * value. Returns how many values changed.
- */
-export async function calculate(
-  db: Kysely<DB>,
-  organisationId: string,
-  measure: MeasureRow,
-  periodStarts: readonly string[] | null,
-  at: Date,
-): Promise<number> {
-  if (measure.formula === null) return 0
-  const node = parseFormula(measure.formula)
-  const codes = [...formulaInputs(node)]
-  const inputs = await repo.findMeasuresByCode(db, organisationId, codes)
-  const inputValues = await repo.listValues(
-    db,
-    organisationId,
-    inputs.map((m) => m.id),
-  )
-  const codeOf = new Map(inputs.map((m) => [m.id, m.code]))
-  const byPeriod = new Map<string, Map<string, { value: number | null; status: ValueStatus }>>()
-  for (const v of inputValues) {
-    const code = codeOf.get(v.measure_id)
-    if (!code) continue
-    const slot: Map<string, { value: number | null; status: ValueStatus }> =
-      byPeriod.get(v.period_start) ??
-      new Map<string, { value: number | null; status: ValueStatus }>()
-    slot.set(code, { value: v.value, status: v.status })
-    byPeriod.set(v.period_start, slot)
-  }
-  const own = new Map(
-    (await repo.listValues(db, organisationId, [measure.id])).map((v) => [v.period_start, v]),
-  )
-  const starts = periodStarts ?? [...new Set([...byPeriod.keys(), ...own.keys()])]
-  let changed = 0
-  for (const start of starts) {
-    const slot: Map<string, { value: number | null; status: ValueStatus }> =
-      byPeriod.get(start) ?? new Map<string, { value: number | null; status: ValueStatus }>()
-    const value = evaluateFormula(node, new Map(codes.map((c) => [c, slot.get(c)?.value ?? null])))
-    const status: ValueStatus = codes.every((c) => slot.get(c)?.status === 'approved')
-      ? 'approved'
-      : 'draft'
-    const existing = own.get(start)
-    if (value === null) {
-      if (existing) {
-        await repo.deleteValue(db, organisationId, existing.id)
-        changed++
-      }
-      continue
-    }
-    if (existing && existing.value === value && existing.status === status) continue
-    if (existing) {
-      await repo.updateValue(db, organisationId, existing.id, existing.version, {
-        value,
-        status,
-        approved_at: status === 'approved' ? at : null,
-        updated_at: at,
-      })
-    } else {
-      await repo.insertValue(db, organisationId, {
-        measure_id: measure.id,
-        period_start: start,
-        value,
-        status,
-        calculated: true,
-        target: null,
-        rag: null,
-        year_to_date: null,
-        approved_at: status === 'approved' ? at : null,
-      })
-    }
-    changed++
-  }
-  if (changed > 0) await refreshDerived(db, organisationId, measure)
-  return changed
-}
-
-/** After `code`'s value for a period changes: every measure calculated from it, in order. */
-export async function recalculateDependants(
-  db: Kysely<DB>,
-  organisationId: string,
-  code: string,
-  periodStart: string,
-  at: Date,
-  graph?: FormulaGraph,
-): Promise<void> {
-  const order = dependantsOf(graph ?? (await formulaGraph(db, organisationId)), code)
-  if (order.length === 0) return
-  const measures = new Map(
-    (await repo.findMeasuresByCode(db, organisationId, order)).map((m) => [m.code, m]),
-  )
-  for (const dependant of order) {
-    const measure = measures.get(dependant)
-    if (measure) await calculate(db, organisationId, measure, [periodStart], at)
-  }
 }
 
 /** The unit hierarchy that role scopes are judged against. */

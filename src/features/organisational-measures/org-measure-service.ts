@@ -10,7 +10,8 @@ import { recordAudit, type AuditActor } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
 import { canShapeFramework } from '../framework/framework-policy.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
-import { refreshDerived, ukDate } from '../measures/measure-store.ts'
+import { ukDate } from '../measures/measure-store.ts'
+import { writeValues, type ValueWrite } from '../measures/measure-ledger.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import { endedPeriods, type ComputationRegistry } from './computations.ts'
 import * as repo from './org-measure-repository.ts'
@@ -59,6 +60,7 @@ export async function recomputeOrganisation(
     let added = 0
     let restated = 0
     let removed = 0
+    const writes: ValueWrite[] = []
     for (const period of periods) {
       const figure = figures.get(period.start)
       const existing = stored.get(period.start)
@@ -68,25 +70,27 @@ export async function recomputeOrganisation(
           : null
       if (!figure || figure.value === null) {
         if (existing) {
-          await measureRepo.deleteValue(trx, organisationId, existing.id)
+          writes.push({ op: 'delete', before: existing })
           removed++
         }
         continue
       }
       if (!existing) {
-        await measureRepo.insertValue(trx, organisationId, {
-          measure_id: measure.id,
-          period_start: period.start,
-          value: figure.value,
-          numerator: figure.numerator,
-          denominator: figure.denominator,
-          commentary,
-          status: 'approved',
-          calculated: true,
-          target: null,
-          rag: null,
-          year_to_date: null,
-          approved_at: at,
+        writes.push({
+          op: 'insert',
+          row: {
+            period_start: period.start,
+            value: figure.value,
+            numerator: figure.numerator,
+            denominator: figure.denominator,
+            commentary,
+            status: 'approved',
+            calculated: true,
+            target: null,
+            rag: null,
+            year_to_date: null,
+            approved_at: at,
+          },
         })
         added++
       } else if (
@@ -94,23 +98,28 @@ export async function recomputeOrganisation(
         existing.numerator !== figure.numerator ||
         existing.denominator !== figure.denominator
       ) {
-        await measureRepo.updateValue(trx, organisationId, existing.id, existing.version, {
-          value: figure.value,
-          numerator: figure.numerator,
-          denominator: figure.denominator,
-          commentary,
-          status: 'approved',
-          approved_at: at,
-          restated: true,
-          restatement_reason: RECOMPUTED_REASON,
-          restated_from: existing.value,
-          updated_at: at,
+        writes.push({
+          op: 'update',
+          before: existing,
+          changes: {
+            value: figure.value,
+            numerator: figure.numerator,
+            denominator: figure.denominator,
+            commentary,
+            status: 'approved',
+            approved_at: at,
+            restated: true,
+            restatement_reason: RECOMPUTED_REASON,
+            restated_from: existing.value,
+            updated_at: at,
+          },
         })
         restated++
       }
     }
     if (added + restated + removed > 0) {
-      await refreshDerived(trx, organisationId, measure)
+      // One ledger write per measure: derived once, whatever the number of periods.
+      await writeValues(trx, organisationId, [{ measure, writes }], at)
       await recordAudit(
         trx,
         {

@@ -4,7 +4,8 @@ import type { DB, Role } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import { reportingPeriod } from '../measures/measure-status.ts'
-import { derive, refreshSpcAll, ukDate } from '../measures/measure-store.ts'
+import * as ledger from '../measures/measure-ledger.ts'
+import { derive, ukDate } from '../measures/measure-store.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { createOrganisation } from '../organisation/organisation-service.ts'
 import * as repo from './partnership-repository.ts'
@@ -235,8 +236,7 @@ async function insertTrustMeasures(
     await measureRepo.insertValues(trx, organisationId, values)
     count += values.length
   }
-  await measureRepo.refreshLatest(trx, organisationId, null)
-  await refreshSpcAll(trx, organisationId)
+  await ledger.settleAll(trx, organisationId, now)
   return { ids, values: count }
 }
 

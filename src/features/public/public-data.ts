@@ -63,7 +63,7 @@ function chartOf(m: PublicMeasure, id: string): string {
     `${m.title}: figures and target`,
     m.values.map((v) => ({
       label: v.period.label,
-      value: m.cumulative ? v.yearToDate : v.value,
+      value: v.displayed,
       target: v.target,
       rag: v.status,
     })),

@@ -41,6 +41,9 @@ export const CSV_COLUMNS = [
   'restatementReason',
   'commentary',
   'publishedAt',
+  'displayed',
+  'displayedText',
+  'displayedBasis',
 ] as const
 
 function csvRow(org: PublicOrganisation, m: PublicMeasure, v: PublicValue): Cell[] {
@@ -71,6 +74,9 @@ function csvRow(org: PublicOrganisation, m: PublicMeasure, v: PublicValue): Cell
     v.restatementReason,
     v.commentary,
     v.publishedAt,
+    v.displayed,
+    v.displayedText,
+    v.displayedBasis,
   ]
 }
 
@@ -162,7 +168,8 @@ export function atomFeed(
   for (const { m, v } of entries) {
     const link = `${origin}${m.links.page}`
     const summary =
-      `${m.title}, ${v.period.label}: ${v.valueText}` +
+      `${m.title}, ${v.period.label}: ${v.displayedText}` +
+      (v.displayedBasis === 'year_to_date' ? ' year to date' : '') +
       (v.target !== null ? ` against a target of ${v.targetText}` : '') +
       ` (${v.statusText}).` +
       (v.restated

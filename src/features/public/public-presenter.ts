@@ -79,6 +79,13 @@ export function presentPublicValue(
     denominator: figures.denominator,
     yearToDate: figures.yearToDate,
     yearToDateText: text(figures.yearToDate, view.yearToDate),
+    /** The figure shown for the period (core/measure-figure): year to date when cumulative. */
+    displayed: view.displayed.basis === 'year_to_date' ? figures.yearToDate : figures.value,
+    displayedText:
+      view.displayed.basis === 'year_to_date'
+        ? text(figures.yearToDate, view.yearToDate)
+        : text(figures.value, view.value),
+    displayedBasis: view.displayed.basis,
     target: view.target,
     targetText: view.target === null ? 'No target' : formatValue(view.target, measure),
     status: view.rag,

@@ -3,7 +3,7 @@ import type { TestContext, TestOrganisation } from '../../../test/helpers/contex
 import { periodAt, periodsBetween } from '../../core/periods.ts'
 import type { Principal } from '../auth/principal.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
-import { refreshDerived } from '../measures/measure-store.ts'
+import { writeValues } from '../measures/measure-ledger.ts'
 
 /** 14 months around 24 days, then a redesign: 10 months around 15 days. */
 export const REDESIGN = [
@@ -46,21 +46,30 @@ export async function approvedMonthlyMeasure(
     ],
   })
   const db = ctx.database.db
-  await measureRepo.insertValues(
-    db,
-    org.id,
-    values.map((value, i) => ({
-      measure_id: created.id,
-      period_start: MONTHS[i]?.start ?? '',
-      value,
-      status: 'approved' as const,
-      target: null,
-      rag: null,
-      year_to_date: null,
-    })),
-  )
   const row = await measureRepo.findMeasure(db, org.id, created.id)
   if (!row) throw new Error('no measure')
-  await refreshDerived(db, org.id, row)
+  await db.transaction().execute((trx) =>
+    writeValues(
+      trx,
+      org.id,
+      [
+        {
+          measure: row,
+          writes: values.map((value, i) => ({
+            op: 'insert' as const,
+            row: {
+              period_start: MONTHS[i]?.start ?? '',
+              value,
+              status: 'approved' as const,
+              target: null,
+              rag: null,
+              year_to_date: null,
+            },
+          })),
+        },
+      ],
+      ctx.clock.read(),
+    ),
+  )
   return created.id
 }

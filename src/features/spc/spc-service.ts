@@ -11,9 +11,8 @@ import { periodOf, presentPeriod } from '../measures/measure-presenter.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import { readPeriod, type MeasureService } from '../measures/measure-service.ts'
 import { spcOf } from '../measures/measure-spc.ts'
-import { refreshSpc } from '../measures/measure-store.ts'
+import { spcSettingsChanged } from '../measures/measure-ledger.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import { bumpPublication } from '../public/publication.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 import { presentSpcHistory, presentSpcSettings } from './spc-presenter.ts'
 import * as spcRepo from './spc-repository.ts'
@@ -111,8 +110,7 @@ export function createSpcService({ db, clock, measures }: SpcDeps) {
     await db.transaction().execute(async (trx) => {
       await spcRepo.lockMeasure(trx, principal.organisationId, row.id)
       const entry = await change(trx, await chart(trx, principal.organisationId, row.id))
-      await refreshSpc(trx, principal.organisationId, row)
-      if (row.public) await bumpPublication(trx, principal.organisationId, clock())
+      await spcSettingsChanged(trx, principal.organisationId, row, clock())
       await recordAudit(
         trx,
         {

@@ -58,16 +58,24 @@ const corporateRisks = (risks: ReportData['risks']) =>
 const isException = (m: MeasureLine) =>
   ragOf(m) === 'red' || ragOf(m) === 'amber' || m.variation === 'special_cause_concern'
 
+/** The figure a measure shows (core/measure-figure), saying when it is a year to date. */
+function figureText(m: MeasureLine, view: MeasureLine['value'], which: 'value' | 'target') {
+  const n = which === 'value' ? view?.displayed.value : view?.target
+  const text = formatValue(n, { unit: m.unit, decimals: m.decimals })
+  return view?.displayed.basis === 'year_to_date' && n !== null && n !== undefined
+    ? `${text} year to date`
+    : text
+}
+
 function measureRow(m: MeasureLine, options: { lastYear?: boolean } = {}): TableCell[] {
-  const format = { unit: m.unit, decimals: m.decimals }
   return [
     nameOf(m),
     m.value?.period.label ?? '—',
-    formatValue(m.value?.value, format),
-    formatValue(m.value?.target, format),
+    figureText(m, m.value, 'value'),
+    figureText(m, m.value, 'target'),
     ragBadge(ragOf(m)),
     options.lastYear
-      ? formatValue(m.lastYear?.value, format)
+      ? figureText(m, m.lastYear, 'value')
       : directionBadge(m.value?.direction ?? null),
     options.lastYear
       ? directionBadge(m.value?.directionYearOnYear ?? null)
@@ -180,11 +188,10 @@ export function exceptionsBlocks(
         { label: 'Commentary', width: 5 },
       ],
       rows: exceptions.map((m) => {
-        const format = { unit: m.unit, decimals: m.decimals }
         return [
           nameOf(m),
-          formatValue(m.value?.value, format),
-          formatValue(m.value?.target, format),
+          figureText(m, m.value, 'value'),
+          figureText(m, m.value, 'target'),
           ragBadge(ragOf(m)),
           variationBadge(m.variation, m.improvement),
           m.value?.commentary?.trim() || 'No commentary given.',

@@ -11,7 +11,7 @@ import { createLinkRegistry } from '../../links/link-registry.ts'
 import { periodOf, type MeasureValueView } from '../../measures/measure-presenter.ts'
 import * as measureRepo from '../../measures/measure-repository.ts'
 import { measureSpc, type SpcSettingsView } from '../../measures/measure-spc.ts'
-import { presentValues, ukDate, unitTreeOf } from '../../measures/measure-store.ts'
+import { latestViews, presentValues, ukDate, unitTreeOf } from '../../measures/measure-store.ts'
 import * as orgRepo from '../../organisation/organisation-repository.ts'
 import { createOrganisationService } from '../../organisation/organisation-service.ts'
 import type { UpdateView } from '../../project-updates/update-presenter.ts'
@@ -269,7 +269,8 @@ export async function loadMeasures(
       const own = (byMeasure.get(row.id) ?? []).filter(reportedBy(row, period.end))
       const views = presentValues(row, targetsByMeasure.get(row.id) ?? [], own, today)
       const approved = views.filter((v) => v.status === 'approved' && v.value !== null)
-      const value = approved.at(-1) ?? null
+      // The same headline rule as every page (core/measure-figure): the latest approved value.
+      const value = latestViews(views).approved
       const lastYearStart = value
         ? `${Number(value.period.start.slice(0, 4)) - 1}${value.period.start.slice(4)}`
         : null

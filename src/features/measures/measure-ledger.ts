@@ -1,0 +1,496 @@
+// The one owner of measure state (docs/decisions.md, "One owner of measure state"). Every
+// change to a measure's values, targets, definition or SPC settings comes through here, from
+// forms, the API, imports, the demo and computed measures alike, and in the same transaction
+// the ledger brings what follows from it up to date: each value's stored target, RAG and year
+// to date, the measure's headline (latest approved value, value in sign-off), its SPC summary,
+// the measures calculated from it and the public dashboard's publication counter. Nobody else
+// writes measure_values or measure_targets, or calls these refreshes.
+import type { Kysely, Updateable } from 'kysely'
+import {
+  dependantsOf,
+  evaluateFormula,
+  formulaInputs,
+  parseFormula,
+  type FormulaGraph,
+} from '../../core/formulas.ts'
+import type {
+  DB,
+  MeasureRow,
+  MeasureTargetRow,
+  MeasureValueRow,
+  MeasureValuesTable,
+  ValueStatus,
+} from '../../db/schema.ts'
+import { bumpPublication } from '../public/publication.ts'
+import { presentSpcSettings } from '../spc/spc-presenter.ts'
+import * as spcRepo from '../spc/spc-repository.ts'
+import * as repo from './measure-repository.ts'
+import { spcSummary, type SpcPointInput } from './measure-spc.ts'
+import { derive, formulaGraph, valueEntries } from './measure-store.ts'
+
+/** One change to one value of a measure. `before` is the row as the writer read it. */
+export type ValueWrite =
+  | { readonly op: 'insert'; readonly row: Omit<repo.NewValue, 'measure_id'> }
+  | {
+      readonly op: 'update'
+      readonly before: MeasureValueRow
+      readonly changes: Updateable<MeasureValuesTable>
+    }
+  | { readonly op: 'delete'; readonly before: MeasureValueRow }
+
+export interface MeasureWrites {
+  readonly measure: MeasureRow
+  readonly writes: readonly ValueWrite[]
+}
+
+/** What a write did to a measure, for settling it once however many values changed. */
+interface Touched {
+  measure: MeasureRow
+  /** Periods whose value changed, for the measures calculated from this one. */
+  readonly periods: Set<string>
+  /** Approved values (or targets, or SPC settings) changed: SPC must be worked out again. */
+  spc: boolean
+  /** Something the public dashboard shows changed. */
+  published: boolean
+}
+
+/**
+ * Writes values of any number of measures, then settles each measure once. Returns the row
+ * each write left (undefined for a delete, or for an update whose `before.version` is stale:
+ * then nothing is settled and the caller should refuse, which rolls the transaction back).
+ */
+export async function writeValues(
+  trx: Kysely<DB>,
+  organisationId: string,
+  batch: readonly MeasureWrites[],
+  at: Date,
+): Promise<(MeasureValueRow | undefined)[][]> {
+  const touched = new Map<string, Touched>()
+  const results: (MeasureValueRow | undefined)[][] = []
+  let stale = false
+  for (const { measure, writes } of batch) {
+    const t = touchOf(touched, measure)
+    const rows: (MeasureValueRow | undefined)[] = []
+    for (const write of writes) {
+      const row = await apply(trx, organisationId, measure.id, write)
+      if (write.op === 'update' && row === undefined) stale = true
+      rows.push(row)
+      const start = write.op === 'insert' ? write.row.period_start : write.before.period_start
+      t.periods.add(start)
+      const approved =
+        (write.op === 'insert' && write.row.status === 'approved') ||
+        (write.op !== 'insert' && write.before.status === 'approved') ||
+        (write.op === 'update' && write.changes.status === 'approved')
+      if (approved) {
+        t.spc = true
+        t.published ||= measure.public
+      }
+    }
+    results.push(rows)
+  }
+  if (!stale) await settle(trx, organisationId, [...touched.values()], at)
+  return results
+}
+
+/** One value of one measure: `writeValues` with a batch of one. */
+export async function writeValue(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measure: MeasureRow,
+  write: ValueWrite,
+  at: Date,
+): Promise<MeasureValueRow | undefined> {
+  const [rows] = await writeValues(trx, organisationId, [{ measure, writes: [write] }], at)
+  return rows?.[0]
+}
+
+/** Replaces a measure's targets and settles it. */
+export async function replaceTargets(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measure: MeasureRow,
+  targets: readonly Pick<
+    MeasureTargetRow,
+    'frequency' | 'period_start' | 'value' | 'lower' | 'upper'
+  >[],
+  at: Date,
+): Promise<void> {
+  await repo.replaceTargets(trx, organisationId, measure.id, targets)
+  await settle(trx, organisationId, [whole(measure, measure.public)], at)
+}
+
+/**
+ * After a measure is created (`before` null) or its definition changed: a calculated measure's
+ * values follow its formula, and every stored status follows the definition.
+ */
+export async function definitionChanged(
+  trx: Kysely<DB>,
+  organisationId: string,
+  before: MeasureRow | null,
+  after: MeasureRow,
+  at: Date,
+): Promise<void> {
+  const published = after.public || before?.public === true
+  if (after.formula !== null && after.formula !== before?.formula) {
+    await calculate(trx, organisationId, after, null, at)
+  } else if (before === null) {
+    // A new measure has no values yet: only what is published may change.
+    if (published) await bumpPublication(trx, organisationId, at)
+    return
+  }
+  // A definition does not change the values of measures calculated from this one.
+  await settle(trx, organisationId, [whole(after, published)], at, { dependants: false })
+}
+
+/** After a measure's SPC baselines or change points change. */
+export async function spcSettingsChanged(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measure: MeasureRow,
+  at: Date,
+): Promise<void> {
+  await refreshSpc(trx, organisationId, measure)
+  if (measure.public) await bumpPublication(trx, organisationId, at)
+}
+
+/**
+ * Loads many measures' targets and values at once (the demo council, a large test council):
+ * derives every value's stored columns in memory, inserts them in large statements and then
+ * brings every headline and SPC summary up to date in two statements more.
+ */
+export async function loadInBulk(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measures: readonly MeasureRow[],
+  targets: readonly Omit<MeasureTargetRow, 'id' | 'created_at' | 'organisation_id'>[],
+  values: readonly repo.NewValue[],
+  at: Date,
+): Promise<void> {
+  for (let i = 0; i < targets.length; i += 1000) {
+    await trx
+      .insertInto('measure_targets')
+      .values(targets.slice(i, i + 1000).map((t) => ({ ...t, organisation_id: organisationId })))
+      .execute()
+  }
+  const targetsOf = Map.groupBy(targets, (t) => t.measure_id)
+  const valuesOf = Map.groupBy(values, (v) => v.measure_id)
+  const rows: repo.NewValue[] = []
+  for (const measure of measures) {
+    const own = valuesOf.get(measure.id) ?? []
+    const derived = derive(
+      measure,
+      (targetsOf.get(measure.id) ?? []).map((t) => ({
+        ...t,
+        id: '',
+        organisation_id: organisationId,
+        created_at: at,
+      })),
+      own.map((v) => ({ start: v.period_start, value: v.value ?? null, status: v.status })),
+    )
+    for (const v of own) {
+      const d = derived.get(v.period_start)
+      rows.push({
+        ...v,
+        target: d?.target ?? null,
+        rag: d?.rag ?? null,
+        year_to_date: d?.yearToDate ?? null,
+      })
+    }
+  }
+  await repo.insertValues(trx, organisationId, rows)
+  await repo.refreshLatest(trx, organisationId, null)
+  await refreshSpcAll(trx, organisationId)
+  if (measures.some((m) => m.public)) await bumpPublication(trx, organisationId, at)
+}
+
+export interface SignOffDates {
+  readonly id: string
+  readonly submittedAt: Date
+  readonly approvedAt: Date | null
+}
+
+/**
+ * When values were submitted and approved, for a demo council whose returns look lived in.
+ * Dates only: nothing derived follows from them.
+ */
+export async function stampSignOffDates(
+  trx: Kysely<DB>,
+  organisationId: string,
+  dates: readonly SignOffDates[],
+): Promise<void> {
+  for (const d of dates) {
+    await trx
+      .updateTable('measure_values')
+      .set({ submitted_at: d.submittedAt, approved_at: d.approvedAt, updated_at: d.submittedAt })
+      .where('organisation_id', '=', organisationId)
+      .where('id', '=', d.id)
+      .execute()
+  }
+}
+
+/**
+ * Settles every measure of an organisation at once: after SPC settings were added to many
+ * measures (the demo council), or a generator loaded values in bulk (bench/).
+ */
+export async function settleAll(trx: Kysely<DB>, organisationId: string, at: Date): Promise<void> {
+  await repo.refreshLatest(trx, organisationId, null)
+  await refreshSpcAll(trx, organisationId)
+  await bumpPublication(trx, organisationId, at)
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function touchOf(touched: Map<string, Touched>, measure: MeasureRow): Touched {
+  let t = touched.get(measure.id)
+  if (!t) {
+    t = { measure, periods: new Set(), spc: false, published: false }
+    touched.set(measure.id, t)
+  }
+  return t
+}
+
+function whole(measure: MeasureRow, published: boolean): Touched {
+  return { measure, periods: new Set(), spc: true, published }
+}
+
+async function apply(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measureId: string,
+  write: ValueWrite,
+): Promise<MeasureValueRow | undefined> {
+  switch (write.op) {
+    case 'insert':
+      return repo.insertValue(trx, organisationId, { ...write.row, measure_id: measureId })
+    case 'update':
+      return repo.updateValue(
+        trx,
+        organisationId,
+        write.before.id,
+        write.before.version,
+        write.changes,
+      )
+    case 'delete':
+      await repo.deleteValue(trx, organisationId, write.before.id)
+      return undefined
+  }
+}
+
+/**
+ * Brings every touched measure's derived state up to date, then the measures calculated from
+ * them (in formula order), then the headlines of all of them, and the publication counter once.
+ */
+async function settle(
+  trx: Kysely<DB>,
+  organisationId: string,
+  touched: readonly Touched[],
+  at: Date,
+  options: { dependants?: boolean } = {},
+): Promise<void> {
+  if (touched.length === 0) return
+  let published = false
+  const ids = new Set<string>()
+  for (const t of touched) {
+    await deriveStored(trx, organisationId, t.measure, t.spc)
+    published ||= t.published
+    ids.add(t.measure.id)
+  }
+  const changedPeriods = touched.filter((t) => t.periods.size > 0)
+  if (options.dependants !== false && changedPeriods.length > 0) {
+    const graph: FormulaGraph = await formulaGraph(trx, organisationId)
+    const order = [
+      ...new Set(changedPeriods.flatMap((t) => dependantsOf(graph, t.measure.code))),
+    ].filter((code) => !touched.some((t) => t.measure.code === code))
+    if (order.length > 0) {
+      const periods = [...new Set(changedPeriods.flatMap((t) => [...t.periods]))]
+      const byCode = new Map(
+        (await repo.findMeasuresByCode(trx, organisationId, order)).map((m) => [m.code, m]),
+      )
+      for (const code of order) {
+        const dependant = byCode.get(code)
+        if (!dependant) continue
+        if ((await calculate(trx, organisationId, dependant, periods, at)) > 0) {
+          ids.add(dependant.id)
+          published ||= dependant.public
+        }
+      }
+    }
+  }
+  await repo.refreshLatest(trx, organisationId, [...ids])
+  if (published) await bumpPublication(trx, organisationId, at)
+}
+
+/** Brings the stored target, RAG and year to date of a measure's values up to date. */
+async function deriveStored(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measure: MeasureRow,
+  spc: boolean,
+): Promise<void> {
+  const targets = await repo.listTargets(trx, organisationId, [measure.id])
+  const values = await repo.listValues(trx, organisationId, [measure.id])
+  const derived = derive(measure, targets, valueEntries(values))
+  const changed = values.flatMap((v) => {
+    const d = derived.get(v.period_start)
+    return d && (d.target !== v.target || d.rag !== v.rag || d.yearToDate !== v.year_to_date)
+      ? [{ id: v.id, target: d.target, rag: d.rag, year_to_date: d.yearToDate }]
+      : []
+  })
+  await repo.setDerivedMany(trx, organisationId, changed)
+  if (spc) {
+    await refreshSpc(
+      trx,
+      organisationId,
+      measure,
+      values.map((v) => ({ ...v, target: derived.get(v.period_start)?.target ?? v.target })),
+    )
+  }
+}
+
+function spcPoints(
+  values: readonly Pick<MeasureValueRow, 'period_start' | 'value' | 'status' | 'target'>[],
+): SpcPointInput[] {
+  return values.flatMap((v) =>
+    v.status === 'approved' && v.value !== null
+      ? [{ start: v.period_start, value: v.value, target: v.target }]
+      : [],
+  )
+}
+
+/** The measure's stored SPC variation and assurance, for lists. */
+async function refreshSpc(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measure: Pick<MeasureRow, 'id' | 'polarity' | 'cumulative' | 'frequency'>,
+  values?: readonly Pick<MeasureValueRow, 'period_start' | 'value' | 'status' | 'target'>[],
+): Promise<void> {
+  const rows = values ?? (await repo.listValues(trx, organisationId, [measure.id]))
+  const settings = await spcRepo.listSettings(trx, organisationId, [measure.id])
+  const summary = spcSummary(
+    measure,
+    spcPoints([...rows].sort((a, b) => (a.period_start < b.period_start ? -1 : 1))),
+    presentSpcSettings(measure.frequency, settings),
+  )
+  await spcRepo.setSpcSummary(trx, organisationId, measure.id, summary)
+}
+
+/** The same for every measure of an organisation, after a bulk load. */
+async function refreshSpcAll(trx: Kysely<DB>, organisationId: string): Promise<void> {
+  const measures = await trx
+    .selectFrom('measures')
+    .select(['id', 'polarity', 'cumulative', 'frequency'])
+    .where('organisation_id', '=', organisationId)
+    .execute()
+  const ids = measures.map((m) => m.id)
+  // Only what SPC reads: a large council has hundreds of thousands of values.
+  const values = await trx
+    .selectFrom('measure_values')
+    .select(['measure_id', 'period_start', 'value', 'status', 'target'])
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'approved')
+    .orderBy('measure_id')
+    .orderBy('period_start')
+    .execute()
+  const settings = await spcRepo.listSettings(trx, organisationId, ids)
+  const valuesOf = Map.groupBy(values, (v) => v.measure_id)
+  const settingsOf = Map.groupBy(settings, (s) => s.measure_id)
+  await spcRepo.setSpcSummaries(
+    trx,
+    organisationId,
+    measures.map((m) => ({
+      measureId: m.id,
+      ...spcSummary(
+        m,
+        spcPoints(valuesOf.get(m.id) ?? []),
+        presentSpcSettings(m.frequency, settingsOf.get(m.id) ?? []),
+      ),
+    })),
+  )
+}
+
+/**
+ * Works out a calculated measure's value for each period from its inputs' values: approved
+ * when every input is approved, otherwise a draft. A period whose inputs are incomplete has no
+ * value. Writes and derives the measure; returns how many values changed.
+ */
+async function calculate(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measure: MeasureRow,
+  periodStarts: readonly string[] | null,
+  at: Date,
+): Promise<number> {
+  if (measure.formula === null) return 0
+  const node = parseFormula(measure.formula)
+  const codes = [...formulaInputs(node)]
+  const inputs = await repo.findMeasuresByCode(trx, organisationId, codes)
+  const inputValues = await repo.listValues(
+    trx,
+    organisationId,
+    inputs.map((m) => m.id),
+  )
+  const codeOf = new Map(inputs.map((m) => [m.id, m.code]))
+  type Slot = Map<string, { value: number | null; status: ValueStatus }>
+  const byPeriod = new Map<string, Slot>()
+  for (const v of inputValues) {
+    const code = codeOf.get(v.measure_id)
+    if (!code) continue
+    const slot: Slot = byPeriod.get(v.period_start) ?? (new Map() as Slot)
+    slot.set(code, { value: v.value, status: v.status })
+    byPeriod.set(v.period_start, slot)
+  }
+  const own = new Map(
+    (await repo.listValues(trx, organisationId, [measure.id])).map((v) => [v.period_start, v]),
+  )
+  const starts = periodStarts ?? [...new Set([...byPeriod.keys(), ...own.keys()])]
+  let changed = 0
+  let approvedChanged = false
+  for (const start of starts) {
+    const slot: Slot = byPeriod.get(start) ?? (new Map() as Slot)
+    const value = evaluateFormula(node, new Map(codes.map((c) => [c, slot.get(c)?.value ?? null])))
+    const status: ValueStatus = codes.every((c) => slot.get(c)?.status === 'approved')
+      ? 'approved'
+      : 'draft'
+    const existing = own.get(start)
+    if (value === null) {
+      if (existing) {
+        await apply(trx, organisationId, measure.id, { op: 'delete', before: existing })
+        approvedChanged ||= existing.status === 'approved'
+        changed++
+      }
+      continue
+    }
+    if (existing && existing.value === value && existing.status === status) continue
+    if (existing) {
+      await apply(trx, organisationId, measure.id, {
+        op: 'update',
+        before: existing,
+        changes: {
+          value,
+          status,
+          approved_at: status === 'approved' ? at : null,
+          updated_at: at,
+        },
+      })
+      approvedChanged ||= existing.status === 'approved'
+    } else {
+      await apply(trx, organisationId, measure.id, {
+        op: 'insert',
+        row: {
+          period_start: start,
+          value,
+          status,
+          calculated: true,
+          target: null,
+          rag: null,
+          year_to_date: null,
+          approved_at: status === 'approved' ? at : null,
+        },
+      })
+    }
+    approvedChanged ||= status === 'approved'
+    changed++
+  }
+  if (changed > 0) await deriveStored(trx, organisationId, measure, approvedChanged)
+  return changed
+}
