@@ -28,10 +28,14 @@ import {
   type Column,
   type ImportSheet,
 } from './exchange-columns.ts'
+import { mayUpload } from './exchange-policy.ts'
 import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
 import {
+  IMPORT_LIMITS,
+  ImportTooLarge,
   readUpload,
   type Cell,
+  type ImportLimits,
   type ParsedSheet,
   type RowError,
   type SheetRow,
@@ -57,15 +61,32 @@ export function describeRowError(e: RowError): string {
   return `Sheet ${e.sheet}, row ${e.row}${e.column ? `, column ${e.column}` : ''}: ${e.message}`
 }
 
-/** A file with problems: every row error, so all can be fixed at once. Nothing was written. */
+/** However many problems a file has, the answer lists this many (and says how many in all). */
+export const ROW_ERRORS_LISTED = 100
+
+/**
+ * A file with problems: the first hundred row errors, so most can be fixed at once, and how
+ * many there are in all. Nothing was written.
+ */
 export class ImportInvalid extends Invalid {
   readonly rows: readonly RowError[]
-  constructor(rows: readonly RowError[]) {
+  /** Every problem found, of which `rows` are the first. */
+  readonly total: number
+  constructor(all: readonly RowError[]) {
+    const rows = all.slice(0, ROW_ERRORS_LISTED)
     super(
       rows.map((r) => ({ field: `${r.sheet}.${r.row}.${r.column}`, message: describeRowError(r) })),
     )
     this.rows = rows
+    this.total = all.length
   }
+}
+
+/** What the answer says of a file with problems, counting those not listed. */
+export function problemsMessage(error: ImportInvalid): string {
+  const listed =
+    error.total > error.rows.length ? `; the first ${error.rows.length} are listed` : ''
+  return `Nothing was imported: the file has ${error.total.toLocaleString('en-GB')} problem(s)${listed}`
 }
 
 export interface ExchangeDeps {
@@ -75,6 +96,8 @@ export interface ExchangeDeps {
   readonly projects: ProjectService
   readonly risks: RiskService
   readonly savings: SavingsService
+  /** Bounds on one upload's work; the defaults unless a test or the command line says. */
+  readonly limits?: Partial<ImportLimits>
 }
 
 /** Thrown to roll back a dry run, or a run with errors, after validating every row. */
@@ -152,17 +175,81 @@ export type ExchangeService = ReturnType<typeof createExchangeService>
 
 export function createExchangeService(deps: ExchangeDeps) {
   const { db, measures, values } = deps
+  const limits: ImportLimits = { ...IMPORT_LIMITS, ...deps.limits }
+  /** Organisations with an import running in this process. */
+  const running = new Set<string>()
+
+  /**
+   * Refuses (403) anyone who could write nothing from any file: called before the upload is
+   * read, so a viewer cannot make the service parse a file at all.
+   */
+  async function checkMayImport(principal: Principal): Promise<void> {
+    if (principal.roles.length === 0) throw new Forbidden()
+    if (mayUpload(principal, false)) return
+    const me = principal.personId
+    const org = principal.organisationId
+    const named = await db
+      .selectFrom('measures')
+      .select('id')
+      .where('organisation_id', '=', org)
+      .where('data_entry_id', '=', me)
+      .unionAll(
+        db
+          .selectFrom('risks')
+          .select('id')
+          .where('organisation_id', '=', org)
+          .where('owner_id', '=', me),
+      )
+      .unionAll(
+        db
+          .selectFrom('saving_lines')
+          .select('id')
+          .where('organisation_id', '=', org)
+          .where('owner_id', '=', me),
+      )
+      .limit(1)
+      .executeTakeFirst()
+    if (!mayUpload(principal, named !== undefined)) {
+      throw new Forbidden(
+        'You cannot import: only those who enter figures or look after measures, risks or savings can',
+      )
+    }
+  }
+
+  function anotherImport(): Conflict {
+    return new Conflict(
+      'Another import for your organisation is running: try again when it has finished',
+    )
+  }
+
   /**
    * Imports a file: every row is checked and applied through the services' own transactional
    * pieces inside one transaction, which is rolled back for a dry run or when any row fails.
+   * One import at a time per organisation: in this process by a guard, across processes on one
+   * PostgreSQL by an advisory lock held by the import's transaction.
    */
   async function importFile(
     principal: Principal,
     file: Uint8Array,
     options: { dryRun: boolean },
   ): Promise<ImportSummary> {
-    if (principal.roles.length === 0) throw new Forbidden()
-    const parsed = await readUpload(file)
+    await checkMayImport(principal)
+    const org = principal.organisationId
+    if (running.has(org)) throw anotherImport()
+    running.add(org)
+    try {
+      return await importNow(principal, file, options)
+    } finally {
+      running.delete(org)
+    }
+  }
+
+  async function importNow(
+    principal: Principal,
+    file: Uint8Array,
+    options: { dryRun: boolean },
+  ): Promise<ImportSummary> {
+    const parsed = await readUpload(file, limits)
     if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
     const org = principal.organisationId
     const tree = await unitTreeOf(db, org)
@@ -180,14 +267,20 @@ export function createExchangeService(deps: ExchangeDeps) {
       people: new Map(people.map((p) => [p.email.toLowerCase(), p.id])),
       registers: await registersByName(org),
     }
-    const run = new ImportRun(principal, tree, lookup, {
-      measures,
-      values,
-      risks: deps.risks,
-      savings: deps.savings,
-    })
+    const run = new ImportRun(
+      principal,
+      tree,
+      lookup,
+      { measures, values, risks: deps.risks, savings: deps.savings },
+      { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
+    )
     try {
       await db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ locked: boolean }>`
+          select pg_try_advisory_xact_lock(hashtext('golden-thread import'), hashtext(${org})) as locked`.execute(
+          trx,
+        )
+        if (rows[0]?.locked !== true) throw anotherImport()
         for (const sheet of parsed.sheets) await run.sheet(trx, sheet)
         if (run.errors.length > 0 || options.dryRun) throw new Rollback()
       })
@@ -345,7 +438,7 @@ export function createExchangeService(deps: ExchangeDeps) {
     ]
   }
 
-  return { importFile, exportFile }
+  return { importFile, exportFile, checkMayImport, limits }
 }
 
 interface ExportRefs {
@@ -406,7 +499,17 @@ class ImportRun {
   readonly risks: RiskService
   readonly savings: SavingsService
 
-  constructor(principal: Principal, tree: UnitTree, lookup: Lookup, services: ImportServices) {
+  /** When (performance.now()) the run must give up, and its budget in seconds for the message. */
+  readonly budget: { readonly deadline: number; readonly seconds: number }
+
+  constructor(
+    principal: Principal,
+    tree: UnitTree,
+    lookup: Lookup,
+    services: ImportServices,
+    budget: { readonly deadline: number; readonly seconds: number },
+  ) {
+    this.budget = budget
     this.principal = principal
     this.tree = tree
     this.lookup = lookup
@@ -514,7 +617,17 @@ class ImportRun {
     }
   }
 
+  /** Gives up (rolling everything back) once the run has used its time. */
+  checkTime() {
+    if (performance.now() > this.budget.deadline) {
+      throw new ImportTooLarge(
+        `The import took longer than ${this.budget.seconds} seconds, so nothing was imported: split the file into smaller files and import each`,
+      )
+    }
+  }
+
   async sheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    this.checkTime()
     if (sheet.name === 'Measures') await this.measureSheet(trx, sheet)
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
     else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
@@ -576,6 +689,7 @@ class ImportRun {
     const forbidden =
       'You cannot define measures for this unit: only administrators and performance officers over it can'
     for (const row of sheet.rows) {
+      this.checkTime()
       const rawCode = row.cells.get('code')
       const code =
         rawCode === null || rawCode === undefined ? '' : String(rawCode).trim().toUpperCase()
@@ -656,6 +770,7 @@ class ImportRun {
     const groups = new Map<string, { measure: MeasureRow; entries: Entry[] }>()
     const seen = new Map<string, number>()
     for (const row of sheet.rows) {
+      this.checkTime()
       const raw = this.rawInput(sheet, row)
       const measure = await this.measureOf(trx, sheet, row)
       if (!raw || !measure) continue
@@ -681,6 +796,7 @@ class ImportRun {
     }
     const org = this.principal.organisationId
     for (const { measure, entries } of groups.values()) {
+      this.checkTime()
       const existing = await measureRepo.listTargets(trx, org, [measure.id])
       const byKey = new Map(existing.map((t) => [`${t.frequency}:${t.period_start}`, t]))
       const changed: { entry: Entry; action: 'create' | 'update' }[] = []
@@ -756,6 +872,7 @@ class ImportRun {
     const seen = new Map<string, number>()
     const org = this.principal.organisationId
     for (const row of sheet.rows) {
+      this.checkTime()
       const raw = this.rawInput(sheet, row)
       const measure = await this.measureOf(trx, sheet, row)
       if (!raw || !measure) continue
@@ -832,6 +949,7 @@ class ImportRun {
       targetImpact: 'target_impact',
     }
     for (const row of sheet.rows) {
+      this.checkTime()
       const cell = row.cells.get('reference')
       const reference = cell === null || cell === undefined ? '' : String(cell).trim()
       const raw = this.rawInput(sheet, row)
@@ -975,6 +1093,7 @@ class ImportRun {
     const seen = new Map<string, number>()
     const YearInput = LineInput.shape.years.element
     for (const row of sheet.rows) {
+      this.checkTime()
       const cell = row.cells.get('reference')
       const reference = cell === null || cell === undefined ? '' : String(cell).trim()
       const raw = this.rawInput(sheet, row)
@@ -1029,6 +1148,7 @@ class ImportRun {
       group.years.push({ row, year })
     }
     for (const [reference, group] of groups) {
+      this.checkTime()
       if (group.failed) continue
       const firstRow = group.years[0]?.row
       if (!firstRow) continue

@@ -101,6 +101,15 @@ export function outstandingPeriods(
   })
 }
 
+/** The people four eyes keeps from signing a value off, as the policy reads them. */
+export function handsOn(value: MeasureValueRow): policy.ValueHands {
+  return {
+    submittedBy: value.submitted_by,
+    enteredBy: value.entered_by,
+    firstEnteredBy: value.first_entered_by,
+  }
+}
+
 export function createValueService({ db, clock, measures }: ValueDeps) {
   const today = () => ukDate(clock())
 
@@ -260,6 +269,7 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
     if (!existing) {
       await repo.insertValue(trx, org, {
         ...common,
+        first_entered_by: person,
         measure_id: row.id,
         period_start: period.start,
       })
@@ -345,10 +355,10 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
       if (!policy.isApproverOf(principal, scopeOf(row), tree)) {
         throw new Forbidden(`You are not an approver of ${row.code}`)
       }
-      if (
-        !policy.canApproveValue(principal, scopeOf(row), { submittedBy: value.submitted_by }, tree)
-      ) {
-        throw new Forbidden('You submitted this value, so someone else must approve or return it')
+      if (!policy.canApproveValue(principal, scopeOf(row), handsOn(value), tree)) {
+        throw new Forbidden(
+          'You entered, changed or submitted this value, so someone else must approve or return it',
+        )
       }
       if (value.status !== 'submitted') {
         throw new Conflict(
@@ -582,7 +592,8 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
             submittedBy: v.submitted_by,
             submittedByName: v.submitted_by ? (names.get(v.submitted_by) ?? null) : null,
             submittedAt: v.submitted_at?.toISOString() ?? null,
-            ownSubmission: v.submitted_by === principal.personId,
+            // Four eyes: true when this person entered, changed or submitted it.
+            ownSubmission: policy.hadAHandIn(principal, handsOn(v)),
           },
         ]
       })

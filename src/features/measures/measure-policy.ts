@@ -47,12 +47,27 @@ export function isApproverOf(principal: Principal, measure: MeasureScope, tree: 
   return holdsRole(principal, ['approver'], measure.unitId, tree)
 }
 
-/** An approver may never sign off a value they submitted themselves. */
+/** Everyone who put the figure in: who entered it first, who changed it last, who submitted it. */
+export interface ValueHands {
+  readonly submittedBy: string | null
+  readonly enteredBy?: string | null
+  readonly firstEnteredBy?: string | null
+}
+
+/** Did this person enter, change or submit the value? Then someone else must sign it off. */
+export function hadAHandIn(principal: Principal, value: ValueHands): boolean {
+  return [value.submittedBy, value.enteredBy, value.firstEnteredBy].includes(principal.personId)
+}
+
+/**
+ * Four eyes: an approver may never sign off (or return) a value they entered, last changed or
+ * submitted themselves.
+ */
 export function canApproveValue(
   principal: Principal,
   measure: MeasureScope,
-  value: { readonly submittedBy: string | null },
+  value: ValueHands,
   tree: UnitTree,
 ) {
-  return isApproverOf(principal, measure, tree) && value.submittedBy !== principal.personId
+  return isApproverOf(principal, measure, tree) && !hadAHandIn(principal, value)
 }

@@ -247,6 +247,7 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'reminder_runs',
   'notifications',
   'notification_preferences',
   'budget_months',

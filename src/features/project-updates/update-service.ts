@@ -93,6 +93,10 @@ function strip(milestones: readonly MilestoneView[]) {
   }))
 }
 
+function handsOnUpdate(row: repo.UpdateRow): policy.UpdateHands {
+  return { submittedBy: row.submitted_by, authorId: row.author_id, changedBy: row.changed_by }
+}
+
 /**
  * Monthly highlight updates: written as a draft, submitted by the lead, approved or returned by
  * the SRO or an approver. Approval locks the month; later changes are restatements with a reason.
@@ -193,8 +197,9 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
           policy.canWriteUpdate(principal, scope, tree),
         canApprove:
           row.status === 'submitted' &&
-          policy.canApproveUpdate(principal, scope, { submittedBy: row.submitted_by }, tree),
-        ownSubmission: row.status === 'submitted' && row.submitted_by === principal.personId,
+          policy.canApproveUpdate(principal, scope, handsOnUpdate(row), tree),
+        ownSubmission:
+          row.status === 'submitted' && policy.hadAHandInUpdate(principal, handsOnUpdate(row)),
         canRestate: row.status === 'approved' && policy.canRestateUpdate(principal, scope, tree),
       }
     },
@@ -294,7 +299,14 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
           'This update is waiting for approval: it can be changed once it is returned.',
         )
       }
-      return transition(principal, row, project, values, 'update_changed', 'Changed')
+      return transition(
+        principal,
+        row,
+        project,
+        { ...values, changed_by: principal.personId },
+        'update_changed',
+        'Changed',
+      )
     },
 
     async submit(principal: Principal, projectId: string, updateId: string, version?: number) {
@@ -323,19 +335,12 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
 
     async approve(principal: Principal, projectId: string, updateId: string, version?: number) {
       const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
-      if (row.submitted_by === principal.personId) {
+      if (policy.hadAHandInUpdate(principal, handsOnUpdate(row))) {
         throw new Forbidden(
-          'You cannot approve an update you submitted: someone else must approve it',
+          'You cannot approve an update you wrote, changed or submitted: someone else must approve it',
         )
       }
-      if (
-        !policy.canApproveUpdate(
-          principal,
-          scope,
-          { submittedBy: row.submitted_by },
-          portfolio.tree,
-        )
-      ) {
+      if (!policy.canApproveUpdate(principal, scope, handsOnUpdate(row), portfolio.tree)) {
         throw new Forbidden()
       }
       checkVersion(row, version)
@@ -358,14 +363,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
       version?: number,
     ) {
       const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
-      if (
-        !policy.canApproveUpdate(
-          principal,
-          scope,
-          { submittedBy: row.submitted_by },
-          portfolio.tree,
-        )
-      ) {
+      if (!policy.canApproveUpdate(principal, scope, handsOnUpdate(row), portfolio.tree)) {
         throw new Forbidden()
       }
       checkVersion(row, version)
@@ -392,7 +390,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
             policy.canApproveUpdate(
               principal,
               portfolio.scope(r.project_id),
-              { submittedBy: r.submitted_by },
+              handsOnUpdate(r),
               portfolio.tree,
             ),
         )

@@ -61,14 +61,28 @@ export function canWriteUpdate(principal: Principal, scope: ProjectScope, tree: 
   )
 }
 
-/** The SRO, or an approver over the lead unit, approves or returns; never their own update. */
+/** Who wrote the update, last changed it and submitted it: four eyes keeps each from approving. */
+export interface UpdateHands {
+  readonly submittedBy: string | null
+  readonly authorId?: string | null
+  readonly changedBy?: string | null
+}
+
+export function hadAHandInUpdate(principal: Principal, update: UpdateHands): boolean {
+  return [update.submittedBy, update.authorId, update.changedBy].includes(principal.personId)
+}
+
+/**
+ * The SRO, or an approver over the lead unit, approves or returns; never an update they wrote,
+ * last changed or submitted.
+ */
 export function canApproveUpdate(
   principal: Principal,
   scope: ProjectScope,
-  update: { submittedBy: string | null },
+  update: UpdateHands,
   tree: UnitTree,
 ) {
-  if (update.submittedBy === principal.personId) return false
+  if (hadAHandInUpdate(principal, update)) return false
   return (
     scope.sroIds.includes(principal.personId) ||
     holdsRole(principal, ['approver'], scope.leadUnitId, tree)
