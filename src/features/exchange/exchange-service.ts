@@ -344,13 +344,20 @@ export function createExchangeService(deps: ExchangeDeps) {
       t.upper,
     ])
     const frequencyOf = new Map(rows.map((r) => [r.id, r.frequency]))
-    const valueRows = (await measureRepo.listValues(db, org, ids)).map((v) => [
-      code.get(v.measure_id) ?? '',
-      label(frequencyOf.get(v.measure_id) ?? 'monthly', v.period_start),
-      v.value,
-      v.commentary,
-      v.status,
-    ])
+    const scopes = new Map(rows.map((r) => [r.id, scopeOf(r)]))
+    // Unapproved values only for those who may see them (measure-policy).
+    const valueRows = (await measureRepo.listValues(db, org, ids))
+      .filter((v) => {
+        const scope = scopes.get(v.measure_id)
+        return scope !== undefined && policy.visibleValues(principal, scope, [v]).length === 1
+      })
+      .map((v) => [
+        code.get(v.measure_id) ?? '',
+        label(frequencyOf.get(v.measure_id) ?? 'monthly', v.period_start),
+        v.value,
+        v.commentary,
+        v.status,
+      ])
     const risks = await deps.risks.listRisks(principal)
     const riskRefs = {
       ...refs,

@@ -137,7 +137,11 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
   async function present(principal: Principal, row: MeasureRow, start: string) {
     const org = principal.organisationId
     const targets = await repo.listTargets(db, org, [row.id])
-    const values = await repo.listValues(db, org, [row.id])
+    const values = policy.visibleValues(
+      principal,
+      scopeOf(row),
+      await repo.listValues(db, org, [row.id]),
+    )
     const view = presentValues(row, targets, values, today()).find((v) => v.period.start === start)
     if (!view) throw new NotFound('Value not found')
     return view
@@ -419,7 +423,12 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
       const { row } = await measures.requireMeasure(principal, id)
       const org = principal.organisationId
       const targets = await repo.listTargets(db, org, [id])
-      const values = await repo.listValues(db, org, [id])
+      // Councillors, viewers and partners see approved values only (measure-policy).
+      const values = policy.visibleValues(
+        principal,
+        scopeOf(row),
+        await repo.listValues(db, org, [id]),
+      )
       return presentValues(row, targets, values, today())
     },
 

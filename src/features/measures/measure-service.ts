@@ -15,7 +15,7 @@ import {
   type Period,
   type PeriodInput,
 } from '../../core/periods.ts'
-import type { DB, MeasureRow } from '../../db/schema.ts'
+import type { DB, MeasureRow, StoredRag } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -136,7 +136,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
   }
 
   async function view(principal: Principal, row: MeasureRow): Promise<MeasureView> {
-    const [latest] = await latestOf(principal.organisationId, [row])
+    const [latest] = await latestOf(principal, [row])
     return presentMeasure(row, latest ?? null, currentOf(row, latest ?? null))
   }
 
@@ -149,19 +149,27 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     return { period: presentPeriod(current.period), rag: current.rag, due: current.due }
   }
 
-  /** The latest value of each measure, presented with direction and forecast. */
+  /**
+   * The latest value of each measure the person may see (the latest approved one for those who
+   * see signed-off data only), presented with direction and forecast.
+   */
   async function latestOf(
-    organisationId: string,
+    principal: Principal,
     rows: readonly MeasureRow[],
   ): Promise<(MeasureValueView | null)[]> {
+    const organisationId = principal.organisationId
     const withValues = rows.filter((r) => r.latest_period_start !== null)
     if (withValues.length === 0) return rows.map(() => null)
     // Direction needs a year back, and a cumulative forecast follows last year's pattern.
     const earliest = withValues
       .map((r) => r.latest_period_start ?? '0000-01-01')
       .reduce((a, b) => (a < b ? a : b), '9999-12-31')
+    // The latest approved value may be older than the latest entered: then read them all.
+    const approvedOnly = withValues.some(
+      (r) => !policy.canSeeUnapprovedValues(principal, scopeOf(r)),
+    )
     const from =
-      earliest === '0000-01-01' || earliest === '9999-12-31'
+      approvedOnly || earliest === '0000-01-01' || earliest === '9999-12-31'
         ? undefined
         : `${financialYearOf(earliest) - 1}-04-01`
     const ids = withValues.map((r) => r.id)
@@ -169,7 +177,11 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     const values = await repo.listValues(db, organisationId, ids, from)
     const today_ = today()
     return rows.map((row) => {
-      const own = values.filter((v) => v.measure_id === row.id)
+      const own = policy.visibleValues(
+        principal,
+        scopeOf(row),
+        values.filter((v) => v.measure_id === row.id),
+      )
       if (own.length === 0) return null
       const views = presentValues(
         row,
@@ -543,16 +555,22 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         ...(q.variation && { variation: q.variation }),
       })
       const today_ = today()
-      const judged = rows
-        .filter((r) => policy.canViewMeasure(principal, scopeOf(r), tree))
-        .map((row) => ({
-          row,
-          current: currentStatus(
-            statusMeasure(row),
-            row.latest_start ? { start: row.latest_start, rag: row.latest_rag } : null,
-            today_,
-          ),
-        }))
+      const visible = rows.filter((r) => policy.canViewMeasure(principal, scopeOf(r), tree))
+      // Today's status from the latest value the person may see: approved only, for some.
+      const approvedLatest = visible.every((r) =>
+        policy.canSeeUnapprovedValues(principal, scopeOf(r)),
+      )
+        ? new Map<string, { start: string; rag: StoredRag | null }>()
+        : await repo.latestApproved(db, org)
+      const judged = visible
+        .map((row) => {
+          const latest = policy.canSeeUnapprovedValues(principal, scopeOf(row))
+            ? row.latest_start
+              ? { start: row.latest_start, rag: row.latest_rag }
+              : null
+            : (approvedLatest.get(row.id) ?? null)
+          return { row, current: currentStatus(statusMeasure(row), latest, today_) }
+        })
         .filter((m) => q.status === undefined || m.current.rag === q.status)
       const pageRows = judged.slice((q.page - 1) * q.pageSize, q.page * q.pageSize)
       const full = new Map(
@@ -569,7 +587,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         return row ? [{ ...m, row }] : []
       })
       const latest = await latestOf(
-        org,
+        principal,
         rowsOfPage.map((m) => m.row),
       )
       const items = rowsOfPage.map((m, i) =>
@@ -598,7 +616,11 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       const { row, tree } = await requireMeasure(principal, id)
       const org = principal.organisationId
       const targets = await repo.listTargets(db, org, [id])
-      const values = await repo.listValues(db, org, [id])
+      const values = policy.visibleValues(
+        principal,
+        scopeOf(row),
+        await repo.listValues(db, org, [id]),
+      )
       const views = presentValues(row, targets, values, today())
       const latest = views.at(-1) ?? null
       return {

@@ -6,8 +6,10 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import * as policy from '../projects/project-policy.ts'
+import type { ProjectScope } from '../projects/project-policy.ts'
 import {
   presentMilestone,
   type MilestoneView,
@@ -93,6 +95,16 @@ function strip(milestones: readonly MilestoneView[]) {
   }))
 }
 
+/** Approved updates for everyone who sees the project; the rest for those who do the work. */
+function visible(
+  principal: Principal,
+  row: repo.UpdateRow,
+  scope: ProjectScope,
+  tree: UnitTree,
+): boolean {
+  return row.status === 'approved' || policy.canSeeUnapprovedUpdates(principal, scope, tree)
+}
+
 function handsOnUpdate(row: repo.UpdateRow): policy.UpdateHands {
   return { submittedBy: row.submitted_by, authorId: row.author_id, changedBy: row.changed_by }
 }
@@ -164,17 +176,21 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
     async find(principal: Principal, updateId: string) {
       const row = await repo.findUpdate(db, principal.organisationId, updateId)
       if (!row) throw new NotFound('Update not found')
-      const project = await projects.get(principal, row.project_id)
+      const { project, scope, portfolio } = await projects.requireProject(principal, row.project_id)
+      if (!visible(principal, row, scope, portfolio.tree)) throw new NotFound('Update not found')
       return { project, update: presentUpdate(row) }
     },
 
     async list(principal: Principal, projectId: string): Promise<UpdateView[]> {
-      await projects.requireProject(principal, projectId)
-      return (await repo.listUpdates(db, principal.organisationId, [projectId])).map(presentUpdate)
+      const { scope, portfolio } = await projects.requireProject(principal, projectId)
+      return (await repo.listUpdates(db, principal.organisationId, [projectId]))
+        .filter((r) => visible(principal, r, scope, portfolio.tree))
+        .map(presentUpdate)
     },
 
     async get(principal: Principal, projectId: string, updateId: string) {
       const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+      if (!visible(principal, row, scope, portfolio.tree)) throw new NotFound('Update not found')
       const restatements = await repo.listRestatements(db, principal.organisationId, updateId)
       const names = new Map<string, string>()
       for (const id of [row.author_id, row.submitted_by, row.approved_by]) {

@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.ts'
+import { canSeeUnapproved } from '../measures/measure-policy.ts'
 import { holdsRole } from '../organisation/organisation-policy.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 
@@ -97,5 +98,22 @@ export function canRestateUpdate(principal: Principal, scope: ProjectScope, tree
   return (
     canApproveUpdate(principal, scope, { submittedBy: null }, tree) ||
     holdsRole(principal, MANAGERS, scope.leadUnitId, tree)
+  )
+}
+
+/**
+ * Updates not yet approved (draft, submitted, returned): for those who see work in progress
+ * (measure-policy's canSeeUnapproved), and for whoever writes or approves this project's
+ * updates. Councillors, viewers and partners otherwise see approved updates only.
+ */
+export function canSeeUnapprovedUpdates(
+  principal: Principal,
+  scope: ProjectScope,
+  tree: UnitTree,
+): boolean {
+  return (
+    canSeeUnapproved(principal) ||
+    canWriteUpdate(principal, scope, tree) ||
+    scope.sroIds.includes(principal.personId)
   )
 }
