@@ -159,15 +159,16 @@ for (const mode of testModes()) {
         const item = list.json<{
           items: { code: string; latest: { value: number; status: string } | null }[]
         }>().items[0]
-        return item?.latest
+        assert.ok(item?.latest)
+        return item.latest
       }
-      assert.deepEqual(await latestFor(councillor), (await latestFor(viewer)) ?? undefined)
+      assert.deepEqual(await latestFor(councillor), await latestFor(viewer))
       const councillors = await latestFor(councillor)
-      assert.equal(councillors?.value, 55)
-      assert.equal(councillors?.status, 'approved')
+      assert.equal(councillors.value, 55)
+      assert.equal(councillors.status, 'approved')
       const officers = await latestFor(officer)
-      assert.equal(officers?.value, 21)
-      assert.equal(officers?.status, 'draft')
+      assert.equal(officers.value, 21)
+      assert.equal(officers.status, 'draft')
 
       const councillorPage = await (await Agent.signedIn(app, councillor.email)).get('/measures')
       assert.equal(councillorPage.statusCode, 200)
