@@ -55,7 +55,7 @@ export default async function publicDashboard(): Promise<BenchResult[]> {
     const uncached = await load(pagesApp, { path, connections: CONNECTIONS, seconds: 10 })
     // Loaded afresh each time, a request waits behind 49 others on the one PGlite connection,
     // so this run allows a minute per request rather than autocannon's ten seconds.
-    const coldApp = await start({ checkEveryMs: 0, maxEntries: 0, maxAgeMs: 0, keepData: false })
+    const coldApp = await start({ checkEveryMs: 0, maxEntries: 0, keepData: false })
     const port = (coldApp.server.address() as { port: number }).port
     const run = await autocannon({
       url: `http://127.0.0.1:${port}${path}`,

@@ -37,6 +37,8 @@ import { measureApi } from './features/measures/measure-api.ts'
 import { measureRoutes } from './features/measures/measure-routes.ts'
 import { organisationApi } from './features/organisation/organisation-api.ts'
 import { organisationRoutes } from './features/organisation/organisation-routes.ts'
+import { gatewayApi } from './features/project-gateways/gateway-api.ts'
+import { gatewayRoutes } from './features/project-gateways/gateway-routes.ts'
 import { updateApi } from './features/project-updates/update-api.ts'
 import { updateRoutes } from './features/project-updates/update-routes.ts'
 import { projectApi } from './features/projects/project-api.ts'
@@ -61,6 +63,9 @@ import {
   notificationRoutes,
   setUpNotificationCount,
 } from './features/notifications/notification-routes.ts'
+import { queryRoutes } from './features/queries/query-routes.ts'
+import { taskApi } from './features/tasks/task-api.ts'
+import { setUpTaskCount, taskRoutes } from './features/tasks/task-routes.ts'
 import { createServices, type Services } from './services.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
@@ -97,7 +102,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   const app = Fastify({
     logger: deps.logger ?? { level: config.logLevel },
     genReqId: () => randomUUID(),
-    trustProxy: config.trustProxy,
+    trustProxy: config.trustProxy === false ? false : [...config.trustProxy],
     bodyLimit: 1_048_576,
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>()
@@ -119,6 +124,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
   })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
+    // Signed-in pages and API answers hold unpublished data: no browser or proxy may keep a
+    // copy (the back button after sign-out, a shared computer). Static files and the public
+    // site set their own caching.
+    if (reply.hasHeader('cache-control') || request.url.startsWith('/public')) return
+    if (request.url.startsWith('/api/') || request.principal)
+      reply.header('cache-control', 'no-store')
   })
 
   await app.register(fastifyHelmet, {
@@ -182,6 +193,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
 
   setUpAuthentication(app, services)
   setUpNotificationCount(app, services)
+  setUpTaskCount(app, services)
 
   await app.register(authRoutes, { services, config })
   await app.register(oidcRoutes, { services, config })
@@ -191,6 +203,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(threadRoutes, { services })
   await app.register(projectRoutes, { services })
   await app.register(updateRoutes, { services })
+  await app.register(gatewayRoutes, { services })
   await app.register(riskRoutes, { services })
   await app.register(savingsRoutes, { services })
   await app.register(budgetRoutes, { services })
@@ -206,6 +219,8 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(committeeRoutes, { services })
   await app.register(exchangeRoutes, { services, config })
   await app.register(notificationRoutes, { services, config })
+  await app.register(taskRoutes, { services, config })
+  await app.register(queryRoutes, { services, config })
   await app.register(
     async (api) => {
       await api.register(authApi, { services })
@@ -213,6 +228,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(frameworkApi, { services })
       await api.register(projectApi, { services })
       await api.register(updateApi, { services })
+      await api.register(gatewayApi, { services })
       await api.register(riskApi, { services })
       await api.register(savingsApi, { services })
       await api.register(budgetApi, { services })
@@ -224,6 +240,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(committeeApi, { services })
       await api.register(exchangeApi, { services })
       await api.register(notificationApi, { services })
+      await api.register(taskApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

@@ -21,7 +21,17 @@ describe('configuration', () => {
       mode: 'postgres',
       url: 'postgres://u@localhost/db',
       poolSize: 4,
+      readUrl: undefined,
     })
+    const replicated = loadConfig({
+      DATABASE_URL: 'postgres://u@primary/db',
+      DATABASE_READ_URL: 'postgres://u@replica/db',
+    }).database
+    assert.equal(replicated.mode === 'postgres' && replicated.readUrl, 'postgres://u@replica/db')
+    assert.throws(
+      () => loadConfig({ DATABASE_READ_URL: 'postgres://u@replica/db' }),
+      /DATABASE_READ_URL names a replica of DATABASE_URL/,
+    )
   })
 
   it('refuses to run in production without a session secret, and says which variable', () => {
@@ -112,6 +122,19 @@ describe('configuration', () => {
     )
     assert.throws(() => loadConfig({ ...sso, OIDC_ISSUER: 'not a url' }), /OIDC_ISSUER/)
     assert.ok(loadConfig(production).oidc)
+  })
+
+  it('believes X-Forwarded-For only from proxies it names', () => {
+    assert.equal(loadConfig({}).trustProxy, false)
+    assert.equal(loadConfig({ TRUST_PROXY: 'false' }).trustProxy, false)
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '10.0.0.0/8, loopback,2001:db8::1' }).trustProxy, [
+      '10.0.0.0/8',
+      'loopback',
+      '2001:db8::1',
+    ])
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'true' }), /TRUST_PROXY.*not true/)
+    assert.throws(() => loadConfig({ TRUST_PROXY: '10.0.0.0/99' }), /TRUST_PROXY: "10.0.0.0\/99"/)
+    assert.throws(() => loadConfig({ TRUST_PROXY: 'proxy.example' }), ConfigError)
   })
 
   it('is documented variable by variable in the README and .env.example', () => {

@@ -1,8 +1,50 @@
+import { isIP } from 'node:net'
 import { z } from 'zod'
 
 const flag = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
   .transform((v) => v === 'true' || v === '1' || v === 'yes')
+
+/** Names proxy-addr (used by Fastify) knows for groups of addresses. */
+const ADDRESS_GROUPS = ['loopback', 'linklocal', 'uniquelocal']
+
+function isProxyAddress(entry: string): boolean {
+  const [address = '', bits, ...rest] = entry.split('/')
+  if (rest.length > 0) return false
+  if (bits === undefined) return ADDRESS_GROUPS.includes(address) || isIP(address) !== 0
+  const version = isIP(address)
+  const max = version === 4 ? 32 : version === 6 ? 128 : 0
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max && max > 0
+}
+
+/**
+ * The reverse proxies whose X-Forwarded-For is believed: false, or addresses, ranges (CIDR) and
+ * the names loopback, linklocal, uniquelocal. "true" is refused: it would believe the header
+ * from anyone, letting a client pick the address that sign-in throttling counts against.
+ */
+const trustProxy = z.string().transform((value, ctx) => {
+  const lower = value.trim().toLowerCase()
+  if (['false', '0', 'no'].includes(lower)) return false as const
+  if (['true', '1', 'yes'].includes(lower)) {
+    ctx.addIssue({
+      code: 'custom',
+      message:
+        'TRUST_PROXY must name the proxy (its address or range, or loopback), not true: ' +
+        'true would believe X-Forwarded-For from anyone',
+    })
+    return z.NEVER
+  }
+  const entries = lower.split(',').map((e) => e.trim())
+  const bad = entries.filter((e) => !isProxyAddress(e))
+  if (bad.length > 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: `TRUST_PROXY: "${bad.join('", "')}" is not an IP address, a range such as 10.0.0.0/8, or loopback`,
+    })
+    return z.NEVER
+  }
+  return entries
+})
 
 const EnvSchema = z.object({
   NODE_ENV: z.enum(['production', 'development', 'test']).default('development'),
@@ -13,6 +55,10 @@ const EnvSchema = z.object({
     .regex(/^postgres(ql)?:\/\//, 'DATABASE_URL must start with postgres:// or postgresql://')
     .optional(),
   DATABASE_POOL_SIZE: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_READ_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'DATABASE_READ_URL must start with postgres:// or postgresql://')
+    .optional(),
   DATA_DIR: z.string().min(1).default('./data'),
   MIGRATE_ON_START: flag.default(true),
   DEMO_COUNCIL: z.enum(['auto', 'never']).default('auto'),
@@ -20,7 +66,7 @@ const EnvSchema = z.object({
   SESSION_IDLE_MINUTES: z.coerce.number().int().min(1).max(1440).default(30),
   SESSION_ABSOLUTE_HOURS: z.coerce.number().int().min(1).max(168).default(12),
   SECURE_COOKIES: flag.optional(),
-  TRUST_PROXY: flag.default(false),
+  TRUST_PROXY: trustProxy.default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SERVICE_NAME: z.string().min(1).default('Golden Thread'),
   OIDC_ISSUER: z
@@ -60,6 +106,13 @@ const MULTI_TENANT = /^https:\/\/login\.microsoftonline\.com\/(common|organizati
 export const CONFIG_VARIABLES = Object.keys(EnvSchema.shape)
 
 const ConfigSchema = EnvSchema.superRefine((env, ctx) => {
+  if (env.DATABASE_READ_URL && !env.DATABASE_URL) {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['DATABASE_READ_URL'],
+      message: 'DATABASE_READ_URL names a replica of DATABASE_URL, which is not set',
+    })
+  }
   if (env.NODE_ENV === 'production' && !env.SESSION_SECRET) {
     ctx.addIssue({
       code: 'custom',
@@ -124,7 +177,13 @@ export interface Config {
   readonly host: string
   readonly port: number
   readonly database:
-    | { readonly mode: 'postgres'; readonly url: string; readonly poolSize: number }
+    | {
+        readonly mode: 'postgres'
+        readonly url: string
+        readonly poolSize: number
+        /** A streaming replica for reads that may lag a moment (public pages, open data). */
+        readonly readUrl: string | undefined
+      }
     | { readonly mode: 'pglite'; readonly dataDir: string }
   readonly migrateOnStart: boolean
   readonly demoCouncil: 'auto' | 'never'
@@ -134,7 +193,8 @@ export interface Config {
     readonly absoluteHours: number
     readonly secureCookies: boolean
   }
-  readonly trustProxy: boolean
+  /** false, or the proxies' addresses and ranges whose X-Forwarded-For is believed. */
+  readonly trustProxy: false | readonly string[]
   readonly logLevel: string
   readonly serviceName: string
   /** Single sign-on with the council's identity provider; null when not configured. */
@@ -175,7 +235,12 @@ export function loadConfig(source: Record<string, string | undefined> = process.
   }
   const env = parsed.data
   const database: Config['database'] = env.DATABASE_URL
-    ? { mode: 'postgres', url: env.DATABASE_URL, poolSize: env.DATABASE_POOL_SIZE }
+    ? {
+        mode: 'postgres',
+        url: env.DATABASE_URL,
+        poolSize: env.DATABASE_POOL_SIZE,
+        readUrl: env.DATABASE_READ_URL,
+      }
     : { mode: 'pglite', dataDir: env.DATA_DIR }
   return Object.freeze({
     env: env.NODE_ENV,

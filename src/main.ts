@@ -41,7 +41,8 @@ Commands:
                                       recompute the computed organisational measures
   notify [--organisation SLUG] [--date YYYY-MM-DD]
                                       make today's reminders and send their e-mails (daily)
-  backup FILE                         write every table to FILE (gzipped JSON)
+  backup FILE [--with-secrets]        write every table to FILE (gzipped JSON), without the
+                                      cookie-signing secret unless --with-secrets
   restore FILE                        load a backup into an empty database
 
 Configuration comes from environment variables: see .env.example.`
@@ -53,10 +54,11 @@ function readStdin(): string {
 async function withDatabase<T>(
   config: Config,
   run: (database: Database) => Promise<T>,
+  options: { migrate: boolean } = { migrate: true },
 ): Promise<T> {
   const database = await openDatabase(config.database)
   try {
-    await migrateToLatest(database.db)
+    if (options.migrate) await migrateToLatest(database.db)
     return await run(database)
   } finally {
     await database.close()
@@ -125,13 +127,21 @@ async function main(argv: string[]): Promise<number> {
       await serve(config)
       return 0
     case 'migrate':
-      return withDatabase(config, async (database) => {
-        const { applied } = await migrateToLatest(database.db)
-        console.log(
-          applied.length ? `Applied: ${applied.join(', ')}` : 'The database is up to date',
-        )
-        return 0
-      })
+      // Not migrated first by withDatabase, or there would never be anything left to report.
+      return withDatabase(
+        config,
+        async (database) => {
+          const { applied } = await migrateToLatest(database.db)
+          console.log(
+            applied.length > 0
+              ? `Applied ${applied.length} migration${applied.length === 1 ? '' : 's'}:\n` +
+                  applied.map((name) => `  ${name}`).join('\n')
+              : 'The database is already up to date: no migrations to apply',
+          )
+          return 0
+        },
+        { migrate: false },
+      )
     case 'demo':
       return withDatabase(config, async (database) => {
         await buildDemoCouncil(database.db)
@@ -217,12 +227,25 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'backup':
     case 'restore': {
-      const file = rest[0]
-      if (!file) break
+      const { values, positionals } = parseArgs({
+        args: rest,
+        options: { 'with-secrets': { type: 'boolean', default: false } },
+        allowPositionals: true,
+        strict: true,
+      })
+      const file = positionals[0]
+      if (!file || positionals.length > 1) break
+      const withSecrets = values['with-secrets']
       return withDatabase(config, async (database) => {
         if (command === 'backup') {
-          const counts = await backupDatabase(database.db, file)
+          const counts = await backupDatabase(database.db, file, { withSecrets })
           console.log(`Backed up ${counts.rows} rows from ${counts.tables} tables to ${file}`)
+          console.log(
+            withSecrets
+              ? 'It includes the cookie-signing secret: keep the file as safe as the server.'
+              : 'The cookie-signing secret is not included (add --with-secrets to include it); ' +
+                  'after a restore, everyone signs in again.',
+          )
         } else {
           const counts = await restoreDatabase(database.db, file)
           console.log(`Restored ${counts.rows} rows into ${counts.tables} tables from ${file}`)

@@ -12,6 +12,7 @@ import { measureLinkKind } from './features/measures/measure-link-kinds.ts'
 import { createMeasureService } from './features/measures/measure-service.ts'
 import { organisationLinkKinds } from './features/organisation/organisation-link-kinds.ts'
 import { createOrganisationService } from './features/organisation/organisation-service.ts'
+import { createGatewayService } from './features/project-gateways/gateway-service.ts'
 import { createUpdateService } from './features/project-updates/update-service.ts'
 import { projectLinkKinds } from './features/projects/project-link-kinds.ts'
 import { createProjectService } from './features/projects/project-service.ts'
@@ -37,6 +38,9 @@ import { renderReport } from './features/reports/render/index.ts'
 import { createReportService } from './features/reports/report-service.ts'
 import { smtpMailer } from './features/notifications/notification-mailer.ts'
 import { createNotificationService } from './features/notifications/notification-service.ts'
+import { createQueryService } from './features/queries/query-service.ts'
+import { createTaskService } from './features/tasks/task-service.ts'
+import { createHomeService } from './features/home/home-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -68,6 +72,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   const budgets = createBudgetService({ db, clock, savings })
   const reports = createReportService({
     db,
+    read: database.read,
     clock,
     render: renderReport,
     // Reports are built as the whole organisation (builderPrincipal), who reads every budget.
@@ -75,7 +80,31 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   })
   const dashboards = createDashboardService({ db, clock, measures, projects, risks })
   dashboards.registerPanelSource(savingsPanelSource(savings, budgets, clock))
-  const values = createValueService({ db, clock, measures })
+  const notifications = createNotificationService({
+    db,
+    clock,
+    config,
+    mailer: config.mail ? smtpMailer(config.mail) : null,
+    projects,
+  })
+  const values = createValueService({ db, clock, measures, notify: notifications.workflow })
+  const projectUpdates = createUpdateService({
+    db,
+    clock,
+    projects,
+    linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
+    notify: notifications.workflow,
+  })
+  const queries = createQueryService({ db, clock, measures, projects })
+  const tasks = createTaskService({
+    db,
+    clock,
+    values,
+    projectUpdates,
+    queries,
+    notify: notifications.workflow,
+  })
+  const home = createHomeService({ tasks, dashboards, projects, queries })
   return {
     auth: createAuthService({ db, config, clock }),
     oidc: config.oidc ? createOidcClient(config.oidc) : null,
@@ -87,26 +116,20 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     exchange: createExchangeService({ db, measures, values, projects, risks, savings }),
     spc: createSpcService({ db, clock, measures }),
     projects,
-    projectUpdates: createUpdateService({
-      db,
-      clock,
-      projects,
-      linkedRisks: (principal, ids) => risks.openRisksLinkedTo(principal, 'project', ids),
-    }),
+    projectUpdates,
+    projectGateways: createGatewayService({ db, clock, projects }),
     risks,
-    publicDashboard: createPublicService({ db, clock }),
+    publicDashboard: createPublicService({ db, read: database.read, clock }),
     savings,
     budgets,
     organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
     dashboards,
     reports,
     committees: createCommitteeService({ db, clock, reports }),
-    notifications: createNotificationService({
-      db,
-      clock,
-      config,
-      mailer: config.mail ? smtpMailer(config.mail) : null,
-    }),
+    notifications,
+    queries,
+    tasks,
+    home,
   }
 }
 

@@ -1,13 +1,15 @@
 import assert from 'node:assert/strict'
 import { spawn, spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { gunzipSync } from 'node:zlib'
 import { sql } from 'kysely'
 import { createApp } from '../src/app.ts'
 import { openDatabase } from '../src/db/database.ts'
+import { instanceSecret } from '../src/db/instance-settings.ts'
 import { testConfig } from './helpers/context.ts'
 
 const main = fileURLToPath(new URL('../src/main.ts', import.meta.url))
@@ -43,7 +45,11 @@ describe('command line', () => {
   after(() => rmSync(dataDir, { recursive: true, force: true }))
 
   it('migrates, creates an organisation and a user with a password from stdin', () => {
-    assert.equal(cli(dataDir, ['migrate']).code, 0)
+    const first = cli(dataDir, ['migrate'])
+    assert.equal(first.code, 0, first.stderr)
+    assert.match(first.stdout, /^Applied \d+ migrations:\n {2}20261123183000-foundation\n/)
+    const again = cli(dataDir, ['migrate'])
+    assert.equal(again.stdout.trim(), 'The database is already up to date: no migrations to apply')
     const org = cli(dataDir, [
       'organisation',
       'create',
@@ -171,6 +177,21 @@ describe('command line', () => {
     } finally {
       rmSync(other, { recursive: true, force: true })
     }
+  })
+
+  it('backs up without the cookie-signing secret unless asked to, and says so', async () => {
+    await withEmbedded(dataDir, (database) => instanceSecret(database.db, 'cookie_secret'))
+    const read = (file: string) => gunzipSync(readFileSync(file)).toString('utf8')
+    const plain = join(dataDir, 'plain.json.gz')
+    const without = cli(dataDir, ['backup', plain])
+    assert.equal(without.code, 0, without.stderr)
+    assert.match(without.stdout, /cookie-signing secret is not included/)
+    assert.doesNotMatch(read(plain), /cookie_secret/)
+    const full = join(dataDir, 'full.json.gz')
+    const withSecrets = cli(dataDir, ['backup', full, '--with-secrets'])
+    assert.equal(withSecrets.code, 0, withSecrets.stderr)
+    assert.match(withSecrets.stdout, /includes the cookie-signing secret/)
+    assert.match(read(full), /cookie_secret/)
   })
 
   it('builds the demo council, and rebuilds it', () => {

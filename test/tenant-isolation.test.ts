@@ -182,6 +182,9 @@ for (const mode of testModes()) {
         targets: [{ period: '2023/24', value: 10 }],
       })
       await ctx.services.values.save(victim, measure.id, { period: '2023/24', value: 12 })
+      // A critical-friend query on the value, from the other council's performance team.
+      const team = await ctx.person(other, { role: 'performance_officer', name: 'Secret Team' })
+      await ctx.services.queries.raiseOnValue(team, measure.id, '2023-04-01', 'Secret query')
       await ctx.services.measures.saveBenchmark(victim, measure.id, {
         period: '2023/24',
         nationalMedian: 11,
@@ -259,6 +262,7 @@ for (const mode of testModes()) {
         'Secret risk',
         'Secret saving',
         'Secret commentary',
+        'Secret query',
         '777,777',
         'Secret dashboard',
         ...[...otherIds.values()].flat(),

@@ -11,6 +11,11 @@ export type DatabaseMode = 'pglite' | 'postgres'
 
 export interface Database {
   readonly db: Kysely<DB>
+  /**
+   * For reads that may lag the primary by a moment (public pages, open data): a streaming
+   * replica when DATABASE_READ_URL is set, otherwise the same connection as `db`.
+   */
+  readonly read: Kysely<DB>
   readonly mode: DatabaseMode
   close(): Promise<void>
 }
@@ -30,7 +35,18 @@ export const pgliteParsers = {
 }
 
 export async function openDatabase(config: Config['database']): Promise<Database> {
-  if (config.mode === 'postgres') return openPostgres(config.url, config.poolSize)
+  if (config.mode === 'postgres') {
+    const primary = openPostgres(config.url, config.poolSize)
+    if (!config.readUrl) return primary
+    const replica = openPostgres(config.readUrl, config.poolSize)
+    return {
+      ...primary,
+      read: replica.db,
+      async close() {
+        await Promise.all([primary.close(), replica.close()])
+      },
+    }
+  }
   const unlock = lockDataDir(config.dataDir)
   try {
     const client = await PGlite.create({
@@ -52,13 +68,14 @@ export function openPostgres(url: string, poolSize = 10, schema?: string): Datab
     ...(schema && { options: `-c search_path=${schema}` }),
   })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
-  return { db, mode: 'postgres', close: () => db.destroy() }
+  return { db, read: db, mode: 'postgres', close: () => db.destroy() }
 }
 
 export function fromPGlite(client: PGlite, options: { onClose?: () => void } = {}): Database {
   const db = new Kysely<DB>({ dialect: pgliteDialect(client) })
   return {
     db,
+    read: db,
     mode: 'pglite',
     async close() {
       await db.destroy()

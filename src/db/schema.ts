@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely'
+import type { ColumnType, Generated, GeneratedAlways, Insertable, Selectable } from 'kysely'
 
 /** Table types, kept beside the migrations that create them. */
 
@@ -95,10 +95,11 @@ export interface ApiTokensTable {
   revoked_at: Date | null
 }
 
-export interface SignInFailuresTable {
-  id: Generated<string>
+export interface SignInThrottleTable {
   key: string
-  at: Timestamp
+  failures: number
+  last_attempt_at: Timestamp
+  next_attempt_at: Timestamp
 }
 
 export interface AuditRecordsTable {
@@ -182,6 +183,9 @@ export type MilestoneStatus =
 export type DuePrecision = 'day' | 'quarter'
 export type UpdateStatus = 'draft' | 'submitted' | 'approved' | 'returned'
 export type BenefitKind = 'financial' | 'non_financial'
+export type ProjectStage = 'mandate' | 'business_case' | 'delivery' | 'closure' | 'closed'
+export type AssuranceRating = 'green' | 'amber_green' | 'amber' | 'amber_red' | 'red'
+export type GatewayDecision = 'proceed' | 'proceed_with_conditions' | 'hold' | 'stop'
 
 export interface ProjectsTable {
   id: Generated<string>
@@ -202,6 +206,8 @@ export interface ProjectsTable {
   status_override: ProjectStatus | null
   status_reason: string | null
   confidence: Confidence | null
+  stage: ProjectStage | null
+  assurance: AssuranceRating | null
   position: Generated<number>
   version: Generated<number>
   created_at: CreatedAt
@@ -279,6 +285,21 @@ export interface ProjectBenefitsTable {
   saving_line_id: string | null
   created_at: CreatedAt
   updated_at: Timestamp
+}
+
+export interface ProjectGatewaysTable {
+  id: Generated<string>
+  organisation_id: string
+  project_id: string
+  /** The stage the review closes. */
+  stage: ProjectStage
+  decision: GatewayDecision
+  review_date: string
+  /** The board or person who reviewed it, as written. */
+  reviewer: string
+  conditions: string | null
+  recorded_by: string | null
+  created_at: CreatedAt
 }
 
 export interface ProjectDependenciesTable {
@@ -702,6 +723,8 @@ export interface NotificationsTable {
   created_at: CreatedAt
   read_at: Date | null
   emailed_at: Date | null
+  /** Set when the task it announces is done: it leaves the list and the unread count. */
+  resolved_at: Date | null
   /** Set by the run that is sending the e-mail, so two runs never both send it. */
   email_claimed_at: Generated<Date | null>
 }
@@ -717,7 +740,36 @@ export interface NotificationPreferencesTable {
   person_id: string
   organisation_id: string
   email: boolean
+  /** With e-mail on: one e-mail a day of what is new, rather than each at once. */
+  email_digest: Generated<boolean>
   updated_at: Timestamp
+}
+
+export interface ItemQueriesTable {
+  id: Generated<string>
+  organisation_id: string
+  item_type: 'measure_value' | 'project_update'
+  measure_id: string | null
+  period_start: string | null
+  update_id: string | null
+  raised_by: string | null
+  status: Generated<'open' | 'closed'>
+  closed_by: string | null
+  closed_at: Date | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ItemQueryMessagesTable {
+  id: Generated<string>
+  /** The order messages were written in, even within one clock tick. */
+  seq: GeneratedAlways<string>
+  organisation_id: string
+  query_id: string
+  author_id: string | null
+  author_name: string
+  body: string
+  created_at: CreatedAt
 }
 
 export interface DB {
@@ -728,7 +780,7 @@ export interface DB {
   role_assignments: RoleAssignmentsTable
   sessions: SessionsTable
   api_tokens: ApiTokensTable
-  sign_in_failures: SignInFailuresTable
+  sign_in_throttle: SignInThrottleTable
   audit_records: AuditRecordsTable
   audit_heads: AuditHeadsTable
   plans: PlansTable
@@ -740,6 +792,7 @@ export interface DB {
   project_update_restatements: ProjectUpdateRestatementsTable
   project_benefits: ProjectBenefitsTable
   project_dependencies: ProjectDependenciesTable
+  project_gateways: ProjectGatewaysTable
   risk_matrices: RiskMatricesTable
   risk_registers: RiskRegistersTable
   risks: RisksTable
@@ -766,6 +819,8 @@ export interface DB {
   notifications: NotificationsTable
   reminder_runs: ReminderRunsTable
   notification_preferences: NotificationPreferencesTable
+  item_queries: ItemQueriesTable
+  item_query_messages: ItemQueryMessagesTable
 }
 
 export type Organisation = Selectable<OrganisationsTable>

@@ -15,6 +15,8 @@ interface NavItem {
 
 const sections: readonly { href: string; text: string; visible?: (p: Principal) => boolean }[] = [
   { href: '/', text: 'Home' },
+  // Its text gains the count of tasks on each page (setUpTaskCount).
+  { href: '/tasks', text: 'Your tasks', visible: (p) => p.roles.length > 0 },
   { href: '/dashboards', text: 'Dashboards' },
   { href: '/units', text: 'Units' },
   { href: '/people', text: 'People' },

@@ -1,20 +1,45 @@
-import { sql, type Kysely } from 'kysely'
+import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import type { Principal } from './principal.ts'
 
-export async function findPersonByEmail(db: Kysely<DB>, email: string) {
+/**
+ * Everyone with this address: one per organisation at most, as an address is unique only within
+ * an organisation. Oldest first, so the answer does not change from one sign-in to the next.
+ */
+export async function findPeopleByEmail(db: Kysely<DB>, email: string) {
   return db
     .selectFrom('people')
     .select(['id', 'organisation_id', 'name', 'email', 'password_hash', 'active'])
     .where('email', '=', email)
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(20)
+    .execute()
+}
+
+/** The oldest account with this address: for tools and tests where that can only be one. */
+export async function findPersonByEmail(db: Kysely<DB>, email: string) {
+  return (await findPeopleByEmail(db, email))[0]
+}
+
+export async function findPersonById(db: Kysely<DB>, id: string) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'organisation_id', 'name', 'email', 'password_hash', 'active'])
+    .where('id', '=', id)
     .executeTakeFirst()
 }
 
 /** Identity providers do not promise our spelling of an address, so case is ignored here. */
-export async function findPersonByEmailIgnoringCase(db: Kysely<DB>, email: string) {
+export async function findPersonByEmailIgnoringCase(
+  db: Kysely<DB>,
+  organisationId: string,
+  email: string,
+) {
   return db
     .selectFrom('people')
     .select(['id', 'organisation_id', 'name', 'email', 'active'])
+    .where('organisation_id', '=', organisationId)
     .where(sql<string>`lower(email)`, '=', email.trim().toLowerCase())
     .executeTakeFirst()
 }
@@ -123,29 +148,77 @@ export async function deleteExpiredSessions(db: Kysely<DB>, idleBefore: Date, cr
     .execute()
 }
 
-export async function countFailures(db: Kysely<DB>, key: string, since: Date): Promise<number> {
+/** How one kind of key is throttled: see docs/security.md. */
+export interface ThrottleRule {
+  /** Failures allowed with no delay. */
+  readonly free: number
+  /** The longest delay between attempts, in seconds: a cap, never a lock. */
+  readonly maxDelaySeconds: number
+  /** Failures are forgotten after this long without an attempt. */
+  readonly forgetAfterMs: number
+}
+
+/** The wait after `failures` failures: none for the free ones, then 1 s, 2 s, 4 s … up to the cap. */
+function delaySeconds(failures: RawBuilder<number>, rule: ThrottleRule) {
+  return sql<number>`least(${rule.maxDelaySeconds}::double precision,
+    case when ${failures} <= ${rule.free} then 0
+    else power(2, least(${failures} - ${rule.free} - 1, 30)) end)`
+}
+
+/**
+ * Reserves one attempt for `key` before the password is checked, counting it as a failure until
+ * it succeeds: one statement, so however many attempts arrive at once each sees the count the
+ * one before left, and once a delay is due the rest are refused without a password check.
+ * Answers null when the attempt may go ahead, or when the next one may be made.
+ */
+export async function reserveAttempt(
+  db: Kysely<DB>,
+  key: string,
+  now: Date,
+  rule: ThrottleRule,
+): Promise<Date | null> {
+  const forgetBefore = new Date(now.getTime() - rule.forgetAfterMs)
+  const stale = sql<boolean>`t.last_attempt_at < ${forgetBefore}`
+  const failures = sql<number>`(case when ${stale} then 1 else t.failures + 1 end)`
+  const reserved = await sql<{ failures: number }>`
+    insert into sign_in_throttle as t (key, failures, last_attempt_at, next_attempt_at)
+    values (${key}, 1, ${now}, ${now}::timestamptz
+      + interval '1 second' * ${delaySeconds(sql<number>`1`, rule)})
+    on conflict (key) do update set
+      failures = ${failures},
+      last_attempt_at = ${now},
+      next_attempt_at = ${now}::timestamptz + interval '1 second' * ${delaySeconds(failures, rule)}
+    where t.next_attempt_at <= ${now} or ${stale}
+    returning t.failures`.execute(db)
+  if (reserved.rows.length > 0) return null
   const row = await db
-    .selectFrom('sign_in_failures')
-    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .selectFrom('sign_in_throttle')
+    .select('next_attempt_at')
     .where('key', '=', key)
-    .where('at', '>=', since)
-    .executeTakeFirstOrThrow()
-  return row.n
+    .executeTakeFirst()
+  return row?.next_attempt_at ?? now
 }
 
-export async function recordFailures(db: Kysely<DB>, keys: readonly string[], at: Date) {
-  await db
-    .insertInto('sign_in_failures')
-    .values(keys.map((key) => ({ key, at })))
-    .execute()
+/** The account's attempt succeeded: its failures are forgotten. */
+export async function clearAttempts(db: Kysely<DB>, key: string): Promise<void> {
+  await db.deleteFrom('sign_in_throttle').where('key', '=', key).execute()
 }
 
-export async function clearFailures(db: Kysely<DB>, key: string): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('key', '=', key).execute()
+/**
+ * The attempt reserved for a shared key (an address) succeeded: it was not a failure, so it is
+ * taken off again, without forgetting the others' failures.
+ */
+export async function releaseAttempt(db: Kysely<DB>, key: string, rule: ThrottleRule) {
+  const failures = sql<number>`greatest(t.failures - 1, 0)`
+  await sql`
+    update sign_in_throttle as t set
+      failures = ${failures},
+      next_attempt_at = t.last_attempt_at + interval '1 second' * ${delaySeconds(failures, rule)}
+    where t.key = ${key}`.execute(db)
 }
 
-export async function pruneFailures(db: Kysely<DB>, before: Date): Promise<void> {
-  await db.deleteFrom('sign_in_failures').where('at', '<', before).execute()
+export async function pruneAttempts(db: Kysely<DB>, before: Date): Promise<void> {
+  await db.deleteFrom('sign_in_throttle').where('last_attempt_at', '<', before).execute()
 }
 
 export async function insertToken(

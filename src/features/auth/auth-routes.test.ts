@@ -8,7 +8,8 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import { MAX_FAILURES_PER_ACCOUNT } from './auth-service.ts'
+import { ACCOUNT_THROTTLE, ADDRESS_THROTTLE } from './auth-service.ts'
+import { TooManyRequests } from '../../errors.ts'
 
 for (const mode of testModes()) {
   describe(`signing in (${mode})`, () => {
@@ -113,20 +114,79 @@ for (const mode of testModes()) {
       assert.fail('the session outlived its absolute lifetime')
     })
 
-    it('limits failed attempts per account, then lets the person in after the window', async () => {
+    it('slows guessing at an account with growing delays, never a lock', async () => {
       const victim = (await ctx.person(org, { role: 'viewer' })).email
       const agent = new Agent(await ctx.app())
       await agent.get('/sign-in')
-      for (let i = 0; i < MAX_FAILURES_PER_ACCOUNT; i++) {
+      for (let i = 0; i <= ACCOUNT_THROTTLE.free; i++) {
         const r = await agent.post('/sign-in', { email: victim, password: `wrong password ${i}` })
         assert.equal(r.statusCode, 400)
       }
       const blocked = await agent.post('/sign-in', { email: victim, password: TEST_PASSWORD })
       assert.equal(blocked.statusCode, 429)
-      assert.match(blocked.body, /Too many failed attempts/)
-      ctx.clock.advance(16 * 60_000)
+      assert.match(blocked.body, /Too many failed attempts to sign in. Wait 1 second/)
+      ctx.clock.advance(1_000)
+      const wrong = await agent.post('/sign-in', { email: victim, password: 'wrong again, sorry' })
+      assert.equal(wrong.statusCode, 400)
+      const longer = await agent.post('/sign-in', { email: victim, password: TEST_PASSWORD })
+      assert.match(longer.body, /Wait 2 seconds/)
+      // However many failures, the owner waits at most the cap.
+      ctx.clock.advance(ACCOUNT_THROTTLE.maxDelaySeconds * 1_000)
       const allowed = await agent.post('/sign-in', { email: victim, password: TEST_PASSWORD })
       assert.equal(allowed.statusCode, 303)
+      // Signing in forgets the failures.
+      const fresh = new Agent(await ctx.app())
+      await fresh.get('/sign-in')
+      const again = await fresh.post('/sign-in', { email: victim, password: 'one more mistake' })
+      assert.equal(again.statusCode, 400)
+    })
+
+    it('lets no more than the free guesses through a burst of parallel attempts', async () => {
+      const victim = (await ctx.person(org, { role: 'viewer' })).email
+      // Each from a different address, as a botnet (or forged X-Forwarded-For) would send them.
+      const results = await Promise.allSettled(
+        Array.from({ length: 60 }, (_, i) =>
+          ctx.services.auth.signIn({
+            email: victim,
+            password: `guess number ${i}`,
+            ip: `198.51.100.${i}`,
+            userAgent: null,
+          }),
+        ),
+      )
+      const reasons = results.map((r): unknown => (r.status === 'rejected' ? r.reason : null))
+      const checked = reasons.filter((r) => !(r instanceof TooManyRequests)).length
+      assert.ok(
+        checked <= ACCOUNT_THROTTLE.free + 1,
+        `${checked} guesses were checked against the password`,
+      )
+      assert.equal(reasons.filter((r) => r instanceof TooManyRequests).length, 60 - checked)
+    })
+
+    it('does not lock an office out when many at one address get their passwords wrong', async () => {
+      const office = '192.0.2.44'
+      for (let i = 0; i <= ADDRESS_THROTTLE.free; i++) {
+        await assert.rejects(
+          ctx.services.auth.signIn({
+            email: `someone.${i}@example.org`,
+            password: 'a forgotten password',
+            ip: office,
+            userAgent: null,
+          }),
+          (e) => !(e instanceof TooManyRequests),
+        )
+      }
+      const colleague = (await ctx.person(org, { role: 'viewer' })).email
+      const attempt = () =>
+        ctx.services.auth.signIn({
+          email: colleague,
+          password: TEST_PASSWORD,
+          ip: office,
+          userAgent: null,
+        })
+      await assert.rejects(attempt(), TooManyRequests)
+      ctx.clock.advance(ADDRESS_THROTTLE.maxDelaySeconds * 1_000)
+      assert.ok((await attempt()).token)
     })
 
     it('redirects only to paths on this site after signing in', async () => {
@@ -138,6 +198,33 @@ for (const mode of testModes()) {
         next: '//evil.example/',
       })
       assert.equal(response.headers.location, '/')
+    })
+
+    it('never sends a signed-in person off-site, however next is disguised', async () => {
+      const agent = await Agent.signedIn(await ctx.app(), email)
+      const probe = await agent.get('/sign-in?next=/%09/evil.example/')
+      assert.equal(probe.headers.location, '/')
+      for (const next of [
+        '/\t/evil.example/',
+        '/\n/evil.example/',
+        '/\r\n/evil.example/',
+        '/\\evil.example/',
+        '\\/evil.example/',
+        '/%5C/evil.example/',
+        '//evil.example/',
+        'https://evil.example/',
+        ' //evil.example/',
+        '/ok\nSet-Cookie: x=1',
+      ]) {
+        const response = await agent.get(`/sign-in?next=${encodeURIComponent(next)}`)
+        assert.equal(response.statusCode, 303, `next=${JSON.stringify(next)}`)
+        const location = String(response.headers.location)
+        const resolved = new URL(location, 'https://golden-thread.example/')
+        assert.equal(resolved.host, 'golden-thread.example', `next=${JSON.stringify(next)}`)
+        assert.equal(response.headers['set-cookie'], undefined)
+      }
+      const kept = await agent.get(`/sign-in?next=${encodeURIComponent('/measures?page=2#list')}`)
+      assert.equal(kept.headers.location, '/measures?page=2#list')
     })
 
     it('changing the password ends other sessions and keeps this one', async () => {
@@ -160,6 +247,20 @@ for (const mode of testModes()) {
       })
       assert.equal(common.statusCode, 400)
       assert.match(common.body, /too common/)
+      for (const [newPassword, message] of [
+        [' '.repeat(16), /only spaces/],
+        [`${person.email.split('@')[0] ?? ''}.2026`, /based on the email address/],
+        [`${person.organisationName} rocks!`, /name of the council/],
+        ['golden-thread-demo', /published demo password/],
+      ] as const) {
+        const refused = await here.post('/account/password', {
+          currentPassword: TEST_PASSWORD,
+          newPassword,
+          confirmPassword: newPassword,
+        })
+        assert.equal(refused.statusCode, 400, newPassword)
+        assert.match(refused.body, message)
+      }
       const ok = await here.post('/account/password', {
         currentPassword: TEST_PASSWORD,
         newPassword: 'a new and rather long passphrase',
@@ -168,6 +269,49 @@ for (const mode of testModes()) {
       assert.equal(ok.statusCode, 303)
       assert.equal((await here.get('/')).statusCode, 200)
       assert.equal((await elsewhere.get('/')).statusCode, 303)
+    })
+  })
+
+  describe(`client addresses behind a proxy (${mode})`, () => {
+    let ctx: TestContext
+    let email: string
+
+    before(async () => {
+      ctx = await createTestContext(mode, { TRUST_PROXY: '10.0.0.7' })
+      email = (await ctx.person(await ctx.organisation(), { role: 'viewer' })).email
+    })
+    after(() => ctx.close())
+
+    /** Signs in from `remoteAddress` claiming `forwardedFor`; answers the address recorded. */
+    async function recordedAddress(remoteAddress: string, forwardedFor: string) {
+      const app = await ctx.app()
+      const page = await app.inject({ url: '/sign-in', remoteAddress })
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(page.body)?.[1] ?? ''
+      const cookie = page.cookies.map((c) => `${c.name}=${c.value}`).join('; ')
+      const response = await app.inject({
+        method: 'POST',
+        url: '/sign-in',
+        remoteAddress,
+        headers: {
+          cookie,
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-forwarded-for': forwardedFor,
+        },
+        payload: new URLSearchParams({ _csrf: csrf, email, password: TEST_PASSWORD }).toString(),
+      })
+      assert.equal(response.statusCode, 303)
+      const session = await ctx.database.db
+        .selectFrom('sessions')
+        .select('ip')
+        .orderBy('created_at', 'desc')
+        .executeTakeFirstOrThrow()
+      ctx.clock.advance(1_000)
+      return session.ip
+    }
+
+    it('believes X-Forwarded-For from the configured proxy only', async () => {
+      assert.equal(await recordedAddress('10.0.0.7', '203.0.113.9'), '203.0.113.9')
+      assert.equal(await recordedAddress('198.51.100.20', '203.0.113.9'), '198.51.100.20')
     })
   })
 }

@@ -33,9 +33,26 @@ const PasswordForm = z.object({
 
 const TokenForm = z.object({ name: z.string({ error: 'Enter a name for the token' }) })
 
-/** Only same-site paths, so a crafted link cannot send someone elsewhere after signing in. */
+const SAME_ORIGIN = 'http://same-origin.invalid'
+
+/**
+ * Only same-site paths, so a crafted link cannot send someone elsewhere after signing in. Judged
+ * as a browser reads it: browsers drop tabs and newlines from a URL and take a backslash for '/', so
+ * "/\t/evil.example" is "//evil.example", another site. The answer is re-serialised by the URL
+ * parser, so what goes into the Location header is plain ASCII with no control characters.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/'
+  if (typeof next !== 'string') return '/'
+  const cleaned = next.replace(/[\t\n\r]/g, '').replace(/\\/g, '/')
+  // eslint-disable-next-line no-control-regex -- control characters are what is being refused
+  if (!/^\/(?!\/)/.test(cleaned) || /[\u0000-\u001f\u007f]/.test(cleaned)) return '/'
+  let url: URL
+  try {
+    url = new URL(cleaned, SAME_ORIGIN)
+  } catch {
+    return '/'
+  }
+  return url.origin === SAME_ORIGIN ? `${url.pathname}${url.search}${url.hash}` : '/'
 }
 
 export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (

@@ -15,9 +15,23 @@ export interface AuthDeps {
   readonly clock: () => Date
 }
 
-export const RATE_WINDOW_MINUTES = 15
-export const MAX_FAILURES_PER_ACCOUNT = 10
-export const MAX_FAILURES_PER_ADDRESS = 50
+/**
+ * Sign-in throttling (docs/security.md). Per account: 5 failures free, then a delay before each
+ * next attempt doubling from 1 second to at most 15 minutes, so guessing slows to a crawl while
+ * the owner is never locked out for longer than that. Per address: 100 free and a delay of at
+ * most 30 seconds, as an office (or every user behind a proxy not configured as trusted) may
+ * share one address.
+ */
+export const ACCOUNT_THROTTLE: repo.ThrottleRule = {
+  free: 5,
+  maxDelaySeconds: 15 * 60,
+  forgetAfterMs: 24 * 3_600_000,
+}
+export const ADDRESS_THROTTLE: repo.ThrottleRule = {
+  free: 100,
+  maxDelaySeconds: 30,
+  forgetAfterMs: 3_600_000,
+}
 const TOUCH_AFTER_MS = 60_000
 
 export function sha256(text: string): string {
@@ -33,6 +47,15 @@ export function normaliseEmail(email: string): string {
 }
 
 export type AuthService = ReturnType<typeof createAuthService>
+
+function tooManyAttempts(retryAt: Date, now: Date): TooManyRequests {
+  const seconds = Math.max(1, Math.ceil((retryAt.getTime() - now.getTime()) / 1000))
+  const wait =
+    seconds < 120
+      ? `${seconds} second${seconds === 1 ? '' : 's'}`
+      : `${Math.ceil(seconds / 60)} minutes`
+  return new TooManyRequests(`Too many failed attempts to sign in. Wait ${wait}, then try again.`)
+}
 
 /** Someone the identity provider knows but Golden Thread does not (or no longer) lets in. */
 export class NotSetUp extends Forbidden {}
@@ -80,15 +103,31 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
     return principal !== null && isOrganisationAdministrator(principal)
   }
 
+  /**
+   * The person this address and password sign in: an address may be in use in more than one
+   * organisation (each its own account), so each account with it is tried, oldest first.
+   */
+  async function matchingPerson(email: string, password: string) {
+    const candidates = await repo.findPeopleByEmail(db, email)
+    if (candidates.length === 0) {
+      await verifyPassword(null, password) // as long as a real check: see verifyPassword
+      return undefined
+    }
+    for (const candidate of candidates) {
+      if (await verifyPassword(candidate.password_hash, password)) return candidate
+    }
+    return undefined
+  }
+
   async function openSession(
     person: { id: string; organisation_id: string; name: string },
     meta: { ip: string | null; userAgent: string | null },
     method: 'password' | 'oidc',
-    failureKey?: string,
+    accountKey?: string,
   ): Promise<{ token: string; principal: Principal }> {
     const now = clock()
     return db.transaction().execute(async (trx) => {
-      if (failureKey) await repo.clearFailures(trx, failureKey)
+      if (accountKey) await repo.clearAttempts(trx, accountKey)
       await repo.markSignedIn(trx, person.id, now)
       const token = await startSession(trx, person.id, person.organisation_id, meta)
       await recordAudit(
@@ -124,21 +163,18 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
     }): Promise<{ token: string; principal: Principal }> {
       const email = normaliseEmail(input.email)
       const now = clock()
-      const since = new Date(now.getTime() - RATE_WINDOW_MINUTES * 60_000)
       const accountKey = `account:${email}`
       const addressKey = `address:${input.ip ?? 'unknown'}`
-      if (
-        (await repo.countFailures(db, accountKey, since)) >= MAX_FAILURES_PER_ACCOUNT ||
-        (await repo.countFailures(db, addressKey, since)) >= MAX_FAILURES_PER_ADDRESS
-      ) {
-        throw new TooManyRequests(
-          `Too many failed attempts to sign in. Wait ${RATE_WINDOW_MINUTES} minutes, then try again.`,
-        )
+      // Reserved before the password is checked, so parallel guesses are counted one by one.
+      const accountWait = await repo.reserveAttempt(db, accountKey, now, ACCOUNT_THROTTLE)
+      if (accountWait) throw tooManyAttempts(accountWait, now)
+      const addressWait = await repo.reserveAttempt(db, addressKey, now, ADDRESS_THROTTLE)
+      if (addressWait) {
+        await repo.releaseAttempt(db, accountKey, ACCOUNT_THROTTLE)
+        throw tooManyAttempts(addressWait, now)
       }
-      const person = await repo.findPersonByEmail(db, email)
-      const passwordOk = await verifyPassword(person?.password_hash ?? null, input.password)
-      if (!person || !passwordOk || !person.active) {
-        await repo.recordFailures(db, [accountKey, addressKey], now)
+      const person = await matchingPerson(email, input.password)
+      if (!person?.active) {
         throw Invalid.field('email', 'Enter a correct email address and password')
       }
       if (!(await passwordSignInAllowed(person))) {
@@ -147,6 +183,7 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
           'Sign in with your council account: only administrators can sign in with a password',
         )
       }
+      await repo.releaseAttempt(db, addressKey, ADDRESS_THROTTLE)
       return openSession(person, input, 'password', accountKey)
     },
 
@@ -170,8 +207,8 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
           'OIDC_ORGANISATION must name an existing organisation when there is more than one',
         )
       }
-      const person = await repo.findPersonByEmailIgnoringCase(db, input.email)
-      if (!person || person.organisation_id !== organisationId) {
+      const person = await repo.findPersonByEmailIgnoringCase(db, organisationId, input.email)
+      if (!person) {
         throw new NotSetUp(
           `Your account ${input.email} is not set up in ${config.serviceName}: ask your administrator.`,
         )
@@ -233,11 +270,11 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
         userAgent: string | null
       },
     ): Promise<string> {
-      const person = await repo.findPersonByEmail(db, principal.email)
+      const person = await repo.findPersonById(db, principal.personId)
       if (!person || !(await verifyPassword(person.password_hash, input.currentPassword))) {
         throw Invalid.field('currentPassword', 'Your current password is incorrect')
       }
-      const problem = passwordProblem(input.newPassword)
+      const problem = passwordProblem(input.newPassword, principal)
       if (problem) throw Invalid.field('newPassword', problem)
       const hash = await hashPassword(input.newPassword)
       return db.transaction().execute(async (trx) => {
@@ -327,7 +364,8 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
     async pruneExpired(): Promise<void> {
       const now = clock().getTime()
       await repo.deleteExpiredSessions(db, new Date(now - idleMs), new Date(now - absoluteMs))
-      await repo.pruneFailures(db, new Date(now - RATE_WINDOW_MINUTES * 60_000))
+      const forgetAfterMs = Math.max(ACCOUNT_THROTTLE.forgetAfterMs, ADDRESS_THROTTLE.forgetAfterMs)
+      await repo.pruneAttempts(db, new Date(now - forgetAfterMs))
     },
   }
 }

@@ -84,8 +84,21 @@ async function appliedMigrations(db: Kysely<DB>): Promise<string[]> {
   return result.rows.map((r) => r.name)
 }
 
-/** Every table in one consistent snapshot, as gzipped JSON; works the same in both modes. */
-export async function backupDatabase(db: Kysely<DB>, file: string) {
+/** Instance settings that are secrets (the cookie-signing secret): only with --with-secrets. */
+function isSecretSetting(row: Record<string, unknown>): boolean {
+  return typeof row.key === 'string' && row.key.endsWith('_secret')
+}
+
+/**
+ * Every table in one consistent snapshot, as gzipped JSON; works the same in both modes. The
+ * cookie-signing secret is left out unless asked for: whoever holds it can forge the signed
+ * cookies, so a backup file should not carry it by default. A restore without it makes a new one.
+ */
+export async function backupDatabase(
+  db: Kysely<DB>,
+  file: string,
+  options: { withSecrets: boolean } = { withSecrets: false },
+) {
   const backup = await db
     .transaction()
     .setIsolationLevel('repeatable read')
@@ -100,7 +113,10 @@ export async function backupDatabase(db: Kysely<DB>, file: string) {
         const result = await sql<
           Record<string, unknown>
         >`select * from ${sql.table(table)}`.execute(trx)
-        out.tables[table] = result.rows
+        out.tables[table] =
+          table === 'instance_settings' && !options.withSecrets
+            ? result.rows.filter((row) => !isSecretSetting(row))
+            : result.rows
       }
       return out
     })

@@ -3,7 +3,7 @@
 // a draft for the current quarter. Built through the reports service, as the performance team
 // would, after the rest of the demo council exists.
 import type { Kysely } from 'kysely'
-import { periodContaining, previousPeriod } from '../../core/periods.ts'
+import { addDays, periodContaining, previousPeriod } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import type { Principal } from '../auth/principal.ts'
 import { ukDate } from '../measures/measure-store.ts'
@@ -119,28 +119,41 @@ export async function buildDemoCalendar(
   const current = periodContaining(today, 'quarterly')
   const last = previousPeriod(current)
   // Each quarter goes to the first Cabinet meeting after it ends.
-  const meetingAfter = (end: string) => cabinet.find((m) => m.date > end)?.id ?? null
+  const meetingAfter = (end: string) => cabinet.find((m) => m.date > end) ?? null
+  const lastMeeting = meetingAfter(last.end)
+  // The published report was written and published a week before its meeting (if that has
+  // passed), and never before its quarter ended.
+  const publishedAt = new Date(
+    Math.max(
+      Math.min(
+        clock().getTime(),
+        lastMeeting ? Date.parse(`${addDays(lastMeeting.date, -7)}T10:00:00Z`) : Infinity,
+      ),
+      Date.parse(`${addDays(last.end, 1)}T10:00:00Z`),
+    ),
+  )
+  const publisher = createReportService({ db, clock: () => publishedAt, render: renderReport })
 
-  const published = await reports.create(principal, {
+  const published = await publisher.create(principal, {
     kind: 'quarterly-performance',
     period: last.label,
-    meetingId: meetingAfter(last.end),
+    meetingId: lastMeeting?.id ?? null,
     focusNodeIds: [],
   })
-  const opened = await reports.open(principal, published.id)
+  const opened = await publisher.open(principal, published.id)
   const summary = opened.editable.find((p) => p.key === 'summary')
   if (summary) {
-    await reports.saveEdits(principal, published.id, {
+    await publisher.saveEdits(principal, published.id, {
       edits: {
         summary: `${summary.text} The exceptions section sets out what officers are doing about each measure off target, and Cabinet is asked to note the report.`,
       },
     })
   }
-  await reports.publish(principal, published.id)
+  await publisher.publish(principal, published.id)
   await reports.create(principal, {
     kind: 'quarterly-performance',
     period: current.label,
-    meetingId: meetingAfter(current.end),
+    meetingId: meetingAfter(current.end)?.id ?? null,
     focusNodeIds: [],
   })
   return { committees: COMMITTEES.length, reports: 2 }

@@ -116,6 +116,18 @@ export interface ExceptionItem {
   readonly title: string
   readonly reasons: readonly { readonly key: ExceptionReason; readonly text: string }[]
   readonly detail: string
+  /** So a reader need not open the item: its latest figure, status in words and commentary. */
+  readonly figures?: ExceptionFigures
+}
+
+export interface ExceptionFigures {
+  /** The period of the latest figure, which may be older than the one now overdue. */
+  readonly period: string | null
+  readonly value: string | null
+  readonly target: string | null
+  readonly status: string
+  readonly direction: string | null
+  readonly commentary: string | null
 }
 
 /**

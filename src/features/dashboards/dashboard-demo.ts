@@ -33,7 +33,11 @@ function spread(text: string, size: number): number {
  * is dated as if submitted around its due date (most on time, some a few days late) and
  * approved two working days later.
  */
-async function dateDemoReturns(trx: Kysely<DB>, organisationId: string, today: string) {
+async function dateDemoReturns(trx: Kysely<DB>, organisationId: string, clock: () => Date) {
+  const today = ukDate(clock())
+  // A value returned today was returned by now, never later in the day.
+  const by = (date: string, time: string) =>
+    new Date(Math.min(Date.parse(`${date}T${time}Z`), clock().getTime()))
   const measures = await orgMeasureRepo.judgedMeasures(trx, organisationId)
   const values = await trx
     .selectFrom('measure_values')
@@ -55,10 +59,9 @@ async function dateDemoReturns(trx: Kysely<DB>, organisationId: string, today: s
     await trx
       .updateTable('measure_values')
       .set({
-        submitted_at: new Date(`${submitted}T10:00:00Z`),
-        approved_at:
-          approved === null ? null : new Date(`${approved > today ? today : approved}T15:00:00Z`),
-        updated_at: new Date(`${submitted}T10:00:00Z`),
+        submitted_at: by(submitted, '10:00:00'),
+        approved_at: approved === null ? null : by(approved > today ? today : approved, '15:00:00'),
+        updated_at: by(submitted, '10:00:00'),
       })
       .where('id', '=', v.id)
       .execute()
@@ -77,7 +80,7 @@ export async function buildDemoDashboards(
   clock: () => Date,
 ) {
   const today = ukDate(clock())
-  await dateDemoReturns(trx, organisationId, today)
+  await dateDemoReturns(trx, organisationId, clock)
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
   computations.register(savingsDelivered, savingsDeliveredPounds)

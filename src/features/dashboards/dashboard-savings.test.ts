@@ -124,7 +124,10 @@ for (const mode of testModes()) {
         ['ASC-01: Saving ASC-01'],
       )
       assert.equal(all.counts.savings, 1)
-      assert.match(savings[0]?.detail ?? '', /£250\.00 of £500\.00 delivered to date/)
+      const detail = savings[0]?.detail ?? ''
+      assert.match(detail, /£250\.00 delivered to date against £500\.00 profiled/)
+      // Said once, in pounds: the amounts are not repeated in a summary before the reasons.
+      assert.equal(detail.match(/delivered to date/g)?.length, 1)
       const place = await ctx.services.dashboards.exceptions(viewer, {
         unitId: org.units.place,
       })

@@ -167,6 +167,15 @@ for (const mode of testModes()) {
       const item = all.items.find((i) => i.id === measureId)
       assert.ok(item)
       assert.ok(item.reasons.some((r) => r.key === 'red'))
+      // The row says enough not to open the measure: figure, target, status, direction, why.
+      assert.deepEqual(item.figures, {
+        period: '2024/25 Q4',
+        value: '30.0%',
+        target: '50.0%',
+        status: 'Red',
+        direction: 'Worsening',
+        commentary: 'Fewer crews over the holidays',
+      })
       const waste = await ctx.services.dashboards.exceptions(viewer, { unitId: org.units.place })
       assert.ok(waste.items.some((i) => i.id === measureId))
       const care = await ctx.services.dashboards.exceptions(viewer, { unitId: org.units.care })

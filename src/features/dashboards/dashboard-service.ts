@@ -15,7 +15,13 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
 import { canViewMeasure } from '../measures/measure-policy.ts'
-import { presentPeriod, statusMeasure } from '../measures/measure-presenter.ts'
+import {
+  formatValue,
+  presentPeriod,
+  RAG_NAMES,
+  statusMeasure,
+} from '../measures/measure-presenter.ts'
+import { monthLabel } from '../project-updates/update-presenter.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import type { MeasureService } from '../measures/measure-service.ts'
 import { scopeOf } from '../measures/measure-service.ts'
@@ -72,6 +78,12 @@ const OTHER = 'Other measures'
 const LIST_LENGTH = 8
 
 /** The period a dashboard is viewed as at: a label ("2024/25 Q2"), a first day, or none. */
+const DIRECTION_WORDS = {
+  improving: 'Improving',
+  same: 'No change',
+  worsening: 'Worsening',
+} as const
+
 export function parseAsAt(input: string | undefined, today: string): Period | null {
   const text = input?.trim() ?? ''
   if (text === '') return null
@@ -832,6 +844,42 @@ export function createDashboardService(deps: DashboardDeps) {
     },
   }
 
+  /**
+   * Measure exceptions with their latest figure (value, target, status in words, direction) and
+   * its commentary, as the measure's tile shows them.
+   */
+  async function withMeasureFigures(
+    principal: Principal,
+    flagged: readonly ExceptionItem[],
+    asAt: Period | null,
+    tree: UnitTree,
+  ): Promise<ExceptionItem[]> {
+    const ids = flagged.flatMap((i) => (i.id ? [i.id] : []))
+    const tiles = await content.measureTiles(principal, ids, asAt, tree)
+    const commentary = await repo.commentaryOf(
+      db,
+      principal.organisationId,
+      [...tiles.values()].flatMap((t) =>
+        t.period ? [{ measureId: t.id, start: t.period.start }] : [],
+      ),
+    )
+    return flagged.map((item) => {
+      const tile = item.id ? tiles.get(item.id) : undefined
+      if (!tile?.period) return item
+      return {
+        ...item,
+        figures: {
+          period: tile.period.label,
+          value: formatValue(tile.value, tile),
+          target: tile.target === null ? null : formatValue(tile.target, tile),
+          status: (RAG_NAMES as Record<string, string | undefined>)[tile.rag] ?? tile.rag,
+          direction: tile.direction ? DIRECTION_WORDS[tile.direction] : null,
+          commentary: commentary.get(`${tile.id}:${tile.period.start}`) ?? null,
+        },
+      }
+    })
+  }
+
   /** Only what needs attention, filtered by unit, theme or portfolio holder. */
   async function exceptionsWith(memo: Memo, principal: Principal, filters: ExceptionFilters) {
     {
@@ -871,6 +919,7 @@ export function createDashboardService(deps: DashboardDeps) {
       const items: ExceptionItem[] = []
 
       // Measures: status today (or the latest approved as at), and special cause concern.
+      const flagged: ExceptionItem[] = []
       const measures = (await measureRepo.listMeasures(db, org, { status: 'active' })).filter(
         (m) =>
           m.kind !== 'contextual' &&
@@ -944,7 +993,7 @@ export function createDashboardService(deps: DashboardDeps) {
         }
         const reasons = measureExceptions(rag, variation.pointType)
         if (reasons.length === 0) continue
-        items.push({
+        flagged.push({
           kind: 'measure',
           id: m.id,
           href: `/measures/${m.id}`,
@@ -953,6 +1002,7 @@ export function createDashboardService(deps: DashboardDeps) {
           detail: period,
         })
       }
+      items.push(...(await withMeasureFigures(principal, flagged, asAt, tree)))
 
       // Projects: off track or at risk, and milestones slipping.
       const projects = [...(await projectsOn(memo, principal, asAtEnd)).values()].filter(
@@ -965,6 +1015,12 @@ export function createDashboardService(deps: DashboardDeps) {
         org,
         projects.map((p) => p.id),
       )
+      const updates = await repo.latestApprovedUpdates(
+        db,
+        org,
+        projects.map((p) => p.id),
+        day,
+      )
       for (const p of projects) {
         const own = (milestones.get(p.id) ?? []).map((m) =>
           m.status === 'completed' && m.completedDate !== null && m.completedDate > day
@@ -973,6 +1029,7 @@ export function createDashboardService(deps: DashboardDeps) {
         )
         const reasons = projectExceptions(p.status, own, day)
         if (reasons.length === 0) continue
+        const update = updates.get(p.id)
         items.push({
           kind: 'project',
           id: p.id,
@@ -980,6 +1037,14 @@ export function createDashboardService(deps: DashboardDeps) {
           title: `${p.code ? `${p.code}: ` : ''}${p.title}`,
           reasons: reasonsOf(reasons),
           detail: p.statusText,
+          figures: {
+            period: update ? monthLabel(update.month) : null,
+            value: null,
+            target: null,
+            status: p.statusText,
+            direction: null,
+            commentary: update?.highlights ?? null,
+          },
         })
       }
 

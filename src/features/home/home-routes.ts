@@ -2,6 +2,10 @@ import type { FastifyPluginAsync } from 'fastify'
 import type { Services } from '../../services.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { unitNames } from '../organisation/unit-options.ts'
+import { groupTasks } from '../tasks/task-routes.ts'
+
+/** Tasks shown per group on the home page; the rest are on "Your tasks". */
+const HOME_TASKS_PER_GROUP = 5
 
 export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
   const hide = { schema: { hide: true } }
@@ -10,6 +14,7 @@ export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     const principal = requirePrincipal(request)
     const units = await services.organisation.listUnits(principal)
     const people = await services.organisation.listPeople(principal, { page: 1, pageSize: 1 })
+    const home = await services.home.home(principal)
     return reply.view('home/views/home.njk', {
       title: 'Home',
       names: unitNames(units),
@@ -18,8 +23,14 @@ export const homeRoutes: FastifyPluginAsync<{ services: Services }> = async (app
         (u) => u.active && u.kind === 'directorate' && u.parentId === null,
       ),
       peopleCount: people.total,
-      start:
-        principal.roles.length > 0 ? await services.dashboards.startingPoints(principal) : null,
+      taskTotal: home.tasks.length,
+      taskGroups: groupTasks(home.tasks).map((g) => ({
+        ...g,
+        more: Math.max(0, g.tasks.length - HOME_TASKS_PER_GROUP),
+        tasks: g.tasks.slice(0, HOME_TASKS_PER_GROUP),
+      })),
+      glances: home.glances,
+      start: home.start,
     })
   })
 

@@ -197,6 +197,8 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
       title: 'Approvals',
       ...names,
       items: items.map((i) => ({ ...i, key: `${i.measure.id}-${i.period.start}` })),
+      // Project updates waiting for this person reach them here too, not only on the project.
+      updates: await services.projectUpdates.awaitingMe(principal),
       ...extra,
     })
   }

@@ -43,12 +43,15 @@ import {
   valueEntries,
 } from '../measures/measure-store.ts'
 import { bumpPublication } from '../public/publication.ts'
+import type { WorkflowNotifier } from '../notifications/notification-events.ts'
 import type { ReturnInput, ValueInput } from './value-schemas.ts'
 
 export interface ValueDeps {
   readonly db: Kysely<DB>
   readonly clock: () => Date
   readonly measures: MeasureService
+  /** Tells those who must act next, in the same transaction as the step. */
+  readonly notify?: WorkflowNotifier
 }
 
 export type UpdateState = 'overdue' | 'returned' | 'due' | 'draft'
@@ -110,7 +113,7 @@ export function handsOn(value: MeasureValueRow): policy.ValueHands {
   }
 }
 
-export function createValueService({ db, clock, measures }: ValueDeps) {
+export function createValueService({ db, clock, measures, notify }: ValueDeps) {
   const today = () => ukDate(clock())
 
   /** A period named in a path: its first day (or its label) for the measure's frequency. */
@@ -329,16 +332,43 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
       ...(before && { before: snapshot(before) }),
       ...(after && { after: snapshot(after) }),
     })
+    if (submit && after) await told(trx, principal, row, tree, period, after, 'submitted')
     return { start: period.start, created: !existing }
   }
 
-  async function changeStatus(
+  /** The notifier's view of a value's step, told in the step's own transaction. */
+  async function told(
+    trx: Kysely<DB>,
+    principal: Principal,
+    row: MeasureRow,
+    tree: UnitTree,
+    period: Period,
+    value: MeasureValueRow,
+    change: 'submitted' | 'returned' | 'approved',
+    reason?: string,
+  ) {
+    await notify?.valueChanged(trx, {
+      organisationId: principal.organisationId,
+      actorId: principal.personId,
+      change,
+      measure: { id: row.id, code: row.code, title: row.title, ...scopeOf(row) },
+      period: { start: period.start, label: period.label },
+      version: value.version,
+      submittedBy: value.submitted_by,
+      enteredBy: value.entered_by,
+      reason: reason ?? null,
+      tree,
+    })
+  }
+
+  /** Every check of a status change, read before any write; returns the write to make. */
+  async function prepareChange(
     principal: Principal,
     id: string,
     start: string,
     change: 'approve' | 'return' | 'submit',
     options: { reason?: string; version?: number | undefined },
-  ): Promise<MeasureValueView> {
+  ) {
     const { row, tree, period, value } = await requireValue(principal, id, start)
     const org = principal.organisationId
     if (value.calculated) {
@@ -376,8 +406,8 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         `The value for ${period.label} was changed since you read it (it is now version ${value.version}): reload it`,
       )
     }
-    const now = clock()
-    await db.transaction().execute(async (trx) => {
+    const apply = async (trx: Kysely<DB>) => {
+      const now = clock()
       const changes =
         change === 'approve'
           ? { status: 'approved' as const, approved_by: principal.personId, approved_at: now }
@@ -411,7 +441,23 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         before: snapshot(value),
         after: snapshot(updated),
       })
-    })
+      const step =
+        change === 'approve' ? 'approved' : change === 'return' ? 'returned' : 'submitted'
+      await told(trx, principal, row, tree, period, updated, step, options.reason)
+    }
+    return { row, period, apply, label: `${row.code} ${period.label}` }
+  }
+
+  async function changeStatus(
+    principal: Principal,
+    id: string,
+    start: string,
+    change: 'approve' | 'return' | 'submit',
+    options: { reason?: string; version?: number | undefined },
+  ): Promise<MeasureValueView> {
+    const { row, period, apply } = await prepareChange(principal, id, start, change, options)
+    await db.transaction().execute(apply)
+    await notify?.deliver(principal.organisationId)
     return present(principal, row, period.start)
   }
 
@@ -446,6 +492,7 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
       const saved = await db
         .transaction()
         .execute((trx) => saveIn(trx, principal, row, tree, input))
+      if (input.submit === true) await notify?.deliver(principal.organisationId)
       return { value: await present(principal, row, saved.start), created: saved.created }
     },
 
@@ -490,11 +537,21 @@ export function createValueService({ db, clock, measures }: ValueDeps) {
         }
         if (problems.length > 0) throw new Invalid(problems)
       })
+      await notify?.deliver(principal.organisationId)
       return rows.length
     },
 
     submit: (principal: Principal, id: string, start: string, version?: number) =>
       changeStatus(principal, id, start, 'submit', { version }),
+
+    /**
+     * For approving many at once: every check made now, before anything is written; the
+     * returned `apply` makes the approval, audit record and notices in the caller's transaction.
+     */
+    async prepareApproval(principal: Principal, id: string, start: string, version?: number) {
+      const { apply, label } = await prepareChange(principal, id, start, 'approve', { version })
+      return { apply, label }
+    },
 
     approve: (principal: Principal, id: string, start: string, version?: number) =>
       changeStatus(principal, id, start, 'approve', { version }),

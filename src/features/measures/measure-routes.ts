@@ -301,10 +301,15 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       ytdText: formatValue(v.yearToDate, m),
       benchmark: benchmarkFor.get(v.period.start) ?? null,
     }))
+    const queries = await services.queries.on(principal, { measureId: id })
+    const latest = detail.values.at(-1)
     return reply.view('measures/views/measure.njk', {
       title: `${m.code}: ${m.title}`,
       ...measureNames,
       ...detail,
+      queries: queries.threads,
+      queryHref:
+        queries.mayRaise && latest ? `/measures/${id}/values/${latest.period.start}/query` : null,
       publicLink: await services.publicDashboard.publicLink(principal, m),
       m,
       rows,

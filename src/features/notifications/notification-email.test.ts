@@ -8,7 +8,7 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import { reminderCouncil, type ReminderCouncil } from './notification-fixtures.ts'
+import { MAY_2025, reminderCouncil, type ReminderCouncil } from './notification-fixtures.ts'
 
 interface Received {
   readonly to: string
@@ -141,6 +141,41 @@ for (const mode of testModes()) {
         ['value_due', true],
         ['value_overdue', true],
       ])
+    })
+
+    it('e-mails the approver at once when a value is submitted, without waiting for the run', async () => {
+      const before = smtp.received.length
+      await ctx.services.values.save(council.enterer, council.measureId, {
+        period: 'May 2025',
+        value: 9,
+        submit: true,
+      })
+      assert.deepEqual(
+        smtp.received.slice(before).map((m) => [m.to, m.subject]),
+        [[council.approver.email, 'WM1 May 2025 is waiting for your approval']],
+      )
+    })
+
+    it('gathers the notifications of one who chose a daily digest into one e-mail a day', async () => {
+      await ctx.services.notifications.setEmailMode(council.enterer, 'digest')
+      const before = smtp.received.length
+      await ctx.services.values.return(council.approver, council.measureId, MAY_2025, {
+        reason: 'Recount the crews',
+      })
+      await ctx.services.values.approve(council.approver, council.submittedId, MAY_2025)
+      assert.equal(smtp.received.length, before, 'nothing sent at once')
+      await ctx.services.notifications.run(org.id, '2025-06-16')
+      const digests = smtp.received.slice(before).filter((m) => m.to === council.enterer.email)
+      assert.equal(digests.length, 1)
+      const [digest] = digests
+      assert.ok(digest)
+      assert.match(digest.subject, /2 notifications today/)
+      assert.ok(digest.body.includes('WM1 May 2025 was returned to you'), digest.body)
+      assert.ok(digest.body.includes('Recount the crews'))
+      assert.ok(digest.body.includes('WM2 May 2025 was approved'))
+      const again = smtp.received.length
+      await ctx.services.notifications.run(org.id, '2025-06-16')
+      assert.equal(smtp.received.length, again, 'each notification is in one digest only')
     })
   })
 }

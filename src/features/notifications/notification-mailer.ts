@@ -41,3 +41,25 @@ export function notificationEmail(
       `<p style="color:#505a5f">${escapeHtml(footer)}</p>`,
   }
 }
+
+/** One e-mail listing a day's notifications, for those who asked for a daily digest. */
+export function digestEmail(
+  list: readonly { subject: string; body: string; link: string; name: string; email: string }[],
+  publicUrl: string,
+  serviceName: string,
+): MailMessage {
+  const footer = `You get this daily digest from ${serviceName}. You can change how you get e-mail on your notifications page: ${publicUrl}/notifications`
+  const count = `${list.length} ${list.length === 1 ? 'notification' : 'notifications'}`
+  return {
+    to: list[0]?.email ?? '',
+    subject: `${serviceName}: ${count} today`,
+    text: `${list.map((n) => `${n.subject}\n${n.body}\n${publicUrl}${n.link}`).join('\n\n')}\n\n${footer}\n`,
+    html:
+      `<ul>${list
+        .map(
+          (n) =>
+            `<li><p><a href="${escapeHtml(`${publicUrl}${n.link}`)}">${escapeHtml(n.subject)}</a></p><p>${escapeHtml(n.body)}</p></li>`,
+        )
+        .join('')}</ul>` + `<p style="color:#505a5f">${escapeHtml(footer)}</p>`,
+  }
+}

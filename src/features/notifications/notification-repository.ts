@@ -40,6 +40,7 @@ export async function listFor(
     .selectAll()
     .where('organisation_id', '=', organisationId)
     .where('person_id', '=', personId)
+    .where('resolved_at', 'is', null)
     .orderBy('created_at', 'desc')
     .orderBy('id')
     .offset(offset)
@@ -50,6 +51,7 @@ export async function listFor(
     .select((eb) => eb.fn.countAll<string>().as('n'))
     .where('organisation_id', '=', organisationId)
     .where('person_id', '=', personId)
+    .where('resolved_at', 'is', null)
     .executeTakeFirstOrThrow()
   return { rows, total: Number(total.n) }
 }
@@ -61,6 +63,7 @@ export async function countUnread(db: Kysely<DB>, organisationId: string, person
     .where('organisation_id', '=', organisationId)
     .where('person_id', '=', personId)
     .where('read_at', 'is', null)
+    .where('resolved_at', 'is', null)
     .executeTakeFirstOrThrow()
   return Number(row.n)
 }
@@ -99,34 +102,43 @@ export async function markAllRead(
     .where('organisation_id', '=', organisationId)
     .where('person_id', '=', personId)
     .where('read_at', 'is', null)
+    .where('resolved_at', 'is', null)
     .executeTakeFirst()
   return Number(result.numUpdatedRows)
 }
 
 /**
- * Unread, un-e-mailed notifications since `since`, of active people who have not opted out,
- * that no run is sending now (a claim older than `staleBefore` was a run that died mid-send).
+ * Unread, unresolved, un-e-mailed notifications since `since`, of active people who have not
+ * opted out, that no run is sending now (a claim older than `staleBefore` was a run that died
+ * mid-send); `digest` picks those who take one e-mail a day (true) or each at once (false).
  */
 export async function awaitingEmail(
   db: Kysely<DB>,
   organisationId: string,
   since: Date,
   staleBefore: Date,
+  digest: boolean,
 ) {
   return db
     .selectFrom('notifications as n')
     .innerJoin('people as p', 'p.id', 'n.person_id')
     .leftJoin('notification_preferences as np', 'np.person_id', 'n.person_id')
-    .select(['n.id', 'n.subject', 'n.body', 'n.link', 'p.email', 'p.name'])
+    .select(['n.id', 'n.person_id', 'n.subject', 'n.body', 'n.link', 'p.email', 'p.name'])
     .where('n.organisation_id', '=', organisationId)
     .where('n.emailed_at', 'is', null)
     .where('n.read_at', 'is', null)
+    .where('n.resolved_at', 'is', null)
     .where('n.created_at', '>=', since)
     .where((eb) =>
       eb.or([eb('n.email_claimed_at', 'is', null), eb('n.email_claimed_at', '<', staleBefore)]),
     )
     .where('p.active', '=', true)
     .where((eb) => eb.or([eb('np.email', 'is', null), eb('np.email', '=', true)]))
+    .where((eb) =>
+      digest
+        ? eb('np.email_digest', '=', true)
+        : eb.or([eb('np.email_digest', 'is', null), eb('np.email_digest', '=', false)]),
+    )
     .orderBy('n.created_at')
     .execute()
 }
@@ -163,6 +175,57 @@ export async function releaseEmail(db: Kysely<DB>, id: string) {
     .execute()
 }
 
+const likeKey = (key: string) => key.replaceAll('\\', '\\\\').replaceAll('_', '\\_')
+
+/**
+ * Resolves everyone's unresolved notifications whose dedupe key is one of `keys`; a `%` in a key
+ * matches any rest (every version). Resolved ones leave the list: their task is done.
+ */
+export async function resolve(
+  db: Kysely<DB>,
+  organisationId: string,
+  keys: readonly string[],
+  at: Date,
+  personId?: string,
+): Promise<number> {
+  if (keys.length === 0) return 0
+  let query = db
+    .updateTable('notifications')
+    .set({ resolved_at: at })
+    .where('organisation_id', '=', organisationId)
+    .where('resolved_at', 'is', null)
+  if (personId !== undefined) query = query.where('person_id', '=', personId)
+  const result = await query
+    .where((eb) => eb.or(keys.map((k) => eb('dedupe_key', 'like', likeKey(k)))))
+    .executeTakeFirst()
+  return Number(result.numUpdatedRows)
+}
+
+/** Unresolved notices of these kinds, for the daily run to resolve those no longer wanted. */
+export async function unresolvedOfKinds(
+  db: Kysely<DB>,
+  organisationId: string,
+  kinds: readonly string[],
+) {
+  return db
+    .selectFrom('notifications')
+    .select(['id', 'person_id', 'dedupe_key'])
+    .where('organisation_id', '=', organisationId)
+    .where('resolved_at', 'is', null)
+    .where('kind', 'in', kinds)
+    .execute()
+}
+
+export async function resolveIds(db: Kysely<DB>, ids: readonly string[], at: Date) {
+  for (let i = 0; i < ids.length; i += 500) {
+    await db
+      .updateTable('notifications')
+      .set({ resolved_at: at })
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute()
+  }
+}
+
 export async function markEmailed(db: Kysely<DB>, id: string, at: Date) {
   await db.updateTable('notifications').set({ emailed_at: at }).where('id', '=', id).execute()
 }
@@ -187,25 +250,30 @@ export async function claimRun(
   return claimed !== undefined
 }
 
-export async function emailPreference(db: Kysely<DB>, personId: string): Promise<boolean> {
+/** How a person takes e-mail: each notification at once, one daily digest, or none. */
+export type EmailMode = 'immediate' | 'digest' | 'off'
+
+export async function emailMode(db: Kysely<DB>, personId: string): Promise<EmailMode> {
   const row = await db
     .selectFrom('notification_preferences')
-    .select('email')
+    .select(['email', 'email_digest'])
     .where('person_id', '=', personId)
     .executeTakeFirst()
-  return row?.email ?? true
+  if (!row) return 'immediate'
+  return !row.email ? 'off' : row.email_digest ? 'digest' : 'immediate'
 }
 
-export async function setEmailPreference(
+export async function setEmailMode(
   db: Kysely<DB>,
   organisationId: string,
   personId: string,
-  email: boolean,
+  mode: EmailMode,
   at: Date,
 ) {
+  const values = { email: mode !== 'off', email_digest: mode === 'digest', updated_at: at }
   await db
     .insertInto('notification_preferences')
-    .values({ person_id: personId, organisation_id: organisationId, email, updated_at: at })
-    .onConflict((oc) => oc.column('person_id').doUpdateSet({ email, updated_at: at }))
+    .values({ person_id: personId, organisation_id: organisationId, ...values })
+    .onConflict((oc) => oc.column('person_id').doUpdateSet(values))
     .execute()
 }

@@ -83,7 +83,7 @@ for (const mode of testModes()) {
       const bad = await riskOwner.post('/notifications/email', {})
       assert.equal(bad.statusCode, 400)
       assert.match(bad.body, /There is a problem/)
-      assert.match(bad.body, /Select whether to get reminders by e-mail/)
+      assert.match(bad.body, /Select how to get notifications by e-mail/)
       const off = await riskOwner.post('/notifications/email', { email: 'no' })
       assert.equal(off.statusCode, 303)
       assert.equal(await ctx.services.notifications.emailPreference(council.riskOwner), false)

@@ -50,7 +50,7 @@ export const notificationRoutes: FastifyPluginAsync<{
       lastPage: Math.max(1, Math.ceil(list.total / PAGE_SIZE)),
       total: list.total,
       emailEnabled: notifications.emailEnabled(),
-      emailPreference: await notifications.emailPreference(principal),
+      emailMode: await notifications.emailMode(principal),
       errors,
     })
   }
@@ -79,15 +79,20 @@ export const notificationRoutes: FastifyPluginAsync<{
     const parsed = EmailPreferenceInput.safeParse(request.body)
     if (!parsed.success) {
       return page(request, reply, 400, [
-        { text: 'Select whether to get reminders by e-mail', href: '#email' },
+        { text: 'Select how to get notifications by e-mail', href: '#email' },
       ])
     }
-    await notifications.setEmailPreference(principal, parsed.data.email === 'yes')
+    const choice = parsed.data.email
+    const mode =
+      choice === 'yes' || choice === 'immediate' ? 'immediate' : choice === 'no' ? 'off' : 'digest'
+    await notifications.setEmailMode(principal, mode)
     setFlash(
       reply,
-      parsed.data.email === 'yes'
-        ? 'You will get reminders by e-mail'
-        : 'You will not get reminders by e-mail',
+      mode === 'immediate'
+        ? 'You will get each notification by e-mail as it happens'
+        : mode === 'digest'
+          ? 'You will get one e-mail a day listing your new notifications'
+          : 'You will not get notifications by e-mail',
       config,
     )
     return reply.redirect('/notifications', 303)

@@ -5,6 +5,7 @@ export type NotificationKind =
   | 'value_overdue'
   | 'value_escalated'
   | 'approval_requested'
+  | 'update_approval_requested'
   | 'risk_review_overdue'
   | 'milestone_overdue'
 

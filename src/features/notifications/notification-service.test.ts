@@ -63,7 +63,7 @@ for (const mode of testModes()) {
 
     it('creates nothing new when run again', async () => {
       const counts = await run('2025-06-06')
-      assert.deepEqual(Object.values(counts.created), [0, 0, 0, 0, 0, 0])
+      assert.ok(Object.values(counts.created).every((n) => n === 0))
     })
 
     it('writes one audit record per run with its counts', async () => {

@@ -18,10 +18,13 @@ import * as orgRepo from '../organisation/organisation-repository.ts'
 import { scopeOf } from '../measures/measure-service.ts'
 import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
 import { canViewProject } from '../projects/project-policy.ts'
+import type { ProjectService } from '../projects/project-service.ts'
+import { monthLabel } from '../project-updates/update-presenter.ts'
 import * as projectRepo from '../projects/project-repository.ts'
 import { canViewRegister } from '../risks/risk-policy.ts'
 import * as riskRepo from '../risks/risk-repository.ts'
-import { notificationEmail, type Mailer } from './notification-mailer.ts'
+import { createWorkflowNotifier, updateApprovers } from './notification-events.ts'
+import { digestEmail, notificationEmail, type Mailer } from './notification-mailer.ts'
 import * as repo from './notification-repository.ts'
 import {
   isPast,
@@ -38,6 +41,8 @@ export interface NotificationDeps {
   }
   /** null: e-mail is off; notifications stay in the service. */
   readonly mailer: Mailer | null
+  /** The portfolio of programmes and projects, to ask approvers to sign off updates. */
+  readonly projects?: Pick<ProjectService, 'load'>
   /** Where e-mail failures are reported (they are retried on the next run). */
   readonly warn?: (message: string) => void
 }
@@ -62,6 +67,7 @@ const KINDS: readonly NotificationKind[] = [
   'value_overdue',
   'value_escalated',
   'approval_requested',
+  'update_approval_requested',
   'risk_review_overdue',
   'milestone_overdue',
 ]
@@ -92,6 +98,7 @@ export function createNotificationService({
   clock,
   config,
   mailer,
+  projects: portfolioSource,
   warn = (message) => console.warn(message),
 }: NotificationDeps) {
   /** Everyone active in the organisation, as the permission rules see them. */
@@ -199,7 +206,7 @@ export function createNotificationService({
         kind: 'approval_requested',
         subject: `${m.code} ${period.label} is waiting for your approval`,
         body: `A value for ${m.code} ${m.title}, ${period.label}, has been submitted for approval.`,
-        link: '/approvals',
+        link: '/tasks',
         dedupe_key: `approval_requested:${m.id}:${v.period_start}:${v.version}`,
       })
     }
@@ -248,30 +255,84 @@ export function createNotificationService({
         dedupe_key: `milestone_overdue:${milestone.id}:${milestone.due_date}`,
       })
     }
+
+    // Project updates waiting for sign-off, to those who may approve them.
+    if (portfolioSource) {
+      const portfolio = await portfolioSource.load(organisationId)
+      const waiting = await db
+        .selectFrom('project_updates')
+        .select(['id', 'project_id', 'month', 'version', 'author_id', 'submitted_by'])
+        .where('organisation_id', '=', organisationId)
+        .where('status', '=', 'submitted')
+        .execute()
+      for (const u of waiting) {
+        const project = portfolio.rows.get(u.project_id)
+        if (!project) continue
+        const update = {
+          id: u.id,
+          monthLabel: monthLabel(u.month),
+          version: u.version,
+          authorId: u.author_id,
+          submittedBy: u.submitted_by,
+        }
+        const scope = portfolio.scope(u.project_id)
+        const to = await updateApprovers(db, { organisationId, scope, update, tree })
+        const what = `The ${update.monthLabel} update of "${project.title}"`
+        notify(to, {
+          kind: 'update_approval_requested',
+          subject: `${what} is waiting for your approval`,
+          body: `${what} has been submitted for approval.`,
+          link: `/projects/${u.project_id}/updates/${u.id}`,
+          dedupe_key: `update_approval_requested:${u.id}:${u.version}`,
+        })
+      }
+    }
     return out
   }
 
   /**
-   * Sends each un-e-mailed notification once: each is claimed atomically before it is sent, so
-   * runs racing on one database never both send it. A failure is reported and retried next run.
+   * Sends each un-e-mailed notification once: one e-mail each to those who take them at once,
+   * and (in the daily run only) one digest each to those who asked for one. Each notification
+   * is claimed atomically before it is sent, so runs racing on one database never both send
+   * it. A failure is reported and retried on the next run.
    */
-  async function sendEmails(organisationId: string) {
+  async function sendEmails(organisationId: string, digests: boolean) {
     if (mailer === null) return { emailed: 0, emailFailed: 0 }
     const since = new Date(clock().getTime() - EMAIL_WITHIN_MS)
     const stale = () => new Date(clock().getTime() - CLAIM_STALE_MS)
     let emailed = 0
     let emailFailed = 0
-    for (const n of await repo.awaitingEmail(db, organisationId, since, stale())) {
+    for (const n of await repo.awaitingEmail(db, organisationId, since, stale(), false)) {
       if (!(await repo.claimEmail(db, n.id, clock(), stale()))) continue
       try {
         await mailer(notificationEmail(n, config.publicUrl, config.serviceName))
       } catch (error) {
         emailFailed++
         await repo.releaseEmail(db, n.id)
-        warn(`Reminder e-mail to ${n.email} failed (retried next run): ${String(error)}`)
+        warn(`Notification e-mail to ${n.email} failed (retried next run): ${String(error)}`)
         continue
       }
       await repo.markEmailed(db, n.id, clock())
+      emailed++
+    }
+    if (!digests) return { emailed, emailFailed }
+    const byPerson = new Map<string, Awaited<ReturnType<typeof repo.awaitingEmail>>>()
+    for (const n of await repo.awaitingEmail(db, organisationId, since, stale(), true)) {
+      if (!(await repo.claimEmail(db, n.id, clock(), stale()))) continue
+      byPerson.set(n.person_id, [...(byPerson.get(n.person_id) ?? []), n])
+    }
+    for (const list of byPerson.values()) {
+      const first = list[0]
+      if (!first) continue
+      try {
+        await mailer(digestEmail(list, config.publicUrl, config.serviceName))
+      } catch (error) {
+        emailFailed++
+        for (const n of list) await repo.releaseEmail(db, n.id)
+        warn(`Daily digest to ${first.email} failed (retried next run): ${String(error)}`)
+        continue
+      }
+      for (const n of list) await repo.markEmailed(db, n.id, clock())
       emailed++
     }
     return { emailed, emailFailed }
@@ -292,6 +353,16 @@ export function createNotificationService({
     const wanted = await reminders(organisationId, today)
     const created = await db.transaction().execute(async (trx) => {
       if (options.once && !(await repo.claimRun(trx, organisationId, today, clock()))) return null
+      // A reminder no longer called for (the value came in, the review was done) resolves.
+      const still = new Set(wanted.map((n) => `${n.person_id} ${n.dedupe_key}`))
+      const stale = (await repo.unresolvedOfKinds(trx, organisationId, KINDS)).filter(
+        (n) => !still.has(`${n.person_id} ${n.dedupe_key}`),
+      )
+      await repo.resolveIds(
+        trx,
+        stale.map((n) => n.id),
+        clock(),
+      )
       const made = await repo.insertNew(trx, wanted, clock())
       const counts = Object.fromEntries(
         KINDS.map((k) => [k, made.filter((n) => n.kind === k).length]),
@@ -315,7 +386,7 @@ export function createNotificationService({
       const none = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<NotificationKind, number>
       return { created: none, emailed: 0, emailFailed: 0, alreadyRun: true }
     }
-    return { created, ...(await sendEmails(organisationId)) }
+    return { created, ...(await sendEmails(organisationId, true)) }
   }
 
   return {
@@ -393,9 +464,35 @@ export function createNotificationService({
 
     emailEnabled: () => mailer !== null,
 
-    emailPreference: (principal: Principal) => repo.emailPreference(db, principal.personId),
+    emailMode: (principal: Principal) => repo.emailMode(db, principal.personId),
+
+    setEmailMode: (principal: Principal, mode: repo.EmailMode) =>
+      repo.setEmailMode(db, principal.organisationId, principal.personId, mode, clock()),
+
+    async emailPreference(principal: Principal): Promise<boolean> {
+      return (await repo.emailMode(db, principal.personId)) !== 'off'
+    },
 
     setEmailPreference: (principal: Principal, email: boolean) =>
-      repo.setEmailPreference(db, principal.organisationId, principal.personId, email, clock()),
+      repo.setEmailMode(
+        db,
+        principal.organisationId,
+        principal.personId,
+        email ? 'immediate' : 'off',
+        clock(),
+      ),
+
+    /** What features call as their workflow moves: notices in their transaction, e-mail after. */
+    workflow: createWorkflowNotifier({
+      clock,
+      deliver: async (organisationId) => {
+        try {
+          await sendEmails(organisationId, false)
+        } catch (error) {
+          // The step is done and committed; an e-mail that cannot go waits for the next run.
+          warn(`Notification e-mail failed (retried next run): ${String(error)}`)
+        }
+      },
+    }),
   }
 }

@@ -54,6 +54,26 @@ async function resolveUnit(db: Kysely<DB>, organisationId: string, ref: string) 
   return unit
 }
 
+/**
+ * The person with this address: an address is unique only within an organisation, so when
+ * several organisations have it, --organisation says which.
+ */
+async function resolvePerson(db: Kysely<DB>, options: CliOptions) {
+  if (!options.email) throw Invalid.field('email', 'Give the email address of the person')
+  const email = normaliseEmail(options.email)
+  let people = await authRepo.findPeopleByEmail(db, email)
+  if (options.organisation) {
+    const organisation = await resolveOrganisation(db, options.organisation)
+    people = people.filter((p) => p.organisation_id === organisation.id)
+  }
+  if (people.length > 1) {
+    throw Invalid.field('organisation', `Say which organisation's ${options.email} you mean`)
+  }
+  const person = people[0]
+  if (!person) throw new NotFound(`No person has the email address ${options.email}`)
+  return person
+}
+
 export const cliCommands: Record<string, CliCommand> = {
   async 'organisation create'(db, options) {
     const input = parseInput(OrganisationInput, { name: options.name, slug: options.slug })
@@ -73,12 +93,16 @@ export const cliCommands: Record<string, CliCommand> = {
       unitId: unit?.id ?? null,
       roles: [{ role: options.role, unitId: unit?.id ?? null }],
     })
-    if (await repo.emailTaken(db, input.email)) {
+    if (await repo.emailTaken(db, organisation.id, input.email)) {
       throw Invalid.field('email', `Someone already uses ${input.email}`)
     }
     let passwordHash: string | null = null
     if (options.password !== undefined) {
-      const problem = passwordProblem(options.password)
+      const problem = passwordProblem(options.password, {
+        email: input.email,
+        organisationName: organisation.name,
+        organisationSlug: organisation.slug,
+      })
       if (problem) throw Invalid.field('password-stdin', problem)
       passwordHash = await hashPassword(options.password)
     }
@@ -119,10 +143,9 @@ export const cliCommands: Record<string, CliCommand> = {
   },
 
   async 'token create'(db, options, config) {
-    if (!options.email) throw Invalid.field('email', 'Give the email address of the person')
     if (!options.name) throw Invalid.field('name', 'Give the token a name, like "Power BI"')
-    const person = await authRepo.findPersonByEmail(db, normaliseEmail(options.email))
-    const principal = person ? await authRepo.loadPrincipal(db, person.id) : null
+    const person = await resolvePerson(db, options)
+    const principal = await authRepo.loadPrincipal(db, person.id)
     if (!principal) throw new NotFound(`No active person has the email address ${options.email}`)
     const auth = createAuthService({ db, config, clock: () => new Date() })
     const created = await auth.createToken(principal, options.name)
@@ -133,9 +156,7 @@ export const cliCommands: Record<string, CliCommand> = {
   },
 
   async 'token list'(db, options) {
-    if (!options.email) throw Invalid.field('email', 'Give the email address of the person')
-    const person = await authRepo.findPersonByEmail(db, normaliseEmail(options.email))
-    if (!person) throw new NotFound(`No person has the email address ${options.email}`)
+    const person = await resolvePerson(db, options)
     const tokens = await authRepo.listTokens(db, person.organisation_id, person.id)
     for (const t of tokens) {
       console.log(

@@ -78,14 +78,32 @@ describe('organisation policy', () => {
     [
       'a service administrator manages people in its team',
       principal('administrator', 'S'),
-      (p) => canManagePerson(p, { unitId: 'T' }, tree),
+      (p) => canManagePerson(p, { unitId: 'T', roles: [{ unitId: 'T' }] }, tree),
       true,
     ],
     [
       'a service administrator cannot manage people without a unit',
       principal('administrator', 'S'),
-      (p) => canManagePerson(p, { unitId: null }, tree),
+      (p) => canManagePerson(p, { unitId: null, roles: [] }, tree),
       false,
+    ],
+    [
+      'a directorate administrator cannot manage someone at home beneath it with a wider role',
+      principal('administrator', 'D'),
+      (p) => canManagePerson(p, { unitId: 'T', roles: [{ unitId: 'T' }, { unitId: null }] }, tree),
+      false,
+    ],
+    [
+      'a directorate administrator cannot manage someone with a role in another directorate',
+      principal('administrator', 'D'),
+      (p) => canManagePerson(p, { unitId: 'S', roles: [{ unitId: 'E' }] }, tree),
+      false,
+    ],
+    [
+      'an organisation administrator manages anyone',
+      principal('administrator', null),
+      (p) => canManagePerson(p, { unitId: 'T', roles: [{ unitId: null }, { unitId: 'E' }] }, tree),
+      true,
     ],
     [
       'a service administrator cannot grant organisation-wide roles',

@@ -48,13 +48,21 @@ export function canViewPerson(
   return person.unitId !== null && holdsRole(principal, ['partner'], person.unitId, tree)
 }
 
-/** People are managed by an administrator over their unit (or organisation-wide). */
+/**
+ * People are managed (edited, deactivated, given a password, given or relieved of roles) by an
+ * administrator over their home unit, and only when every role they hold lies within that
+ * administrator's scope too: otherwise a unit administrator could take over someone who holds
+ * wider powers, such as an organisation-wide administrator whose home unit is beneath theirs.
+ */
 export function canManagePerson(
   principal: Principal,
-  person: { unitId: string | null },
+  person: { unitId: string | null; roles: readonly { unitId: string | null }[] },
   tree: UnitTree,
 ): boolean {
-  return holdsRole(principal, ['administrator'], person.unitId, tree)
+  return (
+    holdsRole(principal, ['administrator'], person.unitId, tree) &&
+    person.roles.every((grant) => canGrant(principal, grant.unitId, tree))
+  )
 }
 
 /** Granting a role over a unit needs administrator rights over that same scope. */

@@ -150,8 +150,18 @@ export async function findPerson(db: Kysely<DB>, organisationId: string, id: str
     .executeTakeFirst()
 }
 
-export async function emailTaken(db: Kysely<DB>, email: string, exceptId?: string) {
-  let query = db.selectFrom('people').select('id').where('email', '=', email)
+/** Within one organisation: another council's people are none of this one's business. */
+export async function emailTaken(
+  db: Kysely<DB>,
+  organisationId: string,
+  email: string,
+  exceptId?: string,
+) {
+  let query = db
+    .selectFrom('people')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .where('email', '=', email)
   if (exceptId) query = query.where('id', '!=', exceptId)
   return (await query.executeTakeFirst()) !== undefined
 }
@@ -248,6 +258,8 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  */
 export const ORGANISATION_TABLES = [
   'reminder_runs',
+  'item_query_messages',
+  'item_queries',
   'notifications',
   'notification_preferences',
   'budget_months',
@@ -260,6 +272,7 @@ export const ORGANISATION_TABLES = [
   'reports',
   'committee_meetings',
   'committees',
+  'project_gateways',
   'project_dependencies',
   'project_benefits',
   'saving_lines',

@@ -148,6 +148,41 @@ for (const mode of testModes()) {
       assert.match(weak.body, /12 characters or more/)
     })
 
+    it('does not reveal that another council uses an e-mail address', async () => {
+      const elsewhere = await ctx.organisation('Otherford')
+      const theirs = await ctx.person(elsewhere, {
+        role: 'viewer',
+        email: 'jo.bloggs@shared-services.example',
+      })
+      await admin.get('/people/new')
+      const created = await admin.post('/people/new', {
+        name: 'Jo Bloggs',
+        email: 'jo.bloggs@shared-services.example',
+        role: 'viewer',
+        roleUnitId: '',
+        password: 'a different long passphrase',
+      })
+      assert.equal(created.statusCode, 303, created.body.slice(0, 2000))
+      // Each account signs in to its own organisation with its own password.
+      const ours = await Agent.signedIn(
+        app,
+        'jo.bloggs@shared-services.example',
+        'a different long passphrase',
+      )
+      const me = (await ours.api('GET', '/api/v1/me')).json<{ organisation: { id: string } }>()
+      assert.equal(me.organisation.id, org.id)
+      const other = await Agent.signedIn(app, theirs.email)
+      const them = (await other.api('GET', '/api/v1/me')).json<{ organisation: { id: string } }>()
+      assert.equal(them.organisation.id, elsewhere.id)
+      // Within one organisation an address is still used once.
+      const again = await admin.post('/people/new', {
+        name: 'Jo Again',
+        email: 'jo.bloggs@shared-services.example',
+      })
+      assert.equal(again.statusCode, 400)
+      assert.match(again.body, /already uses this email address/)
+    })
+
     it('deactivating a person ends their sessions and revokes their tokens', async () => {
       const person = await ctx.person(org, { role: 'viewer', unit: 'care' })
       const session = await Agent.signedIn(app, person.email)
@@ -157,6 +192,68 @@ for (const mode of testModes()) {
       assert.equal((await admin.post(`/people/${person.personId}/deactivate`)).statusCode, 303)
       assert.equal((await session.get('/')).statusCode, 303)
       assert.equal((await bearer(app, token.token, 'GET', '/api/v1/me')).statusCode, 401)
+    })
+
+    it('does not let a unit administrator manage anyone holding a role beyond their scope', async () => {
+      // As in the demo: the organisation-wide administrator's home unit lies under a directorate
+      // that has an administrator of its own.
+      const chief = await ctx.person(org, { role: 'administrator', unit: 'care' })
+      const unitAdmin = await ctx.person(org, {
+        role: 'administrator',
+        unit: 'people',
+        roleUnit: 'people',
+      })
+      const officer = await ctx.person(org, {
+        role: 'data_entry',
+        unit: 'reablement',
+        roleUnit: 'care',
+      })
+      const web = await Agent.signedIn(app, unitAdmin.email)
+      const { token } = await ctx.services.auth.createToken(unitAdmin, 'Scope test')
+      const before = await ctx.database.db
+        .selectFrom('people')
+        .select(['email', 'password_hash', 'active'])
+        .where('id', '=', chief.personId)
+        .executeTakeFirstOrThrow()
+      await web.get(`/people/${chief.personId}`)
+      const attempts = [
+        await web.post(`/people/${chief.personId}/password`, { password: 'a takeover passphrase' }),
+        await web.post(`/people/${chief.personId}/edit`, {
+          name: chief.name,
+          email: 'attacker@example.org',
+          unitId: org.units.care ?? '',
+        }),
+        await web.post(`/people/${chief.personId}/deactivate`),
+        await web.post(`/people/${chief.personId}/roles`, {
+          role: 'viewer',
+          unitId: org.units.care ?? '',
+        }),
+        await bearer(app, token, 'PATCH', `/api/v1/people/${chief.personId}`, {
+          email: 'attacker@example.org',
+        }),
+        await bearer(app, token, 'PATCH', `/api/v1/people/${chief.personId}`, { active: false }),
+        // Nor may anyone raise themselves above their own scope.
+        await bearer(app, token, 'POST', `/api/v1/people/${unitAdmin.personId}/roles`, {
+          role: 'administrator',
+        }),
+      ]
+      assert.deepEqual(
+        attempts.map((r) => r.statusCode),
+        attempts.map(() => 403),
+      )
+      const after = await ctx.database.db
+        .selectFrom('people')
+        .select(['email', 'password_hash', 'active'])
+        .where('id', '=', chief.personId)
+        .executeTakeFirstOrThrow()
+      assert.deepEqual(after, before)
+      const page = await web.get(`/people/${chief.personId}`)
+      assert.doesNotMatch(page.body, /Set a password/)
+      // Within their scope they still manage people.
+      const allowed = await bearer(app, token, 'PATCH', `/api/v1/people/${officer.personId}`, {
+        jobTitle: 'Reablement Officer',
+      })
+      assert.equal(allowed.statusCode, 200)
     })
 
     it('grants and removes roles', async () => {
@@ -267,6 +364,19 @@ for (const mode of testModes()) {
       assert.match(String(response.headers['content-security-policy']), /default-src 'self'/)
       assert.equal(response.headers['x-content-type-options'], 'nosniff')
       assert.ok(response.headers['x-request-id'])
+    })
+
+    it('lets no browser or proxy keep signed-in pages or API answers', async () => {
+      for (const url of ['/', '/people', '/account']) {
+        assert.equal((await admin.get(url)).headers['cache-control'], 'no-store', url)
+      }
+      assert.equal((await admin.api('GET', '/api/v1/me')).headers['cache-control'], 'no-store')
+      const anonymousApi = await app.inject({ url: '/api/v1/me' })
+      assert.equal(anonymousApi.headers['cache-control'], 'no-store')
+      for (const url of ['/static/application.css', '/public']) {
+        const response = await admin.get(url)
+        assert.notEqual(response.headers['cache-control'], 'no-store', url)
+      }
     })
   })
 }

@@ -297,7 +297,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
       title: person.name,
       person,
       names: unitNames(units),
-      canManage: canManagePerson(principal, { unitId: person.unitId }, tree),
+      canManage: canManagePerson(principal, person, tree),
       canGrantAny: principal.roles.some((g) => g.role === 'administrator'),
       canRevoke: Object.fromEntries(
         person.roles.map((r) => [r.id, canGrant(principal, r.unitId, tree)]),
@@ -378,7 +378,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
           title: person.name,
           person,
           names: unitNames(units),
-          canManage: canManagePerson(principal, { unitId: person.unitId }, tree),
+          canManage: canManagePerson(principal, person, tree),
           canGrantAny: true,
           canRevoke: Object.fromEntries(
             person.roles.map((r) => [r.id, canGrant(principal, r.unitId, tree)]),

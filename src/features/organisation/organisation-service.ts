@@ -83,6 +83,16 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     return row
   }
 
+  /** The person, if the principal may manage them: see policy.canManagePerson. */
+  async function requireManageable(principal: Principal, id: string, tree: UnitTree) {
+    const row = await requirePerson(principal, id, tree)
+    const roles = (await repo.rolesOf(db, [row.id])).map((r) => ({ unitId: r.unit_id }))
+    if (!policy.canManagePerson(principal, { unitId: row.unit_id, roles }, tree)) {
+      throw new Forbidden('You can manage only people whose roles all lie within your own')
+    }
+    return { row, roles }
+  }
+
   function audit(
     trx: Kysely<DB>,
     principal: Principal,
@@ -236,22 +246,22 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     async createPerson(principal: Principal, input: PersonInput): Promise<PersonView> {
       const { tree } = await unitTree(principal.organisationId)
       await checkUnitReference(principal, input.unitId)
-      if (!policy.canManagePerson(principal, { unitId: input.unitId ?? null }, tree)) {
-        throw new Forbidden()
-      }
       const grants = input.roles ?? []
       for (const [index, grant] of grants.entries()) {
         if (grant.unitId && !tree.has(grant.unitId)) {
           throw Invalid.field(`roles.${index}.unitId`, 'Select a unit from the list')
         }
-        if (!policy.canGrant(principal, grant.unitId ?? null, tree)) throw new Forbidden()
       }
-      if (await repo.emailTaken(db, input.email)) {
+      const roles = grants.map((g) => ({ unitId: g.unitId ?? null }))
+      if (!policy.canManagePerson(principal, { unitId: input.unitId ?? null, roles }, tree)) {
+        throw new Forbidden()
+      }
+      if (await repo.emailTaken(db, principal.organisationId, input.email)) {
         throw Invalid.field('email', 'Someone already uses this email address')
       }
       let passwordHash: string | null = null
       if (input.password) {
-        const problem = passwordProblem(input.password)
+        const problem = passwordProblem(input.password, { ...principal, email: input.email })
         if (problem) throw Invalid.field('password', problem)
         passwordHash = await hashPassword(input.password)
       }
@@ -293,16 +303,17 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
       changes: PersonChanges,
     ): Promise<PersonView> {
       const { tree } = await unitTree(principal.organisationId)
-      const current = await requirePerson(principal, id, tree)
-      if (!policy.canManagePerson(principal, { unitId: current.unit_id }, tree))
-        throw new Forbidden()
+      const { row: current, roles } = await requireManageable(principal, id, tree)
       if (changes.unitId !== undefined && changes.unitId !== current.unit_id) {
         await checkUnitReference(principal, changes.unitId)
-        if (!policy.canManagePerson(principal, { unitId: changes.unitId ?? null }, tree)) {
+        if (!policy.canManagePerson(principal, { unitId: changes.unitId ?? null, roles }, tree)) {
           throw new Forbidden()
         }
       }
-      if (changes.email && (await repo.emailTaken(db, changes.email, id))) {
+      if (
+        changes.email &&
+        (await repo.emailTaken(db, principal.organisationId, changes.email, id))
+      ) {
         throw Invalid.field('email', 'Someone already uses this email address')
       }
       if (changes.active === false && id === principal.personId) {
@@ -354,7 +365,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
       grant: RoleGrantInput,
     ): Promise<PersonView> {
       const { tree } = await unitTree(principal.organisationId)
-      const person = await requirePerson(principal, personId, tree)
+      const { row: person } = await requireManageable(principal, personId, tree)
       if (grant.unitId && !tree.has(grant.unitId)) {
         throw Invalid.field('unitId', 'Select a unit from the list')
       }
@@ -385,7 +396,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
 
     async revokeRole(principal: Principal, personId: string, roleId: string): Promise<PersonView> {
       const { tree } = await unitTree(principal.organisationId)
-      const person = await requirePerson(principal, personId, tree)
+      const { row: person } = await requireManageable(principal, personId, tree)
       const role = await repo.findRole(db, principal.organisationId, roleId)
       if (role?.person_id !== personId) throw new NotFound('Role not found')
       if (!policy.canGrant(principal, role.unit_id, tree)) throw new Forbidden()
@@ -414,10 +425,8 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     /** An administrator sets a password for someone; their sessions end. */
     async setPassword(principal: Principal, personId: string, password: string): Promise<void> {
       const { tree } = await unitTree(principal.organisationId)
-      const person = await requirePerson(principal, personId, tree)
-      if (!policy.canManagePerson(principal, { unitId: person.unit_id }, tree))
-        throw new Forbidden()
-      const problem = passwordProblem(password)
+      const { row: person } = await requireManageable(principal, personId, tree)
+      const problem = passwordProblem(password, { ...principal, email: person.email })
       if (problem) throw Invalid.field('password', problem)
       const hash = await hashPassword(password)
       await db.transaction().execute(async (trx) => {

@@ -10,6 +10,8 @@ import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { ProjectView } from '../projects/project-presenter.ts'
 import { names } from '../projects/project-routes.ts'
+import { formatValue } from '../measures/measure-presenter.ts'
+import { benefitAmount, realisedShare } from '../reports/builders/highlight-builder.ts'
 import { CONFIDENCE_NAMES } from '../projects/project-schemas.ts'
 import { ActionInput, ReturnInput, UpdateChanges, UpdateInput } from './update-schemas.ts'
 
@@ -79,10 +81,13 @@ export const updateRoutes: FastifyPluginAsync<{ services: Services }> = async (
 
   async function updatePage(principal: Principal, id: string, updateId: string) {
     const found = await updates.get(principal, id, updateId)
+    const queries = await services.queries.on(principal, { updateId })
     return {
       title: `${found.update.monthLabel} update of ${found.project.title}`,
       ...found,
       ...names,
+      queries: queries.threads,
+      queryHref: queries.mayRaise ? `/projects/${id}/updates/${updateId}/query` : null,
     }
   }
 
@@ -184,9 +189,28 @@ export const updateRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const { id } = parseParams(IdParams, request.params)
     const { month } = MonthQuery.parse(request.query)
     const report = await updates.highlightReport(principal, id, month)
+    const extras = await services.reports.highlightExtras(principal, id, report.month)
     return reply.view('project-updates/views/highlight.njk', {
       title: `${report.programme.title}: highlight report, ${report.monthLabel}`,
       report,
+      measures: extras.impact.measures.map((m) => ({
+        id: m.id,
+        name: `${m.code} ${m.title}`,
+        period: m.value?.period.label ?? '—',
+        value: formatValue(m.value?.value, m),
+        target: formatValue(m.value?.target, m),
+        rag: m.value?.rag ?? 'no_data',
+      })),
+      benefits: extras.impact.benefits.map((b) => ({
+        ...b,
+        plannedText: benefitAmount(b, b.planned),
+        realisedText: benefitAmount(b, b.realised),
+        share: realisedShare(b),
+      })),
+      governance: [
+        report.programme,
+        ...report.sections.map((s) => s.project).filter((p) => p.id !== report.programme.id),
+      ].map((p) => ({ project: p, latest: extras.gateways.find((g) => g.projectId === p.id) })),
       ...names,
     })
   })

@@ -6,10 +6,8 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import * as policy from '../projects/project-policy.ts'
-import type { ProjectScope } from '../projects/project-policy.ts'
 import {
   presentMilestone,
   type MilestoneView,
@@ -25,7 +23,16 @@ import {
   type UpdateView,
 } from './update-presenter.ts'
 import * as repo from './update-repository.ts'
+import {
+  latestApproved,
+  reportedUpdates,
+  type ReportedUpdate,
+  type RollupTree,
+} from './update-rollup.ts'
 import type { UpdateChanges, UpdateInput } from './update-schemas.ts'
+import type { WorkflowNotifier } from '../notifications/notification-events.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { ProjectScope } from '../projects/project-policy.ts'
 
 export interface UpdateDeps {
   readonly db: Kysely<DB>
@@ -33,6 +40,8 @@ export interface UpdateDeps {
   readonly projects: ProjectService
   /** The open risks linked to items of a programme; the risks feature provides it. */
   readonly linkedRisks?: LinkedRiskSource
+  /** Tells those who must act next, in the same transaction as the step. */
+  readonly notify?: WorkflowNotifier
 }
 
 const stale = () =>
@@ -79,7 +88,16 @@ export interface HighlightRisk {
     readonly statusName: string
     readonly overdue: boolean
   }[]
+  /** Other items of the report the risk is linked to; it is listed once only. */
+  readonly alsoLinkedTo: readonly ProjectView[]
 }
+
+const ownReported = (item: ProjectView, update: UpdateView): ReportedUpdate => ({
+  item,
+  own: true,
+  source: '',
+  update,
+})
 
 export type UpdateService = ReturnType<typeof createUpdateService>
 
@@ -113,7 +131,7 @@ function handsOnUpdate(row: repo.UpdateRow): policy.UpdateHands {
  * Monthly highlight updates: written as a draft, submitted by the lead, approved or returned by
  * the SRO or an approver. Approval locks the month; later changes are restatements with a reason.
  */
-export function createUpdateService({ db, clock, projects, linkedRisks }: UpdateDeps) {
+export function createUpdateService({ db, clock, projects, linkedRisks, notify }: UpdateDeps) {
   async function requireUpdate(principal: Principal, projectId: string, updateId: string) {
     const found = await projects.requireProject(principal, projectId)
     const row = await repo.findUpdate(db, principal.organisationId, updateId)
@@ -142,6 +160,70 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
     )
   }
 
+  /** The workflow step as the notifier hears it. */
+  interface Step {
+    readonly change: 'submitted' | 'returned' | 'approved'
+    readonly scope: ProjectScope
+    readonly tree: UnitTree
+    readonly reason?: string
+  }
+
+  async function told(
+    trx: Kysely<DB>,
+    principal: Principal,
+    project: ProjectView,
+    after: repo.UpdateRow,
+    step: Step,
+  ) {
+    await notify?.updateChanged(trx, {
+      organisationId: principal.organisationId,
+      actorId: principal.personId,
+      change: step.change,
+      project: { id: project.id, title: project.title },
+      scope: step.scope,
+      update: {
+        id: after.id,
+        monthLabel: monthLabel(after.month),
+        version: after.version,
+        authorId: after.author_id,
+        submittedBy: after.submitted_by,
+      },
+      reason: step.reason ?? null,
+      tree: step.tree,
+    })
+  }
+
+  /** A change of an update in `trx`, with its audit record and (for a workflow step) notices. */
+  async function transitionIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    row: repo.UpdateRow,
+    project: ProjectView,
+    changes: Parameters<typeof repo.updateUpdate>[4],
+    action: string,
+    summary: string,
+    step?: Step,
+  ): Promise<UpdateView> {
+    const after = await repo.updateUpdate(
+      trx,
+      principal.organisationId,
+      row.id,
+      row.version,
+      changes,
+      clock(),
+    )
+    if (!after) throw stale()
+    await audit(trx, principal, {
+      action,
+      itemId: row.id,
+      summary: `${summary}: ${monthLabel(row.month)} update of "${project.title}"`,
+      before: row,
+      after,
+    })
+    if (step) await told(trx, principal, project, after, step)
+    return presentUpdate(after)
+  }
+
   async function transition(
     principal: Principal,
     row: repo.UpdateRow,
@@ -149,26 +231,49 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
     changes: Parameters<typeof repo.updateUpdate>[4],
     action: string,
     summary: string,
+    step?: Step,
   ): Promise<UpdateView> {
-    return db.transaction().execute(async (trx) => {
-      const after = await repo.updateUpdate(
-        trx,
-        principal.organisationId,
-        row.id,
-        row.version,
-        changes,
-        clock(),
+    const view = await db
+      .transaction()
+      .execute((trx) => transitionIn(trx, principal, row, project, changes, action, summary, step))
+    if (step) await notify?.deliver(principal.organisationId)
+    return view
+  }
+
+  /** Every check of an approval, made before anything is written. */
+  async function prepareApproval(
+    principal: Principal,
+    projectId: string,
+    updateId: string,
+    version?: number,
+  ) {
+    const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+    if (policy.hadAHandInUpdate(principal, handsOnUpdate(row))) {
+      throw new Forbidden(
+        'You cannot approve an update you wrote, changed or submitted: someone else must approve it',
       )
-      if (!after) throw stale()
-      await audit(trx, principal, {
-        action,
-        itemId: row.id,
-        summary: `${summary}: ${monthLabel(row.month)} update of "${project.title}"`,
-        before: row,
-        after,
-      })
-      return presentUpdate(after)
-    })
+    }
+    if (!policy.canApproveUpdate(principal, scope, handsOnUpdate(row), portfolio.tree)) {
+      throw new Forbidden()
+    }
+    checkVersion(row, version)
+    if (row.status !== 'submitted') throw new Conflict('Only a submitted update can be approved.')
+    const step: Step = { change: 'approved', scope, tree: portfolio.tree }
+    const changes = { status: 'approved' as const, approved_by: principal.personId }
+    return {
+      label: `${monthLabel(row.month)} update of "${project.title}"`,
+      apply: (trx: Kysely<DB>) =>
+        transitionIn(
+          trx,
+          principal,
+          row,
+          project,
+          { ...changes, approved_at: clock() },
+          'update_approved',
+          'Approved',
+          step,
+        ),
+    }
   }
 
   return {
@@ -236,7 +341,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         )
       }
       const now = clock()
-      return db.transaction().execute(async (trx) => {
+      const created = await db.transaction().execute(async (trx) => {
         const row = await repo.insertUpdate(trx, principal.organisationId, {
           project_id: projectId,
           month,
@@ -256,8 +361,17 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
           summary: `${monthLabel(month)} update of "${project.title}" ${input.submit ? 'submitted for approval' : 'drafted'}`,
           after: row,
         })
+        if (input.submit) {
+          await told(trx, principal, project, row, {
+            change: 'submitted',
+            scope,
+            tree: portfolio.tree,
+          })
+        }
         return presentUpdate(row)
       })
+      if (input.submit) await notify?.deliver(principal.organisationId)
+      return created
     },
 
     /** Drafts and returned updates change freely; an approved one only as a restatement. */
@@ -346,30 +460,19 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         },
         'update_submitted',
         'Submitted for approval',
+        { change: 'submitted', scope, tree: portfolio.tree },
       )
     },
 
     async approve(principal: Principal, projectId: string, updateId: string, version?: number) {
-      const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
-      if (policy.hadAHandInUpdate(principal, handsOnUpdate(row))) {
-        throw new Forbidden(
-          'You cannot approve an update you wrote, changed or submitted: someone else must approve it',
-        )
-      }
-      if (!policy.canApproveUpdate(principal, scope, handsOnUpdate(row), portfolio.tree)) {
-        throw new Forbidden()
-      }
-      checkVersion(row, version)
-      if (row.status !== 'submitted') throw new Conflict('Only a submitted update can be approved.')
-      return transition(
-        principal,
-        row,
-        project,
-        { status: 'approved', approved_by: principal.personId, approved_at: clock() },
-        'update_approved',
-        'Approved',
-      )
+      const { apply } = await prepareApproval(principal, projectId, updateId, version)
+      const view = await db.transaction().execute(apply)
+      await notify?.deliver(principal.organisationId)
+      return view
     },
+
+    /** For approving many at once: checks now, `apply` in the caller's transaction. */
+    prepareApproval,
 
     async returnUpdate(
       principal: Principal,
@@ -391,6 +494,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         { status: 'returned', returned_reason: reason },
         'update_returned',
         `Returned (${reason})`,
+        { change: 'returned', scope, tree: portfolio.tree, reason },
       )
     },
 
@@ -430,9 +534,17 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         policy.canViewProject(principal, portfolio.scope(id), portfolio.tree)
       const all = portfolio.subtree(programmeId).filter(seen)
       const milestones = await projectRepo.listMilestones(db, org, all)
-      const updates = (await repo.listUpdates(db, org, all)).filter(
-        (u) => u.status === 'approved' && u.month <= month,
-      )
+      // Every level's updates: an action's rolls up into its project's row when it has none.
+      const latest = latestApproved(await repo.listUpdates(db, org, all), month)
+      const childrenOf = (id: string): ProjectView[] =>
+        (portfolio.children.get(id) ?? []).flatMap((r) => {
+          const view = seen(r.id) ? portfolio.views.get(r.id) : undefined
+          return view ? [view] : []
+        })
+      const tree: RollupTree = {
+        item: (id) => (seen(id) ? portfolio.views.get(id) : undefined),
+        children: childrenOf,
+      }
       const people = new Map<string, string>()
       const nameOf = async (id: string | null) => {
         if (!id) return null
@@ -441,6 +553,17 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
       }
       const units = new Map((await orgRepo.listUnits(db, org)).map((u) => [u.id, u.name]))
       const viewOf = (id: string) => portfolio.views.get(id)
+      /** Rows of a table: one per update reported for the item, or one saying there is none. */
+      const rowsOf = async (item: ProjectView, reported: readonly ReportedUpdate[]) => {
+        const lead = await nameOf(item.managerId)
+        if (reported.length === 0) return [{ project: item, lead, update: null, from: null }]
+        return reported.map((r) => ({
+          project: item,
+          lead,
+          update: r.update,
+          from: r.own ? null : r.source,
+        }))
+      }
       const sectionRoots = (portfolio.children.get(programmeId) ?? []).filter((r) => seen(r.id))
       const roots = sectionRoots.length > 0 ? sectionRoots.map((r) => r.id) : [programmeId]
       const sections = []
@@ -451,18 +574,17 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         const own: MilestoneView[] = milestones
           .filter((m) => within.has(m.project_id))
           .map((m) => presentMilestone(m, today))
-        const childRows = (portfolio.children.get(rootId) ?? []).filter((r) => seen(r.id))
-        const actionIds = childRows.length > 0 ? childRows.map((r) => r.id) : [rootId]
+        const childRows = childrenOf(rootId)
         const actions = []
-        for (const actionId of actionIds) {
-          const action = viewOf(actionId)
-          if (!action) continue
-          const latest = updates.find((u) => u.project_id === actionId)
-          actions.push({
-            project: action,
-            update: latest ? presentUpdate(latest) : null,
-            lead: await nameOf(action.managerId),
-          })
+        if (childRows.length === 0) {
+          actions.push(...(await rowsOf(root, reportedUpdates(rootId, latest, tree))))
+        } else {
+          // The project's own update heads its table; each action beneath follows.
+          const ownUpdate = latest.get(rootId)
+          if (ownUpdate) actions.push(...(await rowsOf(root, [ownReported(root, ownUpdate)])))
+          for (const child of childRows) {
+            actions.push(...(await rowsOf(child, reportedUpdates(child.id, latest, tree))))
+          }
         }
         sections.push({
           project: root,
@@ -473,7 +595,10 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
           actions,
         })
       }
-      // Risks and mitigating actions: the programme first, then each item beneath it in order.
+      // The programme's own update, when its sections are the items beneath it.
+      const programmeUpdate = sectionRoots.length > 0 ? (latest.get(programmeId) ?? null) : null
+      // Risks and mitigating actions: each risk once, under the highest item it is linked to
+      // (the programme first, then each item beneath it in order), naming the others.
       const linked = linkedRisks ? await linkedRisks(principal, all) : []
       const inOrder = (id: string): string[] => [
         id,
@@ -481,13 +606,16 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
           .filter((r) => seen(r.id))
           .flatMap((r) => inOrder(r.id)),
       ]
+      const order = inOrder(programmeId)
       const risks: { project: ProjectView; risks: HighlightRisk[] }[] = []
-      for (const itemId of inOrder(programmeId)) {
+      const listed = new Set<string>()
+      for (const itemId of order) {
         const item = viewOf(itemId)
-        const here = linked.filter((r) => r.linkedTo.includes(itemId))
+        const here = linked.filter((r) => r.linkedTo.includes(itemId) && !listed.has(r.id))
         if (!item || here.length === 0) continue
         const shown: HighlightRisk[] = []
         for (const r of here) {
+          listed.add(r.id)
           const mitigatingActions = []
           for (const a of r.actions) {
             mitigatingActions.push({
@@ -507,6 +635,9 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
             owner: await nameOf(r.ownerId),
             current: { score: r.current.score, band: r.current.band, bandName: r.current.bandName },
             mitigatingActions,
+            alsoLinkedTo: order
+              .filter((id) => id !== itemId && r.linkedTo.includes(id))
+              .flatMap((id) => viewOf(id) ?? []),
           })
         }
         risks.push({ project: item, risks: shown })
@@ -527,6 +658,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks }: Update
         leadUnit: project.leadUnitId ? (units.get(project.leadUnitId) ?? null) : null,
         month: month.slice(0, 7),
         monthLabel: monthLabel(month),
+        programmeUpdate,
         sections,
         risks,
       }

@@ -1,9 +1,17 @@
 import type { Kysely } from 'kysely'
 import { addDays, periodContaining } from '../../core/periods.ts'
 import type { Confidence, MilestoneStatus } from '../../core/project-status.ts'
-import type { DB, ProjectLevel } from '../../db/schema.ts'
+import type {
+  AssuranceRating,
+  DB,
+  GatewayDecision,
+  ProjectLevel,
+  ProjectStage,
+} from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import * as linkRepo from '../links/link-repository.ts'
+import * as gatewayRepo from '../project-gateways/gateway-repository.ts'
+import { monthLabel } from '../project-updates/update-presenter.ts'
 import * as updateRepo from '../project-updates/update-repository.ts'
 import * as repo from './project-repository.ts'
 
@@ -29,9 +37,19 @@ interface DemoMilestone {
 interface DemoUpdate {
   readonly highlights: string
   readonly nextSteps: string
-  readonly when: string
+  /** Months after the month written that the next steps are due: always ahead of it. */
+  readonly when: number
   readonly who: string
   readonly confidence: Confidence
+}
+
+interface DemoGateway {
+  readonly stage: ProjectStage
+  readonly decision: GatewayDecision
+  /** Quarters from the current one (−1 is last quarter): held 20 days into it. */
+  readonly quarter: number
+  readonly reviewer: string
+  readonly conditions?: string
 }
 
 interface DemoItem {
@@ -47,8 +65,15 @@ interface DemoItem {
   readonly budget?: number
   readonly confidence?: Confidence
   readonly milestones?: readonly DemoMilestone[]
-  /** Updates for the last three months, oldest first; the last one awaits approval. */
+  /**
+   * Updates for the last months, oldest first, the last one last month; an action's third
+   * awaits approval.
+   */
   readonly updates?: readonly DemoUpdate[]
+  /** Where it is in its life, its assurance rating, and its gateway reviews. */
+  readonly stage?: ProjectStage
+  readonly assurance?: AssuranceRating
+  readonly gateways?: readonly DemoGateway[]
   readonly benefits?: readonly {
     kind: 'financial' | 'non_financial'
     title: string
@@ -80,6 +105,48 @@ const ITEMS: readonly DemoItem[] = [
     lead: 'PP',
     budget: 450000,
     nodes: ['Strengthen programme and project management'],
+    stage: 'delivery',
+    assurance: 'amber',
+    gateways: [
+      {
+        stage: 'mandate',
+        decision: 'proceed',
+        quarter: -3,
+        reviewer: 'Strategic Management Board',
+      },
+      {
+        stage: 'business_case',
+        decision: 'proceed_with_conditions',
+        quarter: -2,
+        reviewer: 'Organisational Improvement Programme Board',
+        conditions:
+          'Report benefits monthly to the board; recruit the programme office before delivery starts.',
+      },
+    ],
+    updates: [
+      {
+        highlights: 'Programme office set up; action plan leads named for all three plans.',
+        nextSteps: 'Programme board to agree the action plans.',
+        when: 1,
+        who: 'Corporate Performance Manager',
+        confidence: 'medium',
+      },
+      {
+        highlights: 'Programme board agreed the three action plans and their leads.',
+        nextSteps: 'Report the first quarter’s progress to Cabinet.',
+        when: 2,
+        who: 'Director of Adults and Wellbeing',
+        confidence: 'medium',
+      },
+      {
+        highlights:
+          'Two of three action plans are behind on a milestone; the board asked for recovery plans.',
+        nextSteps: 'Agree recovery plans for the planning framework and the culture programme.',
+        when: 1,
+        who: 'Corporate Performance Manager',
+        confidence: 'medium',
+      },
+    ],
     children: [
       {
         key: 'ap1',
@@ -100,6 +167,33 @@ const ITEMS: readonly DemoItem[] = [
           { title: 'New support services model live', quarter: 2, status: 'not_started' },
         ],
         nodes: ['Develop our staff and councillors'],
+        stage: 'delivery',
+        assurance: 'amber_green',
+        gateways: [
+          {
+            stage: 'business_case',
+            decision: 'proceed',
+            quarter: -2,
+            reviewer: 'Organisational Improvement Programme Board',
+          },
+        ],
+        updates: [
+          {
+            highlights: 'Roles agreed by councillors and officers; appraisal scheme on track.',
+            nextSteps: 'Launch the culture change programme with every manager.',
+            when: 2,
+            who: 'Head of HR',
+            confidence: 'medium',
+          },
+          {
+            highlights:
+              'Culture programme started with the senior team; the 360 review contract is late.',
+            nextSteps: 'Sign the 360 contract and brief middle managers.',
+            when: 1,
+            who: 'Head of HR',
+            confidence: 'medium',
+          },
+        ],
         children: [
           {
             key: 'ap1-roles',
@@ -113,21 +207,21 @@ const ITEMS: readonly DemoItem[] = [
                 highlights:
                   'Head of Organisational Development appointed to lead the work.\nChief Executive briefings for all staff on changing roles held in every directorate.',
                 nextSteps: 'Start the councillor development programme after the elections.',
-                when: 'Q1',
+                when: 1,
                 who: 'Director of Resources',
                 confidence: 'medium',
               },
               {
                 highlights: 'Councillor induction programme designed with group leaders.',
                 nextSteps: 'Run joint councillor and officer workshops on roles.',
-                when: 'Q1',
+                when: 1,
                 who: 'Director of Resources',
                 confidence: 'medium',
               },
               {
                 highlights: 'Two of four workshops held; feedback is positive.',
                 nextSteps: 'Hold the remaining workshops and publish the roles protocol.',
-                when: 'Q2',
+                when: 2,
                 who: 'Head of Legal and Democratic Services',
                 confidence: 'high',
               },
@@ -152,21 +246,21 @@ const ITEMS: readonly DemoItem[] = [
               {
                 highlights: 'New appraisal scheme on track to launch in April.',
                 nextSteps: 'Brief managers on the new scheme.',
-                when: 'Q1',
+                when: 1,
                 who: 'Head of HR',
                 confidence: 'high',
               },
               {
                 highlights: 'Appraisal scheme launched; 40% of staff booked in.',
                 nextSteps: 'Procure the 360 review tool.',
-                when: 'Q1',
+                when: 1,
                 who: 'Head of HR',
                 confidence: 'high',
               },
               {
                 highlights: '360 tool contract delayed; senior reviews moved a quarter.',
                 nextSteps: 'Sign the contract and schedule senior reviews.',
-                when: 'Q2',
+                when: 2,
                 who: 'Head of HR',
                 confidence: 'medium',
               },
@@ -183,14 +277,14 @@ const ITEMS: readonly DemoItem[] = [
               {
                 highlights: 'Values agreed and shared with staff.',
                 nextSteps: 'Draft the expected behaviours.',
-                when: 'Q1',
+                when: 1,
                 who: 'Chief Executive',
                 confidence: 'medium',
               },
               {
                 highlights: 'Expected behaviours drafted.',
                 nextSteps: 'Agree the first-year culture programme.',
-                when: 'Q1',
+                when: 1,
                 who: 'Chief Executive',
                 confidence: 'low',
               },
@@ -225,6 +319,22 @@ const ITEMS: readonly DemoItem[] = [
           },
         ],
         nodes: ['Make performance information timely and trusted'],
+        stage: 'business_case',
+        assurance: 'amber_red',
+        gateways: [
+          {
+            stage: 'mandate',
+            decision: 'proceed',
+            quarter: -2,
+            reviewer: 'Organisational Improvement Programme Board',
+          },
+          {
+            stage: 'business_case',
+            decision: 'hold',
+            quarter: -1,
+            reviewer: 'Organisational Improvement Programme Board',
+          },
+        ],
         children: [
           {
             key: 'ap2-plan',
@@ -237,21 +347,21 @@ const ITEMS: readonly DemoItem[] = [
               {
                 highlights: 'Approach to a five-year financial and service plan agreed.',
                 nextSteps: 'Hold a planning event with partners.',
-                when: 'Q1',
+                when: 1,
                 who: 'Director of Finance',
                 confidence: 'medium',
               },
               {
                 highlights: 'Partner event held; shared planning assumptions drafted.',
                 nextSteps: 'Agree the vision and design principles.',
-                when: 'Q1',
+                when: 1,
                 who: 'Director of Finance',
                 confidence: 'medium',
               },
               {
                 highlights: 'Vision and design principles drafted for Cabinet.',
                 nextSteps: 'Cabinet to approve the long-term plan.',
-                when: 'Q2',
+                when: 2,
                 who: 'Director of Finance',
                 confidence: 'medium',
               },
@@ -281,6 +391,8 @@ const ITEMS: readonly DemoItem[] = [
           { title: 'City partnership board launched', quarter: 1, status: 'in_progress' },
         ],
         nodes: ['Work more closely with our partners'],
+        stage: 'delivery',
+        assurance: 'green',
         children: [
           {
             key: 'ap3-board',
@@ -294,14 +406,14 @@ const ITEMS: readonly DemoItem[] = [
               {
                 highlights: 'Informal partner event held; a list of every partnership drawn up.',
                 nextSteps: 'Agree steering group membership.',
-                when: 'Q1',
+                when: 1,
                 who: 'Integrated Care Lead',
                 confidence: 'medium',
               },
               {
                 highlights: 'Steering group agreed; terms of reference drafted.',
                 nextSteps: 'Plan the launch event for the summer.',
-                when: 'Q2',
+                when: 2,
                 who: 'Integrated Care Lead',
                 confidence: 'medium',
               },
@@ -331,6 +443,39 @@ const ITEMS: readonly DemoItem[] = [
     lead: 'WSS',
     budget: 1250000,
     nodes: ['Recycle half of all household waste'],
+    stage: 'delivery',
+    assurance: 'amber_green',
+    gateways: [
+      {
+        stage: 'business_case',
+        decision: 'proceed',
+        quarter: -3,
+        reviewer: 'Waste Transformation Programme Board',
+      },
+    ],
+    updates: [
+      {
+        highlights: 'Food waste vehicles and caddies procured; camera sites surveyed.',
+        nextSteps: 'Go live with food waste collections in the North Locality.',
+        when: 2,
+        who: 'Head of Waste and Street Scene',
+        confidence: 'high',
+      },
+      {
+        highlights: 'Food waste crews trained; two camera sites need solar power.',
+        nextSteps: 'Agree the go-live date with the Cabinet member.',
+        when: 1,
+        who: 'Head of Waste and Street Scene',
+        confidence: 'medium',
+      },
+      {
+        highlights: 'Food waste rounds live in the North Locality; fly-tipping cameras behind.',
+        nextSteps: 'Decide the South Locality go-live date.',
+        when: 1,
+        who: 'Head of Waste and Street Scene',
+        confidence: 'medium',
+      },
+    ],
     children: [
       {
         key: 'wst-food',
@@ -372,6 +517,33 @@ const ITEMS: readonly DemoItem[] = [
           },
         ],
         nodes: ['Start weekly food waste collections citywide'],
+        stage: 'delivery',
+        assurance: 'green',
+        gateways: [
+          {
+            stage: 'business_case',
+            decision: 'proceed_with_conditions',
+            quarter: -2,
+            reviewer: 'Waste Transformation Programme Board',
+            conditions: 'Vehicles to be leased, not bought, until the round model is proven.',
+          },
+        ],
+        updates: [
+          {
+            highlights: 'Caddies and vehicles procured; crews trained for the North rounds.',
+            nextSteps: 'Go live in the North Locality.',
+            when: 1,
+            who: 'Waste Collection Manager',
+            confidence: 'high',
+          },
+          {
+            highlights: 'North Locality live: 21,000 households on weekly food waste collections.',
+            nextSteps: 'Finish caddy deliveries in the South Locality.',
+            when: 2,
+            who: 'Waste Collection Manager',
+            confidence: 'medium',
+          },
+        ],
         children: [
           {
             key: 'wst-food-caddies',
@@ -384,21 +556,21 @@ const ITEMS: readonly DemoItem[] = [
               {
                 highlights: 'Caddy contract awarded; delivery plan agreed by round.',
                 nextSteps: 'Start deliveries in the North Locality.',
-                when: 'Q1',
+                when: 1,
                 who: 'Waste Collection Manager',
                 confidence: 'high',
               },
               {
                 highlights: '21,000 caddies delivered in the North Locality.',
                 nextSteps: 'Deliveries in the South Locality.',
-                when: 'Q2',
+                when: 2,
                 who: 'Waste Collection Manager',
                 confidence: 'high',
               },
               {
                 highlights: 'South Locality deliveries 60% done.',
                 nextSteps: 'Finish the South and start the City Centre.',
-                when: 'Q2',
+                when: 2,
                 who: 'Waste Collection Manager',
                 confidence: 'high',
               },
@@ -415,14 +587,14 @@ const ITEMS: readonly DemoItem[] = [
               {
                 highlights: 'Round modelling finished; crews briefed.',
                 nextSteps: 'Consult staff on new shift patterns.',
-                when: 'Q1',
+                when: 1,
                 who: 'Waste Collection Manager',
                 confidence: 'medium',
               },
               {
                 highlights: 'Staff consultation closed; two new rounds agreed.',
                 nextSteps: 'Go live in the North Locality.',
-                when: 'Q2',
+                when: 2,
                 who: 'Waste Collection Manager',
                 confidence: 'medium',
               },
@@ -430,7 +602,7 @@ const ITEMS: readonly DemoItem[] = [
                 highlights:
                   'North Locality rounds live; missed collections up slightly in week one.',
                 nextSteps: 'Fix route problems before the South goes live.',
-                when: 'Q2',
+                when: 2,
                 who: 'Waste Collection Manager',
                 confidence: 'medium',
               },
@@ -456,6 +628,8 @@ const ITEMS: readonly DemoItem[] = [
           },
         ],
         nodes: ['Clean up fly-tipping hot spots'],
+        stage: 'business_case',
+        assurance: 'amber',
         children: [
           {
             key: 'wst-fly-cameras',
@@ -468,14 +642,14 @@ const ITEMS: readonly DemoItem[] = [
               {
                 highlights: 'Six of ten sites surveyed; power supply a problem at two.',
                 nextSteps: 'Agree solar units for the two sites.',
-                when: 'Q1',
+                when: 1,
                 who: 'Street Cleansing Manager',
                 confidence: 'medium',
               },
               {
                 highlights: 'Four cameras installed; supplier behind on the rest.',
                 nextSteps: 'Escalate with the supplier.',
-                when: 'Q2',
+                when: 2,
                 who: 'Street Cleansing Manager',
                 confidence: 'low',
               },
@@ -513,9 +687,11 @@ export async function buildDemoProjects(
     }
     return q
   }
+  /** n months ago; a negative n is months ahead. */
   const month = (n: number) => {
     let m = thisMonth
     for (let i = 0; i < n; i++) m = periodContaining(addDays(m.start, -1), 'monthly')
+    for (let i = 0; i > n; i--) m = periodContaining(addDays(m.end, 1), 'monthly')
     return m
   }
   const person = (email: string | undefined) => (email ? (refs.people.get(email) ?? null) : null)
@@ -547,6 +723,8 @@ export async function buildDemoProjects(
         end_date: end,
         budget: item.budget ?? null,
         confidence: item.confidence ?? null,
+        stage: item.stage ?? null,
+        assurance: item.assurance ?? null,
         position,
       })
       ids.set(item.key, row.id)
@@ -569,18 +747,39 @@ export async function buildDemoProjects(
         })
         counts.milestones++
       }
+      for (const g of item.gateways ?? []) {
+        await gatewayRepo.insertGateway(trx, organisationId, {
+          project_id: row.id,
+          stage: g.stage,
+          decision: g.decision,
+          review_date: addDays(quarter(g.quarter).start, 20),
+          reviewer: g.reviewer,
+          conditions: g.conditions ?? null,
+          recorded_by: person(item.manager),
+        })
+      }
       const updates = item.updates ?? []
       for (const [index, u] of updates.entries()) {
         const ago = updates.length - index
-        const awaiting = index === updates.length - 1 && updates.length === 3
-        const submittedAt = new Date(`${addDays(month(ago - 1).start, 3)}T10:00:00Z`)
+        const awaiting =
+          item.level === 'action' && index === updates.length - 1 && updates.length === 3
+        // Submitted on the fourth of the next month, or earlier when that is still to come.
+        const submittedAt = new Date(
+          Math.min(
+            new Date(`${addDays(month(ago - 1).start, 3)}T10:00:00Z`).getTime(),
+            clock().getTime() - 3 * 3_600_000,
+          ),
+        )
+        const approvedAt = new Date(
+          Math.min(submittedAt.getTime() + 2 * 86_400_000, clock().getTime() - 3_600_000),
+        )
         const approver = item.lead?.startsWith('WSS') ? GARETH : HELEN
         await updateRepo.insertUpdate(trx, organisationId, {
           project_id: row.id,
           month: month(ago).start,
           highlights: u.highlights,
           next_steps: u.nextSteps,
-          when_text: u.when,
+          when_text: monthLabel(month(ago - u.when).start),
           who: u.who,
           confidence: u.confidence,
           status: awaiting ? 'submitted' : 'approved',
@@ -588,7 +787,7 @@ export async function buildDemoProjects(
           submitted_by: person(item.manager),
           submitted_at: submittedAt,
           approved_by: awaiting ? null : person(approver),
-          approved_at: awaiting ? null : new Date(submittedAt.getTime() + 2 * 86_400_000),
+          approved_at: awaiting ? null : approvedAt,
         })
         counts.updates++
       }

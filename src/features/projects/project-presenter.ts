@@ -1,7 +1,12 @@
 import { formatFinancialYear, periodContaining } from '../../core/periods.ts'
 import type { Suggestion } from '../../core/project-status.ts'
 import type { BenefitRow, DependencyRow, MilestoneRow, ProjectRow } from './project-repository.ts'
-import { MILESTONE_STATUS_NAMES, STATUS_NAMES } from './project-schemas.ts'
+import {
+  ASSURANCE_NAMES,
+  MILESTONE_STATUS_NAMES,
+  STAGE_NAMES,
+  STATUS_NAMES,
+} from './project-schemas.ts'
 
 function idsOf(value: unknown): string[] {
   return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []
@@ -45,6 +50,12 @@ export function presentProject(row: ProjectRow, suggestion: Suggestion, confiden
     /** The latest approved monthly confidence, or else the one set on the item. */
     confidence,
     ownConfidence: row.confidence,
+    /** Where it is in its life (mandate to closed), and its assurance rating; null if unset. */
+    stage: row.stage,
+    stageText: row.stage ? STAGE_NAMES[row.stage] : null,
+    assurance: row.assurance,
+    assuranceText: row.assurance ? ASSURANCE_NAMES[row.assurance].text : null,
+    assuranceSymbol: row.assurance ? ASSURANCE_NAMES[row.assurance].symbol : null,
     position: row.position,
     version: row.version,
     createdAt: row.created_at.toISOString(),

@@ -176,6 +176,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
         b.current.score - a.current.score ||
         a.reference.localeCompare(b.reference),
     )
+    const gateways = await services.projectGateways.list(principal, id)
     const savingLines = await services.savings.linesOfProject(principal, id)
     const linked = new Set(detail.benefits.flatMap((b) => b.savingLineId ?? []))
     const benefitLines =
@@ -186,6 +187,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
       title: detail.project.title,
       ...detail,
       updates,
+      gateways,
       risks,
       savingLines,
       benefitLines: Object.fromEntries(benefitLines.map((l) => [l.id, l])),

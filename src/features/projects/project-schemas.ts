@@ -8,7 +8,13 @@ import {
   type ProjectStatus,
 } from '../../core/project-status.ts'
 import { isIsoDate, parseFinancialYear } from '../../core/periods.ts'
-import type { BenefitKind, ProjectLevel } from '../../db/schema.ts'
+import type {
+  AssuranceRating,
+  BenefitKind,
+  GatewayDecision,
+  ProjectLevel,
+  ProjectStage,
+} from '../../db/schema.ts'
 import { choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
 
 export const LEVELS = ['programme', 'project', 'action'] as const satisfies readonly ProjectLevel[]
@@ -56,6 +62,51 @@ export const BENEFIT_KINDS = [
 export const BENEFIT_KIND_NAMES: Readonly<Record<BenefitKind, string>> = {
   financial: 'Financial',
   non_financial: 'Non-financial',
+}
+
+/** Stages a project passes through, each closed by a gateway review (seed 001). */
+export const STAGES = [
+  'mandate',
+  'business_case',
+  'delivery',
+  'closure',
+  'closed',
+] as const satisfies readonly ProjectStage[]
+export const STAGE_NAMES: Readonly<Record<ProjectStage, string>> = {
+  mandate: 'Mandate',
+  business_case: 'Business case',
+  delivery: 'Delivery',
+  closure: 'Closure',
+  closed: 'Closed',
+}
+/** A delivery confidence assessment, five steps from green to red, each with a word and symbol. */
+export const ASSURANCE_RATINGS = [
+  'green',
+  'amber_green',
+  'amber',
+  'amber_red',
+  'red',
+] as const satisfies readonly AssuranceRating[]
+export const ASSURANCE_NAMES: Readonly<
+  Record<AssuranceRating, { text: string; symbol: string; hint: string }>
+> = {
+  green: { text: 'Green', symbol: '✔', hint: 'Successful delivery is highly likely' },
+  amber_green: { text: 'Amber/green', symbol: '◔', hint: 'Successful delivery is probable' },
+  amber: { text: 'Amber', symbol: '▲', hint: 'Successful delivery is feasible, with issues' },
+  amber_red: { text: 'Amber/red', symbol: '◕', hint: 'Successful delivery is in doubt' },
+  red: { text: 'Red', symbol: '✖', hint: 'Successful delivery appears unachievable' },
+}
+export const GATEWAY_DECISIONS = [
+  'proceed',
+  'proceed_with_conditions',
+  'hold',
+  'stop',
+] as const satisfies readonly GatewayDecision[]
+export const DECISION_NAMES: Readonly<Record<GatewayDecision, string>> = {
+  proceed: 'Proceed',
+  proceed_with_conditions: 'Proceed with conditions',
+  hold: 'Hold',
+  stop: 'Stop',
 }
 
 const blankToUndefined = (value: unknown): unknown =>
@@ -127,9 +178,22 @@ export const ProjectChanges = ProjectInput.partial().extend({
   /** Overrides the suggested status; null goes back to the suggestion. */
   status: z.enum(PROJECT_STATUSES, { error: 'Select a status' }).nullable().optional(),
   statusReason: optionalText(2000),
+  /** The stage it is at, and its assurance rating; null clears either. */
+  stage: z.enum(STAGES, { error: 'Select the stage' }).nullable().optional(),
+  assurance: z
+    .enum(ASSURANCE_RATINGS, { error: 'Select the assurance rating' })
+    .nullable()
+    .optional(),
   version: z.coerce.number().int().min(1).optional(),
 })
 export type ProjectChanges = z.output<typeof ProjectChanges>
+
+/** The stage and assurance form: "none" clears either. */
+export const StageInput = z.object({
+  stage: z.enum([...STAGES, 'none'], { error: 'Select the stage' }),
+  assurance: z.enum([...ASSURANCE_RATINGS, 'none'], { error: 'Select the assurance rating' }),
+  version: z.coerce.number().int().min(1).optional(),
+})
 
 /** The status form: "suggested" takes away an override. */
 export const StatusInput = z.object({

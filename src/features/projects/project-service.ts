@@ -26,8 +26,10 @@ import {
 } from './project-presenter.ts'
 import * as repo from './project-repository.ts'
 import {
+  ASSURANCE_NAMES,
   LEVEL_NAMES,
   LEVEL_RANK,
+  STAGE_NAMES,
   type BenefitChanges,
   type BenefitInput,
   type DependencyInput,
@@ -506,6 +508,8 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
             }),
             ...(changes.budget !== undefined && { budget: changes.budget ?? null }),
             ...(changes.confidence !== undefined && { confidence: changes.confidence ?? null }),
+            ...(changes.stage !== undefined && { stage: changes.stage }),
+            ...(changes.assurance !== undefined && { assurance: changes.assurance }),
             level,
             parent_id: parentId,
             start_date: start,
@@ -518,18 +522,23 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
         if (!after) throw stale()
         const statusChanged =
           changes.status !== undefined && statusOverride !== before.status_override
+        const stageChanged = after.stage !== before.stage || after.assurance !== before.assurance
         await audit(trx, principal, {
           action: statusChanged
             ? 'project_status_set'
             : parentId !== before.parent_id
               ? 'project_moved'
-              : 'project_updated',
+              : stageChanged
+                ? 'project_stage_set'
+                : 'project_updated',
           itemId: id,
           summary: statusChanged
             ? statusOverride
               ? `Status of "${after.title}" set to ${statusOverride.replace('_', ' ')} (suggested: ${project.suggestedStatus.status.replace('_', ' ')}): ${statusReason ?? ''}`
               : `Status of "${after.title}" returned to the suggested one`
-            : `"${after.title}" updated`,
+            : stageChanged
+              ? `Stage of "${after.title}" set to ${after.stage ? STAGE_NAMES[after.stage] : 'none'}, assurance ${after.assurance ? ASSURANCE_NAMES[after.assurance].text : 'none'}`
+              : `"${after.title}" updated`,
           before,
           after,
         })

@@ -1,6 +1,7 @@
 // An organisation's published data set, loaded once per publication (public-cache.ts) with one
 // query per table, from which every public page and file is sliced in memory.
 import type { Kysely } from 'kysely'
+import { cooperate } from '../../core/cooperate.ts'
 import type { DB } from '../../db/schema.ts'
 import { formatValue, type MeasureValueView } from '../measures/measure-presenter.ts'
 import { measureChart } from '../measures/measure-chart.ts'
@@ -36,6 +37,9 @@ export interface PublishedData {
   readonly measures: readonly PublicMeasure[]
   readonly byCode: ReadonlyMap<string, PublishedMeasure>
 }
+
+/** Measures whose values are read in one query: about 10,000 rows on a large council. */
+const BATCH = 100
 
 function once<T>(make: () => T): () => T {
   let made: { value: T } | null = null
@@ -105,8 +109,8 @@ function publicSpcSection(
 export type PublicSpcSection = ReturnType<typeof publicSpcSection>
 
 /**
- * Everything an organisation publishes, or one measure of it when `code` is given: six queries,
- * whatever the number of measures.
+ * Everything an organisation publishes, or one measure of it when `code` is given: three queries
+ * for every hundred measures, and three more.
  */
 export async function loadPublished(
   db: Kysely<DB>,
@@ -116,10 +120,7 @@ export async function loadPublished(
 ): Promise<PublishedData> {
   const rows = await repo.publicMeasures(db, org.id, code)
   const ids = rows.map((r) => r.id)
-  const values = groupBy(await repo.approvedValues(db, org.id, ids), (v) => v.measure_id)
-  const targets = groupBy(await repo.targets(db, org.id, ids), (t) => t.measure_id)
   const themeRows = await repo.measureThemes(db, org.id, ids)
-  const settings = groupBy(await listSettings(db, org.id, ids), (s) => s.measure_id)
   const names = org.public_show_names
     ? await repo.ownerNames(
         db,
@@ -132,34 +133,47 @@ export async function loadPublished(
   for (const t of themeRows) themes.set(t.id, { id: t.id, title: t.title, plan: t.plan_title })
   const themesOf = groupBy(themeRows, (t) => t.measure_id)
   const byCode = new Map<string, PublishedMeasure>()
-  const measures = rows.map((row) => {
-    const views = presentValues(row, targets.get(row.id) ?? [], values.get(row.id) ?? [], day)
-    const spcSettings = presentSpcSettings(row.frequency, settings.get(row.id) ?? [])
-    let shown: MeasureValueView[] = []
-    const measure = presentPublicMeasure(row, {
-      organisationSlug: org.slug,
-      values: views,
-      themes: (themesOf.get(row.id) ?? []).map((t) => ({
-        id: t.id,
-        title: t.title,
-        plan: t.plan_title,
-      })),
-      ownerName: row.owner_id ? (names.get(row.owner_id) ?? null) : null,
-      below: org.public_suppress_below,
-      spc: (figures) => {
-        shown = spcValues(views, figures)
-        const spc = measureSpc(row, shown, spcSettings)
-        return presentPublicSpc(spc, spcSentences(row, spc))
-      },
-    })
-    byCode.set(row.code, {
-      measure,
-      spc: once(() => publicSpcSection(row, shown, spcSettings)),
-      chart: once(() => chartOf(measure, 'chart')),
-      embedChart: once(() => chartOf(measure, 'embed-chart')),
-    })
-    return measure
-  })
+  const measures: PublicMeasure[] = []
+  const breathe = cooperate()
+  // A batch of measures at a time, letting other requests run between and within batches, so
+  // a large council's rebuild never holds the event loop (PGlite runs each query on it too).
+  for (let from = 0; from < rows.length; from += BATCH) {
+    const batch = rows.slice(from, from + BATCH)
+    const batchIds = ids.slice(from, from + BATCH)
+    const values = groupBy(await repo.approvedValues(db, org.id, batchIds), (v) => v.measure_id)
+    await breathe()
+    const targets = groupBy(await repo.targets(db, org.id, batchIds), (t) => t.measure_id)
+    const settings = groupBy(await listSettings(db, org.id, batchIds), (s) => s.measure_id)
+    for (const row of batch) {
+      await breathe()
+      const views = presentValues(row, targets.get(row.id) ?? [], values.get(row.id) ?? [], day)
+      const spcSettings = presentSpcSettings(row.frequency, settings.get(row.id) ?? [])
+      let shown: MeasureValueView[] = []
+      const measure = presentPublicMeasure(row, {
+        organisationSlug: org.slug,
+        values: views,
+        themes: (themesOf.get(row.id) ?? []).map((t) => ({
+          id: t.id,
+          title: t.title,
+          plan: t.plan_title,
+        })),
+        ownerName: row.owner_id ? (names.get(row.owner_id) ?? null) : null,
+        below: org.public_suppress_below,
+        spc: (figures) => {
+          shown = spcValues(views, figures)
+          const spc = measureSpc(row, shown, spcSettings)
+          return presentPublicSpc(spc, spcSentences(row, spc))
+        },
+      })
+      byCode.set(row.code, {
+        measure,
+        spc: once(() => publicSpcSection(row, shown, spcSettings)),
+        chart: once(() => chartOf(measure, 'chart')),
+        embedChart: once(() => chartOf(measure, 'embed-chart')),
+      })
+      measures.push(measure)
+    }
+  }
   return {
     organisation: presentOrganisation(org),
     themes: [...themes.values()],

@@ -1,4 +1,5 @@
 // The open data files, written from the presented models only (public-presenter.ts).
+import { cooperate } from '../../core/cooperate.ts'
 import type { PublicOrganisation, PublicMeasure, PublicValue } from './public-presenter.ts'
 
 export const SCHEMA_VERSION = 1
@@ -73,21 +74,39 @@ function csvRow(org: PublicOrganisation, m: PublicMeasure, v: PublicValue): Cell
   ]
 }
 
-/** One row per published value of every measure given, with a header row. */
-export function toCsv(org: PublicOrganisation, measures: readonly PublicMeasure[]): string {
-  const lines = [CSV_COLUMNS.join(',')]
+/**
+ * One row per published value of every measure given, with a header row; written a measure at
+ * a time, letting other requests run meanwhile (a large council's file is 200,000 rows).
+ */
+export async function toCsv(
+  org: PublicOrganisation,
+  measures: readonly PublicMeasure[],
+): Promise<string> {
+  const breathe = cooperate()
+  const parts = [`${CSV_COLUMNS.join(',')}\r\n`]
   for (const m of measures) {
-    for (const v of m.values) lines.push(csvRow(org, m, v).map(cell).join(','))
+    await breathe()
+    let part = ''
+    for (const v of m.values) part += `${csvRow(org, m, v).map(cell).join(',')}\r\n`
+    parts.push(part)
   }
-  return `${lines.join('\r\n')}\r\n`
+  return parts.join('')
 }
 
-export function datasetJson(
+/** The whole data set as JSON: the same text as one JSON.stringify, made a measure at a time. */
+export async function datasetJson(
   org: PublicOrganisation,
   themes: readonly { id: string; title: string; plan: string }[],
   measures: readonly PublicMeasure[],
-): string {
-  return JSON.stringify({ schemaVersion: SCHEMA_VERSION, organisation: org, themes, measures })
+): Promise<string> {
+  const breathe = cooperate()
+  const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, organisation: org, themes })
+  const parts: string[] = []
+  for (const m of measures) {
+    await breathe()
+    parts.push(JSON.stringify(m))
+  }
+  return `${head.slice(0, -1)},"measures":[${parts.join(',')}]}`
 }
 
 export function measureJson(org: PublicOrganisation, measure: PublicMeasure): string {
@@ -100,6 +119,26 @@ const xml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
   )
 
+/**
+ * The `limit` most recently published values, newest first (ties in the data set's order):
+ * kept in a short sorted list as they are read, rather than sorting every value.
+ */
+function latestPublished(measures: readonly PublicMeasure[], limit: number) {
+  const newest: { m: PublicMeasure; v: PublicValue; at: string }[] = []
+  for (const m of measures) {
+    for (const v of m.values) {
+      const at = v.publishedAt
+      if (at === null) continue
+      if (newest.length === limit && (newest.at(-1)?.at ?? '') >= at) continue
+      let i = newest.length
+      while (i > 0 && (newest[i - 1]?.at ?? '') < at) i--
+      newest.splice(i, 0, { m, v, at })
+      if (newest.length > limit) newest.pop()
+    }
+  }
+  return newest
+}
+
 /** An Atom feed of the most recently published values, newest first. */
 export function atomFeed(
   origin: string,
@@ -107,11 +146,7 @@ export function atomFeed(
   measures: readonly PublicMeasure[],
   limit = 50,
 ): string {
-  const entries = measures
-    .flatMap((m) => m.values.map((v) => ({ m, v })))
-    .filter((e) => e.v.publishedAt !== null)
-    .sort((a, b) => (b.v.publishedAt ?? '').localeCompare(a.v.publishedAt ?? ''))
-    .slice(0, limit)
+  const entries = latestPublished(measures, limit)
   const home = `${origin}/public/${encodeURIComponent(org.slug)}`
   const updated = entries[0]?.v.publishedAt ?? org.lastPublished
   const lines = [

@@ -129,3 +129,29 @@ export async function ownerNames(db: Kysely<DB>, organisationId: string, ids: re
     .execute()
   return new Map(rows.map((r) => [r.id, r.name]))
 }
+
+/**
+ * What else the published pages show besides measures and values (unit names, themes and the
+ * plans above them, links of measures to them, owners' names when shown), as one short text
+ * that changes whenever any of it does: part of the publication stamp, so a renamed theme
+ * reaches the public pages without a publication and nothing needs to expire on a timer.
+ */
+export async function contextFingerprint(
+  db: Kysely<DB>,
+  organisationId: string,
+  withPeople: boolean,
+): Promise<string> {
+  const people = withPeople
+    ? sql`(select max(updated_at) from people where organisation_id = ${organisationId})`
+    : sql`null`
+  const result = await sql<{ fingerprint: string | null }>`
+    select concat_ws('/',
+      (select max(updated_at) from units where organisation_id = ${organisationId}),
+      (select max(updated_at) from plans where organisation_id = ${organisationId}),
+      (select max(updated_at) from plan_nodes where organisation_id = ${organisationId}),
+      (select count(*) || ':' || coalesce(max(created_at)::text, '') from node_links
+        where organisation_id = ${organisationId} and item_kind = 'measure'),
+      (select updated_at from organisations where id = ${organisationId}),
+      ${people}) as fingerprint`.execute(db)
+  return result.rows[0]?.fingerprint ?? ''
+}

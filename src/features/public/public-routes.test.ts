@@ -382,6 +382,17 @@ for (const mode of testModes()) {
       assert.match((await get(base)).body, /Bins collected/)
     })
 
+    it('shows a renamed service without a publication, and keeps pages while nothing changes', async () => {
+      const before = await get(`${base}/measures/PUB1`)
+      ctx.clock.advance(60 * 60_000)
+      assert.equal((await get(`${base}/measures/PUB1`)).headers.etag, before.headers.etag)
+      await ctx.services.organisation.updateUnit(admin, org.units.waste ?? '', {
+        name: 'Waste and Recycling Renamed',
+      })
+      ctx.clock.advance(1500)
+      assert.match((await get(`${base}/measures/PUB1`)).body, /Waste and Recycling Renamed/)
+    })
+
     it('gzips for clients that take it, with an ETag of its own', async () => {
       const plain = await get(`${base}/measures/PUB1`)
       assert.equal(plain.headers['content-encoding'], undefined)

@@ -1,13 +1,17 @@
 import { createHash } from 'node:crypto'
-import { gzipSync } from 'node:zlib'
+import { promisify } from 'node:util'
+import { gzip as gzipCallback } from 'node:zlib'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
+import { cooperate } from '../../core/cooperate.ts'
 import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { RAG_NAMES } from '../measures/measure-presenter.ts'
 import { atomFeed, datasetJson, measureJson, toCsv } from './public-files.ts'
+import type { PublishedData } from './public-data.ts'
 import type { PublicDataset, PublicMeasurePage } from './public-service.ts'
 
+const gzip = promisify(gzipCallback)
 const hide = { schema: { hide: true } }
 const CACHE_CONTROL = 'public, max-age=60'
 const TYPES = {
@@ -37,19 +41,34 @@ interface Built {
   readonly body: Buffer
   readonly etag: string
   readonly type: string
-  gzipped?: { readonly body: Buffer; readonly etag: string }
+  gzipped?: Promise<{ readonly body: Buffer; readonly etag: string }>
 }
 
-function built(text: string, type: string): Built {
+/** Hashed a megabyte at a time, letting other requests run between (open data runs to 40 MB). */
+async function built(text: string, type: string): Promise<Built> {
   const body = Buffer.from(text)
-  const etag = `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"`
+  const hash = createHash('sha256')
+  const breathe = cooperate()
+  for (let at = 0; at < body.length; at += HASH_SLICE) {
+    await breathe()
+    hash.update(body.subarray(at, at + HASH_SLICE))
+  }
+  const etag = `"${hash.digest('base64url').slice(0, 27)}"`
   return { body, etag, type }
 }
 
-/** The gzipped form, made the first time a client asks for it; worth it only for larger bodies. */
-function gzipped(page: Built): { body: Buffer; etag: string } | null {
+const HASH_SLICE = 1 << 20
+
+/**
+ * The gzipped form, made the first time a client asks for it (off the event loop, in libuv's
+ * thread pool); worth it only for larger bodies.
+ */
+async function gzipped(page: Built): Promise<{ body: Buffer; etag: string } | null> {
   if (page.body.length < 1024) return null
-  page.gzipped ??= { body: gzipSync(page.body), etag: `${page.etag.slice(0, -1)}-gzip"` }
+  page.gzipped ??= gzip(page.body).then((body) => ({
+    body,
+    etag: `${page.etag.slice(0, -1)}-gzip"`,
+  }))
   return page.gzipped
 }
 
@@ -76,14 +95,14 @@ function notModified(request: FastifyRequest, etag: string, lastModified: Date):
   return !Number.isNaN(time) && Math.floor(lastModified.getTime() / 1000) * 1000 <= time
 }
 
-function send(
+async function send(
   request: FastifyRequest,
   reply: FastifyReply,
   page: Built,
   lastModified: Date,
   filename?: string,
 ) {
-  const zipped = acceptsGzip(request.headers['accept-encoding']) ? gzipped(page) : null
+  const zipped = acceptsGzip(request.headers['accept-encoding']) ? await gzipped(page) : null
   const etag = zipped?.etag ?? page.etag
   reply.headers({
     'cache-control': CACHE_CONTROL,
@@ -179,7 +198,19 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
     return send(request, reply, value, stamp.lastModified, filename)
   }
 
-  const dataset = (slug: string) => publicData.dataset(slug)
+  /** Like `cached`, for what is made from the whole data set: the last good copy during a rebuild. */
+  async function cachedWhole(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    slug: string,
+    key: string,
+    build: (data: PublishedData) => Promise<Built>,
+    filename?: string,
+  ) {
+    const { value, stamp } = await cache.getWhole(slug, key, build)
+    return send(request, reply, value, stamp.lastModified, filename)
+  }
+
   const measure = (slug: string, code: string) => publicData.measure(slug, code)
 
   app.get('/public', hide, async (request, reply) => {
@@ -192,25 +223,21 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
       .map((o) => o.lastPublished)
       .sort()
       .at(-1)
-    return send(request, reply, built(body, TYPES.html), new Date(latest ?? 0))
+    return send(request, reply, await built(body, TYPES.html), new Date(latest ?? 0))
   })
 
   app.get('/public/:slug', hide, async (request, reply) => {
     const { slug } = Params.parse(request.params)
     const query = DashboardQuery.parse(request.query ?? {})
     const key = `dashboard:${JSON.stringify([query.q, query.theme, query.status])}`
-    return cached(request, reply, slug, key, async () =>
-      built(
-        await render('dashboard.njk', dashboardContext(await dataset(slug), query)),
-        TYPES.html,
-      ),
+    return cachedWhole(request, reply, slug, key, async (data) =>
+      built(await render('dashboard.njk', dashboardContext(data, query)), TYPES.html),
     )
   })
 
   app.get('/public/:slug/accessibility', hide, async (request, reply) => {
     const { slug } = Params.parse(request.params)
-    return cached(request, reply, slug, 'accessibility', async () => {
-      const { organisation } = await dataset(slug)
+    return cachedWhole(request, reply, slug, 'accessibility', async ({ organisation }) => {
       return built(
         await render('accessibility.njk', { title: 'Accessibility statement', organisation }),
         TYPES.html,
@@ -220,34 +247,29 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
 
   app.get('/public/:slug/data.csv', hide, async (request, reply) => {
     const { slug } = Params.parse(request.params)
-    return cached(
+    return cachedWhole(
       request,
       reply,
       slug,
       'data.csv',
-      async () => {
-        const data = await dataset(slug)
-        return built(toCsv(data.organisation, data.measures), TYPES.csv)
-      },
+      async (data) => built(await toCsv(data.organisation, data.measures), TYPES.csv),
       `${slug}-performance.csv`,
     )
   })
 
   app.get('/public/:slug/data.json', hide, async (request, reply) => {
     const { slug } = Params.parse(request.params)
-    return cached(request, reply, slug, 'data.json', async () => {
-      const data = await dataset(slug)
-      return built(datasetJson(data.organisation, data.themes, data.measures), TYPES.json)
-    })
+    return cachedWhole(request, reply, slug, 'data.json', async (data) =>
+      built(await datasetJson(data.organisation, data.themes, data.measures), TYPES.json),
+    )
   })
 
   app.get('/public/:slug/feed.atom', hide, async (request, reply) => {
     const { slug } = Params.parse(request.params)
     const origin = originOf(request)
-    return cached(request, reply, slug, `feed:${origin}`, async () => {
-      const data = await dataset(slug)
-      return built(atomFeed(origin, data.organisation, data.measures), TYPES.atom)
-    })
+    return cachedWhole(request, reply, slug, `feed:${origin}`, async (data) =>
+      built(atomFeed(origin, data.organisation, data.measures), TYPES.atom),
+    )
   })
 
   // A measure's page, or its data when the address ends in .csv or .json.
@@ -266,7 +288,7 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
         `measure.csv:${code}`,
         async () => {
           const page = await measure(slug, code)
-          return built(toCsv(page.organisation, [page.measure]), TYPES.csv)
+          return built(await toCsv(page.organisation, [page.measure]), TYPES.csv)
         },
         `${slug}-${code}.csv`.replace(/[^A-Za-z0-9._-]/g, '_'),
       )

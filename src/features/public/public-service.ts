@@ -14,6 +14,8 @@ import * as repo from './public-repository.ts'
 
 export interface PublicDeps {
   readonly db: Kysely<DB>
+  /** Where the published pages read from: a replica when there is one (they may lag a moment). */
+  readonly read?: Kysely<DB>
   readonly clock: () => Date
   readonly cache?: PublicCacheOptions
 }
@@ -30,20 +32,26 @@ export interface PublicationStamp {
  * The public dashboard's data: no principal, no permissions, because everything it reads is
  * published by definition (public measures, approved values; see public-repository.ts).
  */
-export function createPublicService({ db, clock, cache }: PublicDeps) {
+export function createPublicService({ db, read = db, clock, cache }: PublicDeps) {
   async function requireOrganisation(slug: string) {
-    const org = await repo.publishingOrganisation(db, slug)
+    const org = await repo.publishingOrganisation(read, slug)
     if (!org) throw new NotFound()
     return org
   }
 
-  const publicCache = new PublicCache(stamp, cache, () => clock().getTime())
+  const publicCache = new PublicCache<PublishedData>(
+    stamp,
+    async (slug) => loadPublished(read, await requireOrganisation(slug), clock()),
+    cache,
+    () => clock().getTime(),
+  )
 
-  /** The organisation's published data set, loaded once per publication (public-cache.ts). */
+  /**
+   * The organisation's published data set, loaded once per publication (public-cache.ts); while
+   * a publication's data set builds, the last good copy.
+   */
   async function published(slug: string): Promise<PublishedData> {
-    return publicCache.data(slug, async () =>
-      loadPublished(db, await requireOrganisation(slug), clock()),
-    )
+    return publicCache.data(slug)
   }
 
   /**
@@ -52,10 +60,10 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
    * a large council's readers of one measure never wait for all of them.
    */
   async function publishedMeasure(slug: string, code: string) {
-    const whole = await publicCache.loaded<PublishedData>(slug)
+    const whole = await publicCache.loaded(slug)
     if (whole) return { data: whole, found: whole.byCode.get(code) }
     const data = await publicCache.part(slug, `measure:${code}`, async () => {
-      const one = await loadPublished(db, await requireOrganisation(slug), clock(), code)
+      const one = await loadPublished(read, await requireOrganisation(slug), clock(), code)
       // Addresses that name no measure are not kept.
       if (!one.byCode.has(code)) throw new NotFound()
       return one
@@ -64,10 +72,11 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
   }
 
   async function stamp(slug: string): Promise<PublicationStamp | null> {
-    const org = await repo.publishingOrganisation(db, slug)
+    const org = await repo.publishingOrganisation(read, slug)
     if (!org) return null
+    const context = await repo.contextFingerprint(read, org.id, org.public_show_names)
     return {
-      key: `${org.id}:${org.publication_version}:${ukDate(clock())}`,
+      key: `${org.id}:${org.publication_version}:${ukDate(clock())}:${context}`,
       lastModified: org.published_at,
     }
   }
@@ -152,7 +161,7 @@ export function createPublicService({ db, clock, cache }: PublicDeps) {
 
     /** Organisations that publish a dashboard, by name. */
     async organisations() {
-      return (await repo.publishingOrganisations(db)).map((o) => ({
+      return (await repo.publishingOrganisations(read)).map((o) => ({
         name: o.name,
         slug: o.slug,
         lastPublished: o.published_at.toISOString(),

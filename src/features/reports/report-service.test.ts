@@ -10,6 +10,10 @@ import { inlineText, type ReportDocument, type Table } from './report-document.t
 import { REPORT_FORMATS } from './report-schemas.ts'
 
 const tables = (doc: ReportDocument) => doc.blocks.filter((b): b is Table => b.type === 'table')
+const paragraph = (doc: ReportDocument, key = 'summary') =>
+  doc.blocks.flatMap((b) =>
+    b.type === 'paragraph' && b.editableKey === key ? [inlineText(b.content)] : [],
+  )[0] ?? ''
 const rowOf = (doc: ReportDocument, caption: string, first: string) =>
   tables(doc)
     .find((t) => t.caption === caption)
@@ -325,6 +329,81 @@ for (const mode of testModes()) {
         (e: Error) => e.name === 'Invalid' || /period/i.test(e.message),
       )
       await assert.rejects(create('highlight', 'Oct 2025'), /Select the programme/)
+    })
+
+    it('completes the demo highlight report: gateways, impact with measures and benefits, each risk once', async () => {
+      const oip = await ctx.database.db
+        .selectFrom('projects')
+        .select('id')
+        .where('organisation_id', '=', officer.organisationId)
+        .where('code', '=', 'OIP')
+        .executeTakeFirstOrThrow()
+      const doc = await ctx.services.reports.buildNow(officer, {
+        kind: 'highlight',
+        period: 'Oct 2025',
+        scopeId: oip.id,
+      })
+      const headings = doc.blocks.flatMap((b) =>
+        b.type === 'heading' && b.level === 1 ? [b.text] : [],
+      )
+      assert.ok(headings.includes('Impact — how do we know it is making a difference'))
+      const governance = tables(doc).find((t) => t.caption.startsWith('Stage, assurance'))
+      assert.match(inlineText(governance?.rows[0]?.[3] ?? ''), /Proceed with conditions/)
+      const measures = tables(doc).find((t) => t.caption.startsWith('Measures of the priorities'))
+      assert.ok((measures?.rows.length ?? 0) > 0, 'linked measures with their latest figures')
+      const benefits = tables(doc).find((t) => t.caption === 'Benefits: planned against realised')
+      assert.deepEqual(
+        benefits?.rows.map((r) => r.slice(3).map((c) => inlineText(c))),
+        [['£120,000', '£85,000', '71%']],
+      )
+      const references = tables(doc)
+        .filter((t) => t.caption.startsWith('Risks: '))
+        .flatMap((t) => t.rows.map((r) => inlineText(r[0] ?? '').split(' ')[0]))
+      assert.ok(references.length > 0)
+      assert.deepEqual(references, [...new Set(references)], 'no risk listed twice')
+      assert.match(paragraph(doc), /^Of 3 projects, /)
+    })
+
+    it('dates the demo sensibly: next steps after the month written, nothing submitted later than now, published before the meeting', async () => {
+      const db = ctx.database.db
+      const updates = await db
+        .selectFrom('project_updates')
+        .select(['month', 'when_text', 'submitted_at', 'approved_at'])
+        .where('organisation_id', '=', officer.organisationId)
+        .execute()
+      assert.ok(updates.length > 0)
+      for (const u of updates) {
+        const when = new Date(`1 ${u.when_text ?? ''} UTC`)
+        assert.ok(
+          when.getTime() > Date.parse(`${u.month}T00:00:00Z`),
+          `${u.when_text} after ${u.month}`,
+        )
+        assert.ok(
+          (u.submitted_at?.getTime() ?? 0) <= ctx.clock.now.getTime(),
+          'not submitted in the future',
+        )
+        assert.ok(
+          (u.approved_at?.getTime() ?? 0) <= ctx.clock.now.getTime(),
+          'not approved in the future',
+        )
+      }
+      const values = await db
+        .selectFrom('measure_values')
+        .select((eb) => eb.fn.max('submitted_at').as('latest'))
+        .where('organisation_id', '=', officer.organisationId)
+        .executeTakeFirstOrThrow()
+      assert.ok(new Date(String(values.latest)).getTime() <= ctx.clock.now.getTime())
+      const published = (await ctx.services.reports.list(officer)).filter(
+        (r) => r.status === 'published',
+      )
+      assert.ok(published.length > 0)
+      for (const r of published) {
+        assert.ok(r.meeting && r.publishedAt)
+        assert.ok(
+          r.publishedAt.slice(0, 10) < r.meeting.date,
+          `published ${r.publishedAt} before ${r.meeting.date}`,
+        )
+      }
     })
 
     it('does not show one council’s reports to another', async () => {

@@ -1,10 +1,13 @@
 import type { Kysely } from 'kysely'
-import { parsePeriodInput, PeriodError, type Period } from '../../core/periods.ts'
+import { parsePeriodInput, periodContaining, PeriodError, type Period } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import type { Principal } from '../auth/principal.ts'
+import { canViewMeasure } from '../measures/measure-policy.ts'
 import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
+import { presentGateway } from '../project-gateways/gateway-presenter.ts'
+import * as gatewayRepo from '../project-gateways/gateway-repository.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import type { FinancialSource } from './builders/financial-summary.ts'
@@ -21,6 +24,7 @@ import {
 import { applyEdits, compareDocuments, editableParagraphs, type Edits } from './report-changes.ts'
 import {
   itemsBeneathNode,
+  loadImpact,
   loadReportData,
   readers,
   type ReportData,
@@ -35,6 +39,8 @@ export type Render = (doc: ReportDocument, format: ReportFormat) => Promise<Rend
 
 export interface ReportDeps {
   readonly db: Kysely<DB>
+  /** Where reports not yet published are built from: a replica when there is one. */
+  readonly read?: Kysely<DB>
   readonly clock: () => Date
   readonly render: Render
   /** Budget monitoring and savings; null until connected. */
@@ -133,7 +139,7 @@ export function readPeriodFor(kind: ReportKind, input: ReportInput['period'], to
 
 export type ReportService = ReturnType<typeof createReportService>
 
-export function createReportService({ db, clock, render, finance = null }: ReportDeps) {
+export function createReportService({ db, read = db, clock, render, finance = null }: ReportDeps) {
   const today = () => ukDate(clock())
 
   /** A group of items beneath a plan node, or run by a unit and those beneath it. */
@@ -217,7 +223,14 @@ export function createReportService({ db, clock, render, finance = null }: Repor
         spec.scopeId,
         spec.period.start.slice(0, 7),
       )
-      return buildHighlight(data, principal.organisationName, header)
+      const impact = await loadImpact(trx, clock, builder, spec.scopeId, spec.period)
+      const gateways = (
+        await gatewayRepo.listGateways(trx, org, [
+          data.programme.id,
+          ...data.sections.map((s) => s.project.id),
+        ])
+      ).map(presentGateway)
+      return buildHighlight(data, principal.organisationName, header, { impact, gateways })
     }
     const data = await loadReportData({
       db: trx,
@@ -350,7 +363,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
       const report = await requireReport(principal, id)
       if (report.status === 'published') {
         const frozen = await frozenOf(principal, id)
-        const now = await build(db, principal, specOf(report, 'Rebuilt from today’s data'))
+        const now = await build(read, principal, specOf(report, 'Rebuilt from today’s data'))
         return {
           report,
           document: frozen,
@@ -358,7 +371,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
           changes: compareDocuments(frozen, applyEdits(now, report.edits), report.edits),
         }
       }
-      const generated = await build(db, principal, specOf(report, 'Draft'))
+      const generated = await build(read, principal, specOf(report, 'Draft'))
       return {
         report,
         document: applyEdits(generated, report.edits),
@@ -510,7 +523,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
         if (!file) throw new NotFound('Report file not found')
         return { body: file.body, contentType: file.contentType, filename: name }
       }
-      const generated = await build(db, principal, specOf(report, 'Draft'))
+      const generated = await build(read, principal, specOf(report, 'Draft'))
       const rendered = await render(applyEdits(generated, report.edits), format)
       return { body: rendered.body, contentType: rendered.contentType, filename: name }
     },
@@ -523,7 +536,7 @@ export function createReportService({ db, clock, render, finance = null }: Repor
       requireManager(principal)
       const period = readPeriodFor(input.kind, input.period, today())
       await checkScope(principal, input.kind, input.scopeId ?? null)
-      return build(db, principal, {
+      return build(read, principal, {
         kind: input.kind,
         period,
         scopeId: input.scopeId ?? null,
@@ -531,6 +544,33 @@ export function createReportService({ db, clock, render, finance = null }: Repor
         meeting: null,
         status: `Produced on ${longDate(clock().toISOString())}`,
       })
+    },
+
+    /**
+     * The highlight page's impact (measures and benefits) and gateway reviews, as the person may
+     * see them: a partner sees only the measures of units they work with.
+     */
+    async highlightExtras(principal: Principal, programmeId: string, month: string) {
+      const org = principal.organisationId
+      const { projects } = readers(db, clock)
+      const { portfolio } = await projects.requireProject(principal, programmeId)
+      const period = periodContaining(`${month}-01`, 'monthly')
+      const impact = await loadImpact(db, clock, principal, programmeId, period)
+      const tree = await unitTreeOf(db, org)
+      const ids = [programmeId, ...(portfolio.children.get(programmeId) ?? []).map((r) => r.id)]
+      return {
+        impact: {
+          ...impact,
+          measures: impact.measures.filter((m) =>
+            canViewMeasure(
+              principal,
+              { unitId: m.unitId, dataEntryOfficerId: null, approverId: null },
+              tree,
+            ),
+          ),
+        },
+        gateways: (await gatewayRepo.listGateways(db, org, ids)).map(presentGateway),
+      }
     },
 
     /** For forms: themes, directorates, programmes and meetings to choose from. */

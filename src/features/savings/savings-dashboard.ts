@@ -133,10 +133,11 @@ export function savingsPanelSource(
           out.push({
             href: `/savings/${line.id}`,
             title: `${line.reference}: ${line.title}`,
-            detail: [
-              `${line.delivery.ragName}: ${formatPounds(line.delivery.deliveredToDate.pence)} of ${formatPounds(line.delivery.plannedToDate.pence)} delivered to date`,
-              ...line.delivery.reasons,
-            ].join('. '),
+            // The reasons already give the amounts delivered and planned: say them once.
+            detail:
+              line.delivery.reasons.length > 0
+                ? `${line.delivery.ragName}: ${line.delivery.reasons.join('. ')}`
+                : `${line.delivery.ragName}: ${formatPounds(line.delivery.deliveredToDate.pence)} of ${formatPounds(line.delivery.plannedToDate.pence)} delivered to date`,
             unitId: line.unitId,
           })
         }

@@ -1,12 +1,18 @@
 // The monthly highlight report of a programme in the document model, laid out as Birmingham's
 // (seed 003) and as the highlight report page: a section per item beneath the programme with
-// its quarterly milestone strip and its actions, then risks with mitigating actions.
-import type { MilestoneView } from '../../projects/project-presenter.ts'
+// its quarterly milestone strip and its actions (an item's own update heads its rows; an
+// action's rolls up when it has none), its impact (measures and benefits), then risks, each once.
+import { formatValue } from '../../measures/measure-presenter.ts'
+import type { GatewayView } from '../../project-gateways/gateway-presenter.ts'
+import type { MilestoneView, ProjectView } from '../../projects/project-presenter.ts'
+import { LEVEL_NAMES } from '../../projects/project-schemas.ts'
 import type { UpdateService } from '../../project-updates/update-service.ts'
 import { projectBadge, riskBadge } from './report-badges.ts'
 import type { DocumentHeader } from './report-builders.ts'
 import type { Badge, Block, Inline, ReportDocument, TableCell } from '../report-document.ts'
-import { projectsSentence } from './report-narrative.ts'
+import type { ImpactBenefit, ImpactData } from './report-data.ts'
+import { measuresTable } from './report-builders.ts'
+import { measuresSentence, projectsSentence } from './report-narrative.ts'
 
 export type HighlightData = Awaited<ReturnType<UpdateService['highlightReport']>>
 type Strip = HighlightData['strip']
@@ -43,13 +49,140 @@ function stripTable(strip: Strip, caption: string): Block {
 
 const or = (text: string | null | undefined, fallback = '–') => (text?.trim() ? text : fallback)
 
+/** What the highlight report shows besides the updates: impact, and the boards' gateways. */
+export interface HighlightExtras {
+  readonly impact: ImpactData
+  readonly gateways: readonly GatewayView[]
+}
+
+const titleOf = (p: ProjectView) => `${p.code ? `${p.code}: ` : ''}${p.title}`
+
+/** What a highlight report counts in its summary: the items its sections are about. */
+function sectionNoun(levels: readonly string[]) {
+  const kinds = new Set(levels)
+  if (kinds.size === 1 && kinds.has('project')) return { one: 'project', many: 'projects' }
+  if (kinds.size === 1 && kinds.has('action')) return { one: 'action', many: 'actions' }
+  if (kinds.size === 1 && kinds.has('programme')) return { one: 'programme', many: 'programmes' }
+  return { one: 'item', many: 'projects and actions' }
+}
+
+function assuranceText(p: ProjectView) {
+  return p.assuranceText ? `${p.assuranceSymbol ?? ''} ${p.assuranceText}`.trim() : 'Not assessed'
+}
+
+function governanceTable(items: readonly ProjectView[], gateways: readonly GatewayView[]): Block {
+  return {
+    type: 'table',
+    caption: 'Stage, assurance and latest gateway review',
+    columns: [
+      { label: 'Programme or project', width: 3 },
+      { label: 'Stage', width: 1.4 },
+      { label: 'Assurance', width: 1.4 },
+      { label: 'Latest gateway review', width: 5 },
+    ],
+    rows: items.map((item): TableCell[] => {
+      const latest = gateways.find((g) => g.projectId === item.id)
+      return [
+        titleOf(item),
+        item.stageText ?? 'Not set',
+        assuranceText(item),
+        latest
+          ? `${latest.stageText} gateway, ${latest.reviewDateText} (${latest.reviewer}): ${latest.decisionText}${latest.conditions ? `. Conditions: ${latest.conditions}` : ''}`
+          : 'None recorded.',
+      ]
+    }),
+  }
+}
+
+const money = (n: number | null) => formatValue(n, { unit: 'currency', decimals: 0 })
+/** A benefit's planned or realised amount: pounds, or the number with its unit. */
+export const benefitAmount = (b: ImpactBenefit, n: number | null) =>
+  b.kind === 'financial'
+    ? money(n)
+    : `${formatValue(n, { unit: 'number', decimals: 1 })}${n !== null && b.measureUnit ? ` ${b.measureUnit}` : ''}`
+
+/** Realised as a share of planned, or a dash where either is missing. */
+export const realisedShare = (b: ImpactBenefit) =>
+  b.planned && b.realised !== null ? `${String(Math.round((b.realised / b.planned) * 100))}%` : '—'
+
+function impactBlocks(impact: ImpactData, month: string): Block[] {
+  const blocks: Block[] = [
+    { type: 'heading', level: 1, text: 'Impact — how do we know it is making a difference' },
+  ]
+  if (impact.measures.length === 0) {
+    blocks.push({
+      type: 'paragraph',
+      content: [
+        'No measure is linked to the priorities this programme delivers. Link measures to those priorities in the golden thread to report them here.',
+      ],
+    })
+  } else {
+    blocks.push(
+      {
+        type: 'paragraph',
+        editableKey: 'impact',
+        content: [
+          measuresSentence(
+            '',
+            impact.measures.map((m) => ({
+              name: `${m.code} ${m.title}`,
+              rag: m.value?.rag ?? 'no_data',
+            })),
+          ),
+          ` Values are the latest approved by the end of ${month}.`,
+        ],
+      },
+      measuresTable('Measures of the priorities the programme delivers', impact.measures),
+    )
+  }
+  if (impact.benefits.length === 0) {
+    blocks.push({
+      type: 'paragraph',
+      content: ['No benefits are recorded for this programme yet.'],
+    })
+    return blocks
+  }
+  blocks.push({
+    type: 'table',
+    caption: 'Benefits: planned against realised',
+    columns: [
+      { label: 'Benefit', width: 3 },
+      { label: 'Programme or project', width: 2.5 },
+      { label: 'Year', width: 1 },
+      { label: 'Planned', align: 'right', width: 1.3 },
+      { label: 'Realised', align: 'right', width: 1.3 },
+      { label: 'Realised of planned', align: 'right', width: 1.3 },
+    ],
+    rows: impact.benefits.map((b): TableCell[] => [
+      `${b.title} (${b.kind === 'financial' ? 'financial' : 'non-financial'})`,
+      titleOf(b.item),
+      b.financialYear,
+      benefitAmount(b, b.planned),
+      benefitAmount(b, b.realised),
+      realisedShare(b),
+    ]),
+  })
+  const financial = impact.benefits.filter((b) => b.kind === 'financial')
+  if (financial.length > 0) {
+    const planned = financial.reduce((sum, b) => sum + (b.planned ?? 0), 0)
+    const realised = financial.reduce((sum, b) => sum + (b.realised ?? 0), 0)
+    blocks.push({
+      type: 'paragraph',
+      content: [`Financial benefits: ${money(realised)} realised of ${money(planned)} planned.`],
+    })
+  }
+  return blocks
+}
+
 export function buildHighlight(
   data: HighlightData,
   organisationName: string,
   header: DocumentHeader,
+  extras: HighlightExtras,
 ): ReportDocument {
   const people = (sro: string | null, lead: string | null, unit: string | null) =>
     `Senior Responsible Officer: ${sro ?? 'None'}. Lead: ${lead ?? 'None'}${unit ? ` (${unit})` : ''}.`
+  const programme = data.programme
   const blocks: Block[] = [
     { type: 'heading', level: 1, text: 'Summary' },
     {
@@ -57,7 +190,8 @@ export function buildHighlight(
       content: [
         people(data.sro, data.lead, data.leadUnit),
         ' Status: ',
-        projectBadge(data.programme.status),
+        projectBadge(programme.status),
+        `. Stage: ${programme.stageText ?? 'not set'}. Assurance: ${assuranceText(programme)}.`,
       ],
     },
     {
@@ -65,16 +199,38 @@ export function buildHighlight(
       editableKey: 'summary',
       content: [
         projectsSentence(
-          data.sections.flatMap((s) => s.actions.map((a) => ({ text: a.project.statusText }))),
+          data.sections.map((s) => ({ text: s.project.statusText })),
+          sectionNoun(data.sections.map((s) => s.project.level)),
         ) + ' Only approved monthly updates are reported.',
       ],
     },
   ]
+  if (data.programmeUpdate) {
+    const u = data.programmeUpdate
+    blocks.push({
+      type: 'table',
+      caption: `${LEVEL_NAMES[programme.level]} update, ${u.monthLabel}`,
+      columns: [
+        { label: 'Highlights on progress', width: 4 },
+        { label: 'Next steps', width: 3 },
+        { label: 'When', width: 1.3 },
+        { label: 'Who', width: 1.5 },
+        { label: 'Confidence', width: 1.2 },
+      ],
+      rows: [[u.highlights, or(u.nextSteps), or(u.when), or(u.who), u.confidenceText]],
+    })
+  }
+  blocks.push(
+    governanceTable(
+      [programme, ...data.sections.map((s) => s.project).filter((p) => p.id !== programme.id)],
+      extras.gateways,
+    ),
+  )
   if (data.strip.length > 0) {
     blocks.push(stripTable(data.strip, 'Quarterly milestones of the programme'))
   }
   for (const section of data.sections) {
-    const title = `${section.project.code ? `${section.project.code}: ` : ''}${section.project.title}`
+    const title = titleOf(section.project)
     blocks.push(
       { type: 'heading', level: 1, text: title },
       {
@@ -92,6 +248,7 @@ export function buildHighlight(
         caption: `Actions: ${title}`,
         columns: [
           { label: 'Action', width: 2.5 },
+          { label: 'Level', width: 1 },
           { label: 'Status', width: 1.3 },
           { label: 'Highlights on progress', width: 4 },
           { label: 'Next steps', width: 3 },
@@ -102,10 +259,11 @@ export function buildHighlight(
         rows: section.actions.map((a): TableCell[] => {
           const u = a.update
           const highlights = u
-            ? `${u.highlights}${u.restated ? ' (Restated)' : ''}${u.month !== data.month ? ` (From ${u.monthLabel})` : ''}`
+            ? `${a.from ? `${a.from}: ` : ''}${u.highlights}${u.restated ? ' (Restated)' : ''}${u.month !== data.month ? ` (From ${u.monthLabel})` : ''}`
             : 'No approved update yet.'
           return [
             a.project.title,
+            LEVEL_NAMES[a.project.level],
             projectBadge(a.project.status),
             highlights,
             or(u?.nextSteps),
@@ -117,6 +275,7 @@ export function buildHighlight(
       },
     )
   }
+  blocks.push(...impactBlocks(extras.impact, data.monthLabel))
   blocks.push({ type: 'heading', level: 1, text: 'Risks and mitigating actions' })
   if (data.risks.length === 0) {
     blocks.push({
@@ -135,7 +294,7 @@ export function buildHighlight(
         { label: 'Mitigating actions', width: 5 },
       ],
       rows: group.risks.map((r): TableCell[] => [
-        `${r.reference} ${r.title}`,
+        `${r.reference} ${r.title}${r.alsoLinkedTo.length > 0 ? ` (also linked to ${r.alsoLinkedTo.map((p) => p.code ?? p.title).join(', ')})` : ''}`,
         r.owner ?? 'None',
         riskBadge(r.current),
         r.mitigatingActions.length === 0

@@ -13,6 +13,7 @@ import {
 } from './report-badges.ts'
 import type { MeasureLine, ProjectLine, ReportData, Theme } from './report-data.ts'
 import type { Block, ReportDocument, TableCell } from '../report-document.ts'
+import { reportedConfidence, reportedText } from '../../project-updates/update-rollup.ts'
 import { financialSummaryBlocks } from './financial-summary.ts'
 import { spcChartBlock } from './spc-charts.ts'
 import {
@@ -256,8 +257,8 @@ export function projectsBlocks(projects: readonly ProjectLine[], key = 'projects
               `${l.project.code ? `${l.project.code} ` : ''}${l.project.title}`,
               l.leadUnit ?? '—',
               projectBadge(l.project.status),
-              l.update?.confidenceText ?? '—',
-              l.update ? `${l.update.monthLabel}: ${l.update.highlights}` : 'No approved update.',
+              reportedConfidence(l.updates),
+              reportedText(l.updates),
             ]),
           },
         ]),
@@ -444,7 +445,7 @@ export function buildExecutive(
         rows: own.projects.map((l) => [
           l.project.title,
           projectBadge(l.project.status),
-          l.update ? `${l.update.monthLabel}: ${l.update.highlights}` : 'No approved update.',
+          reportedText(l.updates),
         ]),
       })
     }

@@ -14,10 +14,16 @@ import { measureSpc, type SpcSettingsView } from '../../measures/measure-spc.ts'
 import { presentValues, ukDate, unitTreeOf } from '../../measures/measure-store.ts'
 import * as orgRepo from '../../organisation/organisation-repository.ts'
 import { createOrganisationService } from '../../organisation/organisation-service.ts'
-import { presentUpdate, type UpdateView } from '../../project-updates/update-presenter.ts'
+import type { UpdateView } from '../../project-updates/update-presenter.ts'
+import {
+  latestApproved,
+  reportedUpdates,
+  type ReportedUpdate,
+  type RollupTree,
+} from '../../project-updates/update-rollup.ts'
 import * as updateRepo from '../../project-updates/update-repository.ts'
 import { createUpdateService } from '../../project-updates/update-service.ts'
-import type { ProjectView } from '../../projects/project-presenter.ts'
+import type { BenefitView, ProjectView } from '../../projects/project-presenter.ts'
 import { createProjectService } from '../../projects/project-service.ts'
 import type { RiskView } from '../../risks/risk-presenter.ts'
 import { createRiskService } from '../../risks/risk-service.ts'
@@ -64,8 +70,22 @@ export interface MeasureLine {
 export interface ProjectLine {
   readonly project: ProjectView
   readonly leadUnit: string | null
-  /** The latest approved monthly update by the end of the period. */
+  /** The first of `updates`: the item's own, or else one rolled up from beneath it. */
   readonly update: UpdateView | null
+  /** Its latest approved update by the end of the period, or else those of items beneath it. */
+  readonly updates: readonly ReportedUpdate[]
+}
+
+/** The items' tree as the roll-up reads it, from a list that has each item's parent. */
+export function rollupTree(
+  items: readonly Pick<ProjectView, 'id' | 'level' | 'title' | 'code' | 'parentId'>[],
+): RollupTree {
+  const byId = new Map(items.map((p) => [p.id, p]))
+  const children = Map.groupBy(
+    items.filter((p) => p.parentId !== null),
+    (p) => p.parentId ?? '',
+  )
+  return { item: (id) => byId.get(id), children: (id) => children.get(id) ?? [] }
 }
 
 export type ReportRisk = RiskView & {
@@ -216,12 +236,15 @@ export async function loadMeasures(
   today: string,
   themes: readonly Theme[],
   scope: MeasureScope = 'corporate',
+  only?: ReadonlySet<string>,
 ): Promise<MeasureLine[]> {
   const hs = await healthAndSafetyMeasures(db, organisationId)
   const listed = await measureRepo.listMeasures(db, organisationId, { status: 'active' })
   // Council-wide reports show corporate measures and health and safety ones only: reading
   // every operational measure's history would be most of the work for none of the report.
-  const wanted = listed.filter((m) => scope === 'all' || m.kind === 'strategic' || hs.has(m.id))
+  const wanted = listed.filter(
+    (m) => (scope === 'all' || m.kind === 'strategic' || hs.has(m.id)) && (!only || only.has(m.id)),
+  )
   const rows = await measureRepo.findMeasuresById(
     db,
     organisationId,
@@ -309,21 +332,28 @@ export async function loadReportData(options: LoadOptions): Promise<ReportData> 
   const { projects, risks } = readers(db, clock)
 
   const units = new Map((await orgRepo.listUnits(db, org)).map((u) => [u.id, u.name]))
-  const items = (await projects.list(principal)).filter((p) => p.level !== 'action')
+  const everything = await projects.list(principal)
+  const items = everything.filter((p) => p.level !== 'action')
+  const listed = new Set(items.map((p) => p.id))
   const endMonth = periodContaining(period.end, 'monthly').start
-  const updates = (
+  // Actions' updates roll up into the programme or project above them.
+  const latest = latestApproved(
     await updateRepo.listUpdates(
       db,
       org,
-      items.map((p) => p.id),
-    )
-  ).filter((u) => u.status === 'approved' && u.month <= endMonth)
+      everything.map((p) => p.id),
+    ),
+    endMonth,
+  )
+  const tree = rollupTree(everything)
   const projectLines = items.map((project) => {
-    const latest = updates.filter((u) => u.project_id === project.id).at(-1)
+    // A programme's projects have rows of their own: it rolls up only from its actions.
+    const updates = reportedUpdates(project.id, latest, tree, (id) => listed.has(id))
     return {
       project,
       leadUnit: project.leadUnitId ? (units.get(project.leadUnitId) ?? null) : null,
-      update: latest ? presentUpdate(latest) : null,
+      update: updates[0]?.update ?? null,
+      updates,
     }
   })
 
@@ -352,4 +382,59 @@ export async function loadReportData(options: LoadOptions): Promise<ReportData> 
     })),
     finance: options.finance ? await options.finance.summary(principal, period) : null,
   }
+}
+
+/** A benefit of the programme or an item beneath it, planned against realised. */
+export type ImpactBenefit = BenefitView & { readonly item: ProjectView }
+
+/** What shows whether a programme is making a difference: its measures and its benefits. */
+export interface ImpactData {
+  /** Measures linked to the priorities the programme and its items deliver, or beneath them. */
+  readonly measures: readonly MeasureLine[]
+  readonly benefits: readonly ImpactBenefit[]
+}
+
+export async function loadImpact(
+  db: Kysely<DB>,
+  clock: () => Date,
+  principal: Principal,
+  programmeId: string,
+  period: Period,
+): Promise<ImpactData> {
+  const org = principal.organisationId
+  const { projects } = readers(db, clock)
+  const all = await projects.list(principal)
+  const below = new Set([programmeId])
+  // The list gives each item after its parent, so one pass collects the subtree.
+  for (const p of all) if (p.parentId !== null && below.has(p.parentId)) below.add(p.id)
+  const items = all.filter((p) => below.has(p.id))
+  const nodes =
+    items.length === 0
+      ? []
+      : await db
+          .selectFrom('node_links')
+          .select('node_id')
+          .distinct()
+          .where('organisation_id', '=', org)
+          .where('item_kind', '=', 'project')
+          .where(
+            'item_id',
+            'in',
+            items.map((p) => p.id),
+          )
+          .execute()
+  const measureIds = new Set<string>()
+  for (const { node_id } of nodes) {
+    for (const id of await itemsBeneathNode(db, org, node_id, 'measure')) measureIds.add(id)
+  }
+  const themes = await corporateThemes(db, org)
+  const measures =
+    measureIds.size === 0
+      ? []
+      : await loadMeasures(db, org, period, ukDate(clock()), themes, 'all', measureIds)
+  const benefits: ImpactBenefit[] = []
+  for (const item of items) {
+    for (const b of await projects.benefits(principal, item.id)) benefits.push({ ...b, item })
+  }
+  return { measures, benefits }
 }

@@ -69,13 +69,23 @@ export function overallSentence(items: readonly NamedStatus[]): string {
   )
 }
 
-/** "Of 8 programmes and projects, 5 are on track, 2 are at risk and 1 is off track." */
-export function projectsSentence(statuses: readonly { readonly text: string }[]): string {
-  if (statuses.length === 0) return 'There are no programmes or projects to report.'
+/**
+ * "Of 8 programmes and projects, 5 are on track, 2 are at risk and 1 is off track." `noun` names
+ * what is counted, in the plural ("projects"); one of them is "Of 1 project, 1 is at risk".
+ */
+export function projectsSentence(
+  statuses: readonly { readonly text: string }[],
+  noun: { readonly one: string; readonly many: string } = {
+    one: 'programme or project',
+    many: 'programmes and projects',
+  },
+): string {
+  if (statuses.length === 0) return `There are no ${noun.many} to report.`
   const counts = new Map<string, number>()
   for (const s of statuses) counts.set(s.text, (counts.get(s.text) ?? 0) + 1)
   const parts = [...counts].map(([text, n]) => `${String(n)} ${is(n)} ${text.toLowerCase()}`)
-  return `Of ${String(statuses.length)} programmes and projects, ${listOf(parts)}.`
+  const what = statuses.length === 1 ? noun.one : noun.many
+  return `Of ${String(statuses.length)} ${what}, ${listOf(parts)}.`
 }
 
 /** "There are 6 open corporate risks; 3 are above the council's risk appetite: …" */

@@ -1,0 +1,149 @@
+import { randomUUID } from 'node:crypto'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
+import { fork } from 'node:child_process'
+import { sql } from 'kysely'
+import { createApp } from '../src/app.ts'
+import type { Database } from '../src/db/database.ts'
+import { openPostgres } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { bumpPublication } from '../src/features/public/publication.ts'
+import { createServices } from '../src/services.ts'
+import { createTestContext, testConfig } from '../test/helpers/context.ts'
+import type { BenchResult } from './harness.ts'
+import { generate } from './measures.bench.ts'
+
+interface Phase {
+  /** How long the public dashboard took to answer. */
+  readonly pageMs: number
+  /** The longest the event loop went without turning, while the page was built. */
+  readonly stallMs: number
+  /** /ping's 99th percentile latency meanwhile, over real HTTP from a second client. */
+  readonly pingP99: number
+  readonly pingMax: number
+}
+
+/**
+ * Reads the public dashboard while /ping is asked continuously, and records what the other
+ * requests met: the longest event-loop stall and /ping's 99th percentile.
+ */
+async function phase(port: number, path: string): Promise<Phase> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 })
+  histogram.enable()
+  const pinger = fork(new URL('./ping-client.ts', import.meta.url), [
+    `http://127.0.0.1:${port}/ping`,
+  ])
+  const next = () => new Promise<unknown>((resolve) => pinger.once('message', resolve))
+  await next()
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  const started = performance.now()
+  const response = await fetch(`http://127.0.0.1:${port}${path}`)
+  await response.text()
+  const pageMs = performance.now() - started
+  if (!response.ok) throw new Error(`${path}: ${response.status}`)
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  histogram.disable()
+  const stats = next()
+  pinger.send('stop')
+  const ping = (await stats) as { count: number; p99: number; max: number }
+  return { pageMs, stallMs: histogram.max / 1e6, pingP99: ping.p99, pingMax: ping.max }
+}
+
+async function run(label: string, database: Database): Promise<BenchResult[]> {
+  const large = await generate(database)
+  const db = database.db
+  const orgId = large.principal.organisationId
+  await db
+    .updateTable('measures')
+    .set({ public: true })
+    .where('organisation_id', '=', orgId)
+    .execute()
+  await db.updateTable('organisations').set({ publishes: true }).where('id', '=', orgId).execute()
+  const { slug } = await db
+    .selectFrom('organisations')
+    .select('slug')
+    .where('id', '=', orgId)
+    .executeTakeFirstOrThrow()
+  const config = testConfig()
+  const clock = () => new Date()
+  const services = createServices({ config, database, clock })
+  const app = await createApp({ config, database, clock, services, logger: false })
+  await app.listen({ port: 0, host: '127.0.0.1' })
+  const port = (app.server.address() as { port: number }).port
+  try {
+    const first = await phase(port, `/public/${slug}`)
+    await bumpPublication(db, orgId, new Date())
+    // The checks of the publication counter happen at most once a second.
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    const after = await phase(port, `/public/${slug}`)
+    await new Promise((resolve) => setTimeout(resolve, 1_100))
+    const data = await phase(port, `/public/${slug}/data.csv`)
+    const name = `${label}, large council public dashboard`
+    return [
+      { name: `${name}, first read: page`, value: first.pageMs, unit: 'ms' },
+      {
+        name: `${name}, first read: longest event-loop stall`,
+        value: first.stallMs,
+        unit: 'ms',
+        budget: { limit: 50, better: 'lower' },
+      },
+      { name: `${name}, first read: /ping p99`, value: first.pingP99, unit: 'ms' },
+      { name: `${name}, first read: /ping slowest`, value: first.pingMax, unit: 'ms' },
+      { name: `${name}, after a publication: page`, value: after.pageMs, unit: 'ms' },
+      {
+        name: `${name}, after a publication: longest event-loop stall`,
+        value: after.stallMs,
+        unit: 'ms',
+        budget: { limit: 50, better: 'lower' },
+      },
+      {
+        name: `${name}, after a publication: /ping p99`,
+        value: after.pingP99,
+        unit: 'ms',
+        budget: { limit: 100, better: 'lower' },
+      },
+      { name: `${name}, after a publication: /ping slowest`, value: after.pingMax, unit: 'ms' },
+      { name: `${name}, open data CSV: page`, value: data.pageMs, unit: 'ms' },
+      {
+        name: `${name}, open data CSV: longest event-loop stall`,
+        value: data.stallMs,
+        unit: 'ms',
+        budget: { limit: 50, better: 'lower' },
+      },
+    ]
+  } finally {
+    await app.close()
+  }
+}
+
+/**
+ * Issue 24's freeze: the public data set of the large council (2,000 measures, 200,000 values)
+ * rebuilt after a publication while other requests keep coming. PostgreSQL when
+ * BENCH_DATABASE_URL is set (BENCH_ONLY=postgres skips PGlite).
+ */
+export default async function freeze(): Promise<BenchResult[]> {
+  const results: BenchResult[] = []
+  if (process.env.BENCH_ONLY !== 'postgres') {
+    const ctx = await createTestContext('pglite')
+    try {
+      results.push(...(await run('PGlite', ctx.database)))
+    } finally {
+      await ctx.close()
+    }
+  }
+  const url = process.env.BENCH_DATABASE_URL
+  if (url) {
+    const schema = `bench_${randomUUID().slice(0, 8)}`
+    const admin = openPostgres(url, 2)
+    await sql`create schema ${sql.id(schema)}`.execute(admin.db)
+    const database = openPostgres(url, 10, schema)
+    try {
+      await migrateToLatest(database.db, schema)
+      results.push(...(await run('PostgreSQL', database)))
+    } finally {
+      await database.close()
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db)
+      await admin.close()
+    }
+  }
+  return results
+}

@@ -1,0 +1,255 @@
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.ts'
+import * as authRepo from '../auth/auth-repository.ts'
+import type { Principal } from '../auth/principal.ts'
+import type { MeasureScope } from '../measures/measure-policy.ts'
+import * as measurePolicy from '../measures/measure-policy.ts'
+import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { ProjectScope } from '../projects/project-policy.ts'
+import * as projectPolicy from '../projects/project-policy.ts'
+import * as repo from './notification-repository.ts'
+
+/** A value's workflow step, told to the notifier inside the transaction that makes it. */
+export interface ValueEvent {
+  readonly organisationId: string
+  readonly actorId: string | null
+  readonly change: 'submitted' | 'returned' | 'approved'
+  readonly measure: MeasureScope & {
+    readonly id: string
+    readonly code: string
+    readonly title: string
+  }
+  readonly period: { readonly start: string; readonly label: string }
+  /** The value's version after the change. */
+  readonly version: number
+  readonly submittedBy: string | null
+  readonly enteredBy: string | null
+  readonly reason?: string | null
+  readonly tree: UnitTree
+}
+
+/** A project update's workflow step, told the same way. */
+export interface UpdateEvent {
+  readonly organisationId: string
+  readonly actorId: string | null
+  readonly change: 'submitted' | 'returned' | 'approved'
+  readonly project: { readonly id: string; readonly title: string }
+  readonly scope: ProjectScope
+  readonly update: {
+    readonly id: string
+    readonly monthLabel: string
+    readonly version: number
+    readonly authorId: string | null
+    readonly submittedBy: string | null
+  }
+  readonly reason?: string | null
+  readonly tree: UnitTree
+}
+
+/** What a feature calls when its workflow moves; the notifications feature provides it. */
+export interface WorkflowNotifier {
+  valueChanged(trx: Kysely<DB>, event: ValueEvent): Promise<void>
+  updateChanged(trx: Kysely<DB>, event: UpdateEvent): Promise<void>
+  /** After the transaction commits: e-mails those who asked for them at once. */
+  deliver(organisationId: string): Promise<void>
+}
+
+/** The dedupe keys a value's notices use, so they can be resolved once the task is done. */
+export const valueKeys = (measureId: string, start: string) => ({
+  due: `value_due:${measureId}:${start}`,
+  overdue: `value_overdue:${measureId}:${start}`,
+  escalated: `value_escalated:${measureId}:${start}`,
+  approval: (version: number | '%') => `approval_requested:${measureId}:${start}:${version}`,
+  returned: (version: number | '%') => `value_returned:${measureId}:${start}:${version}`,
+  approved: (version: number) => `value_approved:${measureId}:${start}:${version}`,
+})
+
+export const updateKeys = (updateId: string) => ({
+  approval: (version: number | '%') => `update_approval_requested:${updateId}:${version}`,
+  returned: (version: number | '%') => `update_returned:${updateId}:${version}`,
+  approved: (version: number) => `update_approved:${updateId}:${version}`,
+})
+
+/** Active people of the organisation holding one of `roles` anywhere, as principals. */
+export async function principalsWithRole(
+  db: Kysely<DB>,
+  organisationId: string,
+  roles: readonly string[],
+  named: readonly (string | null)[] = [],
+): Promise<Principal[]> {
+  const rows = await db
+    .selectFrom('role_assignments')
+    .select('person_id')
+    .distinct()
+    .where('organisation_id', '=', organisationId)
+    .where('role', 'in', roles as never)
+    .execute()
+  const ids = new Set([
+    ...rows.map((r) => r.person_id),
+    ...named.filter((id): id is string => id !== null),
+  ])
+  const out: Principal[] = []
+  for (const id of ids) {
+    const p = await authRepo.loadPrincipal(db, id)
+    if (p?.organisationId === organisationId) out.push(p)
+  }
+  return out
+}
+
+/** Whom to ask to sign off a submitted value: approvers of it who did not submit it. */
+export async function valueApprovers(
+  db: Kysely<DB>,
+  e: Pick<ValueEvent, 'organisationId' | 'measure' | 'submittedBy' | 'enteredBy' | 'tree'>,
+): Promise<Principal[]> {
+  const candidates = await principalsWithRole(
+    db,
+    e.organisationId,
+    ['approver'],
+    [e.measure.approverId],
+  )
+  return candidates.filter(
+    (p) =>
+      measurePolicy.canViewMeasure(p, e.measure, e.tree) &&
+      measurePolicy.canApproveValue(
+        p,
+        e.measure,
+        { submittedBy: e.submittedBy, enteredBy: e.enteredBy },
+        e.tree,
+      ),
+  )
+}
+
+/** Whom to ask to sign off a submitted project update. */
+export async function updateApprovers(
+  db: Kysely<DB>,
+  e: Pick<UpdateEvent, 'organisationId' | 'scope' | 'update' | 'tree'>,
+): Promise<Principal[]> {
+  const candidates = await principalsWithRole(db, e.organisationId, ['approver'], e.scope.sroIds)
+  return candidates.filter(
+    (p) =>
+      projectPolicy.canViewProject(p, e.scope, e.tree) &&
+      projectPolicy.canApproveUpdate(
+        p,
+        e.scope,
+        { submittedBy: e.update.submittedBy, authorId: e.update.authorId },
+        e.tree,
+      ),
+  )
+}
+
+const others = (ids: readonly (string | null)[], actorId: string | null) => [
+  ...new Set(ids.filter((id): id is string => id !== null && id !== actorId)),
+]
+
+/** The notifier: in-app notices made and resolved in the caller's transaction. */
+export function createWorkflowNotifier(deps: {
+  readonly clock: () => Date
+  readonly deliver: (organisationId: string) => Promise<void>
+}): WorkflowNotifier {
+  const { clock } = deps
+
+  async function add(
+    trx: Kysely<DB>,
+    organisationId: string,
+    to: readonly string[],
+    n: Omit<repo.NewNotification, 'organisation_id' | 'person_id'>,
+  ) {
+    await repo.insertNew(
+      trx,
+      to.map((personId) => ({ ...n, organisation_id: organisationId, person_id: personId })),
+      clock(),
+    )
+  }
+
+  return {
+    async valueChanged(trx, e) {
+      const keys = valueKeys(e.measure.id, e.period.start)
+      const what = `${e.measure.code} ${e.period.label}`
+      const link = `/measures/${e.measure.id}`
+      const enterers = others([e.submittedBy, e.enteredBy, e.measure.dataEntryOfficerId], e.actorId)
+      // Entering the value ends every reminder to enter it; a decision ends the request for one.
+      const done =
+        e.change === 'submitted'
+          ? [keys.due, keys.overdue, keys.escalated, keys.returned('%')]
+          : [keys.approval('%'), keys.due, keys.overdue, keys.escalated]
+      await repo.resolve(trx, e.organisationId, done, clock())
+      if (e.change === 'submitted') {
+        const approvers = await valueApprovers(trx, e)
+        await add(
+          trx,
+          e.organisationId,
+          approvers.map((p) => p.personId),
+          {
+            kind: 'approval_requested',
+            subject: `${what} is waiting for your approval`,
+            body: `A value for ${e.measure.code} ${e.measure.title}, ${e.period.label}, has been submitted for approval.`,
+            link: '/tasks',
+            dedupe_key: keys.approval(e.version),
+          },
+        )
+      } else if (e.change === 'returned') {
+        await add(trx, e.organisationId, enterers, {
+          kind: 'value_returned',
+          subject: `${what} was returned to you`,
+          body: `The value for ${e.measure.code} ${e.measure.title}, ${e.period.label}, was returned: "${e.reason ?? ''}". Correct it and submit it again.`,
+          link: '/my-updates',
+          dedupe_key: keys.returned(e.version),
+        })
+      } else {
+        await add(trx, e.organisationId, enterers, {
+          kind: 'value_approved',
+          subject: `${what} was approved`,
+          body: `The value for ${e.measure.code} ${e.measure.title}, ${e.period.label}, was approved.`,
+          link,
+          dedupe_key: keys.approved(e.version),
+        })
+      }
+    },
+
+    async updateChanged(trx, e) {
+      const keys = updateKeys(e.update.id)
+      const what = `The ${e.update.monthLabel} update of "${e.project.title}"`
+      const link = `/projects/${e.project.id}/updates/${e.update.id}`
+      const writers = others([e.update.submittedBy, e.update.authorId], e.actorId)
+      await repo.resolve(
+        trx,
+        e.organisationId,
+        e.change === 'submitted' ? [keys.returned('%')] : [keys.approval('%')],
+        clock(),
+      )
+      if (e.change === 'submitted') {
+        const approvers = await updateApprovers(trx, e)
+        await add(
+          trx,
+          e.organisationId,
+          approvers.map((p) => p.personId),
+          {
+            kind: 'update_approval_requested',
+            subject: `${what} is waiting for your approval`,
+            body: `${what} has been submitted for approval.`,
+            link,
+            dedupe_key: keys.approval(e.update.version),
+          },
+        )
+      } else if (e.change === 'returned') {
+        await add(trx, e.organisationId, writers, {
+          kind: 'update_returned',
+          subject: `${what} was returned to you`,
+          body: `${what} was returned: "${e.reason ?? ''}". Change it and submit it again.`,
+          link,
+          dedupe_key: keys.returned(e.update.version),
+        })
+      } else {
+        await add(trx, e.organisationId, writers, {
+          kind: 'update_approved',
+          subject: `${what} was approved`,
+          body: `${what} was approved.`,
+          link,
+          dedupe_key: keys.approved(e.update.version),
+        })
+      }
+    },
+
+    deliver: deps.deliver,
+  }
+}
