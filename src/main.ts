@@ -86,7 +86,7 @@ async function serve(config: Config): Promise<void> {
     ? startDailyReminders(
         config.reminders.at,
         async () => {
-          for (const { slug, counts } of await services.notifications.runAll()) {
+          for (const { slug, counts } of await services.notifications.runAll({ once: true })) {
             app.log.info({ organisation: slug, ...counts }, 'daily reminders')
           }
         },

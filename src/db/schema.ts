@@ -246,6 +246,8 @@ export interface ProjectUpdatesTable {
   confidence: Confidence
   status: Generated<UpdateStatus>
   author_id: string | null
+  /** Who last changed the update's content, for four eyes. */
+  changed_by: Generated<string | null>
   submitted_by: string | null
   submitted_at: Date | null
   approved_by: string | null
@@ -529,6 +531,8 @@ export interface MeasureValuesTable {
   rag: StoredRag | null
   year_to_date: number | null
   entered_by: string | null
+  /** Who entered the period's value first; `entered_by` is whoever saved it last. */
+  first_entered_by: string | null
   submitted_by: string | null
   submitted_at: Date | null
   approved_by: string | null
@@ -725,6 +729,15 @@ export interface NotificationsTable {
   emailed_at: Date | null
   /** Set when the task it announces is done: it leaves the list and the unread count. */
   resolved_at: Date | null
+  /** Set by the run that is sending the e-mail, so two runs never both send it. */
+  email_claimed_at: Generated<Date | null>
+}
+
+export interface ReminderRunsTable {
+  organisation_id: string
+  /** The UK day the daily run is for: one run per organisation and day. */
+  day: string
+  started_at: Date
 }
 
 export interface NotificationPreferencesTable {
@@ -861,6 +874,7 @@ export interface DB {
   reports: ReportsTable
   report_files: ReportFilesTable
   notifications: NotificationsTable
+  reminder_runs: ReminderRunsTable
   notification_preferences: NotificationPreferencesTable
   partnerships: PartnershipsTable
   partnership_members: PartnershipMembersTable

@@ -1,11 +1,16 @@
-import { plural } from '../../core/format.ts'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
-import { acceptUploads, exportFilename, uploadedFile, XLSX } from './exchange-routes.ts'
-import { ImportInvalid } from './exchange-service.ts'
+import {
+  acceptUploads,
+  checkBeforeReading,
+  exportFilename,
+  uploadedFile,
+  XLSX,
+} from './exchange-routes.ts'
+import { ImportInvalid, problemsMessage } from './exchange-service.ts'
 
 const tags = ['Import and export']
 
@@ -37,10 +42,11 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
   app.post(
     '/imports',
     {
+      ...checkBeforeReading(services),
       schema: {
         tags,
         summary:
-          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing.',
+          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 20,000 rows, 200,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
         querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
       },
     },
@@ -57,8 +63,9 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
         return reply.code(400).send({
           error: {
             id: error.id,
-            message: `Nothing was imported: the file has ${plural(error.rows.length, 'problem', 'problems')}`,
+            message: problemsMessage(error),
             details: error.rows,
+            total: error.total,
           },
         })
       }

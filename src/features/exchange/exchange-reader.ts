@@ -1,7 +1,10 @@
 // Reading an uploaded file (an .xlsx workbook or one .csv sheet) into rows of cells keyed by the
 // field each column fills. Problems with the file's shape come back as row errors of row 1.
+import { promisify } from 'node:util'
+import { inflateRaw } from 'node:zlib'
 import { parse } from 'csv-parse/sync'
 import ExcelJS from 'exceljs'
+import { AppError } from '../../errors.ts'
 import {
   COLUMNS,
   IMPORT_SHEETS,
@@ -38,18 +41,163 @@ export interface ParsedFile {
   readonly errors: readonly RowError[]
 }
 
+/**
+ * How much work one upload may make, whoever sends it: a file is refused before its values
+ * are read when it would go past any of these. See docs/exchange.md.
+ */
+export interface ImportLimits {
+  /** Data rows across every sheet of the file. */
+  readonly maxRows: number
+  /** Cells across every sheet (and strings in a workbook's shared string table). */
+  readonly maxCells: number
+  /** Columns of a CSV row. */
+  readonly maxColumns: number
+  /** A workbook's parts once unzipped, all together. */
+  readonly maxUnpackedBytes: number
+  /** Checking and applying the rows, once the file is read. */
+  readonly timeBudgetMs: number
+}
+
+export const IMPORT_LIMITS: ImportLimits = Object.freeze({
+  maxRows: 20_000,
+  maxCells: 200_000,
+  maxColumns: 100,
+  maxUnpackedBytes: 50 * 1024 * 1024,
+  timeBudgetMs: 120_000,
+})
+
+/** A file too big to import in one go (413): nothing is read further and nothing is written. */
+export class ImportTooLarge extends AppError {
+  readonly id = 'import_too_large'
+  readonly status = 413
+}
+
 const ZIP_MAGIC = [0x50, 0x4b, 0x03, 0x04]
 
 export function isWorkbook(file: Uint8Array): boolean {
   return ZIP_MAGIC.every((byte, i) => file[i] === byte)
 }
 
-/** An .xlsx workbook (told by its content, not its name) or a CSV file. */
-export async function readUpload(file: Uint8Array): Promise<ParsedFile> {
+/** An .xlsx workbook (told by its content, not its name) or a CSV file, within `limits`. */
+export async function readUpload(
+  file: Uint8Array,
+  limits: ImportLimits = IMPORT_LIMITS,
+): Promise<ParsedFile> {
   if (file.length === 0) {
     return { sheets: [], errors: [fileError('The selected file is empty')] }
   }
-  return isWorkbook(file) ? readWorkbook(file) : readCsv(file)
+  if (!isWorkbook(file)) return readCsv(file, limits)
+  const measured = await measureWorkbook(
+    Buffer.from(file.buffer, file.byteOffset, file.length),
+    limits,
+  )
+  if (measured !== 'ok') return { sheets: [], errors: [fileError(measured)] }
+  return readWorkbook(file)
+}
+
+const count = (n: number) => n.toLocaleString('en-GB')
+
+function tooManyRows(limits: ImportLimits): ImportTooLarge {
+  return new ImportTooLarge(
+    `The file has more than ${count(limits.maxRows)} rows: split it into smaller files and import each`,
+  )
+}
+
+function tooManyCells(limits: ImportLimits): ImportTooLarge {
+  return new ImportTooLarge(
+    `The file has more than ${count(limits.maxCells)} cells: split it into smaller files and import each`,
+  )
+}
+
+const inflate = promisify(inflateRaw)
+
+/**
+ * Unzips every part of a workbook with a hard cap on the bytes it may make (a zip's own
+ * sizes can lie), and counts the rows and cells of its sheets from their XML, so a workbook
+ * over the limits is refused before ExcelJS builds anything from it. Answers 'ok', or a
+ * problem with the file; throws ImportTooLarge for a file over the limits.
+ */
+async function measureWorkbook(file: Buffer, limits: ImportLimits): Promise<string> {
+  const unreadable = 'The file could not be read as an Excel workbook'
+  const entries = zipEntries(file)
+  if (entries === null) return unreadable
+  let budget = limits.maxUnpackedBytes
+  let rows = 0
+  let cells = 0
+  for (const entry of entries) {
+    const local = entry.localHeader
+    if (local + 30 > file.length || file.readUInt32LE(local) !== 0x04034b50) return unreadable
+    const start = local + 30 + file.readUInt16LE(local + 26) + file.readUInt16LE(local + 28)
+    const data = file.subarray(start, start + entry.compressedSize)
+    let xml: Buffer
+    if (entry.method === 0) {
+      xml = data
+    } else if (entry.method === 8) {
+      try {
+        xml = await inflate(data, { maxOutputLength: Math.max(1, budget) })
+      } catch (error) {
+        if ((error as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE')
+          throw unpackedTooLarge(limits)
+        return unreadable
+      }
+    } else {
+      return unreadable
+    }
+    budget -= xml.length
+    if (budget < 0) throw unpackedTooLarge(limits)
+    if (/^xl\/worksheets\/[^/]+\.xml$/.test(entry.name)) {
+      const text = xml.toString('latin1')
+      // Rows and cells that ExcelJS would build, counted without building them.
+      rows += Math.max(0, (text.match(/<(?:\w+:)?row[\s>/]/g)?.length ?? 0) - 1)
+      cells += text.match(/<(?:\w+:)?c[\s>/]/g)?.length ?? 0
+    } else if (entry.name === 'xl/sharedStrings.xml') {
+      cells += xml.toString('latin1').match(/<(?:\w+:)?si[\s>/]/g)?.length ?? 0
+    }
+    if (rows > limits.maxRows) throw tooManyRows(limits)
+    if (cells > limits.maxCells) throw tooManyCells(limits)
+  }
+  return 'ok'
+}
+
+function unpackedTooLarge(limits: ImportLimits): ImportTooLarge {
+  return new ImportTooLarge(
+    `The workbook is larger than ${count(limits.maxUnpackedBytes / 1024 / 1024)} MB once unzipped: split it into smaller files and import each`,
+  )
+}
+
+interface ZipEntry {
+  readonly name: string
+  readonly method: number
+  readonly compressedSize: number
+  readonly localHeader: number
+}
+
+/** The entries a zip's central directory lists, or null when there is no readable one. */
+function zipEntries(file: Buffer): ZipEntry[] | null {
+  // The end-of-central-directory record sits in the last 22 bytes plus any comment (< 64 KiB).
+  let end = -1
+  for (let i = file.length - 22; i >= Math.max(0, file.length - 22 - 0xffff); i--) {
+    if (file.readUInt32LE(i) === 0x06054b50) {
+      end = i
+      break
+    }
+  }
+  if (end < 0) return null
+  const total = file.readUInt16LE(end + 10)
+  let at = file.readUInt32LE(end + 16)
+  const entries: ZipEntry[] = []
+  for (let n = 0; n < total; n++) {
+    if (at + 46 > file.length || file.readUInt32LE(at) !== 0x02014b50) return null
+    const nameLength = file.readUInt16LE(at + 28)
+    entries.push({
+      method: file.readUInt16LE(at + 10),
+      compressedSize: file.readUInt32LE(at + 20),
+      localHeader: file.readUInt32LE(at + 42),
+      name: file.toString('utf8', at + 46, at + 46 + nameLength),
+    })
+    at += 46 + nameLength + file.readUInt16LE(at + 30) + file.readUInt16LE(at + 32)
+  }
+  return entries
 }
 
 function fileError(message: string, sheet = 'File'): RowError {
@@ -165,15 +313,30 @@ async function readWorkbook(file: Uint8Array): Promise<ParsedFile> {
   return { sheets, errors }
 }
 
-function readCsv(file: Uint8Array): ParsedFile {
+function readCsv(file: Uint8Array, limits: ImportLimits): ParsedFile {
   let records: string[][]
+  let cells = 0
   try {
     records = parse(Buffer.from(file), {
       bom: true,
       relax_column_count: true,
       skip_empty_lines: false,
+      // Parsing stops one row past the limit: enough to know the file is over it.
+      to_line: limits.maxRows + 2,
+      max_record_size: 1024 * 1024,
+      on_record: (record: string[]) => {
+        if (record.length > limits.maxColumns) {
+          throw new ImportTooLarge(
+            `A row of the file has more than ${count(limits.maxColumns)} columns: use the columns of the template`,
+          )
+        }
+        cells += record.length
+        if (cells > limits.maxCells) throw tooManyCells(limits)
+        return record
+      },
     })
   } catch (error) {
+    if (error instanceof ImportTooLarge) throw error
     return {
       sheets: [],
       errors: [
@@ -183,6 +346,7 @@ function readCsv(file: Uint8Array): ParsedFile {
       ],
     }
   }
+  if (records.length > limits.maxRows + 1) throw tooManyRows(limits)
   const [header = [], ...rest] = records
   const name = sheetOfHeadings(header)
   if (!name) {

@@ -1,5 +1,5 @@
 import fastifyMultipart from '@fastify/multipart'
-import type { FastifyError, FastifyPluginAsync, FastifyReply } from 'fastify'
+import type { FastifyError, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import type { Config } from '../../config.ts'
 import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.ts'
 import { IMPORT_SHEETS } from './exchange-columns.ts'
 import { summaryLines } from './exchange-cli.ts'
 import { canImport } from './exchange-policy.ts'
+import { ImportTooLarge } from './exchange-reader.ts'
 import { describeRowError, ImportInvalid, type ImportSummary } from './exchange-service.ts'
 import { templateWorkbook } from './exchange-workbook.ts'
 
@@ -38,6 +39,18 @@ export async function acceptUploads(app: Parameters<FastifyPluginAsync>[0]) {
   })
 }
 
+/**
+ * Route options for an upload: who may import is settled when the request arrives, before the
+ * multipart body is read (that happens in preValidation), so the refused send no file through.
+ */
+export function checkBeforeReading(services: Services) {
+  return {
+    onRequest: async (request: FastifyRequest) => {
+      await services.exchange.checkMayImport(requirePrincipal(request))
+    },
+  }
+}
+
 /** The uploaded file: the `file` part, or the `content` the preview re-posts as base64. */
 export function uploadedFile(body: unknown): Buffer | null {
   const fields = (body ?? {}) as Record<string, unknown>
@@ -63,6 +76,11 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
     })
   }
 
+  function tooLarge(reply: FastifyReply, principal: Principal, error: ImportTooLarge) {
+    const { errors, fieldErrors } = formErrors(Invalid.field('file', error.message))
+    return page(principal, reply.code(413), { errors, fieldErrors })
+  }
+
   function problems(reply: FastifyReply, principal: Principal, error: Invalid) {
     const rows = error instanceof ImportInvalid ? error.rows : []
     const { errors, fieldErrors } = formErrors(error)
@@ -74,6 +92,7 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
           : errors,
       fieldErrors,
       rowErrors: rows,
+      rowErrorTotal: error instanceof ImportInvalid ? error.total : rows.length,
       rowErrorRows: rows.map((r) => [
         { text: r.sheet },
         { text: String(r.row), format: 'numeric' },
@@ -123,13 +142,16 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
       .send(await exchange.exportFile(principal))
   })
 
-  app.post('/exchange/preview', hide, async (request, reply) => {
+  const upload = { ...hide, ...checkBeforeReading(services) }
+
+  app.post('/exchange/preview', upload, async (request, reply) => {
     const principal = requirePrincipal(request)
     let result: { file: Buffer; summary: ImportSummary }
     try {
       result = await run(principal, request.body, true)
     } catch (error) {
       if (error instanceof Invalid) return problems(reply, principal, error)
+      if (error instanceof ImportTooLarge) return tooLarge(reply, principal, error)
       throw error
     }
     const { file, summary } = result
@@ -155,13 +177,14 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
     })
   })
 
-  app.post('/exchange/import', hide, async (request, reply) => {
+  app.post('/exchange/import', upload, async (request, reply) => {
     const principal = requirePrincipal(request)
     let summary: ImportSummary
     try {
       summary = (await run(principal, request.body, false)).summary
     } catch (error) {
       if (error instanceof Invalid) return problems(reply, principal, error)
+      if (error instanceof ImportTooLarge) return tooLarge(reply, principal, error)
       throw error
     }
     setFlash(reply, `Imported. ${summaryLines(summary).join('. ')}.`, config)

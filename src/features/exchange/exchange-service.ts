@@ -1,3 +1,4 @@
+import { plural } from '../../core/format.ts'
 import { displayedFigure } from '../../core/measure-figure.ts'
 import { sql, type Kysely } from 'kysely'
 import type { z } from 'zod'
@@ -29,10 +30,14 @@ import {
   type Column,
   type ImportSheet,
 } from './exchange-columns.ts'
+import { mayUpload } from './exchange-policy.ts'
 import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
 import {
+  IMPORT_LIMITS,
+  ImportTooLarge,
   readUpload,
   type Cell,
+  type ImportLimits,
   type ParsedSheet,
   type RowError,
   type SheetRow,
@@ -58,15 +63,32 @@ export function describeRowError(e: RowError): string {
   return `Sheet ${e.sheet}, row ${e.row}${e.column ? `, column ${e.column}` : ''}: ${e.message}`
 }
 
-/** A file with problems: every row error, so all can be fixed at once. Nothing was written. */
+/** However many problems a file has, the answer lists this many (and says how many in all). */
+export const ROW_ERRORS_LISTED = 100
+
+/**
+ * A file with problems: the first hundred row errors, so most can be fixed at once, and how
+ * many there are in all. Nothing was written.
+ */
 export class ImportInvalid extends Invalid {
   readonly rows: readonly RowError[]
-  constructor(rows: readonly RowError[]) {
+  /** Every problem found, of which `rows` are the first. */
+  readonly total: number
+  constructor(all: readonly RowError[]) {
+    const rows = all.slice(0, ROW_ERRORS_LISTED)
     super(
       rows.map((r) => ({ field: `${r.sheet}.${r.row}.${r.column}`, message: describeRowError(r) })),
     )
     this.rows = rows
+    this.total = all.length
   }
+}
+
+/** What the answer says of a file with problems, counting those not listed. */
+export function problemsMessage(error: ImportInvalid): string {
+  const listed =
+    error.total > error.rows.length ? `; the first ${error.rows.length} are listed` : ''
+  return `Nothing was imported: the file has ${plural(error.total, 'problem', 'problems')}${listed}`
 }
 
 export interface ExchangeDeps {
@@ -76,6 +98,8 @@ export interface ExchangeDeps {
   readonly projects: ProjectService
   readonly risks: RiskService
   readonly savings: SavingsService
+  /** Bounds on one upload's work; the defaults unless a test or the command line says. */
+  readonly limits?: Partial<ImportLimits>
 }
 
 /** Thrown to roll back a dry run, or a run with errors, after validating every row. */
@@ -153,17 +177,81 @@ export type ExchangeService = ReturnType<typeof createExchangeService>
 
 export function createExchangeService(deps: ExchangeDeps) {
   const { db, measures, values } = deps
+  const limits: ImportLimits = { ...IMPORT_LIMITS, ...deps.limits }
+  /** Organisations with an import running in this process. */
+  const running = new Set<string>()
+
+  /**
+   * Refuses (403) anyone who could write nothing from any file: called before the upload is
+   * read, so a viewer cannot make the service parse a file at all.
+   */
+  async function checkMayImport(principal: Principal): Promise<void> {
+    if (principal.roles.length === 0) throw new Forbidden()
+    if (mayUpload(principal, false)) return
+    const me = principal.personId
+    const org = principal.organisationId
+    const named = await db
+      .selectFrom('measures')
+      .select('id')
+      .where('organisation_id', '=', org)
+      .where('data_entry_id', '=', me)
+      .unionAll(
+        db
+          .selectFrom('risks')
+          .select('id')
+          .where('organisation_id', '=', org)
+          .where('owner_id', '=', me),
+      )
+      .unionAll(
+        db
+          .selectFrom('saving_lines')
+          .select('id')
+          .where('organisation_id', '=', org)
+          .where('owner_id', '=', me),
+      )
+      .limit(1)
+      .executeTakeFirst()
+    if (!mayUpload(principal, named !== undefined)) {
+      throw new Forbidden(
+        'You cannot import: only those who enter figures or look after measures, risks or savings can',
+      )
+    }
+  }
+
+  function anotherImport(): Conflict {
+    return new Conflict(
+      'Another import for your organisation is running: try again when it has finished',
+    )
+  }
+
   /**
    * Imports a file: every row is checked and applied through the services' own transactional
    * pieces inside one transaction, which is rolled back for a dry run or when any row fails.
+   * One import at a time per organisation: in this process by a guard, across processes on one
+   * PostgreSQL by an advisory lock held by the import's transaction.
    */
   async function importFile(
     principal: Principal,
     file: Uint8Array,
     options: { dryRun: boolean },
   ): Promise<ImportSummary> {
-    if (principal.roles.length === 0) throw new Forbidden()
-    const parsed = await readUpload(file)
+    await checkMayImport(principal)
+    const org = principal.organisationId
+    if (running.has(org)) throw anotherImport()
+    running.add(org)
+    try {
+      return await importNow(principal, file, options)
+    } finally {
+      running.delete(org)
+    }
+  }
+
+  async function importNow(
+    principal: Principal,
+    file: Uint8Array,
+    options: { dryRun: boolean },
+  ): Promise<ImportSummary> {
+    const parsed = await readUpload(file, limits)
     if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
     const org = principal.organisationId
     const tree = await unitTreeOf(db, org)
@@ -181,14 +269,20 @@ export function createExchangeService(deps: ExchangeDeps) {
       people: new Map(people.map((p) => [p.email.toLowerCase(), p.id])),
       registers: await registersByName(org),
     }
-    const run = new ImportRun(principal, tree, lookup, {
-      measures,
-      values,
-      risks: deps.risks,
-      savings: deps.savings,
-    })
+    const run = new ImportRun(
+      principal,
+      tree,
+      lookup,
+      { measures, values, risks: deps.risks, savings: deps.savings },
+      { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
+    )
     try {
       await db.transaction().execute(async (trx) => {
+        const { rows } = await sql<{ locked: boolean }>`
+          select pg_try_advisory_xact_lock(hashtext('golden-thread import'), hashtext(${org})) as locked`.execute(
+          trx,
+        )
+        if (rows[0]?.locked !== true) throw anotherImport()
         for (const sheet of parsed.sheets) await run.sheet(trx, sheet)
         if (run.errors.length > 0 || options.dryRun) throw new Rollback()
       })
@@ -253,28 +347,35 @@ export function createExchangeService(deps: ExchangeDeps) {
     ])
     const frequencyOf = new Map(rows.map((r) => [r.id, r.frequency]))
     const cumulativeOf = new Map(rows.map((r) => [r.id, r.cumulative]))
-    const valueRows = (await measureRepo.listValues(db, org, ids)).map((v) => {
-      const shown = displayedFigure({
-        value: v.value,
-        yearToDate: v.year_to_date,
-        status: v.status,
-        restated: v.restated,
-        cumulative: cumulativeOf.get(v.measure_id) ?? false,
-        calculated: v.calculated,
+    const scopes = new Map(rows.map((r) => [r.id, scopeOf(r)]))
+    // Unapproved values only for those who may see them (measure-policy).
+    const valueRows = (await measureRepo.listValues(db, org, ids))
+      .filter((v) => {
+        const scope = scopes.get(v.measure_id)
+        return scope !== undefined && policy.visibleValues(principal, scope, [v]).length === 1
       })
-      return [
-        code.get(v.measure_id) ?? '',
-        label(frequencyOf.get(v.measure_id) ?? 'monthly', v.period_start),
-        v.value,
-        v.commentary,
-        v.status,
-        shown.value,
-        shown.basis,
-        v.target,
-        v.value === null ? null : (v.rag ?? 'no_target'),
-        shown.approval,
-      ]
-    })
+      .map((v) => {
+        const shown = displayedFigure({
+          value: v.value,
+          yearToDate: v.year_to_date,
+          status: v.status,
+          restated: v.restated,
+          cumulative: cumulativeOf.get(v.measure_id) ?? false,
+          calculated: v.calculated,
+        })
+        return [
+          code.get(v.measure_id) ?? '',
+          label(frequencyOf.get(v.measure_id) ?? 'monthly', v.period_start),
+          v.value,
+          v.commentary,
+          v.status,
+          shown.value,
+          shown.basis,
+          v.target,
+          v.value === null ? null : (v.rag ?? 'no_target'),
+          shown.approval,
+        ]
+      })
     const risks = await deps.risks.listRisks(principal)
     const riskRefs = {
       ...refs,
@@ -362,7 +463,7 @@ export function createExchangeService(deps: ExchangeDeps) {
     ]
   }
 
-  return { importFile, exportFile }
+  return { importFile, exportFile, checkMayImport, limits }
 }
 
 interface ExportRefs {
@@ -423,7 +524,17 @@ class ImportRun {
   readonly risks: RiskService
   readonly savings: SavingsService
 
-  constructor(principal: Principal, tree: UnitTree, lookup: Lookup, services: ImportServices) {
+  /** When (performance.now()) the run must give up, and its budget in seconds for the message. */
+  readonly budget: { readonly deadline: number; readonly seconds: number }
+
+  constructor(
+    principal: Principal,
+    tree: UnitTree,
+    lookup: Lookup,
+    services: ImportServices,
+    budget: { readonly deadline: number; readonly seconds: number },
+  ) {
+    this.budget = budget
     this.principal = principal
     this.tree = tree
     this.lookup = lookup
@@ -531,7 +642,17 @@ class ImportRun {
     }
   }
 
+  /** Gives up (rolling everything back) once the run has used its time. */
+  checkTime() {
+    if (performance.now() > this.budget.deadline) {
+      throw new ImportTooLarge(
+        `The import took longer than ${this.budget.seconds} seconds, so nothing was imported: split the file into smaller files and import each`,
+      )
+    }
+  }
+
   async sheet(trx: Kysely<DB>, sheet: ParsedSheet) {
+    this.checkTime()
     if (sheet.name === 'Measures') await this.measureSheet(trx, sheet)
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
     else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
@@ -593,6 +714,7 @@ class ImportRun {
     const forbidden =
       'You cannot define measures for this unit: only administrators and performance officers over it can'
     for (const row of sheet.rows) {
+      this.checkTime()
       const rawCode = row.cells.get('code')
       const code =
         rawCode === null || rawCode === undefined ? '' : String(rawCode).trim().toUpperCase()
@@ -673,6 +795,7 @@ class ImportRun {
     const groups = new Map<string, { measure: MeasureRow; entries: Entry[] }>()
     const seen = new Map<string, number>()
     for (const row of sheet.rows) {
+      this.checkTime()
       const raw = this.rawInput(sheet, row)
       const measure = await this.measureOf(trx, sheet, row)
       if (!raw || !measure) continue
@@ -698,6 +821,7 @@ class ImportRun {
     }
     const org = this.principal.organisationId
     for (const { measure, entries } of groups.values()) {
+      this.checkTime()
       const existing = await measureRepo.listTargets(trx, org, [measure.id])
       const byKey = new Map(existing.map((t) => [`${t.frequency}:${t.period_start}`, t]))
       const changed: { entry: Entry; action: 'create' | 'update' }[] = []
@@ -773,6 +897,7 @@ class ImportRun {
     const seen = new Map<string, number>()
     const org = this.principal.organisationId
     for (const row of sheet.rows) {
+      this.checkTime()
       const raw = this.rawInput(sheet, row)
       const measure = await this.measureOf(trx, sheet, row)
       if (!raw || !measure) continue
@@ -849,6 +974,7 @@ class ImportRun {
       targetImpact: 'target_impact',
     }
     for (const row of sheet.rows) {
+      this.checkTime()
       const cell = row.cells.get('reference')
       const reference = cell === null || cell === undefined ? '' : String(cell).trim()
       const raw = this.rawInput(sheet, row)
@@ -992,6 +1118,7 @@ class ImportRun {
     const seen = new Map<string, number>()
     const YearInput = LineInput.shape.years.element
     for (const row of sheet.rows) {
+      this.checkTime()
       const cell = row.cells.get('reference')
       const reference = cell === null || cell === undefined ? '' : String(cell).trim()
       const raw = this.rawInput(sheet, row)
@@ -1046,6 +1173,7 @@ class ImportRun {
       group.years.push({ row, year })
     }
     for (const [reference, group] of groups) {
+      this.checkTime()
       if (group.failed) continue
       const firstRow = group.years[0]?.row
       if (!firstRow) continue

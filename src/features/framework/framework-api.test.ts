@@ -278,8 +278,14 @@ for (const mode of testModes()) {
     })
 
     it('lets a viewer read but not write', async () => {
-      const city = await plan()
+      const city = await plan({ status: 'active' })
       assert.equal((await call('GET', `/plans/${city.id}`, undefined, viewerToken)).statusCode, 200)
+      // A draft plan is work in progress: not for viewers.
+      const draft = await plan()
+      assert.equal(
+        (await call('GET', `/plans/${draft.id}`, undefined, viewerToken)).statusCode,
+        404,
+      )
       const refused = await call('POST', '/plans', { title: 'x' }, viewerToken)
       assert.equal(refused.statusCode, 403, 'permission is checked before the body')
       const forbidden = await call(

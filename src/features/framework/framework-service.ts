@@ -125,7 +125,7 @@ export function createFrameworkService({ db, clock, links: registry }: Framework
   async function requirePlan(principal: Principal, id: string) {
     checkView(principal)
     const row = await repo.findPlan(db, principal.organisationId, id)
-    if (!row) throw new NotFound('Plan not found')
+    if (!row || !policy.canSeePlan(principal, row)) throw new NotFound('Plan not found')
     return presentPlan(row)
   }
 
@@ -133,6 +133,8 @@ export function createFrameworkService({ db, clock, links: registry }: Framework
     checkView(principal)
     const row = await repo.findNode(db, principal.organisationId, id)
     if (!row) throw new NotFound('Node not found')
+    const plan = await repo.findPlan(db, principal.organisationId, row.plan_id)
+    if (!plan || !policy.canSeePlan(principal, plan)) throw new NotFound('Node not found')
     return presentNode(row)
   }
 
@@ -277,7 +279,7 @@ export function createFrameworkService({ db, clock, links: registry }: Framework
     async listPlans(principal: Principal): Promise<PlanView[]> {
       checkView(principal)
       const { full } = await load(principal.organisationId)
-      return full.planList()
+      return full.planList().filter((p) => policy.canSeePlan(principal, p))
     },
 
     getPlan: requirePlan,

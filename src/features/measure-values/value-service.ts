@@ -103,6 +103,15 @@ export function outstandingPeriods(
   })
 }
 
+/** The people four eyes keeps from signing a value off, as the policy reads them. */
+export function handsOn(value: MeasureValueRow): policy.ValueHands {
+  return {
+    submittedBy: value.submitted_by,
+    enteredBy: value.entered_by,
+    firstEnteredBy: value.first_entered_by,
+  }
+}
+
 export function createValueService({ db, clock, measures, notify }: ValueDeps) {
   const today = () => ukDate(clock())
 
@@ -130,7 +139,11 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
   async function present(principal: Principal, row: MeasureRow, start: string) {
     const org = principal.organisationId
     const targets = await repo.listTargets(db, org, [row.id])
-    const values = await repo.listValues(db, org, [row.id])
+    const values = policy.visibleValues(
+      principal,
+      scopeOf(row),
+      await repo.listValues(db, org, [row.id]),
+    )
     const view = presentValues(row, targets, values, today()).find((v) => v.period.start === start)
     if (!view) throw new NotFound('Value not found')
     return view
@@ -259,7 +272,10 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     }
     let action = submit ? 'value_submitted' : 'value_saved'
     let before: MeasureValueRow | undefined
-    let write: ValueWrite = { op: 'insert', row: { ...common, period_start: period.start } }
+    let write: ValueWrite = {
+      op: 'insert',
+      row: { ...common, first_entered_by: person, period_start: period.start },
+    }
     if (existing) {
       before = existing
       if (input.version === undefined) {
@@ -372,10 +388,10 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       if (!policy.isApproverOf(principal, scopeOf(row), tree)) {
         throw new Forbidden(`You are not an approver of ${row.code}`)
       }
-      if (
-        !policy.canApproveValue(principal, scopeOf(row), { submittedBy: value.submitted_by }, tree)
-      ) {
-        throw new Forbidden('You submitted this value, so someone else must approve or return it')
+      if (!policy.canApproveValue(principal, scopeOf(row), handsOn(value), tree)) {
+        throw new Forbidden(
+          'You entered, changed or submitted this value, so someone else must approve or return it',
+        )
       }
       if (value.status !== 'submitted') {
         throw new Conflict(
@@ -452,7 +468,12 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       const { row } = await measures.requireMeasure(principal, id)
       const org = principal.organisationId
       const targets = await repo.listTargets(db, org, [id])
-      const values = await repo.listValues(db, org, [id])
+      // Councillors, viewers and partners see approved values only (measure-policy).
+      const values = policy.visibleValues(
+        principal,
+        scopeOf(row),
+        await repo.listValues(db, org, [id]),
+      )
       return presentValues(row, targets, values, today())
     },
 
@@ -662,7 +683,8 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
             submittedBy: v.submitted_by,
             submittedByName: v.submitted_by ? (names.get(v.submitted_by) ?? null) : null,
             submittedAt: v.submitted_at?.toISOString() ?? null,
-            ownSubmission: v.submitted_by === principal.personId,
+            // Four eyes: true when this person entered, changed or submitted it.
+            ownSubmission: policy.hadAHandIn(principal, handsOn(v)),
           },
         ]
       })

@@ -223,16 +223,22 @@ for (const mode of testModes()) {
       assert.equal(restated.statusCode, 200, restated.body)
       assert.equal(restated.json<Value>().restated, true)
 
-      const values = (await call(viewer, 'GET', `/measures/${id}/values`)).json<{
+      const values = (await call(clerk, 'GET', `/measures/${id}/values`)).json<{
         items: Value[]
       }>()
       assert.deepEqual(
         values.items.map((x) => x.period.start),
         ['2023-04-01', '2024-04-01'],
       )
-      const measure = (await call(viewer, 'GET', `/measures/${id}`)).json<{ latest: Value }>()
+      const measure = (await call(clerk, 'GET', `/measures/${id}`)).json<{ latest: Value }>()
       assert.equal(measure.latest.period.start, '2024-04-01')
       assert.equal(measure.latest.forecast?.method, 'average')
+      // The restatement waits for approval: a viewer sees the signed-off figures only.
+      const seen = (await call(viewer, 'GET', `/measures/${id}/values`)).json<{ items: Value[] }>()
+      assert.deepEqual(
+        seen.items.map((x) => x.period.start),
+        ['2023-04-01'],
+      )
 
       const queue = (await call(approver, 'GET', '/approvals')).json<{ items: unknown[] }>()
       assert.equal(queue.items.length, 1)

@@ -1,5 +1,6 @@
+import type { Role } from '../../db/schema.ts'
 import type { Principal } from '../auth/principal.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
+import { holdsRole, holdsRoleAnywhere } from '../organisation/organisation-policy.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 
 /** What the rules need to know of a measure: whose unit it is and who is named on it. */
@@ -7,6 +8,44 @@ export interface MeasureScope {
   readonly unitId: string | null
   readonly dataEntryOfficerId: string | null
   readonly approverId: string | null
+}
+
+/** The roles that do the work, and so see it while it is in progress. */
+const WORK_IN_PROGRESS: readonly Role[] = [
+  'administrator',
+  'performance_officer',
+  'approver',
+  'data_entry',
+]
+
+/**
+ * Who sees work in progress: draft, submitted and returned figures with their commentary,
+ * project updates not yet approved, draft plans. Officers and approvers do (marked with its
+ * state wherever it shows); councillors, viewers and partners see signed-off data only.
+ * Every surface that reads values, updates or plans asks this (or the item's own rule below).
+ */
+export function canSeeUnapproved(principal: Principal): boolean {
+  return holdsRoleAnywhere(principal, WORK_IN_PROGRESS)
+}
+
+/** A measure's unapproved values: as above, and its named data-entry officer and approver. */
+export function canSeeUnapprovedValues(principal: Principal, measure: MeasureScope): boolean {
+  return (
+    canSeeUnapproved(principal) ||
+    measure.dataEntryOfficerId === principal.personId ||
+    measure.approverId === principal.personId
+  )
+}
+
+/** The values of a measure this person may see: all of them, or the approved ones only. */
+export function visibleValues<V extends { readonly status: string }>(
+  principal: Principal,
+  measure: MeasureScope,
+  values: readonly V[],
+): V[] {
+  return canSeeUnapprovedValues(principal, measure)
+    ? [...values]
+    : values.filter((v) => v.status === 'approved')
 }
 
 /** Members of the council read every measure; partners only those of units they work with. */
@@ -47,12 +86,27 @@ export function isApproverOf(principal: Principal, measure: MeasureScope, tree: 
   return holdsRole(principal, ['approver'], measure.unitId, tree)
 }
 
-/** An approver may never sign off a value they submitted themselves. */
+/** Everyone who put the figure in: who entered it first, who changed it last, who submitted it. */
+export interface ValueHands {
+  readonly submittedBy: string | null
+  readonly enteredBy?: string | null
+  readonly firstEnteredBy?: string | null
+}
+
+/** Did this person enter, change or submit the value? Then someone else must sign it off. */
+export function hadAHandIn(principal: Principal, value: ValueHands): boolean {
+  return [value.submittedBy, value.enteredBy, value.firstEnteredBy].includes(principal.personId)
+}
+
+/**
+ * Four eyes: an approver may never sign off (or return) a value they entered, last changed or
+ * submitted themselves.
+ */
 export function canApproveValue(
   principal: Principal,
   measure: MeasureScope,
-  value: { readonly submittedBy: string | null },
+  value: ValueHands,
   tree: UnitTree,
 ) {
-  return isApproverOf(principal, measure, tree) && value.submittedBy !== principal.personId
+  return isApproverOf(principal, measure, tree) && !hadAHandIn(principal, value)
 }

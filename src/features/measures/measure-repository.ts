@@ -225,6 +225,23 @@ export async function listValues(
   return query.orderBy('measure_id').orderBy('period_start').execute()
 }
 
+/** Each measure's latest approved period and its RAG: what those who see signed-off data see. */
+export async function latestApproved(
+  db: Kysely<DB>,
+  organisationId: string,
+): Promise<Map<string, { start: string; rag: StoredRag | null }>> {
+  const rows = await db
+    .selectFrom('measure_values')
+    .distinctOn('measure_id')
+    .select(['measure_id', 'period_start', 'rag'])
+    .where('organisation_id', '=', organisationId)
+    .where('status', '=', 'approved')
+    .orderBy('measure_id')
+    .orderBy('period_start', 'desc')
+    .execute()
+  return new Map(rows.map((r) => [r.measure_id, { start: r.period_start, rag: r.rag }]))
+}
+
 export async function findValue(
   db: Kysely<DB>,
   organisationId: string,

@@ -113,10 +113,16 @@ for (const mode of testModes()) {
         { method: q2.value.forecast?.method, value: q2.value.forecast?.value },
         { method: 'average', value: 44.5 },
       )
-      const list = await ctx.services.values.list(viewer, m.id)
+      const list = await ctx.services.values.list(officer, m.id)
       assert.deepEqual(
         list.map((v) => v.period.label),
         ['2023/24 Q1', '2024/25 Q1', '2024/25 Q2'],
+      )
+      // A viewer sees the signed-off figures only: Q2 is still waiting for approval.
+      const seen = await ctx.services.values.list(viewer, m.id)
+      assert.deepEqual(
+        seen.map((v) => v.period.label),
+        ['2023/24 Q1', '2024/25 Q1'],
       )
     })
 

@@ -140,7 +140,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
   async function view(principal: Principal, written: MeasureRow): Promise<MeasureView> {
     // A row returned by a write predates the headline the ledger keeps beside it: read it again.
     const row = (await repo.findMeasure(db, principal.organisationId, written.id)) ?? written
-    const [latest] = await latestOf(principal.organisationId, [row])
+    const [latest] = await latestOf(principal, [row])
     const views = latest ?? { latest: null, approved: null }
     return presentMeasure(row, views, currentOf(row, views))
   }
@@ -150,11 +150,15 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     return { ...current, period: presentPeriod(current.period) }
   }
 
-  /** The headline values of each measure (latest approved, newest in sign-off), presented. */
+  /**
+   * The headline values of each measure (latest approved, newest in sign-off) among the values
+   * the person may see (measure-policy), presented.
+   */
   async function latestOf(
-    organisationId: string,
+    principal: Principal,
     rows: readonly MeasureRow[],
   ): Promise<LatestViews[]> {
+    const organisationId = principal.organisationId
     const none: LatestViews = { latest: null, approved: null }
     const withValues = rows.filter(
       (r) => r.latest_period_start !== null || r.pending_period_start !== null,
@@ -176,7 +180,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     )
     const today_ = today()
     return rows.map((row) => {
-      const own = values.get(row.id) ?? []
+      const own = policy.visibleValues(principal, scopeOf(row), values.get(row.id) ?? [])
       if (own.length === 0) return none
       return latestViews(
         presentValues(row, targets.get(row.id) ?? [], own, today_, { headline: true }),
@@ -567,7 +571,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         return row ? [{ ...m, row }] : []
       })
       const latest = await latestOf(
-        org,
+        principal,
         rowsOfPage.map((m) => m.row),
       )
       const items = rowsOfPage.map((m, i) =>
@@ -595,7 +599,11 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       const { row, tree } = await requireMeasure(principal, id)
       const org = principal.organisationId
       const targets = await repo.listTargets(db, org, [id])
-      const values = await repo.listValues(db, org, [id])
+      const values = policy.visibleValues(
+        principal,
+        scopeOf(row),
+        await repo.listValues(db, org, [id]),
+      )
       const views = presentValues(row, targets, values, today())
       const latest = latestViews(views)
       return {

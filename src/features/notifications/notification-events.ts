@@ -99,7 +99,7 @@ export async function principalsWithRole(
 /** Whom to ask to sign off a submitted value: approvers of it who did not submit it. */
 export async function valueApprovers(
   db: Kysely<DB>,
-  e: Pick<ValueEvent, 'organisationId' | 'measure' | 'submittedBy' | 'tree'>,
+  e: Pick<ValueEvent, 'organisationId' | 'measure' | 'submittedBy' | 'enteredBy' | 'tree'>,
 ): Promise<Principal[]> {
   const candidates = await principalsWithRole(
     db,
@@ -110,7 +110,12 @@ export async function valueApprovers(
   return candidates.filter(
     (p) =>
       measurePolicy.canViewMeasure(p, e.measure, e.tree) &&
-      measurePolicy.canApproveValue(p, e.measure, { submittedBy: e.submittedBy }, e.tree),
+      measurePolicy.canApproveValue(
+        p,
+        e.measure,
+        { submittedBy: e.submittedBy, enteredBy: e.enteredBy },
+        e.tree,
+      ),
   )
 }
 
@@ -123,7 +128,12 @@ export async function updateApprovers(
   return candidates.filter(
     (p) =>
       projectPolicy.canViewProject(p, e.scope, e.tree) &&
-      projectPolicy.canApproveUpdate(p, e.scope, { submittedBy: e.update.submittedBy }, e.tree),
+      projectPolicy.canApproveUpdate(
+        p,
+        e.scope,
+        { submittedBy: e.update.submittedBy, authorId: e.update.authorId },
+        e.tree,
+      ),
   )
 }
 

@@ -109,12 +109,14 @@ export async function markAllRead(
 
 /**
  * Unread, unresolved, un-e-mailed notifications since `since`, of active people who have not
- * opted out; `digest` picks those who take one e-mail a day (true) or each at once (false).
+ * opted out, that no run is sending now (a claim older than `staleBefore` was a run that died
+ * mid-send); `digest` picks those who take one e-mail a day (true) or each at once (false).
  */
 export async function awaitingEmail(
   db: Kysely<DB>,
   organisationId: string,
   since: Date,
+  staleBefore: Date,
   digest: boolean,
 ) {
   return db
@@ -127,6 +129,9 @@ export async function awaitingEmail(
     .where('n.read_at', 'is', null)
     .where('n.resolved_at', 'is', null)
     .where('n.created_at', '>=', since)
+    .where((eb) =>
+      eb.or([eb('n.email_claimed_at', 'is', null), eb('n.email_claimed_at', '<', staleBefore)]),
+    )
     .where('p.active', '=', true)
     .where((eb) => eb.or([eb('np.email', 'is', null), eb('np.email', '=', true)]))
     .where((eb) =>
@@ -135,6 +140,38 @@ export async function awaitingEmail(
         : eb.or([eb('np.email_digest', 'is', null), eb('np.email_digest', '=', false)]),
     )
     .orderBy('n.created_at')
+    .execute()
+}
+
+/**
+ * Claims one notification's e-mail for this run, atomically: true for exactly one of any runs
+ * racing for it, so the e-mail goes once.
+ */
+export async function claimEmail(
+  db: Kysely<DB>,
+  id: string,
+  at: Date,
+  staleBefore: Date,
+): Promise<boolean> {
+  const claimed = await db
+    .updateTable('notifications')
+    .set({ email_claimed_at: at })
+    .where('id', '=', id)
+    .where('emailed_at', 'is', null)
+    .where((eb) =>
+      eb.or([eb('email_claimed_at', 'is', null), eb('email_claimed_at', '<', staleBefore)]),
+    )
+    .returning('id')
+    .executeTakeFirst()
+  return claimed !== undefined
+}
+
+/** The mail server refused it: let the next run try again. */
+export async function releaseEmail(db: Kysely<DB>, id: string) {
+  await db
+    .updateTable('notifications')
+    .set({ email_claimed_at: null })
+    .where('id', '=', id)
     .execute()
 }
 
@@ -191,6 +228,26 @@ export async function resolveIds(db: Kysely<DB>, ids: readonly string[], at: Dat
 
 export async function markEmailed(db: Kysely<DB>, id: string, at: Date) {
   await db.updateTable('notifications').set({ emailed_at: at }).where('id', '=', id).execute()
+}
+
+/**
+ * Claims the organisation's daily run for `day`: true for the first instance to ask. Inside the
+ * run's transaction, so a run that fails gives the day back; on PostgreSQL a second instance's
+ * insert waits for the first to commit and then finds the row.
+ */
+export async function claimRun(
+  db: Kysely<DB>,
+  organisationId: string,
+  day: string,
+  at: Date,
+): Promise<boolean> {
+  const claimed = await db
+    .insertInto('reminder_runs')
+    .values({ organisation_id: organisationId, day, started_at: at })
+    .onConflict((oc) => oc.columns(['organisation_id', 'day']).doNothing())
+    .returning('day')
+    .executeTakeFirst()
+  return claimed !== undefined
 }
 
 /** How a person takes e-mail: each notification at once, one daily digest, or none. */

@@ -7,7 +7,12 @@ import { Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import * as authRepo from '../auth/auth-repository.ts'
 import type { Principal } from '../auth/principal.ts'
-import { entersFor, outstandingFrom, outstandingPeriods } from '../measure-values/value-service.ts'
+import {
+  entersFor,
+  handsOn,
+  outstandingFrom,
+  outstandingPeriods,
+} from '../measure-values/value-service.ts'
 import * as measurePolicy from '../measures/measure-policy.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
@@ -47,12 +52,16 @@ export interface RunCounts {
   readonly created: Record<NotificationKind, number>
   readonly emailed: number
   readonly emailFailed: number
+  /** A run of `once` found the day already run (by another instance): it did nothing. */
+  readonly alreadyRun?: boolean
 }
 
 /** The run is the system, not a person: its audit record names it so. */
 const REMINDERS_ACTOR = { personId: null, name: 'Daily reminders' }
 /** An e-mail is worth sending for a few days; older unsent ones (e-mail was off) stay in-app. */
 const EMAIL_WITHIN_MS = 7 * 24 * 60 * 60 * 1000
+/** A claim on an e-mail this old belongs to a run that died while sending: try it again. */
+const CLAIM_STALE_MS = 60 * 60 * 1000
 
 const KINDS: readonly NotificationKind[] = [
   'value_due',
@@ -184,9 +193,9 @@ export function createNotificationService({
       const m = byId.get(v.measure_id)
       if (!m) continue
       const period = parsePeriodStart({ frequency: m.frequency, start: v.period_start })
-      // Never ask someone to approve their own submission: they may not.
+      // Never ask someone to approve a value they entered, changed or submitted: they may not.
       const to = approversOf(m).filter((p) =>
-        measurePolicy.canApproveValue(p, scopeOf(m), { submittedBy: v.submitted_by }, tree),
+        measurePolicy.canApproveValue(p, scopeOf(m), handsOn(v), tree),
       )
       notify(to, {
         kind: 'approval_requested',
@@ -278,27 +287,33 @@ export function createNotificationService({
 
   /**
    * Sends each un-e-mailed notification once: one e-mail each to those who take them at once,
-   * and (in the daily run only) one digest each to those who asked for one. A failure is
-   * reported and retried on the next run.
+   * and (in the daily run only) one digest each to those who asked for one. Each notification
+   * is claimed atomically before it is sent, so runs racing on one database never both send
+   * it. A failure is reported and retried on the next run.
    */
   async function sendEmails(organisationId: string, digests: boolean) {
     if (mailer === null) return { emailed: 0, emailFailed: 0 }
     const since = new Date(clock().getTime() - EMAIL_WITHIN_MS)
+    const stale = () => new Date(clock().getTime() - CLAIM_STALE_MS)
     let emailed = 0
     let emailFailed = 0
-    for (const n of await repo.awaitingEmail(db, organisationId, since, false)) {
+    for (const n of await repo.awaitingEmail(db, organisationId, since, stale(), false)) {
+      if (!(await repo.claimEmail(db, n.id, clock(), stale()))) continue
       try {
         await mailer(notificationEmail(n, config.publicUrl, config.serviceName))
-        await repo.markEmailed(db, n.id, clock())
-        emailed++
       } catch (error) {
         emailFailed++
+        await repo.releaseEmail(db, n.id)
         warn(`Notification e-mail to ${n.email} failed (retried next run): ${String(error)}`)
+        continue
       }
+      await repo.markEmailed(db, n.id, clock())
+      emailed++
     }
     if (!digests) return { emailed, emailFailed }
     const byPerson = new Map<string, Awaited<ReturnType<typeof repo.awaitingEmail>>>()
-    for (const n of await repo.awaitingEmail(db, organisationId, since, true)) {
+    for (const n of await repo.awaitingEmail(db, organisationId, since, stale(), true)) {
+      if (!(await repo.claimEmail(db, n.id, clock(), stale()))) continue
       byPerson.set(n.person_id, [...(byPerson.get(n.person_id) ?? []), n])
     }
     for (const list of byPerson.values()) {
@@ -306,12 +321,14 @@ export function createNotificationService({
       if (!first) continue
       try {
         await mailer(digestEmail(list, config.publicUrl, config.serviceName))
-        for (const n of list) await repo.markEmailed(db, n.id, clock())
-        emailed++
       } catch (error) {
         emailFailed++
+        for (const n of list) await repo.releaseEmail(db, n.id)
         warn(`Daily digest to ${first.email} failed (retried next run): ${String(error)}`)
+        continue
       }
+      for (const n of list) await repo.markEmailed(db, n.id, clock())
+      emailed++
     }
     return { emailed, emailFailed }
   }
@@ -319,11 +336,18 @@ export function createNotificationService({
   /**
    * The daily run for one organisation as of `date` (UK today by default): creates the
    * reminders not already made, audits the run once with its counts, then sends e-mails.
+   * With `once` (the scheduled run), the first instance to claim the organisation's day runs
+   * it and any other finds it done: several instances on one database remind once.
    */
-  async function run(organisationId: string, date?: string): Promise<RunCounts> {
+  async function run(
+    organisationId: string,
+    date?: string,
+    options: { once?: boolean } = {},
+  ): Promise<RunCounts> {
     const today = date ?? ukDate(clock())
     const wanted = await reminders(organisationId, today)
     const created = await db.transaction().execute(async (trx) => {
+      if (options.once && !(await repo.claimRun(trx, organisationId, today, clock()))) return null
       // A reminder no longer called for (the value came in, the review was done) resolves.
       const still = new Set(wanted.map((n) => `${n.person_id} ${n.dedupe_key}`))
       const stale = (await repo.unresolvedOfKinds(trx, organisationId, KINDS)).filter(
@@ -353,14 +377,23 @@ export function createNotificationService({
       )
       return counts
     })
+    if (created === null) {
+      const none = Object.fromEntries(KINDS.map((k) => [k, 0])) as Record<NotificationKind, number>
+      return { created: none, emailed: 0, emailFailed: 0, alreadyRun: true }
+    }
     return { created, ...(await sendEmails(organisationId, true)) }
   }
 
   return {
     run,
 
-    /** The daily run for every organisation, or the one with short name `slug`. */
-    async runAll(options: { slug?: string | undefined; date?: string | undefined } = {}) {
+    /**
+     * The daily run for every organisation, or the one with short name `slug`; `once` for the
+     * scheduled run, which skips an organisation whose day another instance has run.
+     */
+    async runAll(
+      options: { slug?: string | undefined; date?: string | undefined; once?: boolean } = {},
+    ) {
       if (options.date !== undefined && !isIsoDate(options.date)) {
         throw Invalid.field('date', 'Write the date as YYYY-MM-DD, like 2025-06-30')
       }
@@ -373,7 +406,10 @@ export function createNotificationService({
       const results: { slug: string; counts: RunCounts }[] = []
       for (const organisation of organisations) {
         if (!organisation) continue
-        results.push({ slug: organisation.slug, counts: await run(organisation.id, options.date) })
+        results.push({
+          slug: organisation.slug,
+          counts: await run(organisation.id, options.date, { once: options.once === true }),
+        })
       }
       return results
     },

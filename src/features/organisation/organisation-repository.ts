@@ -261,6 +261,7 @@ export const ORGANISATION_TABLES = [
   'partnership_members',
   'partnership_priorities',
   'partnerships',
+  'reminder_runs',
   'item_query_messages',
   'item_queries',
   'notifications',

@@ -113,6 +113,20 @@ function strip(milestones: readonly MilestoneView[]) {
   }))
 }
 
+/** Approved updates for everyone who sees the project; the rest for those who do the work. */
+function visible(
+  principal: Principal,
+  row: repo.UpdateRow,
+  scope: ProjectScope,
+  tree: UnitTree,
+): boolean {
+  return row.status === 'approved' || policy.canSeeUnapprovedUpdates(principal, scope, tree)
+}
+
+function handsOnUpdate(row: repo.UpdateRow): policy.UpdateHands {
+  return { submittedBy: row.submitted_by, authorId: row.author_id, changedBy: row.changed_by }
+}
+
 /**
  * Monthly highlight updates: written as a draft, submitted by the lead, approved or returned by
  * the SRO or an approver. Approval locks the month; later changes are restatements with a reason.
@@ -234,14 +248,12 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
     version?: number,
   ) {
     const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
-    if (row.submitted_by === principal.personId) {
+    if (policy.hadAHandInUpdate(principal, handsOnUpdate(row))) {
       throw new Forbidden(
-        'You cannot approve an update you submitted: someone else must approve it',
+        'You cannot approve an update you wrote, changed or submitted: someone else must approve it',
       )
     }
-    if (
-      !policy.canApproveUpdate(principal, scope, { submittedBy: row.submitted_by }, portfolio.tree)
-    ) {
+    if (!policy.canApproveUpdate(principal, scope, handsOnUpdate(row), portfolio.tree)) {
       throw new Forbidden()
     }
     checkVersion(row, version)
@@ -269,17 +281,21 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
     async find(principal: Principal, updateId: string) {
       const row = await repo.findUpdate(db, principal.organisationId, updateId)
       if (!row) throw new NotFound('Update not found')
-      const project = await projects.get(principal, row.project_id)
+      const { project, scope, portfolio } = await projects.requireProject(principal, row.project_id)
+      if (!visible(principal, row, scope, portfolio.tree)) throw new NotFound('Update not found')
       return { project, update: presentUpdate(row) }
     },
 
     async list(principal: Principal, projectId: string): Promise<UpdateView[]> {
-      await projects.requireProject(principal, projectId)
-      return (await repo.listUpdates(db, principal.organisationId, [projectId])).map(presentUpdate)
+      const { scope, portfolio } = await projects.requireProject(principal, projectId)
+      return (await repo.listUpdates(db, principal.organisationId, [projectId]))
+        .filter((r) => visible(principal, r, scope, portfolio.tree))
+        .map(presentUpdate)
     },
 
     async get(principal: Principal, projectId: string, updateId: string) {
       const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
+      if (!visible(principal, row, scope, portfolio.tree)) throw new NotFound('Update not found')
       const restatements = await repo.listRestatements(db, principal.organisationId, updateId)
       const names = new Map<string, string>()
       for (const id of [row.author_id, row.submitted_by, row.approved_by]) {
@@ -302,8 +318,9 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
           policy.canWriteUpdate(principal, scope, tree),
         canApprove:
           row.status === 'submitted' &&
-          policy.canApproveUpdate(principal, scope, { submittedBy: row.submitted_by }, tree),
-        ownSubmission: row.status === 'submitted' && row.submitted_by === principal.personId,
+          policy.canApproveUpdate(principal, scope, handsOnUpdate(row), tree),
+        ownSubmission:
+          row.status === 'submitted' && policy.hadAHandInUpdate(principal, handsOnUpdate(row)),
         canRestate: row.status === 'approved' && policy.canRestateUpdate(principal, scope, tree),
       }
     },
@@ -412,7 +429,14 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
           'This update is waiting for approval: it can be changed once it is returned.',
         )
       }
-      return transition(principal, row, project, values, 'update_changed', 'Changed')
+      return transition(
+        principal,
+        row,
+        project,
+        { ...values, changed_by: principal.personId },
+        'update_changed',
+        'Changed',
+      )
     },
 
     async submit(principal: Principal, projectId: string, updateId: string, version?: number) {
@@ -458,14 +482,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
       version?: number,
     ) {
       const { row, project, scope, portfolio } = await requireUpdate(principal, projectId, updateId)
-      if (
-        !policy.canApproveUpdate(
-          principal,
-          scope,
-          { submittedBy: row.submitted_by },
-          portfolio.tree,
-        )
-      ) {
+      if (!policy.canApproveUpdate(principal, scope, handsOnUpdate(row), portfolio.tree)) {
         throw new Forbidden()
       }
       checkVersion(row, version)
@@ -493,7 +510,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
             policy.canApproveUpdate(
               principal,
               portfolio.scope(r.project_id),
-              { submittedBy: r.submitted_by },
+              handsOnUpdate(r),
               portfolio.tree,
             ),
         )

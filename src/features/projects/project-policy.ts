@@ -1,4 +1,5 @@
 import type { Principal } from '../auth/principal.ts'
+import { canSeeUnapproved } from '../measures/measure-policy.ts'
 import { holdsRole } from '../organisation/organisation-policy.ts'
 import type { UnitTree } from '../organisation/unit-tree.ts'
 
@@ -61,14 +62,28 @@ export function canWriteUpdate(principal: Principal, scope: ProjectScope, tree: 
   )
 }
 
-/** The SRO, or an approver over the lead unit, approves or returns; never their own update. */
+/** Who wrote the update, last changed it and submitted it: four eyes keeps each from approving. */
+export interface UpdateHands {
+  readonly submittedBy: string | null
+  readonly authorId?: string | null
+  readonly changedBy?: string | null
+}
+
+export function hadAHandInUpdate(principal: Principal, update: UpdateHands): boolean {
+  return [update.submittedBy, update.authorId, update.changedBy].includes(principal.personId)
+}
+
+/**
+ * The SRO, or an approver over the lead unit, approves or returns; never an update they wrote,
+ * last changed or submitted.
+ */
 export function canApproveUpdate(
   principal: Principal,
   scope: ProjectScope,
-  update: { submittedBy: string | null },
+  update: UpdateHands,
   tree: UnitTree,
 ) {
-  if (update.submittedBy === principal.personId) return false
+  if (hadAHandInUpdate(principal, update)) return false
   return (
     scope.sroIds.includes(principal.personId) ||
     holdsRole(principal, ['approver'], scope.leadUnitId, tree)
@@ -83,5 +98,22 @@ export function canRestateUpdate(principal: Principal, scope: ProjectScope, tree
   return (
     canApproveUpdate(principal, scope, { submittedBy: null }, tree) ||
     holdsRole(principal, MANAGERS, scope.leadUnitId, tree)
+  )
+}
+
+/**
+ * Updates not yet approved (draft, submitted, returned): for those who see work in progress
+ * (measure-policy's canSeeUnapproved), and for whoever writes or approves this project's
+ * updates. Councillors, viewers and partners otherwise see approved updates only.
+ */
+export function canSeeUnapprovedUpdates(
+  principal: Principal,
+  scope: ProjectScope,
+  tree: UnitTree,
+): boolean {
+  return (
+    canSeeUnapproved(principal) ||
+    canWriteUpdate(principal, scope, tree) ||
+    scope.sroIds.includes(principal.personId)
   )
 }
