@@ -26,6 +26,13 @@ type CliCommand = (db: Kysely<DB>, options: CliOptions, config: Config) => Promi
 
 const CLI_ACTOR = { personId: null, name: 'Command line' }
 
+/** The demo installation's council, which its partner NHS trust sits beside. */
+const DEMO_COUNCIL_SLUG = 'example-city'
+
+/**
+ * The organisation a command acts for: the one named; else the only one; else, on the demo
+ * installation, its council. Anywhere else with several, the command must say which.
+ */
 export async function resolveOrganisation(db: Kysely<DB>, slug: string | undefined) {
   if (slug) {
     const organisation = await repo.findOrganisationBySlug(db, slug)
@@ -34,6 +41,8 @@ export async function resolveOrganisation(db: Kysely<DB>, slug: string | undefin
   }
   const all = await repo.listOrganisations(db)
   if (all.length === 1 && all[0]) return all[0]
+  const demo = all.find((o) => o.slug === DEMO_COUNCIL_SLUG)
+  if (demo) return demo
   throw Invalid.field(
     'organisation',
     all.length === 0

@@ -2,8 +2,9 @@ import { writeFile } from 'node:fs/promises'
 import { plural } from '../../core/format.ts'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
-import { Invalid, NotFound } from '../../errors.ts'
+import { Invalid } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
+import { resolveOrganisation } from '../organisation/organisation-cli.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { renderReport } from './render/index.ts'
 import { isReportKind, KINDS, REPORT_KINDS } from './report-kinds.ts'
@@ -21,22 +22,6 @@ export interface ReportCliOptions {
 
 /** The command line acts for the whole organisation, as an administrator would. */
 const CLI_PERSON = '00000000-0000-0000-0000-000000000000'
-
-async function organisationOf(db: Kysely<DB>, slug: string | undefined) {
-  if (slug) {
-    const organisation = await orgRepo.findOrganisationBySlug(db, slug)
-    if (!organisation) throw new NotFound(`No organisation has the short name "${slug}"`)
-    return organisation
-  }
-  const all = await orgRepo.listOrganisations(db)
-  if (all.length === 1 && all[0]) return all[0]
-  throw Invalid.field(
-    'organisation',
-    all.length === 0
-      ? 'There is no organisation yet'
-      : `Say which organisation: ${all.map((o) => o.slug).join(', ')}`,
-  )
-}
 
 /** A programme by code or title, a unit by code or name, a plan node by title; or an id. */
 async function scopeOf(db: Kysely<DB>, organisationId: string, ref: string) {
@@ -92,7 +77,7 @@ export async function reportCommand(
         : 'Say which directorate (code or name) or priority (title)',
     )
   }
-  const organisation = await organisationOf(db, options.organisation)
+  const organisation = await resolveOrganisation(db, options.organisation)
   const principal: Principal = {
     personId: CLI_PERSON,
     organisationId: organisation.id,
