@@ -81,7 +81,9 @@ export const partnershipRoutes: FastifyPluginAsync<{ services: Services }> = asy
     const { name, rendered } = await partnerships.report(principal, id, format)
     const file = `${name.toLowerCase().replace(/[^a-z0-9]+/g, '-')}.${rendered.extension}`
     reply.type(rendered.contentType)
-    if (format !== 'html') reply.header('content-disposition', `attachment; filename="${file}"`)
+    // A standalone document with its own styles, downloaded like every report file (shown in the
+    // app's own pages it would break the content security policy).
+    reply.header('content-disposition', `attachment; filename="${file}"`)
     return reply.send(rendered.body)
   })
 
