@@ -1,4 +1,9 @@
+import { randomUUID } from 'node:crypto'
 import autocannon from 'autocannon'
+import { sql } from 'kysely'
+import { openPostgres, type Database } from '../src/db/database.ts'
+import { migrateToLatest } from '../src/db/migrate.ts'
+import { createTestContext } from '../test/helpers/context.ts'
 import type { App } from '../src/app.ts'
 
 export interface BenchResult {
@@ -43,4 +48,38 @@ export function withinBudget(result: BenchResult): boolean {
   return result.budget.better === 'lower'
     ? result.value <= result.budget.limit
     : result.value >= result.budget.limit
+}
+
+/**
+ * Runs a benchmark on a fresh PGlite (unless BENCH_ONLY=postgres) and, when BENCH_DATABASE_URL
+ * names a database, on PostgreSQL in a schema of its own, dropped afterwards.
+ */
+export async function onEachDatabase(
+  run: (label: string, database: Database) => Promise<BenchResult[]>,
+): Promise<BenchResult[]> {
+  const results: BenchResult[] = []
+  if (process.env.BENCH_ONLY !== 'postgres') {
+    const ctx = await createTestContext('pglite')
+    try {
+      results.push(...(await run('PGlite', ctx.database)))
+    } finally {
+      await ctx.close()
+    }
+  }
+  const url = process.env.BENCH_DATABASE_URL
+  if (url) {
+    const schema = `bench_${randomUUID().slice(0, 8)}`
+    const admin = openPostgres(url, 2)
+    await sql`create schema ${sql.id(schema)}`.execute(admin.db)
+    const database = openPostgres(url, 10, schema)
+    try {
+      await migrateToLatest(database.db, schema)
+      results.push(...(await run('PostgreSQL', database)))
+    } finally {
+      await database.close()
+      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db)
+      await admin.close()
+    }
+  }
+  return results
 }

@@ -1,13 +1,10 @@
-import { randomUUID } from 'node:crypto'
-import { sql } from 'kysely'
 import { createApp } from '../src/app.ts'
 import { periodAt } from '../src/core/periods.ts'
 import { evenProfile } from '../src/core/savings.ts'
-import { openPostgres, type Database } from '../src/db/database.ts'
-import { migrateToLatest } from '../src/db/migrate.ts'
+import type { Database } from '../src/db/database.ts'
 import { createServices } from '../src/services.ts'
-import { createTestContext, testConfig } from '../test/helpers/context.ts'
-import type { BenchResult } from './harness.ts'
+import { testConfig } from '../test/helpers/context.ts'
+import { onEachDatabase, type BenchResult } from './harness.ts'
 import { generate } from './measures.bench.ts'
 
 const LINES = 2000
@@ -139,29 +136,5 @@ async function run(label: string, database: Database): Promise<BenchResult[]> {
  * PostgreSQL runs too when BENCH_DATABASE_URL names a database; BENCH_ONLY=postgres skips PGlite.
  */
 export default async function savings(): Promise<BenchResult[]> {
-  const results: BenchResult[] = []
-  if (process.env.BENCH_ONLY !== 'postgres') {
-    const ctx = await createTestContext('pglite')
-    try {
-      results.push(...(await run('PGlite', ctx.database)))
-    } finally {
-      await ctx.close()
-    }
-  }
-  const url = process.env.BENCH_DATABASE_URL
-  if (url) {
-    const schema = `bench_${randomUUID().slice(0, 8)}`
-    const admin = openPostgres(url, 2)
-    await sql`create schema ${sql.id(schema)}`.execute(admin.db)
-    const database = openPostgres(url, 10, schema)
-    try {
-      await migrateToLatest(database.db, schema)
-      results.push(...(await run('PostgreSQL', database)))
-    } finally {
-      await database.close()
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(admin.db)
-      await admin.close()
-    }
-  }
-  return results
+  return onEachDatabase(run)
 }
