@@ -177,7 +177,7 @@ for (const mode of testModes()) {
       const officerPage = await (await Agent.signedIn(app, officer.email)).get('/measures')
       assert.match(
         officerPage.body,
-        /21\.0%<br><span class="govuk-body-s">[^<]*<strong>draft<\/strong>/,
+        /Work in progress: [^<]*21\.0%, <strong>draft, not yet submitted<\/strong>/,
       )
     })
 

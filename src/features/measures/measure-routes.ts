@@ -238,6 +238,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
         items: result.items.map((m) => ({
           ...m,
           note: headlineNoteOf(m),
+          pending: m.latest && m.latest !== m.latestApproved ? m.latest : null,
         })),
       },
       query,
@@ -257,6 +258,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
           .map((p) => ({ value: p.id, text: p.name, selected: p.id === query.ownerId })),
       ],
       format: formatValue,
+      approvalWords: APPROVAL_WORDS,
     })
   })
 
