@@ -23,8 +23,9 @@ if ! pg_lsclusters -h | awk -v n="${name}" '$2 == n { found = 1 } END { exit !fo
   # pg_basebackup needs the (empty) directory that pg_createcluster made, owned by postgres.
   find "${data_dir}" -mindepth 1 -delete
   # -R writes standby.signal and the primary's address: the copy starts as a hot standby.
+  # -c fast: checkpoint at once, not spread over minutes behind the primary's other work.
   runuser -u postgres -- pg_basebackup -h 127.0.0.1 -p "${primary_port}" -U postgres \
-    -D "${data_dir}" -R -X stream
+    -D "${data_dir}" -R -X stream -c fast
 fi
 
 if ! pg_isready -q -h 127.0.0.1 -p "${port}"; then
