@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import autocannon from 'autocannon'
-import { sql } from 'kysely'
+import { sql, type KyselyPlugin } from 'kysely'
 import { openPostgres, type Database } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { createTestContext } from '../test/helpers/context.ts'
@@ -82,4 +82,29 @@ export async function onEachDatabase(
     }
   }
   return results
+}
+
+/**
+ * The database with every statement the product sends counted (through Kysely, so BEGIN and
+ * COMMIT are not): `during(work)` gives how many statements `work` sent.
+ */
+export function countingStatements(database: Database) {
+  let count = 0
+  const counter: KyselyPlugin = {
+    transformQuery: (args) => args.node,
+    transformResult: async (args) => {
+      count++
+      return args.result
+    },
+  }
+  const db = database.db.withPlugin(counter)
+  const read = database.read === database.db ? db : database.read.withPlugin(counter)
+  return {
+    database: { ...database, db, read } satisfies Database,
+    async during(work: () => Promise<unknown>): Promise<number> {
+      const before = count
+      await work()
+      return count - before
+    },
+  }
 }

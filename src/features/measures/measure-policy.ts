@@ -48,9 +48,14 @@ export function visibleValues<V extends { readonly status: string }>(
     : values.filter((v) => v.status === 'approved')
 }
 
+/** Members of the council (any role but partner) read every measure of their organisation. */
+export function seesEveryMeasure(principal: Principal): boolean {
+  return principal.roles.some((g) => g.role !== 'partner')
+}
+
 /** Members of the council read every measure; partners only those of units they work with. */
 export function canViewMeasure(principal: Principal, measure: MeasureScope, tree: UnitTree) {
-  if (principal.roles.some((g) => g.role !== 'partner')) return true
+  if (seesEveryMeasure(principal)) return true
   if (measure.dataEntryOfficerId === principal.personId) return true
   if (measure.approverId === principal.personId) return true
   return measure.unitId !== null && holdsRole(principal, ['partner'], measure.unitId, tree)

@@ -20,47 +20,15 @@ export interface MeasureFilters {
   readonly variation?: SpcVariation
 }
 
-/** Measures with their latest entered period and its RAG, in code order. */
-export async function listMeasures(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
-  let query = db
-    .selectFrom('measures as m')
-    // Only what status, scope and lists need: a council's every definition is wide.
-    .select([
-      'm.id',
-      'm.code',
-      'm.title',
-      'm.unit',
-      'm.decimals',
-      'm.polarity',
-      'm.frequency',
-      'm.kind',
-      'm.cumulative',
-      'm.numerator_label',
-      'm.denominator_label',
-      'm.formula',
-      'm.owner_id',
-      'm.data_entry_id',
-      'm.approver_id',
-      'm.unit_id',
-      'm.due_working_days',
-      'm.status',
-      'm.tolerance_type',
-      'm.tolerance_value',
-      'm.forecast_method',
-      'm.latest_period_start as latest_start',
-      'm.latest_rag',
-      'm.latest_restated',
-      'm.pending_period_start as pending_start',
-      'm.pending_status',
-      'm.spc_variation',
-    ])
-    .where('m.organisation_id', '=', organisationId)
+/** The organisation's measures that pass the filters; null when a filter rules out every one. */
+function filtered(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
+  let query = db.selectFrom('measures as m').where('m.organisation_id', '=', organisationId)
   if (f.unitIds) {
-    if (f.unitIds.length === 0) return []
+    if (f.unitIds.length === 0) return null
     query = query.where('m.unit_id', 'in', f.unitIds)
   }
   if (f.measureIds) {
-    if (f.measureIds.length === 0) return []
+    if (f.measureIds.length === 0) return null
     query = query.where('m.id', 'in', f.measureIds)
   }
   if (f.frequency) query = query.where('m.frequency', '=', f.frequency)
@@ -72,8 +40,81 @@ export async function listMeasures(db: Kysely<DB>, organisationId: string, f: Me
     const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     query = query.where((eb) => eb.or([eb('m.code', 'ilike', like), eb('m.title', 'ilike', like)]))
   }
-  return query.orderBy('m.code').execute()
+  return query
 }
+
+/** Measures with their latest entered period and its RAG, in code order. */
+export async function listMeasures(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
+  const query = filtered(db, organisationId, f)
+  if (!query) return []
+  return (
+    query
+      // Only what status, scope and lists need: a council's every definition is wide.
+      .select([
+        'm.id',
+        'm.code',
+        'm.title',
+        'm.unit',
+        'm.decimals',
+        'm.polarity',
+        'm.frequency',
+        'm.kind',
+        'm.cumulative',
+        'm.numerator_label',
+        'm.denominator_label',
+        'm.formula',
+        'm.owner_id',
+        'm.data_entry_id',
+        'm.approver_id',
+        'm.unit_id',
+        'm.due_working_days',
+        'm.status',
+        'm.tolerance_type',
+        'm.tolerance_value',
+        'm.forecast_method',
+        'm.latest_period_start as latest_start',
+        'm.latest_rag',
+        'm.latest_restated',
+        'm.pending_period_start as pending_start',
+        'm.pending_status',
+        'm.spc_variation',
+      ])
+      .orderBy('m.code')
+      .execute()
+  )
+}
+
+/**
+ * One page of the measures that pass the filters, whole rows in code order, and how many pass
+ * in all: one statement (a second only when the page is past the end).
+ */
+export async function pageOfMeasures(
+  db: Kysely<DB>,
+  organisationId: string,
+  f: MeasureFilters,
+  page: { readonly offset: number; readonly limit: number },
+) {
+  const query = filtered(db, organisationId, f)
+  if (!query) return { rows: [], total: 0 }
+  const rows = await query
+    .selectAll('m')
+    .select(sql<number>`count(*) over ()`.as('total_count'))
+    .orderBy('m.code')
+    .offset(page.offset)
+    .limit(page.limit)
+    .execute()
+  if (rows.length > 0 || page.offset === 0) {
+    return {
+      rows: rows.map(({ total_count: _, ...row }) => row),
+      total: rows[0]?.total_count ?? 0,
+    }
+  }
+  const counted = await query
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+  return { rows: [], total: counted.n }
+}
+
 export type MeasureListRow = Awaited<ReturnType<typeof listMeasures>>[number]
 
 export async function findMeasure(db: Kysely<DB>, organisationId: string, id: string) {

@@ -538,7 +538,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       if (principal.roles.length === 0) throw new Forbidden()
       const org = principal.organisationId
       const tree = await unitTreeOf(db, org)
-      const rows = await repo.listMeasures(db, org, {
+      const filters: repo.MeasureFilters = {
         ...(q.unitId && { unitIds: tree.has(q.unitId) ? tree.descendantsOf(q.unitId) : [] }),
         ...(q.nodeId && { measureIds: await repo.measuresBeneathNode(db, org, q.nodeId) }),
         ...(q.frequency && { frequency: q.frequency }),
@@ -547,8 +547,26 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
         ...(q.measureStatus && { status: q.measureStatus }),
         ...(q.search && { search: q.search }),
         ...(q.variation && { variation: q.variation }),
-      })
+      }
       const today_ = today()
+      // Members of the council see every measure: unless the list is filtered by today's status
+      // (worked out here, not stored), the database pages it and only the page is judged.
+      if (q.status === undefined && policy.seesEveryMeasure(principal)) {
+        const { rows: pageRows, total } = await repo.pageOfMeasures(db, org, filters, {
+          offset: (q.page - 1) * q.pageSize,
+          limit: q.pageSize,
+        })
+        const latest = await latestOf(principal, pageRows)
+        const items = pageRows.map((row, i) => {
+          const current = currentStatus(statusMeasure(row), headlineFacts(row), today_)
+          return presentMeasure(row, latest[i] ?? { latest: null, approved: null }, {
+            ...current,
+            period: presentPeriod(current.period),
+          })
+        })
+        return { items, page: q.page, pageSize: q.pageSize, total }
+      }
+      const rows = await repo.listMeasures(db, org, filters)
       const judged = rows
         .filter((r) => policy.canViewMeasure(principal, scopeOf(r), tree))
         .map((row) => ({
