@@ -9,7 +9,13 @@ import {
   PeriodError,
   shiftPeriod,
 } from '../../core/periods.ts'
-import type { DB, MeasureRow, MeasureValueRow, ValueStatus } from '../../db/schema.ts'
+import type {
+  DB,
+  MeasureRow,
+  MeasureTargetRow,
+  MeasureValueRow,
+  ValueStatus,
+} from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import { recordedPersonId, type Principal } from '../auth/principal.ts'
@@ -41,7 +47,7 @@ import {
   valueEntries,
 } from '../measures/measure-store.ts'
 import * as ledger from '../measures/measure-ledger.ts'
-import type { ValueWrite } from '../measures/measure-ledger.ts'
+import type { MeasureState, ValueWrite } from '../measures/measure-ledger.ts'
 import type { WorkflowNotifier } from '../notifications/notification-events.ts'
 import type { ReturnInput, ValueInput } from './value-schemas.ts'
 
@@ -136,13 +142,18 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     return { row, tree, period, value }
   }
 
-  async function present(principal: Principal, row: MeasureRow, start: string) {
+  async function present(
+    principal: Principal,
+    row: MeasureRow,
+    start: string,
+    known?: { targets: readonly MeasureTargetRow[]; values: readonly MeasureValueRow[] },
+  ) {
     const org = principal.organisationId
-    const targets = await repo.listTargets(db, org, [row.id])
+    const targets = known?.targets ?? (await repo.listTargets(db, org, [row.id]))
     const values = policy.visibleValues(
       principal,
       scopeOf(row),
-      await repo.listValues(db, org, [row.id]),
+      known?.values ?? (await repo.listValues(db, org, [row.id])),
     )
     const view = presentValues(row, targets, values, today()).find((v) => v.period.start === start)
     if (!view) throw new NotFound('Value not found')
@@ -184,7 +195,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     tree: UnitTree,
     input: ValueInput,
     prefix = '',
-  ): Promise<{ start: string; created: boolean }> {
+  ): Promise<{ start: string; created: boolean } & MeasureState> {
     const field = (name: string) => `${prefix}${name}`
     const org = principal.organisationId
     if (!policy.canEnterValues(principal, scopeOf(row), tree)) {
@@ -233,11 +244,11 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     const problem = rangeProblem(row, value, `the value for ${period.label}`)
     if (problem) throw Invalid.field(field(numerator !== null ? 'numerator' : 'value'), problem)
 
-    const existing = await repo.findValue(trx, org, row.id, period.start)
+    // Read once: the ledger settles from these and the page is presented from them.
     const targets = await repo.listTargets(trx, org, [row.id])
-    const others = valueEntries(await repo.listValues(trx, org, [row.id])).filter(
-      (v) => v.start !== period.start,
-    )
+    const stored = await repo.listValues(trx, org, [row.id])
+    const existing = stored.find((v) => v.period_start === period.start)
+    const others = valueEntries(stored).filter((v) => v.start !== period.start)
     const derived = derive(row, targets, [
       ...others,
       { start: period.start, value, status: 'draft' },
@@ -311,13 +322,14 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         },
       }
     }
-    const written = await ledger.writeValue(trx, org, row, write, now)
+    const state: MeasureState = { targets, values: stored }
+    const written = await ledger.writeValue(trx, org, row, write, now, state)
     if (!written) {
       throw new Conflict(
         `The value of ${row.code} for ${period.label} was changed by someone else: reload it`,
       )
     }
-    const after = await repo.findValue(trx, org, row.id, period.start)
+    const after = state.values.find((v) => v.id === written.id) ?? written
     const verb =
       action === 'value_restated'
         ? `restated (${input.reason ?? ''})`
@@ -329,10 +341,15 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       itemId: row.id,
       summary: `${row.code} ${period.label}: ${formatValue(value, row)} ${verb}`,
       ...(before && { before: snapshot(before) }),
-      ...(after && { after: snapshot(after) }),
+      after: snapshot(after),
     })
-    if (submit && after) await told(trx, principal, row, tree, period, after, 'submitted')
-    return { start: period.start, created: !existing }
+    if (submit) await told(trx, principal, row, tree, period, after, 'submitted')
+    return {
+      start: period.start,
+      created: !existing,
+      targets,
+      values: state.values.toSorted((a, b) => (a.period_start < b.period_start ? -1 : 1)),
+    }
   }
 
   /** The notifier's view of a value's step, told in the step's own transaction. */
@@ -492,7 +509,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         .transaction()
         .execute((trx) => saveIn(trx, principal, row, tree, input))
       if (input.submit === true) await notify?.deliver(principal.organisationId)
-      return { value: await present(principal, row, saved.start), created: saved.created }
+      return { value: await present(principal, row, saved.start, saved), created: saved.created }
     },
 
     /**

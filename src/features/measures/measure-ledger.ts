@@ -41,6 +41,18 @@ export type ValueWrite =
 export interface MeasureWrites {
   readonly measure: MeasureRow
   readonly writes: readonly ValueWrite[]
+  /**
+   * The measure's targets and values as the writer read them in this transaction, when it did:
+   * the ledger then settles from them and the rows it writes instead of reading them again, and
+   * leaves in `values` the measure's values as stored after the write.
+   */
+  readonly known?: MeasureState
+}
+
+/** A measure's targets and every one of its values. */
+export interface MeasureState {
+  readonly targets: readonly MeasureTargetRow[]
+  values: MeasureValueRow[]
 }
 
 /** What a write did to a measure, for settling it once however many values changed. */
@@ -52,6 +64,8 @@ interface Touched {
   spc: boolean
   /** Something the public dashboard shows changed. */
   published: boolean
+  /** The measure's targets and values after the writes, when the writer knew them before. */
+  state?: MeasureState
 }
 
 /**
@@ -68,13 +82,19 @@ export async function writeValues(
   const touched = new Map<string, Touched>()
   const results: (MeasureValueRow | undefined)[][] = []
   let stale = false
-  for (const { measure, writes } of batch) {
+  for (const { measure, writes, known } of batch) {
     const t = touchOf(touched, measure)
+    if (known && !t.state && t.periods.size === 0) t.state = known
     const rows: (MeasureValueRow | undefined)[] = []
     for (const write of writes) {
       const row = await apply(trx, organisationId, measure.id, write)
       if (write.op === 'update' && row === undefined) stale = true
       rows.push(row)
+      if (t.state) {
+        const gone = write.op === 'insert' ? null : write.before.id
+        t.state.values = t.state.values.filter((v) => v.id !== gone)
+        if (row) t.state.values.push(row)
+      }
       const start = write.op === 'insert' ? write.row.period_start : write.before.period_start
       t.periods.add(start)
       const approved =
@@ -92,15 +112,24 @@ export async function writeValues(
   return results
 }
 
-/** One value of one measure: `writeValues` with a batch of one. */
+/**
+ * One value of one measure: `writeValues` with a batch of one. With `known` (the measure's
+ * targets and values as read in this transaction), it also gives the measure's state after.
+ */
 export async function writeValue(
   trx: Kysely<DB>,
   organisationId: string,
   measure: MeasureRow,
   write: ValueWrite,
   at: Date,
+  known?: MeasureState,
 ): Promise<MeasureValueRow | undefined> {
-  const [rows] = await writeValues(trx, organisationId, [{ measure, writes: [write] }], at)
+  const [rows] = await writeValues(
+    trx,
+    organisationId,
+    [{ measure, writes: [write], ...(known && { known }) }],
+    at,
+  )
   return rows?.[0]
 }
 
@@ -291,7 +320,7 @@ async function settle(
   let published = false
   const ids = new Set<string>()
   for (const t of touched) {
-    await deriveStored(trx, organisationId, t.measure, t.spc)
+    await deriveStored(trx, organisationId, t.measure, t.spc, t.state)
     published ||= t.published
     ids.add(t.measure.id)
   }
@@ -326,9 +355,12 @@ async function deriveStored(
   organisationId: string,
   measure: MeasureRow,
   spc: boolean,
+  state?: MeasureState,
 ): Promise<void> {
-  const targets = await repo.listTargets(trx, organisationId, [measure.id])
-  const values = await repo.listValues(trx, organisationId, [measure.id])
+  const targets = state?.targets ?? (await repo.listTargets(trx, organisationId, [measure.id]))
+  const values = state
+    ? state.values.toSorted((a, b) => (a.period_start < b.period_start ? -1 : 1))
+    : await repo.listValues(trx, organisationId, [measure.id])
   const derived = derive(measure, targets, valueEntries(values))
   const changed = values.flatMap((v) => {
     const d = derived.get(v.period_start)
@@ -337,6 +369,14 @@ async function deriveStored(
       : []
   })
   await repo.setDerivedMany(trx, organisationId, changed)
+  // The state the writer holds follows what was stored.
+  if (state) {
+    const byId = new Map(changed.map((c) => [c.id, c]))
+    state.values = values.map((v) => {
+      const c = byId.get(v.id)
+      return c ? { ...v, target: c.target, rag: c.rag, year_to_date: c.year_to_date } : v
+    })
+  }
   if (spc) {
     await refreshSpc(
       trx,
