@@ -1,8 +1,25 @@
 import { sql, type Kysely } from 'kysely'
 import type { AuditRecordRow, DB, NewAuditRecord } from '../../db/schema.ts'
 
-export async function lockChain(db: Kysely<DB>, organisationId: string): Promise<void> {
+async function lockChain(db: Kysely<DB>, organisationId: string): Promise<void> {
   await sql`select pg_advisory_xact_lock(hashtext(${'audit:' + organisationId}))`.execute(db)
+}
+
+/**
+ * The head of the organisation's chain, locked until the transaction ends, so records are added
+ * one at a time: the head's row lock (one statement), or, before the organisation's first
+ * record, when there is no row to lock, an advisory lock and a fresh read.
+ */
+export async function lockHead(db: Kysely<DB>, organisationId: string) {
+  const head = await db
+    .selectFrom('audit_heads')
+    .select(['seq', 'hash'])
+    .where('organisation_id', '=', organisationId)
+    .forUpdate()
+    .executeTakeFirst()
+  if (head) return head
+  await lockChain(db, organisationId)
+  return findHead(db, organisationId)
 }
 
 export async function findHead(db: Kysely<DB>, organisationId: string) {
@@ -13,9 +30,10 @@ export async function findHead(db: Kysely<DB>, organisationId: string) {
     .executeTakeFirst()
 }
 
+/** Adds the record and moves the head to it, in one statement. */
 export async function insertRecord(db: Kysely<DB>, record: NewAuditRecord): Promise<void> {
-  await db.insertInto('audit_records').values(record).execute()
   await db
+    .with('record', (q) => q.insertInto('audit_records').values(record))
     .insertInto('audit_heads')
     .values({ organisation_id: record.organisation_id, seq: record.seq, hash: record.hash })
     .onConflict((oc) =>

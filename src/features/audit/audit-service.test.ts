@@ -8,7 +8,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { canonicalJson } from './audit-hash.ts'
-import { recordAudit, verifyAudit } from './audit-service.ts'
+import { recordAudit, SYSTEM_ACTOR, verifyAudit } from './audit-service.ts'
 
 describe('canonical JSON', () => {
   it('sorts keys at every depth so jsonb round trips hash the same', () => {
@@ -86,6 +86,36 @@ for (const mode of testModes()) {
       const result = await verifyAudit(ctx.database.db)
       assert.equal(result.ok, true)
       assert.ok(result.records >= 3)
+    })
+
+    it('starts a new organisation’s chain once when its first records are written at once', async () => {
+      const fresh = await ctx.organisation()
+      await Promise.all(
+        Array.from({ length: 6 }, (_, i) =>
+          ctx.database.db.transaction().execute((trx) =>
+            recordAudit(trx, {
+              organisationId: fresh.id,
+              actor: SYSTEM_ACTOR,
+              action: 'unit_created',
+              itemType: 'unit',
+              itemId: fresh.id,
+              summary: `First record ${i}`,
+            }),
+          ),
+        ),
+      )
+      const seqs = await ctx.database.db
+        .selectFrom('audit_records')
+        .select('seq')
+        .where('organisation_id', '=', fresh.id)
+        .orderBy('seq')
+        .execute()
+      const before = seqs.length - 6
+      assert.deepEqual(
+        seqs.slice(before).map((r) => r.seq),
+        [1, 2, 3, 4, 5, 6].map((n) => n + before),
+      )
+      assert.equal((await verifyAudit(ctx.database.db)).ok, true)
     })
 
     it('keeps the chain intact under concurrent writes', async () => {

@@ -33,8 +33,7 @@ export async function recordAudit(
   entry: AuditEntry,
   clock: () => Date = () => new Date(),
 ): Promise<void> {
-  await repo.lockChain(trx, entry.organisationId)
-  const head = await repo.findHead(trx, entry.organisationId)
+  const head = await repo.lockHead(trx, entry.organisationId)
   const seq = (head?.seq ?? 0) + 1
   const prevHash = head?.hash ?? GENESIS_HASH
   const at = clock()
