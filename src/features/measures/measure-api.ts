@@ -20,7 +20,7 @@ export function measureGuard(services: Services) {
     const principal = requirePrincipal(request)
     const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
     if (!parsed.success) throw new NotFound()
-    await services.measures.requireMeasure(principal, parsed.data)
+    await services.measures.guardMeasure(principal, parsed.data)
   }
 }
 

@@ -128,7 +128,16 @@ export type MeasureService = ReturnType<typeof createMeasureService>
 export function createMeasureService({ db, clock }: MeasureDeps) {
   const today = () => ukDate(clock())
 
+  /** Measures an API guard found for a request, for the service call that follows it. */
+  const found = new WeakMap<Principal, Map<string, { row: MeasureRow; tree: UnitTree }>>()
+
   async function requireMeasure(principal: Principal, id: string, tree?: UnitTree) {
+    const guarded = found.get(principal)?.get(id)
+    if (guarded && !tree) {
+      // Once only: a later call in the same request reads the measure as it is then.
+      found.get(principal)?.delete(id)
+      return guarded
+    }
     const row = await repo.findMeasure(db, principal.organisationId, id)
     const units = tree ?? (await unitTreeOf(db, principal.organisationId))
     if (!row || !policy.canViewMeasure(principal, scopeOf(row), units)) {
@@ -533,6 +542,17 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
 
   return {
     requireMeasure,
+
+    /**
+     * For an API guard, before the request's body is read: refuses a measure the person may not
+     * see, and hands what it read to the request's next `requireMeasure` (the service call).
+     */
+    async guardMeasure(principal: Principal, id: string): Promise<void> {
+      const measure = await requireMeasure(principal, id)
+      const mine = found.get(principal) ?? new Map<string, { row: MeasureRow; tree: UnitTree }>()
+      mine.set(id, measure)
+      found.set(principal, mine)
+    },
 
     async list(principal: Principal, q: MeasureListQuery) {
       if (principal.roles.length === 0) throw new Forbidden()
