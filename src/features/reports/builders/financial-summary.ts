@@ -11,7 +11,7 @@ import {
   toThousands,
 } from '../../../core/format.ts'
 import { percentOf, type Pence } from '../../../core/money.ts'
-import type { Period } from '../../../core/periods.ts'
+import { periodInWords, type Period } from '../../../core/periods.ts'
 import { BUDGET_RAG_NAMES, type BudgetRag } from '../../../core/savings.ts'
 import type { Principal } from '../../auth/principal.ts'
 import type { FinancialSummary as BudgetSummary } from '../../budgets/budget-service.ts'
@@ -127,7 +127,9 @@ function budgetSentence(summary: FinancialSummary): string {
       )
     }
   } else {
-    parts.push(`No directorate has recorded budget monitoring for ${summary.period.label}.`)
+    parts.push(
+      `No directorate has recorded budget monitoring for ${periodInWords(summary.period)}.`,
+    )
   }
   parts.push(
     `Savings of ${inWords(savings.planned.pence)} are planned for ${summary.financialYear}; ` +
@@ -207,7 +209,7 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
     {
       type: 'paragraph',
       content: [
-        `Budget figures are the latest monitoring by the end of ${summary.period.label}` +
+        `Budget figures are the latest monitoring by the end of ${periodInWords(summary.period)}` +
           (summary.asAt ? ` (${summary.asAt.label})` : '') +
           `; savings are for ${summary.financialYear}, to the end of month ${String(summary.monthsElapsed)}. Amounts are in thousands of pounds (£000); brackets show a negative amount.`,
         {
