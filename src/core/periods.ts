@@ -218,7 +218,7 @@ type PeriodOf = Pick<Period, 'frequency' | 'start'>
 /**
  * A period as a reader says it, for titles and sentences of committee papers:
  * 'October 2026', 'October–November 2026 (period 4)', 'July–September 2026 (quarter 2)',
- * 'October 2026–March 2027 (second half-year)', 'April 2026–March 2027 (financial year 2026/27)'.
+ * 'October 2026–March 2027 (second half-year)', '2026/27 (April 2026–March 2027)'.
  */
 export function periodInWords(of: PeriodOf): string {
   const period = periodContaining(of.start, of.frequency)
@@ -233,7 +233,7 @@ export function periodInWords(of: PeriodOf): string {
     case 'half_yearly':
       return `${span} (${ORDINALS[period.index - 1] ?? String(period.index)} half-year)`
     case 'annual':
-      return `${span} (financial year ${formatFinancialYear(period.financialYear)})`
+      return `${formatFinancialYear(period.financialYear)} (${span})`
   }
 }
 

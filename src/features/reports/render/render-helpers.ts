@@ -1,6 +1,6 @@
 // What every renderer shares: footnote numbering in document order, inline runs of a cell,
 // column widths in proportion.
-import type { Inline, ReportDocument, Table, TableCell } from '../report-document.ts'
+import type { Badge, Inline, ReportDocument, Table, TableCell } from '../report-document.ts'
 
 /** Numbers footnotes in the order a renderer meets them: 1, 2, 3 across the whole document. */
 export class Footnotes {
@@ -19,6 +19,18 @@ export function cellRuns(cell: TableCell): readonly Inline[] {
 
 function isInlineArray(cell: TableCell): cell is readonly Inline[] {
   return Array.isArray(cell)
+}
+
+/** Between a status symbol and its word, so that a narrow cell never parts them. */
+export const SYMBOL_SPACE = '\u00a0'
+
+/**
+ * A badge as printed: its symbol held to its word, and a short label ("No data", "On track")
+ * held together, so that a status reads as one thing however narrow its column.
+ */
+export function badgeText(badge: Badge, withSymbol = true): string {
+  const label = badge.label.length <= 12 ? badge.label.replace(/ /g, SYMBOL_SPACE) : badge.label
+  return withSymbol && badge.symbol ? `${badge.symbol}${SYMBOL_SPACE}${label}` : label
 }
 
 /** The width of a text in points, in the table's face (bold or regular) and size. */
@@ -82,7 +94,7 @@ function columnNeeds(table: Table, measure: MeasureText, padding: number): Colum
     let min = 0
     let max = 0
     const consider = (text: string, bold: boolean) => {
-      for (const word of text.split(/\s+/)) if (word) min = Math.max(min, measure(word, bold))
+      for (const word of text.split(/[ \t\n]+/)) if (word) min = Math.max(min, measure(word, bold))
       max = Math.max(max, measure(text, bold))
     }
     consider(column.label, true)
@@ -106,7 +118,7 @@ function runText(run: Inline): string {
   if (typeof run === 'string') return run
   switch (run.type) {
     case 'badge':
-      return run.symbol ? `${run.symbol} ${run.label}` : run.label
+      return badgeText(run)
     case 'footnote':
       return '⁹'
     default:

@@ -29,8 +29,10 @@ import type { Block, Chart, Inline, ReportDocument, Table } from '../report-docu
 import { chartPngs, type ChartImage } from './chart-image.ts'
 import {
   alignsRight,
+  badgeText,
   cellRuns,
   layoutTable,
+  SYMBOL_SPACE,
   tablePart,
   type TableLayout,
 } from './render-helpers.ts'
@@ -324,9 +326,16 @@ class DocxWriter {
         case 'badge':
           return [
             ...(run.symbol
-              ? [textRun({ text: `${run.symbol} `, bold: true, font: SYMBOL_FONT, ...sized })]
+              ? [
+                  textRun({
+                    text: `${run.symbol}${SYMBOL_SPACE}`,
+                    bold: true,
+                    font: SYMBOL_FONT,
+                    ...sized,
+                  }),
+                ]
               : []),
-            textRun({ text: run.label, bold: true, ...sized }),
+            textRun({ text: badgeText(run, false), bold: true, ...sized }),
           ]
         case 'footnote': {
           const id = ++this.footnoteCount

@@ -13,6 +13,7 @@ import {
 } from '../report-document.ts'
 import {
   alignsRight,
+  badgeText,
   cellRuns,
   Footnotes,
   layoutTable,
@@ -630,7 +631,10 @@ class PdfWriter {
         case 'link':
           return { text: run.text, font: face(bold, false), link: run.href }
         case 'badge':
-          return { text: run.symbol ? `${run.symbol} ${run.label}` : run.label, font: 'bold' }
+          return {
+            text: badgeText(run),
+            font: 'bold',
+          }
         case 'footnote':
           return {
             text: superscript(
