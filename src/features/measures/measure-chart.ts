@@ -103,7 +103,7 @@ export function measureChart(
     ' The table below gives every figure.'
   const legendY = HEIGHT - 8
   return [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="gt-chart" role="img" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" focusable="false" font-family="${CHART_FONT}">`,
+    `<svg class="gt-chart" role="img" xmlns="http://www.w3.org/2000/svg" aria-labelledby="${id}-title ${id}-desc" viewBox="0 0 ${WIDTH} ${HEIGHT}" width="100%" focusable="false" font-family="${CHART_FONT}">`,
     `<title id="${id}-title">${escape(title)}</title>`,
     `<desc id="${id}-desc">${escape(description)}</desc>`,
     ...axis.ticks.map(
