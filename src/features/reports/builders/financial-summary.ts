@@ -103,7 +103,7 @@ const inWords = (pence: Pence) => {
 function budgetSentence(summary: FinancialSummary): string {
   const total = summary.total.budget
   const savings = summary.total.savings
-  const asAt = summary.asAt?.label ?? summary.period.label
+  const asAt = periodInWords(summary.asAt ?? summary.period)
   const parts: string[] = []
   if (total) {
     const variance = total.variance.pence
@@ -210,7 +210,7 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
       type: 'paragraph',
       content: [
         `Budget figures are the latest monitoring by the end of ${periodInWords(summary.period)}` +
-          (summary.asAt ? ` (${summary.asAt.label})` : '') +
+          (summary.asAt ? ` (${periodInWords(summary.asAt)})` : '') +
           `; savings are for ${summary.financialYear}, to the end of month ${String(summary.monthsElapsed)}. Amounts are in thousands of pounds (£000); brackets show a negative amount.`,
         {
           type: 'footnote',
@@ -220,7 +220,7 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
     },
     {
       type: 'table',
-      caption: `Revenue budget by directorate, ${summary.period.label}`,
+      caption: `Revenue budget by directorate, ${periodInWords(summary.period)}`,
       columns: [
         { label: 'Directorate', width: 3 },
         { label: 'Budget £000', align: 'right', width: 1.3 },
@@ -236,7 +236,7 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
     },
     {
       type: 'table',
-      caption: `Savings by directorate, ${summary.period.label}`,
+      caption: `Savings by directorate, ${periodInWords(summary.period)}`,
       columns: [
         { label: 'Directorate', width: 3 },
         { label: 'Planned for year £000', align: 'right', width: 1.4 },
