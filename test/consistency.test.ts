@@ -7,6 +7,7 @@ import { after, before, describe, it } from 'node:test'
 import ExcelJS from 'exceljs'
 import fc from 'fast-check'
 import type { App } from '../src/app.ts'
+import { periodInShortWords } from '../src/core/periods.ts'
 import { APPROVAL_WORDS, headlineNote } from '../src/core/measure-figure.ts'
 import type { Role } from '../src/db/schema.ts'
 import type { Principal } from '../src/features/auth/principal.ts'
@@ -237,7 +238,7 @@ async function checkEverySurface(ctx: TestContext, app: App, r: Reader): Promise
     // Report: its row's figure is the API's for the same period.
     const cells = reportRows.get(m.code)
     if (cells && cells[1] !== '—') {
-      const v = all.find((x) => x.period.label === cells[1])
+      const v = all.find((x) => periodInShortWords(x.period) === cells[1])
       expect(v !== undefined, `${m.code}: report period ${cells[1]} has no value`)
       if (v) {
         expect(

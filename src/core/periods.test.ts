@@ -3,6 +3,8 @@ import assert from 'node:assert/strict'
 import fc from 'fast-check'
 import { BankHolidayRangeError } from './bank-holidays.ts'
 import {
+  periodInShortWords,
+  periodInWords,
   FREQUENCIES,
   type Frequency,
   type Period,
@@ -625,4 +627,26 @@ describe('period properties', () => {
       }),
     )
   })
+})
+
+describe('periods in words', () => {
+  const cases: [string, string, string][] = [
+    ['Oct 2026', 'October 2026', 'Oct 2026'],
+    ['2026/27 B4', 'October–November 2026 (period 4)', 'Oct–Nov 2026'],
+    ['2026/27 B5', 'December 2026–January 2027 (period 5)', 'Dec 2026–Jan 2027'],
+    ['2026/27 Q2', 'July–September 2026 (quarter 2)', 'Jul–Sep 2026'],
+    ['2026/27 Q4', 'January–March 2027 (quarter 4)', 'Jan–Mar 2027'],
+    ['2026/27 H1', 'April–September 2026 (first half-year)', 'Apr–Sep 2026'],
+    ['2026/27 H2', 'October 2026–March 2027 (second half-year)', 'Oct 2026–Mar 2027'],
+    ['2026/27', '2026/27 (April 2026–March 2027)', '2026/27'],
+  ]
+  for (const [label, words, short] of cases) {
+    it(`says ${label} as "${words}"`, () => {
+      const period = parsePeriodLabel(label)
+      assert.equal(periodInWords(period), words)
+      assert.equal(periodInShortWords(period), short)
+      // A view of the period (its frequency and first day) reads the same.
+      assert.equal(periodInWords({ frequency: period.frequency, start: period.start }), words)
+    })
+  }
 })

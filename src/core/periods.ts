@@ -210,6 +210,51 @@ export function financialYearLabelOf(date: string): string {
 // ---------------------------------------------------------------------------------------------
 // Periods
 
+const ORDINALS = ['first', 'second'] as const
+
+/** A period, or anything that names one by its frequency and first day. */
+type PeriodOf = Pick<Period, 'frequency' | 'start'>
+
+/**
+ * A period as a reader says it, for titles and sentences of committee papers:
+ * 'October 2026', 'October–November 2026 (period 4)', 'July–September 2026 (quarter 2)',
+ * 'October 2026–March 2027 (second half-year)', '2026/27 (April 2026–March 2027)'.
+ */
+export function periodInWords(of: PeriodOf): string {
+  const period = periodContaining(of.start, of.frequency)
+  const span = monthSpan(period, (m) => monthName(m))
+  switch (period.frequency) {
+    case 'monthly':
+      return span
+    case 'bimonthly':
+      return `${span} (period ${period.index})`
+    case 'quarterly':
+      return `${span} (quarter ${period.index})`
+    case 'half_yearly':
+      return `${span} (${ORDINALS[period.index - 1] ?? String(period.index)} half-year)`
+    case 'annual':
+      return `${formatFinancialYear(period.financialYear)} (${span})`
+  }
+}
+
+/** The months a period covers, short, for table cells: 'Oct 2026', 'Jul–Sep 2026', '2026/27'. */
+export function periodInShortWords(of: PeriodOf): string {
+  const period = periodContaining(of.start, of.frequency)
+  if (period.frequency === 'annual') return formatFinancialYear(period.financialYear)
+  return monthSpan(period, (m) => monthName(m).slice(0, 3))
+}
+
+function monthSpan(period: Period, name: (month: number) => string): string {
+  const first = readDate(period.start)
+  const last = readDate(period.end)
+  if (first.year === last.year && first.month === last.month) {
+    return `${name(first.month)} ${first.year}`
+  }
+  return first.year === last.year
+    ? `${name(first.month)}–${name(last.month)} ${last.year}`
+    : `${name(first.month)} ${first.year}–${name(last.month)} ${last.year}`
+}
+
 export function isFrequency(value: string): value is Frequency {
   return (FREQUENCIES as readonly string[]).includes(value)
 }

@@ -15,7 +15,7 @@ import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import { UnitTree } from '../organisation/unit-tree.ts'
 import { presentMoney } from '../savings/savings-presenter.ts'
-import type { SavingsService } from '../savings/savings-service.ts'
+import { createSavingsService, type SavingsService } from '../savings/savings-service.ts'
 import * as policy from './budget-policy.ts'
 import * as repo from './budget-repository.ts'
 import { BUDGET_TOLERANCE_PERCENT, type BudgetEntryInput } from './budget-schemas.ts'
@@ -288,3 +288,15 @@ export function createBudgetService({ db, clock, savings }: BudgetDeps) {
   return service
 }
 export type FinancialSummary = Awaited<ReturnType<BudgetService['financialSummary']>>
+
+/**
+ * Budget monitoring and savings as committee reports read them (the reports' FinancialSource):
+ * one wiring for the app, the command line and the demo council, so none of them prints a
+ * report without its financial summary.
+ */
+export function reportFinanceSource(deps: { db: Kysely<DB>; clock: () => Date }) {
+  const budgets = createBudgetService({ ...deps, savings: createSavingsService(deps) })
+  return {
+    summary: (principal: Principal, period: Period) => budgets.financialSummary(principal, period),
+  }
+}

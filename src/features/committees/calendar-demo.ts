@@ -6,6 +6,7 @@ import type { Kysely } from 'kysely'
 import { addDays, periodContaining, previousPeriod } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import type { Principal } from '../auth/principal.ts'
+import { reportFinanceSource } from '../budgets/budget-service.ts'
 import { ukDate } from '../measures/measure-store.ts'
 import { renderReport } from '../reports/render/index.ts'
 import type { ReportKind } from '../reports/report-kinds.ts'
@@ -114,7 +115,12 @@ export async function buildDemoCalendar(
     email: officer.email,
     roles: [{ role: 'performance_officer', unitId: null }],
   }
-  const reports = createReportService({ db, clock, render: renderReport })
+  const reports = createReportService({
+    db,
+    clock,
+    render: renderReport,
+    finance: reportFinanceSource({ db, clock }),
+  })
   const cabinet = meetings.get('Cabinet') ?? []
   const current = periodContaining(today, 'quarterly')
   const last = previousPeriod(current)
@@ -132,7 +138,13 @@ export async function buildDemoCalendar(
       Date.parse(`${addDays(last.end, 1)}T10:00:00Z`),
     ),
   )
-  const publisher = createReportService({ db, clock: () => publishedAt, render: renderReport })
+  const publishedClock = () => publishedAt
+  const publisher = createReportService({
+    db,
+    clock: publishedClock,
+    render: renderReport,
+    finance: reportFinanceSource({ db, clock: publishedClock }),
+  })
 
   const published = await publisher.create(principal, {
     kind: 'quarterly-performance',

@@ -22,6 +22,16 @@ const TARGETS: Readonly<Record<string, number>> = {
   savings_delivered: 95,
 }
 
+/** Where each organisational measure sits in the golden thread, by the node's title. */
+const NODES: Readonly<Record<string, string>> = {
+  corporate_pis_on_track: 'Make performance information timely and trusted',
+  corporate_projects_on_track: 'Strengthen programme and project management',
+  red_risks_mitigated: 'Performance',
+  data_returned_on_time: 'Quarterly reports reach Cabinet within six weeks of quarter end',
+  savings_delivered: 'Deliver £4.2m of savings while protecting front-line services',
+  savings_delivered_pounds: 'Deliver £4.2m of savings while protecting front-line services',
+}
+
 /** A small deterministic spread, so every demo build is the same. */
 function spread(text: string, size: number): number {
   let h = 0
@@ -84,6 +94,15 @@ export async function buildDemoDashboards(
   computations.register(...BUILT_IN_COMPUTATIONS)
   computations.register(savingsDelivered, savingsDeliveredPounds)
   const organisational: string[] = []
+  const nodeIds = new Map(
+    (
+      await trx
+        .selectFrom('plan_nodes')
+        .select(['id', 'title'])
+        .where('organisation_id', '=', organisationId)
+        .execute()
+    ).map((n) => [n.title, n.id]),
+  )
   for (const c of computations.list()) {
     const measure = await setUpComputedMeasure(
       trx,
@@ -108,6 +127,18 @@ export async function buildDemoDashboards(
       clock(),
     )
     organisational.push(measure.id)
+    const nodeId = nodeIds.get(NODES[c.key] ?? '')
+    if (nodeId) {
+      await trx
+        .insertInto('node_links')
+        .values({
+          organisation_id: organisationId,
+          node_id: nodeId,
+          item_kind: 'measure',
+          item_id: measure.id,
+        })
+        .execute()
+    }
   }
 
   const corporateIds = new Set(

@@ -229,6 +229,16 @@ const PLANS: readonly DemoPlan[] = [
         ],
       },
       {
+        title: 'Help my children get the best start in life',
+        sitsUnder: 'health',
+        lead: 'CSC',
+        contributors: ['CSC', 'EDU'],
+        children: [
+          { title: 'Keep children safe in stable, loving homes', lead: 'CSC' },
+          { title: 'A good school place for every child', lead: 'EDU' },
+        ],
+      },
+      {
         title: 'Give me good things to do, see and visit',
         sitsUnder: 'economy',
         lead: 'LEI',

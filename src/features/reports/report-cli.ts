@@ -4,6 +4,7 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Invalid } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
+import { reportFinanceSource } from '../budgets/budget-service.ts'
 import { resolveOrganisation } from '../organisation/organisation-cli.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { renderReport } from './render/index.ts'
@@ -88,7 +89,12 @@ export async function reportCommand(
     roles: [{ role: 'administrator', unitId: null }],
   }
   const scopeId = options.scope ? await scopeOf(db, organisation.id, options.scope) : null
-  const reports = createReportService({ db, clock, render: renderReport })
+  const reports = createReportService({
+    db,
+    clock,
+    render: renderReport,
+    finance: reportFinanceSource({ db, clock }),
+  })
   const document = await reports.buildNow(principal, { kind, period, scopeId })
   const rendered = await renderReport(document, format as ReportFormatName)
   await writeFile(out, rendered.body)

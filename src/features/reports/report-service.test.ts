@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
+import { periodInShortWords } from '../../core/periods.ts'
 import type { Role } from '../../db/schema.ts'
 import type { Principal } from '../auth/principal.ts'
 import { buildDemoCouncil } from '../demo/demo-council.ts'
@@ -76,7 +77,7 @@ for (const mode of testModes()) {
       assert.ok(caption)
       const row = rowOf(doc, caption, 'WS01')
       assert.deepEqual(row?.slice(1, 5), [
-        value.period.label,
+        periodInShortWords(value.period),
         formatValue(value.value, detail.measure),
         formatValue(value.target, detail.measure),
         `${value.rag === 'green' ? '✔' : value.rag === 'amber' ? '▲' : '✖'} ${RAG_NAMES[value.rag]}`,
@@ -152,8 +153,8 @@ for (const mode of testModes()) {
       const listed = sectionRows(cabinet)
       assert.equal(new Set(listed).size, Number(all), 'every corporate measure is in a section')
       assert.ok(
-        rows.some((r) => r[0] === 'Not linked to a theme'),
-        'the demo has some',
+        !rows.some((r) => r[0] === 'Not linked to a theme'),
+        'the demo’s golden thread is complete: every corporate measure is under a theme',
       )
       // The rows above the total count each measure once for each theme, as the sections do.
       assert.equal(
@@ -207,7 +208,7 @@ for (const mode of testModes()) {
         period: 'Oct 2025',
         scopeId: programme.id,
       })
-      assert.match(highlight.title, /^Highlight report: .+, Oct 2025$/)
+      assert.match(highlight.title, /^Highlight report: .+, October 2025$/)
       assert.ok(tables(highlight).some((t) => t.caption.startsWith('Actions: ')))
       const card = await ctx.services.reports.buildNow(officer, {
         kind: 'report-card',

@@ -1,5 +1,11 @@
 import type { Kysely } from 'kysely'
-import { parsePeriodInput, periodContaining, PeriodError, type Period } from '../../core/periods.ts'
+import {
+  parsePeriodInput,
+  periodContaining,
+  PeriodError,
+  periodInWords,
+  type Period,
+} from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
@@ -196,7 +202,7 @@ export function createReportService({ db, read = db, clock, render, finance = nu
               .catch(() => null)
       about = node?.title ?? unit?.name ?? project?.title ?? null
     }
-    return `${lead}${about ? `: ${about}` : ''}, ${spec.period.label}`
+    return `${lead}${about ? `: ${about}` : ''}, ${periodInWords(spec.period)}`
   }
 
   /** Builds the generated document (before the author's edits) from the data as it is now. */
@@ -212,7 +218,7 @@ export function createReportService({ db, read = db, clock, render, finance = nu
               { label: 'Meeting', value: longDate(spec.meeting.date) },
             ]
           : []),
-        { label: 'Period', value: spec.period.label },
+        { label: 'Period', value: periodInWords(spec.period) },
         { label: 'Status', value: spec.status },
       ],
     }

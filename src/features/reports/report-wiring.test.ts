@@ -21,8 +21,8 @@ import {
 } from './report-document.ts'
 import { REPORT_FORMATS } from './report-schemas.ts'
 
-const BUDGET_TABLE = 'Revenue budget by directorate, 2025/26 Q2'
-const SAVINGS_TABLE = 'Savings by directorate, 2025/26 Q2'
+const BUDGET_TABLE = 'Revenue budget by directorate, July–September 2025 (quarter 2)'
+const SAVINGS_TABLE = 'Savings by directorate, July–September 2025 (quarter 2)'
 
 const tableOf = (doc: ReportDocument, caption: string) => {
   const table = doc.blocks.find((b): b is Table => b.type === 'table' && b.caption === caption)

@@ -1,4 +1,5 @@
 import { formatPounds, formatWholePounds } from '../../core/format.ts'
+import { CHART_FONT, niceAxis } from '../../web/charts/axis.ts'
 import { escapeXml } from '../../web/charts/spc-icons.ts'
 
 export interface ChartMonth {
@@ -35,12 +36,11 @@ export function renderProfileChart(title: string, months: readonly ChartMonth[])
     if (i > lastActual) forecast += m.forecast ?? m.planned
     return forecast
   })
-  const max = Math.max(
-    1,
-    ...cum.map((c) => c.planned),
-    ...forecastPoints.map((f) => f ?? 0),
-    delivered,
+  const axis = niceAxis(
+    [0, 1, ...cum.map((c) => c.planned), ...forecastPoints.map((f) => f ?? 0), delivered],
+    { zero: true, count: 4 },
   )
+  const max = axis.ticks.at(-1) ?? 1
   const x = (i: number) => left + (plotWidth * (i + 0.5)) / Math.max(months.length, 1)
   const y = (v: number) => top + plotHeight - (plotHeight * v) / max
   const path = (points: (number | null)[]) =>
@@ -48,9 +48,9 @@ export function renderProfileChart(title: string, months: readonly ChartMonth[])
       .map((v, i) => (v === null ? '' : `${x(i).toFixed(1)},${y(v).toFixed(1)}`))
       .filter(Boolean)
       .join(' ')
-  const ticks = [0, 0.5, 1].map((f) => max * f)
+  const { ticks } = axis
   const description = `Profile ${formatPounds(planned)} for the year; ${formatPounds(delivered)} delivered to date; forecast ${formatPounds(forecast)}.`
-  return `<svg class="gt-chart" role="img" viewBox="0 0 ${width} ${height}" width="100%" aria-labelledby="profile-chart-title profile-chart-desc" xmlns="http://www.w3.org/2000/svg">
+  return `<svg class="gt-chart" role="img" viewBox="0 0 ${width} ${height}" width="100%" aria-labelledby="profile-chart-title profile-chart-desc" xmlns="http://www.w3.org/2000/svg" font-family="${CHART_FONT}">
 <title id="profile-chart-title">${escapeXml(title)}</title>
 <desc id="profile-chart-desc">${escapeXml(description)}</desc>
 ${ticks

@@ -13,6 +13,7 @@ import {
   type ValueFormat,
   type ValueUnit,
 } from '../../core/spc-sentence.ts'
+import { CHART_FONT, niceAxis, placeLabels, textWidth } from './axis.ts'
 import { escapeXml, SPC_COLOURS } from './spc-icons.ts'
 
 export interface SpcChangePoint {
@@ -46,11 +47,8 @@ const LIMIT = '#6f777b'
 const GRID = '#e5e6e7'
 const BAND = '#f3f2f1'
 const TARGET = '#912b88'
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, Arial, sans-serif"
 const TICK_FONT = 14
 const LEGEND_FONT = 14
-// Average glyph width of the system sans-serif fonts, generous so labels never collide.
-const CHAR_WIDTH = 0.58
 const TRIAL_DASH = '6 4'
 const TARGET_DASH = '12 5'
 
@@ -131,7 +129,7 @@ export function renderSpcChart(input: SpcChartInput): string {
   }
 
   const parts = [
-    `<svg xmlns="http://www.w3.org/2000/svg" class="gt-spc-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="${FONT}">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" class="gt-spc-chart" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" role="img" aria-labelledby="${id}-title ${id}-desc" font-family="${CHART_FONT}">`,
     `<title id="${id}-title">${escapeXml(input.title)}</title>`,
     `<desc id="${id}-desc">${escapeXml(describe(input))}</desc>`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
@@ -231,8 +229,11 @@ function isBaseline(segment: XmrSegment): boolean {
 
 function domainValues(result: XmrResult, target: number | null): number[] {
   const values = result.points.map((p) => p.value)
+  // A lower limit below zero for values that cannot be negative stops at the axis's zero.
+  const floor = values.every((v) => v >= 0) ? 0 : -Infinity
   for (const s of result.segments) {
-    for (const v of [s.mean, s.lowerLimit, s.upperLimit]) if (v !== null) values.push(v)
+    for (const v of [s.mean, s.lowerLimit, s.upperLimit])
+      if (v !== null) values.push(Math.max(v, floor))
   }
   if (target !== null) values.push(target)
   return values
@@ -248,40 +249,25 @@ interface YAxis {
   readonly caption: string
 }
 
-// Ticks at 1, 2 or 5 × a power of ten, about five of them, covering every value drawn.
+// Ticks at 1, 2, 2.5 or 5 × a power of ten, about five of them, covering every value drawn;
+// never below zero when no value is, never above 100% when no percentage is.
 function yAxis(values: readonly number[], input: SpcChartInput): YAxis {
-  let lo = values.length > 0 ? Math.min(...values) : 0
-  let hi = values.length > 0 ? Math.max(...values) : 1
-  // A flat or microscopic range gets room around it, so the scale never divides by zero.
-  if (hi - lo <= Math.max(Math.abs(hi), 1) * 1e-9) {
-    const pad = Math.abs(hi) >= 1e-6 ? Math.abs(hi) * 0.1 : 1
-    lo -= pad
-    hi += pad
-  }
-  const step = niceStep((hi - lo) / 4)
-  const first = Math.floor(lo / step)
-  const last = Math.ceil(hi / step)
-  const decimals = Math.max(0, -Math.floor(Math.log10(step) + 1e-9))
-  const magnitude = Math.max(Math.abs(first * step), Math.abs(last * step))
+  const axis = niceAxis(values, input.unit === 'percent' ? { ceiling: 100 } : {})
+  const { step } = axis
+  const magnitude = Math.max(...axis.ticks.map(Math.abs))
   const scaled = input.unit !== 'percent' && magnitude >= 1e4
   const [divisor, suffix] = !scaled ? [1, ''] : magnitude >= 1e6 ? [1e6, 'm'] : [1e3, 'k']
   const tickDecimals = Math.max(0, -Math.floor(Math.log10(step / divisor) + 1e-9))
-  const ticks: Tick[] = []
-  for (let k = first; k <= last && ticks.length < 20; k++) {
-    const value = k * step
+  const ticks: Tick[] = axis.ticks.map((value) => {
     const text = formatSpcValue(value / divisor, {
       unit: input.unit === 'days' ? 'number' : input.unit,
-      decimals: scaled ? tickDecimals : decimals,
+      decimals: scaled
+        ? Math.max(tickDecimals, axis.decimals - Math.log10(divisor))
+        : axis.decimals,
     })
-    ticks.push({ value, label: `${text}${suffix}` })
-  }
+    return { value, label: `${text}${suffix}` }
+  })
   return { ticks, caption: input.unitLabel ?? UNIT_CAPTIONS[input.unit] }
-}
-
-function niceStep(raw: number): number {
-  const power = 10 ** Math.floor(Math.log10(raw))
-  const fraction = raw / power
-  return (fraction <= 1 ? 1 : fraction <= 2 ? 2 : fraction <= 5 ? 5 : 10) * power
 }
 
 function yAxisMarkup(axis: YAxis, frame: Frame, input: SpcChartInput): string {
@@ -306,21 +292,18 @@ function xAxisMarkup(labels: readonly string[], n: number, frame: Frame): string
   if (n === 0) return ''
   const { left, plotWidth } = frame
   const bottom = frame.top + frame.plotHeight
-  const widest = Math.max(...labels.slice(0, n).map((l) => textWidth(l, TICK_FONT)), 1) + 12
-  const slot = n > 1 ? Math.abs(frame.x(1) - frame.x(0)) : plotWidth
-  const every = Math.max(1, Math.ceil(widest / Math.max(slot, 1)))
   const parts = [
     `<line x1="${left}" x2="${num(left + plotWidth)}" y1="${num(bottom)}" y2="${num(bottom)}" stroke="${GREY}"/>`,
   ]
-  for (let i = n - 1; i >= 0; i -= every) {
-    const label = labels[i] ?? ''
-    const cx = frame.x(i)
-    const half = textWidth(label, TICK_FONT) / 2
-    const anchor = cx - half < 2 ? 'start' : cx + half > frame.width - 2 ? 'end' : 'middle'
-    const tx = anchor === 'start' ? 2 : anchor === 'end' ? frame.width - 2 : cx
+  const placed = placeLabels(labels.slice(0, n), frame.x, {
+    fontSize: TICK_FONT,
+    width: frame.width,
+  })
+  for (const { index, x, anchor } of placed) {
+    const cx = frame.x(index)
     parts.push(
       `<line x1="${num(cx)}" x2="${num(cx)}" y1="${num(bottom)}" y2="${num(bottom + 5)}" stroke="${GREY}"/>`,
-      `<text class="gt-spc-x-label" x="${num(tx)}" y="${num(bottom + 20)}" text-anchor="${anchor}" font-size="${TICK_FONT}" fill="${GREY}">${escapeXml(label)}</text>`,
+      `<text class="gt-spc-x-label" x="${num(x)}" y="${num(bottom + 20)}" text-anchor="${anchor}" font-size="${TICK_FONT}" fill="${GREY}">${escapeXml(labels[index] ?? '')}</text>`,
     )
   }
   return `<g class="gt-spc-x-axis">${parts.join('')}</g>`
@@ -347,8 +330,9 @@ function limitLines(segments: readonly XmrSegment[], frame: Frame): string {
     .map((s, i) => {
       const x1 = num(frame.edgeStart(s.fromIndex))
       const x2 = num(frame.edgeEnd(s.toIndex))
+      // A limit below the axis (a negative lower limit of values that cannot be) is not drawn.
       const line = (cls: string, v: number | null, stroke: string, dash: string) =>
-        v === null
+        v === null || frame.y(v) > frame.top + frame.plotHeight + 0.5
           ? ''
           : `<line class="${cls}" data-segment="${i}" x1="${x1}" x2="${x2}" y1="${num(frame.y(v))}" y2="${num(frame.y(v))}" stroke="${stroke}" stroke-width="1.5"${dash ? ` stroke-dasharray="${dash}"` : ''}/>`
       const dash = s.trial ? TRIAL_DASH : ''
@@ -440,7 +424,10 @@ function lineLabels(latest: XmrSegment | null, target: number | null, frame: Fra
       labels.push({ text: 'Upper limit', y: frame.y(latest.upperLimit), colour: GREY })
     }
     labels.push({ text: 'Mean', y: frame.y(latest.mean), colour: INK })
-    if (latest.lowerLimit !== null) {
+    if (
+      latest.lowerLimit !== null &&
+      frame.y(latest.lowerLimit) <= frame.top + frame.plotHeight + 0.5
+    ) {
       labels.push({ text: 'Lower limit', y: frame.y(latest.lowerLimit), colour: GREY })
     }
   }
@@ -571,10 +558,6 @@ function legendMarkup(layout: LegendLayout, top: number): string {
     })
     .join('')
   return `<g class="gt-spc-legend">${items}</g>`
-}
-
-function textWidth(text: string, fontSize: number): number {
-  return text.length * fontSize * CHAR_WIDTH
 }
 
 // One decimal place is finer than a pixel and keeps the markup short.

@@ -11,7 +11,7 @@ import {
   toThousands,
 } from '../../../core/format.ts'
 import { percentOf, type Pence } from '../../../core/money.ts'
-import type { Period } from '../../../core/periods.ts'
+import { periodInWords, type Period } from '../../../core/periods.ts'
 import { BUDGET_RAG_NAMES, type BudgetRag } from '../../../core/savings.ts'
 import type { Principal } from '../../auth/principal.ts'
 import type { FinancialSummary as BudgetSummary } from '../../budgets/budget-service.ts'
@@ -103,7 +103,7 @@ const inWords = (pence: Pence) => {
 function budgetSentence(summary: FinancialSummary): string {
   const total = summary.total.budget
   const savings = summary.total.savings
-  const asAt = summary.asAt?.label ?? summary.period.label
+  const asAt = periodInWords(summary.asAt ?? summary.period)
   const parts: string[] = []
   if (total) {
     const variance = total.variance.pence
@@ -127,7 +127,9 @@ function budgetSentence(summary: FinancialSummary): string {
       )
     }
   } else {
-    parts.push(`No directorate has recorded budget monitoring for ${summary.period.label}.`)
+    parts.push(
+      `No directorate has recorded budget monitoring for ${periodInWords(summary.period)}.`,
+    )
   }
   parts.push(
     `Savings of ${inWords(savings.planned.pence)} are planned for ${summary.financialYear}; ` +
@@ -207,8 +209,8 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
     {
       type: 'paragraph',
       content: [
-        `Budget figures are the latest monitoring by the end of ${summary.period.label}` +
-          (summary.asAt ? ` (${summary.asAt.label})` : '') +
+        `Budget figures are the latest monitoring by the end of ${periodInWords(summary.period)}` +
+          (summary.asAt ? ` (${periodInWords(summary.asAt)})` : '') +
           `; savings are for ${summary.financialYear}, to the end of month ${String(summary.monthsElapsed)}. Amounts are in thousands of pounds (£000); brackets show a negative amount.`,
         {
           type: 'footnote',
@@ -218,7 +220,7 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
     },
     {
       type: 'table',
-      caption: `Revenue budget by directorate, ${summary.period.label}`,
+      caption: `Revenue budget by directorate, ${periodInWords(summary.period)}`,
       columns: [
         { label: 'Directorate', width: 3 },
         { label: 'Budget £000', align: 'right', width: 1.3 },
@@ -234,7 +236,7 @@ export function financialSummaryBlocks(summary: FinancialSummary | null): Block[
     },
     {
       type: 'table',
-      caption: `Savings by directorate, ${summary.period.label}`,
+      caption: `Savings by directorate, ${periodInWords(summary.period)}`,
       columns: [
         { label: 'Directorate', width: 3 },
         { label: 'Planned for year £000', align: 'right', width: 1.4 },

@@ -3,6 +3,7 @@
 // today's data.
 import type { Rag } from '../../../core/status.ts'
 import { formatDate, formatPercent } from '../../../core/format.ts'
+import { periodInShortWords, periodInWords } from '../../../core/periods.ts'
 import { formatValue } from '../../measures/measure-presenter.ts'
 import {
   assuranceBadge,
@@ -70,7 +71,7 @@ function figureText(m: MeasureLine, view: MeasureLine['value'], which: 'value' |
 function measureRow(m: MeasureLine, options: { lastYear?: boolean } = {}): TableCell[] {
   return [
     nameOf(m),
-    m.value?.period.label ?? '—',
+    m.value ? periodInShortWords(m.value.period) : '—',
     figureText(m, m.value, 'value'),
     figureText(m, m.value, 'target'),
     ragBadge(ragOf(m)),
@@ -329,7 +330,7 @@ export function healthAndSafetyBlocks(lines: readonly MeasureLine[]): Block[] {
 const periodNote = (data: ReportData): Block => ({
   type: 'paragraph',
   content: [
-    `Values are the latest approved for each measure by the end of ${data.period.label}.`,
+    `Values are the latest approved for each measure by the end of ${periodInWords(data.period)}.`,
     {
       type: 'footnote',
       text: 'Status compares the value with its target: green on target, amber within tolerance, red outside it. Variation and assurance come from a statistical process control (XmR) chart over every approved value of the measure.',
@@ -360,7 +361,7 @@ export function buildQuarterlyPerformance(data: ReportData, header: DocumentHead
     p(overallSentence(named(lines)), 'summary'),
     periodNote(data),
     themeSummaryTable(
-      `Corporate measures on track by theme, ${data.period.label}`,
+      `Corporate measures on track by theme, ${periodInWords(data.period)}`,
       themeGroups(data.themes, lines),
       lines,
     ),
@@ -405,7 +406,7 @@ export function buildScrutiny(
     ),
     periodNote(data),
     themeSummaryTable(
-      `Corporate measures on track, ${data.period.label}`,
+      `Corporate measures on track, ${periodInWords(data.period)}`,
       themeGroups(themes, lines),
       lines,
     ),
@@ -487,7 +488,7 @@ export function buildYearEnd(data: ReportData, header: DocumentHeader) {
     p(overallSentence(named(lines)), 'summary'),
     periodNote(data),
     themeSummaryTable(
-      `Corporate measures on track by theme, ${data.period.label}`,
+      `Corporate measures on track by theme, ${periodInWords(data.period)}`,
       themeGroups(data.themes, lines),
       lines,
     ),

@@ -168,8 +168,9 @@ async function healthAndSafetyMeasures(db: Kysely<DB>, organisationId: string) {
 /**
  * The themes each measure is reported under: every theme it is linked beneath (through the
  * theme's own tree and the lower plans contributing to it). A measure linked only above the
- * corporate plan (to the city plan) goes under the first theme that sits under that part of
- * the higher plan, so that it is reported once rather than not at all.
+ * corporate plan (to the city plan, or to a delivery plan contributing to it) goes under the
+ * first theme that sits under that part of the higher plan, so that it is reported once rather
+ * than not at all.
  */
 export async function themeMembership(
   db: Kysely<DB>,
@@ -209,7 +210,8 @@ export async function themeMembership(
   for (const theme of themes) {
     const mine = below(theme.id, true)
     const higher = byId.get(theme.id)?.contributes_to_id
-    const upper = higher ? below(higher, false) : new Set<string>()
+    // The higher plan's part, with the lower plans (a delivery plan) that contribute to it.
+    const upper = higher ? below(higher, true) : new Set<string>()
     for (const link of links) {
       if (mine.has(link.node_id)) {
         const list = own.get(link.item_id) ?? []

@@ -99,7 +99,7 @@ describe('report as Word', () => {
   it('shows each status as its symbol and word, in bold', () => {
     assert.match(
       body,
-      /<w:r><w:rPr><w:rFonts[^>]*w:ascii="Segoe UI Symbol"[^>]*\/><w:b\/><w:bCs\/><\/w:rPr><w:t xml:space="preserve">✖ <\/w:t><\/w:r><w:r><w:rPr><w:b\/><w:bCs\/><\/w:rPr><w:t xml:space="preserve">Red<\/w:t><\/w:r>/,
+      /<w:r><w:rPr><w:rFonts[^>]*w:ascii="Segoe UI Symbol"[^>]*\/><w:b\/><w:bCs\/><\/w:rPr><w:t xml:space="preserve">✖\u00a0<\/w:t><\/w:r><w:r><w:rPr><w:b\/><w:bCs\/><\/w:rPr><w:t xml:space="preserve">Red<\/w:t><\/w:r>/,
     )
   })
 
@@ -150,7 +150,8 @@ describe('report as Word in LibreOffice', { skip: sofficeMissing() ?? popplerMis
     const pages = Number(info.get('Pages'))
     assert.ok(pages >= 5 && pages <= 15, `${pages} pages`)
     assert.match(info.get('Page size') ?? '', /595\.\d* x 841\.\d* pts \(A4\)/)
-    const text = await pdfText(pdf)
+    // A status symbol is held to its word by a no-break space.
+    const text = (await pdfText(pdf)).replace(/\u00a0/g, ' ')
     for (const expected of [
       'Quarterly performance report: 2025/26 Q4',
       'Committee: Cabinet',

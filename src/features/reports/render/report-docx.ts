@@ -13,10 +13,12 @@ import {
   Packer,
   PageBreak,
   PageNumber,
+  PageOrientation,
   Paragraph,
   ShadingType,
   Table as WordTable,
   TableCell as WordTableCell,
+  TableLayoutType,
   TableRow,
   TextRun as WordTextRun,
   WidthType,
@@ -25,7 +27,16 @@ import {
 } from 'docx'
 import type { Block, Chart, Inline, ReportDocument, Table } from '../report-document.ts'
 import { chartPngs, type ChartImage } from './chart-image.ts'
-import { cellRuns, columnShares } from './render-helpers.ts'
+import {
+  alignsRight,
+  badgeText,
+  cellRuns,
+  layoutTable,
+  SYMBOL_SPACE,
+  tablePart,
+  type TableLayout,
+} from './render-helpers.ts'
+import { dejaVuMeasure } from './report-fonts.ts'
 
 const FONT = 'Arial'
 /** Symbols Arial lacks; Word falls back from this font on other systems too. */
@@ -34,9 +45,17 @@ const SYMBOL_FONT = 'Segoe UI Symbol'
 const PAGE = { width: 11906, height: 16838 } as const
 const MARGIN = 1134
 const CONTENT_TWIPS = PAGE.width - 2 * MARGIN
+const LANDSCAPE_TWIPS = PAGE.height - 2 * MARGIN
+/** Table text in half-points (9 pt), and the cell margins either side in twentieths of a point. */
+const TABLE_SIZE = 18
+const CELL_MARGIN = 80
 /** The content width in the pixels (at 96 dpi) image sizes are given in. */
 const CONTENT_PIXELS = Math.floor((CONTENT_TWIPS / 1440) * 96)
 const ORDERED = 'report-ordered-list'
+/** Table text is measured in DejaVu Sans at 9 pt, wider than Arial: every word fits. */
+const MEASURE = () => dejaVuMeasure(TABLE_SIZE / 2)
+
+type Orientation = 'portrait' | 'landscape'
 
 export async function reportDocx(doc: ReportDocument): Promise<Buffer> {
   const charts = doc.blocks.flatMap((b) => (b.type === 'chart' ? [b] : []))
@@ -54,7 +73,40 @@ export async function reportDocx(doc: ReportDocument): Promise<Buffer> {
     )
   }
   children.push(new Paragraph({ spacing: { after: 240 }, children: [] }))
-  for (const block of doc.blocks) children.push(...writer.block(block))
+  // A table too wide for portrait is set in a landscape section of its own, with the headings
+  // that lead into it; the document turns back to portrait after it.
+  const sections: { orientation: Orientation; children: (Paragraph | WordTable)[] }[] = [
+    { orientation: 'portrait', children },
+  ]
+  doc.blocks.forEach((block, i) => {
+    const orientation = writer.orientationAt(doc.blocks, i)
+    let section = sections.at(-1) ?? { orientation, children: [] }
+    if (section.orientation !== orientation) {
+      section = { orientation, children: [] }
+      sections.push(section)
+    }
+    section.children.push(...writer.block(block))
+  })
+  const footer = () => ({
+    default: new Footer({
+      children: [
+        new Paragraph({
+          alignment: AlignmentType.CENTER,
+          children: [
+            textRun({
+              size: 18,
+              children: [
+                `${doc.organisation}: ${doc.title}. Page `,
+                PageNumber.CURRENT,
+                ' of ',
+                PageNumber.TOTAL_PAGES,
+              ],
+            }),
+          ],
+        }),
+      ],
+    }),
+  })
 
   const document = new Document({
     title: doc.title,
@@ -80,37 +132,22 @@ export async function reportDocx(doc: ReportDocument): Promise<Buffer> {
       ],
     },
     footnotes: writer.footnotes,
-    sections: [
-      {
-        properties: {
-          page: {
-            size: PAGE,
-            margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
+    sections: sections.map((section) => ({
+      properties: {
+        page: {
+          size: {
+            ...PAGE,
+            orientation:
+              section.orientation === 'landscape'
+                ? PageOrientation.LANDSCAPE
+                : PageOrientation.PORTRAIT,
           },
+          margin: { top: MARGIN, bottom: MARGIN, left: MARGIN, right: MARGIN },
         },
-        footers: {
-          default: new Footer({
-            children: [
-              new Paragraph({
-                alignment: AlignmentType.CENTER,
-                children: [
-                  textRun({
-                    size: 18,
-                    children: [
-                      `${doc.organisation}: ${doc.title}. Page `,
-                      PageNumber.CURRENT,
-                      ' of ',
-                      PageNumber.TOTAL_PAGES,
-                    ],
-                  }),
-                ],
-              }),
-            ],
-          }),
-        },
-        children,
       },
-    ],
+      footers: footer(),
+      children: section.children,
+    })),
   })
   return Packer.toBuffer(document)
 }
@@ -157,18 +194,52 @@ class DocxWriter {
     }
   }
 
+  private readonly layouts = new Map<Table, TableLayout>()
+
+  private layout(table: Table): TableLayout {
+    let layout = this.layouts.get(table)
+    if (!layout) {
+      layout = layoutTable(table, MEASURE(), {
+        portrait: CONTENT_TWIPS / 20,
+        landscape: LANDSCAPE_TWIPS / 20,
+        padding: CELL_MARGIN / 20,
+      })
+      this.layouts.set(table, layout)
+    }
+    return layout
+  }
+
+  /** Landscape for a table too wide for portrait, and for the headings that lead into it. */
+  orientationAt(blocks: readonly Block[], index: number): Orientation {
+    let i = index
+    while (blocks[i]?.type === 'heading') i++
+    const block = blocks[i]
+    return block?.type === 'table' && this.layout(block).landscape ? 'landscape' : 'portrait'
+  }
+
   private table(table: Table): (Paragraph | WordTable)[] {
-    const shares = columnShares(table)
+    const { parts } = this.layout(table)
+    return parts.flatMap((part, k) =>
+      this.tableOf(
+        tablePart(table, part.columns, k, parts.length),
+        part.widths.map((w) => Math.floor(w * 20)),
+      ),
+    )
+  }
+
+  private tableOf(table: Table, widths: readonly number[]): (Paragraph | WordTable)[] {
     const totals = new Set(table.totalRows ?? [])
     const cell = (runs: ParagraphChild[], i: number, header: boolean) =>
       new WordTableCell({
-        width: { size: Math.round((shares[i] ?? 0) * CONTENT_TWIPS), type: WidthType.DXA },
-        margins: { top: 40, bottom: 40, left: 80, right: 80 },
+        width: { size: widths[i] ?? 0, type: WidthType.DXA },
+        margins: { top: 40, bottom: 40, left: CELL_MARGIN, right: CELL_MARGIN },
         ...(header ? { shading: { type: ShadingType.CLEAR, fill: 'E5E6E7', color: 'auto' } } : {}),
         children: [
           new Paragraph({
-            alignment:
-              table.columns[i]?.align === 'right' ? AlignmentType.RIGHT : AlignmentType.LEFT,
+            alignment: alignsRight(table, i) ? AlignmentType.RIGHT : AlignmentType.LEFT,
+            spacing: { after: 0 },
+            // The header row keeps with the first row, as the caption keeps with the table.
+            keepNext: header,
             children: runs,
           }),
         ],
@@ -177,7 +248,7 @@ class DocxWriter {
       tableHeader: true,
       cantSplit: true,
       children: table.columns.map((c, i) =>
-        cell([textRun({ text: c.label, bold: true })], i, true),
+        cell([textRun({ text: c.label, bold: true, size: TABLE_SIZE })], i, true),
       ),
     })
     const rows = table.rows.map(
@@ -185,15 +256,16 @@ class DocxWriter {
         new TableRow({
           cantSplit: true,
           children: row.map((value, i) =>
-            cell(this.runs(cellRuns(value), totals.has(r)), i, false),
+            cell(this.runs(cellRuns(value), totals.has(r), TABLE_SIZE), i, false),
           ),
         }),
     )
     return [
       new Paragraph({ style: 'Caption', keepNext: true, text: table.caption }),
       new WordTable({
-        width: { size: CONTENT_TWIPS, type: WidthType.DXA },
-        columnWidths: shares.map((s) => Math.round(s * CONTENT_TWIPS)),
+        width: { size: widths.reduce((a, b) => a + b, 0), type: WidthType.DXA },
+        columnWidths: [...widths],
+        layout: TableLayoutType.FIXED,
         rows: [header, ...rows],
       }),
       new Paragraph({ spacing: { after: 120 }, children: [] }),
@@ -230,9 +302,10 @@ class DocxWriter {
     return parts
   }
 
-  private runs(content: readonly Inline[], bold = false): ParagraphChild[] {
+  private runs(content: readonly Inline[], bold = false, size?: number): ParagraphChild[] {
+    const sized = size === undefined ? {} : { size }
     return content.flatMap((run): ParagraphChild[] => {
-      if (typeof run === 'string') return [textRun({ text: run, bold })]
+      if (typeof run === 'string') return [textRun({ text: run, bold, ...sized })]
       switch (run.type) {
         case 'text':
           return [
@@ -240,21 +313,29 @@ class DocxWriter {
               text: run.text,
               bold: bold || (run.bold ?? false),
               italics: run.italic ?? false,
+              ...sized,
             }),
           ]
         case 'link':
           return [
             new ExternalHyperlink({
               link: run.href,
-              children: [textRun({ text: run.text, style: 'Hyperlink', bold })],
+              children: [textRun({ text: run.text, style: 'Hyperlink', bold, ...sized })],
             }),
           ]
         case 'badge':
           return [
             ...(run.symbol
-              ? [textRun({ text: `${run.symbol} `, bold: true, font: SYMBOL_FONT })]
+              ? [
+                  textRun({
+                    text: `${run.symbol}${SYMBOL_SPACE}`,
+                    bold: true,
+                    font: SYMBOL_FONT,
+                    ...sized,
+                  }),
+                ]
               : []),
-            textRun({ text: run.label, bold: true }),
+            textRun({ text: badgeText(run, false), bold: true, ...sized }),
           ]
         case 'footnote': {
           const id = ++this.footnoteCount
@@ -281,7 +362,10 @@ const INK = '0B0C0C'
 
 const STYLES = {
   default: {
-    document: { run: { font: FONT, size: 22, color: INK }, paragraph: { spacing: { after: 120 } } },
+    document: {
+      run: { font: FONT, size: 22, color: INK, language: { value: 'en-GB' } },
+      paragraph: { spacing: { after: 120 } },
+    },
     title: {
       run: { font: FONT, size: 48, bold: true, color: INK },
       paragraph: { spacing: { after: 120 } },

@@ -9,7 +9,7 @@ import type {
   Table,
   TableCell,
 } from '../report-document.ts'
-import { cellRuns, Footnotes } from './render-helpers.ts'
+import { alignsRight, cellRuns, Footnotes } from './render-helpers.ts'
 
 export interface HtmlFragmentOptions {
   /** Prefix for every id, so two reports can share a page; default `report-`. */
@@ -101,7 +101,7 @@ class HtmlWriter {
 
   private table(table: Table): string {
     const totals = new Set(table.totalRows ?? [])
-    const numeric = (i: number) => table.columns[i]?.align === 'right'
+    const numeric = (i: number) => alignsRight(table, i)
     const head = table.columns
       .map(
         (c, i) =>
@@ -256,12 +256,13 @@ body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-s
 .govuk-table__caption{text-align:left;font-weight:700;font-size:1.125rem;margin-bottom:.5rem}
 .govuk-table__header,.govuk-table__cell{padding:.5rem .75rem .5rem 0;border-bottom:1px solid #b1b4b6;text-align:left;vertical-align:top}
 .govuk-table__header--numeric,.govuk-table__cell--numeric{text-align:right}
-.govuk-tag{display:inline-block;padding:.1rem .4rem;font-weight:400;white-space:nowrap;color:#0c2d4a;background:#bbd4ea}
+.govuk-tag{display:inline-block;max-width:100%;padding:.1rem .4rem;font-weight:400;color:#0c2d4a;background:#bbd4ea}
 .govuk-tag--grey{color:#282d30;background:#e5e6e7}
 .govuk-tag--green{color:#005a30;background:#cce2d8}
 .govuk-tag--yellow{color:#594d00;background:#fff7bf}
 .govuk-tag--red{color:#2a0b06;background:#f4cdc6}
 .govuk-tag--orange{color:#6e3619;background:#fcd6c3}
+.gt-report-table-wrap{max-width:100%;overflow-x:auto}
 .gt-report-chart{margin:0 0 1.5rem}
 .gt-report-chart__image svg{max-width:100%;height:auto}
 .gt-footnote-ref{line-height:0}
@@ -275,7 +276,8 @@ body{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,Arial,sans-s
   .gt-page-break{break-before:page}
   thead{display:table-header-group}
   tr,figure .gt-report-chart__image{break-inside:avoid}
-  h2,h3,h4,caption{break-after:avoid}
+  h2,h3,h4,caption,figcaption{break-after:avoid}
+  figure{break-inside:avoid}
   .govuk-link{color:#0b0c0c}
 }
 `

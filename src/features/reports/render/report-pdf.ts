@@ -3,11 +3,27 @@
 // DejaVu Sans embedded so the status symbols print; charts drawn as vectors from the same SVG.
 import PDFDocument from 'pdfkit'
 import SVGtoPDF from 'svg-to-pdfkit'
-import type { Block, Chart, Inline, ReportDocument, Table } from '../report-document.ts'
-import { cellRuns, columnShares, Footnotes } from './render-helpers.ts'
+import {
+  inlineText,
+  type Block,
+  type Chart,
+  type Inline,
+  type ReportDocument,
+  type Table,
+} from '../report-document.ts'
+import {
+  alignsRight,
+  badgeText,
+  cellRuns,
+  Footnotes,
+  layoutTable,
+  tablePart,
+  type TableLayout,
+} from './render-helpers.ts'
 import { FONT_FILES } from './report-fonts.ts'
 
 type StructureElement = PDFKit.PDFStructureElement
+type Orientation = 'portrait' | 'landscape'
 type FontName = keyof typeof FONTS
 
 /** Structure options pdfkit supports beyond those its types declare. */
@@ -36,6 +52,9 @@ const FONTS = {
 
 const MM = 72 / 25.4
 const MARGINS = { top: 18 * MM, bottom: 20 * MM, left: 18 * MM, right: 18 * MM }
+// A4 is 595 × 842 points.
+const PORTRAIT_WIDTH = 595.28 - MARGINS.left - MARGINS.right
+const LANDSCAPE_WIDTH = 841.89 - MARGINS.left - MARGINS.right
 const INK = '#0b0c0c'
 const GREY = '#484949'
 const LINK = '#1d70b8'
@@ -52,6 +71,8 @@ export function reportPdf(doc: ReportDocument): Promise<Buffer> {
     size: 'A4',
     margins: MARGINS,
     tagged: true,
+    // PDF/UA-1 (pdfkit supports it; its type declarations list only the PDF/A subsets).
+    subset: 'PDF/UA' as string as PDFKit.Mixins.PDFSubsets,
     lang: 'en-GB',
     displayTitle: true,
     pdfVersion: '1.7',
@@ -107,7 +128,11 @@ class PdfWriter {
       )
     }
     pdf.y += 8
-    for (const block of doc.blocks) this.block(block)
+    doc.blocks.forEach((block, i) => {
+      this.turn(this.orientationAt(doc.blocks, i))
+      this.block(block, this.keepHeight(doc.blocks, i + 1))
+    })
+    this.turn('portrait')
     this.notes()
     this.root.end()
     this.pageNumbers(doc)
@@ -135,10 +160,57 @@ class PdfWriter {
     if (!this.atTop() && this.pdf.y + height > this.bottom) this.pdf.addPage()
   }
 
-  private block(block: Block): void {
+  /** Landscape for a table too wide for portrait, and for the headings that lead into it. */
+  private orientationAt(blocks: readonly Block[], index: number): Orientation {
+    let i = index
+    while (blocks[i]?.type === 'heading') i++
+    const block = blocks[i]
+    return block?.type === 'table' && this.layout(block).landscape ? 'landscape' : 'portrait'
+  }
+
+  /** A new page turned the other way, unless this one already is. */
+  private turn(orientation: Orientation): void {
+    const current = this.pdf.page.width > this.pdf.page.height ? 'landscape' : 'portrait'
+    if (current !== orientation) this.pdf.addPage({ layout: orientation, margins: MARGINS })
+  }
+
+  /**
+   * The height the start of the block at `index` needs on the page of the heading before it, so
+   * that a heading never ends a page: a few lines of a paragraph, a table's caption, header
+   * and first row, a chart with its caption, and the next heading with what follows it.
+   */
+  private keepHeight(blocks: readonly Block[], index: number): number {
+    const { pdf } = this
+    const block = blocks[index]
+    if (!block) return 0
+    switch (block.type) {
+      case 'heading': {
+        const size = HEADING_SIZES[(block.level + 1) as 2 | 3 | 4]
+        pdf.font(FONTS.bold).fontSize(size)
+        const own = pdf.heightOfString(block.text, { width: this.width }) + size * 1.15
+        return own + this.keepHeight(blocks, index + 1)
+      }
+      case 'paragraph': {
+        pdf.font(FONTS.regular).fontSize(BODY_SIZE)
+        const text = block.content.map((run) => inlineText(run)).join('')
+        const height = pdf.heightOfString(text, { width: this.width })
+        return Math.min(height, BODY_SIZE * 1.2 * 3) + BODY_SIZE
+      }
+      case 'list':
+        return BODY_SIZE * 1.2 * 2 + 3
+      case 'table':
+        return this.tableLeadHeight(block)
+      case 'chart':
+        return this.chartHeight(block).total
+      case 'page_break':
+        return 0
+    }
+  }
+
+  private block(block: Block, keep = 0): void {
     switch (block.type) {
       case 'heading':
-        this.heading((block.level + 1) as 2 | 3 | 4, block.text)
+        this.heading((block.level + 1) as 2 | 3 | 4, block.text, keep)
         return
       case 'paragraph':
         this.paragraph(this.pieces(block.content))
@@ -158,14 +230,14 @@ class PdfWriter {
     }
   }
 
-  private heading(level: 1 | 2 | 3 | 4, text: string): void {
+  private heading(level: 1 | 2 | 3 | 4, text: string, keep = 60): void {
     const { pdf } = this
     const size = HEADING_SIZES[level]
     pdf.font(FONTS.bold).fontSize(size)
     const height = pdf.heightOfString(text, { width: this.width })
     if (level > 1 && !this.atTop()) pdf.y += size * 0.8
-    // A heading keeps with a few lines of what follows it.
-    this.ensure(height + 60)
+    // A heading keeps with the start of what follows it (a page at most: a chart is taller).
+    this.ensure(height + size * 0.35 + Math.min(keep, this.bottom - MARGINS.top - height - 20))
     const y = pdf.y
     this.root.add(
       pdf.struct(`H${level}`, {}, [
@@ -235,9 +307,53 @@ class PdfWriter {
     pdf.y += BODY_SIZE * 0.4
   }
 
+  private readonly layouts = new Map<Table, TableLayout>()
+
+  private layout(table: Table): TableLayout {
+    let layout = this.layouts.get(table)
+    if (!layout) {
+      const measure = (text: string, bold: boolean) =>
+        this.pdf
+          .font(bold ? FONTS.bold : FONTS.regular)
+          .fontSize(TABLE_SIZE)
+          .widthOfString(text)
+      layout = layoutTable(table, measure, {
+        portrait: PORTRAIT_WIDTH,
+        landscape: LANDSCAPE_WIDTH,
+        padding: CELL_PADDING,
+      })
+      this.layouts.set(table, layout)
+    }
+    return layout
+  }
+
   private table(table: Table): void {
+    const { parts } = this.layout(table)
+    parts.forEach((part, k) => {
+      this.tableOf(tablePart(table, part.columns, k, parts.length), part.widths)
+    })
+  }
+
+  /** What a table needs on the page it starts on: caption, header row and first row. */
+  private tableLeadHeight(table: Table): number {
+    const part = this.layout(table).parts[0]
+    if (!part) return 0
+    const shown = tablePart(table, part.columns, 0, this.layout(table).parts.length)
+    const header = shown.columns.map((c): Piece[] => [{ text: c.label, font: 'bold' }])
+    const first = shown.rows[0]
+    const firstRow = first
+      ? this.rowHeight(
+          first.map((cell) => this.pieces(cellRuns(cell), false, false)),
+          part.widths,
+        )
+      : 0
+    this.pdf.font(FONTS.bold).fontSize(BODY_SIZE)
+    const caption = this.pdf.heightOfString(shown.caption, { width: this.width }) + 4
+    return caption + this.rowHeight(header, part.widths) + firstRow
+  }
+
+  private tableOf(table: Table, widths: readonly number[]): void {
     const { pdf } = this
-    const widths = columnShares(table).map((s) => s * this.width)
     const totals = new Set(table.totalRows ?? [])
     const header = table.columns.map((c): Piece[] => [{ text: c.label, font: 'bold' }])
     const rows = table.rows.map((row, r) =>
@@ -274,7 +390,7 @@ class PdfWriter {
       const height = this.rowHeight(row, widths)
       // A row never splits: it moves to the next page, under a repeat of the header row.
       if (y + height > this.bottom) {
-        pdf.addPage()
+        pdf.addPage({ layout: this.orientation, margins: MARGINS })
         y = pdf.page.margins.top
         this.artifact('Pagination', () =>
           this.drawRow(header, widths, y, headerHeight, true, table),
@@ -288,6 +404,10 @@ class PdfWriter {
     structure.end()
     pdf.x = this.left
     pdf.y = y + 12
+  }
+
+  private get orientation(): Orientation {
+    return this.pdf.page.width > this.pdf.page.height ? 'landscape' : 'portrait'
   }
 
   private row(
@@ -312,7 +432,7 @@ class PdfWriter {
         width: width - 2 * CELL_PADDING,
         size: TABLE_SIZE,
         colour: INK,
-        align: options.align.columns[i]?.align === 'right' ? 'right' : 'left',
+        align: alignsRight(options.align, i) ? 'right' : 'left',
       })
       cell.end()
       x += width
@@ -333,7 +453,7 @@ class PdfWriter {
     let x = this.left
     cells.forEach((pieces, i) => {
       const width = widths[i] ?? 0
-      const align = table.columns[i]?.align === 'right' ? 'right' : 'left'
+      const align = alignsRight(table, i) ? 'right' : 'left'
       this.pdf
         .font(FONTS.bold)
         .fontSize(TABLE_SIZE)
@@ -373,17 +493,24 @@ class PdfWriter {
     return Math.max(...heights, TABLE_SIZE) + 2 * CELL_PADDING
   }
 
-  private chart(chart: Chart): void {
-    const { pdf } = this
+  /** A chart's drawn size, and with its caption the height it keeps together on a page. */
+  private chartHeight(chart: Chart): { width: number; height: number; total: number } {
     const size = svgSize(chart)
     const width = Math.min(this.width, size.width * 0.75)
     const height = (width * size.height) / size.width
-    if (chart.caption) {
-      pdf.font(FONTS.bold).fontSize(BODY_SIZE)
-      this.ensure(pdf.heightOfString(chart.caption, { width: this.width }) + height + 6)
-      this.paragraph([{ text: chart.caption, font: 'bold' }], { after: 4 })
-    }
-    this.ensure(height)
+    this.pdf.font(FONTS.bold).fontSize(BODY_SIZE)
+    const caption = chart.caption
+      ? this.pdf.heightOfString(chart.caption, { width: this.width }) + 4
+      : 0
+    return { width, height, total: caption + height + 8 }
+  }
+
+  private chart(chart: Chart): void {
+    const { pdf } = this
+    const { width, height, total } = this.chartHeight(chart)
+    // The caption never parts from its chart.
+    this.ensure(total)
+    if (chart.caption) this.paragraph([{ text: chart.caption, font: 'bold' }], { after: 4 })
     const [x, y] = [this.left, pdf.y]
     const options: StructureOptions = {
       alt: chart.alt,
@@ -492,7 +619,8 @@ class PdfWriter {
     }
   }
 
-  private pieces(content: readonly Inline[], bold = false): Piece[] {
+  /** `number` false measures a footnote mark without numbering the note. */
+  private pieces(content: readonly Inline[], bold = false, number = true): Piece[] {
     const face = (b: boolean, italic: boolean): FontName =>
       b ? (italic ? 'boldItalic' : 'bold') : italic ? 'italic' : 'regular'
     return content.map((run): Piece => {
@@ -503,9 +631,17 @@ class PdfWriter {
         case 'link':
           return { text: run.text, font: face(bold, false), link: run.href }
         case 'badge':
-          return { text: run.symbol ? `${run.symbol} ${run.label}` : run.label, font: 'bold' }
+          return {
+            text: badgeText(run),
+            font: 'bold',
+          }
         case 'footnote':
-          return { text: superscript(this.footnotes.add(run.text)), font: 'regular' }
+          return {
+            text: superscript(
+              number ? this.footnotes.add(run.text) : this.footnotes.notes.length + 1,
+            ),
+            font: 'regular',
+          }
       }
     })
   }
