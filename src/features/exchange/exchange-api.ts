@@ -46,7 +46,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 20,000 rows, 200,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
+          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 200,000 rows, 1,000,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
         querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
       },
     },

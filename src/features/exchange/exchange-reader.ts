@@ -2,7 +2,7 @@
 // field each column fills. Problems with the file's shape come back as row errors of row 1.
 import { promisify } from 'node:util'
 import { inflateRaw } from 'node:zlib'
-import { parse } from 'csv-parse/sync'
+import { parse as parseStream, type Options as CsvOptions } from 'csv-parse'
 import ExcelJS from 'exceljs'
 import { AppError } from '../../errors.ts'
 import {
@@ -59,8 +59,8 @@ export interface ImportLimits {
 }
 
 export const IMPORT_LIMITS: ImportLimits = Object.freeze({
-  maxRows: 20_000,
-  maxCells: 200_000,
+  maxRows: 200_000,
+  maxCells: 1_000_000,
   maxColumns: 100,
   maxUnpackedBytes: 50 * 1024 * 1024,
   timeBudgetMs: 120_000,
@@ -313,11 +313,61 @@ async function readWorkbook(file: Uint8Array): Promise<ParsedFile> {
   return { sheets, errors }
 }
 
-function readCsv(file: Uint8Array, limits: ImportLimits): ParsedFile {
+/**
+ * A CSV file's text: UTF-8 (with or without a byte order mark) when it is valid UTF-8, and
+ * otherwise Windows-1252, as Excel writes "CSV" on a Windows PC in the UK.
+ */
+export function decodeCsv(file: Uint8Array): { text: string; encoding: 'UTF-8' | 'Windows-1252' } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(file), encoding: 'UTF-8' }
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(file), encoding: 'Windows-1252' }
+  }
+}
+
+/**
+ * Parses CSV text a slice at a time, letting other requests run between slices: a large file
+ * never holds the event loop for long.
+ */
+export function parseCsvText(
+  text: string,
+  options: Omit<CsvOptions, 'on_record'> & { on_record?: (record: string[]) => string[] },
+): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    const records: string[][] = []
+    const parser = parseStream(options as CsvOptions)
+    // Set by the parser's events, read by the loop feeding it.
+    const state = { failed: false, ended: false }
+    parser.on('readable', () => {
+      let record: string[] | null
+      while ((record = parser.read() as string[] | null) !== null) records.push(record)
+    })
+    parser.on('error', (error) => {
+      state.failed = true
+      reject(error)
+    })
+    parser.on('end', () => {
+      state.ended = true
+      resolve(records)
+    })
+    void (async () => {
+      for (let i = 0; i < text.length && !state.failed && !state.ended; i += CSV_SLICE) {
+        parser.write(text.slice(i, i + CSV_SLICE))
+        await new Promise<void>((next) => setImmediate(next))
+      }
+      if (!state.failed && !state.ended) parser.end()
+    })()
+  })
+}
+
+/** Characters of CSV parsed between turns of the event loop. */
+const CSV_SLICE = 64 * 1024
+
+async function readCsv(file: Uint8Array, limits: ImportLimits): Promise<ParsedFile> {
   let records: string[][]
   let cells = 0
   try {
-    records = parse(Buffer.from(file), {
+    records = await parseCsvText(decodeCsv(file).text, {
       bom: true,
       relax_column_count: true,
       skip_empty_lines: false,

@@ -6,7 +6,12 @@ import { formatFinancialYear, parsePeriodStart, type Period } from '../../core/p
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
-import type { ValueService } from '../measure-values/value-service.ts'
+import type {
+  ImportedOutcome,
+  ImportedValue,
+  ValueService,
+} from '../measure-values/value-service.ts'
+import { cooperate } from '../../core/cooperate.ts'
 import { ValueInput } from '../measure-values/value-schemas.ts'
 import * as policy from '../measures/measure-policy.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
@@ -516,6 +521,10 @@ class ImportRun {
   readonly failedCodes = new Set<string>()
   /** Rows of later sheets left out because their measure failed: one error per code, not per row. */
   readonly leftOut = new Map<string, { code: string; first: number; count: number }>()
+  /** Measures of the sheet being read, by code (null: no such measure), read at its start. */
+  readonly measureCache = new Map<string, MeasureRow | null>()
+  /** Past periods' values come in approved, with this file name and reason (the performance team). */
+  history: { readonly source: string; readonly reason: string } | undefined
   readonly principal: Principal
   readonly tree: UnitTree
   readonly lookup: Lookup
@@ -685,7 +694,9 @@ class ImportRun {
       else this.leftOut.set(code, { code, first: row.row, count: 1 })
       return null
     }
-    const [found] = await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, [code])
+    const found = this.measureCache.has(code)
+      ? this.measureCache.get(code)
+      : (await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, [code]))[0]
     if (!found || !policy.canViewMeasure(this.principal, scopeOf(found), this.tree)) {
       this.error(sheet.name, row.row, 'Measure code', `No measure has the code ${code}`)
       return null
@@ -794,6 +805,7 @@ class ImportRun {
     }
     const groups = new Map<string, { measure: MeasureRow; entries: Entry[] }>()
     const seen = new Map<string, number>()
+    await this.preloadMeasures(trx, sheet)
     for (const row of sheet.rows) {
       this.checkTime()
       const raw = this.rawInput(sheet, row)
@@ -893,11 +905,18 @@ class ImportRun {
     }
   }
 
+  /**
+   * Values: every row read and checked first, then all of them handed to the value service at
+   * once, which judges each measure once and writes in a few statements (issue 24).
+   */
   async valueSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
     const seen = new Map<string, number>()
-    const org = this.principal.organisationId
+    const tick = cooperate()
+    await this.preloadMeasures(trx, sheet)
+    const items: (ImportedValue & { row: SheetRow; label: string })[] = []
     for (const row of sheet.rows) {
       this.checkTime()
+      await tick()
       const raw = this.rawInput(sheet, row)
       const measure = await this.measureOf(trx, sheet, row)
       if (!raw || !measure) continue
@@ -911,47 +930,77 @@ class ImportRun {
         !this.firstOnSheet(seen, key, { sheet: sheet.name, row: row.row, column: 'Period', what })
       )
         continue
-      const existing = await measureRepo.findValue(trx, org, measure.id, period.start)
-      const commentary = input.commentary ?? null
-      if (existing && same(existing.value, input.value) && same(existing.commentary, commentary)) {
+      items.push({
+        key: String(items.length),
+        row,
+        label: what,
+        measure,
+        input: {
+          ...input,
+          period: { frequency: period.frequency, start: period.start },
+          commentary: input.commentary ?? null,
+          submit: true,
+        },
+      })
+    }
+    if (items.length === 0) return
+    let outcomes: ImportedOutcome[]
+    try {
+      outcomes = await this.guarded(trx, () =>
+        this.values.importIn(trx, this.principal, this.tree, items, {
+          ...(this.history && { history: this.history }),
+        }),
+      )
+    } catch (error) {
+      if (error instanceof Invalid) {
+        for (const f of error.fields) {
+          const [index = '', field = ''] = f.field.split('.')
+          const item = items[Number(index)]
+          const heading = field === 'code' ? 'Measure code' : this.headingOf('Values', field)
+          this.error(sheet.name, item?.row.row ?? 0, heading, f.message)
+        }
+        return
+      }
+      if (this.refusal(sheet.name, items[0]?.row.row ?? 0, error, 'You cannot enter these values'))
+        return
+      throw error
+    }
+    for (const [i, outcome] of outcomes.entries()) {
+      const item = items[i]
+      if (!item) continue
+      if (outcome.action === 'unchanged') {
         this.counts.Values.unchanged++
         continue
       }
-      if (existing?.status === 'approved') {
-        this.error(
-          sheet.name,
-          row.row,
-          'Value',
-          `The value of ${measure.code} for ${period.label} is approved: to change it, restate it on the measure's page`,
-        )
-        continue
-      }
-      try {
-        await this.guarded(trx, () =>
-          this.values.saveIn(trx, this.principal, measure, this.tree, {
-            period: { frequency: period.frequency, start: period.start },
-            value: input.value,
-            commentary,
-            submit: true,
-            ...(existing && { version: existing.version }),
-          }),
-        )
-      } catch (error) {
-        if (this.refusal(sheet.name, row.row, error, `You cannot enter values for ${measure.code}`))
-          continue
-        throw error
-      }
-      const action = existing ? 'update' : 'create'
-      this.counts.Values[existing ? 'updated' : 'created']++
+      this.counts.Values[outcome.action === 'create' ? 'created' : 'updated']++
       this.changes.push({
         sheet: 'Values',
-        row: row.row,
-        action,
-        item: `${measure.code} ${period.label}`,
-        detail: `${existing ? `${existing.value} becomes ` : ''}${input.value ?? ''}, sent for approval`,
+        row: item.row.row,
+        action: outcome.action,
+        item: item.label,
+        detail: `${outcome.action === 'update' ? `${outcome.before ?? 'blank'} becomes ` : ''}${item.input.value ?? ''}, ${outcome.approved ? 'approved as history' : 'sent for approval'}`,
       })
     }
   }
+
+  /** The measures a sheet names, read in one statement, for `measureOf`. */
+  async preloadMeasures(trx: Kysely<DB>, sheet: ParsedSheet) {
+    const codes = new Set<string>()
+    for (const row of sheet.rows) {
+      const cell = row.cells.get('code')
+      const code = cell === null || cell === undefined ? '' : String(cell).trim().toUpperCase()
+      if (code !== '') codes.add(code)
+    }
+    const list = [...codes]
+    this.measureCache.clear()
+    for (let i = 0; i < list.length; i += 1000) {
+      const chunk = list.slice(i, i + 1000)
+      const found = await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, chunk)
+      const byCode = new Map(found.map((m) => [m.code, m]))
+      for (const code of chunk) this.measureCache.set(code, byCode.get(code) ?? null)
+    }
+  }
+
   async riskSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
     const seen = new Map<string, number>()
     const org = this.principal.organisationId

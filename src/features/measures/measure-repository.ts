@@ -5,6 +5,7 @@ import type {
   MeasuresTable,
   MeasureTargetRow,
   MeasureValuesTable,
+  MeasureValueRow,
   SpcVariation,
   StoredRag,
 } from '../../db/schema.ts'
@@ -278,6 +279,27 @@ export async function insertValues(
       .values(rows.slice(i, i + 1000).map((r) => ({ ...r, organisation_id: organisationId })))
       .execute()
   }
+}
+
+/** Inserts many values, 500 to a statement, and returns the rows written (in no set order). */
+export async function insertValuesReturning(
+  db: Kysely<DB>,
+  organisationId: string,
+  rows: readonly NewValue[],
+  between: () => Promise<void> = async () => {},
+): Promise<MeasureValueRow[]> {
+  const out: MeasureValueRow[] = []
+  for (let i = 0; i < rows.length; i += 500) {
+    await between()
+    out.push(
+      ...(await db
+        .insertInto('measure_values')
+        .values(rows.slice(i, i + 500).map((r) => ({ ...r, organisation_id: organisationId })))
+        .returningAll()
+        .execute()),
+    )
+  }
+  return out
 }
 
 /** Changes a value only at `version`; undefined means someone changed it first. */
