@@ -46,8 +46,17 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 200,000 rows, 1,000,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
-        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing; historyReason (administrators and performance officers) brings the values of periods that have ended in as approved history, audited with fileName and the reason. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 200,000 rows, 1,000,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
+        querystring: z.object({
+          dryRun: z.enum(['true', 'false']).default('false'),
+          /**
+           * Why the file's past periods come in as approved history (administrators and
+           * performance officers); without it every value goes for sign-off.
+           */
+          historyReason: z.string().max(2000).optional(),
+          /** The file's name, for the audit record of history. */
+          fileName: z.string().max(300).optional(),
+        }),
       },
     },
     async (request, reply) => {
@@ -55,8 +64,12 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       const file = uploadedFile(request.body)
       if (!file) throw Invalid.field('file', 'Send the file in a multipart "file" field')
       try {
+        const { historyReason, fileName } = request.query
         return await exchange.importFile(principal, file, {
           dryRun: request.query.dryRun === 'true',
+          ...(historyReason !== undefined && {
+            history: { reason: historyReason, source: fileName ?? 'a file sent to the API' },
+          }),
         })
       } catch (error) {
         if (!(error instanceof ImportInvalid)) throw error

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { plural } from '../../core/format.ts'
 import { displayedFigure } from '../../core/measure-figure.ts'
 import { sql, type Kysely } from 'kysely'
@@ -54,6 +55,17 @@ export interface ImportChange {
   readonly action: 'create' | 'update'
   readonly item: string
   readonly detail: string
+}
+
+export interface ImportOptions {
+  /** Check every row and say what would change, writing nothing. */
+  readonly dryRun: boolean
+  /**
+   * The file's values of periods that have ended come in already approved (history), recorded
+   * in the audit with the file's name and this reason; later periods go for sign-off as usual.
+   * Administrators and performance officers only.
+   */
+  readonly history?: { readonly reason: string; readonly source?: string } | undefined
 }
 
 export interface ImportSummary {
@@ -238,9 +250,26 @@ export function createExchangeService(deps: ExchangeDeps) {
   async function importFile(
     principal: Principal,
     file: Uint8Array,
-    options: { dryRun: boolean },
+    options: ImportOptions,
   ): Promise<ImportSummary> {
     await checkMayImport(principal)
+    if (options.history) {
+      const reason = options.history.reason.trim()
+      if (reason === '') {
+        throw Invalid.field(
+          'historyReason',
+          'Enter why these past figures come in as approved, like "Published in the 2023/24 annual report"',
+        )
+      }
+      if (reason.length > 2000) {
+        throw Invalid.field('historyReason', 'Must be 2000 characters or fewer')
+      }
+      if (!policy.canDefineAnyMeasure(principal)) {
+        throw new Forbidden(
+          'Only administrators and performance officers can import past figures as approved',
+        )
+      }
+    }
     const org = principal.organisationId
     if (running.has(org)) throw anotherImport()
     running.add(org)
@@ -254,7 +283,7 @@ export function createExchangeService(deps: ExchangeDeps) {
   async function importNow(
     principal: Principal,
     file: Uint8Array,
-    options: { dryRun: boolean },
+    options: ImportOptions,
   ): Promise<ImportSummary> {
     const parsed = await readUpload(file, limits)
     if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
@@ -281,6 +310,14 @@ export function createExchangeService(deps: ExchangeDeps) {
       { measures, values, risks: deps.risks, savings: deps.savings },
       { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
     )
+    if (options.history) {
+      // The file itself is named by its SHA-256, so the audit says exactly which file it was.
+      const digest = createHash('sha256').update(file).digest('hex').slice(0, 16)
+      run.history = {
+        source: `${options.history.source ?? 'an uploaded file'} (SHA-256 ${digest}…)`,
+        reason: options.history.reason.trim(),
+      }
+    }
     try {
       await db.transaction().execute(async (trx) => {
         const { rows } = await sql<{ locked: boolean }>`

@@ -524,6 +524,13 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
           field: field('value'),
           message: `The value of ${m.code} for ${period.label} is approved: to change it, restate it on the measure's page`,
         })
+        outcomes.push({
+          action: 'unchanged',
+          before: existing.value,
+          start: period.start,
+          approved: false,
+        })
+        continue
       }
       const list = accepted.get(m.id) ?? []
       list.push({ index, row, ...entry, commentary, existing, approve })
