@@ -424,13 +424,24 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     const tick = cooperate()
     const measuresById = new Map(rows.map((r) => [r.measure.id, r.measure]))
     const ids = [...measuresById.keys()]
+    // A value's stored figures follow from its own financial year: earlier years are not read.
+    const from = ledger.yearStartOf(
+      rows.flatMap((r) => {
+        try {
+          const m = r.measure
+          return [readPeriod(r.input.period, 'period', [m.frequency], m.frequency).start]
+        } catch {
+          return []
+        }
+      }),
+    )
     const stored = new Map<string, MeasureValueRow[]>()
     const targetsOf = new Map<string, MeasureTargetRow[]>()
     for (let i = 0; i < ids.length; i += 500) {
       await tick()
       const chunk = ids.slice(i, i + 500)
       for (const [id, list] of Map.groupBy(
-        await repo.listValues(trx, org, chunk),
+        await repo.listValues(trx, org, chunk, from),
         (v) => v.measure_id,
       ))
         stored.set(id, list)

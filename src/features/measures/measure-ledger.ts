@@ -360,19 +360,24 @@ async function settle(
 async function deriveStored(
   trx: Kysely<DB>,
   organisationId: string,
-  touched: readonly Pick<Touched, 'measure' | 'spc'>[],
+  touched: readonly (Pick<Touched, 'measure' | 'spc'> & { periods?: ReadonlySet<string> })[],
 ): Promise<void> {
   const tick = cooperate()
   for (let i = 0; i < touched.length; i += SETTLE_CHUNK) {
     const chunk = touched.slice(i, i + SETTLE_CHUNK)
     const ids = chunk.map((t) => t.measure.id)
     const spcIds = chunk.filter((t) => t.spc).map((t) => t.measure.id)
+    // A value's stored figures follow from its own financial year only (its target, and the
+    // year to date): when SPC needs nothing, the years before the first changed one are left.
+    const from = chunk.every((t) => !t.spc && t.periods !== undefined && t.periods.size > 0)
+      ? yearStartOf(chunk.flatMap((t) => [...(t.periods ?? [])]))
+      : undefined
     const targetsOf = Map.groupBy(
       await repo.listTargets(trx, organisationId, ids),
       (t) => t.measure_id,
     )
     const valuesOf = Map.groupBy(
-      await repo.listValues(trx, organisationId, ids),
+      await repo.listValues(trx, organisationId, ids, from),
       (v) => v.measure_id,
     )
     const settingsOf = Map.groupBy(
@@ -413,6 +418,15 @@ async function deriveStored(
       await spcRepo.setSpcSummaries(trx, organisationId, summaries)
     }
   }
+}
+
+/** The first day of the financial year (from 1 April) of the earliest of `starts`. */
+export function yearStartOf(starts: readonly string[]): string | undefined {
+  let first: string | undefined
+  for (const s of starts) if (first === undefined || s < first) first = s
+  if (first === undefined) return undefined
+  const year = Number(first.slice(0, 4)) - (first.slice(5) < '04-01' ? 1 : 0)
+  return `${year}-04-01`
 }
 
 /** Measures settled together: their values and targets read in one statement each. */
