@@ -435,13 +435,13 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         }
       }),
     )
-    const stored = new Map<string, MeasureValueRow[]>()
+    const stored = new Map<string, repo.ValueFigures[]>()
     const targetsOf = new Map<string, MeasureTargetRow[]>()
     for (let i = 0; i < ids.length; i += 500) {
       await tick()
       const chunk = ids.slice(i, i + 500)
       for (const [id, list] of Map.groupBy(
-        await repo.listValues(trx, org, chunk, from),
+        await repo.listValueFigures(trx, org, chunk, from),
         (v) => v.measure_id,
       ))
         stored.set(id, list)
@@ -462,7 +462,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       numerator: number | null
       denominator: number | null
       commentary: string | null
-      existing: MeasureValueRow | undefined
+      existing: repo.ValueFigures | undefined
       approve: boolean
     }
     const accepted = new Map<string, Accepted[]>()
@@ -553,6 +553,15 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         approved: approve,
       })
     }
+    // Whole rows of the values to change (few, as a rule), for the ledger and the audit.
+    const changing = [...accepted.values()].flatMap((list) =>
+      list.flatMap((e) => (e.existing ? [e.existing.id] : [])),
+    )
+    const whole = new Map<string, MeasureValueRow>()
+    for (let i = 0; i < changing.length; i += 500) {
+      for (const v of await repo.findValuesById(trx, org, changing.slice(i, i + 500)))
+        whole.set(v.id, v)
+    }
     // Each measure judged once, with every value the file brings: red needs commentary.
     const person = recordedPersonId(principal)
     const batch: { measure: MeasureRow; writes: ValueWrite[]; entries: Accepted[] }[] = []
@@ -562,7 +571,11 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       if (!m) continue
       const incoming = new Map(entries.map((e) => [e.period.start, e]))
       const values = [
-        ...valueEntries(stored.get(id) ?? []).filter((v) => !incoming.has(v.start)),
+        ...(stored.get(id) ?? []).flatMap((v) =>
+          incoming.has(v.period_start)
+            ? []
+            : [{ start: v.period_start, value: v.value, status: v.status }],
+        ),
         ...entries.map((e) => ({
           start: e.period.start,
           value: e.value,
@@ -597,9 +610,15 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
           year_to_date: judged?.yearToDate ?? null,
           updated_at: now,
         }
+        const before = e.existing && whole.get(e.existing.id)
+        if (e.existing && !before) {
+          throw new Conflict(
+            `The value of ${m.code} for ${e.period.label} was changed by someone else while the file was imported: import it again`,
+          )
+        }
         writes.push(
-          e.existing
-            ? { op: 'update', before: e.existing, changes: common }
+          before
+            ? { op: 'update', before, changes: common }
             : {
                 op: 'insert',
                 row: { ...common, first_entered_by: person, period_start: e.period.start },
@@ -632,7 +651,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
             e.approve && history
               ? `${measure.code} ${e.period.label}: ${shown} imported as approved history from ${history.source} (${history.reason})`
               : `${measure.code} ${e.period.label}: ${shown} submitted for approval (imported)`,
-          ...(e.existing && { before: snapshot(e.existing) }),
+          ...(e.existing && { before: snapshot(whole.get(e.existing.id) ?? after) }),
           after:
             e.approve && history
               ? { ...snapshot(after), source: history.source, reason: history.reason }

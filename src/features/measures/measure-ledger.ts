@@ -27,7 +27,7 @@ import { presentSpcSettings } from '../spc/spc-presenter.ts'
 import * as spcRepo from '../spc/spc-repository.ts'
 import * as repo from './measure-repository.ts'
 import { spcSummary, type SpcPointInput } from './measure-spc.ts'
-import { derive, formulaGraph, valueEntries } from './measure-store.ts'
+import { derive, formulaGraph } from './measure-store.ts'
 
 /** One change to one value of a measure. `before` is the row as the writer read it. */
 export type ValueWrite =
@@ -377,7 +377,7 @@ async function deriveStored(
       (t) => t.measure_id,
     )
     const valuesOf = Map.groupBy(
-      await repo.listValues(trx, organisationId, ids, from),
+      await repo.listValueFigures(trx, organisationId, ids, from),
       (v) => v.measure_id,
     )
     const settingsOf = Map.groupBy(
@@ -390,7 +390,11 @@ async function deriveStored(
       await tick()
       // In period order (listValues orders them so), as derive and SPC read them.
       const values = valuesOf.get(measure.id) ?? []
-      const derived = derive(measure, targetsOf.get(measure.id) ?? [], valueEntries(values))
+      const derived = derive(
+        measure,
+        targetsOf.get(measure.id) ?? [],
+        values.map((v) => ({ start: v.period_start, value: v.value, status: v.status })),
+      )
       for (const v of values) {
         const d = derived.get(v.period_start)
         if (d && (d.target !== v.target || d.rag !== v.rag || d.yearToDate !== v.year_to_date))
