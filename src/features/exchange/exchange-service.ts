@@ -36,6 +36,14 @@ import {
   type Column,
   type ImportSheet,
 } from './exchange-columns.ts'
+import {
+  analyse,
+  mappedSheets,
+  readTable,
+  type Analysis,
+  type Mapping,
+  type Table,
+} from './exchange-mapping.ts'
 import { mayUpload } from './exchange-policy.ts'
 import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
 import {
@@ -44,6 +52,7 @@ import {
   readUpload,
   type Cell,
   type ImportLimits,
+  type ParsedFile,
   type ParsedSheet,
   type RowError,
   type SheetRow,
@@ -247,46 +256,104 @@ export function createExchangeService(deps: ExchangeDeps) {
    * One import at a time per organisation: in this process by a guard, across processes on one
    * PostgreSQL by an advisory lock held by the import's transaction.
    */
+  /** Refuses history from anyone but the performance team, and without a reason. */
+  function checkHistory(principal: Principal, options: ImportOptions) {
+    if (!options.history) return
+    const reason = options.history.reason.trim()
+    if (reason === '') {
+      throw Invalid.field(
+        'historyReason',
+        'Enter why these past figures come in as approved, like "Published in the 2023/24 annual report"',
+      )
+    }
+    if (reason.length > 2000) {
+      throw Invalid.field('historyReason', 'Must be 2000 characters or fewer')
+    }
+    if (!policy.canDefineAnyMeasure(principal)) {
+      throw new Forbidden(
+        'Only administrators and performance officers can import past figures as approved',
+      )
+    }
+  }
+
   async function importFile(
     principal: Principal,
     file: Uint8Array,
     options: ImportOptions,
   ): Promise<ImportSummary> {
     await checkMayImport(principal)
-    if (options.history) {
-      const reason = options.history.reason.trim()
-      if (reason === '') {
-        throw Invalid.field(
-          'historyReason',
-          'Enter why these past figures come in as approved, like "Published in the 2023/24 annual report"',
-        )
-      }
-      if (reason.length > 2000) {
-        throw Invalid.field('historyReason', 'Must be 2000 characters or fewer')
-      }
-      if (!policy.canDefineAnyMeasure(principal)) {
-        throw new Forbidden(
-          'Only administrators and performance officers can import past figures as approved',
-        )
-      }
-    }
+    checkHistory(principal, options)
+    return once(principal, async () => {
+      const parsed = await readUpload(file, limits)
+      if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
+      return importNow(principal, file, parsed, options)
+    })
+  }
+
+  /** One import at a time per organisation in this process. */
+  async function once<T>(principal: Principal, work: () => Promise<T>): Promise<T> {
     const org = principal.organisationId
     if (running.has(org)) throw anotherImport()
     running.add(org)
     try {
-      return await importNow(principal, file, options)
+      return await work()
     } finally {
       running.delete(org)
     }
   }
 
+  /** A council's own file: its columns, a sample and a suggested mapping (exchange-mapping). */
+  async function analyseFile(principal: Principal, file: Uint8Array): Promise<Analysis> {
+    await checkMayImport(principal)
+    const table = await tableOf(file)
+    return analyse(table)
+  }
+
+  async function tableOf(file: Uint8Array): Promise<Table> {
+    if (file.length === 0) throw Invalid.field('file', 'The selected file is empty')
+    let table: Table
+    try {
+      table = await readTable(file)
+    } catch (error) {
+      throw Invalid.field('file', `The file could not be read: ${(error as Error).message}`)
+    }
+    if (table.rows.length > limits.maxRows) {
+      throw new ImportTooLarge(
+        `The file has more than ${limits.maxRows.toLocaleString('en-GB')} rows: split it into smaller files and import each`,
+      )
+    }
+    return table
+  }
+
+  /**
+   * Imports a council's own file through a confirmed mapping: the file becomes the product's
+   * Measures (new codes only), Targets and Values sheets, checked and applied like any import.
+   */
+  async function importMapped(
+    principal: Principal,
+    file: Uint8Array,
+    mapping: Mapping,
+    options: ImportOptions,
+  ): Promise<ImportSummary> {
+    await checkMayImport(principal)
+    checkHistory(principal, options)
+    const table = await tableOf(file)
+    const codes = await db
+      .selectFrom('measures')
+      .select('code')
+      .where('organisation_id', '=', principal.organisationId)
+      .execute()
+    const { sheets, errors } = mappedSheets(table, mapping, new Set(codes.map((c) => c.code)))
+    if (errors.length > 0) throw new ImportInvalid(errors)
+    return once(principal, () => importNow(principal, file, { sheets, errors: [] }, options))
+  }
+
   async function importNow(
     principal: Principal,
     file: Uint8Array,
+    parsed: ParsedFile,
     options: ImportOptions,
   ): Promise<ImportSummary> {
-    const parsed = await readUpload(file, limits)
-    if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
     const org = principal.organisationId
     const tree = await unitTreeOf(db, org)
     const units = await orgRepo.listUnits(db, org)
@@ -505,7 +572,7 @@ export function createExchangeService(deps: ExchangeDeps) {
     ]
   }
 
-  return { importFile, exportFile, checkMayImport, limits }
+  return { importFile, importMapped, analyseFile, exportFile, checkMayImport, limits }
 }
 
 interface ExportRefs {

@@ -427,6 +427,8 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     // A value's stored figures follow from its own financial year: earlier years are not read.
     const from = ledger.yearStartOf(
       rows.flatMap((r) => {
+        // The import names each period by its start already; a label is read.
+        if (typeof r.input.period !== 'string') return [r.input.period.start]
         try {
           const m = r.measure
           return [readPeriod(r.input.period, 'period', [m.frequency], m.frequency).start]
@@ -586,7 +588,8 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       const writes: ValueWrite[] = []
       for (const e of entries) {
         const judged = derived.get(e.period.start)
-        if (judged?.rag === 'red' && !e.commentary) {
+        // Figures already published come as they were: history need not explain a red.
+        if (judged?.rag === 'red' && !e.commentary && !e.approve) {
           problems.push({
             field: `${e.row.key}.commentary`,
             message: `${m.code} is red for ${e.period.label}: enter commentary saying why and what is being done`,
