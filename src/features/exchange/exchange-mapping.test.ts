@@ -189,6 +189,63 @@ for (const mode of testModes()) {
       )
     })
 
+    it('answers the analysis and the mapped import on the API', async () => {
+      const app = await ctx.app()
+      const { token } = await ctx.services.auth.createToken(officer, 'Mapping')
+      const file = csvFile([
+        ['Indicator code', 'Indicator', 'Quarter', 'Actual'],
+        ['API1', 'Complaints answered on time', 'Q1 2024/25', '91%'],
+      ])
+      const part = (name: string, content: Buffer | string, filename?: string) =>
+        Buffer.concat([
+          Buffer.from(
+            `--b\r\ncontent-disposition: form-data; name="${name}"${filename ? `; filename="${filename}"` : ''}\r\n\r\n`,
+          ),
+          Buffer.from(content),
+          Buffer.from('\r\n'),
+        ])
+      const send = (url: string, parts: Buffer[]) =>
+        app.inject({
+          method: 'POST',
+          url,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': 'multipart/form-data; boundary=b',
+          },
+          payload: Buffer.concat([...parts, Buffer.from('--b--\r\n')]),
+        })
+      const analysis = await send('/api/v1/imports/analysis', [part('file', file, 'kpi.csv')])
+      assert.equal(analysis.statusCode, 200, analysis.body)
+      const suggested = analysis.json<{ suggested: { columns: Record<string, string> } }>()
+        .suggested
+      assert.deepEqual(suggested.columns, {
+        'Indicator code': 'code',
+        Indicator: 'title',
+        Quarter: 'period',
+        Actual: 'value',
+      })
+      const mapping = JSON.stringify({
+        ...suggested,
+        layout: 'long',
+        unit: 'percent',
+        polarity: 'higher_is_better',
+      })
+      const imported = await send('/api/v1/imports/mapped?dryRun=true', [
+        part('file', file, 'kpi.csv'),
+        part('mapping', mapping),
+      ])
+      assert.equal(imported.statusCode, 200, imported.body)
+      assert.equal(
+        imported.json<{ counts: { Values: { created: number } } }>().counts.Values.created,
+        1,
+      )
+      const bad = await send('/api/v1/imports/mapped', [
+        part('file', file, 'kpi.csv'),
+        part('mapping', '{"columns": {}, "layout": "sideways"}'),
+      ])
+      assert.equal(bad.statusCode, 400)
+    })
+
     it('reads a wide file, one column per period', async () => {
       const file = csvFile([
         ['Code', 'Title', 'Apr-24', 'May-24', 'Jun-24'],
