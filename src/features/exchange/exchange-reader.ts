@@ -4,6 +4,7 @@ import { promisify } from 'node:util'
 import { inflateRaw } from 'node:zlib'
 import { parse as parseStream, type Options as CsvOptions } from 'csv-parse'
 import ExcelJS from 'exceljs'
+import { cooperate } from '../../core/cooperate.ts'
 import { AppError } from '../../errors.ts'
 import {
   COLUMNS,
@@ -205,11 +206,12 @@ function fileError(message: string, sheet = 'File'): RowError {
 }
 
 /** The cells of one header row and the data rows under it, as plain values. */
-function sheetOf(
+async function sheetOf(
   name: ImportSheet,
   headings: readonly Cell[],
   dataRows: readonly { row: number; cells: readonly Cell[] }[],
-): { sheet: ParsedSheet; errors: RowError[] } {
+): Promise<{ sheet: ParsedSheet; errors: RowError[] }> {
+  const tick = cooperate()
   const errors: RowError[] = []
   const known = COLUMNS[name]
   const columns: (Column | null)[] = headings.map((h, i) => {
@@ -243,6 +245,7 @@ function sheetOf(
   }
   const rows: SheetRow[] = []
   for (const { row, cells } of dataRows) {
+    await tick()
     if (cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''))) continue
     const byField = new Map<string, Cell>()
     columns.forEach((column, i) => {
@@ -285,23 +288,27 @@ async function readWorkbook(file: Uint8Array): Promise<ParsedFile> {
   }
   const sheets: ParsedSheet[] = []
   const errors: RowError[] = []
-  workbook.eachSheet((worksheet) => {
+  const worksheets: ExcelJS.Worksheet[] = []
+  workbook.eachSheet((worksheet) => worksheets.push(worksheet))
+  const tick = cooperate()
+  for (const worksheet of worksheets) {
     const name = sheetNamed(worksheet.name)
-    if (!name) return
+    if (!name) continue
     const headings: Cell[] = []
     const header = worksheet.getRow(1)
     for (let c = 1; c <= worksheet.columnCount; c++) headings.push(plain(header.getCell(c).value))
     const dataRows: { row: number; cells: Cell[] }[] = []
     for (let r = 2; r <= worksheet.rowCount; r++) {
+      await tick()
       const row = worksheet.getRow(r)
       const cells: Cell[] = []
       for (let c = 1; c <= headings.length; c++) cells.push(plain(row.getCell(c).value))
       dataRows.push({ row: r, cells })
     }
-    const read = sheetOf(name, headings, dataRows)
+    const read = await sheetOf(name, headings, dataRows)
     sheets.push(read.sheet)
     errors.push(...read.errors)
-  })
+  }
   if (sheets.length === 0) {
     errors.push(
       fileError(
@@ -409,7 +416,7 @@ async function readCsv(file: Uint8Array, limits: ImportLimits): Promise<ParsedFi
       ],
     }
   }
-  const read = sheetOf(
+  const read = await sheetOf(
     name,
     header,
     rest.map((cells, i) => ({ row: i + 2, cells })),

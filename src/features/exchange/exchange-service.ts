@@ -1070,6 +1070,7 @@ class ImportRun {
       throw error
     }
     for (const [i, outcome] of outcomes.entries()) {
+      await tick()
       const item = items[i]
       if (!item) continue
       if (outcome.action === 'unchanged') {
@@ -1090,7 +1091,9 @@ class ImportRun {
   /** The measures a sheet names, read in one statement, for `measureOf`. */
   async preloadMeasures(trx: Kysely<DB>, sheet: ParsedSheet) {
     const codes = new Set<string>()
+    const tick = cooperate()
     for (const row of sheet.rows) {
+      await tick()
       const cell = row.cells.get('code')
       const code = cell === null || cell === undefined ? '' : String(cell).trim().toUpperCase()
       if (code !== '') codes.add(code)
