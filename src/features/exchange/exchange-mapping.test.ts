@@ -246,6 +246,34 @@ for (const mode of testModes()) {
       assert.equal(bad.statusCode, 400)
     })
 
+    it('takes a Pentana/Covalent PI export in its standard layout (docs/samples)', async () => {
+      const file = await readFile(
+        new URL('../../../docs/samples/pentana-pi-export.csv', import.meta.url),
+      )
+      const analysis = await ctx.services.exchange.analyseFile(officer, file)
+      assert.deepEqual(analysis.suggested.columns, {
+        'PI Code': 'code',
+        'PI Title': 'title',
+        Period: 'period',
+        Actual: 'value',
+        Target: 'target',
+        Status: 'ignore',
+        Note: 'commentary',
+      })
+      const mapping = {
+        ...analysis.suggested,
+        unit: 'number',
+        polarity: 'higher_is_better',
+      } as const
+      const summary = await ctx.services.exchange.importMapped(officer, file, mapping, {
+        dryRun: true,
+        history: { reason: 'Moved from Pentana', source: 'pentana-pi-export.csv' },
+      })
+      assert.equal(summary.counts.Measures.created, 2)
+      assert.equal(summary.counts.Values.created, 6)
+      assert.equal(summary.counts.Targets.created, 6)
+    })
+
     it('reads a wide file, one column per period', async () => {
       const file = csvFile([
         ['Code', 'Title', 'Apr-24', 'May-24', 'Jun-24'],

@@ -123,7 +123,10 @@ export async function readTable(file: Uint8Array): Promise<Table> {
 /** Heading words that suggest a column's role, tried in this order. */
 const HINTS: readonly [Role, RegExp][] = [
   ['code', /^(kpi|pi|measure|indicator)?[\s_-]*(code|ref|reference|id)$|^code$/i],
-  ['title', /^(title|description|name|indicator|measure|kpi|pi name|short name)$/i],
+  [
+    'title',
+    /^(title|description|name|indicator|measure|kpi|(pi|kpi|measure|indicator)[\s_-]*(name|title)|short name)$/i,
+  ],
   ['period', /^(period|quarter|month|year|financial year|reporting period|date)$/i],
   [
     'value',
