@@ -175,6 +175,39 @@ for (const mode of testModes()) {
       assert.equal(after.length, before.length)
     })
 
+    it('asks the approvers to sign off each value of a batch, in one go', async () => {
+      const m = await ctx.services.measures.create(officer, {
+        code: 'HIS2',
+        title: 'Missed bins',
+        unit: 'number',
+        decimals: 0,
+        polarity: 'lower_is_better',
+        frequency: 'monthly',
+        unitId: org.units.waste,
+      })
+      await ctx.services.exchange.importFile(
+        officer,
+        csvFile([
+          ['Measure code', 'Period', 'Value'],
+          ['HIS2', 'Apr 2025', 12],
+          ['HIS2', 'May 2025', 9],
+        ]),
+        { dryRun: false },
+      )
+      const notices = await ctx.database.db
+        .selectFrom('notifications')
+        .select(['dedupe_key', 'person_id'])
+        .where('kind', '=', 'approval_requested')
+        .where('dedupe_key', 'like', `approval_requested:${m.id}:%`)
+        .orderBy('dedupe_key')
+        .execute()
+      assert.deepEqual(
+        notices.map((n) => n.dedupe_key.split(':')[2]),
+        ['2025-04-01', '2025-05-01'],
+      )
+      assert.ok(notices.every((n) => n.person_id !== officer.personId))
+    })
+
     it('reads CSV in UTF-8 with or without a byte order mark, and in Windows-1252 from Excel', async () => {
       const text =
         'Measure code,Period,Value,Commentary\r\nHIS1,2025/26 Q1,54,Café waste – £2k saved\r\n'
