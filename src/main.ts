@@ -32,10 +32,11 @@ Commands:
                                       build a report (KIND: quarterly-performance, scrutiny,
                                       executive, highlight, report-card, year-end; F: html,
                                       docx, pdf, xlsx, csv; S: a programme, directorate or theme)
-  import FILE [--dry-run] [--organisation SLUG]
+  import FILE [--dry-run] [--organisation SLUG] [--history REASON]
                                       import measures, targets, values and risks from an .xlsx
                                       workbook or a .csv sheet (all or nothing; see
-                                      docs/exchange.md); --dry-run checks without writing
+                                      docs/exchange.md); --dry-run checks without writing;
+                                      --history brings past periods' values in approved
   audit verify                        check the audit trail's hash chain
   organisational-measures recompute [--organisation SLUG]
                                       recompute the computed organisational measures
@@ -201,14 +202,23 @@ async function main(argv: string[]): Promise<number> {
       const { values, positionals } = parseArgs({
         args: rest,
         allowPositionals: true,
-        options: { 'dry-run': { type: 'boolean' }, organisation: { type: 'string' } },
+        options: {
+          'dry-run': { type: 'boolean' },
+          organisation: { type: 'string' },
+          history: { type: 'string' },
+        },
         strict: true,
       })
       return withDatabase(config, (database) =>
         importCommand(
           database.db,
           createServices({ config, database, clock: () => new Date() }).exchange,
-          { file: positionals[0], dryRun: values['dry-run'], organisation: values.organisation },
+          {
+            file: positionals[0],
+            dryRun: values['dry-run'],
+            organisation: values.organisation,
+            history: values.history,
+          },
         ),
       )
     }

@@ -42,6 +42,30 @@ export async function insertRecord(db: Kysely<DB>, record: NewAuditRecord): Prom
     .execute()
 }
 
+/** Many records of one chain, in order, and the chain's head moved to the last of them. */
+export async function insertRecords(
+  db: Kysely<DB>,
+  records: readonly NewAuditRecord[],
+  between: () => Promise<void> = async () => {},
+): Promise<void> {
+  const last = records.at(-1)
+  if (!last) return
+  for (let i = 0; i < records.length; i += 500) {
+    await between()
+    await db
+      .insertInto('audit_records')
+      .values(records.slice(i, i + 500))
+      .execute()
+  }
+  await db
+    .insertInto('audit_heads')
+    .values({ organisation_id: last.organisation_id, seq: last.seq, hash: last.hash })
+    .onConflict((oc) =>
+      oc.column('organisation_id').doUpdateSet({ seq: last.seq, hash: last.hash }),
+    )
+    .execute()
+}
+
 export async function listChains(db: Kysely<DB>): Promise<string[]> {
   const rows = await db
     .selectFrom('audit_records')

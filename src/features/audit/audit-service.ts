@@ -1,7 +1,8 @@
 import type { Kysely } from 'kysely'
-import type { AuditRecordRow, DB } from '../../db/schema.ts'
+import type { AuditRecordRow, DB, NewAuditRecord } from '../../db/schema.ts'
 import { GENESIS_HASH, auditHash } from './audit-hash.ts'
 import * as repo from './audit-repository.ts'
+import { cooperate } from '../../core/cooperate.ts'
 import { Forbidden } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
 import { canViewAudit } from '../organisation/organisation-policy.ts'
@@ -33,44 +34,68 @@ export async function recordAudit(
   entry: AuditEntry,
   clock: () => Date = () => new Date(),
 ): Promise<void> {
-  const head = await repo.lockHead(trx, entry.organisationId)
-  const seq = (head?.seq ?? 0) + 1
-  const prevHash = head?.hash ?? GENESIS_HASH
+  await recordAudits(trx, entry.organisationId, [entry], clock)
+}
+
+/**
+ * Appends many records of one organisation to its chain at once (an import): the chain is
+ * locked and read once, and the records go in many to a statement.
+ */
+export async function recordAudits(
+  trx: Kysely<DB>,
+  organisationId: string,
+  entries: readonly Omit<AuditEntry, 'organisationId'>[],
+  clock: () => Date = () => new Date(),
+): Promise<void> {
+  if (entries.length === 0) return
+  const head = await repo.lockHead(trx, organisationId)
+  let seq = head?.seq ?? 0
+  let prevHash = head?.hash ?? GENESIS_HASH
   const at = clock()
-  const before = entry.before ?? null
-  const after = entry.after ?? null
-  // Round-trip through JSON so the hash sees exactly what jsonb will return.
-  const beforeJson = before === null ? null : JSON.stringify(before)
-  const afterJson = after === null ? null : JSON.stringify(after)
-  const hash = auditHash({
-    organisationId: entry.organisationId,
-    seq,
-    at,
-    actorId: entry.actor.personId,
-    actorName: entry.actor.name,
-    action: entry.action,
-    itemType: entry.itemType,
-    itemId: entry.itemId,
-    summary: entry.summary,
-    before: beforeJson === null ? null : (JSON.parse(beforeJson) as unknown),
-    after: afterJson === null ? null : (JSON.parse(afterJson) as unknown),
-    prevHash,
-  })
-  await repo.insertRecord(trx, {
-    organisation_id: entry.organisationId,
-    seq,
-    at,
-    actor_id: entry.actor.personId,
-    actor_name: entry.actor.name,
-    action: entry.action,
-    item_type: entry.itemType,
-    item_id: entry.itemId,
-    summary: entry.summary,
-    before: beforeJson,
-    after: afterJson,
-    prev_hash: prevHash,
-    hash,
-  })
+  const tick = cooperate()
+  const records: NewAuditRecord[] = []
+  for (const entry of entries) {
+    await tick()
+    seq++
+    const before = entry.before ?? null
+    const after = entry.after ?? null
+    // Round-trip through JSON so the hash sees exactly what jsonb will return.
+    const beforeJson = before === null ? null : JSON.stringify(before)
+    const afterJson = after === null ? null : JSON.stringify(after)
+    const hash = auditHash({
+      organisationId,
+      seq,
+      at,
+      actorId: entry.actor.personId,
+      actorName: entry.actor.name,
+      action: entry.action,
+      itemType: entry.itemType,
+      itemId: entry.itemId,
+      summary: entry.summary,
+      before: beforeJson === null ? null : (JSON.parse(beforeJson) as unknown),
+      after: afterJson === null ? null : (JSON.parse(afterJson) as unknown),
+      prevHash,
+    })
+    records.push({
+      organisation_id: organisationId,
+      seq,
+      at,
+      actor_id: entry.actor.personId,
+      actor_name: entry.actor.name,
+      action: entry.action,
+      item_type: entry.itemType,
+      item_id: entry.itemId,
+      summary: entry.summary,
+      before: beforeJson,
+      after: afterJson,
+      prev_hash: prevHash,
+      hash,
+    })
+    prevHash = hash
+  }
+  const [only] = records
+  if (records.length === 1 && only) await repo.insertRecord(trx, only)
+  else await repo.insertRecords(trx, records, tick)
 }
 
 export interface AuditBreak {

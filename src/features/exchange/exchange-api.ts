@@ -10,6 +10,7 @@ import {
   uploadedFile,
   XLSX,
 } from './exchange-routes.ts'
+import { Mapping } from './exchange-mapping.ts'
 import { ImportInvalid, problemsMessage } from './exchange-service.ts'
 
 const tags = ['Import and export']
@@ -40,14 +41,98 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
   )
 
   app.post(
+    '/imports/analysis',
+    {
+      ...checkBeforeReading(services),
+      schema: {
+        tags,
+        summary:
+          'A council\'s own file (any CSV or .xlsx, first sheet) in a multipart "file" field: its headings, the first rows, a suggested column mapping (long or wide), and the questions that must be answered before it is imported (never guessed). Nothing is written.',
+      },
+    },
+    async (request) => {
+      const principal = requirePrincipal(request)
+      const file = uploadedFile(request.body)
+      if (!file) throw Invalid.field('file', 'Send the file in a multipart "file" field')
+      return exchange.analyseFile(principal, file)
+    },
+  )
+
+  app.post(
+    '/imports/mapped',
+    {
+      ...checkBeforeReading(services),
+      schema: {
+        tags,
+        summary:
+          'Imports a council\'s own file through a column mapping: the multipart body has the file in "file" and the mapping (as /imports/analysis suggests it, with the answers) as JSON in "mapping". New codes become measures; targets and values follow, checked like any import. dryRun and historyReason as for /imports.',
+        querystring: z.object({
+          dryRun: z.enum(['true', 'false']).default('false'),
+          historyReason: z.string().max(2000).optional(),
+          fileName: z.string().max(300).optional(),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const principal = requirePrincipal(request)
+      const file = uploadedFile(request.body)
+      if (!file) throw Invalid.field('file', 'Send the file in a multipart "file" field')
+      const text = ((request.body ?? {}) as Record<string, unknown>).mapping
+      let json: unknown
+      try {
+        json = JSON.parse(typeof text === 'string' ? text : '')
+      } catch {
+        throw Invalid.field('mapping', 'Send the mapping as JSON in a "mapping" field')
+      }
+      const parsed = Mapping.safeParse(json)
+      if (!parsed.success) {
+        throw new Invalid(
+          parsed.error.issues.map((i) => ({
+            field: ['mapping', ...i.path.map(String)].join('.'),
+            message: i.message,
+          })),
+        )
+      }
+      const { historyReason, fileName } = request.query
+      try {
+        return await exchange.importMapped(principal, file, parsed.data, {
+          dryRun: request.query.dryRun === 'true',
+          ...(historyReason !== undefined && {
+            history: { reason: historyReason, source: fileName ?? 'a file sent to the API' },
+          }),
+        })
+      } catch (error) {
+        if (!(error instanceof ImportInvalid)) throw error
+        return reply.code(400).send({
+          error: {
+            id: error.id,
+            message: problemsMessage(error),
+            details: error.rows,
+            total: error.total,
+          },
+        })
+      }
+    },
+  )
+
+  app.post(
     '/imports',
     {
       ...checkBeforeReading(services),
       schema: {
         tags,
         summary:
-          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 20,000 rows, 200,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
-        querystring: z.object({ dryRun: z.enum(['true', 'false']).default('false') }),
+          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing; historyReason (administrators and performance officers) brings the values of periods that have ended in as approved history, audited with fileName and the reason. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 200,000 rows, 1,000,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
+        querystring: z.object({
+          dryRun: z.enum(['true', 'false']).default('false'),
+          /**
+           * Why the file's past periods come in as approved history (administrators and
+           * performance officers); without it every value goes for sign-off.
+           */
+          historyReason: z.string().max(2000).optional(),
+          /** The file's name, for the audit record of history. */
+          fileName: z.string().max(300).optional(),
+        }),
       },
     },
     async (request, reply) => {
@@ -55,8 +140,12 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       const file = uploadedFile(request.body)
       if (!file) throw Invalid.field('file', 'Send the file in a multipart "file" field')
       try {
+        const { historyReason, fileName } = request.query
         return await exchange.importFile(principal, file, {
           dryRun: request.query.dryRun === 'true',
+          ...(historyReason !== undefined && {
+            history: { reason: historyReason, source: fileName ?? 'a file sent to the API' },
+          }),
         })
       } catch (error) {
         if (!(error instanceof ImportInvalid)) throw error

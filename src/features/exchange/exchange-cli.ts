@@ -1,5 +1,6 @@
 import { plural } from '../../core/format.ts'
 import { readFile } from 'node:fs/promises'
+import { basename } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Invalid } from '../../errors.ts'
@@ -17,6 +18,8 @@ export interface ImportCliOptions {
   readonly file: string | undefined
   readonly dryRun?: boolean | undefined
   readonly organisation?: string | undefined
+  /** Past periods' values come in approved, for this reason (history). */
+  readonly history?: string | undefined
 }
 
 export function summaryLines(summary: ImportSummary): string[] {
@@ -33,7 +36,7 @@ export function summaryLines(summary: ImportSummary): string[] {
   return lines
 }
 
-/** `golden-thread import FILE [--dry-run]`: the summary on stdout, or every row error on stderr. */
+/** `golden-thread import FILE [--dry-run] [--history REASON]`: the summary on stdout, or every row error on stderr. */
 export async function importCommand(
   db: Kysely<DB>,
   exchange: ExchangeService,
@@ -57,7 +60,12 @@ export async function importCommand(
     throw new Invalid(`Cannot read ${options.file}: ${(error as Error).message}`)
   }
   try {
-    const summary = await exchange.importFile(principal, file, { dryRun: options.dryRun ?? false })
+    const summary = await exchange.importFile(principal, file, {
+      dryRun: options.dryRun ?? false,
+      ...(options.history !== undefined && {
+        history: { reason: options.history, source: basename(options.file) },
+      }),
+    })
     for (const line of summaryLines(summary)) console.log(line)
     return 0
   } catch (error) {

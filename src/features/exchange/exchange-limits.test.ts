@@ -129,7 +129,7 @@ for (const mode of testModes()) {
       assert.equal(response.statusCode, 413, response.body.slice(0, 500))
       const error = response.json<{ error: { id: string; message: string } }>().error
       assert.equal(error.id, 'import_too_large')
-      assert.match(error.message, /more than 20,000 rows: split it/)
+      assert.match(error.message, /more than 200,000 rows: split it/)
     })
 
     it('refuses a workbook over the row or cell limit before reading its values, on the page with 413', async () => {
@@ -161,11 +161,11 @@ for (const mode of testModes()) {
       const page = await agent.upload(
         '/exchange/preview',
         {},
-        { name: 'big.csv', content: csvFile(valueRows('LIM1', 20_001)), type: 'text/csv' },
+        { name: 'big.csv', content: csvFile(valueRows('LIM1', 200_001)), type: 'text/csv' },
       )
       assert.equal(page.statusCode, 413)
       assert.match(page.body, /govuk-error-summary/)
-      assert.match(page.body, /href="#file">The file has more than 20,000 rows/)
+      assert.match(page.body, /href="#file">The file has more than 200,000 rows/)
     })
 
     it('refuses a workbook that unzips past the size limit (a zip bomb)', async () => {

@@ -2,8 +2,9 @@
 // field each column fills. Problems with the file's shape come back as row errors of row 1.
 import { promisify } from 'node:util'
 import { inflateRaw } from 'node:zlib'
-import { parse } from 'csv-parse/sync'
+import { parse as parseStream, type Options as CsvOptions } from 'csv-parse'
 import ExcelJS from 'exceljs'
+import { cooperate } from '../../core/cooperate.ts'
 import { AppError } from '../../errors.ts'
 import {
   COLUMNS,
@@ -59,8 +60,8 @@ export interface ImportLimits {
 }
 
 export const IMPORT_LIMITS: ImportLimits = Object.freeze({
-  maxRows: 20_000,
-  maxCells: 200_000,
+  maxRows: 200_000,
+  maxCells: 1_000_000,
   maxColumns: 100,
   maxUnpackedBytes: 50 * 1024 * 1024,
   timeBudgetMs: 120_000,
@@ -205,11 +206,12 @@ function fileError(message: string, sheet = 'File'): RowError {
 }
 
 /** The cells of one header row and the data rows under it, as plain values. */
-function sheetOf(
+async function sheetOf(
   name: ImportSheet,
   headings: readonly Cell[],
   dataRows: readonly { row: number; cells: readonly Cell[] }[],
-): { sheet: ParsedSheet; errors: RowError[] } {
+): Promise<{ sheet: ParsedSheet; errors: RowError[] }> {
+  const tick = cooperate()
   const errors: RowError[] = []
   const known = COLUMNS[name]
   const columns: (Column | null)[] = headings.map((h, i) => {
@@ -243,6 +245,7 @@ function sheetOf(
   }
   const rows: SheetRow[] = []
   for (const { row, cells } of dataRows) {
+    await tick()
     if (cells.every((c) => c === null || (typeof c === 'string' && c.trim() === ''))) continue
     const byField = new Map<string, Cell>()
     columns.forEach((column, i) => {
@@ -285,23 +288,27 @@ async function readWorkbook(file: Uint8Array): Promise<ParsedFile> {
   }
   const sheets: ParsedSheet[] = []
   const errors: RowError[] = []
-  workbook.eachSheet((worksheet) => {
+  const worksheets: ExcelJS.Worksheet[] = []
+  workbook.eachSheet((worksheet) => worksheets.push(worksheet))
+  const tick = cooperate()
+  for (const worksheet of worksheets) {
     const name = sheetNamed(worksheet.name)
-    if (!name) return
+    if (!name) continue
     const headings: Cell[] = []
     const header = worksheet.getRow(1)
     for (let c = 1; c <= worksheet.columnCount; c++) headings.push(plain(header.getCell(c).value))
     const dataRows: { row: number; cells: Cell[] }[] = []
     for (let r = 2; r <= worksheet.rowCount; r++) {
+      await tick()
       const row = worksheet.getRow(r)
       const cells: Cell[] = []
       for (let c = 1; c <= headings.length; c++) cells.push(plain(row.getCell(c).value))
       dataRows.push({ row: r, cells })
     }
-    const read = sheetOf(name, headings, dataRows)
+    const read = await sheetOf(name, headings, dataRows)
     sheets.push(read.sheet)
     errors.push(...read.errors)
-  })
+  }
   if (sheets.length === 0) {
     errors.push(
       fileError(
@@ -313,11 +320,61 @@ async function readWorkbook(file: Uint8Array): Promise<ParsedFile> {
   return { sheets, errors }
 }
 
-function readCsv(file: Uint8Array, limits: ImportLimits): ParsedFile {
+/**
+ * A CSV file's text: UTF-8 (with or without a byte order mark) when it is valid UTF-8, and
+ * otherwise Windows-1252, as Excel writes "CSV" on a Windows PC in the UK.
+ */
+export function decodeCsv(file: Uint8Array): { text: string; encoding: 'UTF-8' | 'Windows-1252' } {
+  try {
+    return { text: new TextDecoder('utf-8', { fatal: true }).decode(file), encoding: 'UTF-8' }
+  } catch {
+    return { text: new TextDecoder('windows-1252').decode(file), encoding: 'Windows-1252' }
+  }
+}
+
+/**
+ * Parses CSV text a slice at a time, letting other requests run between slices: a large file
+ * never holds the event loop for long.
+ */
+export function parseCsvText(
+  text: string,
+  options: Omit<CsvOptions, 'on_record'> & { on_record?: (record: string[]) => string[] },
+): Promise<string[][]> {
+  return new Promise((resolve, reject) => {
+    const records: string[][] = []
+    const parser = parseStream(options as CsvOptions)
+    // Set by the parser's events, read by the loop feeding it.
+    const state = { failed: false, ended: false }
+    parser.on('readable', () => {
+      let record: string[] | null
+      while ((record = parser.read() as string[] | null) !== null) records.push(record)
+    })
+    parser.on('error', (error) => {
+      state.failed = true
+      reject(error)
+    })
+    parser.on('end', () => {
+      state.ended = true
+      resolve(records)
+    })
+    void (async () => {
+      for (let i = 0; i < text.length && !state.failed && !state.ended; i += CSV_SLICE) {
+        parser.write(text.slice(i, i + CSV_SLICE))
+        await new Promise<void>((next) => setImmediate(next))
+      }
+      if (!state.failed && !state.ended) parser.end()
+    })()
+  })
+}
+
+/** Characters of CSV parsed between turns of the event loop. */
+const CSV_SLICE = 64 * 1024
+
+async function readCsv(file: Uint8Array, limits: ImportLimits): Promise<ParsedFile> {
   let records: string[][]
   let cells = 0
   try {
-    records = parse(Buffer.from(file), {
+    records = await parseCsvText(decodeCsv(file).text, {
       bom: true,
       relax_column_count: true,
       skip_empty_lines: false,
@@ -359,7 +416,7 @@ function readCsv(file: Uint8Array, limits: ImportLimits): ParsedFile {
       ],
     }
   }
-  const read = sheetOf(
+  const read = await sheetOf(
     name,
     header,
     rest.map((cells, i) => ({ row: i + 2, cells })),

@@ -10,6 +10,7 @@ import type { Principal } from '../auth/principal.ts'
 import { IMPORT_SHEETS } from './exchange-columns.ts'
 import { summaryLines } from './exchange-cli.ts'
 import { canImport } from './exchange-policy.ts'
+import { canDefineAnyMeasure } from '../measures/measure-policy.ts'
 import { ImportTooLarge } from './exchange-reader.ts'
 import { describeRowError, ImportInvalid, type ImportSummary } from './exchange-service.ts'
 import { templateWorkbook } from './exchange-workbook.ts'
@@ -51,6 +52,15 @@ export function checkBeforeReading(services: Services) {
   }
 }
 
+/** How many changes the preview lists. */
+const CHANGES_LISTED = 1000
+
+/** The reason given for bringing past figures in as history, or '' for none. */
+function historyReasonOf(body: unknown): string {
+  const value = ((body ?? {}) as Record<string, unknown>).historyReason
+  return typeof value === 'string' ? value.trim() : ''
+}
+
 /** The uploaded file: the `file` part, or the `content` the preview re-posts as base64. */
 export function uploadedFile(body: unknown): Buffer | null {
   const fields = (body ?? {}) as Record<string, unknown>
@@ -72,6 +82,7 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
     return reply.view('exchange/views/exchange.njk', {
       title: 'Import and export',
       canImport: canImport(principal),
+      canImportHistory: canDefineAnyMeasure(principal),
       ...extra,
     })
   }
@@ -105,7 +116,15 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
   async function run(principal: Principal, body: unknown, dryRun: boolean) {
     const file = uploadedFile(body)
     if (!file) throw Invalid.field('file', 'Select a file to import')
-    return { file, summary: await exchange.importFile(principal, file, { dryRun }) }
+    const reason = historyReasonOf(body)
+    return {
+      file,
+      historyReason: reason,
+      summary: await exchange.importFile(principal, file, {
+        dryRun,
+        ...(reason !== '' && { history: { reason, source: 'a file uploaded on the import page' } }),
+      }),
+    }
   }
 
   // A file over the limit is refused while the body is read, before the route runs: say so on
@@ -146,7 +165,7 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
 
   app.post('/exchange/preview', upload, async (request, reply) => {
     const principal = requirePrincipal(request)
-    let result: { file: Buffer; summary: ImportSummary }
+    let result: { file: Buffer; summary: ImportSummary; historyReason: string }
     try {
       result = await run(principal, request.body, true)
     } catch (error) {
@@ -154,10 +173,11 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
       if (error instanceof ImportTooLarge) return tooLarge(reply, principal, error)
       throw error
     }
-    const { file, summary } = result
+    const { file, summary, historyReason } = result
     return reply.view('exchange/views/exchange-preview.njk', {
       title: 'Check the import',
       summary,
+      historyReason,
       // The file goes back in the confirm form: nothing is kept on the server between steps,
       // and the import checks every row again, so an edited field can do no more than a new upload.
       content: file.toString('base64'),
@@ -167,13 +187,16 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
         { text: String(summary.counts[sheet].updated), format: 'numeric' },
         { text: String(summary.counts[sheet].unchanged), format: 'numeric' },
       ]),
-      changeRows: summary.changes.map((c) => [
-        { text: c.sheet },
-        { text: String(c.row), format: 'numeric' },
-        { text: c.action === 'create' ? 'New' : 'Change' },
-        { text: c.item },
-        { text: c.detail },
-      ]),
+      // A file of years of history may change 100,000 values: the page lists the first few.
+      changeRows: summary.changes
+        .slice(0, CHANGES_LISTED)
+        .map((c) => [
+          { text: c.sheet },
+          { text: String(c.row), format: 'numeric' },
+          { text: c.action === 'create' ? 'New' : 'Change' },
+          { text: c.item },
+          { text: c.detail },
+        ]),
     })
   })
 

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { plural } from '../../core/format.ts'
 import { displayedFigure } from '../../core/measure-figure.ts'
 import { sql, type Kysely } from 'kysely'
@@ -6,7 +7,12 @@ import { formatFinancialYear, parsePeriodStart, type Period } from '../../core/p
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
-import type { ValueService } from '../measure-values/value-service.ts'
+import type {
+  ImportedOutcome,
+  ImportedValue,
+  ValueService,
+} from '../measure-values/value-service.ts'
+import { cooperate } from '../../core/cooperate.ts'
 import { ValueInput } from '../measure-values/value-schemas.ts'
 import * as policy from '../measures/measure-policy.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
@@ -30,6 +36,14 @@ import {
   type Column,
   type ImportSheet,
 } from './exchange-columns.ts'
+import {
+  analyse,
+  mappedSheets,
+  readTable,
+  type Analysis,
+  type Mapping,
+  type Table,
+} from './exchange-mapping.ts'
 import { mayUpload } from './exchange-policy.ts'
 import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
 import {
@@ -38,6 +52,7 @@ import {
   readUpload,
   type Cell,
   type ImportLimits,
+  type ParsedFile,
   type ParsedSheet,
   type RowError,
   type SheetRow,
@@ -49,6 +64,17 @@ export interface ImportChange {
   readonly action: 'create' | 'update'
   readonly item: string
   readonly detail: string
+}
+
+export interface ImportOptions {
+  /** Check every row and say what would change, writing nothing. */
+  readonly dryRun: boolean
+  /**
+   * The file's values of periods that have ended come in already approved (history), recorded
+   * in the audit with the file's name and this reason; later periods go for sign-off as usual.
+   * Administrators and performance officers only.
+   */
+  readonly history?: { readonly reason: string; readonly source?: string } | undefined
 }
 
 export interface ImportSummary {
@@ -230,29 +256,104 @@ export function createExchangeService(deps: ExchangeDeps) {
    * One import at a time per organisation: in this process by a guard, across processes on one
    * PostgreSQL by an advisory lock held by the import's transaction.
    */
+  /** Refuses history from anyone but the performance team, and without a reason. */
+  function checkHistory(principal: Principal, options: ImportOptions) {
+    if (!options.history) return
+    const reason = options.history.reason.trim()
+    if (reason === '') {
+      throw Invalid.field(
+        'historyReason',
+        'Enter why these past figures come in as approved, like "Published in the 2023/24 annual report"',
+      )
+    }
+    if (reason.length > 2000) {
+      throw Invalid.field('historyReason', 'Must be 2000 characters or fewer')
+    }
+    if (!policy.canDefineAnyMeasure(principal)) {
+      throw new Forbidden(
+        'Only administrators and performance officers can import past figures as approved',
+      )
+    }
+  }
+
   async function importFile(
     principal: Principal,
     file: Uint8Array,
-    options: { dryRun: boolean },
+    options: ImportOptions,
   ): Promise<ImportSummary> {
     await checkMayImport(principal)
+    checkHistory(principal, options)
+    return once(principal, async () => {
+      const parsed = await readUpload(file, limits)
+      if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
+      return importNow(principal, file, parsed, options)
+    })
+  }
+
+  /** One import at a time per organisation in this process. */
+  async function once<T>(principal: Principal, work: () => Promise<T>): Promise<T> {
     const org = principal.organisationId
     if (running.has(org)) throw anotherImport()
     running.add(org)
     try {
-      return await importNow(principal, file, options)
+      return await work()
     } finally {
       running.delete(org)
     }
   }
 
+  /** A council's own file: its columns, a sample and a suggested mapping (exchange-mapping). */
+  async function analyseFile(principal: Principal, file: Uint8Array): Promise<Analysis> {
+    await checkMayImport(principal)
+    const table = await tableOf(file)
+    return analyse(table)
+  }
+
+  async function tableOf(file: Uint8Array): Promise<Table> {
+    if (file.length === 0) throw Invalid.field('file', 'The selected file is empty')
+    let table: Table
+    try {
+      table = await readTable(file)
+    } catch (error) {
+      throw Invalid.field('file', `The file could not be read: ${(error as Error).message}`)
+    }
+    if (table.rows.length > limits.maxRows) {
+      throw new ImportTooLarge(
+        `The file has more than ${limits.maxRows.toLocaleString('en-GB')} rows: split it into smaller files and import each`,
+      )
+    }
+    return table
+  }
+
+  /**
+   * Imports a council's own file through a confirmed mapping: the file becomes the product's
+   * Measures (new codes only), Targets and Values sheets, checked and applied like any import.
+   */
+  async function importMapped(
+    principal: Principal,
+    file: Uint8Array,
+    mapping: Mapping,
+    options: ImportOptions,
+  ): Promise<ImportSummary> {
+    await checkMayImport(principal)
+    checkHistory(principal, options)
+    const table = await tableOf(file)
+    const codes = await db
+      .selectFrom('measures')
+      .select('code')
+      .where('organisation_id', '=', principal.organisationId)
+      .execute()
+    const { sheets, errors } = mappedSheets(table, mapping, new Set(codes.map((c) => c.code)))
+    if (errors.length > 0) throw new ImportInvalid(errors)
+    return once(principal, () => importNow(principal, file, { sheets, errors: [] }, options))
+  }
+
   async function importNow(
     principal: Principal,
     file: Uint8Array,
-    options: { dryRun: boolean },
+    parsed: ParsedFile,
+    options: ImportOptions,
   ): Promise<ImportSummary> {
-    const parsed = await readUpload(file, limits)
-    if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
     const org = principal.organisationId
     const tree = await unitTreeOf(db, org)
     const units = await orgRepo.listUnits(db, org)
@@ -276,6 +377,14 @@ export function createExchangeService(deps: ExchangeDeps) {
       { measures, values, risks: deps.risks, savings: deps.savings },
       { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
     )
+    if (options.history) {
+      // The file itself is named by its SHA-256, so the audit says exactly which file it was.
+      const digest = createHash('sha256').update(file).digest('hex').slice(0, 16)
+      run.history = {
+        source: `${options.history.source ?? 'an uploaded file'} (SHA-256 ${digest}…)`,
+        reason: options.history.reason.trim(),
+      }
+    }
     try {
       await db.transaction().execute(async (trx) => {
         const { rows } = await sql<{ locked: boolean }>`
@@ -463,7 +572,7 @@ export function createExchangeService(deps: ExchangeDeps) {
     ]
   }
 
-  return { importFile, exportFile, checkMayImport, limits }
+  return { importFile, importMapped, analyseFile, exportFile, checkMayImport, limits }
 }
 
 interface ExportRefs {
@@ -516,6 +625,10 @@ class ImportRun {
   readonly failedCodes = new Set<string>()
   /** Rows of later sheets left out because their measure failed: one error per code, not per row. */
   readonly leftOut = new Map<string, { code: string; first: number; count: number }>()
+  /** Measures of the sheet being read, by code (null: no such measure), read at its start. */
+  readonly measureCache = new Map<string, MeasureRow | null>()
+  /** Past periods' values come in approved, with this file name and reason (the performance team). */
+  history: { readonly source: string; readonly reason: string } | undefined
   readonly principal: Principal
   readonly tree: UnitTree
   readonly lookup: Lookup
@@ -685,7 +798,9 @@ class ImportRun {
       else this.leftOut.set(code, { code, first: row.row, count: 1 })
       return null
     }
-    const [found] = await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, [code])
+    const found = this.measureCache.has(code)
+      ? this.measureCache.get(code)
+      : (await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, [code]))[0]
     if (!found || !policy.canViewMeasure(this.principal, scopeOf(found), this.tree)) {
       this.error(sheet.name, row.row, 'Measure code', `No measure has the code ${code}`)
       return null
@@ -794,6 +909,7 @@ class ImportRun {
     }
     const groups = new Map<string, { measure: MeasureRow; entries: Entry[] }>()
     const seen = new Map<string, number>()
+    await this.preloadMeasures(trx, sheet)
     for (const row of sheet.rows) {
       this.checkTime()
       const raw = this.rawInput(sheet, row)
@@ -893,11 +1009,18 @@ class ImportRun {
     }
   }
 
+  /**
+   * Values: every row read and checked first, then all of them handed to the value service at
+   * once, which judges each measure once and writes in a few statements (issue 24).
+   */
   async valueSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
     const seen = new Map<string, number>()
-    const org = this.principal.organisationId
+    const tick = cooperate()
+    await this.preloadMeasures(trx, sheet)
+    const items: (ImportedValue & { row: SheetRow; label: string })[] = []
     for (const row of sheet.rows) {
       this.checkTime()
+      await tick()
       const raw = this.rawInput(sheet, row)
       const measure = await this.measureOf(trx, sheet, row)
       if (!raw || !measure) continue
@@ -911,47 +1034,80 @@ class ImportRun {
         !this.firstOnSheet(seen, key, { sheet: sheet.name, row: row.row, column: 'Period', what })
       )
         continue
-      const existing = await measureRepo.findValue(trx, org, measure.id, period.start)
-      const commentary = input.commentary ?? null
-      if (existing && same(existing.value, input.value) && same(existing.commentary, commentary)) {
+      items.push({
+        key: String(items.length),
+        row,
+        label: what,
+        measure,
+        input: {
+          ...input,
+          period: { frequency: period.frequency, start: period.start },
+          commentary: input.commentary ?? null,
+          submit: true,
+        },
+      })
+    }
+    if (items.length === 0) return
+    let outcomes: ImportedOutcome[]
+    try {
+      outcomes = await this.guarded(trx, () =>
+        this.values.importIn(trx, this.principal, this.tree, items, {
+          ...(this.history && { history: this.history }),
+        }),
+      )
+    } catch (error) {
+      if (error instanceof Invalid) {
+        for (const f of error.fields) {
+          const [index = '', field = ''] = f.field.split('.')
+          const item = items[Number(index)]
+          const heading = field === 'code' ? 'Measure code' : this.headingOf('Values', field)
+          this.error(sheet.name, item?.row.row ?? 0, heading, f.message)
+        }
+        return
+      }
+      if (this.refusal(sheet.name, items[0]?.row.row ?? 0, error, 'You cannot enter these values'))
+        return
+      throw error
+    }
+    for (const [i, outcome] of outcomes.entries()) {
+      await tick()
+      const item = items[i]
+      if (!item) continue
+      if (outcome.action === 'unchanged') {
         this.counts.Values.unchanged++
         continue
       }
-      if (existing?.status === 'approved') {
-        this.error(
-          sheet.name,
-          row.row,
-          'Value',
-          `The value of ${measure.code} for ${period.label} is approved: to change it, restate it on the measure's page`,
-        )
-        continue
-      }
-      try {
-        await this.guarded(trx, () =>
-          this.values.saveIn(trx, this.principal, measure, this.tree, {
-            period: { frequency: period.frequency, start: period.start },
-            value: input.value,
-            commentary,
-            submit: true,
-            ...(existing && { version: existing.version }),
-          }),
-        )
-      } catch (error) {
-        if (this.refusal(sheet.name, row.row, error, `You cannot enter values for ${measure.code}`))
-          continue
-        throw error
-      }
-      const action = existing ? 'update' : 'create'
-      this.counts.Values[existing ? 'updated' : 'created']++
+      this.counts.Values[outcome.action === 'create' ? 'created' : 'updated']++
       this.changes.push({
         sheet: 'Values',
-        row: row.row,
-        action,
-        item: `${measure.code} ${period.label}`,
-        detail: `${existing ? `${existing.value} becomes ` : ''}${input.value ?? ''}, sent for approval`,
+        row: item.row.row,
+        action: outcome.action,
+        item: item.label,
+        detail: `${outcome.action === 'update' ? `${outcome.before ?? 'blank'} becomes ` : ''}${item.input.value ?? ''}, ${outcome.approved ? 'approved as history' : 'sent for approval'}`,
       })
     }
   }
+
+  /** The measures a sheet names, read in one statement, for `measureOf`. */
+  async preloadMeasures(trx: Kysely<DB>, sheet: ParsedSheet) {
+    const codes = new Set<string>()
+    const tick = cooperate()
+    for (const row of sheet.rows) {
+      await tick()
+      const cell = row.cells.get('code')
+      const code = cell === null || cell === undefined ? '' : String(cell).trim().toUpperCase()
+      if (code !== '') codes.add(code)
+    }
+    const list = [...codes]
+    this.measureCache.clear()
+    for (let i = 0; i < list.length; i += 1000) {
+      const chunk = list.slice(i, i + 1000)
+      const found = await measureRepo.findMeasuresByCode(trx, this.principal.organisationId, chunk)
+      const byCode = new Map(found.map((m) => [m.code, m]))
+      for (const code of chunk) this.measureCache.set(code, byCode.get(code) ?? null)
+    }
+  }
+
   async riskSheet(trx: Kysely<DB>, sheet: ParsedSheet) {
     const seen = new Map<string, number>()
     const org = this.principal.organisationId

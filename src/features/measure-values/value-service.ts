@@ -17,7 +17,8 @@ import type {
   ValueStatus,
 } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
+import { recordAudit, recordAudits } from '../audit/audit-service.ts'
+import { cooperate } from '../../core/cooperate.ts'
 import { recordedPersonId, type Principal } from '../auth/principal.ts'
 import { holdsRole } from '../organisation/organisation-policy.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
@@ -47,9 +48,32 @@ import {
   valueEntries,
 } from '../measures/measure-store.ts'
 import * as ledger from '../measures/measure-ledger.ts'
-import type { MeasureState, ValueWrite } from '../measures/measure-ledger.ts'
+import type { ValueWrite } from '../measures/measure-ledger.ts'
 import type { WorkflowNotifier } from '../notifications/notification-events.ts'
 import type { ReturnInput, ValueInput } from './value-schemas.ts'
+
+/** Equal figures, allowing for the rounding of a figure written to a file and read back. */
+function sameNumber(a: number | null, b: number | null): boolean {
+  if (a === null || b === null) return a === b
+  return Math.abs(a - b) <= 1e-9 * Math.max(1, Math.abs(a), Math.abs(b))
+}
+
+/** One value of an import: `key` names its problems (`${key}.value`). */
+export interface ImportedValue {
+  readonly key: string
+  readonly measure: MeasureRow
+  readonly input: ValueInput
+}
+
+/** What the import did with one value, in the order given. */
+export interface ImportedOutcome {
+  readonly action: 'create' | 'update' | 'unchanged'
+  /** The figure it had before, when it had one. */
+  readonly before: number | null
+  readonly start: string
+  /** Imported as approved history. */
+  readonly approved: boolean
+}
 
 export interface ValueDeps {
   readonly db: Kysely<DB>
@@ -142,18 +166,13 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     return { row, tree, period, value }
   }
 
-  async function present(
-    principal: Principal,
-    row: MeasureRow,
-    start: string,
-    known?: { targets: readonly MeasureTargetRow[]; values: readonly MeasureValueRow[] },
-  ) {
+  async function present(principal: Principal, row: MeasureRow, start: string) {
     const org = principal.organisationId
-    const targets = known?.targets ?? (await repo.listTargets(db, org, [row.id]))
+    const targets = await repo.listTargets(db, org, [row.id])
     const values = policy.visibleValues(
       principal,
       scopeOf(row),
-      known?.values ?? (await repo.listValues(db, org, [row.id])),
+      await repo.listValues(db, org, [row.id]),
     )
     const view = presentValues(row, targets, values, today()).find((v) => v.period.start === start)
     if (!view) throw new NotFound('Value not found')
@@ -187,17 +206,17 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     version: v.version,
   })
 
-  /** Enters or changes one value inside `trx`; field errors are named with `prefix`. */
-  async function saveIn(
-    trx: Kysely<DB>,
+  /**
+   * Every check of one value that needs nothing but the measure and the input: who may enter
+   * it, the period, and the figure (worked out from a numerator and denominator if given).
+   */
+  function entryOf(
     principal: Principal,
     row: MeasureRow,
     tree: UnitTree,
     input: ValueInput,
-    prefix = '',
-  ): Promise<{ start: string; created: boolean } & MeasureState> {
-    const field = (name: string) => `${prefix}${name}`
-    const org = principal.organisationId
+    field: (name: string) => string,
+  ): { period: Period; value: number; numerator: number | null; denominator: number | null } {
     if (!policy.canEnterValues(principal, scopeOf(row), tree)) {
       throw new Forbidden(`You cannot enter values for ${row.code}`)
     }
@@ -243,12 +262,27 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     if (value === null) throw Invalid.field(field('value'), `Enter a value for ${period.label}`)
     const problem = rangeProblem(row, value, `the value for ${period.label}`)
     if (problem) throw Invalid.field(field(numerator !== null ? 'numerator' : 'value'), problem)
+    return { period, value, numerator, denominator }
+  }
 
-    // Read once: the ledger settles from these and the page is presented from them.
+  /** Enters or changes one value inside `trx`; field errors are named with `prefix`. */
+  async function saveIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    row: MeasureRow,
+    tree: UnitTree,
+    input: ValueInput,
+    prefix = '',
+  ): Promise<{ start: string; created: boolean }> {
+    const field = (name: string) => `${prefix}${name}`
+    const org = principal.organisationId
+    const { period, value, numerator, denominator } = entryOf(principal, row, tree, input, field)
+
+    const existing = await repo.findValue(trx, org, row.id, period.start)
     const targets = await repo.listTargets(trx, org, [row.id])
-    const stored = await repo.listValues(trx, org, [row.id])
-    const existing = stored.find((v) => v.period_start === period.start)
-    const others = valueEntries(stored).filter((v) => v.start !== period.start)
+    const others = valueEntries(await repo.listValues(trx, org, [row.id])).filter(
+      (v) => v.start !== period.start,
+    )
     const derived = derive(row, targets, [
       ...others,
       { start: period.start, value, status: 'draft' },
@@ -322,14 +356,13 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         },
       }
     }
-    const state: MeasureState = { targets, values: stored }
-    const written = await ledger.writeValue(trx, org, row, write, now, state)
+    const written = await ledger.writeValue(trx, org, row, write, now)
     if (!written) {
       throw new Conflict(
         `The value of ${row.code} for ${period.label} was changed by someone else: reload it`,
       )
     }
-    const after = state.values.find((v) => v.id === written.id) ?? written
+    const after = await repo.findValue(trx, org, row.id, period.start)
     const verb =
       action === 'value_restated'
         ? `restated (${input.reason ?? ''})`
@@ -341,15 +374,10 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       itemId: row.id,
       summary: `${row.code} ${period.label}: ${formatValue(value, row)} ${verb}`,
       ...(before && { before: snapshot(before) }),
-      after: snapshot(after),
+      ...(after && { after: snapshot(after) }),
     })
-    if (submit) await told(trx, principal, row, tree, period, after, 'submitted')
-    return {
-      start: period.start,
-      created: !existing,
-      targets,
-      values: state.values.toSorted((a, b) => (a.period_start < b.period_start ? -1 : 1)),
-    }
+    if (submit && after) await told(trx, principal, row, tree, period, after, 'submitted')
+    return { start: period.start, created: !existing }
   }
 
   /** The notifier's view of a value's step, told in the step's own transaction. */
@@ -375,6 +403,287 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       reason: reason ?? null,
       tree,
     })
+  }
+
+  /**
+   * Many values in one go, inside `trx` (an import): each checked as `saveIn` checks it, then
+   * all written through the ledger in one batch, so what follows from them (targets, RAG, year
+   * to date, headlines, SPC) is worked out once per measure. Values of periods that have ended
+   * may come in as `history`: approved at once by the performance team, recorded in the audit
+   * with the file and the reason. Problems come back together as one Invalid, each field named
+   * `${key}.field`; nothing is written when there is any.
+   */
+  async function importIn(
+    trx: Kysely<DB>,
+    principal: Principal,
+    tree: UnitTree,
+    rows: readonly ImportedValue[],
+    options: { history?: { source: string; reason: string } } = {},
+  ): Promise<ImportedOutcome[]> {
+    const org = principal.organisationId
+    const tick = cooperate()
+    const measuresById = new Map(rows.map((r) => [r.measure.id, r.measure]))
+    const ids = [...measuresById.keys()]
+    // A value's stored figures follow from its own financial year: earlier years are not read.
+    const from = ledger.yearStartOf(
+      rows.flatMap((r) => {
+        // The import names each period by its start already; a label is read.
+        if (typeof r.input.period !== 'string') return [r.input.period.start]
+        try {
+          const m = r.measure
+          return [readPeriod(r.input.period, 'period', [m.frequency], m.frequency).start]
+        } catch {
+          return []
+        }
+      }),
+    )
+    const stored = new Map<string, repo.ValueFigures[]>()
+    const targetsOf = new Map<string, MeasureTargetRow[]>()
+    for (let i = 0; i < ids.length; i += 500) {
+      await tick()
+      const chunk = ids.slice(i, i + 500)
+      for (const [id, list] of Map.groupBy(
+        await repo.listValueFigures(trx, org, chunk, from),
+        (v) => v.measure_id,
+      ))
+        stored.set(id, list)
+      for (const [id, list] of Map.groupBy(
+        await repo.listTargets(trx, org, chunk),
+        (t) => t.measure_id,
+      ))
+        targetsOf.set(id, list)
+    }
+    const problems: FieldError[] = []
+    const now = clock()
+    const today_ = today()
+    type Accepted = {
+      index: number
+      row: ImportedValue
+      period: Period
+      value: number
+      numerator: number | null
+      denominator: number | null
+      commentary: string | null
+      existing: repo.ValueFigures | undefined
+      approve: boolean
+    }
+    const accepted = new Map<string, Accepted[]>()
+    const outcomes: ImportedOutcome[] = []
+    for (const [index, row] of rows.entries()) {
+      await tick()
+      const field = (name: string) => `${row.key}.${name}`
+      const m = row.measure
+      // A value the file repeats as stored is left alone before anything else is asked of it:
+      // an export of a computed measure's values imports as no change.
+      const commentaryIn = row.input.commentary ?? null
+      let start: string | null = null
+      try {
+        start = readPeriod(row.input.period, field('period'), [m.frequency], m.frequency).start
+      } catch {
+        start = null
+      }
+      const stored0 =
+        start === null ? undefined : stored.get(m.id)?.find((v) => v.period_start === start)
+      if (
+        stored0 &&
+        sameNumber(stored0.value, row.input.value ?? null) &&
+        (stored0.commentary ?? null) === commentaryIn &&
+        (options.history === undefined || stored0.status === 'approved')
+      ) {
+        outcomes.push({
+          action: 'unchanged',
+          before: stored0.value,
+          start: stored0.period_start,
+          approved: false,
+        })
+        continue
+      }
+      let entry: ReturnType<typeof entryOf>
+      try {
+        entry = entryOf(principal, m, tree, row.input, field)
+      } catch (error) {
+        if (error instanceof Invalid) problems.push(...error.fields)
+        else if (error instanceof Forbidden)
+          problems.push({ field: field('code'), message: error.message })
+        else throw error
+        outcomes.push({ action: 'unchanged', before: null, start: '', approved: false })
+        continue
+      }
+      const { period } = entry
+      const existing = stored.get(m.id)?.find((v) => v.period_start === period.start)
+      const commentary = row.input.commentary ?? null
+      const approve = options.history !== undefined && period.end < today_
+      if (approve && !policy.canDefineMeasure(principal, m.unit_id, tree)) {
+        problems.push({
+          field: field('value'),
+          message: `You cannot import ${m.code}'s past values as approved: only administrators and performance officers over its unit can`,
+        })
+      }
+      const sameFigure =
+        existing !== undefined &&
+        sameNumber(existing.value, entry.value) &&
+        (existing.commentary ?? null) === commentary
+      if (sameFigure && (!approve || existing.status === 'approved')) {
+        outcomes.push({
+          action: 'unchanged',
+          before: existing.value,
+          start: period.start,
+          approved: false,
+        })
+        continue
+      }
+      if (existing?.status === 'approved' && !sameFigure) {
+        problems.push({
+          field: field('value'),
+          message: `The value of ${m.code} for ${period.label} is approved: to change it, restate it on the measure's page`,
+        })
+        outcomes.push({
+          action: 'unchanged',
+          before: existing.value,
+          start: period.start,
+          approved: false,
+        })
+        continue
+      }
+      const list = accepted.get(m.id) ?? []
+      list.push({ index, row, ...entry, commentary, existing, approve })
+      accepted.set(m.id, list)
+      outcomes.push({
+        action: existing ? 'update' : 'create',
+        before: existing?.value ?? null,
+        start: period.start,
+        approved: approve,
+      })
+    }
+    // Whole rows of the values to change (few, as a rule), for the ledger and the audit.
+    const changing = [...accepted.values()].flatMap((list) =>
+      list.flatMap((e) => (e.existing ? [e.existing.id] : [])),
+    )
+    const whole = new Map<string, MeasureValueRow>()
+    for (let i = 0; i < changing.length; i += 500) {
+      for (const v of await repo.findValuesById(trx, org, changing.slice(i, i + 500)))
+        whole.set(v.id, v)
+    }
+    // Each measure judged once, with every value the file brings: red needs commentary.
+    const person = recordedPersonId(principal)
+    const batch: { measure: MeasureRow; writes: ValueWrite[]; entries: Accepted[] }[] = []
+    for (const [id, entries] of accepted) {
+      await tick()
+      const m = measuresById.get(id)
+      if (!m) continue
+      const incoming = new Map(entries.map((e) => [e.period.start, e]))
+      const values = [
+        ...(stored.get(id) ?? []).flatMap((v) =>
+          incoming.has(v.period_start)
+            ? []
+            : [{ start: v.period_start, value: v.value, status: v.status }],
+        ),
+        ...entries.map((e) => ({
+          start: e.period.start,
+          value: e.value,
+          status: e.approve ? ('approved' as const) : ('submitted' as const),
+        })),
+      ].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0))
+      const derived = derive(m, targetsOf.get(id) ?? [], values)
+      const writes: ValueWrite[] = []
+      for (const e of entries) {
+        const judged = derived.get(e.period.start)
+        // Figures already published come as they were: history need not explain a red.
+        if (judged?.rag === 'red' && !e.commentary && !e.approve) {
+          problems.push({
+            field: `${e.row.key}.commentary`,
+            message: `${m.code} is red for ${e.period.label}: enter commentary saying why and what is being done`,
+          })
+          continue
+        }
+        const status: ValueStatus = e.approve ? 'approved' : 'submitted'
+        const common = {
+          value: e.value,
+          numerator: e.numerator,
+          denominator: e.denominator,
+          commentary: e.commentary,
+          status,
+          entered_by: person,
+          submitted_by: person,
+          submitted_at: now,
+          approved_by: e.approve ? principal.personId : null,
+          approved_at: e.approve ? now : null,
+          target: judged?.target ?? null,
+          rag: judged?.rag ?? null,
+          year_to_date: judged?.yearToDate ?? null,
+          updated_at: now,
+        }
+        const before = e.existing && whole.get(e.existing.id)
+        if (e.existing && !before) {
+          throw new Conflict(
+            `The value of ${m.code} for ${e.period.label} was changed by someone else while the file was imported: import it again`,
+          )
+        }
+        writes.push(
+          before
+            ? { op: 'update', before, changes: common }
+            : {
+                op: 'insert',
+                row: { ...common, first_entered_by: person, period_start: e.period.start },
+              },
+        )
+      }
+      batch.push({ measure: m, writes, entries })
+    }
+    if (problems.length > 0) throw new Invalid(problems)
+    const written = await ledger.writeValues(trx, org, batch, now)
+    const audits: Parameters<typeof recordAudits>[2][number][] = []
+    const events: Parameters<NonNullable<typeof notify>['valuesChanged']>[1][number][] = []
+    const history = options.history
+    for (const [b, { measure, entries }] of batch.entries()) {
+      for (const [w, e] of entries.entries()) {
+        await tick()
+        const after = written[b]?.[w]
+        if (!after) {
+          throw new Conflict(
+            `The value of ${measure.code} for ${e.period.label} was changed by someone else while the file was imported: import it again`,
+          )
+        }
+        const shown = formatValue(e.value, measure)
+        audits.push({
+          actor: actorOf(principal),
+          itemType: 'measure',
+          action: e.approve ? 'value_imported_approved' : 'value_submitted',
+          itemId: measure.id,
+          summary:
+            e.approve && history
+              ? `${measure.code} ${e.period.label}: ${shown} imported as approved history from ${history.source} (${history.reason})`
+              : `${measure.code} ${e.period.label}: ${shown} submitted for approval (imported)`,
+          ...(e.existing && { before: snapshot(whole.get(e.existing.id) ?? after) }),
+          after:
+            e.approve && history
+              ? { ...snapshot(after), source: history.source, reason: history.reason }
+              : snapshot(after),
+        })
+        if (!e.approve) {
+          events.push({
+            organisationId: org,
+            actorId: principal.personId,
+            change: 'submitted',
+            measure: {
+              id: measure.id,
+              code: measure.code,
+              title: measure.title,
+              ...scopeOf(measure),
+            },
+            period: { start: e.period.start, label: e.period.label },
+            version: after.version,
+            submittedBy: after.submitted_by,
+            enteredBy: after.entered_by,
+            reason: null,
+            tree,
+          })
+        }
+      }
+    }
+    await recordAudits(trx, org, audits, clock)
+    await notify?.valuesChanged(trx, events)
+    return outcomes
   }
 
   /** Every check of a status change, read before any write; returns the write to make. */
@@ -480,6 +789,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
   return {
     /** For imports: one value inside a transaction the caller holds, with its audit record. */
     saveIn,
+    importIn,
 
     async list(principal: Principal, id: string) {
       const { row } = await measures.requireMeasure(principal, id)
@@ -509,7 +819,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         .transaction()
         .execute((trx) => saveIn(trx, principal, row, tree, input))
       if (input.submit === true) await notify?.deliver(principal.organisationId)
-      return { value: await present(principal, row, saved.start, saved), created: saved.created }
+      return { value: await present(principal, row, saved.start), created: saved.created }
     },
 
     /**

@@ -21,12 +21,13 @@ import type {
   MeasureValuesTable,
   ValueStatus,
 } from '../../db/schema.ts'
+import { cooperate } from '../../core/cooperate.ts'
 import { bumpPublication } from '../public/publication.ts'
 import { presentSpcSettings } from '../spc/spc-presenter.ts'
 import * as spcRepo from '../spc/spc-repository.ts'
 import * as repo from './measure-repository.ts'
 import { spcSummary, type SpcPointInput } from './measure-spc.ts'
-import { derive, formulaGraph, valueEntries } from './measure-store.ts'
+import { derive, formulaGraph } from './measure-store.ts'
 
 /** One change to one value of a measure. `before` is the row as the writer read it. */
 export type ValueWrite =
@@ -41,18 +42,6 @@ export type ValueWrite =
 export interface MeasureWrites {
   readonly measure: MeasureRow
   readonly writes: readonly ValueWrite[]
-  /**
-   * The measure's targets and values as the writer read them in this transaction, when it did:
-   * the ledger then settles from them and the rows it writes instead of reading them again, and
-   * leaves in `values` the measure's values as stored after the write.
-   */
-  readonly known?: MeasureState
-}
-
-/** A measure's targets and every one of its values. */
-export interface MeasureState {
-  readonly targets: readonly MeasureTargetRow[]
-  values: MeasureValueRow[]
 }
 
 /** What a write did to a measure, for settling it once however many values changed. */
@@ -64,8 +53,6 @@ interface Touched {
   spc: boolean
   /** Something the public dashboard shows changed. */
   published: boolean
-  /** The measure's targets and values after the writes, when the writer knew them before. */
-  state?: MeasureState
 }
 
 /**
@@ -81,19 +68,26 @@ export async function writeValues(
 ): Promise<(MeasureValueRow | undefined)[][]> {
   const touched = new Map<string, Touched>()
   const results: (MeasureValueRow | undefined)[][] = []
+  // New rows go in together, many to a statement; each is put in its place afterwards.
+  const inserts: {
+    measureId: string
+    row: Omit<repo.NewValue, 'measure_id'>
+    at: [number, number]
+  }[] = []
+  const tick = cooperate()
   let stale = false
-  for (const { measure, writes, known } of batch) {
+  for (const [m, { measure, writes }] of batch.entries()) {
     const t = touchOf(touched, measure)
-    if (known && !t.state && t.periods.size === 0) t.state = known
     const rows: (MeasureValueRow | undefined)[] = []
-    for (const write of writes) {
-      const row = await apply(trx, organisationId, measure.id, write)
-      if (write.op === 'update' && row === undefined) stale = true
-      rows.push(row)
-      if (t.state) {
-        const gone = write.op === 'insert' ? null : write.before.id
-        t.state.values = t.state.values.filter((v) => v.id !== gone)
-        if (row) t.state.values.push(row)
+    for (const [w, write] of writes.entries()) {
+      await tick()
+      if (write.op === 'insert') {
+        inserts.push({ measureId: measure.id, row: write.row, at: [m, w] })
+        rows.push(undefined)
+      } else {
+        const row = await apply(trx, organisationId, measure.id, write)
+        if (write.op === 'update' && row === undefined) stale = true
+        rows.push(row)
       }
       const start = write.op === 'insert' ? write.row.period_start : write.before.period_start
       t.periods.add(start)
@@ -108,28 +102,41 @@ export async function writeValues(
     }
     results.push(rows)
   }
+  if (inserts.length === 1 && inserts[0]) {
+    const [only] = inserts
+    const row = await repo.insertValue(trx, organisationId, {
+      ...only.row,
+      measure_id: only.measureId,
+    })
+    const slot = results[only.at[0]]
+    if (slot) slot[only.at[1]] = row
+  } else if (inserts.length > 1) {
+    const placeOf = new Map(inserts.map((i) => [`${i.measureId}:${i.row.period_start}`, i.at]))
+    const written = await repo.insertValuesReturning(
+      trx,
+      organisationId,
+      inserts.map((i) => ({ ...i.row, measure_id: i.measureId })),
+      tick,
+    )
+    for (const row of written) {
+      const place = placeOf.get(`${row.measure_id}:${row.period_start}`)
+      const slot = place && results[place[0]]
+      if (slot) slot[place[1]] = row
+    }
+  }
   if (!stale) await settle(trx, organisationId, [...touched.values()], at)
   return results
 }
 
-/**
- * One value of one measure: `writeValues` with a batch of one. With `known` (the measure's
- * targets and values as read in this transaction), it also gives the measure's state after.
- */
+/** One value of one measure: `writeValues` with a batch of one. */
 export async function writeValue(
   trx: Kysely<DB>,
   organisationId: string,
   measure: MeasureRow,
   write: ValueWrite,
   at: Date,
-  known?: MeasureState,
 ): Promise<MeasureValueRow | undefined> {
-  const [rows] = await writeValues(
-    trx,
-    organisationId,
-    [{ measure, writes: [write], ...(known && { known }) }],
-    at,
-  )
+  const [rows] = await writeValues(trx, organisationId, [{ measure, writes: [write] }], at)
   return rows?.[0]
 }
 
@@ -317,13 +324,9 @@ async function settle(
   options: { dependants?: boolean } = {},
 ): Promise<void> {
   if (touched.length === 0) return
-  let published = false
-  const ids = new Set<string>()
-  for (const t of touched) {
-    await deriveStored(trx, organisationId, t.measure, t.spc, t.state)
-    published ||= t.published
-    ids.add(t.measure.id)
-  }
+  let published = touched.some((t) => t.published)
+  const ids = new Set(touched.map((t) => t.measure.id))
+  await deriveStored(trx, organisationId, touched)
   const changedPeriods = touched.filter((t) => t.periods.size > 0)
   if (options.dependants !== false && changedPeriods.length > 0) {
     const graph: FormulaGraph = await formulaGraph(trx, organisationId)
@@ -349,43 +352,89 @@ async function settle(
   if (published) await bumpPublication(trx, organisationId, at)
 }
 
-/** Brings the stored target, RAG and year to date of a measure's values up to date. */
+/**
+ * Brings the stored target, RAG and year to date of the touched measures' values up to date,
+ * and the SPC summary of those whose approved values changed: a few statements per 500
+ * measures, however many values changed, yielding to other requests between measures.
+ */
 async function deriveStored(
   trx: Kysely<DB>,
   organisationId: string,
-  measure: MeasureRow,
-  spc: boolean,
-  state?: MeasureState,
+  touched: readonly (Pick<Touched, 'measure' | 'spc'> & { periods?: ReadonlySet<string> })[],
 ): Promise<void> {
-  const targets = state?.targets ?? (await repo.listTargets(trx, organisationId, [measure.id]))
-  const values = state
-    ? state.values.toSorted((a, b) => (a.period_start < b.period_start ? -1 : 1))
-    : await repo.listValues(trx, organisationId, [measure.id])
-  const derived = derive(measure, targets, valueEntries(values))
-  const changed = values.flatMap((v) => {
-    const d = derived.get(v.period_start)
-    return d && (d.target !== v.target || d.rag !== v.rag || d.yearToDate !== v.year_to_date)
-      ? [{ id: v.id, target: d.target, rag: d.rag, year_to_date: d.yearToDate }]
-      : []
-  })
-  await repo.setDerivedMany(trx, organisationId, changed)
-  // The state the writer holds follows what was stored.
-  if (state) {
-    const byId = new Map(changed.map((c) => [c.id, c]))
-    state.values = values.map((v) => {
-      const c = byId.get(v.id)
-      return c ? { ...v, target: c.target, rag: c.rag, year_to_date: c.year_to_date } : v
-    })
-  }
-  if (spc) {
-    await refreshSpc(
-      trx,
-      organisationId,
-      measure,
-      values.map((v) => ({ ...v, target: derived.get(v.period_start)?.target ?? v.target })),
+  const tick = cooperate()
+  for (let i = 0; i < touched.length; i += SETTLE_CHUNK) {
+    const chunk = touched.slice(i, i + SETTLE_CHUNK)
+    const ids = chunk.map((t) => t.measure.id)
+    const spcIds = chunk.filter((t) => t.spc).map((t) => t.measure.id)
+    // A value's stored figures follow from its own financial year only (its target, and the
+    // year to date): when SPC needs nothing, the years before the first changed one are left.
+    const from = chunk.every((t) => !t.spc && t.periods !== undefined && t.periods.size > 0)
+      ? yearStartOf(chunk.flatMap((t) => [...(t.periods ?? [])]))
+      : undefined
+    const targetsOf = Map.groupBy(
+      await repo.listTargets(trx, organisationId, ids),
+      (t) => t.measure_id,
     )
+    const valuesOf = Map.groupBy(
+      await repo.listValueFigures(trx, organisationId, ids, from),
+      (v) => v.measure_id,
+    )
+    const settingsOf = Map.groupBy(
+      await spcRepo.listSettings(trx, organisationId, spcIds),
+      (s) => s.measure_id,
+    )
+    const changed: Parameters<typeof repo.setDerivedMany>[2][number][] = []
+    const summaries: Parameters<typeof spcRepo.setSpcSummaries>[2][number][] = []
+    for (const { measure, spc } of chunk) {
+      await tick()
+      // In period order (listValues orders them so), as derive and SPC read them.
+      const values = valuesOf.get(measure.id) ?? []
+      const derived = derive(
+        measure,
+        targetsOf.get(measure.id) ?? [],
+        values.map((v) => ({ start: v.period_start, value: v.value, status: v.status })),
+      )
+      for (const v of values) {
+        const d = derived.get(v.period_start)
+        if (d && (d.target !== v.target || d.rag !== v.rag || d.yearToDate !== v.year_to_date))
+          changed.push({ id: v.id, target: d.target, rag: d.rag, year_to_date: d.yearToDate })
+      }
+      if (spc) {
+        const points = spcPoints(
+          values.map((v) => ({ ...v, target: derived.get(v.period_start)?.target ?? v.target })),
+        )
+        summaries.push({
+          measureId: measure.id,
+          ...spcSummary(
+            measure,
+            points,
+            presentSpcSettings(measure.frequency, settingsOf.get(measure.id) ?? []),
+          ),
+        })
+      }
+    }
+    await repo.setDerivedMany(trx, organisationId, changed)
+    const [only] = summaries
+    if (summaries.length === 1 && only) {
+      await spcRepo.setSpcSummary(trx, organisationId, only.measureId, only)
+    } else if (summaries.length > 1) {
+      await spcRepo.setSpcSummaries(trx, organisationId, summaries)
+    }
   }
 }
+
+/** The first day of the financial year (from 1 April) of the earliest of `starts`. */
+export function yearStartOf(starts: readonly string[]): string | undefined {
+  let first: string | undefined
+  for (const s of starts) if (first === undefined || s < first) first = s
+  if (first === undefined) return undefined
+  const year = Number(first.slice(0, 4)) - (first.slice(5) < '04-01' ? 1 : 0)
+  return `${year}-04-01`
+}
+
+/** Measures settled together: their values and targets read in one statement each. */
+const SETTLE_CHUNK = 500
 
 function spcPoints(
   values: readonly Pick<MeasureValueRow, 'period_start' | 'value' | 'status' | 'target'>[],
@@ -531,6 +580,6 @@ async function calculate(
     approvedChanged ||= status === 'approved'
     changed++
   }
-  if (changed > 0) await deriveStored(trx, organisationId, measure, approvedChanged)
+  if (changed > 0) await deriveStored(trx, organisationId, [{ measure, spc: approvedChanged }])
   return changed
 }

@@ -5,6 +5,7 @@ import type {
   MeasuresTable,
   MeasureTargetRow,
   MeasureValuesTable,
+  MeasureValueRow,
   SpcVariation,
   StoredRag,
 } from '../../db/schema.ts'
@@ -266,6 +267,51 @@ export async function listValues(
   return query.orderBy('measure_id').orderBy('period_start').execute()
 }
 
+/**
+ * The columns a value's derived figures and SPC are worked out from, for many measures at
+ * once: a fraction of the whole row to read and parse.
+ */
+export async function listValueFigures(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureIds: readonly string[],
+  from?: string,
+) {
+  if (measureIds.length === 0) return []
+  let query = db
+    .selectFrom('measure_values')
+    .select([
+      'id',
+      'measure_id',
+      'period_start',
+      'value',
+      'status',
+      'target',
+      'rag',
+      'year_to_date',
+      'commentary',
+    ])
+    .where('organisation_id', '=', organisationId)
+    .where('measure_id', 'in', measureIds)
+  if (from) query = query.where('period_start', '>=', from)
+  return query.orderBy('measure_id').orderBy('period_start').execute()
+}
+/** Whole value rows by id. */
+export async function findValuesById(
+  db: Kysely<DB>,
+  organisationId: string,
+  ids: readonly string[],
+): Promise<MeasureValueRow[]> {
+  if (ids.length === 0) return []
+  return db
+    .selectFrom('measure_values')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .where('id', 'in', ids)
+    .execute()
+}
+export type ValueFigures = Awaited<ReturnType<typeof listValueFigures>>[number]
+
 /** Each measure's latest approved period and its RAG: what those who see signed-off data see. */
 export async function latestApproved(
   db: Kysely<DB>,
@@ -319,6 +365,27 @@ export async function insertValues(
       .values(rows.slice(i, i + 1000).map((r) => ({ ...r, organisation_id: organisationId })))
       .execute()
   }
+}
+
+/** Inserts many values, 500 to a statement, and returns the rows written (in no set order). */
+export async function insertValuesReturning(
+  db: Kysely<DB>,
+  organisationId: string,
+  rows: readonly NewValue[],
+  between: () => Promise<void> = async () => {},
+): Promise<MeasureValueRow[]> {
+  const out: MeasureValueRow[] = []
+  for (let i = 0; i < rows.length; i += 500) {
+    await between()
+    out.push(
+      ...(await db
+        .insertInto('measure_values')
+        .values(rows.slice(i, i + 500).map((r) => ({ ...r, organisation_id: organisationId })))
+        .returningAll()
+        .execute()),
+    )
+  }
+  return out
 }
 
 /** Changes a value only at `version`; undefined means someone changed it first. */

@@ -49,6 +49,11 @@ export interface UpdateEvent {
 /** What a feature calls when its workflow moves; the notifications feature provides it. */
 export interface WorkflowNotifier {
   valueChanged(trx: Kysely<DB>, event: ValueEvent): Promise<void>
+  /**
+   * Many values' steps at once (an import): the same notices as `valueChanged` for each, made
+   * and resolved in a few statements.
+   */
+  valuesChanged(trx: Kysely<DB>, events: readonly ValueEvent[]): Promise<void>
   updateChanged(trx: Kysely<DB>, event: UpdateEvent): Promise<void>
   /** After the transaction commits: e-mails those who asked for them at once. */
   deliver(organisationId: string): Promise<void>
@@ -204,6 +209,92 @@ export function createWorkflowNotifier(deps: {
           dedupe_key: keys.approved(e.version),
         })
       }
+    },
+
+    async valuesChanged(trx, events) {
+      const [first] = events
+      if (!first) return
+      const org = first.organisationId
+      if (events.length === 1 || events.some((e) => e.change === 'returned')) {
+        for (const e of events) await this.valueChanged(trx, e)
+        return
+      }
+      // What each step ends, as valueChanged resolves it, matched in memory: notices still
+      // open are few, the values many.
+      const ending = new Map<string, Set<string>>()
+      for (const e of events) {
+        const ends =
+          e.change === 'submitted'
+            ? ['value_due', 'value_overdue', 'value_escalated', 'value_returned']
+            : ['approval_requested', 'value_due', 'value_overdue', 'value_escalated']
+        ending.set(`${e.measure.id}:${e.period.start}`, new Set(ends))
+      }
+      const open = await repo.unresolvedOfKinds(trx, org, [
+        'value_due',
+        'value_overdue',
+        'value_escalated',
+        'value_returned',
+        'approval_requested',
+      ])
+      const done = open.filter((n) => {
+        const [kind = '', measureId, start] = n.dedupe_key.split(':')
+        return ending.get(`${measureId}:${start}`)?.has(kind) === true
+      })
+      const now = clock()
+      await repo.resolveIds(
+        trx,
+        done.map((n) => n.id),
+        now,
+      )
+      // Approvers are the same people for every value: read once, then judged per value.
+      const approverIds = [...new Set(events.map((e) => e.measure.approverId))]
+      const candidates = events.some((e) => e.change === 'submitted')
+        ? await principalsWithRole(trx, org, ['approver'], approverIds)
+        : []
+      const rows: repo.NewNotification[] = []
+      for (const e of events) {
+        const keys = valueKeys(e.measure.id, e.period.start)
+        const what = `${e.measure.code} ${e.period.label}`
+        const to =
+          e.change === 'submitted'
+            ? candidates
+                .filter(
+                  (p) =>
+                    (p.roles.some((r) => r.role === 'approver') ||
+                      p.personId === e.measure.approverId) &&
+                    measurePolicy.canViewMeasure(p, e.measure, e.tree) &&
+                    measurePolicy.canApproveValue(
+                      p,
+                      e.measure,
+                      { submittedBy: e.submittedBy, enteredBy: e.enteredBy },
+                      e.tree,
+                    ),
+                )
+                .map((p) => p.personId)
+            : e.change === 'approved'
+              ? others([e.submittedBy, e.enteredBy, e.measure.dataEntryOfficerId], e.actorId)
+              : []
+        const notice =
+          e.change === 'submitted'
+            ? {
+                kind: 'approval_requested',
+                subject: `${what} is waiting for your approval`,
+                body: `A value for ${e.measure.code} ${e.measure.title}, ${e.period.label}, has been submitted for approval.`,
+                link: '/tasks',
+                dedupe_key: keys.approval(e.version),
+              }
+            : {
+                kind: 'value_approved',
+                subject: `${what} was approved`,
+                body: `The value for ${e.measure.code} ${e.measure.title}, ${e.period.label}, was approved.`,
+                link: `/measures/${e.measure.id}`,
+                dedupe_key: keys.approved(e.version),
+              }
+        for (const personId of to) {
+          rows.push({ ...notice, organisation_id: org, person_id: personId })
+        }
+      }
+      await repo.insertNew(trx, rows, now)
     },
 
     async updateChanged(trx, e) {
