@@ -54,7 +54,10 @@ export function windowProblem(windows: Readonly<Record<Stage, Window>>): {
   for (const stage of STAGES) {
     const w = windows[stage]
     if (w.closes < w.opens) {
-      return { stage, message: `The ${STAGE_NAMES[stage].toLowerCase()} window must close on or after it opens` }
+      return {
+        stage,
+        message: `The ${STAGE_NAMES[stage].toLowerCase()} window must close on or after it opens`,
+      }
     }
     if (previous && w.opens < previous.closes) {
       return {

@@ -128,13 +128,7 @@ export interface AuditHeadsTable {
 }
 
 export type PlanKind =
-  | 'city'
-  | 'corporate'
-  | 'business'
-  | 'delivery'
-  | 'improvement'
-  | 'service'
-  | 'team'
+  'city' | 'corporate' | 'business' | 'delivery' | 'improvement' | 'service' | 'team'
 export type PlanStatus = 'draft' | 'active' | 'archived'
 export type NodeStatus = 'active' | 'archived'
 

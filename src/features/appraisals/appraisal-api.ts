@@ -34,7 +34,13 @@ export const appraisalApi: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.get(
     '/appraisal-cycles',
-    { schema: { tags, summary: 'Appraisal cycles, newest year first', querystring: PageQuerySchema } },
+    {
+      schema: {
+        tags,
+        summary: 'Appraisal cycles, newest year first',
+        querystring: PageQuerySchema,
+      },
+    },
     async (request) =>
       paginate(
         await appraisals.listCycles(requirePrincipal(request)),
@@ -149,7 +155,12 @@ export const appraisalApi: FastifyPluginAsyncZod<{ services: Services }> = async
     '/appraisals/:id/objectives/:objectiveId',
     {
       preValidation: guard,
-      schema: { tags, summary: 'Change an objective', params: ObjectiveParams, body: ObjectiveChanges },
+      schema: {
+        tags,
+        summary: 'Change an objective',
+        params: ObjectiveParams,
+        body: ObjectiveChanges,
+      },
     },
     async (request) =>
       appraisals.updateObjective(
@@ -162,7 +173,10 @@ export const appraisalApi: FastifyPluginAsyncZod<{ services: Services }> = async
 
   app.delete(
     '/appraisals/:id/objectives/:objectiveId',
-    { preValidation: guard, schema: { tags, summary: 'Remove an objective', params: ObjectiveParams } },
+    {
+      preValidation: guard,
+      schema: { tags, summary: 'Remove an objective', params: ObjectiveParams },
+    },
     async (request, reply) => {
       await appraisals.removeObjective(
         requirePrincipal(request),
@@ -211,7 +225,11 @@ export const appraisalApi: FastifyPluginAsyncZod<{ services: Services }> = async
     '/appraisals/:id/sign-off',
     {
       preValidation: guard,
-      schema: { tags, summary: 'Sign off the year (the line manager, never the person)', params: IdParams },
+      schema: {
+        tags,
+        summary: 'Sign off the year (the line manager, never the person)',
+        params: IdParams,
+      },
     },
     async (request) => {
       await appraisals.signOff(requirePrincipal(request), request.params.id)

@@ -11,7 +11,7 @@ export function managerChain(
   managerOf: ReadonlyMap<string, string | null>,
 ): string[] {
   const chain: string[] = []
-  for (let at = managerOf.get(personId); at && !chain.includes(at) && at !== personId; ) {
+  for (let at = managerOf.get(personId); at && !chain.includes(at) && at !== personId;) {
     chain.push(at)
     at = managerOf.get(at)
   }

@@ -150,19 +150,11 @@ export function presentAppraisal(
     objectivesAgreedText: a.objectives_agreed_at ? formatDate(a.objectives_agreed_at) : null,
     midYear: {
       self: review(a.mid_year_self_rating, a.mid_year_self_comment, a.mid_year_self_at),
-      manager: review(
-        a.mid_year_manager_rating,
-        a.mid_year_manager_comment,
-        a.mid_year_manager_at
-      ),
+      manager: review(a.mid_year_manager_rating, a.mid_year_manager_comment, a.mid_year_manager_at),
     },
     yearEnd: {
       self: review(a.year_end_self_rating, a.year_end_self_comment, a.year_end_self_at),
-      manager: review(
-        a.year_end_manager_rating,
-        a.year_end_manager_comment,
-        a.year_end_manager_at
-      ),
+      manager: review(a.year_end_manager_rating, a.year_end_manager_comment, a.year_end_manager_at),
     },
     signedOffAt: a.signed_off_at?.toISOString() ?? null,
     signedOffText: a.signed_off_at ? formatDate(a.signed_off_at) : null,

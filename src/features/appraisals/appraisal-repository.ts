@@ -19,10 +19,7 @@ export async function findCycle(db: Kysely<DB>, organisationId: string, id: stri
     .executeTakeFirst()
 }
 
-export async function insertCycle(
-  db: Kysely<DB>,
-  values: Insertable<DB['appraisal_cycles']>,
-) {
+export async function insertCycle(db: Kysely<DB>, values: Insertable<DB['appraisal_cycles']>) {
   return db.insertInto('appraisal_cycles').values(values).returningAll().executeTakeFirstOrThrow()
 }
 
@@ -63,7 +60,11 @@ export async function insertAppraisals(
   rows: readonly Insertable<AppraisalsTable>[],
 ) {
   if (rows.length === 0) return []
-  return db.insertInto('appraisals').values([...rows]).returningAll().execute()
+  return db
+    .insertInto('appraisals')
+    .values([...rows])
+    .returningAll()
+    .execute()
 }
 
 export async function listAppraisals(
@@ -71,10 +72,7 @@ export async function listAppraisals(
   organisationId: string,
   filter: { cycleIds?: readonly string[]; personIds?: readonly string[] } = {},
 ) {
-  let query = db
-    .selectFrom('appraisals')
-    .selectAll()
-    .where('organisation_id', '=', organisationId)
+  let query = db.selectFrom('appraisals').selectAll().where('organisation_id', '=', organisationId)
   if (filter.cycleIds) {
     if (filter.cycleIds.length === 0) return []
     query = query.where('cycle_id', 'in', filter.cycleIds)

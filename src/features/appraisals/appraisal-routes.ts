@@ -155,7 +155,12 @@ export const appraisalRoutes: FastifyPluginAsync<{ services: Services; config: C
         values: body,
       },
       async () => {
-        await appraisals.updateObjective(principal, id, objectiveId, parseInput(ObjectiveInput, body))
+        await appraisals.updateObjective(
+          principal,
+          id,
+          objectiveId,
+          parseInput(ObjectiveInput, body),
+        )
         return reply.redirect(`/appraisals/${id}#objectives`, 303)
       },
     )
@@ -287,8 +292,11 @@ export const appraisalRoutes: FastifyPluginAsync<{ services: Services; config: C
     const principal = requirePrincipal(request)
     const { id } = parseParams(IdParams, request.params)
     const added = await appraisals.addJoiners(principal, id)
-    setFlash(reply,
-      added === 0 ? 'Everyone is already in the cycle' : `${added} new members of staff brought in`, config)
+    setFlash(
+      reply,
+      added === 0 ? 'Everyone is already in the cycle' : `${added} new members of staff brought in`,
+      config,
+    )
     return reply.redirect(`/appraisal-cycles/${id}`, 303)
   })
 }

@@ -30,7 +30,12 @@ import {
   type ObjectiveView,
 } from './appraisal-presenter.ts'
 import * as repo from './appraisal-repository.ts'
-import type { CycleInput, ObjectiveChanges, ObjectiveInput, ReviewInput } from './appraisal-schemas.ts'
+import type {
+  CycleInput,
+  ObjectiveChanges,
+  ObjectiveInput,
+  ReviewInput,
+} from './appraisal-schemas.ts'
 
 /** The organisational measures appraisals feed; recomputed with each change that moves them. */
 export const APPRAISAL_COMPUTATIONS = ['appraisals_on_time', 'staff_objectives_linked'] as const
@@ -153,7 +158,9 @@ export function createAppraisalService({
       ]),
     ])
     const node = new Map(nodes.map((n) => [n.id, { ...n, planTitle: n.plan_title }]))
-    const measure = new Map(measures.map((m) => [m.id, { id: m.id, title: `${m.code}: ${m.title}` }]))
+    const measure = new Map(
+      measures.map((m) => [m.id, { id: m.id, title: `${m.code}: ${m.title}` }]),
+    )
     const project = new Map(projects.map((p) => [p.id, p]))
     return objectives.map((o) => {
       const n = node.get(o.node_id)
@@ -175,13 +182,22 @@ export function createAppraisalService({
     if (input.nodeId) {
       const [node] = await repo.nodesByIds(db, organisationId, [input.nodeId])
       if (!node || node.status !== 'active') {
-        throw Invalid.field('nodeId', 'Select the plan item the objective contributes to from the list')
+        throw Invalid.field(
+          'nodeId',
+          'Select the plan item the objective contributes to from the list',
+        )
       }
     }
-    if (input.measureId && (await repo.measuresByIds(db, organisationId, [input.measureId])).length === 0) {
+    if (
+      input.measureId &&
+      (await repo.measuresByIds(db, organisationId, [input.measureId])).length === 0
+    ) {
       throw Invalid.field('measureId', 'Select the measure from the list')
     }
-    if (input.projectId && (await repo.projectsByIds(db, organisationId, [input.projectId])).length === 0) {
+    if (
+      input.projectId &&
+      (await repo.projectsByIds(db, organisationId, [input.projectId])).length === 0
+    ) {
       throw Invalid.field('projectId', 'Select the project from the list')
     }
   }
@@ -257,7 +273,13 @@ export function createAppraisalService({
         } else {
           const selfDone = stage === 'mid_year' ? a.mid_year_self_at : a.year_end_self_at
           if (!selfDone) {
-            add(stage, 'self', a.person_id, `Write your ${STAGE_NAMES[stage].toLowerCase()} for ${year}`, state)
+            add(
+              stage,
+              'self',
+              a.person_id,
+              `Write your ${STAGE_NAMES[stage].toLowerCase()} for ${year}`,
+              state,
+            )
           }
           if (manager?.active) {
             add(
@@ -324,12 +346,19 @@ export function createAppraisalService({
       }
       const problem = windowProblem(windows)
       if (problem) {
-        const field = { objectives: 'objectivesCloses', mid_year: 'midYearOpens', year_end: 'yearEndOpens' }
+        const field = {
+          objectives: 'objectivesCloses',
+          mid_year: 'midYearOpens',
+          year_end: 'yearEndOpens',
+        }
         throw Invalid.field(field[problem.stage], problem.message)
       }
       const existing = await repo.listCycles(db, principal.organisationId)
       if (existing.some((c) => c.year === input.year)) {
-        throw Invalid.field('year', `There is already a cycle for ${formatFinancialYear(input.year)}`)
+        throw Invalid.field(
+          'year',
+          `There is already a cycle for ${formatFinancialYear(input.year)}`,
+        )
       }
       const staff = await repo.staff(db, principal.organisationId)
       return db.transaction().execute(async (trx) => {
@@ -343,6 +372,8 @@ export function createAppraisalService({
           year_end_opens: input.yearEndOpens,
           year_end_closes: input.yearEndCloses,
           opened_by: recordedPersonId(principal),
+          created_at: clock(),
+          updated_at: clock(),
         })
         await repo.insertAppraisals(
           trx,
@@ -350,6 +381,8 @@ export function createAppraisalService({
             organisation_id: principal.organisationId,
             cycle_id: cycle.id,
             person_id: p.id,
+            created_at: clock(),
+            updated_at: clock(),
           })),
         )
         const view = presentCycle(cycle, today())
@@ -380,7 +413,9 @@ export function createAppraisalService({
           (a) => a.person_id,
         ),
       )
-      const joiners = (await repo.staff(db, principal.organisationId)).filter((p) => !have.has(p.id))
+      const joiners = (await repo.staff(db, principal.organisationId)).filter(
+        (p) => !have.has(p.id),
+      )
       if (joiners.length === 0) return 0
       return db.transaction().execute(async (trx) => {
         await repo.insertAppraisals(
@@ -389,6 +424,8 @@ export function createAppraisalService({
             organisation_id: principal.organisationId,
             cycle_id: cycle.id,
             person_id: p.id,
+            created_at: clock(),
+            updated_at: clock(),
           })),
         )
         await recordAudit(
@@ -424,9 +461,13 @@ export function createAppraisalService({
         cycleIds: [cycle.id],
       })
       const withObjectives = new Set(
-        (await repo.listObjectives(db, principal.organisationId, appraisals.map((a) => a.id))).map(
-          (o) => o.appraisal_id,
-        ),
+        (
+          await repo.listObjectives(
+            db,
+            principal.organisationId,
+            appraisals.map((a) => a.id),
+          )
+        ).map((o) => o.appraisal_id),
       )
       const below = await repo.suppressBelow(db, principal.organisationId)
       const figures = (list: readonly repo.AppraisalRecord[]) => {
@@ -479,7 +520,10 @@ export function createAppraisalService({
           items: counts.map((c) => ({
             ...c,
             count: withheld || small(c.count) ? null : c.count,
-            share: withheld || small(c.count) || total === 0 ? null : Math.round((c.count / total) * 1000) / 10,
+            share:
+              withheld || small(c.count) || total === 0
+                ? null
+                : Math.round((c.count / total) * 1000) / 10,
           })),
         },
       }
@@ -495,7 +539,13 @@ export function createAppraisalService({
       return cycles.flatMap((cycle) => {
         const a = rows.find((r) => r.cycle_id === cycle.id)
         return a
-          ? [{ id: a.id, yearLabel: formatFinancialYear(cycle.year), stages: presentStages(a, cycle, day) }]
+          ? [
+              {
+                id: a.id,
+                yearLabel: formatFinancialYear(cycle.year),
+                stages: presentStages(a, cycle, day),
+              },
+            ]
           : []
       })
     },
@@ -605,9 +655,12 @@ export function createAppraisalService({
         objectives: objectives.map((o) => ({ ...o, path: paths.get(o.nodeId) ?? null })),
         can: {
           writeObjectives: open && policy.canWriteObjectives(seat),
-          agree: open && seat === 'line_manager' && objectives.length > 0 && !row.objectives_agreed_at,
-          reviewMidYear: open && (seat === 'self' || seat === 'line_manager') && started('mid_year'),
-          reviewYearEnd: open && (seat === 'self' || seat === 'line_manager') && started('year_end'),
+          agree:
+            open && seat === 'line_manager' && objectives.length > 0 && !row.objectives_agreed_at,
+          reviewMidYear:
+            open && (seat === 'self' || seat === 'line_manager') && started('mid_year'),
+          reviewYearEnd:
+            open && (seat === 'self' || seat === 'line_manager') && started('year_end'),
           signOff: open && seat === 'line_manager' && row.year_end_manager_at !== null,
         },
       }
@@ -632,7 +685,10 @@ export function createAppraisalService({
           .sort((a, b) => order(a.plan_kind) - order(b.plan_kind))
           .map((n) => ({ id: n.id, title: n.title, planTitle: n.plan_title })),
         measures: measures.map((m) => ({ id: m.id, title: `${m.code}: ${m.title}` })),
-        projects: projects.map((p) => ({ id: p.id, title: p.code ? `${p.code}: ${p.title}` : p.title })),
+        projects: projects.map((p) => ({
+          id: p.id,
+          title: p.code ? `${p.code}: ${p.title}` : p.title,
+        })),
       }
     },
 
@@ -666,6 +722,8 @@ export function createAppraisalService({
           project_id: input.projectId ?? null,
           position: existing.length,
           created_by: recordedPersonId(principal),
+          created_at: clock(),
+          updated_at: clock(),
         })
         const reopened = seat === 'self' && row.objectives_agreed_at !== null
         if (reopened) {
@@ -711,7 +769,9 @@ export function createAppraisalService({
           objectiveId,
           {
             ...(changes.title !== undefined && { title: changes.title }),
-            ...(changes.successMeasure !== undefined && { success_measure: changes.successMeasure }),
+            ...(changes.successMeasure !== undefined && {
+              success_measure: changes.successMeasure,
+            }),
             ...(changes.dueDate !== undefined && { due_date: changes.dueDate }),
             ...(changes.nodeId !== undefined && { node_id: changes.nodeId }),
             ...(changes.measureId !== undefined && { measure_id: changes.measureId }),
@@ -798,7 +858,12 @@ export function createAppraisalService({
      * A mid-year or year-end review: the person writes their own, the line manager theirs; each
      * a rating on the scale and a comment. Writing it again replaces it until sign-off.
      */
-    async review(principal: Principal, appraisalId: string, stage: 'mid_year' | 'year_end', input: ReviewInput) {
+    async review(
+      principal: Principal,
+      appraisalId: string,
+      stage: 'mid_year' | 'year_end',
+      input: ReviewInput,
+    ) {
       const { row, seat, person, cycle } = await requireAppraisal(principal, appraisalId)
       if (seat !== 'self' && seat !== 'line_manager') {
         throw new Forbidden('Only the person and their line manager write reviews')
@@ -806,7 +871,9 @@ export function createAppraisalService({
       checkWritable(row)
       const window = windowsOf(cycle)[stage]
       if (today() < window.opens) {
-        throw new Conflict(`The ${STAGE_NAMES[stage].toLowerCase()} opens on ${formatDate(window.opens)}`)
+        throw new Conflict(
+          `The ${STAGE_NAMES[stage].toLowerCase()} opens on ${formatDate(window.opens)}`,
+        )
       }
       if (seat === 'line_manager' && !row.objectives_agreed_at) {
         throw new Conflict('Agree the objectives before reviewing them')
@@ -816,7 +883,11 @@ export function createAppraisalService({
       const changes =
         stage === 'mid_year'
           ? side === 'self'
-            ? { mid_year_self_rating: input.rating, mid_year_self_comment: input.comment, mid_year_self_at: at }
+            ? {
+                mid_year_self_rating: input.rating,
+                mid_year_self_comment: input.comment,
+                mid_year_self_at: at,
+              }
             : {
                 mid_year_manager_rating: input.rating,
                 mid_year_manager_comment: input.comment,
@@ -824,7 +895,11 @@ export function createAppraisalService({
                 mid_year_manager_id: principal.personId,
               }
           : side === 'self'
-            ? { year_end_self_rating: input.rating, year_end_self_comment: input.comment, year_end_self_at: at }
+            ? {
+                year_end_self_rating: input.rating,
+                year_end_self_comment: input.comment,
+                year_end_self_at: at,
+              }
             : {
                 year_end_manager_rating: input.rating,
                 year_end_manager_comment: input.comment,
@@ -898,4 +973,3 @@ export function createAppraisalService({
     },
   }
 }
-
