@@ -92,7 +92,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     config,
     mailer: config.mail ? smtpMailer(config.mail) : null,
     projects,
-    extraReminders: [appraisals.reminders],
+    extraReminders: [(organisationId, today) => appraisals.reminders(organisationId, today)],
   })
   const values = createValueService({ db, clock, measures, notify: notifications.workflow })
   const projectUpdates = createUpdateService({

@@ -199,7 +199,7 @@ export const appraisalRoutes: FastifyPluginAsync<{ services: Services; config: C
       ratingItems: RATINGS.map((r) => ({
         value: String(r),
         text: `${r}: ${RATING_NAMES[r]}`,
-        checked: String(r) === String(values.rating ?? ''),
+        checked: r === Number(values.rating),
       })),
     })
 

@@ -219,9 +219,10 @@ for (const mode of testModes()) {
       assert.equal(await count('audit_records'), before + 1, 'reading your own is not audited')
       // The path from the objective up to the City Plan's vision.
       const path = own.objectives[0]?.path
-      assert.equal(path?.vision?.text, 'A good life for everyone')
+      assert.ok(path)
+      assert.equal(path.vision?.text, 'A good life for everyone')
       assert.deepEqual(
-        path?.steps.map((s) => s.title),
+        path.steps.map((s) => s.title),
         ['Clean streets', 'Every bin collected on the right day'],
       )
       const byHr = await ctx.services.appraisals.detail(officer, appraisalId)
