@@ -40,8 +40,8 @@ import type {
 /** The organisational measures appraisals feed; recomputed with each change that moves them. */
 export const APPRAISAL_COMPUTATIONS = ['appraisals_on_time', 'staff_objectives_linked'] as const
 
-/** An inbox cycle stays in view this long after its year-end window closes. */
-const LINGER_DAYS = 60
+/** The inbox and the reminders look at this many of the latest cycles. */
+const CYCLES_IN_VIEW = 2
 /** Reminders that a window is closing start this many days before it closes. */
 const REMIND_DAYS = 14
 
@@ -210,9 +210,11 @@ export function createAppraisalService({
 
   /** What each person must do for appraisals still in play on `day`, for everyone. */
   async function work(organisationId: string, day: string): Promise<AppraisalWork[]> {
-    const cycles = (await repo.listCycles(db, organisationId)).filter(
-      (c) => day >= c.objectives_opens && addDays(c.year_end_closes, LINGER_DAYS) >= day,
-    )
+    // This year's cycle and last year's: last year's stragglers stay in view until done, older
+    // years' are left to the performance team's figures.
+    const cycles = (await repo.listCycles(db, organisationId))
+      .filter((c) => day >= c.objectives_opens)
+      .slice(0, CYCLES_IN_VIEW)
     if (cycles.length === 0) return []
     const ctx = await context(organisationId)
     const appraisals = await repo.listAppraisals(db, organisationId, {
@@ -263,6 +265,8 @@ export function createAppraisalService({
       for (const stage of STAGES) {
         const state = states[stage]
         if (state !== 'open' && state !== 'overdue') continue
+        // A mid-year review not held by the time the year end opens is past doing.
+        if (stage === 'mid_year' && day >= windows.year_end.opens) continue
         if (stage === 'objectives') {
           if ((counts.get(a.id) ?? 0) === 0) {
             add(stage, 'self', a.person_id, `Set your objectives for ${year}`, state)
@@ -281,7 +285,7 @@ export function createAppraisalService({
               state,
             )
           }
-          if (manager?.active) {
+          if (manager?.active && a.objectives_agreed_at) {
             add(
               stage,
               'manager',
@@ -581,9 +585,24 @@ export function createAppraisalService({
           objectives: a ? objectives.filter((o) => o.appraisalId === a.id) : [],
         }
       })
+      // Plan coverage counts everyone beneath the manager, not only those reporting directly.
+      const below = ctx.people.filter((p) =>
+        policy.managerChain(p.id, ctx.managerOf).includes(principal.personId),
+      )
+      const belowAppraisals = await repo.listAppraisals(db, principal.organisationId, {
+        cycleIds: [cycle.id],
+        personIds: below.map((p) => p.id),
+      })
+      const everyone = await objectiveViews(
+        principal.organisationId,
+        belowAppraisals.map((a) => a.id),
+      )
+      const nameOf = new Map(
+        belowAppraisals.map((a) => [a.id, ctx.byId.get(a.person_id)?.name ?? '']),
+      )
       const me = ctx.byId.get(principal.personId)
       const teamUnits = new Set(
-        [me?.unit_id, ...reports.map((r) => r.unit_id)].filter((u): u is string => !!u),
+        [me?.unit_id, ...below.map((r) => r.unit_id)].filter((u): u is string => !!u),
       )
       const nodes = (await repo.linkableNodes(db, principal.organisationId)).filter(
         (n) =>
@@ -598,11 +617,17 @@ export function createAppraisalService({
           items: nodes
             .filter((n) => n.plan_id === planId)
             .map((n) => {
-              const who = members.filter((m) => m.objectives.some((o) => o.nodeId === n.id))
+              const who = [
+                ...new Set(
+                  everyone
+                    .filter((o) => o.nodeId === n.id)
+                    .map((o) => nameOf.get(o.appraisalId) ?? ''),
+                ),
+              ].sort()
               return {
                 nodeId: n.id,
                 title: n.title,
-                people: who.map((m) => m.person.name),
+                people: who,
                 uncovered: who.length === 0,
               }
             }),

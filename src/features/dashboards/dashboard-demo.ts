@@ -1,3 +1,4 @@
+import { APPRAISAL_MEASURES } from '../appraisals/appraisal-computations.ts'
 import type { Kysely } from 'kysely'
 import { addWorkingDays, financialYearOf, parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
@@ -20,6 +21,8 @@ const TARGETS: Readonly<Record<string, number>> = {
   red_risks_mitigated: 75,
   data_returned_on_time: 90,
   savings_delivered: 95,
+  appraisals_on_time: 90,
+  staff_objectives_linked: 95,
 }
 
 /** A small deterministic spread, so every demo build is the same. */
@@ -83,6 +86,7 @@ export async function buildDemoDashboards(
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
   computations.register(savingsDelivered, savingsDeliveredPounds)
+  computations.register(...APPRAISAL_MEASURES)
   const organisational: string[] = []
   for (const c of computations.list()) {
     const measure = await setUpComputedMeasure(
