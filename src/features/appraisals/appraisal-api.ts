@@ -85,6 +85,26 @@ export const appraisalApi: FastifyPluginAsyncZod<{ services: Services }> = async
     async (request) => appraisals.cycleSummary(requirePrincipal(request), request.params.id),
   )
 
+  app.get(
+    '/appraisal-cycles/:id/export.csv',
+    {
+      schema: {
+        tags,
+        summary:
+          'The cycle person by person as CSV for HR systems: stages, ratings and objectives ' +
+          '(performance officers over the whole organisation; audited)',
+        params: IdParams,
+      },
+    },
+    async (request, reply) => {
+      const file = await appraisals.exportCycle(requirePrincipal(request), request.params.id)
+      return reply
+        .type('text/csv; charset=utf-8')
+        .header('content-disposition', `attachment; filename="${file.filename}"`)
+        .send(file.csv)
+    },
+  )
+
   app.post(
     '/appraisal-cycles/:id/joiners',
     {

@@ -46,3 +46,8 @@ export function canRunCycles(principal: Principal): boolean {
 export function canWriteObjectives(standing: Standing | null): boolean {
   return standing === 'self' || standing === 'line_manager'
 }
+
+/** The export holds everyone's ratings: a performance officer over the whole organisation. */
+export function canExportAppraisals(principal: Principal): boolean {
+  return principal.roles.some((g) => g.role === 'performance_officer' && g.unitId === null)
+}

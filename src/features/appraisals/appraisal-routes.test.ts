@@ -216,6 +216,23 @@ for (const mode of testModes()) {
         `/api/v1/appraisal-cycles/${cycleId}/summary`,
       )
       assert.equal(refused.statusCode, 403)
+      const csv = await bearer(
+        app,
+        tokens.officer,
+        'GET',
+        `/api/v1/appraisal-cycles/${cycleId}/export.csv`,
+      )
+      assert.equal(csv.statusCode, 200)
+      assert.match(csv.headers['content-type'] ?? '', /text\/csv/)
+      const sams = csv.body.split('\r\n').find((line) => line.startsWith('Sam Staff'))
+      assert.match(sams ?? '', /done_on_time,3,3,/)
+      const noExport = await bearer(
+        app,
+        tokens.manager,
+        'GET',
+        `/api/v1/appraisal-cycles/${cycleId}/export.csv`,
+      )
+      assert.equal(noExport.statusCode, 403)
       const browser = await Agent.signedIn(app, officer.email)
       const page = await browser.get(`/appraisal-cycles/${cycleId}`)
       assert.equal(page.statusCode, 200)

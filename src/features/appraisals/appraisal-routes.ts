@@ -288,6 +288,16 @@ export const appraisalRoutes: FastifyPluginAsync<{ services: Services; config: C
     })
   })
 
+  app.get('/appraisal-cycles/:id/export.csv', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const file = await appraisals.exportCycle(principal, id)
+    return reply
+      .type('text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${file.filename}"`)
+      .send(file.csv)
+  })
+
   app.post('/appraisal-cycles/:id/joiners', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id } = parseParams(IdParams, request.params)

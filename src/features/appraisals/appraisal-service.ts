@@ -9,6 +9,7 @@ import {
 } from '../../core/appraisal-stages.ts'
 import { formatDate } from '../../core/format.ts'
 import { addDays, financialYearOf, formatFinancialYear } from '../../core/periods.ts'
+import { csvText } from '../../core/csv.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit, type AuditActor } from '../audit/audit-service.ts'
@@ -39,6 +40,26 @@ import type {
 
 /** The organisational measures appraisals feed; recomputed with each change that moves them. */
 export const APPRAISAL_COMPUTATIONS = ['appraisals_on_time', 'staff_objectives_linked'] as const
+
+/** The columns of the export for HR systems. */
+export const EXPORT_COLUMNS = [
+  'person',
+  'jobTitle',
+  'unit',
+  'lineManager',
+  'year',
+  'objectiveSetting',
+  'objectivesAgreedOn',
+  'objectives',
+  'objectiveTitles',
+  'midYear',
+  'midYearSelfRating',
+  'midYearManagerRating',
+  'yearEnd',
+  'yearEndSelfRating',
+  'yearEndManagerRating',
+  'signedOffOn',
+] as const
 
 /** The inbox and the reminders look at this many of the latest cycles. */
 const CYCLES_IN_VIEW = 2
@@ -530,6 +551,73 @@ export function createAppraisalService({
                 : Math.round((c.count / total) * 1000) / 10,
           })),
         },
+      }
+    },
+
+    /**
+     * The cycle person by person, for HR systems: stages, ratings and objectives. Only for a
+     * performance officer over the whole organisation, who may read every appraisal; audited.
+     */
+    async exportCycle(principal: Principal, cycleId: string) {
+      const cycle = await requireCycle(principal.organisationId, cycleId)
+      if (!policy.canExportAppraisals(principal)) {
+        throw new Forbidden(
+          'Only the performance team over the whole organisation can export appraisals',
+        )
+      }
+      const ctx = await context(principal.organisationId)
+      const { units } = await organisation.unitTree(principal.organisationId)
+      const unitName = new Map(units.map((u) => [u.id, u.name]))
+      const rows = await repo.listAppraisals(db, principal.organisationId, { cycleIds: [cycle.id] })
+      const objectives = await objectiveViews(
+        principal.organisationId,
+        rows.map((a) => a.id),
+      )
+      const day = today()
+      const at = (d: Date | null) => (d ? ukDate(d) : null)
+      const records = rows
+        .map((a) => {
+          const person = ctx.byId.get(a.person_id)
+          const managerId = person?.line_manager_id
+          const states = stageStates(a, cycle, day)
+          const own = objectives.filter((o) => o.appraisalId === a.id)
+          return [
+            person?.name ?? '',
+            person?.job_title ?? null,
+            person?.unit_id ? (unitName.get(person.unit_id) ?? null) : null,
+            managerId ? (ctx.byId.get(managerId)?.name ?? null) : null,
+            formatFinancialYear(cycle.year),
+            states.objectives,
+            at(a.objectives_agreed_at),
+            own.length,
+            own.map((o) => `${o.title} [${o.nodeTitle ?? ''}]`).join('; '),
+            states.mid_year,
+            a.mid_year_self_rating,
+            a.mid_year_manager_rating,
+            states.year_end,
+            a.year_end_self_rating,
+            a.year_end_manager_rating,
+            at(a.signed_off_at),
+          ] as const
+        })
+        .sort((x, y) => x[0].localeCompare(y[0]))
+      await db.transaction().execute((trx) =>
+        recordAudit(
+          trx,
+          {
+            organisationId: principal.organisationId,
+            actor: actorOf(principal),
+            action: 'appraisals_exported',
+            itemType: 'appraisal_cycle',
+            itemId: cycle.id,
+            summary: `${records.length} appraisals of ${formatFinancialYear(cycle.year)} exported, ratings included`,
+          },
+          clock,
+        ),
+      )
+      return {
+        filename: `appraisals-${formatFinancialYear(cycle.year).replace('/', '-')}.csv`,
+        csv: csvText(EXPORT_COLUMNS, records),
       }
     },
 
