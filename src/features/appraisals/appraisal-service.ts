@@ -759,7 +759,9 @@ export function createAppraisalService({
           }),
         )
       }
-      const open = !row.signed_off_at
+      // The manager reviews only agreed objectives; the person may write theirs at any time.
+      const reviewable =
+        !row.signed_off_at && (seat === 'self' || row.objectives_agreed_at !== null)
       const started = (stage: Stage) => today() >= windowsOf(cycle)[stage].opens
       return {
         appraisal: view,
@@ -767,14 +769,17 @@ export function createAppraisalService({
         standing: seat,
         objectives: objectives.map((o) => ({ ...o, path: paths.get(o.nodeId) ?? null })),
         can: {
-          writeObjectives: open && policy.canWriteObjectives(seat),
+          writeObjectives: !row.signed_off_at && policy.canWriteObjectives(seat),
           agree:
-            open && seat === 'line_manager' && objectives.length > 0 && !row.objectives_agreed_at,
+            !row.signed_off_at &&
+            seat === 'line_manager' &&
+            objectives.length > 0 &&
+            !row.objectives_agreed_at,
           reviewMidYear:
-            open && (seat === 'self' || seat === 'line_manager') && started('mid_year'),
+            reviewable && (seat === 'self' || seat === 'line_manager') && started('mid_year'),
           reviewYearEnd:
-            open && (seat === 'self' || seat === 'line_manager') && started('year_end'),
-          signOff: open && seat === 'line_manager' && row.year_end_manager_at !== null,
+            reviewable && (seat === 'self' || seat === 'line_manager') && started('year_end'),
+          signOff: reviewable && seat === 'line_manager' && row.year_end_manager_at !== null,
         },
       }
     },
