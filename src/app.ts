@@ -17,6 +17,8 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { instanceSecret } from './db/instance-settings.ts'
 import { NotFound } from './errors.ts'
+import { appraisalApi } from './features/appraisals/appraisal-api.ts'
+import { appraisalRoutes } from './features/appraisals/appraisal-routes.ts'
 import { auditRoutes } from './features/audit/audit-routes.ts'
 import { authApi } from './features/auth/auth-api.ts'
 import { authRoutes } from './features/auth/auth-routes.ts'
@@ -223,6 +225,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(notificationRoutes, { services, config })
   await app.register(partnershipRoutes, { services })
   await app.register(taskRoutes, { services, config })
+  await app.register(appraisalRoutes, { services, config })
   await app.register(queryRoutes, { services, config })
   await app.register(
     async (api) => {
@@ -245,6 +248,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(notificationApi, { services })
       await api.register(partnershipApi, { services })
       await api.register(taskApi, { services })
+      await api.register(appraisalApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

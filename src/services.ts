@@ -42,6 +42,8 @@ import { createNotificationService } from './features/notifications/notification
 import { createQueryService } from './features/queries/query-service.ts'
 import { createTaskService } from './features/tasks/task-service.ts'
 import { createHomeService } from './features/home/home-service.ts'
+import { APPRAISAL_MEASURES } from './features/appraisals/appraisal-computations.ts'
+import { createAppraisalService } from './features/appraisals/appraisal-service.ts'
 
 export interface ServiceDeps {
   readonly config: Config
@@ -70,6 +72,9 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
   computations.register(savingsDelivered, savingsDeliveredPounds)
+  computations.register(...APPRAISAL_MEASURES)
+  const framework = createFrameworkService({ db, clock, links })
+  const appraisals = createAppraisalService({ db, clock, organisation, framework, computations })
   const budgets = createBudgetService({ db, clock, savings })
   const reports = createReportService({
     db,
@@ -87,6 +92,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     config,
     mailer: config.mail ? smtpMailer(config.mail) : null,
     projects,
+    extraReminders: [(organisationId, today) => appraisals.reminders(organisationId, today)],
   })
   const values = createValueService({ db, clock, measures, notify: notifications.workflow })
   const projectUpdates = createUpdateService({
@@ -103,6 +109,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     values,
     projectUpdates,
     queries,
+    appraisals,
     notify: notifications.workflow,
   })
   const home = createHomeService({ tasks, dashboards, projects, queries })
@@ -111,7 +118,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     oidc: config.oidc ? createOidcClient(config.oidc) : null,
     organisation,
     audit: createAuditService({ db }),
-    framework: createFrameworkService({ db, clock, links }),
+    framework,
+    appraisals,
     measures,
     values,
     exchange: createExchangeService({ db, measures, values, projects, risks, savings }),

@@ -22,6 +22,8 @@ const ITEM_TYPES = [
   'report',
   'committee',
   'api_token',
+  'appraisal',
+  'appraisal_cycle',
 ]
 
 /** A body that passes most input schemas, so a write reaches the code that must refuse it. */
@@ -251,6 +253,34 @@ for (const mode of testModes()) {
         focusNodeIds: [],
       })
       await ctx.services.reports.publish(victim, report.id)
+      // A year's appraisals with an objective in a team plan: the most private data there is.
+      const secretPlan = await ctx.services.framework.createPlan(victim, {
+        title: 'Secret team plan',
+        kind: 'team',
+        firstYear: '2024/25',
+        lastYear: '2024/25',
+        status: 'active',
+        levels: ['Team objective'],
+      })
+      const secretItem = await ctx.services.framework.createNode(victim, secretPlan.id, {
+        title: 'Secret plan item',
+      })
+      await ctx.services.appraisals.openCycle(victim, {
+        year: 2024,
+        objectivesOpens: '2024-04-01',
+        objectivesCloses: '2024-05-31',
+        midYearOpens: '2024-10-01',
+        midYearCloses: '2024-11-30',
+        yearEndOpens: '2025-04-01',
+        yearEndCloses: '2025-05-31',
+      })
+      const [secretAppraisal] = await ctx.services.appraisals.mine(victim)
+      await ctx.services.appraisals.addObjective(victim, secretAppraisal?.id ?? '', {
+        title: 'Secret objective',
+        successMeasure: 'Secret success',
+        dueDate: '2025-03-31',
+        nodeId: secretItem.id,
+      })
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)
@@ -265,6 +295,7 @@ for (const mode of testModes()) {
         'Secret query',
         '777,777',
         'Secret dashboard',
+        'Secret objective',
         ...[...otherIds.values()].flat(),
       ]
     })

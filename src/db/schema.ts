@@ -60,6 +60,8 @@ export interface PeopleTable {
   password_hash: string | null
   active: Generated<boolean>
   last_sign_in_at: Date | null
+  /** The person's line manager, in the same organisation. */
+  line_manager_id: string | null
   created_at: CreatedAt
   updated_at: Timestamp
 }
@@ -125,7 +127,8 @@ export interface AuditHeadsTable {
   hash: string
 }
 
-export type PlanKind = 'city' | 'corporate' | 'business' | 'delivery' | 'improvement' | 'service'
+export type PlanKind =
+  'city' | 'corporate' | 'business' | 'delivery' | 'improvement' | 'service' | 'team'
 export type PlanStatus = 'draft' | 'active' | 'archived'
 export type NodeStatus = 'active' | 'archived'
 
@@ -882,7 +885,74 @@ export interface DB {
   partnership_shares: PartnershipSharesTable
   item_queries: ItemQueriesTable
   item_query_messages: ItemQueryMessagesTable
+  appraisal_cycles: AppraisalCyclesTable
+  appraisals: AppraisalsTable
+  objectives: ObjectivesTable
 }
+
+export interface AppraisalCyclesTable {
+  id: Generated<string>
+  organisation_id: string
+  /** The financial year the cycle covers, by its first calendar year (2026 for 2026/27). */
+  year: number
+  objectives_opens: string
+  objectives_closes: string
+  mid_year_opens: string
+  mid_year_closes: string
+  year_end_opens: string
+  year_end_closes: string
+  opened_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface AppraisalsTable {
+  id: Generated<string>
+  organisation_id: string
+  cycle_id: string
+  person_id: string
+  objectives_agreed_at: Date | null
+  objectives_agreed_by: string | null
+  mid_year_self_rating: number | null
+  mid_year_self_comment: string | null
+  mid_year_self_at: Date | null
+  mid_year_manager_rating: number | null
+  mid_year_manager_comment: string | null
+  mid_year_manager_at: Date | null
+  mid_year_manager_id: string | null
+  year_end_self_rating: number | null
+  year_end_self_comment: string | null
+  year_end_self_at: Date | null
+  year_end_manager_rating: number | null
+  year_end_manager_comment: string | null
+  year_end_manager_at: Date | null
+  year_end_manager_id: string | null
+  signed_off_at: Date | null
+  signed_off_by: string | null
+  version: Generated<number>
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export interface ObjectivesTable {
+  id: Generated<string>
+  organisation_id: string
+  appraisal_id: string
+  title: string
+  success_measure: string
+  due_date: string
+  node_id: string
+  measure_id: string | null
+  project_id: string | null
+  position: Generated<number>
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+}
+
+export type AppraisalCycleRow = Selectable<AppraisalCyclesTable>
+export type AppraisalRow = Selectable<AppraisalsTable>
+export type ObjectiveRow = Selectable<ObjectivesTable>
 
 export type Organisation = Selectable<OrganisationsTable>
 export type Unit = Selectable<UnitsTable>

@@ -21,6 +21,11 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/units', text: 'Units' },
   { href: '/people', text: 'People' },
   { href: '/plans', text: 'Plans' },
+  {
+    href: '/appraisals',
+    text: 'Appraisals',
+    visible: (p) => p.roles.some((g) => g.role !== 'partner' && g.role !== 'councillor'),
+  },
   { href: '/alignment', text: 'Alignment' },
   { href: '/measures', text: 'Measures' },
   { href: '/my-updates', text: 'My updates', visible: entersValues },

@@ -1,3 +1,4 @@
+import { APPRAISAL_MEASURES } from '../appraisals/appraisal-computations.ts'
 import type { Kysely } from 'kysely'
 import { addWorkingDays, financialYearOf, parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
@@ -20,6 +21,8 @@ const TARGETS: Readonly<Record<string, number>> = {
   red_risks_mitigated: 75,
   data_returned_on_time: 90,
   savings_delivered: 95,
+  appraisals_on_time: 90,
+  staff_objectives_linked: 95,
 }
 
 /** Where each organisational measure sits in the golden thread, by the node's title. */
@@ -93,6 +96,7 @@ export async function buildDemoDashboards(
   const computations = createComputationRegistry()
   computations.register(...BUILT_IN_COMPUTATIONS)
   computations.register(savingsDelivered, savingsDeliveredPounds)
+  computations.register(...APPRAISAL_MEASURES)
   const organisational: string[] = []
   const nodeIds = new Map(
     (

@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely'
 import type { DB, Role, UnitKind } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
+import { buildDemoAppraisals } from '../appraisals/appraisal-demo.ts'
 import { buildDemoCalendar } from '../committees/calendar-demo.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
 import { buildDemoDashboards } from '../dashboards/dashboard-demo.ts'
@@ -10,7 +11,13 @@ import { buildDemoMeasures } from '../measures/measure-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { buildDemoProjects } from '../projects/project-demo.ts'
 import { buildDemoSavings } from '../savings/savings-demo.ts'
-import { createOrganisation } from '../organisation/organisation-service.ts'
+import {
+  createOrganisation,
+  createOrganisationService,
+} from '../organisation/organisation-service.ts'
+import { createAppraisalService } from '../appraisals/appraisal-service.ts'
+import { createFrameworkService } from '../framework/framework-service.ts'
+import { createLinkRegistry } from '../links/link-registry.ts'
 import { createNotificationService } from '../notifications/notification-service.ts'
 import { buildDemoPartnership, DEMO_TRUST_PEOPLE } from '../partnerships/partnership-demo.ts'
 
@@ -266,6 +273,8 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       { units: unitIds, people: personIds },
       clock,
     )
+    // Service and team plans, staff and two years of appraisals, before the dashboard computes.
+    await buildDemoAppraisals(trx, organisation.id, { units: unitIds, people: personIds }, clock)
     await buildDemoDashboards(trx, organisation.id, clock)
     await recordAudit(
       trx,
@@ -291,11 +300,19 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
   // An NHS trust with its own people and measures, in a partnership the council hosts.
   const { trust } = await buildDemoPartnership(db, organisation, passwordHash, clock)
   // Today's reminders, so the notifications page is not empty on first start; never e-mailed.
+  const organisationService = createOrganisationService({ db, clock })
+  const appraisals = createAppraisalService({
+    db,
+    clock,
+    organisation: organisationService,
+    framework: createFrameworkService({ db, clock, links: createLinkRegistry() }),
+  })
   const notifications = createNotificationService({
     db,
     clock,
     config: { publicUrl: '', serviceName: DEMO_NAME, reminders: DEMO_REMINDERS },
     mailer: null,
+    extraReminders: [(organisationId, today) => appraisals.reminders(organisationId, today)],
   })
   await notifications.run(organisation.id)
   await notifications.run(trust.id)

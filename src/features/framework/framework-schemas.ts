@@ -10,6 +10,7 @@ export const PLAN_KINDS = [
   'delivery',
   'improvement',
   'service',
+  'team',
 ] as const satisfies readonly PlanKind[]
 
 export const PLAN_KIND_NAMES: Readonly<Record<PlanKind, string>> = {
@@ -19,6 +20,7 @@ export const PLAN_KIND_NAMES: Readonly<Record<PlanKind, string>> = {
   delivery: 'Delivery plan',
   improvement: 'Improvement plan',
   service: 'Service plan',
+  team: 'Team plan',
 }
 
 export const PLAN_STATUSES = [

@@ -499,7 +499,8 @@ for (const mode of testModes()) {
       const plans = await framework.listPlans(councillor)
       assert.deepEqual(
         plans.map((p) => p.kind),
-        ['city', 'corporate', 'improvement', 'delivery'],
+        // The Corporate Plan carries the service plans and their team plans (appraisal-demo).
+        ['city', 'corporate', 'service', 'team', 'improvement', 'service', 'team', 'delivery'],
       )
       const city = plans[0]
       assert.ok(city?.vision)

@@ -657,6 +657,17 @@ export function createFrameworkService({ db, clock, links: registry }: Framework
     },
 
     /** A node with everything beneath it across plans, its links and a roll-up of them. */
+    /**
+     * The path up to the vision of each node, for features that have already decided the reader
+     * may see what links to them (an objective's path to the City Plan).
+     */
+    async pathsOf(organisationId: string, nodeIds: readonly string[]) {
+      const { full } = await load(organisationId)
+      return new Map(
+        [...new Set(nodeIds)].filter((id) => full.node(id)).map((id) => [id, pathOf(full, id)]),
+      )
+    },
+
     async thread(principal: Principal, nodeId: string) {
       const node = await requireNode(principal, nodeId)
       const { full, live } = await load(principal.organisationId)

@@ -8,6 +8,8 @@ export type NotificationKind =
   | 'update_approval_requested'
   | 'risk_review_overdue'
   | 'milestone_overdue'
+  | 'appraisal_due'
+  | 'appraisal_overdue'
 
 export interface ReminderSettings {
   /** Remind this many working days before the due date (and on it). */
@@ -32,6 +34,21 @@ export function valueReminder(
   }
   return due <= addWorkingDays(today, settings.daysBefore) ? 'due' : null
 }
+
+/** A source of reminders from another feature, for the daily run (appraisals). */
+export type ReminderSource = (
+  organisationId: string,
+  today: string,
+) => Promise<
+  readonly {
+    readonly personId: string
+    readonly kind: NotificationKind
+    readonly subject: string
+    readonly body: string
+    readonly link: string
+    readonly dedupeKey: string
+  }[]
+>
 
 /** A date that has passed: strictly before today. */
 export function isPast(date: string | null, today: string): boolean {

@@ -32,6 +32,7 @@ import {
   valueReminder,
   type NotificationKind,
   type ReminderSettings,
+  type ReminderSource,
 } from './notification-rules.ts'
 
 export interface NotificationDeps {
@@ -44,6 +45,8 @@ export interface NotificationDeps {
   readonly mailer: Mailer | null
   /** The portfolio of programmes and projects, to ask approvers to sign off updates. */
   readonly projects?: Pick<ProjectService, 'load'>
+  /** Reminders other features raise in the same daily run. */
+  readonly extraReminders?: readonly ReminderSource[]
   /** Where e-mail failures are reported (they are retried on the next run). */
   readonly warn?: (message: string) => void
 }
@@ -71,6 +74,8 @@ const KINDS: readonly NotificationKind[] = [
   'update_approval_requested',
   'risk_review_overdue',
   'milestone_overdue',
+  'appraisal_due',
+  'appraisal_overdue',
 ]
 
 const spell = (date: string) => formatDate(date)
@@ -94,6 +99,7 @@ export function createNotificationService({
   config,
   mailer,
   projects: portfolioSource,
+  extraReminders = [],
   warn = (message) => console.warn(message),
 }: NotificationDeps) {
   /** Everyone active in the organisation, as the permission rules see them. */
@@ -279,6 +285,21 @@ export function createNotificationService({
           body: `${what} has been submitted for approval.`,
           link: `/projects/${u.project_id}/updates/${u.id}`,
           dedupe_key: `update_approval_requested:${u.id}:${u.version}`,
+        })
+      }
+    }
+
+    // Other features' reminders (appraisal windows closing or passed), to active people only.
+    for (const source of extraReminders) {
+      for (const r of await source(organisationId, today)) {
+        const person = people.get(r.personId)
+        if (!person) continue
+        notify([person], {
+          kind: r.kind,
+          subject: r.subject,
+          body: r.body,
+          link: r.link,
+          dedupe_key: r.dedupeKey,
         })
       }
     }

@@ -33,6 +33,7 @@ interface PersonRow {
   name: string
   job_title: string | null
   unit_id: string | null
+  line_manager_id: string | null
   active: boolean
   last_sign_in_at: Date | null
   created_at: Date
@@ -52,6 +53,7 @@ export function presentPerson(person: PersonRow, roles: readonly RoleView[]) {
     name: person.name,
     jobTitle: person.job_title,
     unitId: person.unit_id,
+    lineManagerId: person.line_manager_id,
     active: person.active,
     roles: roles.map((r) => ({ id: r.id, role: r.role, unitId: r.unitId })),
     lastSignInAt: person.last_sign_in_at?.toISOString() ?? null,

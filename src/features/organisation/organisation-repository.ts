@@ -101,6 +101,7 @@ const personColumns = [
   'name',
   'job_title',
   'unit_id',
+  'line_manager_id',
   'active',
   'last_sign_in_at',
   'created_at',
@@ -150,6 +151,15 @@ export async function findPerson(db: Kysely<DB>, organisationId: string, id: str
     .executeTakeFirst()
 }
 
+/** Who manages whom, for the whole organisation: a few thousand rows at most. */
+export async function lineManagers(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'line_manager_id as managerId'])
+    .where('organisation_id', '=', organisationId)
+    .execute()
+}
+
 /** Within one organisation: another council's people are none of this one's business. */
 export async function emailTaken(
   db: Kysely<DB>,
@@ -175,6 +185,7 @@ export async function insertPerson(
     jobTitle: string | null
     unitId: string | null
     passwordHash: string | null
+    lineManagerId?: string | null
   },
 ) {
   return db
@@ -186,6 +197,7 @@ export async function insertPerson(
       job_title: person.jobTitle,
       unit_id: person.unitId,
       password_hash: person.passwordHash,
+      line_manager_id: person.lineManagerId ?? null,
     })
     .returning(personColumns)
     .executeTakeFirstOrThrow()
@@ -200,6 +212,7 @@ export async function updatePerson(
     name: string
     job_title: string | null
     unit_id: string | null
+    line_manager_id: string | null
     active: boolean
   }>,
   at: Date,
@@ -257,6 +270,9 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'objectives',
+  'appraisals',
+  'appraisal_cycles',
   'partnership_shares',
   'partnership_members',
   'partnership_priorities',
@@ -316,7 +332,7 @@ export async function deleteOrganisationData(db: Kysely<DB>, organisationId: str
     .execute()
   await db
     .updateTable('people')
-    .set({ unit_id: null })
+    .set({ unit_id: null, line_manager_id: null })
     .where('organisation_id', '=', organisationId)
     .execute()
   for (const table of ORGANISATION_TABLES) {

@@ -240,11 +240,22 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     values: Record<string, unknown>,
   ) => {
     const units = await org.listUnits(principal)
+    const people = await org.listPeople(principal, { page: 1, pageSize: 5000 })
     return {
       unitItems: unitSelectItems(units, {
         selected: values.unitId as string,
         emptyText: 'No unit',
       }),
+      managerItems: [
+        { value: '', text: 'No line manager' },
+        ...people.items
+          .filter((p) => p.active && p.id !== values.id)
+          .map((p) => ({
+            value: p.id,
+            text: p.jobTitle ? `${p.name}, ${p.jobTitle}` : p.name,
+            selected: p.id === values.lineManagerId,
+          })),
+      ],
       roleItems: roleItems(values.role),
       roleUnitItems: unitSelectItems(units, {
         selected: values.roleUnitId as string,
@@ -293,9 +304,13 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     const person = await org.getPerson(principal, id)
     const units = await org.listUnits(principal)
     const { tree } = await org.unitTree(principal.organisationId)
+    const lineManager = person.lineManagerId
+      ? await org.getPerson(principal, person.lineManagerId).catch(() => null)
+      : null
     return reply.view('organisation/views/person.njk', {
       title: person.name,
       person,
+      lineManagerName: lineManager?.name ?? 'Someone you cannot see',
       names: unitNames(units),
       canManage: canManagePerson(principal, person, tree),
       canGrantAny: principal.roles.some((g) => g.role === 'administrator'),
@@ -335,7 +350,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
           title: `Edit ${person.name}`,
           action: `/people/${id}/edit`,
           person,
-          ...(await personFormContext(principal, body)),
+          ...(await personFormContext(principal, { ...body, id })),
         },
         values: body,
       },
@@ -345,6 +360,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
           ...input,
           jobTitle: input.jobTitle ?? null,
           unitId: input.unitId ?? null,
+          lineManagerId: input.lineManagerId ?? null,
         })
         return reply.redirect(`/people/${id}`, 303)
       },

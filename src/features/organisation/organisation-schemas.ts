@@ -56,6 +56,7 @@ export const PersonInput = z.object({
   name: requiredText('the person’s full name'),
   jobTitle: optionalText(200),
   unitId: optionalId('the person’s unit'),
+  lineManagerId: optionalId('the person’s line manager'),
   password: optionalText(256),
   roles: z.array(RoleGrantInput).max(50).optional(),
 })

@@ -59,6 +59,39 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     if (!unit) throw Invalid.field('unitId', 'Select a unit from the list')
   }
 
+  /**
+   * A line manager must be an active person of the same organisation, and not the person or
+   * anyone they manage (directly or down the line): A manages B manages A is refused.
+   */
+  async function checkLineManager(
+    principal: Principal,
+    personId: string | null,
+    managerId: string | null | undefined,
+  ) {
+    if (!managerId) return
+    const manager = await repo.findPerson(db, principal.organisationId, managerId)
+    if (!manager || !manager.active) {
+      throw Invalid.field('lineManagerId', 'Select the line manager from the list')
+    }
+    if (personId === null) return
+    const managers = new Map(
+      (await repo.lineManagers(db, principal.organisationId)).map((p) => [p.id, p.managerId]),
+    )
+    const seen = new Set<string>()
+    for (let at: string | null | undefined = managerId; at; at = managers.get(at)) {
+      if (at === personId) {
+        throw Invalid.field(
+          'lineManagerId',
+          managerId === personId
+            ? 'A person cannot be their own line manager'
+            : `${manager.name} is managed by this person, directly or down the line: choose someone else`,
+        )
+      }
+      if (seen.has(at)) break
+      seen.add(at)
+    }
+  }
+
   async function withRoles(rows: Awaited<ReturnType<typeof repo.findPerson>>[]) {
     const people = rows.filter((r) => r !== undefined)
     const roles = await repo.rolesOf(
@@ -246,6 +279,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     async createPerson(principal: Principal, input: PersonInput): Promise<PersonView> {
       const { tree } = await unitTree(principal.organisationId)
       await checkUnitReference(principal, input.unitId)
+      await checkLineManager(principal, null, input.lineManagerId)
       const grants = input.roles ?? []
       for (const [index, grant] of grants.entries()) {
         if (grant.unitId && !tree.has(grant.unitId)) {
@@ -273,6 +307,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
           jobTitle: input.jobTitle ?? null,
           unitId: input.unitId ?? null,
           passwordHash,
+          lineManagerId: input.lineManagerId ?? null,
         })
         const roles = []
         for (const grant of grants) {
@@ -310,6 +345,9 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
           throw new Forbidden()
         }
       }
+      if (changes.lineManagerId !== undefined) {
+        await checkLineManager(principal, id, changes.lineManagerId)
+      }
       if (
         changes.email &&
         (await repo.emailTaken(db, principal.organisationId, changes.email, id))
@@ -331,6 +369,9 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
             ...(changes.name !== undefined && { name: changes.name }),
             ...(changes.jobTitle !== undefined && { job_title: changes.jobTitle }),
             ...(changes.unitId !== undefined && { unit_id: changes.unitId }),
+            ...(changes.lineManagerId !== undefined && {
+              line_manager_id: changes.lineManagerId,
+            }),
             ...(changes.active !== undefined && { active: changes.active }),
           },
           now,

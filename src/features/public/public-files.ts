@@ -1,18 +1,9 @@
 // The open data files, written from the presented models only (public-presenter.ts).
 import { cooperate } from '../../core/cooperate.ts'
+import { csvCell as cell, type CsvCell as Cell } from '../../core/csv.ts'
 import type { PublicOrganisation, PublicMeasure, PublicValue } from './public-presenter.ts'
 
 export const SCHEMA_VERSION = 1
-
-type Cell = string | number | boolean | null
-
-/** A CSV cell; text that a spreadsheet would run as a formula is prefixed with an apostrophe. */
-function cell(value: Cell): string {
-  if (value === null) return ''
-  if (typeof value !== 'string') return String(value)
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-  return /[",\r\n]/.test(safe) ? `"${safe.replaceAll('"', '""')}"` : safe
-}
 
 export const CSV_COLUMNS = [
   'organisation',

@@ -9,6 +9,7 @@ import type { WorkflowNotifier } from '../notifications/notification-events.ts'
 import { holdsRoleAnywhere } from '../organisation/organisation-policy.ts'
 import type { UpdateService } from '../project-updates/update-service.ts'
 import type { QueryService } from '../queries/query-service.ts'
+import type { AppraisalService } from '../appraisals/appraisal-service.ts'
 import * as repo from './task-repository.ts'
 
 export type TaskKind =
@@ -20,6 +21,7 @@ export type TaskKind =
   | 'risk_review'
   | 'milestone_overdue'
   | 'report_narrative'
+  | 'appraisal'
 
 /** One thing a person must do, with where it is done. */
 export interface Task {
@@ -43,6 +45,7 @@ export const TASK_GROUPS: readonly { kind: TaskKind; heading: string }[] = [
   { kind: 'risk_review', heading: 'Risk reviews due' },
   { kind: 'milestone_overdue', heading: 'Milestones past their date' },
   { kind: 'report_narrative', heading: 'Report narratives to write' },
+  { kind: 'appraisal', heading: 'Appraisals and objectives' },
 ]
 
 /** Risk reviews appear this many days before they fall due. */
@@ -67,6 +70,7 @@ export interface TaskDeps {
   readonly values: ValueService
   readonly projectUpdates: UpdateService
   readonly queries: QueryService
+  readonly appraisals?: Pick<AppraisalService, 'dueFor'>
   readonly notify?: WorkflowNotifier
 }
 
@@ -79,6 +83,7 @@ export function createTaskService({
   values,
   projectUpdates,
   queries,
+  appraisals,
   notify,
 }: TaskDeps) {
   const today = () => ukDate(clock())
@@ -194,6 +199,17 @@ export function createTaskService({
         href: `/reports/${r.id}`,
         due: r.meeting_date,
         overdue: false,
+        approvalKey: null,
+      })
+    }
+    for (const w of (await appraisals?.dueFor(principal)) ?? []) {
+      tasks.push({
+        kind: 'appraisal',
+        title: w.title,
+        detail: w.detail,
+        href: w.href,
+        due: w.due,
+        overdue: w.overdue,
         approvalKey: null,
       })
     }

@@ -1,0 +1,243 @@
+import assert from 'node:assert/strict'
+import { after, before, describe, it } from 'node:test'
+import type { App } from '../../app.ts'
+import { Agent, bearer } from '../../../test/helpers/browser-agent.ts'
+import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
+import { testModes } from '../../../test/helpers/database.ts'
+import type { Principal } from '../auth/principal.ts'
+
+interface Json {
+  [key: string]: unknown
+}
+const json = (response: { body: string }) => JSON.parse(response.body) as Json
+type Person = Principal & { email: string }
+
+const CYCLE = {
+  year: 2025,
+  objectivesOpens: '2025-04-01',
+  objectivesCloses: '2025-05-31',
+  midYearOpens: '2025-10-01',
+  midYearCloses: '2025-11-30',
+  yearEndOpens: '2026-04-01',
+  yearEndCloses: '2026-05-31',
+}
+
+for (const mode of testModes()) {
+  describe(`appraisal pages and API (${mode})`, () => {
+    let ctx: TestContext
+    let app: App
+    let officer: Person
+    let manager: Person
+    let staff: Person
+    let colleague: Person
+    let tokens: Record<'officer' | 'manager' | 'staff' | 'colleague', string>
+    let nodeId: string
+    let foreignNodeId: string
+    let appraisalId: string
+
+    const objectives = async () =>
+      Number(
+        (
+          await ctx.database.db
+            .selectFrom('objectives')
+            .select((eb) => eb.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      )
+
+    before(async () => {
+      ctx = await createTestContext(mode)
+      ctx.clock.now = new Date('2025-04-10T10:00:00Z')
+      app = await ctx.app()
+      const org = await ctx.organisation()
+      const admin = await ctx.person(org, { role: 'administrator' })
+      officer = await ctx.person(org, { role: 'performance_officer' })
+      manager = await ctx.person(org, { role: 'approver', unit: 'waste', name: 'Mo Manager' })
+      staff = await ctx.person(org, { role: 'data_entry', unit: 'waste', name: 'Sam Staff' })
+      colleague = await ctx.person(org, { role: 'viewer', unit: 'waste' })
+      await ctx.services.organisation.updatePerson(admin, staff.personId, {
+        lineManagerId: manager.personId,
+      })
+      tokens = {
+        officer: (await ctx.services.auth.createToken(officer, 't')).token,
+        manager: (await ctx.services.auth.createToken(manager, 't')).token,
+        staff: (await ctx.services.auth.createToken(staff, 't')).token,
+        colleague: (await ctx.services.auth.createToken(colleague, 't')).token,
+      }
+      const plan = await ctx.services.framework.createPlan(officer, {
+        title: 'Waste Collection Team Plan',
+        kind: 'team',
+        firstYear: '2025/26',
+        lastYear: '2025/26',
+        status: 'active',
+        ownerUnitId: org.units.waste,
+        levels: ['Team objective'],
+        vision: 'Clean streets for all',
+      })
+      nodeId = (
+        await ctx.services.framework.createNode(officer, plan.id, { title: 'No missed bins' })
+      ).id
+      const other = await ctx.organisation('Elsewhere')
+      const otherOfficer = await ctx.person(other, { role: 'performance_officer' })
+      const otherPlan = await ctx.services.framework.createPlan(otherOfficer, {
+        title: 'Theirs',
+        kind: 'city',
+        firstYear: '2024/25',
+        lastYear: '2028/29',
+        status: 'active',
+        levels: ['Theme'],
+      })
+      foreignNodeId = (
+        await ctx.services.framework.createNode(otherOfficer, otherPlan.id, { title: 'Theirs' })
+      ).id
+    })
+    after(() => ctx.close())
+
+    it('opens a cycle through the API for the performance team only', async () => {
+      const refused = await bearer(app, tokens.staff, 'POST', '/api/v1/appraisal-cycles', CYCLE)
+      assert.equal(refused.statusCode, 403)
+      const bad = await bearer(app, tokens.officer, 'POST', '/api/v1/appraisal-cycles', {
+        ...CYCLE,
+        yearEndCloses: '2026-03-01',
+      })
+      assert.equal(bad.statusCode, 400)
+      const created = await bearer(app, tokens.officer, 'POST', '/api/v1/appraisal-cycles', CYCLE)
+      assert.equal(created.statusCode, 201, created.body)
+      assert.equal(json(created).label, '2025/26')
+      const mine = json(await bearer(app, tokens.staff, 'GET', '/api/v1/appraisals'))
+      appraisalId = ((mine.items as Json[])[0]?.id as string | undefined) ?? ''
+      assert.ok(appraisalId)
+    })
+
+    it('refuses bad objectives with 400 and writes nothing', async () => {
+      const url = `/api/v1/appraisals/${appraisalId}/objectives`
+      const foreign = await bearer(app, tokens.staff, 'POST', url, {
+        title: 'Theirs',
+        successMeasure: 'x',
+        dueDate: '2026-03-31',
+        nodeId: foreignNodeId,
+      })
+      assert.equal(foreign.statusCode, 400)
+      assert.match(foreign.body, /plan item/)
+      const undated = await bearer(app, tokens.staff, 'POST', url, {
+        title: 'No date',
+        successMeasure: 'x',
+        dueDate: '31/03/2026',
+        nodeId,
+      })
+      assert.equal(undated.statusCode, 400)
+      assert.equal(await objectives(), 0)
+      const added = await bearer(app, tokens.staff, 'POST', url, {
+        title: 'Cut missed bins on my rounds',
+        successMeasure: 'Under 40 per 100,000',
+        dueDate: '2026-03-31',
+        nodeId,
+      })
+      assert.equal(added.statusCode, 201, added.body)
+      assert.equal(await objectives(), 1)
+    })
+
+    it('answers 404 to a colleague and lets the manager agree in the browser', async () => {
+      const peek = await bearer(app, tokens.colleague, 'GET', `/api/v1/appraisals/${appraisalId}`)
+      assert.equal(peek.statusCode, 404)
+      const colleagueAgent = await Agent.signedIn(app, colleague.email)
+      assert.equal((await colleagueAgent.get(`/appraisals/${appraisalId}`)).statusCode, 404)
+
+      const browser = await Agent.signedIn(app, manager.email)
+      const page = await browser.get(`/appraisals/${appraisalId}`)
+      assert.equal(page.statusCode, 200)
+      assert.match(page.body, /Cut missed bins on my rounds/)
+      assert.match(page.body, /Clean streets for all/)
+      assert.match(page.body, /Agree these objectives/)
+      const agreed = await browser.post(`/appraisals/${appraisalId}/agree`)
+      assert.equal(agreed.statusCode, 303)
+      const after = await browser.get(`/appraisals/${appraisalId}`)
+      assert.doesNotMatch(after.body, /Agree these objectives/)
+      assert.match(after.body, /Completed on time/)
+    })
+
+    it('refuses a rating off the scale and the person signing off their own year', async () => {
+      ctx.clock.now = new Date('2026-04-10T10:00:00Z')
+      const url = `/api/v1/appraisals/${appraisalId}/year-end`
+      const off = await bearer(app, tokens.manager, 'PUT', url, { rating: 5, comment: 'Superb' })
+      assert.equal(off.statusCode, 400)
+      assert.match(off.body, /rating/)
+      const browser = await Agent.signedIn(app, staff.email)
+      await browser.get(`/appraisals/${appraisalId}/year-end`)
+      const form = await browser.post(`/appraisals/${appraisalId}/year-end`, {
+        rating: '9',
+        comment: 'Fine',
+      })
+      assert.equal(form.statusCode, 400)
+      assert.match(form.body, /There is a problem/)
+      assert.equal(
+        (await bearer(app, tokens.staff, 'PUT', url, { rating: 3, comment: 'Met them' }))
+          .statusCode,
+        200,
+      )
+      assert.equal(
+        (await bearer(app, tokens.manager, 'PUT', url, { rating: 3, comment: 'Agreed' }))
+          .statusCode,
+        200,
+      )
+      const own = await bearer(
+        app,
+        tokens.staff,
+        'POST',
+        `/api/v1/appraisals/${appraisalId}/sign-off`,
+      )
+      assert.equal(own.statusCode, 403)
+      assert.match(own.body, /your own appraisal/)
+      const signed = await bearer(
+        app,
+        tokens.manager,
+        'POST',
+        `/api/v1/appraisals/${appraisalId}/sign-off`,
+      )
+      assert.equal(signed.statusCode, 200, signed.body)
+      assert.ok((json(signed).appraisal as Json).signedOffAt)
+    })
+
+    it('shows the cycle figures to the performance team and not to others', async () => {
+      const cycles = json(await bearer(app, tokens.officer, 'GET', '/api/v1/appraisal-cycles'))
+      const cycleId = ((cycles.items as Json[])[0]?.id as string | undefined) ?? ''
+      const summary = await bearer(
+        app,
+        tokens.officer,
+        'GET',
+        `/api/v1/appraisal-cycles/${cycleId}/summary`,
+      )
+      assert.equal(summary.statusCode, 200)
+      assert.equal(((json(summary).overall as Json).staff as number) > 0, true)
+      const refused = await bearer(
+        app,
+        tokens.manager,
+        'GET',
+        `/api/v1/appraisal-cycles/${cycleId}/summary`,
+      )
+      assert.equal(refused.statusCode, 403)
+      const csv = await bearer(
+        app,
+        tokens.officer,
+        'GET',
+        `/api/v1/appraisal-cycles/${cycleId}/export.csv`,
+      )
+      assert.equal(csv.statusCode, 200)
+      assert.match(csv.headers['content-type'] ?? '', /text\/csv/)
+      const sams = csv.body.split('\r\n').find((line) => line.startsWith('Sam Staff'))
+      assert.match(sams ?? '', /done_on_time,3,3,/)
+      const noExport = await bearer(
+        app,
+        tokens.manager,
+        'GET',
+        `/api/v1/appraisal-cycles/${cycleId}/export.csv`,
+      )
+      assert.equal(noExport.statusCode, 403)
+      const browser = await Agent.signedIn(app, officer.email)
+      const page = await browser.get(`/appraisal-cycles/${cycleId}`)
+      assert.equal(page.statusCode, 200)
+      assert.match(page.body, /Quality of performance/)
+      assert.doesNotMatch(page.body, /Sam Staff/)
+    })
+  })
+}
