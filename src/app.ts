@@ -193,7 +193,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     transform: jsonSchemaTransform,
   })
 
-  setUpAuthentication(app, services)
+  setUpAuthentication(app, services, config)
   setUpNotificationCount(app, services)
   setUpTaskCount(app, services)
 
