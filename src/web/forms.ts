@@ -8,13 +8,20 @@ export interface FormErrors {
   readonly fieldErrors: Record<string, { text: string }>
 }
 
-export function formErrors(invalid: Invalid): FormErrors {
+/**
+ * `anchors` names, for a field that is a group of inputs (like a saving's years), the id of the
+ * group's first input: an error summary link must move focus to something that takes it.
+ * A field gets one message: the first problem found with it.
+ */
+export function formErrors(invalid: Invalid, anchors: Record<string, string> = {}): FormErrors {
   const fieldErrors: Record<string, { text: string }> = {}
-  const errors = invalid.fields.map((f) => {
-    const id = f.field ? f.field.replaceAll('.', '-') : 'main-content'
-    if (f.field && !(f.field in fieldErrors)) fieldErrors[f.field] = { text: f.message }
-    return { text: f.message, href: `#${id}` }
-  })
+  const errors: { text: string; href: string }[] = []
+  for (const f of invalid.fields) {
+    if (f.field && f.field in fieldErrors) continue
+    const id = f.field ? (anchors[f.field] ?? f.field.replaceAll('.', '-')) : 'main-content'
+    if (f.field) fieldErrors[f.field] = { text: f.message }
+    errors.push({ text: f.message, href: `#${id}` })
+  }
   return { errors, fieldErrors }
 }
 
@@ -24,15 +31,22 @@ export function formErrors(invalid: Invalid): FormErrors {
  */
 export async function handleForm(
   reply: FastifyReply,
-  form: { template: string; context: Record<string, unknown>; values: unknown },
+  form: {
+    template: string
+    context: Record<string, unknown>
+    values: unknown
+    anchors?: Record<string, string>
+  },
   action: () => Promise<FastifyReply>,
 ): Promise<FastifyReply> {
   try {
     return await action()
   } catch (error) {
     if (!(error instanceof Invalid)) throw error
-    return reply
-      .code(400)
-      .view(form.template, { ...form.context, values: form.values, ...formErrors(error) })
+    return reply.code(400).view(form.template, {
+      ...form.context,
+      values: form.values,
+      ...formErrors(error, form.anchors),
+    })
   }
 }

@@ -156,6 +156,9 @@ function onPageLoad() {
       'What you had typed has been kept: it will be put back into the form after you sign in.'
     const signedOut = document.getElementById('gt-signed-out')
     if (signedOut) signedOut.append(note)
+    // Back to the page the form was on, whatever address the form was sent to.
+    const next = document.querySelector('form[action="/sign-in"] input[name="next"]')
+    if (next instanceof HTMLInputElement) next.value = kept.page
     return
   }
   writeKept(null)
