@@ -172,9 +172,18 @@ for (const mode of testModes()) {
         version: '2',
       })
       assert.equal(cancelled.statusCode, 303, cancelled.body.slice(0, 800))
+      // It says what was cancelled (the flash shows on the next page).
+      assert.match(
+        assertPage(await officer.get(`/committees/${id}`)),
+        /meeting of 16 April 2026 cancelled, with your reason/,
+      )
       for (const url of [`/committees/${id}`, '/committees']) {
         const listed = assertPage(await officer.get(url))
-        const row = listed.split('<tr').find((r) => r.includes('16 April 2026')) ?? ''
+        const row =
+          listed
+            .split('<tr')
+            .slice(1)
+            .find((r) => r.includes('16 April 2026')) ?? ''
         assert.match(row, />Cancelled</, url)
         assert.match(row, /Not quorate/, url)
         assert.match(row, /None: the meeting is cancelled/, url)
