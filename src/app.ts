@@ -221,7 +221,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(committeeRoutes, { services, config })
   await app.register(exchangeRoutes, { services, config })
   await app.register(notificationRoutes, { services, config })
-  await app.register(partnershipRoutes, { services })
+  await app.register(partnershipRoutes, { services, config })
   await app.register(taskRoutes, { services, config })
   await app.register(queryRoutes, { services, config })
   await app.register(

@@ -11,7 +11,7 @@ export interface FormErrors {
 /**
  * `anchors` names, for a field that is a group of inputs (like a saving's years), the id of the
  * group's first input: an error summary link must move focus to something that takes it.
- * A field gets one message: the first problem found with it.
+ * A field gets one message: the first problem found with it; the summary lists each message once.
  */
 export function formErrors(invalid: Invalid, anchors: Record<string, string> = {}): FormErrors {
   const fieldErrors: Record<string, { text: string }> = {}
@@ -20,7 +20,9 @@ export function formErrors(invalid: Invalid, anchors: Record<string, string> = {
     if (f.field && f.field in fieldErrors) continue
     const id = f.field ? (anchors[f.field] ?? f.field.replaceAll('.', '-')) : 'main-content'
     if (f.field) fieldErrors[f.field] = { text: f.message }
-    errors.push({ text: f.message, href: `#${id}` })
+    // The same words for several fields (each level of a matrix) are one line in the summary,
+    // linked to the first of them; each field still shows its message.
+    if (!errors.some((e) => e.text === f.message)) errors.push({ text: f.message, href: `#${id}` })
   }
   return { errors, fieldErrors }
 }

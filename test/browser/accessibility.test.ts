@@ -200,7 +200,10 @@ describe('accessibility in the browser', { skip: chromiumMissing() }, () => {
     }
     await page.goto(`${site.baseUrl}/projects`)
     await follow('Waste and Street Scene Transformation', 'programme page')
-    assert.match((await page.locator('#risks + table').textContent()) ?? '', /WSS03/)
+    assert.match(
+      (await page.locator('#risks + .gt-table-scroll > table').textContent()) ?? '',
+      /WSS03/,
+    )
     await follow(/^Highlight report/, 'highlight report')
     assert.ok((await page.locator('.gt-highlight__risks').count()) > 0, 'risks in the report')
     await page.emulateMedia({ media: 'print' })
@@ -269,7 +272,7 @@ describe('accessibility in the browser', { skip: chromiumMissing() }, () => {
       const project = await hrefOf('main a[href^="/projects/"]')
       await visit(project)
       assert.equal(
-        await page.locator('#savings + table').count(),
+        await page.locator('#savings + .gt-table-scroll > table').count(),
         1,
         'savings lines on the project',
       )
