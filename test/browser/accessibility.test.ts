@@ -235,6 +235,7 @@ describe('accessibility in the browser', { skip: chromiumMissing() }, () => {
         const response = await page.goto(new URL(path, site.baseUrl).href)
         assert.equal(response?.status(), 200, path)
         problems.push(...(await pageProblems(page, errors, { where: path })))
+        problems.push(...(await reflowProblems(page)).map((p) => `${path}: ${p}`))
       }
       /** The address of the first link matching the selector on the page in view. */
       const hrefOf = async (selector: string) => {
@@ -343,6 +344,7 @@ describe('accessibility in the browser', { skip: chromiumMissing() }, () => {
       assert.equal(response?.status(), status, url)
       const where = url.replace(site.baseUrl, '')
       problems.push(...(await pageProblems(page, errors, { where, tab: !url.endsWith('/embed') })))
+      problems.push(...(await reflowProblems(page)).map((p) => `${where}: ${p}`))
     }
     assert.deepEqual(await page.context().cookies(), [])
     assertNone(problems)
