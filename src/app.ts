@@ -195,7 +195,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
     transform: jsonSchemaTransform,
   })
 
-  setUpAuthentication(app, services)
+  setUpAuthentication(app, services, config)
   setUpNotificationCount(app, services)
   setUpTaskCount(app, services)
 
@@ -205,7 +205,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(organisationRoutes, { services })
   await app.register(frameworkRoutes, { services })
   await app.register(threadRoutes, { services })
-  await app.register(projectRoutes, { services })
+  await app.register(projectRoutes, { services, config })
   await app.register(updateRoutes, { services })
   await app.register(gatewayRoutes, { services })
   await app.register(riskRoutes, { services })
@@ -219,11 +219,11 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(publicSettingsRoutes, { services })
   await app.register(dashboardRoutes, { services })
   await app.register(orgMeasureRoutes, { services })
-  await app.register(reportRoutes, { services })
-  await app.register(committeeRoutes, { services })
+  await app.register(reportRoutes, { services, config })
+  await app.register(committeeRoutes, { services, config })
   await app.register(exchangeRoutes, { services, config })
   await app.register(notificationRoutes, { services, config })
-  await app.register(partnershipRoutes, { services })
+  await app.register(partnershipRoutes, { services, config })
   await app.register(taskRoutes, { services, config })
   await app.register(appraisalRoutes, { services, config })
   await app.register(queryRoutes, { services, config })

@@ -1,6 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { AppError, Invalid, Unauthenticated } from '../errors.ts'
+import { SESSION_COOKIE } from '../features/auth/authentication.ts'
 
 const pages: Record<number, { title: string; paragraphs: string[] }> = {
   400: {
@@ -94,6 +95,22 @@ function unreadableUpload(error: FastifyError | Error, request: FastifyRequest):
   return Invalid.field('file', `The upload could not be read (${error.message}): send it again`)
 }
 
+/**
+ * Where to go back to after signing in. A form sent after the session ended goes back to the page
+ * the form was on (its address is not a page), where the script puts back what was typed.
+ */
+function signInNext(request: FastifyRequest): string {
+  if (request.method === 'GET' || request.method === 'HEAD') return request.url
+  const referer = request.headers.referer
+  if (!referer) return request.url
+  try {
+    const from = new URL(referer)
+    return from.host === request.headers.host ? `${from.pathname}${from.search}` : request.url
+  } catch {
+    return request.url
+  }
+}
+
 /** The one error handler: a GOV.UK error page, or `{error:{id,message,details?}}` under /api. */
 export async function handleError(
   error: FastifyError | Error,
@@ -114,8 +131,10 @@ export async function handleError(
     })
   }
   if (error instanceof Unauthenticated) {
-    const next = encodeURIComponent(request.url)
-    return reply.redirect(`/sign-in?next=${next}`, 303)
+    const next = encodeURIComponent(signInNext(request))
+    // A session cookie that no longer opens a session: it timed out (or was ended elsewhere).
+    const expired = request.cookies[SESSION_COOKIE] ? '&expired=yes' : ''
+    return reply.redirect(`/sign-in?next=${next}${expired}`, 303)
   }
   const page = pages[problem.status] ?? pages[400]
   const paragraphs =

@@ -8,13 +8,22 @@ export interface FormErrors {
   readonly fieldErrors: Record<string, { text: string }>
 }
 
-export function formErrors(invalid: Invalid): FormErrors {
+/**
+ * `anchors` names, for a field that is a group of inputs (like a saving's years), the id of the
+ * group's first input: an error summary link must move focus to something that takes it.
+ * A field gets one message: the first problem found with it; the summary lists each message once.
+ */
+export function formErrors(invalid: Invalid, anchors: Record<string, string> = {}): FormErrors {
   const fieldErrors: Record<string, { text: string }> = {}
-  const errors = invalid.fields.map((f) => {
-    const id = f.field ? f.field.replaceAll('.', '-') : 'main-content'
-    if (f.field && !(f.field in fieldErrors)) fieldErrors[f.field] = { text: f.message }
-    return { text: f.message, href: `#${id}` }
-  })
+  const errors: { text: string; href: string }[] = []
+  for (const f of invalid.fields) {
+    if (f.field && f.field in fieldErrors) continue
+    const id = f.field ? (anchors[f.field] ?? f.field.replaceAll('.', '-')) : 'main-content'
+    if (f.field) fieldErrors[f.field] = { text: f.message }
+    // The same words for several fields (each level of a matrix) are one line in the summary,
+    // linked to the first of them; each field still shows its message.
+    if (!errors.some((e) => e.text === f.message)) errors.push({ text: f.message, href: `#${id}` })
+  }
   return { errors, fieldErrors }
 }
 
@@ -24,15 +33,22 @@ export function formErrors(invalid: Invalid): FormErrors {
  */
 export async function handleForm(
   reply: FastifyReply,
-  form: { template: string; context: Record<string, unknown>; values: unknown },
+  form: {
+    template: string
+    context: Record<string, unknown>
+    values: unknown
+    anchors?: Record<string, string>
+  },
   action: () => Promise<FastifyReply>,
 ): Promise<FastifyReply> {
   try {
     return await action()
   } catch (error) {
     if (!(error instanceof Invalid)) throw error
-    return reply
-      .code(400)
-      .view(form.template, { ...form.context, values: form.values, ...formErrors(error) })
+    return reply.code(400).view(form.template, {
+      ...form.context,
+      values: form.values,
+      ...formErrors(error, form.anchors),
+    })
   }
 }

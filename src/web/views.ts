@@ -17,6 +17,7 @@ import {
 import { ROLE_NAMES } from '../features/auth/principal.ts'
 import { UNIT_KIND_NAMES } from '../features/organisation/organisation-schemas.ts'
 import { variationBadge } from '../features/spc/spc-status.ts'
+import { wrapTables } from './table-scroll.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
 
@@ -52,6 +53,11 @@ function addFilters(env: nunjucks.Environment, config: Config): void {
   // Money in pounds (not pence), as projects store it.
   env.addFilter('poundsAmount', (pounds: number | null | undefined) => formatQuantity(pounds, '£'))
   env.addFilter('thousands', (pence: number) => formatThousands(pence))
+  // The layouts pass the page content through this: wide tables scroll in their own region.
+  env.addFilter(
+    'scrollableTables',
+    (html: string) => new nunjucks.runtime.SafeString(wrapTables(html)),
+  )
   env.addGlobal('serviceName', config.serviceName)
   env.addGlobal('spcVariationBadge', variationBadge)
 }

@@ -220,14 +220,93 @@ export interface FoundForm {
   readonly action: string
 }
 
-/** The add and edit forms on the page, which should refuse to be sent empty. */
+/**
+ * Forms that should refuse to be sent empty: adding and editing, the batch of my updates, a
+ * reply, and the destructive actions that need their reason (cancelling, withdrawing).
+ */
+const REFUSES_EMPTY = /\/(new|edit|cancel|withdraw|reply)$|^\/my-updates$/
+
+/** The forms on the page which should refuse to be sent empty. */
 export async function dataFormsOn(page: Page): Promise<FoundForm[]> {
   const forms = await page.$$eval('form', (all) =>
     all.map((form, index) => ({ index, method: form.method, action: form.action })),
   )
   return forms
-    .filter((f) => f.method === 'post' && /\/(new|edit)$/.test(new URL(f.action).pathname))
+    .filter((f) => f.method === 'post' && REFUSES_EMPTY.test(new URL(f.action).pathname))
     .map((f) => ({ pageUrl: page.url(), index: f.index, action: f.action }))
+}
+
+/**
+ * Reflow (WCAG 1.4.10): the page in view, narrowed to 320 CSS px (which is also 1,280 px at 400%
+ * zoom), must not scroll sideways. The same page is resized rather than loaded again, and put
+ * back to its width after.
+ */
+export async function reflowProblems(page: Page): Promise<string[]> {
+  const viewport = page.viewportSize() ?? { width: 1280, height: 720 }
+  await page.setViewportSize({ width: 320, height: viewport.height })
+  const wide = await page.evaluate(() => {
+    const root = document.documentElement
+    if (root.scrollWidth <= root.clientWidth) return null
+    // The outermost elements that stick out, to say what to fix.
+    const culprits = [...document.body.querySelectorAll('*')]
+      .filter((el) => {
+        const parent = el.parentElement
+        return (
+          el.getBoundingClientRect().right > root.clientWidth + 1 &&
+          parent !== null &&
+          parent.getBoundingClientRect().right <= root.clientWidth + 1
+        )
+      })
+      .slice(0, 3)
+      .map(
+        (el) =>
+          `${el.tagName.toLowerCase()}${el.id ? `#${el.id}` : ''}.${[...el.classList].join('.')}`,
+      )
+    return `${root.scrollWidth} px wide: ${culprits.join(', ')}`
+  })
+  await page.setViewportSize(viewport)
+  return wide ? [`scrolls sideways at 320 px (${wide})`] : []
+}
+
+/**
+ * The error summary on the page in view: each link must move focus to a field (not a paragraph
+ * or a group), each problem is listed once, and each says the same as the message at its field.
+ */
+export async function errorSummaryProblems(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const problems: string[] = []
+    const links = [...document.querySelectorAll<HTMLAnchorElement>('.govuk-error-summary a')]
+    const texts = links.map((a) => a.textContent.trim())
+    for (const [i, text] of texts.entries()) {
+      if (texts.indexOf(text) !== i) problems.push(`error summary lists "${text}" twice`)
+    }
+    const targets = links.map((a) => decodeURIComponent((a.getAttribute('href') ?? '').slice(1)))
+    if (new Set(targets).size !== targets.length)
+      problems.push('error summary has two messages for one field')
+    for (const [i, link] of links.entries()) {
+      const id = targets[i] ?? ''
+      const target = document.getElementById(id)
+      link.click()
+      const field = 'input:not([type=hidden]), select, textarea, button'
+      if (!target?.matches(field) || document.activeElement !== target) {
+        problems.push(
+          `error summary link "${texts[i]}" to #${id} does not focus a field (${target ? target.tagName.toLowerCase() : 'no such element'})`,
+        )
+        continue
+      }
+      // The message at the field: in the nearest form group that has one.
+      let group: Element | null = target.closest('.govuk-form-group')
+      while (group && !group.querySelector('.govuk-error-message')) {
+        group = group.parentElement?.closest('.govuk-form-group') ?? null
+      }
+      const inline = group?.querySelector('.govuk-error-message')?.textContent ?? ''
+      const words = inline.replace(/^\s*Error:\s*/, '').trim()
+      if (words !== texts[i]) {
+        problems.push(`error summary says "${texts[i]}" but the field says "${words}"`)
+      }
+    }
+    return problems
+  })
 }
 
 /**

@@ -70,7 +70,10 @@ describe('import and export pages in the browser', { skip: chromiumMissing() }, 
       ]),
     )
     assert.equal(bad.status(), 400)
-    assert.match((await page.locator('#row-errors ~ table').textContent()) ?? '', /NOPE/)
+    assert.match(
+      (await page.locator('#row-errors ~ .gt-table-scroll > table').textContent()) ?? '',
+      /NOPE/,
+    )
     problems.push(...(await problemsOn(page, 'row errors', false)))
 
     const good = await upload(

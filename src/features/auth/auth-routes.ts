@@ -8,6 +8,7 @@ import { handleForm } from '../../web/forms.ts'
 import {
   requirePrincipal,
   SESSION_COOKIE,
+  SESSION_STATUS_PATH,
   sessionCookieOptions,
   setFlash,
 } from './authentication.ts'
@@ -83,6 +84,8 @@ export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config
       title: 'Sign in',
       values: {},
       next,
+      expired: query.expired === 'yes',
+      idleMinutes: config.session.idleMinutes,
       ...signInChoices(next, query.administrator === 'yes'),
     })
   })
@@ -117,6 +120,40 @@ export const authRoutes: FastifyPluginAsync<{ services: Services; config: Config
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     setFlash(reply, 'You have signed out', config)
     return reply.redirect('/sign-in', 303)
+  })
+
+  // The time-out warning (src/web/static/session.js, docs/accessibility.md) asks how long the
+  // session has left without extending it, and extends it when the person chooses to stay.
+  app.get(SESSION_STATUS_PATH, hide, async (request, reply) => {
+    const left = request.sessionTimeLeft
+    return reply
+      .header('cache-control', 'no-store')
+      .send(
+        left
+          ? { signedIn: true, secondsLeft: left.seconds, extendable: left.extendable }
+          : { signedIn: false, secondsLeft: 0, extendable: false },
+      )
+  })
+
+  app.post('/session/extend', hide, async (request, reply) => {
+    const wantsJson = (request.headers.accept ?? '').includes('application/json')
+    const state = request.sessionToken
+      ? await services.auth.extendSession(request.sessionToken)
+      : null
+    if (wantsJson) {
+      reply.header('cache-control', 'no-store')
+      return state
+        ? reply.send({
+            signedIn: true,
+            secondsLeft: state.secondsLeft,
+            extendable: state.extendable,
+          })
+        : reply.code(401).send({ signedIn: false, secondsLeft: 0, extendable: false })
+    }
+    requirePrincipal(request)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    setFlash(reply, 'You are still signed in', config)
+    return reply.redirect(safeNext(body.next), 303)
   })
 
   app.get('/account', hide, async (request, reply) => {

@@ -60,9 +60,65 @@ function tooManyAttempts(retryAt: Date, now: Date): TooManyRequests {
 /** Someone the identity provider knows but Golden Thread does not (or no longer) lets in. */
 export class NotSetUp extends Forbidden {}
 
+/** A live session: whose it is, and how long it has left if nothing more is done. */
+export interface SessionState {
+  readonly principal: Principal
+  readonly secondsLeft: number
+  /** false when the absolute limit, which no activity moves, ends the session first. */
+  readonly extendable: boolean
+}
+
 export function createAuthService({ db, config, clock }: AuthDeps) {
   const idleMs = config.session.idleMinutes * 60_000
   const absoluteMs = config.session.absoluteHours * 3_600_000
+
+  function sessionState(
+    principal: Principal,
+    lastSeen: number,
+    created: number,
+    now: number,
+  ): SessionState {
+    const idleEnd = lastSeen + idleMs
+    const absoluteEnd = created + absoluteMs
+    return {
+      principal,
+      secondsLeft: Math.max(0, Math.floor((Math.min(idleEnd, absoluteEnd) - now) / 1000)),
+      extendable: idleEnd < absoluteEnd,
+    }
+  }
+
+  /**
+   * The person a session is for, and when it ends if they do nothing more. A request touches
+   * the session (at most once a minute), which moves its idle end; asking how long is left
+   * (`touch: false`) does not, so the time-out warning can ask without keeping it alive.
+   */
+  async function sessionFor(
+    token: string,
+    options: { touch?: boolean } = {},
+  ): Promise<SessionState | null> {
+    const id = sha256(token)
+    const session = await repo.findSession(db, id)
+    if (!session) return null
+    const now = clock().getTime()
+    if (
+      now - session.last_seen_at.getTime() > idleMs ||
+      now - session.created_at.getTime() > absoluteMs
+    ) {
+      await repo.deleteSession(db, id)
+      return null
+    }
+    const principal = await repo.loadPrincipal(db, session.person_id)
+    if (!principal) {
+      await repo.deleteSession(db, id)
+      return null
+    }
+    let lastSeen = session.last_seen_at.getTime()
+    if ((options.touch ?? true) && now - lastSeen > TOUCH_AFTER_MS) {
+      await repo.touchSession(db, id, new Date(now))
+      lastSeen = now
+    }
+    return sessionState(principal, lastSeen, session.created_at.getTime(), now)
+  }
 
   async function startSession(
     trx: Kysely<DB>,
@@ -222,26 +278,26 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
     },
 
     async principalForSession(token: string): Promise<Principal | null> {
+      return (await sessionFor(token))?.principal ?? null
+    },
+
+    sessionFor,
+
+    /** "Stay signed in": the session's idle time starts again now. */
+    async extendSession(token: string): Promise<SessionState | null> {
       const id = sha256(token)
+      const state = await sessionFor(token, { touch: false })
+      if (!state) return null
+      const now = clock()
+      await repo.touchSession(db, id, now)
       const session = await repo.findSession(db, id)
       if (!session) return null
-      const now = clock().getTime()
-      if (
-        now - session.last_seen_at.getTime() > idleMs ||
-        now - session.created_at.getTime() > absoluteMs
-      ) {
-        await repo.deleteSession(db, id)
-        return null
-      }
-      const principal = await repo.loadPrincipal(db, session.person_id)
-      if (!principal) {
-        await repo.deleteSession(db, id)
-        return null
-      }
-      if (now - session.last_seen_at.getTime() > TOUCH_AFTER_MS) {
-        await repo.touchSession(db, id, new Date(now))
-      }
-      return principal
+      return sessionState(
+        state.principal,
+        now.getTime(),
+        session.created_at.getTime(),
+        now.getTime(),
+      )
     },
 
     async principalForApiToken(token: string): Promise<Principal | null> {

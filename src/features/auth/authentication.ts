@@ -8,6 +8,9 @@ import { isPublicRequest } from '../public/public-paths.ts'
 import type { Principal } from './principal.ts'
 
 export const SESSION_COOKIE = 'gt_session'
+export const SESSION_STATUS_PATH = '/session/status'
+/** The time-out warning shows this long before the session ends (GOV.UK: 2 minutes). */
+export const SESSION_WARNING_SECONDS = 120
 const FLASH_COOKIE = 'gt_flash'
 
 declare module 'fastify' {
@@ -15,6 +18,8 @@ declare module 'fastify' {
     principal: Principal | null
     authMethod: 'session' | 'token' | null
     sessionToken: string | null
+    /** Seconds until the session ends if nothing more is done, and whether it can be extended. */
+    sessionTimeLeft: { seconds: number; extendable: boolean } | null
   }
   interface FastifyReply {
     locals: Record<string, unknown> | undefined
@@ -55,10 +60,15 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
  * Who is asking: an API token (API only) or a server-side session. Unsafe browser requests,
  * forms and API calls alike, must carry the CSRF token.
  */
-export function setUpAuthentication(app: FastifyInstance, services: Services): void {
+export function setUpAuthentication(
+  app: FastifyInstance,
+  services: Services,
+  config: Config,
+): void {
   app.decorateRequest('principal', null)
   app.decorateRequest('authMethod', null)
   app.decorateRequest('sessionToken', null)
+  app.decorateRequest('sessionTimeLeft', null)
 
   app.addHook('onRequest', async (request) => {
     // Public pages know no one and set no cookie: no session, CSRF or flash for them.
@@ -74,11 +84,14 @@ export function setUpAuthentication(app: FastifyInstance, services: Services): v
     }
     const token = request.cookies[SESSION_COOKIE]
     if (token) {
-      const principal = await services.auth.principalForSession(token)
-      if (principal) {
-        request.principal = principal
+      // Asking how long is left must not itself keep the session alive.
+      const touch = request.url.split('?')[0] !== SESSION_STATUS_PATH
+      const session = await services.auth.sessionFor(token, { touch })
+      if (session) {
+        request.principal = session.principal
         request.authMethod = 'session'
         request.sessionToken = token
+        request.sessionTimeLeft = { seconds: session.secondsLeft, extendable: session.extendable }
       }
     }
   })
@@ -120,6 +133,11 @@ export function setUpAuthentication(app: FastifyInstance, services: Services): v
       cspNonce: reply.cspNonce.script,
       flash,
       currentPath: request.url,
+      sessionTimeout: request.sessionTimeLeft && {
+        ...request.sessionTimeLeft,
+        warningSeconds: Math.min(SESSION_WARNING_SECONDS, config.session.idleMinutes * 30),
+        idleMinutes: config.session.idleMinutes,
+      },
     }
   })
 }

@@ -163,14 +163,27 @@ for (const mode of testModes()) {
       assert.match(assertPage(await viewer.get(`/committees/${id}`)), /16 April 2026/)
 
       assertPage(await officer.get(`${base}/cancel`))
+      // Cancelling is destructive: it needs its reason.
+      const noReason = await officer.post(`${base}/cancel`, { reason: ' ', version: '2' })
+      assert.equal(noReason.statusCode, 400)
+      assert.match(noReason.body, /Enter why the meeting is cancelled/)
       const cancelled = await officer.post(`${base}/cancel`, {
         reason: 'Not quorate',
         version: '2',
       })
       assert.equal(cancelled.statusCode, 303, cancelled.body.slice(0, 800))
+      // It says what was cancelled (the flash shows on the next page).
+      assert.match(
+        assertPage(await officer.get(`/committees/${id}`)),
+        /meeting of 16 April 2026 cancelled, with your reason/,
+      )
       for (const url of [`/committees/${id}`, '/committees']) {
         const listed = assertPage(await officer.get(url))
-        const row = listed.split('<tr').find((r) => r.includes('16 April 2026')) ?? ''
+        const row =
+          listed
+            .split('<tr')
+            .slice(1)
+            .find((r) => r.includes('16 April 2026')) ?? ''
         assert.match(row, />Cancelled</, url)
         assert.match(row, /Not quorate/, url)
         assert.match(row, /None: the meeting is cancelled/, url)
@@ -178,7 +191,10 @@ for (const mode of testModes()) {
       }
       // A cancelled meeting has nothing left to change.
       assert.equal((await officer.get(`${base}/edit`)).statusCode, 409)
-      assert.equal((await officer.post(`${base}/cancel`, { version: '3' })).statusCode, 409)
+      assert.equal(
+        (await officer.post(`${base}/cancel`, { version: '3', reason: 'Twice' })).statusCode,
+        409,
+      )
     })
 
     it('changes committees and meetings in the API with their versions', async () => {
@@ -288,7 +304,8 @@ for (const mode of testModes()) {
         [['2026-09-17', 'cancelled', 0]],
       )
       assert.equal(
-        (await bearer(app, token, 'POST', `${url}/cancel`, { version: 3 })).statusCode,
+        (await bearer(app, token, 'POST', `${url}/cancel`, { version: 3, reason: 'Twice' }))
+          .statusCode,
         409,
       )
     })

@@ -1,11 +1,13 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { Forbidden } from '../../errors.ts'
+import type { Config } from '../../config.ts'
+import { formatDate } from '../../core/format.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal, setFlash } from '../auth/authentication.ts'
 import { KINDS, REPORT_KINDS } from '../reports/report-kinds.ts'
 import { canManageReports } from '../reports/report-policy.ts'
 import {
@@ -26,9 +28,9 @@ function kindItems(values: Body) {
   return REPORT_KINDS.map((k) => ({ value: k, text: KINDS[k].name, checked: chosen.includes(k) }))
 }
 
-export const committeeRoutes: FastifyPluginAsync<{ services: Services }> = async (
+export const committeeRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
   app,
-  { services },
+  { services, config },
 ) => {
   const committees = services.committees
 
@@ -209,6 +211,11 @@ export const committeeRoutes: FastifyPluginAsync<{ services: Services }> = async
           id,
           meetingId,
           parseInput(MeetingCancellation, body),
+        )
+        setFlash(
+          reply,
+          `${committee.name} meeting of ${formatDate(meeting.date)} cancelled, with your reason`,
+          config,
         )
         return reply.redirect(`/committees/${id}`, 303)
       },

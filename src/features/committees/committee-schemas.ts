@@ -51,8 +51,9 @@ export type MeetingInput = z.output<typeof MeetingInput>
 export const MeetingChanges = MeetingInput.extend({ version })
 export type MeetingChanges = z.output<typeof MeetingChanges>
 
+/** Cancelling a meeting is destructive (nothing is due at it any more): it needs its reason. */
 export const MeetingCancellation = z.object({
   version,
-  reason: optionalText(500),
+  reason: requiredText('why the meeting is cancelled', 500),
 })
 export type MeetingCancellation = z.output<typeof MeetingCancellation>

@@ -230,7 +230,10 @@ for (const mode of testModes()) {
         NotFound,
       )
       await assert.rejects(
-        committees.cancelMeeting(outsider, scrutinyId, meeting.id, { version: 2 }),
+        committees.cancelMeeting(outsider, scrutinyId, meeting.id, {
+          version: 2,
+          reason: 'No business to transact',
+        }),
         NotFound,
       )
       assert.equal(await state(ctx, org.id), snapshot)
@@ -262,7 +265,10 @@ for (const mode of testModes()) {
 
       const snapshot = await state(ctx, org.id)
       await assert.rejects(
-        committees.cancelMeeting(officer, scrutinyId, meeting.id, { version: 2 }),
+        committees.cancelMeeting(officer, scrutinyId, meeting.id, {
+          version: 2,
+          reason: 'No business to transact',
+        }),
         Conflict,
       )
       await assert.rejects(
@@ -273,7 +279,10 @@ for (const mode of testModes()) {
         Conflict,
       )
       await assert.rejects(
-        committees.cancelMeeting(viewer, scrutinyId, meeting.id, { version: 2 }),
+        committees.cancelMeeting(viewer, scrutinyId, meeting.id, {
+          version: 2,
+          reason: 'No business to transact',
+        }),
         Forbidden,
       )
       assert.equal(await state(ctx, org.id), snapshot)
@@ -283,7 +292,10 @@ for (const mode of testModes()) {
       const committees = ctx.services.committees
       const held = await committees.addMeeting(officer, cabinetId, { meetingDate: '2026-09-10' })
       const dropped = await committees.addMeeting(officer, cabinetId, { meetingDate: '2026-09-24' })
-      await committees.cancelMeeting(officer, cabinetId, dropped.id, { version: 1 })
+      await committees.cancelMeeting(officer, cabinetId, dropped.id, {
+        version: 1,
+        reason: 'No business to transact',
+      })
       const offered = (await ctx.services.reports.choices(officer)).meetings.map((m) => m.id)
       assert.ok(offered.includes(held.id))
       assert.ok(!offered.includes(dropped.id))

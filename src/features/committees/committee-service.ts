@@ -344,7 +344,7 @@ export function createCommitteeService({ db, clock, reports }: CommitteeDeps) {
       if (input.version !== meeting.version) throw stale('meeting')
       if (meeting.status === 'cancelled') throw new Conflict('The meeting is cancelled already')
       const org = principal.organisationId
-      const reason = input.reason ?? null
+      const reason = input.reason
       return db.transaction().execute(async (trx) => {
         const row = await repo.updateMeeting(
           trx,

@@ -182,7 +182,10 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
           throw new Invalid(error.fields.map((f) => ({ ...f, field: `rows.${key}.${f.field}` })))
         }
       })
-      if (rows.length === 0) throw Invalid.field('rows', 'Enter at least one value')
+      // The summary's link goes to the first row's value, a field that can take focus.
+      if (rows.length === 0) {
+        throw Invalid.field(keys[0] ? `rows.${keys[0]}.value` : 'rows', 'Enter at least one value')
+      }
       const saved = await values.saveMany(principal, rows)
       setFlash(
         reply,
@@ -221,7 +224,8 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
     const principal = requirePrincipal(request)
     const { id, start } = parseParams(ValueParams, request.params)
     const approved = await values.approve(principal, id, start)
-    setFlash(reply, `Approved ${approved.period.label}`, config)
+    const { measure } = await measures.detail(principal, id)
+    setFlash(reply, `Approved ${measure.code} ${measure.title}, ${approved.period.label}`, config)
     return reply.redirect('/approvals', 303)
   })
 
@@ -237,7 +241,12 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
         throw Invalid.field(reasonField, 'Enter the reason for returning the value')
       }
       const returned = await values.return(principal, id, start, { reason })
-      setFlash(reply, `Returned ${returned.period.label} with your reason`, config)
+      const { measure } = await measures.detail(principal, id)
+      setFlash(
+        reply,
+        `Returned ${measure.code} ${measure.title}, ${returned.period.label}, with your reason`,
+        config,
+      )
     } catch (error) {
       if (!(error instanceof Invalid)) throw error
       reply.code(400)

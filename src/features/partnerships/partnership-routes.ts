@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { Forbidden, Invalid, NotFound } from '../../errors.ts'
+import type { Config } from '../../config.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
+import { parseInput, parseParams, requiredText } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal, setFlash } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { ValueInput } from '../measure-values/value-schemas.ts'
 import {
@@ -14,16 +15,17 @@ import {
   PriorityInput,
   ShareInput,
   ShareParams,
-  WithdrawInput,
 } from './partnership-schemas.ts'
 
 const hide = { schema: { hide: true } }
 type Body = Record<string, unknown>
 const ReportQuery = z.object({ format: z.enum(['html', 'docx', 'pdf']).catch('html') })
 
-export const partnershipRoutes: FastifyPluginAsync<{ services: Services }> = async (
+const WithdrawForm = z.object({ reason: requiredText('why you are withdrawing it', 2000) })
+
+export const partnershipRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
   app,
-  { services },
+  { services, config },
 ) => {
   const partnerships = services.partnerships
 
@@ -182,12 +184,11 @@ export const partnershipRoutes: FastifyPluginAsync<{ services: Services }> = asy
       try {
         return partnerships.share(principal, id, parseInput(ShareInput, { ...body, itemId }))
       } catch (error) {
-        // The error belongs on the select the person used.
-        if (!(error instanceof Invalid) || !['measure', 'project', 'risk'].includes(kind))
-          throw error
-        throw new Invalid(
-          error.fields.map((f) => (f.field === 'itemId' ? { ...f, field: `${kind}Id` } : f)),
-        )
+        // The error belongs on the select the person used; with no kind chosen, on the kind (whose
+        // own message is the one shown: one message per field).
+        if (!(error instanceof Invalid)) throw error
+        const field = ['measure', 'project', 'risk'].includes(kind) ? `${kind}Id` : 'itemKind'
+        throw new Invalid(error.fields.map((f) => (f.field === 'itemId' ? { ...f, field } : f)))
       }
     },
   )
@@ -223,31 +224,48 @@ export const partnershipRoutes: FastifyPluginAsync<{ services: Services }> = asy
     )
   })
 
-  app.get('/partnerships/:id/shares/:shareId/withdraw', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, shareId } = parseParams(ShareParams, request.params)
+  /** The share to withdraw, if this person may withdraw it, with its partnership. */
+  async function withdrawable(principal: Principal, id: string, shareId: string) {
     const shares = await partnerships.shares(principal, id)
     const share = shares.find((s) => s.id === shareId)
     if (!share) throw new NotFound()
     if (!share.canWithdraw) throw new Forbidden()
-    const partnership = await partnerships.get(principal, id)
+    return { share, partnership: await partnerships.get(principal, id) }
+  }
+
+  app.get('/partnerships/:id/shares/:shareId/withdraw', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, shareId } = parseParams(ShareParams, request.params)
     return reply.view('partnerships/views/withdraw.njk', {
       title: 'Withdraw a shared item',
-      partnership,
-      share,
+      ...(await withdrawable(principal, id, shareId)),
       values: {},
     })
   })
 
+  // Withdrawing is destructive, so the form needs its reason (the API's DELETE cannot carry one).
   app.post('/partnerships/:id/shares/:shareId/withdraw', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id, shareId } = parseParams(ShareParams, request.params)
-    await partnerships.withdraw(
-      principal,
-      id,
-      shareId,
-      parseInput(WithdrawInput, request.body ?? {}),
+    const found = await withdrawable(principal, id, shareId)
+    const body = (request.body ?? {}) as Record<string, unknown>
+    return handleForm(
+      reply,
+      {
+        template: 'partnerships/views/withdraw.njk',
+        context: { title: 'Withdraw a shared item', ...found },
+        values: body,
+      },
+      async () => {
+        const input = parseInput(WithdrawForm, body)
+        await partnerships.withdraw(principal, id, shareId, input)
+        setFlash(
+          reply,
+          `Withdrew the ${found.share.itemKind} from ${found.partnership.name}, with your reason`,
+          config,
+        )
+        return reply.redirect(`/partnerships/${id}`, 303)
+      },
     )
-    return reply.redirect(`/partnerships/${id}`, 303)
   })
 }

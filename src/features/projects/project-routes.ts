@@ -3,11 +3,12 @@ import { z } from 'zod'
 import { formatFinancialYear } from '../../core/periods.ts'
 import { CONFIDENCES, MILESTONE_STATUSES, PROJECT_STATUSES } from '../../core/project-status.ts'
 import { Forbidden } from '../../errors.ts'
+import type { Config } from '../../config.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal, setFlash } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { everyone } from '../organisation/organisation-link-kinds.ts'
 import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
@@ -53,9 +54,9 @@ export const names = {
   benefitKindNames: BENEFIT_KIND_NAMES,
 }
 
-export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
+export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
   app,
-  { services },
+  { services, config },
 ) => {
   const projects = services.projects
   const org = services.organisation
@@ -314,11 +315,12 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services }> = async (
       },
       async () => {
         const input = parseInput(StatusInput, body)
-        await projects.update(principal, id, {
+        const updated = await projects.update(principal, id, {
           status: input.status === 'suggested' ? null : input.status,
           statusReason: input.statusReason ?? null,
           ...(input.version !== undefined && { version: input.version }),
         })
+        setFlash(reply, `Status of ${updated.title} saved: ${updated.statusText}`, config)
         return reply.redirect(`/projects/${id}`, 303)
       },
     )

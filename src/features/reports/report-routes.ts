@@ -1,11 +1,12 @@
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { Forbidden } from '../../errors.ts'
+import type { Config } from '../../config.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal, setFlash } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { reportHtmlFragment } from './render/index.ts'
 import type { Change } from './report-changes.ts'
@@ -39,9 +40,9 @@ export function describeChange(change: Change): string {
   }
 }
 
-export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (
+export const reportRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
   app,
-  { services },
+  { services, config },
 ) => {
   const reports = services.reports
 
@@ -232,7 +233,8 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services }> = async (
   app.post('/reports/:id/publish', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id } = parseParams(IdParams, request.params)
-    await reports.publish(principal, id)
+    const published = await reports.publish(principal, id)
+    setFlash(reply, `Published ${published.title}`, config)
     return reply.redirect(`/reports/${id}`, 303)
   })
 }

@@ -307,6 +307,7 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
       reply,
       {
         template: 'savings/views/line-form.njk',
+        anchors: { years: 'years-0-financialYear' },
         context: { title: 'Add a savings line', action: '/savings/new', ...context },
         values: body,
       },
@@ -377,6 +378,7 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
       reply,
       {
         template: 'savings/views/line-form.njk',
+        anchors: { years: 'years-0-financialYear' },
         context: {
           title: `Edit ${detail.line.reference}`,
           action: `/savings/${id}/edit`,
