@@ -257,6 +257,14 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'benchmark_publications',
+  'benchmark_matches',
+  'benchmark_groups',
+  'benchmark_averages',
+  'benchmark_families',
+  'benchmark_figures',
+  'benchmark_indicators',
+  'benchmark_sources',
   'partnership_shares',
   'partnership_members',
   'partnership_priorities',
