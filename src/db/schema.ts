@@ -927,7 +927,7 @@ export interface BenchmarkMatchesTable {
   code: string
   confirmed_by: string | null
   confirmed_by_name: string
-  confirmed_at: CreatedAt
+  confirmed_at: Timestamp
 }
 
 /** A measure whose comparison (with this group) the council shows on its public page. */

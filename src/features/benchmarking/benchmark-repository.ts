@@ -41,11 +41,7 @@ export async function dueSources(db: Kysely<DB>, now: Date) {
     .where((eb) =>
       eb.or([
         eb('checked_at', 'is', null),
-        eb(
-          sql<Date>`checked_at + make_interval(hours => refresh_hours)`,
-          '<=',
-          now,
-        ),
+        eb(sql<Date>`checked_at + make_interval(hours => refresh_hours)`, '<=', now),
       ]),
     )
     .execute()

@@ -21,7 +21,7 @@ function load(): SourceData {
 }
 
 describe('LGBF ranks worked out from the quarterly figures', { skip }, () => {
-  const data = skip ? null : load()
+  const data: SourceData | null = skip ? null : load()
 
   it('reads every quarterly figure with its polarity from Ranking_Type', () => {
     assert.ok(data)
@@ -40,7 +40,7 @@ describe('LGBF ranks worked out from the quarterly figures', { skip }, () => {
     assert.ok(data)
     let checked = 0
     for (const indicator of data.indicators) {
-      const figures = data.figures.filter((f) => f.code === indicator.code)
+      const figures: SourceData['figures'] = data.figures.filter((f) => f.code === indicator.code)
       if (figures.length === 0) continue
       assert.notEqual(indicator.polarity, 'none')
       if (indicator.polarity === 'none') continue
@@ -52,7 +52,7 @@ describe('LGBF ranks worked out from the quarterly figures', { skip }, () => {
           .map((f) => ({ start: f.start, value: f.value, from: 'source' as const }))
         const scottish = compare(council, own, peers, indicator.polarity, indicator.midpoint)
         // The family group this council is in for this indicator's grouping type.
-        const family = data.families.find(
+        const family: SourceData['families'][number] | undefined = data.families.find(
           (f) => f.type === indicator.familyType && f.members.includes(council),
         )
         assert.ok(family, `${council} has a family group for ${indicator.code}`)
@@ -77,7 +77,7 @@ describe('LGBF ranks worked out from the quarterly figures', { skip }, () => {
     assert.ok(data)
     let checked = 0
     for (const average of data.averages.filter((a) => a.frequency === 'quarterly')) {
-      const values = data.figures
+      const values: number[] = data.figures
         .filter((f) => f.code === average.code && f.start === average.start)
         .map((f) => f.value)
       if (values.length === 0 || average.median === null) continue
