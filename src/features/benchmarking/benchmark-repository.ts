@@ -453,3 +453,13 @@ export async function setPublication(
     })
     .execute()
 }
+
+export async function hasPublications(db: Kysely<DB>, organisationId: string) {
+  const row = await db
+    .selectFrom('benchmark_publications')
+    .select('id')
+    .where('organisation_id', '=', organisationId)
+    .limit(1)
+    .executeTakeFirst()
+  return row !== undefined
+}

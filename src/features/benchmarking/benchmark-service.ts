@@ -15,6 +15,7 @@ import { formatValue } from '../measures/measure-presenter.ts'
 import { FREQUENCY_NAMES, POLARITY_NAMES, UNIT_NAMES } from '../measures/measure-schemas.ts'
 import type { MeasureService } from '../measures/measure-service.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
+import { bumpPublication } from '../public/publication.ts'
 import { benchmarkChart } from './benchmark-chart.ts'
 import {
   compare,
@@ -195,6 +196,9 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
     const now = clock()
     return db.transaction().execute(async (trx) => {
       await repo.replaceCopy(trx, source.organisation_id, source.id, data)
+      // Public pages that show comparisons are rebuilt with the new copy.
+      if (await repo.hasPublications(trx, source.organisation_id))
+        await bumpPublication(trx, source.organisation_id, now)
       const row = await repo.updateSource(trx, source.organisation_id, source.id, {
         publisher: data.publisher,
         etag: fetched.etag,
@@ -1160,6 +1164,7 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
       const measure = factsOf(await deps.measures.get(principal, measureId))
       if (groupKey !== null) await comparison(principal, measure, { group: groupKey })
       await db.transaction().execute(async (trx) => {
+        await bumpPublication(trx, principal.organisationId, clock())
         await repo.setPublication(
           trx,
           principal.organisationId,
@@ -1176,6 +1181,21 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
             : `How ${measure.code} compares is no longer shown on its public page`,
         })
       })
+    },
+
+    /** The published comparison of a public measure of a publishing council, by its code. */
+    async publicComparisonByCode(slug: string, code: string) {
+      const row = await db
+        .selectFrom('measures')
+        .innerJoin('organisations', 'organisations.id', 'measures.organisation_id')
+        .select(['measures.id as measureId', 'organisations.id', 'organisations.name'])
+        .where('organisations.slug', '=', slug)
+        .where('organisations.publishes', '=', true)
+        .where('measures.code', '=', code)
+        .where('measures.public', '=', true)
+        .executeTakeFirst()
+      if (!row) return null
+      return this.publicComparison({ id: row.id, name: row.name }, row.measureId)
     },
 
     /**
