@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
 import { existsSync, readFileSync } from 'node:fs'
-import { describe, it } from 'node:test'
+import { after, before, describe, it } from 'node:test'
 import { fileURLToPath } from 'node:url'
+import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
+import { testModes } from '../../../test/helpers/database.ts'
 import { normaliseName, quantile } from '../../core/benchmark.ts'
+import type { Principal } from '../auth/principal.ts'
 import { compare } from './benchmark-compare.ts'
 import { LGBF_FILES, readLgbf, type LgbfFile, type SourceData } from './benchmark-readers.ts'
 
@@ -11,6 +14,8 @@ const DIR = fileURLToPath(new URL('../../../../shared/data/lgbf_scotland/', impo
 const skip = existsSync(`${DIR}${LGBF_FILES.values}`)
   ? false
   : `LGBF files not found at ${DIR}: put the shared data beside the project to run this`
+
+type Row = { rank: number | null; valueFrom: string | null; period: { start: string } }
 
 function load(): SourceData {
   const files: Partial<Record<LgbfFile, string>> = {}
@@ -87,3 +92,88 @@ describe('LGBF ranks worked out from the quarterly figures', { skip }, () => {
     assert.equal(checked, 42)
   })
 })
+
+for (const mode of testModes()) {
+  describe(`an LGBF source loaded from its published files (${mode})`, { skip }, () => {
+    let ctx: TestContext
+    let officer: Principal
+    let sourceId: string
+    let measureId: string
+    const data: SourceData | null = skip ? null : load()
+
+    before(async () => {
+      ctx = await createTestContext(mode)
+      const org = await ctx.organisation('Falkirk Council')
+      officer = await ctx.person(org, { role: 'performance_officer' })
+      const b = ctx.services.benchmarking
+      sourceId = (
+        await b.createSource(officer, {
+          name: 'LGBF',
+          kind: 'lgbf',
+          memberName: 'Falkirk',
+          refreshHours: 24,
+        })
+      ).id
+      const files = Object.entries(LGBF_FILES).map(([, name]) => ({
+        name,
+        content: readFileSync(`${DIR}${name}`, 'utf8'),
+      }))
+      await b.loadFiles(officer, sourceId, { files })
+      measureId = (
+        await ctx.services.measures.create(officer, {
+          code: 'CG1',
+          title: 'Crisis grant decisions within one day',
+          unit: 'percent',
+          decimals: 0,
+          polarity: 'higher_is_better',
+          frequency: 'quarterly',
+          kind: 'strategic',
+          nationalIndicatorRef: 'LGBF CORP 09',
+        })
+      ).id
+    })
+    after(() => ctx.close())
+
+    it('ranks the council in its family group and in Scotland as LGBF does', async () => {
+      assert.ok(data)
+      const b = ctx.services.benchmarking
+      const family = await b.compareMeasure(officer, measureId)
+      assert.equal(family.group?.kind, 'family')
+      assert.equal(family.group?.name, 'Family Group 4 of LGBF')
+      const published = data.figures.filter((f) => f.code === 'CORP 09' && f.entity === 'Falkirk')
+      assert.equal(family.comparison?.series.length, published.length)
+      for (const p of published) {
+        const row: Row | undefined = family.comparison?.series.find(
+          (s) => s.period.start === p.start,
+        )
+        assert.equal(row?.rank, p.publishedFamilyRank, `family rank in ${p.start}`)
+        assert.equal(row?.valueFrom, 'source')
+      }
+      const all = await b.compareMeasure(officer, measureId, { group: `all:${sourceId}` })
+      for (const p of published) {
+        const row: Row | undefined = all.comparison?.series.find((s) => s.period.start === p.start)
+        assert.equal(row?.rank, p.publishedRank, `Scottish rank in ${p.start}`)
+      }
+    })
+
+    it('keeps the copy when a later upload is missing a file or not in the layout', async () => {
+      const b = ctx.services.benchmarking
+      const before = (await b.getSource(officer, sourceId)).source
+      await assert.rejects(
+        b.loadFiles(officer, sourceId, {
+          files: [{ name: LGBF_FILES.values, content: 'Code,Period\nX,Y\n' }],
+        }),
+        /is missing: an LGBF source needs all four files/,
+      )
+      await assert.rejects(
+        b.loadFiles(officer, sourceId, {
+          files: Object.values(LGBF_FILES).map((name) => ({ name, content: 'a,b\n1,2\n' })),
+        }),
+        /not in the LGBF layout/,
+      )
+      const after = (await b.getSource(officer, sourceId)).source
+      assert.equal(after.figureCount, before.figureCount)
+      assert.equal(after.figureCount, 1339)
+    })
+  })
+}
