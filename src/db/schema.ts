@@ -871,20 +871,25 @@ export interface BenchmarkIndicatorsTable {
   family_type: string | null
 }
 
+/** A council's figures for one indicator: points are [start, value, numerator, denominator,
+ * published rank, published family rank, family group] in period order. */
 export interface BenchmarkFiguresTable {
   organisation_id: string
   source_id: string
   code: string
-  entity: string
   frequency: string
-  period_start: ColumnType<string, string, string>
-  value: number
-  numerator: number | null
-  denominator: number | null
-  published_rank: number | null
-  published_family_rank: number | null
-  family_group: string | null
+  entity: string
+  points: ColumnType<BenchmarkPoint[], string, string>
 }
+export type BenchmarkPoint = [
+  start: string,
+  value: number,
+  numerator: number | null,
+  denominator: number | null,
+  publishedRank: number | null,
+  publishedFamilyRank: number | null,
+  familyGroup: string | null,
+]
 
 export interface BenchmarkFamiliesTable {
   id: Generated<string>

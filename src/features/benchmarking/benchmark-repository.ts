@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely'
 import type {
+  BenchmarkPoint,
   BenchmarkGroupsTable,
   BenchmarkIndicatorsTable,
   BenchmarkMatchesTable,
@@ -108,7 +109,7 @@ export async function deleteSource(db: Kysely<DB>, organisationId: string, id: s
     .execute()
 }
 
-const CHUNK = 4000
+const CHUNK = 1000
 
 /** Replaces a source's copy with a new one; the caller holds the transaction. */
 export async function replaceCopy(
@@ -148,32 +149,45 @@ export async function replaceCopy(
       )
       .execute()
   }
-  // Figures go in as JSON, thousands to a statement: one parameter each rather than twelve
-  // per row keeps a large copy to a few seconds on the embedded database.
-  for (let i = 0; i < data.figures.length; i += CHUNK) {
-    const rows = data.figures.slice(i, i + CHUNK).map((f) => ({
+  // A row per council and indicator, its figures as JSON: few rows, one parameter each.
+  const series = new Map<
+    string,
+    { code: string; frequency: string; entity: string; points: BenchmarkPoint[] }
+  >()
+  for (const f of data.figures) {
+    const key = `${f.code}\u0000${f.frequency}\u0000${f.entity}`
+    const row = series.get(key) ?? {
       code: f.code,
-      entity: f.entity,
       frequency: f.frequency,
-      period_start: f.start,
-      value: f.value,
-      numerator: f.numerator,
-      denominator: f.denominator,
-      published_rank: f.publishedRank,
-      published_family_rank: f.publishedFamilyRank,
-      family_group: f.familyGroup,
-    }))
-    await sql`
-      insert into benchmark_figures (organisation_id, source_id, code, entity, frequency,
-        period_start, value, numerator, denominator, published_rank, published_family_rank,
-        family_group)
-      select ${organisationId}::uuid, ${sourceId}::uuid, r.code, r.entity, r.frequency,
-        r.period_start, r.value, r.numerator, r.denominator, r.published_rank,
-        r.published_family_rank, r.family_group
-      from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as r(code text, entity text,
-        frequency text, period_start date, value double precision, numerator double precision,
-        denominator double precision, published_rank double precision,
-        published_family_rank double precision, family_group text)`.execute(trx)
+      entity: f.entity,
+      points: [],
+    }
+    row.points.push([
+      f.start,
+      f.value,
+      f.numerator,
+      f.denominator,
+      f.publishedRank,
+      f.publishedFamilyRank,
+      f.familyGroup,
+    ])
+    series.set(key, row)
+  }
+  const rows = [...series.values()]
+  for (let i = 0; i < rows.length; i += CHUNK) {
+    await trx
+      .insertInto('benchmark_figures')
+      .values(
+        rows.slice(i, i + CHUNK).map((r) => ({
+          organisation_id: organisationId,
+          source_id: sourceId,
+          code: r.code,
+          frequency: r.frequency,
+          entity: r.entity,
+          points: JSON.stringify(r.points.sort((a, b) => a[0].localeCompare(b[0]))),
+        })),
+      )
+      .execute()
   }
   for (let i = 0; i < data.averages.length; i += CHUNK) {
     await trx
@@ -241,24 +255,26 @@ export async function listFigures(
   code: string,
   frequency: string,
 ) {
-  return db
+  const rows = await db
     .selectFrom('benchmark_figures')
-    .select([
-      'entity',
-      'period_start',
-      'value',
-      'numerator',
-      'denominator',
-      'published_rank',
-      'published_family_rank',
-      'family_group',
-    ])
+    .select(['entity', 'points'])
     .where('organisation_id', '=', organisationId)
     .where('source_id', '=', sourceId)
     .where('code', '=', code)
     .where('frequency', '=', frequency)
-    .orderBy('period_start')
     .execute()
+  return rows.flatMap((r) =>
+    r.points.map(([start, value, numerator, denominator, rank, familyRank, familyGroup]) => ({
+      entity: r.entity,
+      period_start: start,
+      value,
+      numerator,
+      denominator,
+      published_rank: rank,
+      published_family_rank: familyRank,
+      family_group: familyGroup,
+    })),
+  )
 }
 
 export async function listEntities(db: Kysely<DB>, organisationId: string, sourceId: string) {
