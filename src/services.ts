@@ -81,6 +81,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     render: renderReport,
     // Reports are built as the whole organisation (builderPrincipal), who reads every budget.
     finance: { summary: (principal, period) => budgets.financialSummary(principal, period) },
+    benchmarks: { summary: (principal, upTo) => benchmarking.summary(principal, upTo) },
   })
   const dashboards = createDashboardService({ db, clock, measures, projects, risks })
   dashboards.registerPanelSource(savingsPanelSource(savings, budgets, clock))

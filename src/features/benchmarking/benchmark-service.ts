@@ -492,7 +492,7 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
     principal: Council,
     measure: MeasureFacts,
     query: ComparisonQuery,
-    options: { onlyGroup?: string } = {},
+    options: { onlyGroup?: string; upTo?: string } = {},
   ) {
     const org = principal.organisationId
     const matches = await effectiveMatches(org, measure)
@@ -549,7 +549,7 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
       peers,
       polarity,
       indicator?.midpoint ?? null,
-    ).filter((p) => p.count > 1)
+    ).filter((p) => p.count > 1 && (options.upTo === undefined || p.start <= options.upTo))
     const sources = choice.sources.map(({ source }) => ({
       id: source.id,
       name: source.name,
@@ -1139,12 +1139,15 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
       }
     },
 
-    /** The latest position of every compared measure: the dashboard panel and reports. */
-    async summary(principal: Principal) {
+    /**
+     * The latest position of every compared measure: the dashboard panel, and reports (as at
+     * the last day of their period: later figures were not yet published).
+     */
+    async summary(principal: Principal, upTo?: string) {
       requireReader(principal)
       const rows = []
       for (const measure of await comparedMeasures(principal)) {
-        const result = await comparison(principal, measure, {})
+        const result = await comparison(principal, measure, {}, upTo ? { upTo } : {})
         const c = result.comparison
         if (!c?.current || c.current.rank === null || !result.group) continue
         rows.push({
