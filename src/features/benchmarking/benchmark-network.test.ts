@@ -150,15 +150,15 @@ for (const mode of testModes()) {
       assert.equal(fromNorth.matches[0]?.basis, 'reference')
       const current = fromNorth.comparison?.current
       assert.equal(current?.period.label, '2024/25 Q4')
-      assert.equal(current?.rankText, '1st of 2')
-      assert.equal(current?.medianText, '63.5%')
+      assert.equal(current.rankText, '1st of 2')
+      assert.equal(current.medianText, '63.5%')
       assert.equal(fromNorth.comparison?.series[0]?.rankText, '2nd of 2')
-      assert.equal(fromNorth.comparison?.trend?.direction, 'improving')
+      assert.equal(fromNorth.comparison.trend?.direction, 'improving')
 
       const fromSouth = await s.compareMeasure(south.admin, south.measureId)
       assert.equal(fromSouth.comparison?.current?.rankText, '2nd of 2')
-      assert.equal(fromSouth.comparison?.trend?.direction, 'worsening')
-      assert.match(fromSouth.comparison?.sentence ?? '', /getting worse/)
+      assert.equal(fromSouth.comparison.trend?.direction, 'worsening')
+      assert.match(fromSouth.comparison.sentence ?? '', /getting worse/)
     })
 
     it('asks again with the ETag and is told nothing changed', async () => {
@@ -195,7 +195,7 @@ for (const mode of testModes()) {
       // Comparisons still use the copy held, and say how old it is and that updating failed.
       const view = await n.compareMeasure(north.admin, north.measureId)
       assert.equal(view.comparison?.current?.rankText, '1st of 2')
-      assert.match(view.comparison?.sources[0]?.lastError ?? '', /answered 500/)
+      assert.match(view.comparison.sources[0]?.lastError ?? '', /answered 500/)
       // An uploaded copy that is not the schema changes nothing either.
       await assert.rejects(
         n.loadFiles(north.admin, northSource, { files: [{ name: 'data.json', content: '{' }] }),

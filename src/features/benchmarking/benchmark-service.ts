@@ -1149,7 +1149,7 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
       for (const measure of await comparedMeasures(principal)) {
         const result = await comparison(principal, measure, {}, upTo ? { upTo } : {})
         const c = result.comparison
-        if (!c?.current || c.current.rank === null || !result.group) continue
+        if (!c?.current || c.current.rank === null) continue
         rows.push({
           measure: result.measure,
           group: result.group,

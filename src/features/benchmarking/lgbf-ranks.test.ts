@@ -33,11 +33,11 @@ describe('LGBF ranks worked out from the quarterly figures', { skip }, () => {
     assert.equal(data.figures.length, 1339)
     const corp09 = data.indicators.find((i) => i.code === 'CORP 09')
     assert.equal(corp09?.polarity, 'higher_is_better')
-    assert.equal(corp09?.unit, 'percent')
+    assert.equal(corp09.unit, 'percent')
     assert.equal(data.indicators.find((i) => i.code === 'ENV 01a')?.polarity, 'lower_is_better')
     const goldilocks = data.indicators.find((i) => i.code === 'CORP 11')
     assert.equal(goldilocks?.polarity, 'within_band')
-    assert.equal(goldilocks?.midpoint, 100)
+    assert.equal(goldilocks.midpoint, 100)
     assert.equal(data.families.length, 8)
   })
 
@@ -139,15 +139,15 @@ for (const mode of testModes()) {
       const b = ctx.services.benchmarking
       const family = await b.compareMeasure(officer, measureId)
       assert.equal(family.group?.kind, 'family')
-      assert.equal(family.group?.name, 'Family Group 4 of LGBF')
+      assert.equal(family.group.name, 'Family Group 4 of LGBF')
       const published = data.figures.filter((f) => f.code === 'CORP 09' && f.entity === 'Falkirk')
       assert.equal(family.comparison?.series.length, published.length)
       for (const p of published) {
-        const row: Row | undefined = family.comparison?.series.find(
+        const row: Row | undefined = family.comparison.series.find(
           (s) => s.period.start === p.start,
         )
         assert.equal(row?.rank, p.publishedFamilyRank, `family rank in ${p.start}`)
-        assert.equal(row?.valueFrom, 'source')
+        assert.equal(row.valueFrom, 'source')
       }
       const all = await b.compareMeasure(officer, measureId, { group: `all:${sourceId}` })
       for (const p of published) {

@@ -3,7 +3,7 @@
 // benchmark in bench/ refreshes a large one. Deterministic for a given seed.
 import { quantile, rankEntries, type RankingPolarity } from '../../core/benchmark.ts'
 import type { Period } from '../../core/periods.ts'
-import { LGBF_FILES, type LgbfFile } from './benchmark-readers.ts'
+import type { LgbfFile } from './benchmark-readers.ts'
 
 export interface PeerIndicator {
   readonly code: string
