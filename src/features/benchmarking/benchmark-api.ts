@@ -1,4 +1,7 @@
+import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
+import { z } from 'zod'
+import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
@@ -17,11 +20,23 @@ const tags = ['Benchmarking']
 /** The four LGBF files as text, with room: the figures file alone is a few megabytes. */
 const FILES_BODY_LIMIT = 40 * 1024 * 1024
 
+/** The item is checked before the body, so another council's id answers 404, never 400. */
+function guard(check: (request: FastifyRequest, id: string) => Promise<unknown>) {
+  return async (request: FastifyRequest) => {
+    const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
+    if (!parsed.success) throw new NotFound()
+    await check(request, parsed.data)
+  }
+}
+
 export const benchmarkApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
 ) => {
   const benchmarking = services.benchmarking
+  const source = guard((r, id) => benchmarking.getSource(requirePrincipal(r), id))
+  const group = guard((r, id) => benchmarking.getGroup(requirePrincipal(r), id))
+  const measure = guard((r, id) => services.measures.get(requirePrincipal(r), id))
 
   app.get(
     '/benchmark-sources',
@@ -74,6 +89,7 @@ export const benchmarkApi: FastifyPluginAsyncZod<{ services: Services }> = async
   app.patch(
     '/benchmark-sources/:id',
     {
+      preValidation: source,
       schema: {
         tags,
         summary: 'Change a source’s name, address, this council’s name in it, or schedule',
@@ -119,6 +135,7 @@ export const benchmarkApi: FastifyPluginAsyncZod<{ services: Services }> = async
     '/benchmark-sources/:id/files',
     {
       bodyLimit: FILES_BODY_LIMIT,
+      preValidation: source,
       schema: {
         tags,
         summary:
@@ -167,6 +184,7 @@ export const benchmarkApi: FastifyPluginAsyncZod<{ services: Services }> = async
   app.put(
     '/benchmark-groups/:id',
     {
+      preValidation: group,
       schema: {
         tags,
         summary: 'Replace a group’s name and members',
@@ -247,6 +265,7 @@ export const benchmarkApi: FastifyPluginAsyncZod<{ services: Services }> = async
   app.get(
     '/measures/:id/comparisons',
     {
+      preValidation: measure,
       schema: {
         tags,
         summary:
@@ -264,6 +283,7 @@ export const benchmarkApi: FastifyPluginAsyncZod<{ services: Services }> = async
   app.put(
     '/measures/:id/comparisons/publication',
     {
+      preValidation: measure,
       schema: {
         tags,
         summary:

@@ -138,6 +138,7 @@ export const benchmarkRoutes: FastifyPluginAsync<{ services: Services; config: C
   app.post('/benchmarking/sources/:id/upload', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id } = parseParams(IdParams, request.params)
+    await benchmarking.getSource(principal, id)
     const body = (request.body ?? {}) as Body
     const files = UPLOAD_FIELDS.flatMap((field) => {
       const value = body[field]
@@ -229,6 +230,7 @@ export const benchmarkRoutes: FastifyPluginAsync<{ services: Services; config: C
     const principal = requirePrincipal(request)
     const { id } = parseParams(IdParams, request.params)
     const body = (request.body ?? {}) as Body
+    await services.measures.get(principal, id)
     try {
       await benchmarking.confirmMatch(principal, parseInput(MatchInput, { ...body, measureId: id }))
     } catch (error) {
@@ -242,6 +244,7 @@ export const benchmarkRoutes: FastifyPluginAsync<{ services: Services; config: C
   app.post('/measures/:id/benchmarking/publish', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id } = parseParams(IdParams, request.params)
+    await services.measures.get(principal, id)
     const { group } = parseInput(PublishInput, request.body ?? {})
     await benchmarking.publish(principal, id, group)
     setFlash(
