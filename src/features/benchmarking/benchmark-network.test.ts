@@ -166,6 +166,18 @@ for (const mode of testModes()) {
       assert.equal((await n.refresh(north.admin, northSource)).status, 'not_modified')
     })
 
+    it('checks each source again on its schedule, and not before', async () => {
+      const n = north.ctx.services.benchmarking
+      assert.deepEqual(await n.refreshDue(), [])
+      north.ctx.clock.advance(25 * 3_600_000)
+      const due = await n.refreshDue()
+      assert.deepEqual(
+        due.map((o) => o.status),
+        ['not_modified'],
+      )
+      assert.deepEqual(await n.refreshDue(), [])
+    })
+
     it('keeps the last good copy when a source is down, slow, too large or not the schema', async () => {
       const strict = createBenchmarkService({
         db: north.ctx.database.db,
