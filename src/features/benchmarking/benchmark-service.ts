@@ -7,6 +7,7 @@ import {
   type RankingPolarity,
 } from '../../core/benchmark.ts'
 import { parsePeriodInput, parsePeriodStart, PeriodError, type Period } from '../../core/periods.ts'
+import { isCount, isSmall } from '../../core/small-numbers.ts'
 import type { DB } from '../../db/schema.ts'
 import { Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/audit-service.ts'
@@ -1191,14 +1192,30 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
       const row = await db
         .selectFrom('measures')
         .innerJoin('organisations', 'organisations.id', 'measures.organisation_id')
-        .select(['measures.id as measureId', 'organisations.id', 'organisations.name'])
+        .select([
+          'measures.id as measureId',
+          'measures.unit',
+          'measures.decimals',
+          'organisations.id',
+          'organisations.name',
+          'organisations.public_suppress_below as below',
+        ])
         .where('organisations.slug', '=', slug)
         .where('organisations.publishes', '=', true)
         .where('measures.code', '=', code)
         .where('measures.public', '=', true)
         .executeTakeFirst()
       if (!row) return null
-      return this.publicComparison({ id: row.id, name: row.name }, row.measureId)
+      const compared = await this.publicComparison({ id: row.id, name: row.name }, row.measureId)
+      // The small-numbers rule of the public pages: a count the rule withholds anywhere in the
+      // series withholds the comparison (its rank would give the count away).
+      if (
+        compared &&
+        isCount(row) &&
+        compared.series.some((p) => p.valueFrom === 'own' && isSmall(p.value, row.below))
+      )
+        return null
+      return compared
     },
 
     /**
