@@ -59,6 +59,8 @@ import { savingsRoutes } from './features/savings/savings-routes.ts'
 import { dashboardApi } from './features/dashboards/dashboard-api.ts'
 import { dashboardRoutes } from './features/dashboards/dashboard-routes.ts'
 import { orgMeasureRoutes } from './features/organisational-measures/org-measure-routes.ts'
+import { benchmarkApi } from './features/benchmarking/benchmark-api.ts'
+import { benchmarkRoutes } from './features/benchmarking/benchmark-routes.ts'
 import { budgetApi } from './features/budgets/budget-api.ts'
 import { budgetRoutes } from './features/budgets/budget-routes.ts'
 import { notificationApi } from './features/notifications/notification-api.ts'
@@ -224,6 +226,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(exchangeRoutes, { services, config })
   await app.register(notificationRoutes, { services, config })
   await app.register(partnershipRoutes, { services, config })
+  await app.register(benchmarkRoutes, { services, config })
   await app.register(taskRoutes, { services, config })
   await app.register(appraisalRoutes, { services, config })
   await app.register(queryRoutes, { services, config })
@@ -247,6 +250,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       await api.register(exchangeApi, { services })
       await api.register(notificationApi, { services })
       await api.register(partnershipApi, { services })
+      await api.register(benchmarkApi, { services })
       await api.register(taskApi, { services })
       await api.register(appraisalApi, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())

@@ -16,6 +16,7 @@ import { recomputeCommand } from './features/organisational-measures/org-measure
 import { reportCommand } from './features/reports/report-cli.ts'
 import { notifyCommand } from './features/notifications/notification-cli.ts'
 import { startDailyReminders } from './features/notifications/notification-schedule.ts'
+import { startBenchmarkRefresh } from './features/benchmarking/benchmark-schedule.ts'
 
 const USAGE = `Usage: golden-thread <command> [options]
 
@@ -94,11 +95,21 @@ async function serve(config: Config): Promise<void> {
         (error) => app.log.error({ err: error }, 'daily reminders failed'),
       )
     : () => undefined
+  // Benchmark sources fetched by web address, each on its own schedule, in the background.
+  const stopBenchmarks = startBenchmarkRefresh(
+    async () => {
+      for (const outcome of await services.benchmarking.refreshDue()) {
+        app.log.info({ outcome: outcome.status }, outcome.message)
+      }
+    },
+    (error) => app.log.error({ err: error }, 'benchmark refresh failed'),
+  )
   let stopping = false
   const stop = async (signal: string) => {
     if (stopping) return
     stopping = true
     stopReminders()
+    stopBenchmarks()
     app.log.info({ signal }, 'stopping: finishing requests in flight')
     try {
       await app.close()

@@ -21,6 +21,8 @@ import { createPublicService } from './features/public/public-service.ts'
 import { riskLinkKind } from './features/risks/risk-link-kinds.ts'
 import { createRiskService } from './features/risks/risk-service.ts'
 import { createSpcService } from './features/spc/spc-service.ts'
+import { createBenchmarkService } from './features/benchmarking/benchmark-service.ts'
+import { benchmarkPanelSource } from './features/benchmarking/benchmark-panel.ts'
 import { createBudgetService } from './features/budgets/budget-service.ts'
 import { savingLinkKind } from './features/savings/savings-link-kinds.ts'
 import { createSavingsService } from './features/savings/savings-service.ts'
@@ -76,6 +78,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
   const framework = createFrameworkService({ db, clock, links })
   const appraisals = createAppraisalService({ db, clock, organisation, framework, computations })
   const budgets = createBudgetService({ db, clock, savings })
+  const benchmarking = createBenchmarkService({ db, clock, measures })
   const reports = createReportService({
     db,
     read: database.read,
@@ -83,9 +86,11 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     render: renderReport,
     // Reports are built as the whole organisation (builderPrincipal), who reads every budget.
     finance: { summary: (principal, period) => budgets.financialSummary(principal, period) },
+    benchmarks: { summary: (principal, upTo) => benchmarking.summary(principal, upTo) },
   })
   const dashboards = createDashboardService({ db, clock, measures, projects, risks })
   dashboards.registerPanelSource(savingsPanelSource(savings, budgets, clock))
+  dashboards.registerPanelSource(benchmarkPanelSource(benchmarking))
   const notifications = createNotificationService({
     db,
     clock,
@@ -131,6 +136,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     publicDashboard: createPublicService({ db, read: database.read, clock }),
     savings,
     budgets,
+    benchmarking,
     organisationalMeasures: createOrgMeasureService({ db, clock, computations }),
     dashboards,
     reports,

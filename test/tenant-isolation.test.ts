@@ -281,6 +281,44 @@ for (const mode of testModes()) {
         dueDate: '2025-03-31',
         nodeId: secretItem.id,
       })
+      // Benchmarking: a source with a copy, a group entered by hand, a match and a publication.
+      const benchmarking = ctx.services.benchmarking
+      const source = await benchmarking.createSource(victim, {
+        name: 'Secret benchmark source',
+        kind: 'golden_thread',
+        refreshHours: 24,
+      })
+      await benchmarking.loadFiles(victim, source.id, {
+        files: [
+          {
+            name: 'data.json',
+            content: JSON.stringify({
+              schemaVersion: 1,
+              organisation: { name: 'Secret Peer Council' },
+              measures: [
+                {
+                  code: 'SECRETPEER',
+                  title: 'Secret measure',
+                  unit: 'number',
+                  decimals: 0,
+                  polarity: 'higher_is_better',
+                  values: [{ period: { frequency: 'annual', start: '2023-04-01' }, value: 9 }],
+                },
+              ],
+            }),
+          },
+        ],
+      })
+      await benchmarking.createGroup(victim, {
+        name: 'Secret benchmark group',
+        members: ['Secret Peer Council'],
+      })
+      await benchmarking.confirmMatch(victim, {
+        measureId: measure.id,
+        sourceId: source.id,
+        code: 'SECRETPEER',
+      })
+      await benchmarking.publish(victim, measure.id, 'network')
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)
@@ -296,6 +334,9 @@ for (const mode of testModes()) {
         '777,777',
         'Secret dashboard',
         'Secret objective',
+        'Secret benchmark source',
+        'Secret benchmark group',
+        'Secret Peer Council',
         ...[...otherIds.values()].flat(),
       ]
     })

@@ -832,6 +832,122 @@ export interface ItemQueryMessagesTable {
   created_at: CreatedAt
 }
 
+/** A source of peers' published figures; its last good copy lives in the tables below. */
+export interface BenchmarkSourcesTable {
+  id: Generated<string>
+  organisation_id: string
+  name: string
+  kind: BenchmarkSourceKind
+  url: string | null
+  /** How the source names this council, for family groups and its own published figures. */
+  member_name: string | null
+  refresh_hours: Generated<number>
+  publisher: string | null
+  etag: string | null
+  last_modified: string | null
+  /** When the copy held was fetched or loaded. */
+  fetched_at: Timestamp | null
+  checked_at: Timestamp | null
+  last_error: string | null
+  last_error_at: Timestamp | null
+  refreshing_since: Timestamp | null
+  indicator_count: Generated<number>
+  figure_count: Generated<number>
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  version: Generated<number>
+}
+export type BenchmarkSourceKind = 'golden_thread' | 'lgbf'
+
+export interface BenchmarkIndicatorsTable {
+  id: Generated<string>
+  organisation_id: string
+  source_id: string
+  code: string
+  title: string
+  reference: string | null
+  unit: MeasureUnit
+  decimals: number
+  polarity: 'higher_is_better' | 'lower_is_better' | 'within_band' | 'none'
+  midpoint: number | null
+  family_type: string | null
+}
+
+/** A council's figures for one indicator: points are [start, value, numerator, denominator,
+ * published rank, published family rank, family group] in period order. */
+export interface BenchmarkFiguresTable {
+  organisation_id: string
+  source_id: string
+  code: string
+  frequency: string
+  entity: string
+  points: ColumnType<BenchmarkPoint[], string, string>
+}
+export type BenchmarkPoint = [
+  start: string,
+  value: number,
+  numerator: number | null,
+  denominator: number | null,
+  publishedRank: number | null,
+  publishedFamilyRank: number | null,
+  familyGroup: string | null,
+]
+
+export interface BenchmarkFamiliesTable {
+  id: Generated<string>
+  organisation_id: string
+  source_id: string
+  name: string
+  type: string
+  members: ColumnType<string[], string, string>
+}
+
+export interface BenchmarkAveragesTable {
+  organisation_id: string
+  source_id: string
+  code: string
+  frequency: string
+  period_start: ColumnType<string, string, string>
+  mean: number | null
+  median: number | null
+}
+
+/** A comparison group the council enters by hand (e.g. its CIPFA nearest neighbours). */
+export interface BenchmarkGroupsTable {
+  id: Generated<string>
+  organisation_id: string
+  name: string
+  description: string | null
+  members: ColumnType<string[], string, string>
+  created_by: string | null
+  created_at: CreatedAt
+  updated_at: Timestamp
+  version: Generated<number>
+}
+
+/** A measure mapped to a source's indicator by the performance team. */
+export interface BenchmarkMatchesTable {
+  id: Generated<string>
+  organisation_id: string
+  measure_id: string
+  source_id: string
+  code: string
+  confirmed_by: string | null
+  confirmed_by_name: string
+  confirmed_at: Timestamp
+}
+
+/** A measure whose comparison (with this group) the council shows on its public page. */
+export interface BenchmarkPublicationsTable {
+  id: Generated<string>
+  organisation_id: string
+  measure_id: string
+  group_key: string
+  published_by: string | null
+  published_at: CreatedAt
+}
+
 export interface DB {
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
@@ -888,6 +1004,14 @@ export interface DB {
   appraisal_cycles: AppraisalCyclesTable
   appraisals: AppraisalsTable
   objectives: ObjectivesTable
+  benchmark_sources: BenchmarkSourcesTable
+  benchmark_indicators: BenchmarkIndicatorsTable
+  benchmark_figures: BenchmarkFiguresTable
+  benchmark_families: BenchmarkFamiliesTable
+  benchmark_averages: BenchmarkAveragesTable
+  benchmark_groups: BenchmarkGroupsTable
+  benchmark_matches: BenchmarkMatchesTable
+  benchmark_publications: BenchmarkPublicationsTable
 }
 
 export interface AppraisalCyclesTable {

@@ -33,6 +33,7 @@ const sections: readonly { href: string; text: string; visible?: (p: Principal) 
   { href: '/projects', text: 'Projects' },
   { href: '/risks', text: 'Risks' },
   { href: '/partnerships', text: 'Partnerships' },
+  { href: '/benchmarking', text: 'Benchmarking' },
   { href: '/savings', text: 'Savings' },
   { href: '/budgets', text: 'Budgets' },
   { href: '/reports', text: 'Reports', visible: (p) => p.roles.some((g) => g.role !== 'partner') },

@@ -3,6 +3,7 @@ import type { DB, Role, UnitKind } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
 import { hashPassword } from '../auth/passwords.ts'
 import { buildDemoAppraisals } from '../appraisals/appraisal-demo.ts'
+import { buildDemoBenchmarking } from '../benchmarking/benchmark-demo.ts'
 import { buildDemoCalendar } from '../committees/calendar-demo.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
 import { buildDemoDashboards } from '../dashboards/dashboard-demo.ts'
@@ -297,6 +298,8 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
     )
   })
   await buildDemoCalendar(db, organisation, clock)
+  // A generated LGBF-style peer network with Example City in a family group of eight.
+  await buildDemoBenchmarking(db, organisation.id, clock)
   // An NHS trust with its own people and measures, in a partnership the council hosts.
   const { trust } = await buildDemoPartnership(db, organisation, passwordHash, clock)
   // Today's reminders, so the notifications page is not empty on first start; never e-mailed.

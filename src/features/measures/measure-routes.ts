@@ -318,7 +318,13 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     }))
     const queries = await services.queries.on(principal, { measureId: id })
     const latest = detail.values.at(-1)
+    const howWeCompare = await services.benchmarking.measureSection(
+      principal,
+      id,
+      (request.query as { compare?: unknown }).compare,
+    )
     return reply.view('measures/views/measure.njk', {
+      howWeCompare,
       title: `${m.code}: ${m.title}`,
       ...measureNames,
       ...detail,

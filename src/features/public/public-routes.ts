@@ -301,7 +301,11 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
     }
     return cached(request, reply, slug, `measure:${origin}:${code}`, async () =>
       built(
-        await render('measure.njk', measureContext(await measure(slug, code), origin)),
+        await render('measure.njk', {
+          ...measureContext(await measure(slug, code), origin),
+          // How the measure compares with its peers, when the council chose to publish it.
+          compare: await services.benchmarking.publicComparisonByCode(slug, code),
+        }),
         TYPES.html,
       ),
     )

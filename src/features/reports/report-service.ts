@@ -16,6 +16,7 @@ import { presentGateway } from '../project-gateways/gateway-presenter.ts'
 import * as gatewayRepo from '../project-gateways/gateway-repository.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
+import type { BenchmarkSource } from './builders/benchmark-section.ts'
 import type { FinancialSource } from './builders/financial-summary.ts'
 import { buildHighlight } from './builders/highlight-builder.ts'
 import {
@@ -51,6 +52,8 @@ export interface ReportDeps {
   readonly render: Render
   /** Budget monitoring and savings; null until connected. */
   readonly finance?: FinancialSource | null
+  /** How compared measures rank among peers (benchmarking); null until connected. */
+  readonly benchmarks?: BenchmarkSource | null
 }
 
 /** What a report is built from besides the data. */
@@ -145,7 +148,14 @@ export function readPeriodFor(kind: ReportKind, input: ReportInput['period'], to
 
 export type ReportService = ReturnType<typeof createReportService>
 
-export function createReportService({ db, read = db, clock, render, finance = null }: ReportDeps) {
+export function createReportService({
+  db,
+  read = db,
+  clock,
+  render,
+  finance = null,
+  benchmarks = null,
+}: ReportDeps) {
   const today = () => ukDate(clock())
 
   /** A group of items beneath a plan node, or run by a unit and those beneath it. */
@@ -244,6 +254,7 @@ export function createReportService({ db, read = db, clock, render, finance = nu
       principal: builder,
       period: spec.period,
       finance,
+      benchmarks,
       // Report cards and focus areas show a unit's or priority's operational measures too.
       measures: spec.kind === 'report-card' || spec.kind === 'executive' ? 'all' : 'corporate',
     })

@@ -16,6 +16,7 @@ import {
 import type { MeasureLine, ProjectLine, ReportData, Theme } from './report-data.ts'
 import type { Block, ReportDocument, TableCell } from '../report-document.ts'
 import { reportedConfidence, reportedText } from '../../project-updates/update-rollup.ts'
+import { benchmarkBlocks } from './benchmark-section.ts'
 import { financialSummaryBlocks } from './financial-summary.ts'
 import { spcChartBlock } from './spc-charts.ts'
 import {
@@ -373,6 +374,7 @@ export function buildQuarterlyPerformance(data: ReportData, header: DocumentHead
     ...financialSummaryBlocks(data.finance),
     ...risksBlocks(corporateRisks(data.risks)),
     ...healthAndSafetyBlocks(data.measures),
+    ...benchmarkBlocks(data.benchmarks ?? null),
   ])
 }
 
@@ -383,6 +385,7 @@ export function scoped(data: ReportData, group: ItemGroup): ReportData {
     measures: data.measures.filter((m) => group.measureIds.has(m.id)),
     projects: data.projects.filter((l) => group.projectIds.has(l.project.id)),
     risks: data.risks.filter((r) => group.riskIds.has(r.id)),
+    benchmarks: data.benchmarks?.filter((b) => group.measureIds.has(b.measure.id)) ?? null,
   }
 }
 
@@ -416,6 +419,7 @@ export function buildScrutiny(
     ...themeSections(themes, lines),
     ...projectsBlocks(shown.projects),
     ...risksBlocks(portfolio ? shown.risks : corporateRisks(shown.risks)),
+    ...benchmarkBlocks(shown.benchmarks ?? null),
   ])
 }
 

@@ -29,6 +29,7 @@ import type { RiskView } from '../../risks/risk-presenter.ts'
 import { createRiskService } from '../../risks/risk-service.ts'
 import { presentSpcSettings } from '../../spc/spc-presenter.ts'
 import { listSettings } from '../../spc/spc-repository.ts'
+import { loadBenchmarks, type BenchmarkLine, type BenchmarkSource } from './benchmark-section.ts'
 import type { FinancialSource, FinancialSummary } from './financial-summary.ts'
 
 export interface Theme {
@@ -103,6 +104,8 @@ export interface ReportData {
   /** Open risks the author may see, with their register's level and unit. */
   readonly risks: readonly ReportRisk[]
   readonly finance: FinancialSummary | null
+  /** How compared measures rank among peers; null when benchmarking is not connected. */
+  readonly benchmarks?: readonly BenchmarkLine[] | null
 }
 
 /** Measures are read as of the end of the period: later values were not yet reported. */
@@ -322,6 +325,7 @@ export interface LoadOptions {
   readonly principal: Principal
   readonly period: Period
   readonly finance: FinancialSource | null
+  readonly benchmarks?: BenchmarkSource | null
   readonly measures?: MeasureScope
 }
 
@@ -384,6 +388,7 @@ export async function loadReportData(options: LoadOptions): Promise<ReportData> 
       registerUnitId: registers.get(r.registerId)?.unitId ?? null,
     })),
     finance: options.finance ? await options.finance.summary(principal, period) : null,
+    benchmarks: await loadBenchmarks(options.benchmarks ?? null, principal, period),
   }
 }
 

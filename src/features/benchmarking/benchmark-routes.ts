@@ -1,0 +1,262 @@
+import fastifyMultipart from '@fastify/multipart'
+import type { FastifyPluginAsync, FastifyReply } from 'fastify'
+import { z } from 'zod'
+import type { Config } from '../../config.ts'
+import { Forbidden, Invalid } from '../../errors.ts'
+import type { Services } from '../../services.ts'
+import { IdParams } from '../../web/api-helpers.ts'
+import { parseInput, parseParams } from '../../web/fields.ts'
+import { formErrors, handleForm } from '../../web/forms.ts'
+import { requirePrincipal, setFlash } from '../auth/authentication.ts'
+import type { Principal } from '../auth/principal.ts'
+import { POLARITY_NAMES, UNIT_NAMES } from '../measures/measure-schemas.ts'
+import { LGBF_FILES } from './benchmark-readers.ts'
+import {
+  GroupInput,
+  MatchInput,
+  PublishInput,
+  SOURCE_KIND_NAMES,
+  SOURCE_KINDS,
+  SourceInput,
+} from './benchmark-schemas.ts'
+
+const hide = { schema: { hide: true } }
+type Body = Record<string, unknown>
+
+const UPLOAD_LIMIT = 25 * 1024 * 1024
+const UPLOAD_FIELDS = ['file', ...Object.keys(LGBF_FILES)] as const
+
+const kindItems = (selected: unknown) =>
+  SOURCE_KINDS.map((k) => ({ value: k, text: SOURCE_KIND_NAMES[k], checked: selected === k }))
+
+export const benchmarkRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
+  app,
+  { services, config },
+) => {
+  const benchmarking = services.benchmarking
+  // Uploaded copies of a source's files, in this feature's own scope.
+  await app.register(fastifyMultipart, {
+    attachFieldsToBody: 'keyValues',
+    limits: { fileSize: UPLOAD_LIMIT, files: 4, fields: 5 },
+  })
+
+  app.get('/benchmarking', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const [sources, groups, summary] = await Promise.all([
+      benchmarking.listSources(principal),
+      benchmarking.listGroups(principal),
+      benchmarking.summary(principal),
+    ])
+    return reply.view('benchmarking/views/index.njk', {
+      title: 'Benchmarking',
+      sources,
+      groups,
+      summary,
+      canManage: benchmarking.canManage(principal),
+    })
+  })
+
+  const sourceForm = {
+    template: 'benchmarking/views/source-form.njk',
+    context: { title: 'Add a benchmark source' },
+  }
+  app.get('/benchmarking/sources/new', hide, async (request, reply) => {
+    if (!benchmarking.canManage(requirePrincipal(request))) throw new Forbidden()
+    return reply.view(sourceForm.template, {
+      ...sourceForm.context,
+      values: { refreshHours: '24' },
+      kinds: kindItems(undefined),
+    })
+  })
+  app.post('/benchmarking/sources/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        ...sourceForm,
+        context: { ...sourceForm.context, kinds: kindItems(body.kind) },
+        values: body,
+      },
+      async () => {
+        const created = await benchmarking.createSource(principal, parseInput(SourceInput, body))
+        if (created.url) {
+          await benchmarking.refreshInBackground(principal, created.id, (error) =>
+            request.log.error({ err: error }, 'benchmark source refresh failed'),
+          )
+        }
+        setFlash(
+          reply,
+          created.url
+            ? `${created.name} was set up and is being fetched`
+            : `${created.name} was set up: upload its files`,
+          config,
+        )
+        return reply.redirect(`/benchmarking/sources/${created.id}`, 303)
+      },
+    )
+  })
+
+  async function sourcePage(
+    principal: Principal,
+    id: string,
+    reply: FastifyReply,
+    extra: Body = {},
+  ) {
+    const detail = await benchmarking.getSource(principal, id)
+    return reply.view('benchmarking/views/source.njk', {
+      title: detail.source.name,
+      ...detail,
+      lgbfFiles: Object.entries(LGBF_FILES).map(([field, name]) => ({ field, name })),
+      canManage: benchmarking.canManage(principal),
+      unitNames: UNIT_NAMES,
+      polarityNames: POLARITY_NAMES,
+      ...extra,
+    })
+  }
+
+  app.get('/benchmarking/sources/:id', hide, async (request, reply) => {
+    const { id } = parseParams(IdParams, request.params)
+    return sourcePage(requirePrincipal(request), id, reply)
+  })
+
+  app.post('/benchmarking/sources/:id/refresh', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    try {
+      await benchmarking.refreshInBackground(principal, id, (error) =>
+        request.log.error({ err: error }, 'benchmark source refresh failed'),
+      )
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error
+      return sourcePage(principal, id, reply.code(400), { ...formErrors(error) })
+    }
+    setFlash(reply, 'Checking the source now: refresh this page in a moment', config)
+    return reply.redirect(`/benchmarking/sources/${id}`, 303)
+  })
+
+  app.post('/benchmarking/sources/:id/upload', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    await benchmarking.getSource(principal, id)
+    const body = (request.body ?? {}) as Body
+    const files = UPLOAD_FIELDS.flatMap((field) => {
+      const value = body[field]
+      if (!Buffer.isBuffer(value) || value.length === 0) return []
+      const name = field === 'file' ? 'data.json' : LGBF_FILES[field as keyof typeof LGBF_FILES]
+      return [{ name, content: value.toString('utf8') }]
+    })
+    try {
+      if (files.length === 0) throw Invalid.field('files', 'Select the file or files to upload')
+      await benchmarking.loadFiles(principal, id, { files })
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error
+      return sourcePage(principal, id, reply.code(400), { ...formErrors(error) })
+    }
+    setFlash(reply, 'The new copy was loaded', config)
+    return reply.redirect(`/benchmarking/sources/${id}`, 303)
+  })
+
+  const groupTemplate = 'benchmarking/views/group-form.njk'
+  app.get('/benchmarking/groups/new', hide, async (request, reply) => {
+    if (!benchmarking.canManage(requirePrincipal(request))) throw new Forbidden()
+    return reply.view(groupTemplate, { title: 'Add a comparison group', values: {} })
+  })
+  app.post('/benchmarking/groups/new', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      { template: groupTemplate, context: { title: 'Add a comparison group' }, values: body },
+      async () => {
+        const group = await benchmarking.createGroup(principal, parseInput(GroupInput, body))
+        setFlash(reply, `${group.name} was added`, config)
+        return reply.redirect('/benchmarking#groups', 303)
+      },
+    )
+  })
+  app.get('/benchmarking/groups/:id', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const group = await benchmarking.getGroup(principal, id)
+    if (!benchmarking.canManage(principal)) throw new Forbidden()
+    return reply.view(groupTemplate, {
+      title: `Change ${group.name}`,
+      group,
+      values: { ...group, members: group.members.join('\n') },
+    })
+  })
+  app.post('/benchmarking/groups/:id', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const group = await benchmarking.getGroup(principal, id)
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      { template: groupTemplate, context: { title: `Change ${group.name}`, group }, values: body },
+      async () => {
+        await benchmarking.updateGroup(principal, id, parseInput(GroupInput, body))
+        setFlash(reply, `${group.name} was changed`, config)
+        return reply.redirect('/benchmarking#groups', 303)
+      },
+    )
+  })
+
+  // Matching one measure: suggestions to confirm, refusals with their reasons.
+  async function matchPage(
+    principal: Principal,
+    id: string,
+    reply: FastifyReply,
+    extra: Body = {},
+  ) {
+    const [comparison, suggestions] = await Promise.all([
+      benchmarking.compareMeasure(principal, id),
+      benchmarking.suggestions(principal, id),
+    ])
+    if (!comparison.canManage) throw new Forbidden()
+    return reply.view('benchmarking/views/match.njk', {
+      title: `Match ${comparison.measure.code} to peers’ indicators`,
+      ...comparison,
+      suggestions,
+      values: {},
+      ...extra,
+    })
+  }
+  app.get('/measures/:id/benchmarking', hide, async (request, reply) => {
+    const { id } = parseParams(IdParams, request.params)
+    return matchPage(requirePrincipal(request), id, reply)
+  })
+  app.post('/measures/:id/benchmarking', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const body = (request.body ?? {}) as Body
+    await services.measures.get(principal, id)
+    try {
+      await benchmarking.confirmMatch(principal, parseInput(MatchInput, { ...body, measureId: id }))
+    } catch (error) {
+      if (!(error instanceof Invalid)) throw error
+      return matchPage(principal, id, reply.code(400), { ...formErrors(error), values: body })
+    }
+    setFlash(reply, 'The match was confirmed', config)
+    return reply.redirect(`/measures/${id}#how-we-compare`, 303)
+  })
+
+  app.post('/measures/:id/benchmarking/publish', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    await services.measures.get(principal, id)
+    const { group } = parseInput(PublishInput, request.body ?? {})
+    await benchmarking.publish(principal, id, group)
+    setFlash(
+      reply,
+      group
+        ? 'How this measure compares is now on its public page'
+        : 'It is no longer on the public page',
+      config,
+    )
+    return reply.redirect(`/measures/${id}#how-we-compare`, 303)
+  })
+}
+
+/** The measure page's "How we compare" section: the group chosen in `?compare=`. */
+export const CompareQuery = z.object({ compare: z.string().max(100).optional().catch(undefined) })
