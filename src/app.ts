@@ -210,7 +210,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(projectRoutes, { services, config })
   await app.register(updateRoutes, { services })
   await app.register(gatewayRoutes, { services })
-  await app.register(riskRoutes, { services })
+  await app.register(riskRoutes, { services, config })
   await app.register(savingsRoutes, { services })
   await app.register(budgetRoutes, { services })
   await app.register(measureRoutes, { services })

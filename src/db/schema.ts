@@ -369,6 +369,8 @@ export interface RisksTable {
   target_likelihood: number
   target_impact: number
   closed_on: DateColumn | null
+  /** Why it was closed (required when closed through the form); null while open. */
+  closed_reason: string | null
   created_at: CreatedAt
   updated_at: Timestamp
 }

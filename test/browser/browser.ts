@@ -224,7 +224,7 @@ export interface FoundForm {
  * Forms that should refuse to be sent empty: adding and editing, the batch of my updates, a
  * reply, and the destructive actions that need their reason (cancelling, withdrawing).
  */
-const REFUSES_EMPTY = /\/(new|edit|cancel|withdraw|reply)$|^\/my-updates$/
+const REFUSES_EMPTY = /\/(new|edit|cancel|withdraw|reply)$|^\/my-updates$|^\/risks\/[^/]+\/close$/
 
 /** The forms on the page which should refuse to be sent empty. */
 export async function dataFormsOn(page: Page): Promise<FoundForm[]> {

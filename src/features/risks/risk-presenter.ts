@@ -151,6 +151,7 @@ export function presentRisk(
       escalatedOn: context.escalation.escalatedOn,
     },
     closedOn: row.closed_on,
+    closedReason: row.closed_reason,
     createdAt: row.created_at.toISOString(),
     updatedAt: row.updated_at.toISOString(),
   }

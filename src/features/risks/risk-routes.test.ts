@@ -155,6 +155,35 @@ for (const mode of testModes()) {
       assert.doesNotMatch(risk, /href="\/risks\/[^"]+\/escalation\/new"/, 'nothing above corporate')
     })
 
+    it('closes a risk only with a reason, says so, shows the reason and reopens it', async () => {
+      const form = assertPage(await officerAgent.get(`/risks/${riskId}/close`))
+      assert.match(form, /Why it is closed/)
+      assertErrorSummary(
+        await officerAgent.post(`/risks/${riskId}/close`, {}),
+        'reason',
+        /Enter why the risk is closed/,
+      )
+      assert.doesNotMatch(assertPage(await viewerAgent.get(`/risks/${riskId}`)), /Closed<\/strong>/)
+      const closed = await officerAgent.post(`/risks/${riskId}/close`, {
+        reason: 'Fleet contract awarded',
+      })
+      assert.equal(closed.statusCode, 303)
+      const page = assertPage(await officerAgent.get(`/risks/${riskId}`))
+      assert.match(page, /closed, with your reason/)
+      assert.match(page, /Closed<\/strong> on [^<]*: Fleet contract awarded/)
+      const audit = await ctx.database.db
+        .selectFrom('audit_records')
+        .select('summary')
+        .where('action', '=', 'risk_closed')
+        .where('item_id', '=', riskId)
+        .executeTakeFirst()
+      assert.match(audit?.summary ?? '', /closed: Fleet contract awarded/)
+      assert.equal((await officerAgent.post(`/risks/${riskId}/reopen`, {})).statusCode, 303)
+      const reopened = assertPage(await officerAgent.get(`/risks/${riskId}`))
+      assert.match(reopened, /reopened/)
+      assert.doesNotMatch(reopened, /Fleet contract awarded/)
+    })
+
     it('filters a register by band', async () => {
       const low = await viewerAgent.get(`/risks/registers/${corporateId}?band=low`)
       assert.match(assertPage(low), /No risks match/)

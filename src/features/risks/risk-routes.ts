@@ -6,7 +6,8 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import type { Config } from '../../config.ts'
+import { requirePrincipal, setFlash } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { everyone } from '../organisation/organisation-link-kinds.ts'
 import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
@@ -34,6 +35,7 @@ import {
   RISK_CATEGORY_NAMES,
   RISK_STATUS_NAMES,
   RiskChanges,
+  RiskClosure,
   RiskInput,
 } from './risk-schemas.ts'
 
@@ -133,7 +135,10 @@ function matrixFormValues(matrix: MatrixView): Body {
   return values
 }
 
-export const riskRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
+export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config }> = async (
+  app,
+  { services, config },
+) => {
   const risks = services.risks
   const org = services.organisation
 
@@ -540,18 +545,52 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services }> = async (app
     )
   })
 
-  for (const [path, status] of [
-    ['close', 'closed'],
-    ['reopen', 'open'],
-  ] as const) {
-    app.post(`/risks/:id/${path}`, hide, async (request, reply) => {
-      const principal = requirePrincipal(request)
-      const { id } = parseParams(IdParams, request.params)
-      await requireRiskForm(principal, id, 'manage')
-      await risks.updateRisk(principal, id, { status })
-      return reply.redirect(`/risks/${id}`, 303)
+  // Closing takes a risk off every register and report: the form asks why.
+  app.get('/risks/:id/close', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await requireRiskForm(principal, id, 'manage')
+    if (detail.risk.status !== 'open') return reply.redirect(`/risks/${id}`, 303)
+    return reply.view('risks/views/close-form.njk', {
+      title: `Close ${detail.risk.reference}`,
+      ...detail,
+      values: {},
     })
-  }
+  })
+
+  app.post('/risks/:id/close', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await requireRiskForm(principal, id, 'manage')
+    const body = (request.body ?? {}) as Body
+    return handleForm(
+      reply,
+      {
+        template: 'risks/views/close-form.njk',
+        context: { title: `Close ${detail.risk.reference}`, ...detail },
+        values: body,
+      },
+      async () => {
+        const { reason } = parseInput(RiskClosure, body)
+        await risks.updateRisk(principal, id, { status: 'closed', closedReason: reason })
+        setFlash(
+          reply,
+          `${detail.risk.reference} ${detail.risk.title} closed, with your reason`,
+          config,
+        )
+        return reply.redirect(`/risks/${id}`, 303)
+      },
+    )
+  })
+
+  app.post('/risks/:id/reopen', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const detail = await requireRiskForm(principal, id, 'manage')
+    await risks.updateRisk(principal, id, { status: 'open' })
+    setFlash(reply, `${detail.risk.reference} ${detail.risk.title} reopened`, config)
+    return reply.redirect(`/risks/${id}`, 303)
+  })
 
   // Reviews
 

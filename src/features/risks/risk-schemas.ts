@@ -198,8 +198,17 @@ export const RiskChanges = changesOf(
     currentLikelihood: true,
     currentImpact: true,
   }),
-).extend({ status: choice(RISK_STATUSES, 'the status').optional() })
+).extend({
+  status: choice(RISK_STATUSES, 'the status').optional(),
+  /** Why the risk is closed, when `status` closes it. */
+  closedReason: optionalText(2000),
+})
 export type RiskChanges = z.output<typeof RiskChanges>
+
+/** Closing a risk through the form: the reason is needed. */
+export const RiskClosure = z.object({
+  reason: requiredText('why the risk is closed', 2000),
+})
 
 export const ReviewInput = z.object({
   reviewedOn: isoDate('the date of the review'),

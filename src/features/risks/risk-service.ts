@@ -635,8 +635,8 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
           }),
           ...(changes.targetImpact !== undefined && { target_impact: changes.targetImpact }),
           ...(changes.status !== undefined && { status: changes.status }),
-          ...(closing && { closed_on: loaded.now }),
-          ...(reopening && { closed_on: null }),
+          ...(closing && { closed_on: loaded.now, closed_reason: changes.closedReason ?? null }),
+          ...(reopening && { closed_on: null, closed_reason: null }),
         },
         clock(),
       )
@@ -645,7 +645,10 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
         action,
         itemType: 'risk',
         itemId: id,
-        summary: `Risk ${row.reference} ${action.replace('risk_', '')}`,
+        summary:
+          closing && changes.closedReason
+            ? `Risk ${row.reference} closed: ${changes.closedReason}`
+            : `Risk ${row.reference} ${action.replace('risk_', '')}`,
         before,
         after: row,
       })
