@@ -19,7 +19,7 @@ function cli(dataDir: string, args: string[], input?: string) {
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' },
     input,
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 180_000,
   })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
@@ -219,7 +219,7 @@ describe('serving on the embedded database', () => {
       let output = ''
       server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 60_000)
+        const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 180_000)
         server.stdout.on('data', () => {
           if (output.includes('Sign in with any of these')) {
             clearTimeout(timer)

@@ -14,7 +14,7 @@ function cli(dataDir: string, args: string[]) {
   const result = spawnSync(process.execPath, [main, ...args], {
     env: { ...process.env, DATA_DIR: dataDir, LOG_LEVEL: 'silent', DATABASE_URL: '' },
     encoding: 'utf8',
-    timeout: 60_000,
+    timeout: 180_000,
   })
   return { code: result.status, stdout: result.stdout, stderr: result.stderr }
 }
