@@ -9,7 +9,7 @@ import { settleAll } from '../src/features/measures/measure-ledger.ts'
 import { createServices } from '../src/services.ts'
 import { Agent } from '../test/helpers/browser-agent.ts'
 import { createTestContext, testConfig } from '../test/helpers/context.ts'
-import type { BenchResult } from './harness.ts'
+import { countingStatements, type BenchResult } from './harness.ts'
 import { generate } from './measures.bench.ts'
 
 const THEMES = 6
@@ -236,14 +236,13 @@ async function timed(agent: Agent, url: string, n = 40) {
   }
 }
 
-async function run(label: string, database: Database): Promise<BenchResult[]> {
-  const generated = await generateDashboards(database)
-  const app = await createApp({
-    config: testConfig(),
-    database,
-    services: generated.services,
-    logger: false,
-  })
+async function run(label: string, bare: Database): Promise<BenchResult[]> {
+  const generated = await generateDashboards(bare)
+  // The pages' own services, on a database that counts what they send.
+  const counting = countingStatements(bare)
+  const database = counting.database
+  const services = createServices({ config: testConfig(), database, clock: () => new Date() })
+  const app = await createApp({ config: testConfig(), database, services, logger: false })
   try {
     const agent = await Agent.signedIn(app, generated.email)
     const unit = generated.units[3] ?? ''
@@ -259,7 +258,14 @@ async function run(label: string, database: Database): Promise<BenchResult[]> {
     const results: BenchResult[] = []
     for (const [name, url] of pages) {
       const t = await timed(agent, url)
+      const statements = await counting.during(() => agent.get(url))
       results.push(
+        {
+          name: `${label}: page ${name}, statements sent (the page's own and signing in's)`,
+          value: statements,
+          unit: 'statements',
+          budget: { limit: 10, better: 'lower' },
+        },
         {
           name: `${label}: page ${name}, p95`,
           value: t.p95,
