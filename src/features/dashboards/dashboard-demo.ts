@@ -33,6 +33,8 @@ const NODES: Readonly<Record<string, string>> = {
   data_returned_on_time: 'Quarterly reports reach Cabinet within six weeks of quarter end',
   savings_delivered: 'Deliver £4.2m of savings while protecting front-line services',
   savings_delivered_pounds: 'Deliver £4.2m of savings while protecting front-line services',
+  appraisals_on_time: 'Develop our staff and councillors',
+  staff_objectives_linked: 'Develop our staff and councillors',
 }
 
 /** A small deterministic spread, so every demo build is the same. */

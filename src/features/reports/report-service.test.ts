@@ -93,6 +93,7 @@ for (const mode of testModes()) {
         'Financial summary',
         'Corporate risks',
         'Health and safety',
+        'How we compare with similar councils',
       ])
       // Only corporate (strategic) measures are in the theme tables; operational WS02 is not.
       assert.equal(
@@ -100,7 +101,11 @@ for (const mode of testModes()) {
         false,
       )
       // The financial summary comes from budget monitoring (report-wiring.test.ts checks figures).
-      assert.ok(tables(doc).some((t) => t.caption === 'Revenue budget by directorate, 2025/26 Q2'))
+      assert.ok(
+        tables(doc).some(
+          (t) => t.caption === 'Revenue budget by directorate, July–September 2025 (quarter 2)',
+        ),
+      )
       // Every corporate risk in the register is listed, highest score first.
       const risks = tables(doc).find((t) => t.caption.startsWith('Corporate risks'))
       const scores = risks?.rows.map((r) => Number(/\d+$/.exec(inlineText(r[2] ?? ''))?.[0])) ?? []
