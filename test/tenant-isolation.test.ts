@@ -368,7 +368,12 @@ for (const mode of testModes()) {
 
     it('answers 404 to every route given another organisation’s ids, and changes nothing', async () => {
       const before = await snapshot(ctx, other.id)
-      const samples = [...otherIds.values()].map((ids) => ids[0] ?? '')
+      // Isolation is decided by the product's queries, the same on either database: the whole
+      // walk runs on the last database of the run (PostgreSQL in CI), an eighth of the tables'
+      // ids on the one before it, which keeps both honest without walking everything twice.
+      const everyTable = [...otherIds.values()].map((ids) => ids[0] ?? '')
+      const samples =
+        mode === testModes().at(-1) ? everyTable : everyTable.filter((_, i) => i % 8 === 0)
       let checked = 0
       for (const route of app.routeList) {
         const params = [...route.url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1] ?? '')
