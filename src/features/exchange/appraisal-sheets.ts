@@ -268,6 +268,19 @@ export async function importObjectives(
       continue
     }
     seen.set(key, row.row)
+    const own = objectives.filter((o) => o.appraisal_id === appraisal.id)
+    const existing = own.find((o) => o.title.toLowerCase() === input.title.toLowerCase())
+    const item = `${person.get(personId)?.email ?? ''} ${formatFinancialYear(year)}: ${input.title}`
+    if (
+      existing &&
+      existing.success_measure === input.successMeasure &&
+      existing.due_date === input.dueDate &&
+      existing.node_id === input.nodeId
+    ) {
+      run.counts.Objectives.unchanged++
+      continue
+    }
+    // A signed-off year is history: the same row again is fine, a change is refused.
     if (appraisal.signed_off_at !== null) {
       run.error(
         sheet.name,
@@ -277,18 +290,7 @@ export async function importObjectives(
       )
       continue
     }
-    const own = objectives.filter((o) => o.appraisal_id === appraisal.id)
-    const existing = own.find((o) => o.title.toLowerCase() === input.title.toLowerCase())
-    const item = `${person.get(personId)?.email ?? ''} ${formatFinancialYear(year)}: ${input.title}`
     if (existing) {
-      if (
-        existing.success_measure === input.successMeasure &&
-        existing.due_date === input.dueDate &&
-        existing.node_id === input.nodeId
-      ) {
-        run.counts.Objectives.unchanged++
-        continue
-      }
       const after = await appraisalRepo.updateObjective(
         trx,
         org,
