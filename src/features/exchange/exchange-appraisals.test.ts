@@ -9,7 +9,7 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import type { Principal } from '../auth/principal.ts'
 import { ImportInvalid } from './exchange-service.ts'
-import { workbookFile, type Rows } from './exchange-test-files.ts'
+import { csvFile, workbookFile, type Rows } from './exchange-test-files.ts'
 
 type Person = Principal & { email: string }
 
@@ -249,6 +249,47 @@ for (const mode of testModes()) {
       assert.equal(await managerOf(colleague), manager.personId)
     })
 
+    it('takes a Line managers CSV through POST /api/v1/imports, with row errors as details', async () => {
+      const app = await ctx.app()
+      const token = (await ctx.services.auth.createToken(officer, 'HR feed')).token
+      const send = (rows: Rows, dryRun: boolean) => {
+        const boundary = 'hr'
+        return app.inject({
+          method: 'POST',
+          url: `/api/v1/imports?dryRun=${String(dryRun)}`,
+          headers: {
+            authorization: `Bearer ${token}`,
+            'content-type': `multipart/form-data; boundary=${boundary}`,
+          },
+          payload: Buffer.concat([
+            Buffer.from(
+              `--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="lm.csv"\r\ncontent-type: text/csv\r\n\r\n`,
+            ),
+            csvFile(rows),
+            Buffer.from(`\r\n--${boundary}--\r\n`),
+          ]),
+        })
+      }
+      const loop = await send([LM, [manager.email, colleague.email]], false)
+      assert.equal(loop.statusCode, 400)
+      const details = loop.json<{
+        error: { details: { sheet: string; row: number; column: string }[] }
+      }>().error.details
+      assert.deepEqual(
+        details.map((d) => [d.sheet, d.row, d.column]),
+        [['Line managers', 2, 'Line manager email']],
+      )
+      assert.equal(await managerOf(manager), null)
+      const real = await send([LM, [manager.email, officer.email]], false)
+      assert.equal(real.statusCode, 200)
+      assert.equal(
+        real.json<{ counts: Record<string, { updated: number }> }>().counts['Line managers']
+          ?.updated,
+        1,
+      )
+      assert.equal(await managerOf(manager), officer.personId)
+    })
+
     it('exports both sheets for the performance team only, ready to import again', async () => {
       const sheetOf = async (who: Principal, name: string) => {
         const workbook = new ExcelJS.Workbook()
@@ -264,6 +305,7 @@ for (const mode of testModes()) {
       const lines = await sheetOf(officer, 'Line managers')
       assert.equal(lines[0], LM.join('|'))
       assert.ok(lines.includes(`${staff.email}|${manager.email}`))
+      assert.ok(lines.includes(`${manager.email}|${officer.email}`))
       const objs = await sheetOf(officer, 'Objectives')
       assert.ok(
         objs.includes(
