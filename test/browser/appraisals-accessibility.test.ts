@@ -68,6 +68,15 @@ describe('appraisals in the browser', { skip: chromiumMissing() }, () => {
     )
     assert.equal(new URL(page.url()).pathname, sams)
 
+    // The corporate dashboard's "Appraisals completed" tile, this quarter to date.
+    const completedTile = async () => {
+      await page.goto(`${site.baseUrl}/dashboards/corporate`)
+      const tile = page.locator('li.gt-tile', { hasText: 'ORG-PDR-DONE: Appraisals completed' })
+      assert.match((await tile.textContent()) ?? '', /to date, provisional/)
+      return (await tile.locator('.gt-tile__value').textContent())?.trim() ?? ''
+    }
+    const completedBefore = await completedTile()
+
     // Lee's last year waits in the inbox for sign-off.
     await page.goto(`${site.baseUrl}/tasks`)
     const lees = await follow(page, /sign off Lee Turner’s year-end review/)
@@ -82,6 +91,13 @@ describe('appraisals in the browser', { skip: chromiumMissing() }, () => {
     problems.push(...(await problemsOn(page, 'Lee’s appraisal signed off', false)))
     await page.goto(page.url())
     problems.push(...(await problemsOn(page, 'Lee’s appraisal')))
+    // The sign-off moved the tile: one more of the cycle's staff completed.
+    const completedAfter = await completedTile()
+    assert.match(completedAfter, /^\d+(\.\d)?%$/)
+    assert.ok(
+      Number.parseFloat(completedAfter) > Number.parseFloat(completedBefore),
+      `${completedBefore} → ${completedAfter}`,
+    )
 
     // The review form, and the objective form sent empty.
     await page.goto(`${site.baseUrl}${sams}/mid-year`)

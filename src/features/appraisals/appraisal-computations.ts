@@ -2,7 +2,7 @@
 // "% PDR completion") and "% of staff with objectives linked to the thread" (seed 001).
 import { onTimeShare, STAGES } from '../../core/appraisal-stages.ts'
 import { addMonths } from '../../core/risk-scoring.ts'
-import { financialYearOf } from '../../core/periods.ts'
+import { financialYearOf, formatFinancialYear } from '../../core/periods.ts'
 import { ukDate } from '../measures/measure-store.ts'
 import type { OrganisationalComputation } from '../organisational-measures/computations.ts'
 import { completedOn, windowsOf } from './appraisal-presenter.ts'
@@ -92,7 +92,51 @@ export const staffObjectivesLinked: OrganisationalComputation = {
   },
 }
 
+export const appraisalsCompleted: OrganisationalComputation = {
+  key: 'appraisals_completed',
+  code: 'ORG-PDR-DONE',
+  title: 'Appraisals completed',
+  definition:
+    'Of the staff in the latest appraisal cycle whose year-end window had opened by the end of ' +
+    'the period, the percentage whose year-end review their manager had signed off by then, late ' +
+    'or not. The quarter under way is shown to date, provisional until it ends, so a sign-off ' +
+    'moves it the same day; an ended quarter keeps the figure it had at its end.',
+  dataSource: 'Computed by Golden Thread from the appraisal cycle and each person’s appraisal',
+  frequency: 'quarterly',
+  toDate: true,
+  async compute({ db, organisationId, periods, today }) {
+    const cycles = await repo.listCycles(db, organisationId)
+    const appraisals = await repo.listAppraisals(db, organisationId)
+    return new Map(
+      periods.map((p) => {
+        const asAt = p.end < today ? p.end : today
+        const cycle = cycles
+          .filter((c) => c.year_end_opens <= asAt)
+          .sort((a, b) => b.year - a.year)[0]
+        const inCycle = cycle
+          ? appraisals.filter((a) => a.cycle_id === cycle.id && ukDate(a.created_at) <= asAt)
+          : []
+        const done = inCycle.filter(
+          (a) => a.signed_off_at !== null && ukDate(a.signed_off_at) <= asAt,
+        ).length
+        return [
+          p.start,
+          {
+            numerator: done,
+            denominator: inCycle.length,
+            value: inCycle.length === 0 ? null : (done / inCycle.length) * 100,
+            counts: cycle
+              ? `${done} of ${inCycle.length} staff in the ${formatFinancialYear(cycle.year)} cycle signed off`
+              : '',
+          },
+        ]
+      }),
+    )
+  },
+}
+
 export const APPRAISAL_MEASURES: readonly OrganisationalComputation[] = [
   appraisalsOnTime,
   staffObjectivesLinked,
+  appraisalsCompleted,
 ]

@@ -286,7 +286,34 @@ for (const mode of testModes()) {
         comment: 'Well done',
       })
       await rejectsWith(ctx.services.appraisals.signOff(staff, appraisalId), Forbidden, /your own/)
+      // "Appraisals completed": the quarter under way, to date, moves with the sign-off.
+      await ctx.services.organisationalMeasures.setUp(officer, 'appraisals_completed')
+      const completed = () =>
+        ctx.database.db
+          .selectFrom('measure_values')
+          .innerJoin('measures', 'measures.id', 'measure_values.measure_id')
+          .select(['period_start', 'numerator', 'denominator', 'restated', 'commentary'])
+          .where('measures.organisation_id', '=', org.id)
+          .where('measures.computation', '=', 'appraisals_completed')
+          .orderBy('period_start')
+          .execute()
+      const before = await completed()
+      assert.deepEqual(
+        before.map((v) => [v.period_start, v.numerator]),
+        [['2026-04-01', 0]],
+      )
       await ctx.services.appraisals.signOff(manager, appraisalId)
+      const after = await completed()
+      const [was] = before
+      const [now] = after
+      assert.ok(was && now && after.length === 1)
+      assert.equal(now.numerator, 1)
+      assert.equal(now.denominator, was.denominator)
+      assert.equal(now.restated, false)
+      assert.match(
+        now.commentary ?? '',
+        /1 of \d+ staff in the 2025\/26 cycle signed off to date: provisional until the period ends on 30 June 2026/,
+      )
       const done = await ctx.services.appraisals.detail(staff, appraisalId)
       assert.deepEqual(
         done.appraisal.stages.map((s) => s.state),

@@ -39,7 +39,11 @@ import type {
 } from './appraisal-schemas.ts'
 
 /** The organisational measures appraisals feed; recomputed with each change that moves them. */
-export const APPRAISAL_COMPUTATIONS = ['appraisals_on_time', 'staff_objectives_linked'] as const
+export const APPRAISAL_COMPUTATIONS = [
+  'appraisals_on_time',
+  'staff_objectives_linked',
+  'appraisals_completed',
+] as const
 
 /** The columns of the export for HR systems. */
 export const EXPORT_COLUMNS = [

@@ -47,6 +47,8 @@ export interface MeasureTile {
   readonly computed: boolean
   readonly unitId: string | null
   readonly period: PeriodView | null
+  /** The figure is of a period not yet ended: to date, provisional (a to-date computed measure). */
+  readonly toDate: boolean
   /** The figure shown (core/measure-figure): year to date for cumulative measures. */
   readonly value: number | null
   readonly basis: FigureBasis
@@ -275,6 +277,7 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         computed: row.computation !== null,
         unitId: row.unit_id,
         period: last?.period ?? null,
+        toDate: last ? periodOf(row.frequency, last.period.start).end >= day : false,
         value: last?.displayed.value ?? null,
         basis: last?.displayed.basis ?? (row.cumulative ? 'year_to_date' : 'period'),
         target: last?.target ?? null,

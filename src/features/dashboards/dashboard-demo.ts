@@ -23,6 +23,7 @@ const TARGETS: Readonly<Record<string, number>> = {
   savings_delivered: 95,
   appraisals_on_time: 90,
   staff_objectives_linked: 95,
+  appraisals_completed: 95,
 }
 
 /** Where each organisational measure sits in the golden thread, by the node's title. */

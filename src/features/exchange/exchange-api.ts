@@ -28,7 +28,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Everything you may see as one .xlsx workbook: Measures, Targets, Values, Risks and Savings in the import layout (so it can be edited and imported again), and Projects to read',
+          'Everything you may see as one .xlsx workbook: Measures, Targets, Values, Risks, Savings, Line managers and Objectives (the last two for the performance team over the whole council) in the import layout (so it can be edited and imported again), and Projects to read',
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 // The layout of the exchange workbook: one list of columns per sheet, read by the import, the
 // template and the export alike, so a file exported can be edited and imported again.
 import { FREQUENCIES } from '../../core/periods.ts'
+import { LINE_MANAGER_COLUMNS, OBJECTIVE_COLUMNS } from './appraisal-columns.ts'
 import { POLARITIES } from '../../core/status.ts'
 import {
   FREQUENCY_NAMES,
@@ -29,7 +30,15 @@ import {
   SAVING_TYPES,
 } from '../savings/savings-schemas.ts'
 
-export const IMPORT_SHEETS = ['Measures', 'Targets', 'Values', 'Risks', 'Savings'] as const
+export const IMPORT_SHEETS = [
+  'Measures',
+  'Targets',
+  'Values',
+  'Risks',
+  'Savings',
+  'Line managers',
+  'Objectives',
+] as const
 export type ImportSheet = (typeof IMPORT_SHEETS)[number]
 
 /** How a cell is read: text, a number, yes/no, one of a list, or a unit or person to look up. */
@@ -537,6 +546,8 @@ export const COLUMNS: Readonly<Record<ImportSheet, readonly Column[]>> = {
   Values: VALUE_COLUMNS,
   Risks: RISK_COLUMNS,
   Savings: SAVINGS_COLUMNS,
+  'Line managers': LINE_MANAGER_COLUMNS,
+  Objectives: OBJECTIVE_COLUMNS,
 }
 
 /** The sheet a CSV file holds, told by its header row. */
@@ -547,6 +558,8 @@ export function sheetOfHeadings(headings: readonly string[]): ImportSheet | null
   if (has('Measure code') && has('Value')) return 'Values'
   if (has('Reference') && has('Register')) return 'Risks'
   if (has('Reference') && has('Financial year')) return 'Savings'
+  if (has('Person email') && has('Line manager email')) return 'Line managers'
+  if (has('Person email') && has('Success measure')) return 'Objectives'
   return null
 }
 

@@ -53,7 +53,17 @@ for (const mode of testModes()) {
       const workbook = await workbookOf(file)
       assert.deepEqual(
         workbook.worksheets.map((w) => w.name),
-        ['Measures', 'Targets', 'Values', 'Risks', 'Savings', 'Projects', 'Notes'],
+        [
+          'Measures',
+          'Targets',
+          'Values',
+          'Risks',
+          'Savings',
+          'Line managers',
+          'Objectives',
+          'Projects',
+          'Notes',
+        ],
       )
       const measures = workbook.getWorksheet('Measures')
       assert.ok(measures)
@@ -128,7 +138,7 @@ for (const mode of testModes()) {
       const api = await bearer(app, token, 'GET', '/api/v1/exports/workbook')
       assert.equal(api.statusCode, 200)
       const workbook = await workbookOf(api.rawPayload)
-      assert.equal(workbook.worksheets.length, 7)
+      assert.equal(workbook.worksheets.length, 9)
     })
 
     it('opens in LibreOffice', { skip: sofficeMissing() }, async () => {

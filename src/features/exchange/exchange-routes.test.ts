@@ -82,7 +82,16 @@ for (const mode of testModes()) {
       await workbook.xlsx.load(template.rawPayload as unknown as ArrayBuffer)
       assert.deepEqual(
         workbook.worksheets.map((w) => w.name),
-        ['Measures', 'Targets', 'Values', 'Risks', 'Savings', 'Notes'],
+        [
+          'Measures',
+          'Targets',
+          'Values',
+          'Risks',
+          'Savings',
+          'Line managers',
+          'Objectives',
+          'Notes',
+        ],
       )
       const measures = workbook.getWorksheet('Measures')
       assert.ok(measures)

@@ -378,6 +378,8 @@ for (const mode of testModes()) {
         Values: { created: 1, updated: 0, unchanged: 1 },
         Risks: { created: 0, updated: 0, unchanged: 0 },
         Savings: { created: 0, updated: 0, unchanged: 0 },
+        'Line managers': { created: 0, updated: 0, unchanged: 0 },
+        Objectives: { created: 0, updated: 0, unchanged: 0 },
       })
       assert.deepEqual(
         summary.changes.map((c) => [c.sheet, c.row, c.action, c.item]),

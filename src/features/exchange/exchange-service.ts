@@ -46,6 +46,13 @@ import {
 } from './exchange-mapping.ts'
 import { mayUpload } from './exchange-policy.ts'
 import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
+import type { ComputationRegistry } from '../organisational-measures/computations.ts'
+import {
+  appraisalExportRows,
+  importLineManagers,
+  importObjectives,
+  type AppraisalSheetDeps,
+} from './appraisal-sheets.ts'
 import {
   IMPORT_LIMITS,
   ImportTooLarge,
@@ -126,6 +133,9 @@ export interface ExchangeDeps {
   readonly savings: SavingsService
   /** Bounds on one upload's work; the defaults unless a test or the command line says. */
   readonly limits?: Partial<ImportLimits>
+  /** For the Line managers and Objectives sheets (appraisal-sheets): audit times, recompute. */
+  readonly clock?: () => Date
+  readonly computations?: ComputationRegistry
 }
 
 /** Thrown to roll back a dry run, or a run with errors, after validating every row. */
@@ -377,6 +387,7 @@ export function createExchangeService(deps: ExchangeDeps) {
       { measures, values, risks: deps.risks, savings: deps.savings },
       { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
     )
+    run.appraisal = { clock: deps.clock ?? (() => new Date()), computations: deps.computations }
     if (options.history) {
       // The file itself is named by its SHA-256, so the audit says exactly which file it was.
       const digest = createHash('sha256').update(file).digest('hex').slice(0, 16)
@@ -521,6 +532,7 @@ export function createExchangeService(deps: ExchangeDeps) {
         ),
       ),
     )
+    const staff = await appraisalExportRows(db, principal)
     return exportWorkbook(
       principal.organisationName,
       {
@@ -529,6 +541,8 @@ export function createExchangeService(deps: ExchangeDeps) {
         Values: valueRows,
         Risks: riskRows,
         Savings: savingsRows,
+        'Line managers': staff.lineManagers,
+        Objectives: staff.objectives,
       },
       await readOnlySheets(principal, unitRef),
     )
@@ -629,6 +643,7 @@ class ImportRun {
   readonly measureCache = new Map<string, MeasureRow | null>()
   /** Past periods' values come in approved, with this file name and reason (the performance team). */
   history: { readonly source: string; readonly reason: string } | undefined
+  appraisal: AppraisalSheetDeps = { clock: () => new Date() }
   readonly principal: Principal
   readonly tree: UnitTree
   readonly lookup: Lookup
@@ -770,6 +785,9 @@ class ImportRun {
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
     else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
     else if (sheet.name === 'Risks') await this.riskSheet(trx, sheet)
+    else if (sheet.name === 'Line managers')
+      await importLineManagers(this, trx, sheet, this.appraisal)
+    else if (sheet.name === 'Objectives') await importObjectives(this, trx, sheet, this.appraisal)
     else await this.savingsSheet(trx, sheet)
     for (const { code, first, count } of this.leftOut.values()) {
       this.error(

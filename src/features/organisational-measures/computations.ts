@@ -32,7 +32,10 @@ export interface ComputationInput {
   readonly db: Kysely<DB>
   readonly organisationId: string
   readonly today: string
-  /** Periods that have ended, oldest first, in the measure's frequency. */
+  /**
+   * Periods that have ended, oldest first, in the measure's frequency; for a computation
+   * `toDate`, the current period too, last, to be worked out as it stands today.
+   */
   readonly periods: readonly Period[]
 }
 
@@ -50,6 +53,11 @@ export interface OrganisationalComputation {
   readonly definition: string
   readonly dataSource: string
   readonly frequency: MeasureFrequency
+  /**
+   * Whether it also gives a figure for the period under way, to date: provisional until the
+   * period ends, and not a restatement when it moves meanwhile.
+   */
+  readonly toDate?: boolean
   /** What the value counts: a percentage unless said otherwise. */
   readonly unit?: 'percent' | 'currency'
   /** The figure for each period, by its first day; a null value means nothing to count. */
@@ -81,6 +89,16 @@ export function endedPeriods(frequency: Frequency, fromYear: number, today: stri
   const first = periodContaining(`${fromYear}-04-01`, frequency)
   const last = previousPeriod(periodContaining(today, frequency))
   return last.start < first.start ? [] : periodsBetween(first, last)
+}
+
+/** The periods a computation is worked out for: the ended ones, and the current one if to date. */
+export function periodsToCompute(
+  computation: Pick<OrganisationalComputation, 'frequency' | 'toDate'>,
+  fromYear: number,
+  today: string,
+): Period[] {
+  const ended = endedPeriods(computation.frequency, fromYear, today)
+  return computation.toDate ? [...ended, periodContaining(today, computation.frequency)] : ended
 }
 
 const periodCache = new Map<string, Period>()

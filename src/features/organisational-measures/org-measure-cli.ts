@@ -41,7 +41,7 @@ export async function recomputeCommand(
     })
     for (const r of results) {
       console.log(
-        `${organisation.slug} ${r.code}: ${r.added} added, ${r.restated} restated, ${r.removed} removed`,
+        `${organisation.slug} ${r.code}: ${r.added} added, ${r.restated} restated, ${r.removed} removed, ${r.updated} provisional updated`,
       )
     }
     if (results.length === 0) console.log(`${organisation.slug}: no organisational measures set up`)

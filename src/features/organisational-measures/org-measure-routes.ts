@@ -25,7 +25,7 @@ export const orgMeasureRoutes: FastifyPluginAsync<{ services: Services }> = asyn
 
   app.post('/organisational-measures/recompute', hide, async (request, reply) => {
     const results = await orgMeasures.recompute(requirePrincipal(request))
-    const changed = results.reduce((n, r) => n + r.added + r.restated + r.removed, 0)
+    const changed = results.reduce((n, r) => n + r.added + r.restated + r.removed + r.updated, 0)
     return reply.redirect(`/organisational-measures?done=${changed}`, 303)
   })
 

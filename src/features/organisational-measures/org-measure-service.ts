@@ -13,7 +13,7 @@ import * as measureRepo from '../measures/measure-repository.ts'
 import { ukDate } from '../measures/measure-store.ts'
 import { writeValues, type ValueWrite } from '../measures/measure-ledger.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import { endedPeriods, type ComputationRegistry } from './computations.ts'
+import { periodsToCompute, type ComputationRegistry } from './computations.ts'
 import * as repo from './org-measure-repository.ts'
 
 /** How far back a recomputation goes: this financial year and the three before it. */
@@ -26,7 +26,11 @@ export interface RecomputeResult {
   readonly added: number
   readonly restated: number
   readonly removed: number
+  /** Provisional figures of a period under way that moved or were made final. */
+  readonly updated: number
 }
+
+const PROVISIONAL = / to date: provisional until /
 
 /**
  * Works out every computed measure of an organisation (or one of them) for each ended period
@@ -49,7 +53,7 @@ export async function recomputeOrganisation(
   for (const measure of measures) {
     const computation = computations.get(measure.computation ?? '')
     if (!computation) continue
-    const periods = endedPeriods(measure.frequency, financialYearOf(today) - HISTORY_YEARS, today)
+    const periods = periodsToCompute(computation, financialYearOf(today) - HISTORY_YEARS, today)
     const figures = await computation.compute({ db: trx, organisationId, today, periods })
     const stored = new Map(
       (await measureRepo.listValues(trx, organisationId, [measure.id])).map((v) => [
@@ -60,13 +64,20 @@ export async function recomputeOrganisation(
     let added = 0
     let restated = 0
     let removed = 0
+    let updated = 0
     const writes: ValueWrite[] = []
     for (const period of periods) {
       const figure = figures.get(period.start)
       const existing = stored.get(period.start)
+      // The period under way (a to-date computation's last) has a provisional figure.
+      const open = period.end >= today
       const commentary =
         figure && figure.value !== null
-          ? `${figure.counts ?? `${formatNumber(figure.numerator)} of ${formatNumber(figure.denominator)}`} (computed ${formatDate(today)})`
+          ? (figure.counts ??
+              `${formatNumber(figure.numerator)} of ${formatNumber(figure.denominator)}`) +
+            (open
+              ? ` to date: provisional until the period ends on ${formatDate(period.end)} (computed ${formatDate(today)})`
+              : ` (computed ${formatDate(today)})`)
           : null
       if (!figure || figure.value === null) {
         if (existing) {
@@ -96,8 +107,31 @@ export async function recomputeOrganisation(
       } else if (
         existing.value !== figure.value ||
         existing.numerator !== figure.numerator ||
-        existing.denominator !== figure.denominator
+        existing.denominator !== figure.denominator ||
+        // A provisional figure made final when its period has ended, even if it has not moved.
+        (!open && PROVISIONAL.test(existing.commentary ?? ''))
       ) {
+        // A figure computed while its period was under way was provisional: moving it, or
+        // making it final, is not a restatement.
+        const provisional =
+          existing.approved_at !== null && ukDate(existing.approved_at) <= period.end
+        if (provisional) {
+          writes.push({
+            op: 'update',
+            before: existing,
+            changes: {
+              value: figure.value,
+              numerator: figure.numerator,
+              denominator: figure.denominator,
+              commentary,
+              status: 'approved',
+              approved_at: at,
+              updated_at: at,
+            },
+          })
+          updated++
+          continue
+        }
         writes.push({
           op: 'update',
           before: existing,
@@ -117,7 +151,7 @@ export async function recomputeOrganisation(
         restated++
       }
     }
-    if (added + restated + removed > 0) {
+    if (added + restated + removed + updated > 0) {
       // One ledger write per measure: derived once, whatever the number of periods.
       await writeValues(trx, organisationId, [{ measure, writes }], at)
       await recordAudit(
@@ -130,13 +164,14 @@ export async function recomputeOrganisation(
           itemId: measure.id,
           summary:
             `${measure.code} computed for ${periods.length} periods: ${added} added, ` +
-            `${restated} restated, ${removed} removed`,
-          after: { added, restated, removed, computation: computation.key },
+            `${restated} restated, ${removed} removed` +
+            (updated > 0 ? `, ${updated} provisional updated` : ''),
+          after: { added, restated, removed, updated, computation: computation.key },
         },
         clock,
       )
     }
-    results.push({ code: measure.code, added, restated, removed })
+    results.push({ code: measure.code, added, restated, removed, updated })
   }
   return results
 }
