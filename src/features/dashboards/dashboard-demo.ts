@@ -36,6 +36,7 @@ const NODES: Readonly<Record<string, string>> = {
   savings_delivered_pounds: 'Deliver £4.2m of savings while protecting front-line services',
   appraisals_on_time: 'Develop our staff and councillors',
   staff_objectives_linked: 'Develop our staff and councillors',
+  appraisals_completed: 'Develop our staff and councillors',
 }
 
 /** A small deterministic spread, so every demo build is the same. */
