@@ -73,7 +73,9 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
     mapping: Mapping,
     extra: Record<string, unknown> = {},
   ) {
-    const cell = (v: unknown) => ({ text: v === null || v === undefined ? '' : String(v) })
+    const cell = (v: string | number | boolean | null | undefined) => ({
+      text: v === null || v === undefined ? '' : String(v),
+    })
     return reply.view('exchange/views/exchange-mapped.njk', {
       title: 'Map the file’s columns',
       upload,
@@ -181,7 +183,7 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
       try {
         if (!file) throw Invalid.field('file', 'Select a file to import')
         const id = await mappedImports.stage(principal, file, 'the uploaded file')
-        return reply.redirect(`/exchange/mapped/${id}`, 303)
+        return await reply.redirect(`/exchange/mapped/${id}`, 303)
       } catch (error) {
         if (error instanceof Invalid || error instanceof ImportTooLarge) {
           const invalid = error instanceof Invalid ? error : Invalid.field('file', error.message)
@@ -264,7 +266,7 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
     if (error) return problems(reply, principal, upload, analysis, mapping, error, historyReason)
     try {
       const report = await mappedImports.importUpload(principal, upload, mapping, historyReason)
-      return reply.view('exchange/views/exchange-mapped-result.njk', {
+      return await reply.view('exchange/views/exchange-mapped-result.njk', {
         title: 'File imported',
         report,
         countRows: countRows(report.summary),
