@@ -15,7 +15,7 @@ import { mappingFromForm, type MappedAnalysis, type Upload } from './exchange-ma
 import { ROLE_NAMES, ROLES, type Mapping } from './exchange-mapping.ts'
 import { ImportTooLarge } from './exchange-reader.ts'
 import { acceptUploads, checkBeforeReading, uploadedFile } from './exchange-routes.ts'
-import { describeRowError, ImportInvalid, type ImportSummary } from './exchange-service.ts'
+import { ImportInvalid, type ImportSummary } from './exchange-service.ts'
 
 const hide = { schema: { hide: true } }
 
@@ -155,7 +155,10 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
     return mappingPage(reply.code(400), principal, upload, analysis, mapping, {
       errors:
         rows.length > 0
-          ? rows.slice(0, 20).map((r) => ({ text: describeRowError(r), href: '#row-errors' }))
+          ? rows.slice(0, 20).map((r) => ({
+              text: `Row ${r.row}${r.column ? `, column ${r.column}` : ''}: ${r.message}`,
+              href: '#row-errors',
+            }))
           : errors,
       fieldErrors,
       historyReason,
