@@ -28,6 +28,7 @@ import { committeeRoutes } from './features/committees/committee-routes.ts'
 import { setUpAuthentication } from './features/auth/authentication.ts'
 import { exchangeApi } from './features/exchange/exchange-api.ts'
 import { exchangeRoutes } from './features/exchange/exchange-routes.ts'
+import { mappedImportRoutes } from './features/exchange/exchange-mapped-routes.ts'
 import { frameworkApi } from './features/framework/framework-api.ts'
 import { frameworkRoutes } from './features/framework/framework-routes.ts'
 import { threadRoutes } from './features/framework/thread-routes.ts'
@@ -224,6 +225,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
   await app.register(reportRoutes, { services, config })
   await app.register(committeeRoutes, { services, config })
   await app.register(exchangeRoutes, { services, config })
+  await app.register(mappedImportRoutes, { services })
   await app.register(notificationRoutes, { services, config })
   await app.register(partnershipRoutes, { services, config })
   await app.register(benchmarkRoutes, { services, config })

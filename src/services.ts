@@ -5,6 +5,7 @@ import { createAuthService } from './features/auth/auth-service.ts'
 import { createOidcClient } from './features/auth/oidc-client.ts'
 import { createCommitteeService } from './features/committees/committee-service.ts'
 import { createExchangeService } from './features/exchange/exchange-service.ts'
+import { createMappedImportService } from './features/exchange/exchange-mapped-service.ts'
 import { createFrameworkService } from './features/framework/framework-service.ts'
 import { createLinkRegistry } from './features/links/link-registry.ts'
 import { createValueService } from './features/measure-values/value-service.ts'
@@ -117,6 +118,16 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     appraisals,
     notify: notifications.workflow,
   })
+  const exchange = createExchangeService({
+    db,
+    clock,
+    computations,
+    measures,
+    values,
+    projects,
+    risks,
+    savings,
+  })
   const home = createHomeService({ tasks, dashboards, projects, queries })
   return {
     auth: createAuthService({ db, config, clock }),
@@ -127,16 +138,8 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     appraisals,
     measures,
     values,
-    exchange: createExchangeService({
-      db,
-      clock,
-      computations,
-      measures,
-      values,
-      projects,
-      risks,
-      savings,
-    }),
+    exchange,
+    mappedImports: createMappedImportService({ db, clock, exchange }),
     spc: createSpcService({ db, clock, measures }),
     projects,
     projectUpdates,

@@ -319,6 +319,20 @@ for (const mode of testModes()) {
         code: 'SECRETPEER',
       })
       await benchmarking.publish(victim, measure.id, 'network')
+      // A council's own file waiting on the import page, and a mapping it confirmed before.
+      await ctx.services.mappedImports.stage(
+        victim,
+        Buffer.from('Code,Period,Value\nSECRET1,2023/24,5\n'),
+        'secret.csv',
+      )
+      await ctx.database.db
+        .insertInto('import_mappings')
+        .values({
+          organisation_id: other.id,
+          signature: 'code|period|value',
+          mapping: JSON.stringify({ columns: { Code: 'code' }, layout: 'long' }),
+        })
+        .execute()
       app = await ctx.app()
       intruder = await Agent.signedIn(app, attacker.email)
       otherIds = await idsOf(ctx, other.id)

@@ -950,7 +950,31 @@ export interface BenchmarkPublicationsTable {
   published_at: CreatedAt
 }
 
+/** A council's own file kept between the steps of the import page: one person's, for a while. */
+export interface ImportUploadsTable {
+  id: Generated<string>
+  organisation_id: string
+  person_id: string
+  file_name: string
+  /** The file, base64. */
+  content: string
+  created_at: CreatedAt
+  expires_at: Timestamp
+}
+
+/** The column mapping a council confirmed for a file with these headings (its signature). */
+export interface ImportMappingsTable {
+  id: Generated<string>
+  organisation_id: string
+  signature: string
+  mapping: ColumnType<unknown, string, string>
+  updated_by: string | null
+  updated_at: Timestamp
+}
+
 export interface DB {
+  import_uploads: ImportUploadsTable
+  import_mappings: ImportMappingsTable
   instance_settings: InstanceSettingsTable
   organisations: OrganisationsTable
   units: UnitsTable

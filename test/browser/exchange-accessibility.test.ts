@@ -98,4 +98,61 @@ describe('import and export pages in the browser', { skip: chromiumMissing() }, 
     assert.deepEqual(problems, [])
     await page.context().close()
   })
+
+  /** Presses a button and waits for the page it sends the form to. */
+  async function submit(page: Page, name: string | RegExp) {
+    const [response] = await Promise.all([
+      page.waitForResponse((r) => r.request().isNavigationRequest()),
+      page.getByRole('button', { name }).click(),
+    ])
+    await page.waitForLoadState()
+    return response
+  }
+
+  it('passes axe on importing a council’s own file: upload, mapping, its errors, the check and the report', async () => {
+    const page = await (await newAxeContext(browser)).newPage()
+    await signIn(page, site.baseUrl, demoPerson('performance_officer').email)
+    const problems: string[] = []
+    const response = await page.goto(`${site.baseUrl}/exchange/mapped`)
+    assert.equal(response?.status(), 200)
+    problems.push(...(await problemsOn(page, 'own file upload')))
+
+    await page.locator('#file').setInputFiles({
+      name: 'own.csv',
+      mimeType: 'text/csv',
+      buffer: csvFile([
+        ['KPI ref', 'Indicator', 'Quarter', 'Actual', 'Notes'],
+        ['OWN-01', 'Calls answered in 20 seconds', '2024/25 Q1', 81.5, 'New phone system'],
+        ['OWN-01', 'Calls answered in 20 seconds', '2024/25 Q2', 84, ''],
+      ]),
+    })
+    await Promise.all([
+      page.waitForURL(/\/exchange\/mapped\/[0-9a-f-]{36}$/),
+      page.getByRole('button', { name: 'Upload and map the columns' }).click(),
+    ])
+    assert.match((await page.locator('main').textContent()) ?? '', /OWN-01/)
+    problems.push(...(await problemsOn(page, 'own file mapping')))
+
+    // The code column set to not imported: asked for, with the error summary.
+    await page.locator('#column_0').selectOption('ignore')
+    await submit(page, 'Check what would change')
+    assert.match(
+      (await page.locator('.govuk-error-summary').textContent()) ?? '',
+      /Select which column holds the measure code/,
+    )
+    problems.push(...(await problemsOn(page, 'own file mapping errors', false)))
+
+    await page.locator('#column_0').selectOption('code')
+    await page.locator('#unit').selectOption('percent')
+    await page.locator('#polarity').selectOption('higher_is_better')
+    assert.equal((await submit(page, 'Check what would change')).status(), 200)
+    assert.match((await page.locator('h1').textContent()) ?? '', /Check the import/)
+    problems.push(...(await problemsOn(page, 'own file check')))
+
+    assert.equal((await submit(page, /^Import \d+ changes/)).status(), 200)
+    assert.match((await page.locator('main').textContent()) ?? '', /Migration report/)
+    problems.push(...(await problemsOn(page, 'own file report')))
+    assert.deepEqual(problems, [])
+    await page.context().close()
+  })
 })

@@ -7,6 +7,7 @@ import { buildDemoBenchmarking } from '../benchmarking/benchmark-demo.ts'
 import { buildDemoCalendar } from '../committees/calendar-demo.ts'
 import { buildDemoFramework } from '../framework/framework-demo.ts'
 import { buildDemoDashboards } from '../dashboards/dashboard-demo.ts'
+import { buildDemoMappings } from '../exchange/exchange-demo.ts'
 import { buildDemoRisks, linkDemoRisksToProjects } from '../risks/risk-demo.ts'
 import { buildDemoMeasures } from '../measures/measure-demo.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
@@ -277,6 +278,7 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
     // Service and team plans, staff and two years of appraisals, before the dashboard computes.
     await buildDemoAppraisals(trx, organisation.id, { units: unitIds, people: personIds }, clock)
     await buildDemoDashboards(trx, organisation.id, clock)
+    await buildDemoMappings(trx, organisation.id, clock)
     await recordAudit(
       trx,
       {
