@@ -219,7 +219,10 @@ describe('serving on the embedded database', () => {
       let output = ''
       server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()))
       await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`server did not start: ${output}`)), 180_000)
+        const timer = setTimeout(
+          () => reject(new Error(`server did not start: ${output}`)),
+          180_000,
+        )
         server.stdout.on('data', () => {
           if (output.includes('Sign in with any of these')) {
             clearTimeout(timer)
