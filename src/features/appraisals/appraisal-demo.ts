@@ -420,6 +420,8 @@ export async function buildDemoAppraisals(
     .leftJoin('role_assignments', 'role_assignments.person_id', 'people.id')
     .select(['people.id', 'people.name', 'role_assignments.role'])
     .where('people.organisation_id', '=', organisationId)
+    .orderBy('people.name')
+    .orderBy('role_assignments.role')
     .execute()
   const outside = new Set(
     staff.filter((s) => s.role === 'councillor' || s.role === 'partner').map((s) => s.id),
@@ -466,8 +468,13 @@ export async function buildDemoAppraisals(
       // Lee's last year waits for Gareth's sign-off.
       const isSamNow = name === 'Sam Okafor' && cycleYear === year
       const isLeeLast = name === 'Lee Turner' && cycleYear === year - 1
-      const agreed = isSamNow ? null : done('objectives')
-      const midYear = agreed ? done('mid_year') : null
+      // Whatever the habit the order of names gives them, Lee's last year reached its year end.
+      const agreed = isSamNow
+        ? null
+        : (done('objectives') ?? (isLeeLast ? addDays(windows.objectives.opens, 21) : null))
+      const midYear = agreed
+        ? (done('mid_year') ?? (isLeeLast ? addDays(windows.mid_year.opens, 30) : null))
+        : null
       const yearEnd = midYear
         ? isLeeLast
           ? addDays(windows.year_end.opens, 20)
