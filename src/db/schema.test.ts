@@ -72,8 +72,15 @@ async function databaseColumns(database: Database): Promise<Map<string, Map<stri
   return tables
 }
 
-/** The tables and columns schema.ts declares, read with the TypeScript checker. */
+let declaredOnce: Map<string, Map<string, Column | string>> | undefined
+
+/** The tables and columns schema.ts declares, read with the TypeScript checker (once a run). */
 function declaredColumns(): Map<string, Map<string, Column | string>> {
+  declaredOnce ??= readDeclaredColumns()
+  return declaredOnce
+}
+
+function readDeclaredColumns(): Map<string, Map<string, Column | string>> {
   const file = fileURLToPath(new URL('./schema.ts', import.meta.url))
   const program = ts.createProgram([file], {
     strict: true,
