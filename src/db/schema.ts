@@ -825,7 +825,7 @@ export interface PartnershipSharesTable {
 export interface ItemQueryMessagesTable {
   id: Generated<string>
   /** The order messages were written in, even within one clock tick. */
-  seq: GeneratedAlways<string>
+  seq: GeneratedAlways<number>
   organisation_id: string
   query_id: string
   author_id: string | null

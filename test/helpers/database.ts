@@ -1,6 +1,12 @@
-import { randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
-import { readdirSync } from 'node:fs'
+import { createHash, randomBytes } from 'node:crypto'
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { PGlite } from '@electric-sql/pglite'
@@ -19,18 +25,27 @@ export function testModes(): TestMode[] {
   return postgresUrl ? ['pglite', 'postgres'] : ['pglite']
 }
 
+/**
+ * The template is named by a hash of every migration file's name and contents (and of the
+ * migrator and the PGlite version that made it), so editing any migration, not only the last,
+ * makes a new template rather than loading a stale schema.
+ */
 function templatePath(): string {
-  const migrations = readdirSync(new URL('../../src/db/migrations/', import.meta.url)).sort()
-  const key = migrations
-    .map(
-      (file) =>
-        `${file}:${readFileSync(new URL(`../../src/db/migrations/${file}`, import.meta.url)).length}`,
-    )
-    .join(',')
-  const hash = Buffer.from(key).toString('base64url').slice(-40)
+  const folder = new URL('../../src/db/migrations/', import.meta.url)
+  const migrations = readdirSync(folder).sort()
+  const hash = createHash('sha256')
+  for (const file of migrations) {
+    hash.update(`${file}\0`)
+    hash.update(readFileSync(new URL(file, folder)))
+    hash.update('\0')
+  }
+  hash.update(readFileSync(new URL('../../src/db/migrate.ts', import.meta.url)))
+  hash.update(
+    readFileSync(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url)),
+  )
   const dir = join(tmpdir(), 'golden-thread-test')
   mkdirSync(dir, { recursive: true })
-  return join(dir, `template-${migrations.length}-${hash}.tar.gz`)
+  return join(dir, `template-${migrations.length}-${hash.digest('hex').slice(0, 32)}.tar.gz`)
 }
 
 /**

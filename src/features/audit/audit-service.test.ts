@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict'
+import { randomUUID } from 'node:crypto'
+import { setTimeout as sleep } from 'node:timers/promises'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import {
@@ -8,6 +10,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { canonicalJson } from './audit-hash.ts'
+import { lockHead } from './audit-repository.ts'
 import { recordAudit, SYSTEM_ACTOR, verifyAudit } from './audit-service.ts'
 
 describe('canonical JSON', () => {
@@ -122,6 +125,44 @@ for (const mode of testModes()) {
       await Promise.all(Array.from({ length: 8 }, (_, i) => changeSomething(`Concurrent ${i}`)))
       assert.equal((await verifyAudit(ctx.database.db)).ok, true)
     })
+
+    // The chain stays whole because a writer holds its head until its transaction ends. On
+    // PostgreSQL that is the head's row lock (or, before a chain's first record, an advisory
+    // lock), and a second writer on another connection waits for it. PGlite has one connection,
+    // lent to one transaction at a time (src/db/pglite-dialect.ts), so there the second writer
+    // waits for the connection itself: trivially serial, and these cases prove that it is.
+    for (const [name, chain] of [
+      ['the head of a chain', () => org.id],
+      ['a chain before its first record', () => randomUUID()],
+    ] as const) {
+      it(`holds ${name} until the transaction that took it ends`, async () => {
+        const organisationId = chain()
+        if (organisationId === org.id) await changeSomething('A head to lock')
+        const events: string[] = []
+        let end!: () => void
+        const ending = new Promise<void>((resolve) => (end = resolve))
+        let locked!: () => void
+        const firstLocked = new Promise<void>((resolve) => (locked = resolve))
+        const first = ctx.database.db.transaction().execute(async (trx) => {
+          await lockHead(trx, organisationId)
+          events.push('first locks')
+          locked()
+          await ending
+          events.push('first ends')
+        })
+        await firstLocked
+        const second = ctx.database.db.transaction().execute(async (trx) => {
+          await lockHead(trx, organisationId)
+          events.push('second locks')
+        })
+        await sleep(300)
+        const waited = [...events]
+        end()
+        await Promise.all([first, second])
+        assert.deepEqual(waited, ['first locks'], 'the second writer waits')
+        assert.deepEqual(events, ['first locks', 'first ends', 'second locks'])
+      })
+    }
 
     describe('tampering', () => {
       // Each case works on a copy of the data so the cases do not affect each other.

@@ -4,6 +4,7 @@
 import { quantile, rankEntries, type RankingPolarity } from '../../core/benchmark.ts'
 import type { Period } from '../../core/periods.ts'
 import type { LgbfFile } from './benchmark-readers.ts'
+import { csvRecords } from '../../core/csv.ts'
 
 export interface PeerIndicator {
   readonly code: string
@@ -39,13 +40,9 @@ function random(seed: number) {
   }
 }
 
-const csvCell = (v: string | number | null) => {
-  if (v === null) return ''
-  const text = String(v)
-  return /[",\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text
-}
+/** LF line ends, as the LGBF's files have them. */
 const csv = (rows: readonly (readonly (string | number | null)[])[]) =>
-  rows.map((r) => r.map(csvCell).join(',')).join('\n') + '\n'
+  csvRecords(rows, { lineEnd: '\n' })
 
 const lgbfPeriod = (p: Period) =>
   `${p.financialYear}-${String((p.financialYear + 1) % 100).padStart(2, '0')};Q${p.index}`

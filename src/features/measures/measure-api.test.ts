@@ -8,6 +8,7 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
+import type { Principal } from '../auth/principal.ts'
 
 interface Value {
   period: { frequency: string; start: string; label: string }
@@ -32,7 +33,38 @@ for (const mode of testModes()) {
     let approver: string
     let viewer: string
     let outsider: string
-    let id: string
+    let officerPerson: Principal
+
+    /**
+     * The quarterly recycling measure the first case makes through the API, made through the
+     * service with the targets the second case puts, so that each case stands on its own.
+     */
+    async function recyclingMeasure(code: string, targets = true): Promise<string> {
+      const measure = await ctx.services.measures.create(officerPerson, {
+        code,
+        title: 'Household waste recycled',
+        unit: 'percent',
+        decimals: 1,
+        polarity: 'higher_is_better',
+        frequency: 'quarterly',
+        kind: 'strategic',
+        cumulative: false,
+        unitId: org.units.waste,
+        public: true,
+        tolerance: { type: 'percent', value: 5 },
+        dueWorkingDays: 10,
+      })
+      if (targets) {
+        await ctx.services.measures.putTargets(officerPerson, measure.id, {
+          targets: [
+            { period: '2024/25', value: 50 },
+            { period: { frequency: 'quarterly', start: '2024-07-01' }, value: 60 },
+            { period: '2023/24', value: 40 },
+          ],
+        })
+      }
+      return measure.id
+    }
 
     const call = (
       as: string,
@@ -49,7 +81,8 @@ for (const mode of testModes()) {
       const other = await ctx.organisation()
       const token = async (p: Parameters<typeof ctx.services.auth.createToken>[0]) =>
         (await ctx.services.auth.createToken(p, 'tests')).token
-      officer = await token(await ctx.person(org, { role: 'performance_officer' }))
+      officerPerson = await ctx.person(org, { role: 'performance_officer' })
+      officer = await token(officerPerson)
       clerk = await token(await ctx.person(org, { role: 'data_entry', roleUnit: 'waste' }))
       approver = await token(await ctx.person(org, { role: 'approver', roleUnit: 'place' }))
       viewer = await token(await ctx.person(org, { role: 'viewer' }))
@@ -74,7 +107,7 @@ for (const mode of testModes()) {
       })
       assert.equal(created.statusCode, 201, created.body)
       const m = created.json<Record<string, unknown>>()
-      id = String(m.id)
+      const id = String(m.id)
       for (const key of [
         'id',
         'code',
@@ -115,6 +148,7 @@ for (const mode of testModes()) {
     })
 
     it('puts targets (annual and per period), refusing periods that do not fit', async () => {
+      const id = await recyclingMeasure('TG02', false)
       const bad = await call(officer, 'PUT', `/measures/${id}/targets`, {
         targets: [{ period: 'Sep 2024', value: 50 }],
       })
@@ -146,6 +180,7 @@ for (const mode of testModes()) {
     })
 
     it('enters values, approves, returns and restates with versions, through the API', async () => {
+      const id = await recyclingMeasure('VA03')
       const post = (as: string, body: Record<string, unknown>) =>
         call(as, 'POST', `/measures/${id}/values`, body)
       const first = await post(clerk, { period: '2023/24 Q1', value: 45, submit: true })
@@ -249,6 +284,7 @@ for (const mode of testModes()) {
     })
 
     it('stores benchmarks and answers 404 for another organisation’s measure', async () => {
+      const id = await recyclingMeasure('BM04')
       const saved = await call(officer, 'POST', `/measures/${id}/benchmarks`, {
         period: '2024/25 Q1',
         familyAverage: 47.5,

@@ -1,6 +1,6 @@
 // The open data files, written from the presented models only (public-presenter.ts).
 import { cooperate } from '../../core/cooperate.ts'
-import { csvCell as cell, type CsvCell as Cell } from '../../core/csv.ts'
+import { csvRecords, type CsvCell as Cell } from '../../core/csv.ts'
 import type { PublicOrganisation, PublicMeasure, PublicValue } from './public-presenter.ts'
 
 export const SCHEMA_VERSION = 1
@@ -80,12 +80,10 @@ export async function toCsv(
   measures: readonly PublicMeasure[],
 ): Promise<string> {
   const breathe = cooperate()
-  const parts = [`${CSV_COLUMNS.join(',')}\r\n`]
+  const parts = [csvRecords([CSV_COLUMNS])]
   for (const m of measures) {
     await breathe()
-    let part = ''
-    for (const v of m.values) part += `${csvRow(org, m, v).map(cell).join(',')}\r\n`
-    parts.push(part)
+    parts.push(csvRecords(m.values.map((v) => csvRow(org, m, v))))
   }
   return parts.join('')
 }

@@ -36,7 +36,6 @@ for (const mode of testModes()) {
     let app: App
     const tokens = new Map<Role, string>()
     let outsider: string
-    let reportId: string
 
     const call = (
       method: 'GET' | 'POST' | 'PUT',
@@ -98,7 +97,7 @@ for (const mode of testModes()) {
         period: { frequency: 'quarterly', start: '2025-07-01' },
       })
       assert.equal(created.statusCode, 201, created.body)
-      reportId = created.json<ApiReport>().id
+      const reportId = created.json<ApiReport>().id
       const got = await call('GET', `/reports/${reportId}`)
       assert.equal(got.statusCode, 200)
       const draft = got.json<ApiReport>()
@@ -143,6 +142,11 @@ for (const mode of testModes()) {
     })
 
     it('lists published reports for councillors, none for partners, and hides them from other councils', async () => {
+      const created = await call('POST', '/reports', { kind: 'scrutiny', period: '2025/26 Q1' })
+      assert.equal(created.statusCode, 201, created.body)
+      const reportId = created.json<ApiReport>().id
+      const published = await call('POST', `/reports/${reportId}/publish`)
+      assert.equal(published.statusCode, 200, published.body)
       const list = await call('GET', '/reports', undefined, 'councillor')
       assert.equal(list.statusCode, 200)
       const items = list.json<ApiList<ApiReport>>().items

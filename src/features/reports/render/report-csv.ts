@@ -1,44 +1,35 @@
 // Every table of a report as CSV: each table's caption on a line of its own, then its header
 // and rows, a blank line between tables; RFC 4180 quoting, CRLF, UTF-8 with a byte order mark
-// so Excel reads the symbols and pound signs.
+// so Excel reads the symbols and pound signs. The writer and its formula rule are core/csv.ts.
+import { csvRecords } from '../../../core/csv.ts'
 import type { ReportDocument, Table } from '../report-document.ts'
 import { Footnotes, plainText, reportTables } from './render-helpers.ts'
 
-const BOM = '\uFEFF'
-const CRLF = '\r\n'
-
 export function reportCsv(doc: ReportDocument): string {
   const footnotes = new Footnotes()
-  const sections = reportTables(doc).map((table) => tableCsv(table, footnotes))
+  const sections = reportTables(doc).map((table) => tableRecords(table, footnotes))
   if (footnotes.notes.length > 0) {
-    const notes = footnotes.notes.map((text, i) => csvLine([`[${i + 1}]`, text]))
-    sections.push([csvLine(['Notes']), csvLine(['Note', 'Text']), ...notes].join(''))
+    const notes = footnotes.notes.map((text, i) => [`[${i + 1}]`, text])
+    sections.push([['Notes'], ['Note', 'Text'], ...notes])
   }
-  return BOM + sections.join(CRLF)
+  // An empty record between tables: a blank line.
+  return csvRecords(
+    sections.flatMap((records, i) => (i === 0 ? records : [[], ...records])),
+    { bom: true },
+  )
 }
 
-function tableCsv(table: Table, footnotes: Footnotes): string {
-  const lines = [csvLine([table.caption]), csvLine(table.columns.map((c) => c.label))]
-  for (const row of table.rows) lines.push(csvLine(row.map((cell) => plainText(cell, footnotes))))
-  return lines.join('')
-}
-
-function csvLine(fields: readonly string[]): string {
-  return fields.map(csvField).join(',') + CRLF
+function tableRecords(table: Table, footnotes: Footnotes): string[][] {
+  return [
+    [table.caption],
+    table.columns.map((c) => c.label),
+    ...table.rows.map((row) => row.map((cell) => plainText(cell, footnotes))),
+  ]
 }
 
 /** One field, defused and quoted where RFC 4180 needs it. */
 export function csvField(value: string): string {
-  const safe = defuseFormula(value)
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe
+  return csvRecords([[value]]).slice(0, -2)
 }
 
-/**
- * A spreadsheet runs a cell that starts with = + - @ (or a tab or carriage return) as a
- * formula, so such text gets a leading apostrophe. A plain number such as `-12.5` is left as
- * it is: it cannot be a formula, and Excel should read it as a number.
- */
-export function defuseFormula(value: string): string {
-  if (/^-?\d+(?:\.\d+)?$/.test(value)) return value
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value
-}
+export { defuseFormula } from '../../../core/csv.ts'
