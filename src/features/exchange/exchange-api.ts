@@ -8,6 +8,7 @@ import {
   checkBeforeReading,
   exportFilename,
   uploadedFile,
+  uploadedFileName,
   XLSX,
 } from './exchange-routes.ts'
 import { Mapping } from './exchange-mapping.ts'
@@ -93,14 +94,15 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
           })),
         )
       }
-      const { historyReason, fileName } = request.query
+      const { historyReason } = request.query
       try {
-        return await exchange.importMapped(principal, file, parsed.data, {
-          dryRun: request.query.dryRun === 'true',
-          ...(historyReason !== undefined && {
-            history: { reason: historyReason, source: fileName ?? 'a file sent to the API' },
-          }),
-        })
+        return await services.mappedImports.importSent(
+          principal,
+          file,
+          uploadedFileName(request, request.query.fileName),
+          parsed.data,
+          { dryRun: request.query.dryRun === 'true', historyReason },
+        )
       } catch (error) {
         if (!(error instanceof ImportInvalid)) throw error
         return reply.code(400).send({
@@ -141,10 +143,12 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       if (!file) throw Invalid.field('file', 'Send the file in a multipart "file" field')
       try {
         const { historyReason, fileName } = request.query
+        const name = uploadedFileName(request, fileName)
         return await exchange.importFile(principal, file, {
           dryRun: request.query.dryRun === 'true',
+          fileName: name,
           ...(historyReason !== undefined && {
-            history: { reason: historyReason, source: fileName ?? 'a file sent to the API' },
+            history: { reason: historyReason, source: name },
           }),
         })
       } catch (error) {

@@ -42,6 +42,8 @@ export interface MappedAnalysis extends Analysis {
 }
 
 export interface MigrationReport {
+  /** The file's name as it was uploaded or sent, also in the import's audit record. */
+  readonly fileName: string
   readonly summary: ImportSummary
   /** What was not brought in, and why. */
   readonly skipped: readonly string[]
@@ -186,9 +188,10 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
     })
   }
 
-  function options(upload: Upload, historyReason: string, dryRun: boolean) {
+  function optionsOf(upload: Upload, historyReason: string, dryRun: boolean) {
     return {
       dryRun,
+      fileName: upload.fileName,
       ...(historyReason !== '' && {
         history: {
           reason: historyReason,
@@ -209,7 +212,7 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
       principal,
       upload.file,
       mapping,
-      options(upload, historyReason, true),
+      optionsOf(upload, historyReason, true),
     )
   }
 
@@ -224,7 +227,7 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
       principal,
       upload.file,
       mapping,
-      options(upload, historyReason, false),
+      optionsOf(upload, historyReason, false),
     )
     const table = await readTable(upload.file)
     await remember(principal, analyse(table).signature, mapping)
@@ -233,7 +236,36 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
       .where('id', '=', upload.id)
       .where('organisation_id', '=', principal.organisationId)
       .execute()
-    return report(principal, table, mapping, summary)
+    return report(principal, table, mapping, summary, upload.fileName)
+  }
+
+  /**
+   * The API's mapped import (POST /api/v1/imports/mapped): as the page, a real run remembers
+   * the mapping for files with these headings and answers the migration report, naming the file.
+   */
+  async function importSent(
+    principal: Principal,
+    file: Buffer,
+    fileName: string,
+    mapping: Mapping,
+    options: { dryRun: boolean; historyReason?: string | undefined },
+  ): Promise<ImportSummary & { report?: Omit<MigrationReport, 'summary'> }> {
+    const sent = {
+      dryRun: options.dryRun,
+      fileName,
+      ...(options.historyReason !== undefined && {
+        history: { reason: options.historyReason, source: `${fileName}, sent to the API` },
+      }),
+    }
+    const summary = await exchange.importMapped(principal, file, mapping, sent)
+    if (options.dryRun) return summary
+    const table = await readTable(file)
+    await remember(principal, analyse(table).signature, mapping)
+    const full = await report(principal, table, mapping, summary, fileName)
+    return {
+      ...summary,
+      report: { fileName: full.fileName, skipped: full.skipped, needs: full.needs },
+    }
   }
 
   /** The migration report: what came in, what was skipped and why, what needs a person. */
@@ -242,6 +274,7 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
     table: Table,
     mapping: Mapping,
     summary: ImportSummary,
+    fileName: string,
   ): Promise<MigrationReport> {
     const skipped: string[] = []
     const ignored = table.headings.filter((h) => h !== '' && mapping.columns[h] === 'ignore')
@@ -341,10 +374,10 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
         }
       }
     }
-    return { summary, skipped, needs }
+    return { fileName, summary, skipped, needs }
   }
 
-  return { stage, load, analysis, preview, importUpload, report }
+  return { stage, load, analysis, preview, importUpload, importSent, report }
 }
 
 /** Whether a question of the analysis is answered by the mapping offered. */

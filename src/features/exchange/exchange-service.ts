@@ -7,6 +7,8 @@ import { formatFinancialYear, parsePeriodStart, type Period } from '../../core/p
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import { actorOf } from '../organisation/organisation-service.ts'
 import type {
   ImportedOutcome,
   ImportedValue,
@@ -82,6 +84,8 @@ export interface ImportOptions {
    * Administrators and performance officers only.
    */
   readonly history?: { readonly reason: string; readonly source?: string } | undefined
+  /** The file's name as its sender gave it, for the import's own audit record. */
+  readonly fileName?: string | undefined
 }
 
 export interface ImportSummary {
@@ -405,12 +409,47 @@ export function createExchangeService(deps: ExchangeDeps) {
         if (rows[0]?.locked !== true) throw anotherImport()
         for (const sheet of parsed.sheets) await run.sheet(trx, sheet)
         if (run.errors.length > 0 || options.dryRun) throw new Rollback()
+        if (run.changes.length > 0) await recordImport(trx, principal, file, options, run)
       })
     } catch (error) {
       if (!(error instanceof Rollback)) throw error
     }
     if (run.errors.length > 0) throw new ImportInvalid(run.errors)
     return run.summary(options.dryRun)
+  }
+
+  /**
+   * The import itself, in its transaction: which file (by the name it was sent with and its
+   * SHA-256) brought how many changes, so the audit trail and the migration report name it.
+   */
+  async function recordImport(
+    trx: Kysely<DB>,
+    principal: Principal,
+    file: Uint8Array,
+    options: ImportOptions,
+    run: ImportRun,
+  ) {
+    const digest = createHash('sha256').update(file).digest('hex')
+    const name = options.fileName?.trim() || 'a file with no name'
+    const counts = Object.fromEntries(
+      Object.entries(run.counts).filter(([, c]) => c.created + c.updated > 0),
+    )
+    const said = Object.entries(counts)
+      .map(([sheet, c]) => `${sheet} ${c.created} new, ${c.updated} changed`)
+      .join('; ')
+    await recordAudit(
+      trx,
+      {
+        organisationId: principal.organisationId,
+        actor: actorOf(principal),
+        action: 'import_applied',
+        itemType: 'import',
+        itemId: digest.slice(0, 16),
+        summary: `Imported ${name} (SHA-256 ${digest.slice(0, 16)}…): ${said}`,
+        after: { fileName: name, sha256: digest, counts, history: options.history?.reason ?? null },
+      },
+      deps.clock,
+    )
   }
 
   async function registersByName(organisationId: string) {
