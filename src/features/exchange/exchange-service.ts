@@ -47,7 +47,7 @@ import {
   type Table,
 } from './exchange-mapping.ts'
 import { mayUpload } from './exchange-policy.ts'
-import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
+import { exportWorkbook, type CellOut } from './exchange-workbook.ts'
 import type { ComputationRegistry } from '../organisational-measures/computations.ts'
 import {
   appraisalExportRows,
@@ -55,6 +55,7 @@ import {
   importObjectives,
   type AppraisalSheetDeps,
 } from './appraisal-sheets.ts'
+import { importMilestones, importProjects, projectExportRows } from './project-sheets.ts'
 import {
   IMPORT_LIMITS,
   ImportTooLarge,
@@ -388,7 +389,7 @@ export function createExchangeService(deps: ExchangeDeps) {
       principal,
       tree,
       lookup,
-      { measures, values, risks: deps.risks, savings: deps.savings },
+      { measures, values, risks: deps.risks, savings: deps.savings, projects: deps.projects },
       { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
     )
     run.appraisal = { clock: deps.clock ?? (() => new Date()), computations: deps.computations }
@@ -572,6 +573,7 @@ export function createExchangeService(deps: ExchangeDeps) {
       ),
     )
     const staff = await appraisalExportRows(db, principal)
+    const thread = await projectExportRows(db, principal, deps.projects, unitRef, email)
     return exportWorkbook(
       principal.organisationName,
       {
@@ -580,49 +582,13 @@ export function createExchangeService(deps: ExchangeDeps) {
         Values: valueRows,
         Risks: riskRows,
         Savings: savingsRows,
+        Projects: thread.projects,
+        Milestones: thread.milestones,
         'Line managers': staff.lineManagers,
         Objectives: staff.objectives,
       },
-      await readOnlySheets(principal, unitRef),
+      [],
     )
-  }
-
-  async function readOnlySheets(
-    principal: Principal,
-    unitRef: ReadonlyMap<string, string>,
-  ): Promise<ExtraSheet[]> {
-    const projects = await deps.projects.list(principal)
-    const projectCode = new Map(projects.map((p) => [p.id, p.code ?? p.title]))
-    const unit = (id: string | null) => (id ? (unitRef.get(id) ?? null) : null)
-    return [
-      {
-        name: 'Projects',
-        headings: [
-          'Code',
-          'Title',
-          'Level',
-          'Part of',
-          'Lead unit',
-          'Status',
-          'Confidence',
-          'Start date',
-          'End date',
-          'Budget (£)',
-        ],
-        rows: projects.map((p) => [
-          p.code,
-          p.title,
-          p.level,
-          p.parentId ? (projectCode.get(p.parentId) ?? null) : null,
-          unit(p.leadUnitId),
-          p.statusText,
-          p.confidence,
-          p.startDate,
-          p.endDate,
-          p.budget,
-        ]),
-      },
-    ]
   }
 
   return { importFile, importMapped, analyseFile, exportFile, checkMayImport, limits }
@@ -661,6 +627,7 @@ function cellsOf(
 }
 
 interface ImportServices {
+  readonly projects: ProjectService
   readonly measures: MeasureService
   readonly values: ValueService
   readonly risks: RiskService
@@ -690,6 +657,7 @@ class ImportRun {
   readonly values: ValueService
   readonly risks: RiskService
   readonly savings: SavingsService
+  readonly projects: ProjectService
 
   /** When (performance.now()) the run must give up, and its budget in seconds for the message. */
   readonly budget: { readonly deadline: number; readonly seconds: number }
@@ -709,6 +677,7 @@ class ImportRun {
     this.values = services.values
     this.risks = services.risks
     this.savings = services.savings
+    this.projects = services.projects
   }
 
   summary(dryRun: boolean): ImportSummary {
@@ -824,6 +793,8 @@ class ImportRun {
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
     else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
     else if (sheet.name === 'Risks') await this.riskSheet(trx, sheet)
+    else if (sheet.name === 'Projects') await importProjects(this, trx, sheet, this.projects)
+    else if (sheet.name === 'Milestones') await importMilestones(this, trx, sheet, this.projects)
     else if (sheet.name === 'Line managers')
       await importLineManagers(this, trx, sheet, this.appraisal)
     else if (sheet.name === 'Objectives') await importObjectives(this, trx, sheet, this.appraisal)
