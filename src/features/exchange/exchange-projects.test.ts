@@ -204,9 +204,10 @@ for (const mode of testModes()) {
       assert.equal(project?.parent_id, programme?.id)
       assert.equal(action?.parent_id, project?.id)
       assert.equal(action?.level, 'action')
-      assert.equal(project?.manager_id, lead.personId)
-      assert.equal(project?.status_override, 'at_risk')
-      assert.equal(project?.status_reason, 'Supplier slipped')
+      assert.ok(project)
+      assert.equal(project.manager_id, lead.personId)
+      assert.equal(project.status_override, 'at_risk')
+      assert.equal(project.status_reason, 'Supplier slipped')
       assert.deepEqual(
         (await milestones()).map((m) => [m.title, m.due_date, m.due_precision, m.status]),
         [
@@ -243,9 +244,10 @@ for (const mode of testModes()) {
       const after = (await projects()).find((p) => p.code === 'HSG1')
       assert.equal(after?.status_override, null, 'a blank status goes back to the suggestion')
       const live = (await milestones()).find((m) => m.title === 'New system live')
-      assert.equal(live?.due_date, '2026-03-31')
-      assert.equal(live?.original_due_date, '2026-02-28')
-      assert.equal(live?.status, 'rescheduled')
+      assert.ok(live)
+      assert.equal(live.due_date, '2026-03-31')
+      assert.equal(live.original_due_date, '2026-02-28')
+      assert.equal(live.status, 'rescheduled')
     })
 
     it('names the row and column of each problem and writes nothing', async () => {
