@@ -3,6 +3,7 @@
 import { FREQUENCIES } from '../../core/periods.ts'
 import { LINE_MANAGER_COLUMNS, OBJECTIVE_COLUMNS } from './appraisal-columns.ts'
 import { MILESTONE_COLUMNS, PROJECT_COLUMNS } from './project-columns.ts'
+import { LINK_COLUMNS, PLAN_COLUMNS, PLAN_ITEM_COLUMNS } from './plan-columns.ts'
 import { POLARITIES } from '../../core/status.ts'
 import {
   FREQUENCY_NAMES,
@@ -39,6 +40,9 @@ export const IMPORT_SHEETS = [
   'Savings',
   'Projects',
   'Milestones',
+  'Plans',
+  'Plan items',
+  'Links',
   'Line managers',
   'Objectives',
 ] as const
@@ -561,6 +565,9 @@ export const COLUMNS: Readonly<Record<ImportSheet, readonly Column[]>> = {
   Savings: SAVINGS_COLUMNS,
   Projects: PROJECT_COLUMNS,
   Milestones: MILESTONE_COLUMNS,
+  Plans: PLAN_COLUMNS,
+  'Plan items': PLAN_ITEM_COLUMNS,
+  Links: LINK_COLUMNS,
   'Line managers': LINE_MANAGER_COLUMNS,
   Objectives: OBJECTIVE_COLUMNS,
 }
@@ -571,6 +578,9 @@ export function sheetOfHeadings(headings: readonly string[]): ImportSheet | null
   // Pentana (Covalent)'s action export is read as a Projects sheet.
   if (has('Action code') || (has('Code') && has('Title') && has('Level'))) return 'Projects'
   if (has('Project code') && has('Milestone')) return 'Milestones'
+  if (has('Plan') && has('Levels')) return 'Plans'
+  if (has('Plan') && has('Item')) return 'Plan items'
+  if (has('Plan item') && has('Linked kind')) return 'Links'
   if (has('Code') && has('Title')) return 'Measures'
   if (has('Measure code') && has('Target')) return 'Targets'
   if (has('Measure code') && has('Value')) return 'Values'

@@ -56,6 +56,7 @@ import {
   type AppraisalSheetDeps,
 } from './appraisal-sheets.ts'
 import { importMilestones, importProjects, projectExportRows } from './project-sheets.ts'
+import { importLinks, importPlanItems, importPlans, planExportRows } from './plan-sheets.ts'
 import {
   IMPORT_LIMITS,
   ImportTooLarge,
@@ -574,6 +575,7 @@ export function createExchangeService(deps: ExchangeDeps) {
     )
     const staff = await appraisalExportRows(db, principal)
     const thread = await projectExportRows(db, principal, deps.projects, unitRef, email)
+    const framework = await planExportRows(db, principal, unitRef, email)
     return exportWorkbook(
       principal.organisationName,
       {
@@ -584,6 +586,9 @@ export function createExchangeService(deps: ExchangeDeps) {
         Savings: savingsRows,
         Projects: thread.projects,
         Milestones: thread.milestones,
+        Plans: framework.plans,
+        'Plan items': framework.items,
+        Links: framework.links,
         'Line managers': staff.lineManagers,
         Objectives: staff.objectives,
       },
@@ -795,6 +800,9 @@ class ImportRun {
     else if (sheet.name === 'Risks') await this.riskSheet(trx, sheet)
     else if (sheet.name === 'Projects') await importProjects(this, trx, sheet, this.projects)
     else if (sheet.name === 'Milestones') await importMilestones(this, trx, sheet, this.projects)
+    else if (sheet.name === 'Plans') await importPlans(this, trx, sheet, this.appraisal)
+    else if (sheet.name === 'Plan items') await importPlanItems(this, trx, sheet, this.appraisal)
+    else if (sheet.name === 'Links') await importLinks(this, trx, sheet, this.appraisal)
     else if (sheet.name === 'Line managers')
       await importLineManagers(this, trx, sheet, this.appraisal)
     else if (sheet.name === 'Objectives') await importObjectives(this, trx, sheet, this.appraisal)
