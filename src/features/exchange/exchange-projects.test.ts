@@ -352,6 +352,138 @@ for (const mode of testModes()) {
       assert.equal(again.total, 0)
     })
 
+    it('imports plans with their levels, their items and the links of the thread; again, nothing changes', async () => {
+      const sheets: Record<string, Rows> = {
+        Plans: [
+          ['Plan', 'Kind', 'First year', 'Last year', 'Status', 'Levels', 'Part of', 'Vision'],
+          [
+            'City Vision 2035',
+            'City plan',
+            '2025/26',
+            '2034/35',
+            'Active',
+            'Ambition',
+            null,
+            'A fairer city',
+          ],
+          [
+            'Council Plan',
+            'Corporate',
+            '2025/26',
+            '2028/29',
+            'Active',
+            'Theme > Priority',
+            'City Vision 2035',
+            null,
+          ],
+        ],
+        'Plan items': [
+          [
+            'Plan',
+            'Item',
+            'Level',
+            'Part of',
+            'Contributes to',
+            'What success looks like',
+            'Owner',
+          ],
+          ['City Vision 2035', 'A thriving city', 'Ambition', null, null, null, null],
+          [
+            'Council Plan',
+            'Decent homes',
+            'Theme',
+            null,
+            'City Vision 2035: A thriving city',
+            null,
+            lead.email,
+          ],
+          [
+            'Council Plan',
+            'Faster repairs',
+            'Priority',
+            'Decent homes',
+            null,
+            'Repairs in 10 days',
+            null,
+          ],
+        ],
+        Links: [
+          ['Plan item', 'Linked kind', 'Linked reference'],
+          ['Council Plan: Faster repairs', 'Project', 'HSG1'],
+          ['Faster repairs', 'Person', lead.email],
+        ],
+      }
+      const summary = await importing(officer, sheets)
+      assert.deepEqual(
+        [
+          summary.counts.Plans.created,
+          summary.counts['Plan items'].created,
+          summary.counts.Links.created,
+        ],
+        [2, 3, 2],
+      )
+      const plans = await ctx.services.framework.listPlans(officer)
+      const council = plans.find((p) => p.title === 'Council Plan')
+      assert.deepEqual(council?.levels, ['Theme', 'Priority'])
+      assert.equal(council?.parentPlanId, plans.find((p) => p.title === 'City Vision 2035')?.id)
+      const { nodes } = await ctx.services.framework.planNodes(officer, council?.id ?? '')
+      const repairs = nodes.find((n) => n.title === 'Faster repairs')
+      assert.equal(repairs?.levelName, 'Priority')
+      const links = await ctx.services.framework.links(officer, repairs?.id ?? '')
+      assert.deepEqual(links.map((l) => l.itemKind).sort(), ['person', 'project'])
+      assert.equal((await audits('plan_created')).length, 2)
+      assert.equal((await audits('node_created')).length, 3)
+      assert.equal((await audits('item_linked')).length, 2)
+
+      const again = await importing(officer, sheets)
+      assert.equal(again.total, 0, JSON.stringify(again.changes))
+      assert.equal(again.counts['Plan items'].unchanged, 3)
+
+      const found = await problems(
+        importing(officer, {
+          'Plan items': [
+            ['Plan', 'Item', 'Part of', 'Contributes to'],
+            ['Council Plan', 'Too deep', 'Faster repairs', null],
+            ['No such plan', 'Anything', null, null],
+            ['City Vision 2035', 'Upside down', null, 'Council Plan: Decent homes'],
+          ],
+          Links: [
+            ['Plan item', 'Linked kind', 'Linked reference'],
+            ['Faster repairs', 'Measure', 'NOPE'],
+            ['Faster repairs', 'Spreadsheet', 'X'],
+          ],
+        }),
+      )
+      for (const pattern of [
+        /^Plan items 2 Part of: “Council Plan” has 2 levels \(Theme > Priority\)/,
+        /^Plan items 3 Plan: No plan is called “No such plan”/,
+        /^Plan items 4 Contributes to: “Decent homes” is not in a plan above “City Vision 2035”/,
+        /^Links 2 Linked reference: No measure has the reference “NOPE”/,
+        /^Links 3 Linked kind: “Spreadsheet” is not one of/,
+      ]) {
+        assert.ok(
+          found.some((f) => pattern.test(f)),
+          `${pattern}\n${found.join('\n')}`,
+        )
+      }
+      assert.equal((await audits('node_created')).length, 3, 'nothing half-written')
+
+      // Shaping the framework is for the performance team over the whole council.
+      const wasteOfficer = await ctx.person(org, { role: 'performance_officer', roleUnit: 'waste' })
+      const refused = await problems(
+        importing(wasteOfficer, {
+          Plans: [
+            ['Plan', 'Kind', 'First year', 'Last year', 'Levels'],
+            ['Waste plan', 'Service plan', '2025/26', '2025/26', 'Aim'],
+          ],
+        }),
+      )
+      assert.match(
+        refused[0] ?? '',
+        /Only administrators and performance officers over the whole council/,
+      )
+    })
+
     it('the template has the Projects and Milestones sheets', async () => {
       const app = await ctx.app()
       const token = (await ctx.services.auth.createToken(officer, 'Template')).token
