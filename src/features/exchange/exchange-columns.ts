@@ -2,7 +2,7 @@
 // template and the export alike, so a file exported can be edited and imported again.
 import { FREQUENCIES } from '../../core/periods.ts'
 import { LINE_MANAGER_COLUMNS, OBJECTIVE_COLUMNS } from './appraisal-columns.ts'
-import { MILESTONE_COLUMNS, PROJECT_COLUMNS } from './project-columns.ts'
+import { MILESTONE_COLUMNS, PROJECT_COLUMNS, UPDATE_COLUMNS } from './project-columns.ts'
 import { LINK_COLUMNS, PLAN_COLUMNS, PLAN_ITEM_COLUMNS } from './plan-columns.ts'
 import { POLARITIES } from '../../core/status.ts'
 import {
@@ -40,6 +40,7 @@ export const IMPORT_SHEETS = [
   'Savings',
   'Projects',
   'Milestones',
+  'Updates',
   'Plans',
   'Plan items',
   'Links',
@@ -565,6 +566,7 @@ export const COLUMNS: Readonly<Record<ImportSheet, readonly Column[]>> = {
   Savings: SAVINGS_COLUMNS,
   Projects: PROJECT_COLUMNS,
   Milestones: MILESTONE_COLUMNS,
+  Updates: UPDATE_COLUMNS,
   Plans: PLAN_COLUMNS,
   'Plan items': PLAN_ITEM_COLUMNS,
   Links: LINK_COLUMNS,
@@ -578,6 +580,7 @@ export function sheetOfHeadings(headings: readonly string[]): ImportSheet | null
   // Pentana (Covalent)'s action export is read as a Projects sheet.
   if (has('Action code') || (has('Code') && has('Title') && has('Level'))) return 'Projects'
   if (has('Project code') && has('Milestone')) return 'Milestones'
+  if (has('Project code') && has('Highlights')) return 'Updates'
   if (has('Plan') && has('Levels')) return 'Plans'
   if (has('Plan') && has('Item')) return 'Plan items'
   if (has('Plan item') && has('Linked kind')) return 'Links'

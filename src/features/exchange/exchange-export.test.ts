@@ -61,6 +61,7 @@ for (const mode of testModes()) {
           'Savings',
           'Projects',
           'Milestones',
+          'Updates',
           'Plans',
           'Plan items',
           'Links',
@@ -125,6 +126,7 @@ for (const mode of testModes()) {
       assert.ok(projects.length > 10)
       assert.equal(summary.counts.Projects.unchanged, projects.length)
       assert.ok(summary.counts.Milestones.unchanged > 10)
+      assert.ok(summary.counts.Updates.unchanged > 10)
       const plans = await ctx.services.framework.listPlans(admin)
       assert.equal(summary.counts.Plans.unchanged, plans.length)
       assert.ok(summary.counts['Plan items'].unchanged > 20)
@@ -151,7 +153,7 @@ for (const mode of testModes()) {
       const api = await bearer(app, token, 'GET', '/api/v1/exports/workbook')
       assert.equal(api.statusCode, 200)
       const workbook = await workbookOf(api.rawPayload)
-      assert.equal(workbook.worksheets.length, 13)
+      assert.equal(workbook.worksheets.length, 14)
     })
 
     it('opens in LibreOffice', { skip: sofficeMissing() }, async () => {

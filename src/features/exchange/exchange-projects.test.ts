@@ -250,6 +250,52 @@ for (const mode of testModes()) {
       assert.equal(live.status, 'rescheduled')
     })
 
+    it('imports monthly updates, submitted for approval; the same again changes nothing', async () => {
+      const UPDATES = ['Project code', 'Month', 'Highlights', 'Next steps', 'Confidence']
+      const sheets = {
+        Updates: [UPDATES, ['HSG1', 'Oct 2025', 'Supplier chosen', 'Migrate the data', 'Medium']],
+      }
+      const summary = await importing(officer, sheets)
+      assert.equal(summary.counts.Updates.created, 1)
+      const rows = await ctx.database.db
+        .selectFrom('project_updates')
+        .select(['month', 'status', 'confidence', 'submitted_by'])
+        .where('organisation_id', '=', org.id)
+        .execute()
+      assert.deepEqual(rows, [
+        {
+          month: '2025-10-01',
+          status: 'submitted',
+          confidence: 'medium',
+          submitted_by: officer.personId,
+        },
+      ])
+      assert.equal((await audits('update_submitted')).length, 1)
+      assert.equal((await importing(officer, sheets)).total, 0)
+      const found = await problems(
+        importing(officer, {
+          Updates: [
+            UPDATES,
+            ['HSG1', 'Oct 2025', 'Something else', null, 'High'],
+            ['HSG1', 'Jan 2026', 'Not yet', null, 'High'],
+            ['HSG1', 'Sometime', 'Whenever', null, 'High'],
+            ['HSG1', 'Sep 2025', 'Fine', null, 'Certain'],
+          ],
+        }),
+      )
+      for (const pattern of [
+        /^Updates 2 Highlights: HSG1 already has a October 2025 update \(submitted\)/,
+        /^Updates 3 Month: You cannot report on a month that has not started/,
+        /^Updates 4 Month: Enter the month reported on/,
+        /^Updates 5 Confidence: “Certain” is not one of/,
+      ]) {
+        assert.ok(
+          found.some((f) => pattern.test(f)),
+          `${pattern}\n${found.join('\n')}`,
+        )
+      }
+    })
+
     it('names the row and column of each problem and writes nothing', async () => {
       const before = (await projects()).length
       const found = await problems(

@@ -90,6 +90,7 @@ for (const mode of testModes()) {
           'Savings',
           'Projects',
           'Milestones',
+          'Updates',
           'Plans',
           'Plan items',
           'Links',

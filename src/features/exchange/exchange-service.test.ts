@@ -380,6 +380,7 @@ for (const mode of testModes()) {
         Savings: { created: 0, updated: 0, unchanged: 0 },
         Projects: { created: 0, updated: 0, unchanged: 0 },
         Milestones: { created: 0, updated: 0, unchanged: 0 },
+        Updates: { created: 0, updated: 0, unchanged: 0 },
         Plans: { created: 0, updated: 0, unchanged: 0 },
         'Plan items': { created: 0, updated: 0, unchanged: 0 },
         Links: { created: 0, updated: 0, unchanged: 0 },

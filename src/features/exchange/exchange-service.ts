@@ -55,7 +55,13 @@ import {
   importObjectives,
   type AppraisalSheetDeps,
 } from './appraisal-sheets.ts'
-import { importMilestones, importProjects, projectExportRows } from './project-sheets.ts'
+import {
+  importMilestones,
+  importProjects,
+  importUpdates,
+  projectExportRows,
+} from './project-sheets.ts'
+import type { UpdateService } from '../project-updates/update-service.ts'
 import { importLinks, importPlanItems, importPlans, planExportRows } from './plan-sheets.ts'
 import {
   IMPORT_LIMITS,
@@ -135,6 +141,8 @@ export interface ExchangeDeps {
   readonly measures: MeasureService
   readonly values: ValueService
   readonly projects: ProjectService
+  /** For the Updates sheet: monthly updates written through their own service. */
+  readonly projectUpdates?: UpdateService
   readonly risks: RiskService
   readonly savings: SavingsService
   /** Bounds on one upload's work; the defaults unless a test or the command line says. */
@@ -390,7 +398,14 @@ export function createExchangeService(deps: ExchangeDeps) {
       principal,
       tree,
       lookup,
-      { measures, values, risks: deps.risks, savings: deps.savings, projects: deps.projects },
+      {
+        measures,
+        values,
+        risks: deps.risks,
+        savings: deps.savings,
+        projects: deps.projects,
+        projectUpdates: deps.projectUpdates,
+      },
       { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
     )
     run.appraisal = { clock: deps.clock ?? (() => new Date()), computations: deps.computations }
@@ -586,6 +601,7 @@ export function createExchangeService(deps: ExchangeDeps) {
         Savings: savingsRows,
         Projects: thread.projects,
         Milestones: thread.milestones,
+        Updates: thread.updates,
         Plans: framework.plans,
         'Plan items': framework.items,
         Links: framework.links,
@@ -633,6 +649,7 @@ function cellsOf(
 
 interface ImportServices {
   readonly projects: ProjectService
+  readonly projectUpdates?: UpdateService | undefined
   readonly measures: MeasureService
   readonly values: ValueService
   readonly risks: RiskService
@@ -663,6 +680,9 @@ class ImportRun {
   readonly risks: RiskService
   readonly savings: SavingsService
   readonly projects: ProjectService
+  readonly projectUpdates: UpdateService | undefined
+  /** Whether monthly updates went for approval, so their approvers are told once it commits. */
+  updatesSubmitted = false
 
   /** When (performance.now()) the run must give up, and its budget in seconds for the message. */
   readonly budget: { readonly deadline: number; readonly seconds: number }
@@ -683,6 +703,7 @@ class ImportRun {
     this.risks = services.risks
     this.savings = services.savings
     this.projects = services.projects
+    this.projectUpdates = services.projectUpdates
   }
 
   summary(dryRun: boolean): ImportSummary {
@@ -800,7 +821,10 @@ class ImportRun {
     else if (sheet.name === 'Risks') await this.riskSheet(trx, sheet)
     else if (sheet.name === 'Projects') await importProjects(this, trx, sheet, this.projects)
     else if (sheet.name === 'Milestones') await importMilestones(this, trx, sheet, this.projects)
-    else if (sheet.name === 'Plans') await importPlans(this, trx, sheet, this.appraisal)
+    else if (sheet.name === 'Updates') {
+      const { submitted } = await importUpdates(this, trx, sheet, this.projectUpdates)
+      this.updatesSubmitted ||= submitted
+    } else if (sheet.name === 'Plans') await importPlans(this, trx, sheet, this.appraisal)
     else if (sheet.name === 'Plan items') await importPlanItems(this, trx, sheet, this.appraisal)
     else if (sheet.name === 'Links') await importLinks(this, trx, sheet, this.appraisal)
     else if (sheet.name === 'Line managers')

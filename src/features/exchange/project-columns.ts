@@ -128,6 +128,71 @@ export const PROJECT_COLUMNS: readonly Column[] = [
   },
 ]
 
+export const UPDATE_COLUMNS: readonly Column[] = [
+  {
+    heading: 'Project code',
+    field: 'project',
+    kind: 'text',
+    required: true,
+    example: 'AP1',
+    notes: 'The code (or, with none, the title) of the programme, project or action.',
+  },
+  {
+    heading: 'Month',
+    field: 'month',
+    kind: 'text',
+    required: true,
+    example: 'Sep 2025',
+    notes:
+      'The month reported on, like Sep 2025 or 2025-09; not one that has not started. A project has one update a month: a row for a month already reported is left alone when it says the same, and refused when it differs (change it on its page).',
+  },
+  {
+    heading: 'Highlights',
+    field: 'highlights',
+    kind: 'text',
+    required: true,
+    example: 'Supplier chosen; data migration under way',
+    notes: 'Progress this month, up to 8,000 characters.',
+  },
+  {
+    heading: 'Next steps',
+    field: 'nextSteps',
+    kind: 'text',
+    example: 'Test the migrated data',
+    notes: 'Up to 8,000 characters.',
+  },
+  {
+    heading: 'When',
+    field: 'when',
+    kind: 'text',
+    example: 'By end of October',
+    notes: 'When the next steps happen, up to 60 characters.',
+  },
+  {
+    heading: 'Who',
+    field: 'who',
+    kind: 'text',
+    example: 'Repairs systems team',
+    notes: 'Who takes them, up to 200 characters.',
+  },
+  {
+    heading: 'Confidence',
+    field: 'confidence',
+    kind: 'text',
+    required: true,
+    example: 'Medium',
+    notes: 'High, Medium or Low: confidence in delivering on time and within budget.',
+  },
+  {
+    heading: 'Status',
+    field: 'status',
+    kind: 'ignored',
+    example: '',
+    notes:
+      'Written by the export (draft, submitted, returned, approved); the import ignores it. Imported updates are submitted for approval.',
+  },
+]
+
 export const MILESTONE_COLUMNS: readonly Column[] = [
   {
     heading: 'Project code',

@@ -27,6 +27,11 @@ import {
   STATUS_NAMES,
 } from '../projects/project-schemas.ts'
 import type { ProjectService } from '../projects/project-service.ts'
+import { canSeeUnapprovedUpdates } from '../projects/project-policy.ts'
+import { monthLabel, readMonth } from '../project-updates/update-presenter.ts'
+import * as updateRepo from '../project-updates/update-repository.ts'
+import { UpdateInput } from '../project-updates/update-schemas.ts'
+import type { UpdateService } from '../project-updates/update-service.ts'
 import type { ImportSheet } from './exchange-columns.ts'
 import type { ParsedSheet, SheetRow } from './exchange-reader.ts'
 import type { CellOut } from './exchange-workbook.ts'
@@ -578,6 +583,133 @@ export async function importMilestones(
   }
 }
 
+/** The Updates sheet: each project's monthly updates, one a month, submitted for approval. */
+export async function importUpdates(
+  run: ProjectSheetRun,
+  trx: Kysely<DB>,
+  sheet: ParsedSheet,
+  updates: UpdateService | undefined,
+): Promise<{ submitted: boolean }> {
+  const org = run.principal.organisationId
+  const portfolio = new Portfolio()
+  await portfolio.read(trx, org)
+  const existing = await updateRepo.listUpdates(trx, org)
+  const seen = new Map<string, number>()
+  let refused = false
+  let submitted = false
+  for (const row of sheet.rows) {
+    run.checkTime()
+    const raw = run.rawInput(sheet, row)
+    if (!raw) continue
+    const ref = text(raw.project)
+    const found =
+      ref === ''
+        ? { problem: 'Enter the code of a programme, project or action' }
+        : portfolio.find(ref)
+    if ('problem' in found) {
+      run.error(sheet.name, row.row, 'Project code', found.problem)
+      continue
+    }
+    const project = found.row
+    const month = readMonth(text(raw.month))
+    if (month === null) {
+      run.error(
+        sheet.name,
+        row.row,
+        'Month',
+        'Enter the month reported on, like Sep 2025 or 2025-09',
+      )
+      continue
+    }
+    const key = `${project.id}|${month}`
+    const earlier = seen.get(key)
+    if (earlier !== undefined) {
+      run.error(
+        sheet.name,
+        row.row,
+        'Month',
+        `${ref}’s ${monthLabel(month)} update is already on row ${earlier} of this sheet`,
+      )
+      continue
+    }
+    seen.set(key, row.row)
+    const confidence = choose(CONFIDENCE_NAMES, text(raw.confidence))
+    if (text(raw.confidence) !== '' && confidence === null) {
+      run.error(
+        sheet.name,
+        row.row,
+        'Confidence',
+        `“${text(raw.confidence)}” is not one of: High, Medium, Low`,
+      )
+      continue
+    }
+    const input = run.parse(sheet, row, UpdateInput, {
+      month: text(raw.month),
+      highlights: text(raw.highlights),
+      nextSteps: text(raw.nextSteps) || null,
+      when: text(raw.when) || null,
+      who: text(raw.who) || null,
+      confidence: confidence ?? '',
+      submit: true,
+    })
+    if (!input) continue
+    const held = existing.find((u) => u.project_id === project.id && u.month === month)
+    if (held) {
+      const same =
+        held.highlights === input.highlights &&
+        (held.next_steps ?? null) === (input.nextSteps ?? null) &&
+        (held.when_text ?? null) === (input.when ?? null) &&
+        (held.who ?? null) === (input.who ?? null) &&
+        held.confidence === input.confidence
+      if (same) {
+        run.counts.Updates.unchanged++
+        continue
+      }
+      run.error(
+        sheet.name,
+        row.row,
+        'Highlights',
+        `${ref} already has a ${monthLabel(month)} update (${held.status}) that says something else: change it on its page`,
+      )
+      continue
+    }
+    if (!updates) {
+      run.error(sheet.name, row.row, '', 'Monthly updates cannot be imported here')
+      continue
+    }
+    if (!mayImportProjects(run.principal)) {
+      if (!refused) run.error(sheet.name, row.row, '', REFUSED)
+      refused = true
+      continue
+    }
+    try {
+      await run.guarded(trx, () => updates.createIn(trx, run.principal, project.id, input))
+    } catch (error) {
+      if (
+        run.refusal(
+          sheet.name,
+          row.row,
+          error,
+          `You cannot write ${ref}’s updates: only its lead, its managers and data entry over its unit can`,
+        )
+      ) {
+        continue
+      }
+      throw error
+    }
+    submitted = true
+    run.counts.Updates.created++
+    run.changes.push({
+      sheet: 'Updates',
+      row: row.row,
+      action: 'create',
+      item: `${ref} ${monthLabel(month)}`,
+      detail: 'submitted for approval',
+    })
+  }
+  return { submitted }
+}
+
 /** The two sheets' rows for the export: what the person may see, as the import reads it. */
 export async function projectExportRows(
   db: Kysely<DB>,
@@ -585,7 +717,7 @@ export async function projectExportRows(
   projects: ProjectService,
   unitRef: ReadonlyMap<string, string>,
   email: ReadonlyMap<string, string>,
-): Promise<{ projects: CellOut[][]; milestones: CellOut[][] }> {
+): Promise<{ projects: CellOut[][]; milestones: CellOut[][]; updates: CellOut[][] }> {
   const org = principal.organisationId
   const visible = await projects.list(principal)
   const rows = new Map((await repo.listProjects(db, org)).map((r) => [r.id, r]))
@@ -629,5 +761,24 @@ export async function projectExportRows(
       null,
     ],
   )
-  return { projects: projectRows, milestones: milestoneRows }
+  // Updates: approved ones for all who see the project, the others for those who may see them.
+  const portfolio = await projects.load(org)
+  const updateRows = (ids.length === 0 ? [] : await updateRepo.listUpdates(db, org, ids))
+    .filter(
+      (u) =>
+        u.status === 'approved' ||
+        canSeeUnapprovedUpdates(principal, portfolio.scope(u.project_id), portfolio.tree),
+    )
+    .sort((a, b) => a.month.localeCompare(b.month))
+    .map((u): CellOut[] => [
+      refOf(u.project_id),
+      monthLabel(u.month),
+      u.highlights,
+      u.next_steps,
+      u.when_text,
+      u.who,
+      CONFIDENCE_NAMES[u.confidence],
+      u.status,
+    ])
+  return { projects: projectRows, milestones: milestoneRows, updates: updateRows }
 }
