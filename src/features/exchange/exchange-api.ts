@@ -29,7 +29,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Everything you may see as one .xlsx workbook: Measures, Targets, Values, Risks, Savings, Projects, Milestones, Plans, Plan items, Links, Line managers and Objectives (the last two for the performance team over the whole council), all in the import layout, so it can be edited and imported again',
+          'Everything you may see as one .xlsx workbook: Measures, Targets, Values, Risks, Savings, Projects, Milestones, Updates, Plans, Plan items, Links, Line managers and Objectives (the last two for the performance team over the whole council), all in the import layout, so it can be edited and imported again',
       },
     },
     async (request, reply) => {
@@ -124,7 +124,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Import measures, targets, values, risks, savings, projects, milestones, plans, plan items, links, line managers and objectives (or a Pentana action export): a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing; historyReason (administrators and performance officers) brings the values of periods that have ended in as approved history, audited with fileName and the reason. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 200,000 rows, 1,000,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
+          'Import measures, targets, values, risks, savings, projects, milestones, monthly updates, plans, plan items, links, line managers and objectives (or a Pentana action export): a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing; historyReason (administrators and performance officers) brings the values of periods that have ended in as approved history, audited with fileName and the reason. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 200,000 rows, 1,000,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
         querystring: z.object({
           dryRun: z.enum(['true', 'false']).default('false'),
           /**
