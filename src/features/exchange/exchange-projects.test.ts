@@ -532,6 +532,20 @@ for (const mode of testModes()) {
       )
     })
 
+    it('reads a Pentana file saved as UTF-8 with a byte order mark or as Windows-1252', async () => {
+      const text =
+        'Action Code,Action Title,Progress %,Status,Due Date,Assigned To\r\n' +
+        'ENC-1,Café £ review – phase 1,10,In Progress,31/03/2026,Priya Shah\r\n'
+      const files = [
+        Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(text, 'utf8')]),
+        Buffer.from(text.replace('–', '\x96'), 'latin1'),
+      ]
+      for (const file of files) {
+        const summary = await ctx.services.exchange.importFile(officer, file, { dryRun: true })
+        assert.equal(summary.changes[0]?.detail, 'New action “Café £ review – phase 1”')
+      }
+    })
+
     it('the template has the Projects and Milestones sheets', async () => {
       const app = await ctx.app()
       const token = (await ctx.services.auth.createToken(officer, 'Template')).token
