@@ -20,6 +20,7 @@ import {
   type Role,
   type Table,
 } from './exchange-mapping.ts'
+import { sheetOfHeadings } from './exchange-columns.ts'
 import { recognisePeriod } from './exchange-periods.ts'
 import type { ExchangeService, ImportSummary } from './exchange-service.ts'
 
@@ -63,7 +64,16 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
   /** Keeps an uploaded file for its person; refuses a file that cannot be read as a table. */
   async function stage(principal: Principal, file: Buffer, fileName: string): Promise<string> {
     // Reads it now, so a file that is not a spreadsheet is refused on the upload page.
-    await exchange.analyseFile(principal, file)
+    const { headings } = await exchange.analyseFile(principal, file)
+    // A sheet of the product's own layout (or Pentana's action export) is not mapped: its
+    // columns already say what they hold, and the mapping knows only measures and figures.
+    const sheet = sheetOfHeadings(headings)
+    if (sheet !== null && !['Measures', 'Targets', 'Values'].includes(sheet)) {
+      throw Invalid.field(
+        'file',
+        `This file is a ${sheet} sheet${headings.some((h) => h.trim().toLowerCase() === 'action code') ? ' (Pentana’s action export)' : ''}: import it as it is with “Upload a file” on the Import and export page`,
+      )
+    }
     const now = clock()
     return db.transaction().execute(async (trx) => {
       // Whatever has expired goes, anyone's; and this person's earlier uploads.
