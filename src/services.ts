@@ -125,6 +125,7 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     measures,
     values,
     projects,
+    projectUpdates,
     risks,
     savings,
   })

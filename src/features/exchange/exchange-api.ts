@@ -8,6 +8,7 @@ import {
   checkBeforeReading,
   exportFilename,
   uploadedFile,
+  uploadedFileName,
   XLSX,
 } from './exchange-routes.ts'
 import { Mapping } from './exchange-mapping.ts'
@@ -28,7 +29,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Everything you may see as one .xlsx workbook: Measures, Targets, Values, Risks, Savings, Line managers and Objectives (the last two for the performance team over the whole council) in the import layout (so it can be edited and imported again), and Projects to read',
+          'Everything you may see as one .xlsx workbook: Measures, Targets, Values, Risks, Savings, Projects, Milestones, Updates, Plans, Plan items, Links, Line managers and Objectives (the last two for the performance team over the whole council), all in the import layout, so it can be edited and imported again',
       },
     },
     async (request, reply) => {
@@ -93,14 +94,15 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
           })),
         )
       }
-      const { historyReason, fileName } = request.query
+      const { historyReason } = request.query
       try {
-        return await exchange.importMapped(principal, file, parsed.data, {
-          dryRun: request.query.dryRun === 'true',
-          ...(historyReason !== undefined && {
-            history: { reason: historyReason, source: fileName ?? 'a file sent to the API' },
-          }),
-        })
+        return await services.mappedImports.importSent(
+          principal,
+          file,
+          uploadedFileName(request, request.query.fileName),
+          parsed.data,
+          { dryRun: request.query.dryRun === 'true', historyReason },
+        )
       } catch (error) {
         if (!(error instanceof ImportInvalid)) throw error
         return reply.code(400).send({
@@ -122,7 +124,7 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       schema: {
         tags,
         summary:
-          'Import measures, targets, values and risks: a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing; historyReason (administrators and performance officers) brings the values of periods that have ended in as approved history, audited with fileName and the reason. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 200,000 rows, 1,000,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
+          'Import measures, targets, values, risks, savings, projects, milestones, monthly updates, plans, plan items, links, line managers and objectives (or a Pentana action export): a multipart/form-data body with the .xlsx or .csv file in the "file" field. All or nothing; dryRun=true checks without writing; historyReason (administrators and performance officers) brings the values of periods that have ended in as approved history, audited with fileName and the reason. Refused (403) before the file is read for those who may import nothing; 413 for a file over the limits (10 MB, 200,000 rows, 1,000,000 cells); 409 while another import of the organisation runs; row problems (400) list the first 100 with the total.',
         querystring: z.object({
           dryRun: z.enum(['true', 'false']).default('false'),
           /**
@@ -141,10 +143,12 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       if (!file) throw Invalid.field('file', 'Send the file in a multipart "file" field')
       try {
         const { historyReason, fileName } = request.query
+        const name = uploadedFileName(request, fileName)
         return await exchange.importFile(principal, file, {
           dryRun: request.query.dryRun === 'true',
+          fileName: name,
           ...(historyReason !== undefined && {
-            history: { reason: historyReason, source: fileName ?? 'a file sent to the API' },
+            history: { reason: historyReason, source: name },
           }),
         })
       } catch (error) {

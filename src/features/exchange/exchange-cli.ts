@@ -62,6 +62,7 @@ export async function importCommand(
   try {
     const summary = await exchange.importFile(principal, file, {
       dryRun: options.dryRun ?? false,
+      fileName: basename(options.file),
       ...(options.history !== undefined && {
         history: { reason: options.history, source: basename(options.file) },
       }),

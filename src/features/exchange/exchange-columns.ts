@@ -2,6 +2,8 @@
 // template and the export alike, so a file exported can be edited and imported again.
 import { FREQUENCIES } from '../../core/periods.ts'
 import { LINE_MANAGER_COLUMNS, OBJECTIVE_COLUMNS } from './appraisal-columns.ts'
+import { MILESTONE_COLUMNS, PROJECT_COLUMNS, UPDATE_COLUMNS } from './project-columns.ts'
+import { LINK_COLUMNS, PLAN_COLUMNS, PLAN_ITEM_COLUMNS } from './plan-columns.ts'
 import { POLARITIES } from '../../core/status.ts'
 import {
   FREQUENCY_NAMES,
@@ -36,6 +38,12 @@ export const IMPORT_SHEETS = [
   'Values',
   'Risks',
   'Savings',
+  'Projects',
+  'Milestones',
+  'Updates',
+  'Plans',
+  'Plan items',
+  'Links',
   'Line managers',
   'Objectives',
 ] as const
@@ -55,6 +63,16 @@ export interface Column {
   readonly choices?: Readonly<Record<string, string>>
   readonly example: string | number
   readonly notes: string
+  /** Other headings read as this column (another system's export, like Pentana's). */
+  readonly aliases?: readonly string[]
+}
+
+/** Whether a heading names the column: its own heading or an alias, case aside. */
+export function headingMatches(column: Column, heading: string): boolean {
+  const h = heading.trim().toLowerCase()
+  return (
+    column.heading.toLowerCase() === h || (column.aliases ?? []).some((a) => a.toLowerCase() === h)
+  )
 }
 
 const names = <K extends string>(keys: readonly K[], labels: Readonly<Record<K, string>>) =>
@@ -546,6 +564,12 @@ export const COLUMNS: Readonly<Record<ImportSheet, readonly Column[]>> = {
   Values: VALUE_COLUMNS,
   Risks: RISK_COLUMNS,
   Savings: SAVINGS_COLUMNS,
+  Projects: PROJECT_COLUMNS,
+  Milestones: MILESTONE_COLUMNS,
+  Updates: UPDATE_COLUMNS,
+  Plans: PLAN_COLUMNS,
+  'Plan items': PLAN_ITEM_COLUMNS,
+  Links: LINK_COLUMNS,
   'Line managers': LINE_MANAGER_COLUMNS,
   Objectives: OBJECTIVE_COLUMNS,
 }
@@ -553,6 +577,13 @@ export const COLUMNS: Readonly<Record<ImportSheet, readonly Column[]>> = {
 /** The sheet a CSV file holds, told by its header row. */
 export function sheetOfHeadings(headings: readonly string[]): ImportSheet | null {
   const has = (h: string) => headings.some((x) => x.trim().toLowerCase() === h.toLowerCase())
+  // Pentana (Covalent)'s action export is read as a Projects sheet.
+  if (has('Action code') || (has('Code') && has('Title') && has('Level'))) return 'Projects'
+  if (has('Project code') && has('Milestone')) return 'Milestones'
+  if (has('Project code') && has('Highlights')) return 'Updates'
+  if (has('Plan') && has('Levels')) return 'Plans'
+  if (has('Plan') && has('Item')) return 'Plan items'
+  if (has('Plan item') && has('Linked kind')) return 'Links'
   if (has('Code') && has('Title')) return 'Measures'
   if (has('Measure code') && has('Target')) return 'Targets'
   if (has('Measure code') && has('Value')) return 'Values'

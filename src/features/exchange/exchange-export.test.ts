@@ -59,9 +59,14 @@ for (const mode of testModes()) {
           'Values',
           'Risks',
           'Savings',
+          'Projects',
+          'Milestones',
+          'Updates',
+          'Plans',
+          'Plan items',
+          'Links',
           'Line managers',
           'Objectives',
-          'Projects',
           'Notes',
         ],
       )
@@ -116,6 +121,16 @@ for (const mode of testModes()) {
       const lines = await ctx.services.savings.allLines(admin)
       assert.ok(lines.length > 5)
       assert.equal(summary.counts.Savings.unchanged, lines.length)
+      // Every programme, project and action, and their milestones, matched again (issue 25).
+      const projects = await ctx.services.projects.list(admin)
+      assert.ok(projects.length > 10)
+      assert.equal(summary.counts.Projects.unchanged, projects.length)
+      assert.ok(summary.counts.Milestones.unchanged > 10)
+      assert.ok(summary.counts.Updates.unchanged > 10)
+      const plans = await ctx.services.framework.listPlans(admin)
+      assert.equal(summary.counts.Plans.unchanged, plans.length)
+      assert.ok(summary.counts['Plan items'].unchanged > 20)
+      assert.ok(summary.counts.Links.unchanged > 20)
     })
 
     it('exports only what a partner may see', async () => {
@@ -138,7 +153,7 @@ for (const mode of testModes()) {
       const api = await bearer(app, token, 'GET', '/api/v1/exports/workbook')
       assert.equal(api.statusCode, 200)
       const workbook = await workbookOf(api.rawPayload)
-      assert.equal(workbook.worksheets.length, 9)
+      assert.equal(workbook.worksheets.length, 14)
     })
 
     it('opens in LibreOffice', { skip: sofficeMissing() }, async () => {

@@ -113,6 +113,7 @@ for (const mode of testModes()) {
       assert.equal(imported.statusCode, 200, imported.body.slice(0, 2000))
       assert.match(imported.body, /File imported/)
       assert.match(imported.body, /Migration report/)
+      assert.match(imported.body, /File: <strong>hart\.csv<\/strong>/)
       assert.match(imported.body, /5 columns not imported[^<]*prev_year_outturn/)
       assert.match(imported.body, /Measures with no owner[^<]*CS01/)
       assert.match(imported.body, /linked to nothing in the golden thread/)
@@ -194,6 +195,20 @@ for (const mode of testModes()) {
       const empty = await agent.upload('/exchange/mapped', {}, null)
       assert.equal(empty.statusCode, 400)
       assert.match(empty.body, /Select a file to import/)
+      // Pentana's action export has a layout of its own: sent to the ordinary import.
+      const pentana = await agent.upload(
+        '/exchange/mapped',
+        {},
+        {
+          name: 'pentana-action-export.csv',
+          content: await readFile(
+            new URL('../../../docs/samples/pentana-action-export.csv', import.meta.url),
+          ),
+        },
+      )
+      assert.equal(pentana.statusCode, 400)
+      assert.match(pentana.body, /Pentana’s action export/)
+      assert.match(pentana.body, /Import and export page/)
       const reader = await Agent.signedIn(app, viewer.email)
       assert.equal((await reader.get('/exchange/mapped')).statusCode, 403)
     })

@@ -14,7 +14,12 @@ import { IMPORT_SHEETS } from './exchange-columns.ts'
 import { mappingFromForm, type MappedAnalysis, type Upload } from './exchange-mapped-service.ts'
 import { ROLE_NAMES, ROLES, type Mapping } from './exchange-mapping.ts'
 import { ImportTooLarge } from './exchange-reader.ts'
-import { acceptUploads, checkBeforeReading, uploadedFile } from './exchange-routes.ts'
+import {
+  acceptUploads,
+  checkBeforeReading,
+  uploadedFile,
+  uploadedFileName,
+} from './exchange-routes.ts'
 import { ImportInvalid, type ImportSummary } from './exchange-service.ts'
 
 const hide = { schema: { hide: true } }
@@ -185,7 +190,11 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
       const file = uploadedFile(request.body)
       try {
         if (!file) throw Invalid.field('file', 'Select a file to import')
-        const id = await mappedImports.stage(principal, file, 'the uploaded file')
+        const id = await mappedImports.stage(
+          principal,
+          file,
+          uploadedFileName(request) || 'the uploaded file',
+        )
         return await reply.redirect(`/exchange/mapped/${id}`, 303)
       } catch (error) {
         if (error instanceof Invalid || error instanceof ImportTooLarge) {

@@ -20,6 +20,7 @@ import {
   type Role,
   type Table,
 } from './exchange-mapping.ts'
+import { sheetOfHeadings } from './exchange-columns.ts'
 import { recognisePeriod } from './exchange-periods.ts'
 import type { ExchangeService, ImportSummary } from './exchange-service.ts'
 
@@ -42,6 +43,8 @@ export interface MappedAnalysis extends Analysis {
 }
 
 export interface MigrationReport {
+  /** The file's name as it was uploaded or sent, also in the import's audit record. */
+  readonly fileName: string
   readonly summary: ImportSummary
   /** What was not brought in, and why. */
   readonly skipped: readonly string[]
@@ -61,7 +64,16 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
   /** Keeps an uploaded file for its person; refuses a file that cannot be read as a table. */
   async function stage(principal: Principal, file: Buffer, fileName: string): Promise<string> {
     // Reads it now, so a file that is not a spreadsheet is refused on the upload page.
-    await exchange.analyseFile(principal, file)
+    const { headings } = await exchange.analyseFile(principal, file)
+    // A sheet of the product's own layout (or Pentana's action export) is not mapped: its
+    // columns already say what they hold, and the mapping knows only measures and figures.
+    const sheet = sheetOfHeadings(headings)
+    if (sheet !== null && !['Measures', 'Targets', 'Values'].includes(sheet)) {
+      throw Invalid.field(
+        'file',
+        `This file is a ${sheet} sheet${headings.some((h) => h.trim().toLowerCase() === 'action code') ? ' (Pentana’s action export)' : ''}: import it as it is with “Upload a file” on the Import and export page`,
+      )
+    }
     const now = clock()
     return db.transaction().execute(async (trx) => {
       // Whatever has expired goes, anyone's; and this person's earlier uploads.
@@ -186,9 +198,10 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
     })
   }
 
-  function options(upload: Upload, historyReason: string, dryRun: boolean) {
+  function optionsOf(upload: Upload, historyReason: string, dryRun: boolean) {
     return {
       dryRun,
+      fileName: upload.fileName,
       ...(historyReason !== '' && {
         history: {
           reason: historyReason,
@@ -209,7 +222,7 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
       principal,
       upload.file,
       mapping,
-      options(upload, historyReason, true),
+      optionsOf(upload, historyReason, true),
     )
   }
 
@@ -224,7 +237,7 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
       principal,
       upload.file,
       mapping,
-      options(upload, historyReason, false),
+      optionsOf(upload, historyReason, false),
     )
     const table = await readTable(upload.file)
     await remember(principal, analyse(table).signature, mapping)
@@ -233,7 +246,36 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
       .where('id', '=', upload.id)
       .where('organisation_id', '=', principal.organisationId)
       .execute()
-    return report(principal, table, mapping, summary)
+    return report(principal, table, mapping, summary, upload.fileName)
+  }
+
+  /**
+   * The API's mapped import (POST /api/v1/imports/mapped): as the page, a real run remembers
+   * the mapping for files with these headings and answers the migration report, naming the file.
+   */
+  async function importSent(
+    principal: Principal,
+    file: Buffer,
+    fileName: string,
+    mapping: Mapping,
+    options: { dryRun: boolean; historyReason?: string | undefined },
+  ): Promise<ImportSummary & { report?: Omit<MigrationReport, 'summary'> }> {
+    const sent = {
+      dryRun: options.dryRun,
+      fileName,
+      ...(options.historyReason !== undefined && {
+        history: { reason: options.historyReason, source: `${fileName}, sent to the API` },
+      }),
+    }
+    const summary = await exchange.importMapped(principal, file, mapping, sent)
+    if (options.dryRun) return summary
+    const table = await readTable(file)
+    await remember(principal, analyse(table).signature, mapping)
+    const full = await report(principal, table, mapping, summary, fileName)
+    return {
+      ...summary,
+      report: { fileName: full.fileName, skipped: full.skipped, needs: full.needs },
+    }
   }
 
   /** The migration report: what came in, what was skipped and why, what needs a person. */
@@ -242,6 +284,7 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
     table: Table,
     mapping: Mapping,
     summary: ImportSummary,
+    fileName: string,
   ): Promise<MigrationReport> {
     const skipped: string[] = []
     const ignored = table.headings.filter((h) => h !== '' && mapping.columns[h] === 'ignore')
@@ -341,10 +384,10 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
         }
       }
     }
-    return { summary, skipped, needs }
+    return { fileName, summary, skipped, needs }
   }
 
-  return { stage, load, analysis, preview, importUpload, report }
+  return { stage, load, analysis, preview, importUpload, importSent, report }
 }
 
 /** Whether a question of the analysis is answered by the mapping offered. */

@@ -8,6 +8,7 @@ import { cooperate } from '../../core/cooperate.ts'
 import { AppError } from '../../errors.ts'
 import {
   COLUMNS,
+  headingMatches,
   IMPORT_SHEETS,
   sheetNamed,
   sheetOfHeadings,
@@ -217,7 +218,7 @@ async function sheetOf(
   const columns: (Column | null)[] = headings.map((h, i) => {
     const text = typeof h === 'string' ? h.trim() : h === null ? '' : String(h)
     if (text === '') return null
-    const column = known.find((c) => c.heading.toLowerCase() === text.toLowerCase())
+    const column = known.find((c) => headingMatches(c, text))
     if (!column) {
       errors.push({
         sheet: name,
@@ -257,9 +258,7 @@ async function sheetOf(
 }
 
 function seenBefore(headings: readonly Cell[], index: number, column: Column): boolean {
-  return headings
-    .slice(0, index)
-    .some((h) => typeof h === 'string' && h.trim().toLowerCase() === column.heading.toLowerCase())
+  return headings.slice(0, index).some((h) => typeof h === 'string' && headingMatches(column, h))
 }
 
 function plain(value: ExcelJS.CellValue): Cell {
@@ -411,7 +410,7 @@ async function readCsv(file: Uint8Array, limits: ImportLimits): Promise<ParsedFi
       sheets: [],
       errors: [
         fileError(
-          'The CSV header row does not say which sheet it holds: Measures need "Code" and "Title", Targets "Measure code" and "Target", Values "Measure code" and "Value", Risks "Reference" and "Register", Savings "Reference" and "Financial year"',
+          'The CSV header row does not say which sheet it holds: Measures need "Code" and "Title", Targets "Measure code" and "Target", Values "Measure code" and "Value", Risks "Reference" and "Register", Savings "Reference" and "Financial year", Projects "Code", "Title" and "Level" (or Pentana’s "Action Code"), Milestones "Project code" and "Milestone"',
         ),
       ],
     }

@@ -27,9 +27,16 @@ export function exportFilename(principal: Principal): string {
  * Multipart bodies for uploads, parsed before the CSRF check so the form's `_csrf` field is
  * read like any other form's. Registered in the exchange's own scope: nowhere else takes files.
  */
+/** The name the uploaded file had on the sender's machine, kept by acceptUploads. */
+const SENT_NAME = Symbol('uploaded file name')
+
 export async function acceptUploads(app: Parameters<FastifyPluginAsync>[0]) {
   await app.register(fastifyMultipart, {
     attachFieldsToBody: 'keyValues',
+    async onFile(part) {
+      await part.toBuffer()
+      ;(this as unknown as Record<symbol, string>)[SENT_NAME] = part.filename
+    },
     // The confirm step re-posts the file as base64 text, a third larger than the file.
     limits: {
       fileSize: UPLOAD_LIMIT,
@@ -62,6 +69,19 @@ function historyReasonOf(body: unknown): string {
 }
 
 /** The uploaded file: the `file` part, or the `content` the preview re-posts as base64. */
+/**
+ * The uploaded file's name, for the audit and the migration report: the `fileName` given
+ * (query or form field) or else the multipart file's own name; only its last part, trimmed.
+ */
+export function uploadedFileName(request: FastifyRequest, given?: string): string {
+  const field = ((request.body ?? {}) as Record<string, unknown>).fileName
+  const sent = (request as unknown as Record<symbol, string | undefined>)[SENT_NAME]
+  const name = [given, typeof field === 'string' ? field : undefined, sent].find(
+    (n) => n !== undefined && n.trim() !== '',
+  )
+  return (name ?? '').split(/[\\/]/).at(-1)?.trim().slice(0, 300) ?? ''
+}
+
 export function uploadedFile(body: unknown): Buffer | null {
   const fields = (body ?? {}) as Record<string, unknown>
   if (Buffer.isBuffer(fields.file) && fields.file.length > 0) return fields.file
@@ -113,16 +133,22 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
     })
   }
 
-  async function run(principal: Principal, body: unknown, dryRun: boolean) {
+  async function run(principal: Principal, request: FastifyRequest, dryRun: boolean) {
+    const body = request.body
     const file = uploadedFile(body)
     if (!file) throw Invalid.field('file', 'Select a file to import')
     const reason = historyReasonOf(body)
+    const fileName = uploadedFileName(request)
     return {
       file,
+      fileName,
       historyReason: reason,
       summary: await exchange.importFile(principal, file, {
         dryRun,
-        ...(reason !== '' && { history: { reason, source: 'a file uploaded on the import page' } }),
+        fileName: fileName || 'a file uploaded on the import page',
+        ...(reason !== '' && {
+          history: { reason, source: fileName || 'a file uploaded on the import page' },
+        }),
       }),
     }
   }
@@ -165,19 +191,20 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
 
   app.post('/exchange/preview', upload, async (request, reply) => {
     const principal = requirePrincipal(request)
-    let result: { file: Buffer; summary: ImportSummary; historyReason: string }
+    let result: { file: Buffer; fileName: string; summary: ImportSummary; historyReason: string }
     try {
-      result = await run(principal, request.body, true)
+      result = await run(principal, request, true)
     } catch (error) {
       if (error instanceof Invalid) return problems(reply, principal, error)
       if (error instanceof ImportTooLarge) return tooLarge(reply, principal, error)
       throw error
     }
-    const { file, summary, historyReason } = result
+    const { file, fileName, summary, historyReason } = result
     return reply.view('exchange/views/exchange-preview.njk', {
       title: 'Check the import',
       summary,
       historyReason,
+      fileName,
       // The file goes back in the confirm form: nothing is kept on the server between steps,
       // and the import checks every row again, so an edited field can do no more than a new upload.
       content: file.toString('base64'),
@@ -204,7 +231,7 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
     const principal = requirePrincipal(request)
     let summary: ImportSummary
     try {
-      summary = (await run(principal, request.body, false)).summary
+      summary = (await run(principal, request, false)).summary
     } catch (error) {
       if (error instanceof Invalid) return problems(reply, principal, error)
       if (error instanceof ImportTooLarge) return tooLarge(reply, principal, error)

@@ -123,6 +123,7 @@ for (const mode of testModes()) {
         .limit((await count('audit_records')) - audits)
         .execute()
       assert.deepEqual(actions.map((a) => a.action).sort(), [
+        'import_applied',
         'saving_line_created',
         'saving_line_updated',
       ])

@@ -378,6 +378,12 @@ for (const mode of testModes()) {
         Values: { created: 1, updated: 0, unchanged: 1 },
         Risks: { created: 0, updated: 0, unchanged: 0 },
         Savings: { created: 0, updated: 0, unchanged: 0 },
+        Projects: { created: 0, updated: 0, unchanged: 0 },
+        Milestones: { created: 0, updated: 0, unchanged: 0 },
+        Updates: { created: 0, updated: 0, unchanged: 0 },
+        Plans: { created: 0, updated: 0, unchanged: 0 },
+        'Plan items': { created: 0, updated: 0, unchanged: 0 },
+        Links: { created: 0, updated: 0, unchanged: 0 },
         'Line managers': { created: 0, updated: 0, unchanged: 0 },
         Objectives: { created: 0, updated: 0, unchanged: 0 },
       })
@@ -404,16 +410,18 @@ for (const mode of testModes()) {
       assert.equal(after_.targets, before_.targets + 2)
       assert.equal(after_.values, before_.values + 1)
       assert.equal(after_.base.title, 'Existing measure, renamed')
-      // measure created + updated, targets set on two measures, one value submitted.
-      assert.equal(after_.audit, before_.audit + 5)
+      // measure created + updated, targets set on two measures, one value submitted, and the
+      // import itself (import_applied, naming the file).
+      assert.equal(after_.audit, before_.audit + 6)
       const actions = await ctx.database.db
         .selectFrom('audit_records')
         .select(['action', 'actor_id'])
         .where('organisation_id', '=', org.id)
         .orderBy('seq', 'desc')
-        .limit(5)
+        .limit(6)
         .execute()
       assert.deepEqual(actions.map((a) => a.action).sort(), [
+        'import_applied',
         'measure_created',
         'measure_updated',
         'targets_set',

@@ -7,6 +7,8 @@ import { formatFinancialYear, parsePeriodStart, type Period } from '../../core/p
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Principal } from '../auth/principal.ts'
+import { recordAudit } from '../audit/audit-service.ts'
+import { actorOf } from '../organisation/organisation-service.ts'
 import type {
   ImportedOutcome,
   ImportedValue,
@@ -45,7 +47,7 @@ import {
   type Table,
 } from './exchange-mapping.ts'
 import { mayUpload } from './exchange-policy.ts'
-import { exportWorkbook, type CellOut, type ExtraSheet } from './exchange-workbook.ts'
+import { exportWorkbook, type CellOut } from './exchange-workbook.ts'
 import type { ComputationRegistry } from '../organisational-measures/computations.ts'
 import {
   appraisalExportRows,
@@ -53,6 +55,14 @@ import {
   importObjectives,
   type AppraisalSheetDeps,
 } from './appraisal-sheets.ts'
+import {
+  importMilestones,
+  importProjects,
+  importUpdates,
+  projectExportRows,
+} from './project-sheets.ts'
+import type { UpdateService } from '../project-updates/update-service.ts'
+import { importLinks, importPlanItems, importPlans, planExportRows } from './plan-sheets.ts'
 import {
   IMPORT_LIMITS,
   ImportTooLarge,
@@ -82,6 +92,8 @@ export interface ImportOptions {
    * Administrators and performance officers only.
    */
   readonly history?: { readonly reason: string; readonly source?: string } | undefined
+  /** The file's name as its sender gave it, for the import's own audit record. */
+  readonly fileName?: string | undefined
 }
 
 export interface ImportSummary {
@@ -129,6 +141,8 @@ export interface ExchangeDeps {
   readonly measures: MeasureService
   readonly values: ValueService
   readonly projects: ProjectService
+  /** For the Updates sheet: monthly updates written through their own service. */
+  readonly projectUpdates?: UpdateService
   readonly risks: RiskService
   readonly savings: SavingsService
   /** Bounds on one upload's work; the defaults unless a test or the command line says. */
@@ -384,7 +398,14 @@ export function createExchangeService(deps: ExchangeDeps) {
       principal,
       tree,
       lookup,
-      { measures, values, risks: deps.risks, savings: deps.savings },
+      {
+        measures,
+        values,
+        risks: deps.risks,
+        savings: deps.savings,
+        projects: deps.projects,
+        projectUpdates: deps.projectUpdates,
+      },
       { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
     )
     run.appraisal = { clock: deps.clock ?? (() => new Date()), computations: deps.computations }
@@ -405,12 +426,47 @@ export function createExchangeService(deps: ExchangeDeps) {
         if (rows[0]?.locked !== true) throw anotherImport()
         for (const sheet of parsed.sheets) await run.sheet(trx, sheet)
         if (run.errors.length > 0 || options.dryRun) throw new Rollback()
+        if (run.changes.length > 0) await recordImport(trx, principal, file, options, run)
       })
     } catch (error) {
       if (!(error instanceof Rollback)) throw error
     }
     if (run.errors.length > 0) throw new ImportInvalid(run.errors)
     return run.summary(options.dryRun)
+  }
+
+  /**
+   * The import itself, in its transaction: which file (by the name it was sent with and its
+   * SHA-256) brought how many changes, so the audit trail and the migration report name it.
+   */
+  async function recordImport(
+    trx: Kysely<DB>,
+    principal: Principal,
+    file: Uint8Array,
+    options: ImportOptions,
+    run: ImportRun,
+  ) {
+    const digest = createHash('sha256').update(file).digest('hex')
+    const name = options.fileName?.trim() || 'a file with no name'
+    const counts = Object.fromEntries(
+      Object.entries(run.counts).filter(([, c]) => c.created + c.updated > 0),
+    )
+    const said = Object.entries(counts)
+      .map(([sheet, c]) => `${sheet} ${c.created} new, ${c.updated} changed`)
+      .join('; ')
+    await recordAudit(
+      trx,
+      {
+        organisationId: principal.organisationId,
+        actor: actorOf(principal),
+        action: 'import_applied',
+        itemType: 'import',
+        itemId: digest.slice(0, 16),
+        summary: `Imported ${name} (SHA-256 ${digest.slice(0, 16)}…): ${said}`,
+        after: { fileName: name, sha256: digest, counts, history: options.history?.reason ?? null },
+      },
+      deps.clock,
+    )
   }
 
   async function registersByName(organisationId: string) {
@@ -533,6 +589,8 @@ export function createExchangeService(deps: ExchangeDeps) {
       ),
     )
     const staff = await appraisalExportRows(db, principal)
+    const thread = await projectExportRows(db, principal, deps.projects, unitRef, email)
+    const framework = await planExportRows(db, principal, unitRef, email)
     return exportWorkbook(
       principal.organisationName,
       {
@@ -541,49 +599,17 @@ export function createExchangeService(deps: ExchangeDeps) {
         Values: valueRows,
         Risks: riskRows,
         Savings: savingsRows,
+        Projects: thread.projects,
+        Milestones: thread.milestones,
+        Updates: thread.updates,
+        Plans: framework.plans,
+        'Plan items': framework.items,
+        Links: framework.links,
         'Line managers': staff.lineManagers,
         Objectives: staff.objectives,
       },
-      await readOnlySheets(principal, unitRef),
+      [],
     )
-  }
-
-  async function readOnlySheets(
-    principal: Principal,
-    unitRef: ReadonlyMap<string, string>,
-  ): Promise<ExtraSheet[]> {
-    const projects = await deps.projects.list(principal)
-    const projectCode = new Map(projects.map((p) => [p.id, p.code ?? p.title]))
-    const unit = (id: string | null) => (id ? (unitRef.get(id) ?? null) : null)
-    return [
-      {
-        name: 'Projects',
-        headings: [
-          'Code',
-          'Title',
-          'Level',
-          'Part of',
-          'Lead unit',
-          'Status',
-          'Confidence',
-          'Start date',
-          'End date',
-          'Budget (£)',
-        ],
-        rows: projects.map((p) => [
-          p.code,
-          p.title,
-          p.level,
-          p.parentId ? (projectCode.get(p.parentId) ?? null) : null,
-          unit(p.leadUnitId),
-          p.statusText,
-          p.confidence,
-          p.startDate,
-          p.endDate,
-          p.budget,
-        ]),
-      },
-    ]
   }
 
   return { importFile, importMapped, analyseFile, exportFile, checkMayImport, limits }
@@ -622,6 +648,8 @@ function cellsOf(
 }
 
 interface ImportServices {
+  readonly projects: ProjectService
+  readonly projectUpdates?: UpdateService | undefined
   readonly measures: MeasureService
   readonly values: ValueService
   readonly risks: RiskService
@@ -651,6 +679,10 @@ class ImportRun {
   readonly values: ValueService
   readonly risks: RiskService
   readonly savings: SavingsService
+  readonly projects: ProjectService
+  readonly projectUpdates: UpdateService | undefined
+  /** Whether monthly updates went for approval, so their approvers are told once it commits. */
+  updatesSubmitted = false
 
   /** When (performance.now()) the run must give up, and its budget in seconds for the message. */
   readonly budget: { readonly deadline: number; readonly seconds: number }
@@ -670,6 +702,8 @@ class ImportRun {
     this.values = services.values
     this.risks = services.risks
     this.savings = services.savings
+    this.projects = services.projects
+    this.projectUpdates = services.projectUpdates
   }
 
   summary(dryRun: boolean): ImportSummary {
@@ -785,6 +819,14 @@ class ImportRun {
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
     else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
     else if (sheet.name === 'Risks') await this.riskSheet(trx, sheet)
+    else if (sheet.name === 'Projects') await importProjects(this, trx, sheet, this.projects)
+    else if (sheet.name === 'Milestones') await importMilestones(this, trx, sheet, this.projects)
+    else if (sheet.name === 'Updates') {
+      const { submitted } = await importUpdates(this, trx, sheet, this.projectUpdates)
+      this.updatesSubmitted ||= submitted
+    } else if (sheet.name === 'Plans') await importPlans(this, trx, sheet, this.appraisal)
+    else if (sheet.name === 'Plan items') await importPlanItems(this, trx, sheet, this.appraisal)
+    else if (sheet.name === 'Links') await importLinks(this, trx, sheet, this.appraisal)
     else if (sheet.name === 'Line managers')
       await importLineManagers(this, trx, sheet, this.appraisal)
     else if (sheet.name === 'Objectives') await importObjectives(this, trx, sheet, this.appraisal)

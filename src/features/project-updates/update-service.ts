@@ -276,7 +276,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
     }
   }
 
-  return {
+  const service = {
     /** An update by its id alone, if the person may see its project. */
     async find(principal: Principal, updateId: string) {
       const row = await repo.findUpdate(db, principal.organisationId, updateId)
@@ -326,7 +326,24 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
     },
 
     async create(principal: Principal, projectId: string, input: UpdateInput): Promise<UpdateView> {
-      const { project, scope, portfolio } = await projects.requireProject(principal, projectId)
+      const created = await db
+        .transaction()
+        .execute((trx) => service.createIn(trx, principal, projectId, input))
+      if (input.submit) await notify?.deliver(principal.organisationId)
+      return created
+    },
+
+    /**
+     * Writes (and with `submit`, submits) a month's update inside `trx` (an import's), with its
+     * audit record and the approvers' notice; the caller delivers notices once it commits.
+     */
+    async createIn(
+      trx: Kysely<DB>,
+      principal: Principal,
+      projectId: string,
+      input: UpdateInput,
+    ): Promise<UpdateView> {
+      const { project, scope, portfolio } = await projects.requireProject(principal, projectId, trx)
       if (!policy.canWriteUpdate(principal, scope, portfolio.tree)) throw new Forbidden()
       const month = readMonth(input.month)
       if (month === null)
@@ -334,14 +351,14 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
       if (month > clock().toISOString().slice(0, 10)) {
         throw Invalid.field('month', 'You cannot report on a month that has not started')
       }
-      if (await repo.findUpdateForMonth(db, principal.organisationId, projectId, month)) {
+      if (await repo.findUpdateForMonth(trx, principal.organisationId, projectId, month)) {
         throw Invalid.field(
           'month',
           `There is already an update for ${monthLabel(month)}: change that one`,
         )
       }
       const now = clock()
-      const created = await db.transaction().execute(async (trx) => {
+      {
         const row = await repo.insertUpdate(trx, principal.organisationId, {
           project_id: projectId,
           month,
@@ -369,9 +386,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
           })
         }
         return presentUpdate(row)
-      })
-      if (input.submit) await notify?.deliver(principal.organisationId)
-      return created
+      }
     },
 
     /** Drafts and returned updates change freely; an approved one only as a restatement. */
@@ -664,4 +679,5 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
       }
     },
   }
+  return service
 }

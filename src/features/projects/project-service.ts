@@ -14,7 +14,7 @@ import type { Principal } from '../auth/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import * as savingsRepo from '../savings/savings-repository.ts'
 import { actorOf, type OrganisationService } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import { UnitTree } from '../organisation/unit-tree.ts'
 import * as policy from './project-policy.ts'
 import {
   dueLabel,
@@ -75,17 +75,26 @@ export type ProjectService = ReturnType<typeof createProjectService>
 export function createProjectService({ db, clock, organisation }: ProjectDeps) {
   const today = () => clock().toISOString().slice(0, 10)
 
-  async function load(organisationId: string): Promise<Portfolio> {
-    const rowList = await repo.listProjects(db, organisationId)
-    const milestones = await repo.listMilestones(db, organisationId)
-    const approved = await db
+  /** The portfolio as `executor` sees it: inside an import's transaction, with its rows. */
+  async function load(organisationId: string, executor: Kysely<DB> = db): Promise<Portfolio> {
+    const rowList = await repo.listProjects(executor, organisationId)
+    const milestones = await repo.listMilestones(executor, organisationId)
+    const approved = await executor
       .selectFrom('project_updates')
       .select(['project_id', 'confidence', 'month'])
       .where('organisation_id', '=', organisationId)
       .where('status', '=', 'approved')
       .orderBy('month', 'desc')
       .execute()
-    const { tree } = await organisation.unitTree(organisationId)
+    const tree =
+      executor === db
+        ? (await organisation.unitTree(organisationId)).tree
+        : new UnitTree(
+            (await orgRepo.listUnits(executor, organisationId)).map((u) => ({
+              id: u.id,
+              parentId: u.parent_id,
+            })),
+          )
     const rows = new Map(rowList.map((r) => [r.id, r]))
     const children = new Map<string, repo.ProjectRow[]>()
     for (const row of rowList) {
@@ -162,16 +171,16 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     )
   }
 
-  async function requireProject(principal: Principal, id: string) {
+  async function requireProject(principal: Principal, id: string, executor: Kysely<DB> = db) {
     if (principal.roles.length === 0) throw new Forbidden()
-    const portfolio = await load(principal.organisationId)
+    const portfolio = await load(principal.organisationId, executor)
     const view = portfolio.views.get(id)
     if (!view || !visible(principal, portfolio, id)) throw new NotFound('Project not found')
     return { portfolio, project: view, scope: portfolio.scope(id) }
   }
 
-  async function requireManager(principal: Principal, id: string) {
-    const found = await requireProject(principal, id)
+  async function requireManager(principal: Principal, id: string, executor: Kysely<DB> = db) {
+    const found = await requireProject(principal, id, executor)
     if (!policy.canManageProject(principal, found.scope, found.portfolio.tree))
       throw new Forbidden()
     return found
@@ -184,8 +193,13 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     }
   }
 
-  async function checkPerson(principal: Principal, field: string, id: string | null | undefined) {
-    if (id && !(await orgRepo.findPerson(db, principal.organisationId, id))) {
+  async function checkPerson(
+    principal: Principal,
+    field: string,
+    id: string | null | undefined,
+    executor: Kysely<DB> = db,
+  ) {
+    if (id && !(await orgRepo.findPerson(executor, principal.organisationId, id))) {
       throw Invalid.field(field, 'Select a person from the list')
     }
   }
@@ -194,9 +208,10 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     principal: Principal,
     field: string,
     ids: readonly (string | null | undefined)[],
+    executor: Kysely<DB> = db,
   ) {
     for (const id of ids) {
-      if (id && !(await orgRepo.findUnit(db, principal.organisationId, id))) {
+      if (id && !(await orgRepo.findUnit(executor, principal.organisationId, id))) {
         throw Invalid.field(field, 'Select a unit from the list')
       }
     }
@@ -296,7 +311,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     return view
   }
 
-  return {
+  const service = {
     load,
     requireProject,
 
@@ -372,8 +387,14 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     },
 
     async create(principal: Principal, input: ProjectInput): Promise<ProjectView> {
+      const id = await db.transaction().execute((trx) => service.createIn(trx, principal, input))
+      return fresh(principal, id)
+    },
+
+    /** Creates an item inside `trx` (an import's), with its audit record; answers its id. */
+    async createIn(trx: Kysely<DB>, principal: Principal, input: ProjectInput): Promise<string> {
       if (principal.roles.length === 0) throw new Forbidden()
-      const portfolio = await load(principal.organisationId)
+      const portfolio = await load(principal.organisationId, trx)
       const parentId = input.parentId ?? null
       const parent = checkParent(principal, portfolio, input.level, parentId, null)
       const leadUnitId = input.leadUnitId ?? parent?.lead_unit_id ?? null
@@ -388,14 +409,14 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
         throw new Forbidden()
       }
       checkDates(input.startDate ?? null, input.endDate ?? null)
-      await checkPerson(principal, 'sroId', input.sroId)
-      await checkPerson(principal, 'managerId', input.managerId)
-      await checkUnits(principal, 'leadUnitId', [input.leadUnitId])
-      await checkUnits(principal, 'partnerUnitIds', input.partnerUnitIds ?? [])
+      await checkPerson(principal, 'sroId', input.sroId, trx)
+      await checkPerson(principal, 'managerId', input.managerId, trx)
+      await checkUnits(principal, 'leadUnitId', [input.leadUnitId], trx)
+      await checkUnits(principal, 'partnerUnitIds', input.partnerUnitIds ?? [], trx)
       const siblings = parentId
         ? (portfolio.children.get(parentId) ?? [])
         : [...portfolio.rows.values()].filter((r) => r.parent_id === null)
-      const id = await db.transaction().execute(async (trx) => {
+      {
         const row = await repo.insertProject(trx, principal.organisationId, {
           parent_id: parentId,
           level: input.level,
@@ -419,13 +440,23 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           after: row,
         })
         return row.id
-      })
-      return fresh(principal, id)
+      }
     },
 
     /** Edits, moves (parentId), or sets the status with a reason (status null: the suggestion). */
     async update(principal: Principal, id: string, changes: ProjectChanges): Promise<ProjectView> {
-      const { portfolio, project, scope } = await requireProject(principal, id)
+      await db.transaction().execute((trx) => service.updateIn(trx, principal, id, changes))
+      return fresh(principal, id)
+    },
+
+    /** Edits an item inside `trx` (an import's), with its audit record. */
+    async updateIn(
+      trx: Kysely<DB>,
+      principal: Principal,
+      id: string,
+      changes: ProjectChanges,
+    ): Promise<void> {
+      const { portfolio, project, scope } = await requireProject(principal, id, trx)
       if (!policy.canManageProject(principal, scope, portfolio.tree)) throw new Forbidden()
       const before = portfolio.rows.get(id)
       if (!before) throw new NotFound('Project not found')
@@ -457,7 +488,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
       const end = changes.endDate !== undefined ? (changes.endDate ?? null) : before.end_date
       checkDates(start, end)
       if (start !== before.start_date || end !== before.end_date) {
-        const milestones = await repo.listMilestones(db, principal.organisationId, [id])
+        const milestones = await repo.listMilestones(trx, principal.organisationId, [id])
         const outside = milestones.find(
           (m) =>
             (start && m.due_date < start) ||
@@ -486,11 +517,11 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           throw Invalid.field('statusReason', 'Enter why the status is set this way')
         statusReason = changes.statusReason
       }
-      await checkPerson(principal, 'sroId', changes.sroId)
-      await checkPerson(principal, 'managerId', changes.managerId)
-      await checkUnits(principal, 'leadUnitId', [changes.leadUnitId])
-      await checkUnits(principal, 'partnerUnitIds', changes.partnerUnitIds ?? [])
-      await db.transaction().execute(async (trx) => {
+      await checkPerson(principal, 'sroId', changes.sroId, trx)
+      await checkPerson(principal, 'managerId', changes.managerId, trx)
+      await checkUnits(principal, 'leadUnitId', [changes.leadUnitId], trx)
+      await checkUnits(principal, 'partnerUnitIds', changes.partnerUnitIds ?? [], trx)
+      {
         const after = await repo.updateProject(
           trx,
           principal.organisationId,
@@ -542,8 +573,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           before,
           after,
         })
-      })
-      return fresh(principal, id)
+      }
     },
 
     async milestones(principal: Principal, id: string) {
@@ -561,12 +591,20 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     },
 
     async addMilestone(principal: Principal, id: string, input: MilestoneInput) {
-      const { project } = await requireManager(principal, id)
+      const row = await db
+        .transaction()
+        .execute((trx) => service.addMilestoneIn(trx, principal, id, input))
+      return presentMilestone(row, today())
+    },
+
+    /** Adds a milestone inside `trx` (an import's), with its audit record. */
+    async addMilestoneIn(trx: Kysely<DB>, principal: Principal, id: string, input: MilestoneInput) {
+      const { project } = await requireManager(principal, id, trx)
       const due = readDue(input.due)
       checkDueWithin(project, due)
       checkCompleted(input.status, input.completedDate)
-      await checkPerson(principal, 'ownerId', input.ownerId)
-      const row = await db.transaction().execute(async (trx) => {
+      await checkPerson(principal, 'ownerId', input.ownerId, trx)
+      {
         const row = await repo.insertMilestone(trx, principal.organisationId, {
           project_id: id,
           title: input.title,
@@ -583,8 +621,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           after: row,
         })
         return row
-      })
-      return presentMilestone(row, today())
+      }
     },
 
     /** Moving the due date is a rescheduling: it needs a reason, and the first date is kept. */
@@ -594,8 +631,22 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
       milestoneId: string,
       changes: MilestoneChanges,
     ) {
-      const { project } = await requireManager(principal, id)
-      const before = await repo.findMilestone(db, principal.organisationId, milestoneId)
+      const row = await db
+        .transaction()
+        .execute((trx) => service.updateMilestoneIn(trx, principal, id, milestoneId, changes))
+      return presentMilestone(row, today())
+    },
+
+    /** Changes a milestone inside `trx` (an import's), with its audit record. */
+    async updateMilestoneIn(
+      trx: Kysely<DB>,
+      principal: Principal,
+      id: string,
+      milestoneId: string,
+      changes: MilestoneChanges,
+    ) {
+      const { project } = await requireManager(principal, id, trx)
+      const before = await repo.findMilestone(trx, principal.organisationId, milestoneId)
       if (before?.project_id !== id) throw new NotFound('Milestone not found')
       if (changes.version !== undefined && changes.version !== before.version) throw stale()
       const due = changes.due !== undefined ? readDue(changes.due) : null
@@ -614,8 +665,8 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
             : (before.completed_date ?? today())
           : null
       checkCompleted(status, changes.completedDate)
-      await checkPerson(principal, 'ownerId', changes.ownerId)
-      const row = await db.transaction().execute(async (trx) => {
+      await checkPerson(principal, 'ownerId', changes.ownerId, trx)
+      {
         const after = await repo.updateMilestone(
           trx,
           principal.organisationId,
@@ -648,8 +699,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           after,
         })
         return after
-      })
-      return presentMilestone(row, today())
+      }
     },
 
     async benefits(principal: Principal, id: string) {
@@ -820,4 +870,5 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
       })
     },
   }
+  return service
 }
