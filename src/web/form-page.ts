@@ -36,6 +36,8 @@ export interface FormPageSpec<P, M, I, R> {
    */
   readonly load?: (ctx: LoadContext<P>) => Promise<M>
   readonly template: string
+  /** Where the GET sends the person (303) instead, when the form has nothing to do; or null. */
+  readonly elsewhere?: (ctx: FormContext<P, M>) => string | null
   /**
    * Everything the template is given but `values` and the errors (title, action, the items of
    * its selects and radios…), for the fields' values: the first ones on the GET, what was sent
@@ -50,13 +52,15 @@ export interface FormPageSpec<P, M, I, R> {
   /** What the POST's body must be. */
   readonly schema: z.ZodType<I>
   /** The body in the schema's shape, where the form's field names differ from its paths. */
-  readonly input?: (body: FormValues) => unknown
+  readonly input?: (body: FormValues, ctx: FormContext<P, M>) => unknown
   /** Field names for the errors, where the form's field names differ from the schema's paths. */
   readonly fields?: (invalid: Invalid) => Invalid
   /** For a field that is a group of inputs, the id its error summary link goes to. */
   readonly anchors?: Record<string, string>
   /** Saves the valid input (the service: one transaction with its audit record). */
   readonly save: (ctx: FormContext<P, M>, input: I, body: FormValues) => Promise<R>
+  /** What the form shows again of what was sent, when it is not all of it (never a password). */
+  readonly again?: (body: FormValues) => FormValues
   /** Where to go after saving (303). */
   readonly redirect: (ctx: FormContext<P, M>, saved: R) => string
   /** The message the next page shows, if any. */
@@ -73,10 +77,11 @@ export interface FormPageSpec<P, M, I, R> {
  *     const formPage = formPages(app, config)
  *     formPage({ path, params, load, template, view, values, schema, save, redirect, flash })
  */
-export function formPages(app: FastifyInstance, config: Config) {
+export function formPages(app: FastifyInstance, config?: Config) {
   return function formPage<P = Record<string, never>, M = undefined, I = unknown, R = unknown>(
     spec: FormPageSpec<P, M, I, R>,
   ): void {
+    if (spec.flash && !config) throw new Error(`${spec.path}: a flash needs formPages' config`)
     async function contextOf(request: FastifyRequest, reply: FastifyReply) {
       const principal = requirePrincipal(request)
       const params = (spec.params ? parseParams(spec.params, request.params) : {}) as P
@@ -87,6 +92,8 @@ export function formPages(app: FastifyInstance, config: Config) {
 
     app.get(spec.path, hide, async (request, reply) => {
       const ctx = await contextOf(request, reply)
+      const elsewhere = spec.elsewhere?.(ctx)
+      if (elsewhere) return reply.redirect(elsewhere, 303)
       const values = spec.values ? await spec.values(ctx) : {}
       return reply.view(spec.template, { ...(await spec.view(ctx, values)), values })
     })
@@ -95,16 +102,16 @@ export function formPages(app: FastifyInstance, config: Config) {
       const ctx = await contextOf(request, reply)
       const body = (request.body ?? {}) as FormValues
       try {
-        const input = parseInput(spec.schema, spec.input ? spec.input(body) : body)
+        const input = parseInput(spec.schema, spec.input ? spec.input(body, ctx) : body)
         const saved = await spec.save(ctx, input, body)
-        if (spec.flash) setFlash(reply, spec.flash(ctx, saved), config)
+        if (spec.flash && config) setFlash(reply, spec.flash(ctx, saved), config)
         return await reply.redirect(spec.redirect(ctx, saved), 303)
       } catch (error) {
         if (!(error instanceof Invalid)) throw error
         const invalid = spec.fields ? spec.fields(error) : error
         return reply.code(400).view(spec.template, {
           ...(await spec.view(ctx, body)),
-          values: body,
+          values: spec.again ? spec.again(body) : body,
           ...formErrors(invalid, spec.anchors),
         })
       }
