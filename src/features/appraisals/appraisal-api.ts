@@ -1,8 +1,7 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { CycleInput, ObjectiveChanges, ObjectiveInput, ReviewInput } from './appraisal-schemas.ts'
@@ -12,7 +11,6 @@ const ObjectiveParams = z.object({
   id: z.uuid({ error: 'Not a valid id' }),
   objectiveId: z.uuid({ error: 'Not a valid id' }),
 })
-const uuid = z.uuid()
 
 export const appraisalApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
@@ -21,16 +19,8 @@ export const appraisalApi: FastifyPluginAsyncZod<{ services: Services }> = async
   const appraisals = services.appraisals
   // Another organisation's appraisal, or one not the reader's to see, is 404 before any body
   // is looked at.
-  const guard = async (request: FastifyRequest) => {
-    const parsed = uuid.safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await appraisals.check(requirePrincipal(request), parsed.data)
-  }
-  const cycleGuard = async (request: FastifyRequest) => {
-    const parsed = uuid.safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await appraisals.getCycle(requirePrincipal(request), parsed.data)
-  }
+  const guard = existsFirst((p, { id }) => appraisals.check(p, id))
+  const cycleGuard = existsFirst((p, { id }) => appraisals.getCycle(p, id))
 
   app.get(
     '/appraisal-cycles',

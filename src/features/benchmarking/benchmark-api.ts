@@ -1,8 +1,6 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { z } from 'zod'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import {
@@ -20,23 +18,15 @@ const tags = ['Benchmarking']
 /** The four LGBF files as text, with room: the figures file alone is a few megabytes. */
 const FILES_BODY_LIMIT = 40 * 1024 * 1024
 
-/** The item is checked before the body, so another council's id answers 404, never 400. */
-function guard(check: (request: FastifyRequest, id: string) => Promise<unknown>) {
-  return async (request: FastifyRequest) => {
-    const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await check(request, parsed.data)
-  }
-}
-
 export const benchmarkApi: FastifyPluginAsyncZod<{ services: Services }> = async (
   app,
   { services },
 ) => {
   const benchmarking = services.benchmarking
-  const source = guard((r, id) => benchmarking.getSource(requirePrincipal(r), id))
-  const group = guard((r, id) => benchmarking.getGroup(requirePrincipal(r), id))
-  const measure = guard((r, id) => services.measures.get(requirePrincipal(r), id))
+  // The item is checked before the body, so another council's id answers 404, never 400.
+  const source = existsFirst((p, { id }) => benchmarking.getSource(p, id))
+  const group = existsFirst((p, { id }) => benchmarking.getGroup(p, id))
+  const measure = existsFirst((p, { id }) => services.measures.get(p, id))
 
   app.get(
     '/benchmark-sources',

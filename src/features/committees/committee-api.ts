@@ -1,8 +1,7 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import {
@@ -22,20 +21,11 @@ export const committeeApi: FastifyPluginAsyncZod<{ services: Services }> = async
 ) => {
   const committees = services.committees
   // Another organisation's ids are 404 before the body is read.
-  const committee = async (request: FastifyRequest) => {
-    const parsed = IdParams.safeParse(request.params)
-    if (!parsed.success) throw new NotFound()
-    await committees.requireCommittee(requirePrincipal(request), parsed.data.id)
-  }
-  const meeting = async (request: FastifyRequest) => {
-    const parsed = MeetingParams.safeParse(request.params)
-    if (!parsed.success) throw new NotFound()
-    await committees.requireMeeting(
-      requirePrincipal(request),
-      parsed.data.id,
-      parsed.data.meetingId,
-    )
-  }
+  const committee = existsFirst((p, { id }) => committees.requireCommittee(p, id))
+  const meeting = existsFirst(
+    (p, { id, meetingId }) => committees.requireMeeting(p, id, meetingId),
+    MeetingParams,
+  )
 
   app.get(
     '/committees',

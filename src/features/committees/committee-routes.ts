@@ -6,8 +6,9 @@ import { formatDate } from '../../core/format.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
+import { formPages, type LoadContext } from '../../web/form-page.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal, setFlash } from '../auth/authentication.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
 import { KINDS, REPORT_KINDS } from '../reports/report-kinds.ts'
 import { canManageReports } from '../reports/report-policy.ts'
 import {
@@ -17,7 +18,6 @@ import {
   MeetingChanges,
   MeetingInput,
 } from './committee-schemas.ts'
-import type { CommitteeView } from './committee-service.ts'
 
 const hide = { schema: { hide: true } }
 type Body = Record<string, unknown>
@@ -33,6 +33,7 @@ export const committeeRoutes: FastifyPluginAsync<{ services: Services; config: C
   { services, config },
 ) => {
   const committees = services.committees
+  const formPage = formPages(app, config)
 
   app.get('/committees', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
@@ -44,75 +45,39 @@ export const committeeRoutes: FastifyPluginAsync<{ services: Services; config: C
     })
   })
 
-  app.get('/committees/new', hide, async (request, reply) => {
-    if (!canManageReports(requirePrincipal(request))) throw new Forbidden()
-    return reply.view('committees/views/committee-form.njk', {
-      title: 'Add a committee',
-      values: {},
-      kindItems: kindItems({}),
-    })
+  formPage({
+    path: '/committees/new',
+    load: ({ principal }) => {
+      if (!canManageReports(principal)) throw new Forbidden()
+      return Promise.resolve()
+    },
+    template: 'committees/views/committee-form.njk',
+    view: (_, values) => ({ title: 'Add a committee', kindItems: kindItems(values) }),
+    schema: CommitteeInput,
+    save: ({ principal }, input) => committees.create(principal, input),
+    redirect: (_, committee) => `/committees/${committee.id}`,
   })
 
-  app.post('/committees/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canManageReports(principal)) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'committees/views/committee-form.njk',
-        context: { title: 'Add a committee', kindItems: kindItems(body) },
-        values: body,
-      },
-      async () => {
-        const committee = await committees.create(principal, parseInput(CommitteeInput, body))
-        return reply.redirect(`/committees/${committee.id}`, 303)
-      },
-    )
-  })
-
-  function editContext(committee: CommitteeView, values: Body) {
-    return {
-      title: `Change ${committee.name}`,
-      committee,
-      action: `/committees/${committee.id}/edit`,
-      kindItems: kindItems(values),
-    }
-  }
-
-  app.get('/committees/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const committee = await committees.editableCommittee(principal, id)
-    const values = {
+  formPage({
+    path: '/committees/:id/edit',
+    params: IdParams,
+    load: ({ principal, params: { id } }) => committees.editableCommittee(principal, id),
+    template: 'committees/views/committee-form.njk',
+    values: ({ model: committee }) => ({
       name: committee.name,
       description: committee.description,
       reportKinds: committee.reportKinds,
       version: committee.version,
-    }
-    return reply.view('committees/views/committee-form.njk', {
-      ...editContext(committee, values),
-      values,
-    })
-  })
-
-  app.post('/committees/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const committee = await committees.editableCommittee(principal, id)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'committees/views/committee-form.njk',
-        context: editContext(committee, body),
-        values: body,
-      },
-      async () => {
-        await committees.update(principal, id, parseInput(CommitteeEdit, body))
-        return reply.redirect(`/committees/${id}`, 303)
-      },
-    )
+    }),
+    view: ({ model: committee }, values) => ({
+      title: `Change ${committee.name}`,
+      committee,
+      action: `/committees/${committee.id}/edit`,
+      kindItems: kindItems(values),
+    }),
+    schema: CommitteeEdit,
+    save: ({ principal, params: { id } }, input) => committees.update(principal, id, input),
+    redirect: ({ params: { id } }) => `/committees/${id}`,
   })
 
   app.get('/committees/:id', hide, async (request, reply) => {
@@ -150,75 +115,42 @@ export const committeeRoutes: FastifyPluginAsync<{ services: Services; config: C
     )
   })
 
-  app.get('/committees/:id/meetings/:meetingId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, meetingId } = parseParams(MeetingParams, request.params)
-    const { committee, meeting } = await committees.editableMeeting(principal, id, meetingId)
-    return reply.view('committees/views/meeting-form.njk', {
+  const editableMeeting = ({ principal, params }: LoadContext<z.output<typeof MeetingParams>>) =>
+    committees.editableMeeting(principal, params.id, params.meetingId)
+
+  formPage({
+    path: '/committees/:id/meetings/:meetingId/edit',
+    params: MeetingParams,
+    load: editableMeeting,
+    template: 'committees/views/meeting-form.njk',
+    values: ({ model: { meeting } }) => ({ meetingDate: meeting.date, version: meeting.version }),
+    view: ({ model: { committee, meeting } }) => ({
       title: 'Change the meeting date',
       committee,
       meeting,
-      values: { meetingDate: meeting.date, version: meeting.version },
-    })
+    }),
+    schema: MeetingChanges,
+    save: ({ principal, params: { id, meetingId } }, input) =>
+      committees.changeMeeting(principal, id, meetingId, input),
+    redirect: ({ params: { id } }) => `/committees/${id}`,
   })
 
-  app.post('/committees/:id/meetings/:meetingId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, meetingId } = parseParams(MeetingParams, request.params)
-    const { committee, meeting } = await committees.editableMeeting(principal, id, meetingId)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'committees/views/meeting-form.njk',
-        context: { title: 'Change the meeting date', committee, meeting },
-        values: body,
-      },
-      async () => {
-        await committees.changeMeeting(principal, id, meetingId, parseInput(MeetingChanges, body))
-        return reply.redirect(`/committees/${id}`, 303)
-      },
-    )
-  })
-
-  app.get('/committees/:id/meetings/:meetingId/cancel', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, meetingId } = parseParams(MeetingParams, request.params)
-    const { committee, meeting } = await committees.editableMeeting(principal, id, meetingId)
-    return reply.view('committees/views/meeting-cancel.njk', {
+  formPage({
+    path: '/committees/:id/meetings/:meetingId/cancel',
+    params: MeetingParams,
+    load: editableMeeting,
+    template: 'committees/views/meeting-cancel.njk',
+    values: ({ model: { meeting } }) => ({ version: meeting.version }),
+    view: ({ model: { committee, meeting } }) => ({
       title: 'Cancel the meeting',
       committee,
       meeting,
-      values: { version: meeting.version },
-    })
-  })
-
-  app.post('/committees/:id/meetings/:meetingId/cancel', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, meetingId } = parseParams(MeetingParams, request.params)
-    const { committee, meeting } = await committees.editableMeeting(principal, id, meetingId)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'committees/views/meeting-cancel.njk',
-        context: { title: 'Cancel the meeting', committee, meeting },
-        values: body,
-      },
-      async () => {
-        await committees.cancelMeeting(
-          principal,
-          id,
-          meetingId,
-          parseInput(MeetingCancellation, body),
-        )
-        setFlash(
-          reply,
-          `${committee.name} meeting of ${formatDate(meeting.date)} cancelled, with your reason`,
-          config,
-        )
-        return reply.redirect(`/committees/${id}`, 303)
-      },
-    )
+    }),
+    schema: MeetingCancellation,
+    save: ({ principal, params: { id, meetingId } }, input) =>
+      committees.cancelMeeting(principal, id, meetingId, input),
+    flash: ({ model: { committee, meeting } }) =>
+      `${committee.name} meeting of ${formatDate(meeting.date)} cancelled, with your reason`,
+    redirect: ({ params: { id } }) => `/committees/${id}`,
   })
 }

@@ -1,8 +1,7 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { DashboardChanges, DashboardInput, ExceptionFilters } from './dashboard-schemas.ts'
@@ -22,11 +21,7 @@ export const dashboardApi: FastifyPluginAsyncZod<{ services: Services }> = async
 ) => {
   const dashboards = services.dashboards
   // Another organisation's id is 404 before the body is read.
-  const exists = async (request: FastifyRequest) => {
-    const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await dashboards.get(requirePrincipal(request), parsed.data)
-  }
+  const exists = existsFirst((p, { id }) => dashboards.get(p, id))
 
   app.get(
     '/dashboards',

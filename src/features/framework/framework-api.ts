@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { Forbidden, NotFound } from '../../errors.ts'
+import { Forbidden } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -50,13 +51,10 @@ const threadOf = (branch: ThreadBranch): ThreadJson => ({
  * (404 otherwise, whatever the body holds) and they must be allowed to shape the framework (403).
  */
 function writeGuard(find?: (principal: Principal, id: string) => Promise<unknown>) {
+  const exists = find && existsFirst((principal, { id }) => find(principal, id))
   return async (request: FastifyRequest) => {
     const principal = requirePrincipal(request)
-    if (find) {
-      const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
-      if (!parsed.success) throw new NotFound()
-      await find(principal, parsed.data)
-    }
+    if (exists) await exists(request)
     if (!canShapeFramework(principal)) throw new Forbidden()
   }
 }

@@ -3,8 +3,9 @@ import { z } from 'zod'
 import { Forbidden, Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
+import { parseParams } from '../../web/fields.ts'
+import { formPages, type LoadContext } from '../../web/form-page.ts'
+import { radioItems } from '../../web/govuk-items.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { everyone } from '../organisation/organisation-link-kinds.ts'
@@ -30,8 +31,8 @@ const frameworkNames = {
   statusNames: PLAN_STATUS_NAMES,
 }
 
-/** The plan form's levels come one a line; an error on any one of them belongs to the box. */
-function parsePlanForm(body: Record<string, unknown>) {
+/** The plan form's levels come one a line. */
+function planFromForm(body: Record<string, unknown>) {
   const levels =
     typeof body.levels === 'string'
       ? body.levels
@@ -39,26 +40,18 @@ function parsePlanForm(body: Record<string, unknown>) {
           .map((line) => line.trim())
           .filter((line) => line !== '')
       : []
-  try {
-    return parseInput(PlanInput, { ...body, levels })
-  } catch (error) {
-    if (!(error instanceof Invalid)) throw error
-    throw new Invalid(
-      error.fields.map((f) => (f.field.startsWith('levels.') ? { ...f, field: 'levels' } : f)),
-    )
-  }
+  return { ...body, levels }
+}
+
+/** An error on any one of the levels belongs to the box. */
+function levelsBox(invalid: Invalid): Invalid {
+  return new Invalid(
+    invalid.fields.map((f) => (f.field.startsWith('levels.') ? { ...f, field: 'levels' } : f)),
+  )
 }
 
 function requireShaper(principal: Principal): void {
   if (!canShapeFramework(principal)) throw new Forbidden()
-}
-
-function radioItems<T extends string>(
-  values: readonly T[],
-  names: Record<T, string>,
-  selected: unknown,
-) {
-  return values.map((value) => ({ value, text: names[value], checked: value === selected }))
 }
 
 function nodeSelectItems(
@@ -81,6 +74,7 @@ export const frameworkRoutes: FastifyPluginAsync<{ services: Services }> = async
 ) => {
   const framework = services.framework
   const org = services.organisation
+  const formPage = formPages(app)
 
   async function planFormContext(
     principal: Principal,
@@ -175,38 +169,28 @@ export const frameworkRoutes: FastifyPluginAsync<{ services: Services }> = async
     })
   })
 
-  app.get('/plans/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
+  /** The load of a plan's form: the plan visible (404), then the person allowed (403). */
+  const shapedPlan = async ({ principal, params }: LoadContext<{ id: string }>) => {
+    const plan = await framework.getPlan(principal, params.id)
     requireShaper(principal)
-    const values = { status: 'draft', levels: 'Theme\nPriority' }
-    return reply.view('framework/views/plan-form.njk', {
+    return plan
+  }
+
+  formPage({
+    path: '/plans/new',
+    load: ({ principal }) => Promise.resolve(requireShaper(principal)),
+    template: 'framework/views/plan-form.njk',
+    values: () => ({ status: 'draft', levels: 'Theme\nPriority' }),
+    view: async ({ principal }, values) => ({
       title: 'Add a plan',
       action: '/plans/new',
-      values,
       ...(await planFormContext(principal, values)),
-    })
-  })
-
-  app.post('/plans/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    requireShaper(principal)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    return handleForm(
-      reply,
-      {
-        template: 'framework/views/plan-form.njk',
-        context: {
-          title: 'Add a plan',
-          action: '/plans/new',
-          ...(await planFormContext(principal, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const plan = await framework.createPlan(principal, parsePlanForm(body))
-        return reply.redirect(`/plans/${plan.id}`, 303)
-      },
-    )
+    }),
+    schema: PlanInput,
+    input: planFromForm,
+    fields: levelsBox,
+    save: ({ principal }, input) => framework.createPlan(principal, input),
+    redirect: (_, plan) => `/plans/${plan.id}`,
   })
 
   app.get('/plans/:id', hide, async (request, reply) => {
@@ -237,51 +221,30 @@ export const frameworkRoutes: FastifyPluginAsync<{ services: Services }> = async
     })
   })
 
-  app.get('/plans/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const plan = await framework.getPlan(principal, id)
-    requireShaper(principal)
-    const values = { ...plan, levels: plan.levels.join('\n') }
-    return reply.view('framework/views/plan-form.njk', {
+  formPage({
+    path: '/plans/:id/edit',
+    params: IdParams,
+    load: shapedPlan,
+    template: 'framework/views/plan-form.njk',
+    values: ({ model: plan }) => ({ ...plan, levels: plan.levels.join('\n') }),
+    view: async ({ principal, params: { id }, model: plan }, values) => ({
       title: `Edit ${plan.title}`,
       action: `/plans/${id}/edit`,
       plan,
-      values,
       ...(await planFormContext(principal, values, id)),
-    })
-  })
-
-  app.post('/plans/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const plan = await framework.getPlan(principal, id)
-    requireShaper(principal)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    return handleForm(
-      reply,
-      {
-        template: 'framework/views/plan-form.njk',
-        context: {
-          title: `Edit ${plan.title}`,
-          action: `/plans/${id}/edit`,
-          plan,
-          ...(await planFormContext(principal, body, id)),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parsePlanForm(body)
-        await framework.updatePlan(principal, id, {
-          ...input,
-          parentPlanId: input.parentPlanId ?? null,
-          ownerUnitId: input.ownerUnitId ?? null,
-          vision: input.vision ?? null,
-          mission: input.mission ?? null,
-        })
-        return reply.redirect(`/plans/${id}`, 303)
-      },
-    )
+    }),
+    schema: PlanInput,
+    input: planFromForm,
+    fields: levelsBox,
+    save: ({ principal, params: { id } }, input) =>
+      framework.updatePlan(principal, id, {
+        ...input,
+        parentPlanId: input.parentPlanId ?? null,
+        ownerUnitId: input.ownerUnitId ?? null,
+        vision: input.vision ?? null,
+        mission: input.mission ?? null,
+      }),
+    redirect: ({ params: { id } }) => `/plans/${id}`,
   })
 
   for (const [path, status] of [
@@ -303,44 +266,25 @@ export const frameworkRoutes: FastifyPluginAsync<{ services: Services }> = async
     return `Add ${withArticle(level ?? 'node')} to ${plan.title}`
   }
 
-  app.get('/plans/:id/nodes/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const plan = await framework.getPlan(principal, id)
-    requireShaper(principal)
-    const { parentId } = NewNodeQuery.parse(request.query)
-    const context = await nodeFormContext(principal, plan, { parentId })
-    const parent = parentId ? await framework.getNode(principal, parentId) : undefined
-    return reply.view('framework/views/node-form.njk', {
-      title: newNodeTitle(plan, parent?.planId === id ? parent : undefined),
-      action: `/plans/${id}/nodes/new`,
-      values: { parentId },
-      ...context,
-    })
-  })
-
-  app.post('/plans/:id/nodes/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const plan = await framework.getPlan(principal, id)
-    requireShaper(principal)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    return handleForm(
-      reply,
-      {
-        template: 'framework/views/node-form.njk',
-        context: {
-          title: newNodeTitle(plan, undefined),
-          action: `/plans/${id}/nodes/new`,
-          ...(await nodeFormContext(principal, plan, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const node = await framework.createNode(principal, id, parseInput(NodeInput, body))
-        return reply.redirect(`/nodes/${node.id}`, 303)
-      },
-    )
+  formPage({
+    path: '/plans/:id/nodes/new',
+    params: IdParams,
+    load: shapedPlan,
+    template: 'framework/views/node-form.njk',
+    values: ({ request }) => ({ parentId: NewNodeQuery.parse(request.query).parentId }),
+    view: async ({ principal, params: { id }, model: plan, request }, values) => {
+      // The first page names the level beneath the parent asked for; shown again, the top one.
+      const { parentId } = request.method === 'GET' ? NewNodeQuery.parse(request.query) : {}
+      const parent = parentId ? await framework.getNode(principal, parentId) : undefined
+      return {
+        title: newNodeTitle(plan, parent?.planId === id ? parent : undefined),
+        action: `/plans/${id}/nodes/new`,
+        ...(await nodeFormContext(principal, plan, values)),
+      }
+    },
+    schema: NodeInput,
+    save: ({ principal, params: { id } }, input) => framework.createNode(principal, id, input),
+    redirect: (_, node) => `/nodes/${node.id}`,
   })
 
   app.get('/nodes/:id', hide, async (request, reply) => {
@@ -367,57 +311,38 @@ export const frameworkRoutes: FastifyPluginAsync<{ services: Services }> = async
     })
   })
 
-  app.get('/nodes/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const node = await framework.getNode(principal, id)
-    const plan = await framework.getPlan(principal, node.planId)
-    requireShaper(principal)
-    return reply.view('framework/views/node-form.njk', {
+  formPage({
+    path: '/nodes/:id/edit',
+    params: IdParams,
+    load: async ({ principal, params: { id } }) => {
+      const node = await framework.getNode(principal, id)
+      const plan = await framework.getPlan(principal, node.planId)
+      requireShaper(principal)
+      return { node, plan }
+    },
+    template: 'framework/views/node-form.njk',
+    values: ({ model: { node } }) => node,
+    view: async ({ principal, params: { id }, model: { node, plan } }, values) => ({
       title: `Edit ${node.title}`,
       action: `/nodes/${id}/edit`,
       node,
-      values: node,
-      ...(await nodeFormContext(principal, plan, node, id)),
-    })
-  })
-
-  app.post('/nodes/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const node = await framework.getNode(principal, id)
-    const plan = await framework.getPlan(principal, node.planId)
-    requireShaper(principal)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    return handleForm(
-      reply,
-      {
-        template: 'framework/views/node-form.njk',
-        context: {
-          title: `Edit ${node.title}`,
-          action: `/nodes/${id}/edit`,
-          node,
-          ...(await nodeFormContext(principal, plan, body, id)),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(NodeInput, body)
-        await framework.updateNode(principal, id, {
-          title: input.title,
-          description: input.description ?? null,
-          whatSuccessLooksLike: input.whatSuccessLooksLike ?? null,
-          ownerId: input.ownerId ?? null,
-          leadUnitId: input.leadUnitId ?? null,
-          parentId: input.parentId ?? null,
-          // Absent when the plan sits under no other: nothing to change then.
-          ...(input.contributesToId !== undefined && {
-            contributesToId: input.contributesToId,
-          }),
-        })
-        return reply.redirect(`/nodes/${id}`, 303)
-      },
-    )
+      ...(await nodeFormContext(principal, plan, values, id)),
+    }),
+    schema: NodeInput,
+    save: ({ principal, params: { id } }, input) =>
+      framework.updateNode(principal, id, {
+        title: input.title,
+        description: input.description ?? null,
+        whatSuccessLooksLike: input.whatSuccessLooksLike ?? null,
+        ownerId: input.ownerId ?? null,
+        leadUnitId: input.leadUnitId ?? null,
+        parentId: input.parentId ?? null,
+        // Absent when the plan sits under no other: nothing to change then.
+        ...(input.contributesToId !== undefined && {
+          contributesToId: input.contributesToId,
+        }),
+      }),
+    redirect: ({ params: { id } }) => `/nodes/${id}`,
   })
 
   const backTo = (reply: FastifyReply, from: 'plan' | 'node', node: PlacedNode) =>

@@ -1,8 +1,6 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { z } from 'zod'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { measureSpc } from './measure-spc.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
@@ -16,12 +14,7 @@ const tags = ['Measures']
  * organisation's id is 404 whatever the body holds.
  */
 export function measureGuard(services: Services) {
-  return async (request: FastifyRequest) => {
-    const principal = requirePrincipal(request)
-    const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await services.measures.guardMeasure(principal, parsed.data)
-  }
+  return existsFirst((principal, { id }) => services.measures.guardMeasure(principal, id))
 }
 
 export const measureApi: FastifyPluginAsyncZod<{ services: Services }> = async (

@@ -7,6 +7,7 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
+import { radioItems, selectItems } from '../../web/govuk-items.ts'
 import { spcSection } from './measure-spc-view.ts'
 import { VARIATION_NAMES } from '../spc/spc-status.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
@@ -59,26 +60,6 @@ export const measureNames = {
 }
 
 const RAG_FILTERS = ['red', 'amber', 'green', 'overdue', 'no_data', 'no_target'] as const
-
-function items<T extends string>(
-  values: readonly T[],
-  names: Record<T, string>,
-  selected: unknown,
-) {
-  return values.map((value) => ({ value, text: names[value], checked: value === selected }))
-}
-
-function options<T extends string>(
-  values: readonly T[],
-  names: Record<T, string>,
-  selected: unknown,
-  empty: string,
-) {
-  return [
-    { value: '', text: empty },
-    ...values.map((value) => ({ value, text: names[value], selected: value === selected })),
-  ]
-}
 
 type Body = Record<string, unknown>
 const text = (v: unknown) => (typeof v === 'string' ? v : '')
@@ -180,11 +161,16 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     ]
     return {
       ...measureNames,
-      unitTypeItems: options(MEASURE_UNITS, UNIT_NAMES, values.unit, 'Select the unit'),
-      polarityItems: items(POLARITIES, POLARITY_NAMES, values.polarity),
-      frequencyItems: options(FREQUENCIES, FREQUENCY_NAMES, values.frequency, 'Select how often'),
-      kindItems: items(MEASURE_KINDS, KIND_NAMES, values.kind),
-      statusItems: items(MEASURE_STATUSES, MEASURE_STATUS_NAMES, values.status ?? 'active'),
+      unitTypeItems: selectItems(MEASURE_UNITS, UNIT_NAMES, values.unit, 'Select the unit'),
+      polarityItems: radioItems(POLARITIES, POLARITY_NAMES, values.polarity),
+      frequencyItems: selectItems(
+        FREQUENCIES,
+        FREQUENCY_NAMES,
+        values.frequency,
+        'Select how often',
+      ),
+      kindItems: radioItems(MEASURE_KINDS, KIND_NAMES, values.kind),
+      statusItems: radioItems(MEASURE_STATUSES, MEASURE_STATUS_NAMES, values.status ?? 'active'),
       ownerItems: personItems(values.ownerId, 'No owner'),
       officerItems: personItems(values.dataEntryOfficerId, 'Anyone with data entry for the unit'),
       approverItems: personItems(values.approverId, 'Any approver for the unit'),
@@ -248,9 +234,14 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
       canDefine: canDefineAnyMeasure(principal),
       unitFilterItems: unitSelectItems(units, { selected: query.unitId, emptyText: 'Any unit' }),
       themeItems: [{ value: '', text: 'Any theme' }, ...themes],
-      statusFilterItems: options(RAG_FILTERS, RAG_NAMES, query.status, 'Any status'),
-      variationFilterItems: options(SPC_VARIATIONS, VARIATION_NAMES, query.variation, 'Any'),
-      frequencyFilterItems: options(FREQUENCIES, FREQUENCY_NAMES, query.frequency, 'Any frequency'),
+      statusFilterItems: selectItems(RAG_FILTERS, RAG_NAMES, query.status, 'Any status'),
+      variationFilterItems: selectItems(SPC_VARIATIONS, VARIATION_NAMES, query.variation, 'Any'),
+      frequencyFilterItems: selectItems(
+        FREQUENCIES,
+        FREQUENCY_NAMES,
+        query.frequency,
+        'Any frequency',
+      ),
       ownerFilterItems: [
         { value: '', text: 'Any owner' },
         ...people

@@ -4,6 +4,7 @@ import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
+import { formPages } from '../../web/form-page.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { ROLE_NAMES, ROLES } from '../auth/principal.ts'
@@ -57,6 +58,7 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
   { services },
 ) => {
   const org = services.organisation
+  const formPage = formPages(app)
 
   // Units
 
@@ -85,46 +87,23 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     }
   }
 
-  app.get('/units/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { parentId } = request.query as { parentId?: string }
-    const { units } = await unitFormContext(principal)
-    return reply.view('organisation/views/unit-form.njk', {
+  formPage({
+    path: '/units/new',
+    load: ({ principal }) => unitFormContext(principal),
+    template: 'organisation/views/unit-form.njk',
+    values: ({ request }) => ({ parentId: (request.query as { parentId?: string }).parentId }),
+    view: ({ model: { units } }, values) => ({
       title: 'Add a unit',
       action: '/units/new',
-      values: { parentId },
-      kindItems: kindItems(),
+      kindItems: kindItems(values.kind),
       parentItems: unitSelectItems(units, {
-        selected: parentId,
+        selected: values.parentId as string,
         emptyText: 'None (a top-level unit)',
       }),
-    })
-  })
-
-  app.post('/units/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    const { units } = await unitFormContext(principal)
-    return handleForm(
-      reply,
-      {
-        template: 'organisation/views/unit-form.njk',
-        context: {
-          title: 'Add a unit',
-          action: '/units/new',
-          kindItems: kindItems(body.kind),
-          parentItems: unitSelectItems(units, {
-            selected: body.parentId as string,
-            emptyText: 'None (a top-level unit)',
-          }),
-        },
-        values: body,
-      },
-      async () => {
-        const unit = await org.createUnit(principal, parseInput(UnitInput, body))
-        return reply.redirect(`/units/${unit.id}`, 303)
-      },
-    )
+    }),
+    schema: UnitInput,
+    save: ({ principal }, input) => org.createUnit(principal, input),
+    redirect: (_, unit) => `/units/${unit.id}`,
   })
 
   app.get('/units/:id', hide, async (request, reply) => {
@@ -149,54 +128,30 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     })
   })
 
-  app.get('/units/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const unit = await org.getUnit(principal, id)
-    const { units, exclude } = await unitFormContext(principal, id)
-    return reply.view('organisation/views/unit-form.njk', {
+  formPage({
+    path: '/units/:id/edit',
+    params: IdParams,
+    load: async ({ principal, params: { id } }) => ({
+      unit: await org.getUnit(principal, id),
+      ...(await unitFormContext(principal, id)),
+    }),
+    template: 'organisation/views/unit-form.njk',
+    values: ({ model: { unit } }) => unit,
+    view: ({ params: { id }, model: { unit, units, exclude } }, values) => ({
       title: `Edit ${unit.name}`,
       action: `/units/${id}/edit`,
       unit,
-      values: unit,
-      kindItems: kindItems(unit.kind),
+      kindItems: kindItems(values.kind),
       parentItems: unitSelectItems(units, {
-        selected: unit.parentId,
+        selected: values.parentId as string,
         exclude,
         emptyText: 'None (a top-level unit)',
       }),
-    })
-  })
-
-  app.post('/units/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const unit = await org.getUnit(principal, id)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    const { units, exclude } = await unitFormContext(principal, id)
-    return handleForm(
-      reply,
-      {
-        template: 'organisation/views/unit-form.njk',
-        context: {
-          title: `Edit ${unit.name}`,
-          action: `/units/${id}/edit`,
-          unit,
-          kindItems: kindItems(body.kind),
-          parentItems: unitSelectItems(units, {
-            selected: body.parentId as string,
-            exclude,
-            emptyText: 'None (a top-level unit)',
-          }),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(UnitInput, body)
-        await org.updateUnit(principal, id, { ...input, parentId: input.parentId ?? null })
-        return reply.redirect(`/units/${id}`, 303)
-      },
-    )
+    }),
+    schema: UnitInput,
+    save: ({ principal, params: { id } }, input) =>
+      org.updateUnit(principal, id, { ...input, parentId: input.parentId ?? null }),
+    redirect: ({ params: { id } }) => `/units/${id}`,
   })
 
   for (const [path, active] of [
@@ -264,38 +219,20 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     }
   }
 
-  app.get('/people/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    return reply.view('organisation/views/person-form.njk', {
+  formPage({
+    path: '/people/new',
+    template: 'organisation/views/person-form.njk',
+    view: async ({ principal }, values) => ({
       title: 'Add a person',
       action: '/people/new',
       creating: true,
-      values: {},
-      ...(await personFormContext(principal, {})),
-    })
-  })
-
-  app.post('/people/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    return handleForm(
-      reply,
-      {
-        template: 'organisation/views/person-form.njk',
-        context: {
-          title: 'Add a person',
-          action: '/people/new',
-          creating: true,
-          ...(await personFormContext(principal, body)),
-        },
-        values: { ...body, password: '' },
-      },
-      async () => {
-        const input = parseInput(PersonInput, personFormInput(body))
-        const person = await org.createPerson(principal, input)
-        return reply.redirect(`/people/${person.id}`, 303)
-      },
-    )
+      ...(await personFormContext(principal, values)),
+    }),
+    schema: PersonInput,
+    input: personFormInput,
+    again: (body) => ({ ...body, password: '' }),
+    save: ({ principal }, input) => org.createPerson(principal, input),
+    redirect: (_, person) => `/people/${person.id}`,
   })
 
   app.get('/people/:id', hide, async (request, reply) => {
@@ -324,47 +261,28 @@ export const organisationRoutes: FastifyPluginAsync<{ services: Services }> = as
     })
   })
 
-  app.get('/people/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const person = await org.getPerson(principal, id)
-    return reply.view('organisation/views/person-form.njk', {
+  formPage({
+    path: '/people/:id/edit',
+    params: IdParams,
+    load: ({ principal, params: { id } }) => org.getPerson(principal, id),
+    template: 'organisation/views/person-form.njk',
+    values: ({ model: person }) => person,
+    view: async ({ params: { id }, principal, model: person }, values) => ({
       title: `Edit ${person.name}`,
       action: `/people/${id}/edit`,
       person,
-      values: person,
-      ...(await personFormContext(principal, person)),
-    })
-  })
-
-  app.post('/people/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const person = await org.getPerson(principal, id)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    return handleForm(
-      reply,
-      {
-        template: 'organisation/views/person-form.njk',
-        context: {
-          title: `Edit ${person.name}`,
-          action: `/people/${id}/edit`,
-          person,
-          ...(await personFormContext(principal, { ...body, id })),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(PersonChanges.required({ email: true, name: true }), body)
-        await org.updatePerson(principal, id, {
-          ...input,
-          jobTitle: input.jobTitle ?? null,
-          unitId: input.unitId ?? null,
-          lineManagerId: input.lineManagerId ?? null,
-        })
-        return reply.redirect(`/people/${id}`, 303)
-      },
-    )
+      // The id leaves the person out of their own line managers.
+      ...(await personFormContext(principal, { ...values, id })),
+    }),
+    schema: PersonChanges.required({ email: true, name: true }),
+    save: ({ principal, params: { id } }, input) =>
+      org.updatePerson(principal, id, {
+        ...input,
+        jobTitle: input.jobTitle ?? null,
+        unitId: input.unitId ?? null,
+        lineManagerId: input.lineManagerId ?? null,
+      }),
+    redirect: ({ params: { id } }) => `/people/${id}`,
   })
 
   for (const [path, active] of [

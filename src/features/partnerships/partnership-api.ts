@@ -1,8 +1,6 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
-import { z } from 'zod'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { ValueInput } from '../measure-values/value-schemas.ts'
@@ -20,12 +18,7 @@ const tags = ['Partnerships']
 
 /** Membership is checked before the body, so a non-member learns nothing from a 400. */
 export function partnershipGuard(services: Services) {
-  return async (request: FastifyRequest) => {
-    const principal = requirePrincipal(request)
-    const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await services.partnerships.requirePartnership(principal, parsed.data)
-  }
+  return existsFirst((principal, { id }) => services.partnerships.requirePartnership(principal, id))
 }
 
 export const partnershipApi: FastifyPluginAsyncZod<{ services: Services }> = async (

@@ -2,9 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { Forbidden } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { formPages, type LoadContext } from '../../web/form-page.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { ProjectView } from '../projects/project-presenter.ts'
 import {
@@ -18,9 +16,7 @@ import {
 } from '../projects/project-schemas.ts'
 import { GatewayInput } from './gateway-schemas.ts'
 
-const hide = { schema: { hide: true } }
 type Body = Record<string, unknown>
-const bodyOf = (body: unknown): Body => (body ?? {}) as Body
 
 const stageItems = (selected: unknown) => [
   ...STAGES.map((s) => ({ value: s, text: STAGE_NAMES[s], checked: s === selected })),
@@ -32,6 +28,7 @@ export const gatewayRoutes: FastifyPluginAsync<{ services: Services }> = async (
   { services },
 ) => {
   const projects = services.projects
+  const formPage = formPages(app)
 
   async function managed(principal: Principal, id: string): Promise<ProjectView> {
     const detail = await projects.detail(principal, id)
@@ -60,43 +57,30 @@ export const gatewayRoutes: FastifyPluginAsync<{ services: Services }> = async (
     }
   }
 
-  app.get('/projects/:id/stage', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const values = { stage: project.stage ?? 'none', assurance: project.assurance ?? 'none' }
-    return reply.view('project-gateways/views/stage-form.njk', {
-      title: `Stage and assurance of ${project.title}`,
-      values,
-      ...stageContext(project, values),
-    })
-  })
+  const managedProject = ({ principal, params }: LoadContext<{ id: string }>) =>
+    managed(principal, params.id)
 
-  app.post('/projects/:id/stage', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'project-gateways/views/stage-form.njk',
-        context: {
-          title: `Stage and assurance of ${project.title}`,
-          ...stageContext(project, body),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(StageInput, body)
-        await projects.update(principal, id, {
-          stage: input.stage === 'none' ? null : input.stage,
-          assurance: input.assurance === 'none' ? null : input.assurance,
-          ...(input.version !== undefined && { version: input.version }),
-        })
-        return reply.redirect(`/projects/${id}#governance`, 303)
-      },
-    )
+  formPage({
+    path: '/projects/:id/stage',
+    params: IdParams,
+    load: managedProject,
+    template: 'project-gateways/views/stage-form.njk',
+    values: ({ model: project }) => ({
+      stage: project.stage ?? 'none',
+      assurance: project.assurance ?? 'none',
+    }),
+    view: ({ model: project }, values) => ({
+      title: `Stage and assurance of ${project.title}`,
+      ...stageContext(project, values),
+    }),
+    schema: StageInput,
+    save: ({ principal, params: { id } }, input) =>
+      projects.update(principal, id, {
+        stage: input.stage === 'none' ? null : input.stage,
+        assurance: input.assurance === 'none' ? null : input.assurance,
+        ...(input.version !== undefined && { version: input.version }),
+      }),
+    redirect: ({ params: { id } }) => `/projects/${id}#governance`,
   })
 
   function gatewayContext(project: ProjectView, values: Body) {
@@ -112,34 +96,19 @@ export const gatewayRoutes: FastifyPluginAsync<{ services: Services }> = async (
     }
   }
 
-  app.get('/projects/:id/gateways/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const values = { stage: project.stage ?? undefined }
-    return reply.view('project-gateways/views/gateway-form.njk', {
+  formPage({
+    path: '/projects/:id/gateways/new',
+    params: IdParams,
+    load: managedProject,
+    template: 'project-gateways/views/gateway-form.njk',
+    values: ({ model: project }) => ({ stage: project.stage ?? undefined }),
+    view: ({ model: project }, values) => ({
       title: 'Record a gateway review',
-      values,
       ...gatewayContext(project, values),
-    })
-  })
-
-  app.post('/projects/:id/gateways/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'project-gateways/views/gateway-form.njk',
-        context: { title: 'Record a gateway review', ...gatewayContext(project, body) },
-        values: body,
-      },
-      async () => {
-        await services.projectGateways.add(principal, id, parseInput(GatewayInput, body))
-        return reply.redirect(`/projects/${id}#governance`, 303)
-      },
-    )
+    }),
+    schema: GatewayInput,
+    save: ({ principal, params: { id } }, input) =>
+      services.projectGateways.add(principal, id, input),
+    redirect: ({ params: { id } }) => `/projects/${id}#governance`,
   })
 }

@@ -5,7 +5,8 @@ import { Forbidden, Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
-import { formErrors, handleForm } from '../../web/forms.ts'
+import { formPages } from '../../web/form-page.ts'
+import { formErrors } from '../../web/forms.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import type { ProjectView } from '../projects/project-presenter.ts'
@@ -31,6 +32,7 @@ export const updateRoutes: FastifyPluginAsync<{ services: Services }> = async (
   { services },
 ) => {
   const updates = services.projectUpdates
+  const formPage = formPages(app)
   const projects = services.projects
 
   async function writable(principal: Principal, id: string): Promise<ProjectView> {
@@ -39,44 +41,22 @@ export const updateRoutes: FastifyPluginAsync<{ services: Services }> = async (
     return detail.project
   }
 
-  app.get('/projects/:id/updates/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await writable(principal, id)
-    const values = { month: new Date().toISOString().slice(0, 7) }
-    return reply.view('project-updates/views/update-form.njk', {
+  formPage({
+    path: '/projects/:id/updates/new',
+    params: IdParams,
+    load: ({ principal, params }) => writable(principal, params.id),
+    template: 'project-updates/views/update-form.njk',
+    values: () => ({ month: new Date().toISOString().slice(0, 7) }),
+    view: ({ params: { id }, model: project }, values) => ({
       title: `Write the monthly update of ${project.title}`,
       action: `/projects/${id}/updates/new`,
       project,
-      values,
-      confidenceItems: confidenceItems(undefined),
+      confidenceItems: confidenceItems(values.confidence),
       creating: true,
-    })
-  })
-
-  app.post('/projects/:id/updates/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await writable(principal, id)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'project-updates/views/update-form.njk',
-        context: {
-          title: `Write the monthly update of ${project.title}`,
-          action: `/projects/${id}/updates/new`,
-          project,
-          confidenceItems: confidenceItems(body.confidence),
-          creating: true,
-        },
-        values: body,
-      },
-      async () => {
-        const update = await updates.create(principal, id, parseInput(UpdateInput, body))
-        return reply.redirect(`/projects/${id}/updates/${update.id}`, 303)
-      },
-    )
+    }),
+    schema: UpdateInput,
+    save: ({ principal, params: { id } }, input) => updates.create(principal, id, input),
+    redirect: ({ params: { id } }, update) => `/projects/${id}/updates/${update.id}`,
   })
 
   async function updatePage(principal: Principal, id: string, updateId: string) {
@@ -100,60 +80,38 @@ export const updateRoutes: FastifyPluginAsync<{ services: Services }> = async (
     })
   })
 
-  app.get('/projects/:id/updates/:updateId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, updateId } = parseParams(UpdateParams, request.params)
-    const found = await updates.get(principal, id, updateId)
-    if (!found.canEdit && !found.canRestate) throw new Forbidden()
-    return reply.view('project-updates/views/update-form.njk', {
+  formPage({
+    path: '/projects/:id/updates/:updateId/edit',
+    params: UpdateParams,
+    load: async ({ principal, params: { id, updateId } }) => {
+      const found = await updates.get(principal, id, updateId)
+      if (!found.canEdit && !found.canRestate) throw new Forbidden()
+      return found
+    },
+    template: 'project-updates/views/update-form.njk',
+    values: ({ model: found }) => found.update,
+    view: ({ params: { id, updateId }, model: found }, values) => ({
       title: `${found.canRestate ? 'Restate' : 'Change'} the ${found.update.monthLabel} update`,
       action: `/projects/${id}/updates/${updateId}/edit`,
       project: found.project,
       update: found.update,
       restating: found.canRestate,
-      values: found.update,
-      confidenceItems: confidenceItems(found.update.confidence),
-    })
-  })
-
-  app.post('/projects/:id/updates/:updateId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, updateId } = parseParams(UpdateParams, request.params)
-    const found = await updates.get(principal, id, updateId)
-    if (!found.canEdit && !found.canRestate) throw new Forbidden()
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'project-updates/views/update-form.njk',
-        context: {
-          title: `${found.canRestate ? 'Restate' : 'Change'} the ${found.update.monthLabel} update`,
-          action: `/projects/${id}/updates/${updateId}/edit`,
-          project: found.project,
-          update: found.update,
-          restating: found.canRestate,
-          confidenceItems: confidenceItems(body.confidence),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(
-          UpdateChanges.required({ highlights: true, confidence: true }),
-          body,
-        )
-        await updates.change(principal, id, updateId, {
-          ...input,
-          nextSteps: input.nextSteps ?? null,
-          when: input.when ?? null,
-          who: input.who ?? null,
-        })
-        if (body.submit === 'true') {
-          const fresh = await updates.get(principal, id, updateId)
-          await updates.submit(principal, id, updateId, fresh.update.version)
-        }
-        return reply.redirect(`/projects/${id}/updates/${updateId}`, 303)
-      },
-    )
+      confidenceItems: confidenceItems(values.confidence),
+    }),
+    schema: UpdateChanges.required({ highlights: true, confidence: true }),
+    save: async ({ principal, params: { id, updateId } }, input, body) => {
+      await updates.change(principal, id, updateId, {
+        ...input,
+        nextSteps: input.nextSteps ?? null,
+        when: input.when ?? null,
+        who: input.who ?? null,
+      })
+      if (body.submit === 'true') {
+        const fresh = await updates.get(principal, id, updateId)
+        await updates.submit(principal, id, updateId, fresh.update.version)
+      }
+    },
+    redirect: ({ params: { id, updateId } }) => `/projects/${id}/updates/${updateId}`,
   })
 
   for (const step of ['submit', 'approve'] as const) {

@@ -1,9 +1,8 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { PROJECT_STATUSES } from '../../core/project-status.ts'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import {
@@ -31,11 +30,7 @@ const DependencyParams = IdParams.extend({ dependencyId: uuid })
  * another organisation's id answers 404 whatever the body holds.
  */
 export function projectGuard(services: Services) {
-  return async (request: FastifyRequest) => {
-    const parsed = uuid.safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await services.projects.get(requirePrincipal(request), parsed.data)
-  }
+  return existsFirst((principal, { id }) => services.projects.get(principal, id))
 }
 
 export const projectApi: FastifyPluginAsyncZod<{ services: Services }> = async (

@@ -6,9 +6,10 @@ import { Forbidden } from '../../errors.ts'
 import type { Config } from '../../config.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal, setFlash } from '../auth/authentication.ts'
+import { parseParams } from '../../web/fields.ts'
+import { formPages } from '../../web/form-page.ts'
+import { radioItems } from '../../web/govuk-items.ts'
+import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { everyone } from '../organisation/organisation-link-kinds.ts'
 import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
@@ -40,11 +41,6 @@ const NewQuery = z.object({
 })
 
 type Body = Record<string, unknown>
-const bodyOf = (body: unknown): Body => (body ?? {}) as Body
-
-function radios<T extends string>(values: readonly T[], text: (v: T) => string, selected: unknown) {
-  return values.map((value) => ({ value, text: text(value), checked: value === selected }))
-}
 
 export const names = {
   levelNames: LEVEL_NAMES,
@@ -60,6 +56,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
 ) => {
   const projects = services.projects
   const org = services.organisation
+  const formPage = formPages(app, config)
 
   async function people(principal: Principal) {
     return (await everyone(org, principal)).filter((p) => p.active)
@@ -81,7 +78,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     const units = await org.listUnits(principal)
     const partners = [values.partnerUnitIds].flat().filter((v) => typeof v === 'string')
     return {
-      levelItems: radios(LEVELS, (l) => LEVEL_NAMES[l], values.level),
+      levelItems: radioItems(LEVELS, LEVEL_NAMES, values.level),
       parentItems: [
         { value: '', text: 'Nothing: it stands on its own' },
         ...all
@@ -127,40 +124,24 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     })
   })
 
-  app.get('/projects/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const query = NewQuery.parse(request.query)
-    const values = {
-      level: query.level ?? (query.parentId ? 'action' : 'programme'),
-      parentId: query.parentId,
-    }
-    return reply.view('projects/views/project-form.njk', {
+  formPage({
+    path: '/projects/new',
+    template: 'projects/views/project-form.njk',
+    values: ({ request }) => {
+      const query = NewQuery.parse(request.query)
+      return {
+        level: query.level ?? (query.parentId ? 'action' : 'programme'),
+        parentId: query.parentId,
+      }
+    },
+    view: async ({ principal }, values) => ({
       title: 'Add a programme, project or action',
       action: '/projects/new',
-      values,
       ...(await projectFormContext(principal, values)),
-    })
-  })
-
-  app.post('/projects/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'projects/views/project-form.njk',
-        context: {
-          title: 'Add a programme, project or action',
-          action: '/projects/new',
-          ...(await projectFormContext(principal, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const project = await projects.create(principal, parseInput(ProjectInput, body))
-        return reply.redirect(`/projects/${project.id}`, 303)
-      },
-    )
+    }),
+    schema: ProjectInput,
+    save: ({ principal }, input) => projects.create(principal, input),
+    redirect: (_, project) => `/projects/${project.id}`,
   })
 
   app.get('/projects/:id', hide, async (request, reply) => {
@@ -212,58 +193,37 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     confidence: p.ownConfidence,
   })
 
-  app.get('/projects/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const values = projectValues(project)
-    return reply.view('projects/views/project-form.njk', {
+  formPage({
+    path: '/projects/:id/edit',
+    params: IdParams,
+    load: ({ principal, params }) => managed(principal, params.id),
+    template: 'projects/views/project-form.njk',
+    values: ({ model }) => projectValues(model),
+    view: async ({ principal, params: { id }, model: project }, values) => ({
       title: `Edit ${project.title}`,
       action: `/projects/${id}/edit`,
       project,
-      values,
       ...(await projectFormContext(principal, values, id)),
-    })
-  })
-
-  app.post('/projects/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'projects/views/project-form.njk',
-        context: {
-          title: `Edit ${project.title}`,
-          action: `/projects/${id}/edit`,
-          project,
-          ...(await projectFormContext(principal, body, id)),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(ProjectInput, body)
-        await projects.update(principal, id, {
-          level: input.level,
-          parentId: input.parentId ?? null,
-          code: input.code ?? null,
-          title: input.title,
-          description: input.description ?? null,
-          sroId: input.sroId ?? null,
-          managerId: input.managerId ?? null,
-          leadUnitId: input.leadUnitId ?? null,
-          partnerUnitIds: input.partnerUnitIds ?? [],
-          startDate: input.startDate ?? null,
-          endDate: input.endDate ?? null,
-          budget: input.budget ?? null,
-          confidence: input.confidence ?? null,
-          ...(typeof body.version === 'string' && { version: Number(body.version) }),
-        })
-        return reply.redirect(`/projects/${id}`, 303)
-      },
-    )
+    }),
+    schema: ProjectInput,
+    save: ({ principal, params: { id } }, input, body) =>
+      projects.update(principal, id, {
+        level: input.level,
+        parentId: input.parentId ?? null,
+        code: input.code ?? null,
+        title: input.title,
+        description: input.description ?? null,
+        sroId: input.sroId ?? null,
+        managerId: input.managerId ?? null,
+        leadUnitId: input.leadUnitId ?? null,
+        partnerUnitIds: input.partnerUnitIds ?? [],
+        startDate: input.startDate ?? null,
+        endDate: input.endDate ?? null,
+        budget: input.budget ?? null,
+        confidence: input.confidence ?? null,
+        ...(typeof body.version === 'string' && { version: Number(body.version) }),
+      }),
+    redirect: ({ params: { id } }) => `/projects/${id}`,
   })
 
   function statusContext(project: ProjectView, values: Body) {
@@ -285,45 +245,29 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     }
   }
 
-  app.get('/projects/:id/status', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const values = {
+  formPage({
+    path: '/projects/:id/status',
+    params: IdParams,
+    load: ({ principal, params }) => managed(principal, params.id),
+    template: 'projects/views/status-form.njk',
+    values: ({ model: project }) => ({
       status: project.statusOverride?.status ?? 'suggested',
       statusReason: project.statusOverride?.reason,
       version: project.version,
-    }
-    return reply.view('projects/views/status-form.njk', {
+    }),
+    view: ({ model: project }, values) => ({
       title: `Set the status of ${project.title}`,
-      values,
       ...statusContext(project, values),
-    })
-  })
-
-  app.post('/projects/:id/status', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'projects/views/status-form.njk',
-        context: { title: `Set the status of ${project.title}`, ...statusContext(project, body) },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(StatusInput, body)
-        const updated = await projects.update(principal, id, {
-          status: input.status === 'suggested' ? null : input.status,
-          statusReason: input.statusReason ?? null,
-          ...(input.version !== undefined && { version: input.version }),
-        })
-        setFlash(reply, `Status of ${updated.title} saved: ${updated.statusText}`, config)
-        return reply.redirect(`/projects/${id}`, 303)
-      },
-    )
+    }),
+    schema: StatusInput,
+    save: ({ principal, params: { id } }, input) =>
+      projects.update(principal, id, {
+        status: input.status === 'suggested' ? null : input.status,
+        statusReason: input.statusReason ?? null,
+        ...(input.version !== undefined && { version: input.version }),
+      }),
+    flash: (_, updated) => `Status of ${updated.title} saved: ${updated.statusText}`,
+    redirect: ({ params: { id } }) => `/projects/${id}`,
   })
 
   // Milestones
@@ -332,7 +276,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     return {
       project,
       ownerItems: await personItems(principal, values.ownerId, 'No owner'),
-      statusItems: radios(
+      statusItems: radioItems(
         MILESTONE_STATUSES,
         (s) => MILESTONE_STATUS_NAMES[s].text,
         values.status ?? 'not_started',
@@ -340,88 +284,48 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     }
   }
 
-  app.get('/projects/:id/milestones/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const values = { status: 'not_started' }
-    return reply.view('projects/views/milestone-form.njk', {
+  formPage({
+    path: '/projects/:id/milestones/new',
+    params: IdParams,
+    load: ({ principal, params }) => managed(principal, params.id),
+    template: 'projects/views/milestone-form.njk',
+    values: () => ({ status: 'not_started' }),
+    view: async ({ principal, params: { id }, model: project }, values) => ({
       title: 'Add a milestone',
       action: `/projects/${id}/milestones/new`,
-      values,
       ...(await milestoneContext(principal, project, values)),
-    })
+    }),
+    schema: MilestoneInput,
+    save: ({ principal, params: { id } }, input) => projects.addMilestone(principal, id, input),
+    redirect: ({ params: { id } }) => `/projects/${id}#milestones`,
   })
 
-  app.post('/projects/:id/milestones/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'projects/views/milestone-form.njk',
-        context: {
-          title: 'Add a milestone',
-          action: `/projects/${id}/milestones/new`,
-          ...(await milestoneContext(principal, project, body)),
-        },
-        values: body,
-      },
-      async () => {
-        await projects.addMilestone(principal, id, parseInput(MilestoneInput, body))
-        return reply.redirect(`/projects/${id}#milestones`, 303)
-      },
-    )
-  })
-
-  app.get('/projects/:id/milestones/:milestoneId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, milestoneId } = parseParams(MilestoneParams, request.params)
-    const project = await managed(principal, id)
-    const milestone = await projects.getMilestone(principal, id, milestoneId)
-    const values = {
+  formPage({
+    path: '/projects/:id/milestones/:milestoneId/edit',
+    params: MilestoneParams,
+    load: async ({ principal, params: { id, milestoneId } }) => ({
+      project: await managed(principal, id),
+      milestone: await projects.getMilestone(principal, id, milestoneId),
+    }),
+    template: 'projects/views/milestone-form.njk',
+    values: ({ model: { milestone } }) => ({
       ...milestone,
       due: milestone.due.precision === 'quarter' ? milestone.quarter : milestone.due.date,
-    }
-    return reply.view('projects/views/milestone-form.njk', {
+    }),
+    view: async ({ principal, params, model: { project, milestone } }, values) => ({
       title: `Edit ${milestone.title}`,
-      action: `/projects/${id}/milestones/${milestoneId}/edit`,
+      action: `/projects/${params.id}/milestones/${params.milestoneId}/edit`,
       milestone,
-      values,
       ...(await milestoneContext(principal, project, values)),
-    })
-  })
-
-  app.post('/projects/:id/milestones/:milestoneId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, milestoneId } = parseParams(MilestoneParams, request.params)
-    const project = await managed(principal, id)
-    const milestone = await projects.getMilestone(principal, id, milestoneId)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'projects/views/milestone-form.njk',
-        context: {
-          title: `Edit ${milestone.title}`,
-          action: `/projects/${id}/milestones/${milestoneId}/edit`,
-          milestone,
-          ...(await milestoneContext(principal, project, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(MilestoneChanges.required({ title: true, due: true }), body)
-        await projects.updateMilestone(principal, id, milestoneId, {
-          ...input,
-          ownerId: input.ownerId ?? null,
-          completedDate: input.completedDate ?? null,
-        })
-        return reply.redirect(`/projects/${id}#milestones`, 303)
-      },
-    )
+    }),
+    schema: MilestoneChanges.required({ title: true, due: true }),
+    save: ({ principal, params: { id, milestoneId } }, input) =>
+      projects.updateMilestone(principal, id, milestoneId, {
+        ...input,
+        ownerId: input.ownerId ?? null,
+        completedDate: input.completedDate ?? null,
+      }),
+    redirect: ({ params: { id } }) => `/projects/${id}#milestones`,
   })
 
   // Benefits
@@ -430,7 +334,7 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     const lines = await services.savings.choices(principal)
     return {
       project,
-      kindItems: radios(BENEFIT_KINDS, (k) => BENEFIT_KIND_NAMES[k], values.kind),
+      kindItems: radioItems(BENEFIT_KINDS, BENEFIT_KIND_NAMES, values.kind),
       savingLineItems: [
         { value: '', text: 'Not linked to a savings line' },
         ...lines.map((l) => ({
@@ -442,87 +346,47 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     }
   }
 
-  app.get('/projects/:id/benefits/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const values = {}
-    return reply.view('projects/views/benefit-form.njk', {
+  formPage({
+    path: '/projects/:id/benefits/new',
+    params: IdParams,
+    load: ({ principal, params }) => managed(principal, params.id),
+    template: 'projects/views/benefit-form.njk',
+    view: async ({ principal, params: { id }, model: project }, values) => ({
       title: 'Add a benefit',
       action: `/projects/${id}/benefits/new`,
-      values,
       ...(await benefitContext(principal, project, values)),
-    })
+    }),
+    schema: BenefitInput,
+    save: ({ principal, params: { id } }, input) => projects.addBenefit(principal, id, input),
+    redirect: ({ params: { id } }) => `/projects/${id}#benefits`,
   })
 
-  app.post('/projects/:id/benefits/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'projects/views/benefit-form.njk',
-        context: {
-          title: 'Add a benefit',
-          action: `/projects/${id}/benefits/new`,
-          ...(await benefitContext(principal, project, body)),
-        },
-        values: body,
-      },
-      async () => {
-        await projects.addBenefit(principal, id, parseInput(BenefitInput, body))
-        return reply.redirect(`/projects/${id}#benefits`, 303)
-      },
-    )
-  })
-
-  app.get('/projects/:id/benefits/:benefitId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, benefitId } = parseParams(BenefitParams, request.params)
-    const project = await managed(principal, id)
-    const benefit = await projects.getBenefit(principal, id, benefitId)
-    return reply.view('projects/views/benefit-form.njk', {
+  formPage({
+    path: '/projects/:id/benefits/:benefitId/edit',
+    params: BenefitParams,
+    load: async ({ principal, params: { id, benefitId } }) => ({
+      project: await managed(principal, id),
+      benefit: await projects.getBenefit(principal, id, benefitId),
+    }),
+    template: 'projects/views/benefit-form.njk',
+    values: ({ model: { benefit } }) => benefit,
+    view: async ({ principal, params, model: { project, benefit } }, values) => ({
       title: `Edit ${benefit.title}`,
-      action: `/projects/${id}/benefits/${benefitId}/edit`,
+      action: `/projects/${params.id}/benefits/${params.benefitId}/edit`,
       benefit,
-      values: benefit,
-      ...(await benefitContext(principal, project, benefit)),
-    })
-  })
-
-  app.post('/projects/:id/benefits/:benefitId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, benefitId } = parseParams(BenefitParams, request.params)
-    const project = await managed(principal, id)
-    const benefit = await projects.getBenefit(principal, id, benefitId)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'projects/views/benefit-form.njk',
-        context: {
-          title: `Edit ${benefit.title}`,
-          action: `/projects/${id}/benefits/${benefitId}/edit`,
-          benefit,
-          ...(await benefitContext(principal, project, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(BenefitInput, body)
-        await projects.updateBenefit(principal, id, benefitId, {
-          ...input,
-          description: input.description ?? null,
-          measureUnit: input.measureUnit ?? null,
-          planned: input.planned ?? null,
-          realised: input.realised ?? null,
-          savingLineId: input.savingLineId ?? null,
-        })
-        return reply.redirect(`/projects/${id}#benefits`, 303)
-      },
-    )
+      ...(await benefitContext(principal, project, values)),
+    }),
+    schema: BenefitInput,
+    save: ({ principal, params: { id, benefitId } }, input) =>
+      projects.updateBenefit(principal, id, benefitId, {
+        ...input,
+        description: input.description ?? null,
+        measureUnit: input.measureUnit ?? null,
+        planned: input.planned ?? null,
+        realised: input.realised ?? null,
+        savingLineId: input.savingLineId ?? null,
+      }),
+    redirect: ({ params: { id } }) => `/projects/${id}#benefits`,
   })
 
   app.post('/projects/:id/benefits/:benefitId/remove', hide, async (request, reply) => {
@@ -551,37 +415,18 @@ export const projectRoutes: FastifyPluginAsync<{ services: Services; config: Con
     }
   }
 
-  app.get('/projects/:id/dependencies/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    return reply.view('projects/views/dependency-form.njk', {
+  formPage({
+    path: '/projects/:id/dependencies/new',
+    params: IdParams,
+    load: ({ principal, params }) => managed(principal, params.id),
+    template: 'projects/views/dependency-form.njk',
+    view: async ({ principal, model: project }, values) => ({
       title: `Add a dependency of ${project.title}`,
-      values: {},
-      ...(await dependencyContext(principal, project, {})),
-    })
-  })
-
-  app.post('/projects/:id/dependencies/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const project = await managed(principal, id)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'projects/views/dependency-form.njk',
-        context: {
-          title: `Add a dependency of ${project.title}`,
-          ...(await dependencyContext(principal, project, body)),
-        },
-        values: body,
-      },
-      async () => {
-        await projects.addDependency(principal, id, parseInput(DependencyInput, body))
-        return reply.redirect(`/projects/${id}#dependencies`, 303)
-      },
-    )
+      ...(await dependencyContext(principal, project, values)),
+    }),
+    schema: DependencyInput,
+    save: ({ principal, params: { id } }, input) => projects.addDependency(principal, id, input),
+    redirect: ({ params: { id } }) => `/projects/${id}#dependencies`,
   })
 
   app.post('/projects/:id/dependencies/:dependencyId/remove', hide, async (request, reply) => {

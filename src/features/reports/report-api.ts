@@ -1,8 +1,7 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import { REPORT_KINDS } from './report-kinds.ts'
@@ -16,11 +15,7 @@ export const reportApi: FastifyPluginAsyncZod<{ services: Services }> = async (
 ) => {
   const reports = services.reports
   // Another organisation's report is 404 whatever the body holds.
-  const exists = async (request: FastifyRequest) => {
-    const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await reports.get(requirePrincipal(request), parsed.data)
-  }
+  const exists = existsFirst((p, { id }) => reports.get(p, id))
 
   app.get(
     '/reports',

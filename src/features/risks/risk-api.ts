@@ -1,12 +1,10 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import { addMonths, BANDS } from '../../core/risk-scoring.ts'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
 import {
   ActionChanges,
   ActionInput,
@@ -30,23 +28,16 @@ const ActionParams = IdParams.extend({ actionId: z.uuid({ error: 'Not a valid id
 const LinkParams = IdParams.extend({ linkId: z.uuid({ error: 'Not a valid id' }) })
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: 'Write dates as YYYY-MM-DD' })
 
-/**
- * Before a write's body is validated, the item named in the path must exist for this person:
- * another organisation's id is 404 whatever the body holds.
- */
-function exists(find: (principal: Principal, id: string) => Promise<unknown>) {
-  return async (request: FastifyRequest) => {
-    const principal = requirePrincipal(request)
-    const parsed = z.uuid().safeParse((request.params as { id?: unknown }).id)
-    if (!parsed.success) throw new NotFound()
-    await find(principal, parsed.data)
-  }
-}
-
 export const riskApi: FastifyPluginAsyncZod<{ services: Services }> = async (app, { services }) => {
   const risks = services.risks
-  const risk = exists((p, id) => risks.getRisk(p, id))
-  const register = exists((p, id) => risks.getRegister(p, id))
+  // Before a write's body is validated, the item named in the path must exist for this person:
+  // another organisation's id is 404 whatever the body holds.
+  const risk = existsFirst((p, { id }) => risks.getRisk(p, id))
+  const register = existsFirst((p, { id }) => risks.getRegister(p, id))
+  const action = existsFirst(async (p, { id, actionId }) => {
+    await risks.getRisk(p, id)
+    await risks.getAction(p, id, actionId)
+  }, ActionParams)
 
   app.get(
     '/risks',
@@ -174,13 +165,7 @@ export const riskApi: FastifyPluginAsyncZod<{ services: Services }> = async (app
   app.patch(
     '/risks/:id/actions/:actionId',
     {
-      preValidation: async (request) => {
-        await risk(request)
-        const { id, actionId } = request.params as { id: string; actionId?: unknown }
-        const parsed = z.uuid().safeParse(actionId)
-        if (!parsed.success) throw new NotFound()
-        await risks.getAction(requirePrincipal(request), id, parsed.data)
-      },
+      preValidation: action,
       schema: {
         tags: risksTag,
         summary: 'Update a mitigating action',

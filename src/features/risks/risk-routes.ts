@@ -4,8 +4,9 @@ import { addMonths, BANDS } from '../../core/risk-scoring.ts'
 import { Forbidden, NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
+import { parseParams } from '../../web/fields.ts'
+import { formPages } from '../../web/form-page.ts'
+import { radioItems, selectItems } from '../../web/govuk-items.ts'
 import type { Config } from '../../config.ts'
 import { requirePrincipal, setFlash } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
@@ -65,26 +66,6 @@ const names = {
   actionStatusNames: ACTION_STATUS_NAMES,
 }
 
-function options<T extends string>(
-  values: readonly T[],
-  labels: Record<T, string>,
-  selected: unknown,
-  empty?: string,
-) {
-  return [
-    ...(empty === undefined ? [] : [{ value: '', text: empty }]),
-    ...values.map((value) => ({ value, text: labels[value], selected: value === selected })),
-  ]
-}
-
-function radios<T extends string>(
-  values: readonly T[],
-  labels: Record<T, string>,
-  checked: unknown,
-) {
-  return values.map((value) => ({ value, text: labels[value], checked: value === checked }))
-}
-
 function levelItems(matrix: MatrixView, axis: 'likelihood' | 'impact', selected: unknown) {
   return [
     { value: '', text: 'Select a level' },
@@ -141,6 +122,7 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
 ) => {
   const risks = services.risks
   const org = services.organisation
+  const formPage = formPages(app, config)
 
   async function peopleItems(principal: Principal, selected: unknown, empty: string) {
     const people = (await everyone(org, principal)).filter((p) => p.active || p.id === selected)
@@ -243,33 +225,19 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
     })
   })
 
-  app.get('/risks/matrix/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canConfigureRisks(principal)) throw new Forbidden()
-    const matrix = await risks.matrix(principal)
-    return reply.view('risks/views/matrix-form.njk', {
-      title: 'Change the risk matrix',
-      values: matrixFormValues(matrix),
-      matrix,
-    })
-  })
-
-  app.post('/risks/matrix/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canConfigureRisks(principal)) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/matrix-form.njk',
-        context: { title: 'Change the risk matrix', matrix: await risks.matrix(principal) },
-        values: body,
-      },
-      async () => {
-        await risks.updateMatrix(principal, parseInput(MatrixInput, matrixFromForm(body)))
-        return reply.redirect('/risks/matrix', 303)
-      },
-    )
+  formPage({
+    path: '/risks/matrix/edit',
+    load: async ({ principal }) => {
+      if (!canConfigureRisks(principal)) throw new Forbidden()
+      return risks.matrix(principal)
+    },
+    template: 'risks/views/matrix-form.njk',
+    values: ({ model: matrix }) => matrixFormValues(matrix),
+    view: ({ model: matrix }) => ({ title: 'Change the risk matrix', matrix }),
+    schema: MatrixInput,
+    input: matrixFromForm,
+    save: ({ principal }, input) => risks.updateMatrix(principal, input),
+    redirect: () => '/risks/matrix',
   })
 
   // Registers
@@ -277,7 +245,7 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
   async function registerFormContext(principal: Principal, values: Body, editing?: string) {
     const registers = (await risks.listRegisters(principal)).filter((r) => r.id !== editing)
     return {
-      levelItems: radios(REGISTER_LEVELS, REGISTER_LEVEL_NAMES, values.level),
+      levelItems: radioItems(REGISTER_LEVELS, REGISTER_LEVEL_NAMES, values.level),
       unitItems: unitSelectItems(await org.listUnits(principal), {
         selected: values.unitId as string | undefined,
         emptyText: 'No unit',
@@ -293,37 +261,21 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
     }
   }
 
-  app.get('/risks/registers/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canConfigureRisks(principal)) throw new Forbidden()
-    return reply.view('risks/views/register-form.njk', {
+  formPage({
+    path: '/risks/registers/new',
+    load: ({ principal }) => {
+      if (!canConfigureRisks(principal)) throw new Forbidden()
+      return Promise.resolve()
+    },
+    template: 'risks/views/register-form.njk',
+    view: async ({ principal }, values) => ({
       title: 'Add a risk register',
       action: '/risks/registers/new',
-      values: {},
-      ...(await registerFormContext(principal, {})),
-    })
-  })
-
-  app.post('/risks/registers/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canConfigureRisks(principal)) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/register-form.njk',
-        context: {
-          title: 'Add a risk register',
-          action: '/risks/registers/new',
-          ...(await registerFormContext(principal, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const register = await risks.createRegister(principal, parseInput(RegisterInput, body))
-        return reply.redirect(`/risks/registers/${register.id}`, 303)
-      },
-    )
+      ...(await registerFormContext(principal, values)),
+    }),
+    schema: RegisterInput,
+    save: ({ principal }, input) => risks.createRegister(principal, input),
+    redirect: (_, register) => `/risks/registers/${register.id}`,
   })
 
   app.get('/risks/registers/:id', hide, async (request, reply) => {
@@ -355,7 +307,7 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
           selected: b.key === filters.band,
         })),
       ],
-      categoryItems: options(
+      categoryItems: selectItems(
         RISK_CATEGORIES,
         RISK_CATEGORY_NAMES,
         filters.category,
@@ -365,43 +317,25 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
     })
   })
 
-  app.get('/risks/registers/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const register = await risks.getRegister(principal, id)
-    if (!canConfigureRisks(principal)) throw new Forbidden()
-    return reply.view('risks/views/register-form.njk', {
+  formPage({
+    path: '/risks/registers/:id/edit',
+    params: IdParams,
+    load: async ({ principal, params: { id } }) => {
+      const register = await risks.getRegister(principal, id)
+      if (!canConfigureRisks(principal)) throw new Forbidden()
+      return register
+    },
+    template: 'risks/views/register-form.njk',
+    values: ({ model: register }) => register,
+    view: async ({ principal, params: { id }, model: register }, values) => ({
       title: `Edit ${register.name}`,
       action: `/risks/registers/${id}/edit`,
       register,
-      values: register,
-      ...(await registerFormContext(principal, register, id)),
-    })
-  })
-
-  app.post('/risks/registers/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const register = await risks.getRegister(principal, id)
-    if (!canConfigureRisks(principal)) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/register-form.njk',
-        context: {
-          title: `Edit ${register.name}`,
-          action: `/risks/registers/${id}/edit`,
-          register,
-          ...(await registerFormContext(principal, body, id)),
-        },
-        values: body,
-      },
-      async () => {
-        await risks.updateRegister(principal, id, parseInput(RegisterChanges, body))
-        return reply.redirect(`/risks/registers/${id}`, 303)
-      },
-    )
+      ...(await registerFormContext(principal, values, id)),
+    }),
+    schema: RegisterChanges,
+    save: ({ principal, params: { id } }, input) => risks.updateRegister(principal, id, input),
+    redirect: ({ params: { id } }) => `/risks/registers/${id}`,
   })
 
   // Risks
@@ -420,50 +354,42 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
           selected: r.id === values.registerId,
         })),
       ],
-      categoryItems: options(
+      categoryItems: selectItems(
         RISK_CATEGORIES,
         RISK_CATEGORY_NAMES,
         values.category,
         'Select a category',
       ),
-      frequencyItems: radios(REVIEW_FREQUENCIES, REVIEW_FREQUENCY_NAMES, values.reviewFrequency),
+      frequencyItems: radioItems(
+        REVIEW_FREQUENCIES,
+        REVIEW_FREQUENCY_NAMES,
+        values.reviewFrequency,
+      ),
       ownerItems: await peopleItems(principal, values.ownerId, 'No owner'),
       level: (axis: 'likelihood' | 'impact', field: string) =>
         levelItems(matrix, axis, values[field]),
     }
   }
 
-  app.get('/risks/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { registerId } = NewRiskQuery.parse(request.query)
-    const values = { registerId, reviewFrequency: 'quarterly' }
-    const context = await riskFormContext(principal, values, false)
-    if (context.registerItems.length === 1) throw new Forbidden()
-    return reply.view('risks/views/risk-form.njk', {
+  formPage({
+    path: '/risks/new',
+    // Someone who may raise a risk on no register may not raise one at all.
+    load: async ({ principal }) => {
+      if ((await manageableRegisters(principal)).length === 0) throw new Forbidden()
+    },
+    template: 'risks/views/risk-form.njk',
+    values: ({ request }) => ({
+      registerId: NewRiskQuery.parse(request.query).registerId,
+      reviewFrequency: 'quarterly',
+    }),
+    view: async ({ principal }, values) => ({
       title: 'Raise a risk',
       action: '/risks/new',
-      values,
-      ...context,
-    })
-  })
-
-  app.post('/risks/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Body
-    const context = await riskFormContext(principal, body, false)
-    if (context.registerItems.length === 1) throw new Forbidden()
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/risk-form.njk',
-        context: { title: 'Raise a risk', action: '/risks/new', ...context },
-        values: body,
-      },
-      async () => {
-        const risk = await risks.createRisk(principal, parseInput(RiskInput, body))
-        return reply.redirect(`/risks/${risk.id}`, 303)
-      },
-    )
+      ...(await riskFormContext(principal, values, false)),
+    }),
+    schema: RiskInput,
+    save: ({ principal }, input) => risks.createRisk(principal, input),
+    redirect: (_, risk) => `/risks/${risk.id}`,
   })
 
   app.get('/risks/:id', hide, async (request, reply) => {
@@ -507,80 +433,43 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
     return detail
   }
 
-  app.get('/risks/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { risk } = await requireRiskForm(principal, id, 'manage')
-    const values = riskValues(risk)
-    return reply.view('risks/views/risk-form.njk', {
+  /** The load of a risk page's form: the risk visible (404) and the person allowed (403). */
+  const riskForm =
+    (need: 'manage' | 'record') =>
+    ({ principal, params }: { principal: Principal; params: { id: string } }) =>
+      requireRiskForm(principal, params.id, need)
+
+  formPage({
+    path: '/risks/:id/edit',
+    params: IdParams,
+    load: riskForm('manage'),
+    template: 'risks/views/risk-form.njk',
+    values: ({ model: { risk } }) => riskValues(risk),
+    view: async ({ principal, params: { id }, model: { risk } }, values) => ({
       title: `Edit ${risk.reference}`,
       action: `/risks/${id}/edit`,
       risk,
-      values,
       ...(await riskFormContext(principal, values, true)),
-    })
-  })
-
-  app.post('/risks/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { risk } = await requireRiskForm(principal, id, 'manage')
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/risk-form.njk',
-        context: {
-          title: `Edit ${risk.reference}`,
-          action: `/risks/${id}/edit`,
-          risk,
-          ...(await riskFormContext(principal, body, true)),
-        },
-        values: body,
-      },
-      async () => {
-        await risks.updateRisk(principal, id, parseInput(RiskChanges, body))
-        return reply.redirect(`/risks/${id}`, 303)
-      },
-    )
+    }),
+    schema: RiskChanges,
+    save: ({ principal, params: { id } }, input) => risks.updateRisk(principal, id, input),
+    redirect: ({ params: { id } }) => `/risks/${id}`,
   })
 
   // Closing takes a risk off every register and report: the form asks why.
-  app.get('/risks/:id/close', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await requireRiskForm(principal, id, 'manage')
-    if (detail.risk.status !== 'open') return reply.redirect(`/risks/${id}`, 303)
-    return reply.view('risks/views/close-form.njk', {
-      title: `Close ${detail.risk.reference}`,
-      ...detail,
-      values: {},
-    })
-  })
-
-  app.post('/risks/:id/close', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await requireRiskForm(principal, id, 'manage')
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/close-form.njk',
-        context: { title: `Close ${detail.risk.reference}`, ...detail },
-        values: body,
-      },
-      async () => {
-        const { reason } = parseInput(RiskClosure, body)
-        await risks.updateRisk(principal, id, { status: 'closed', closedReason: reason })
-        setFlash(
-          reply,
-          `${detail.risk.reference} ${detail.risk.title} closed, with your reason`,
-          config,
-        )
-        return reply.redirect(`/risks/${id}`, 303)
-      },
-    )
+  formPage({
+    path: '/risks/:id/close',
+    params: IdParams,
+    load: riskForm('manage'),
+    elsewhere: ({ params: { id }, model: detail }) =>
+      detail.risk.status === 'open' ? null : `/risks/${id}`,
+    template: 'risks/views/close-form.njk',
+    view: ({ model: detail }) => ({ title: `Close ${detail.risk.reference}`, ...detail }),
+    schema: RiskClosure,
+    save: ({ principal, params: { id } }, { reason }) =>
+      risks.updateRisk(principal, id, { status: 'closed', closedReason: reason }),
+    flash: ({ model: { risk } }) => `${risk.reference} ${risk.title} closed, with your reason`,
+    redirect: ({ params: { id } }) => `/risks/${id}`,
   })
 
   app.post('/risks/:id/reopen', hide, async (request, reply) => {
@@ -594,46 +483,25 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
 
   // Reviews
 
-  app.get('/risks/:id/reviews/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { risk, matrix } = await requireRiskForm(principal, id, 'record')
-    const values = {
+  formPage({
+    path: '/risks/:id/reviews/new',
+    params: IdParams,
+    load: riskForm('record'),
+    template: 'risks/views/review-form.njk',
+    values: ({ model: { risk } }) => ({
       reviewedOn: risks.today(),
       likelihood: risk.current.likelihood,
       impact: risk.current.impact,
-    }
-    return reply.view('risks/views/review-form.njk', {
+    }),
+    view: ({ model: { risk, matrix } }, values) => ({
       title: `Review ${risk.reference}`,
       risk,
-      values,
       likelihoodItems: levelItems(matrix, 'likelihood', values.likelihood),
       impactItems: levelItems(matrix, 'impact', values.impact),
-    })
-  })
-
-  app.post('/risks/:id/reviews/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { risk, matrix } = await requireRiskForm(principal, id, 'record')
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/review-form.njk',
-        context: {
-          title: `Review ${risk.reference}`,
-          risk,
-          likelihoodItems: levelItems(matrix, 'likelihood', body.likelihood),
-          impactItems: levelItems(matrix, 'impact', body.impact),
-        },
-        values: body,
-      },
-      async () => {
-        await risks.recordReview(principal, id, parseInput(ReviewInput, body))
-        return reply.redirect(`/risks/${id}#history`, 303)
-      },
-    )
+    }),
+    schema: ReviewInput,
+    save: ({ principal, params: { id } }, input) => risks.recordReview(principal, id, input),
+    redirect: ({ params: { id } }) => `/risks/${id}#history`,
   })
 
   // Mitigating actions
@@ -641,99 +509,48 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
   async function actionContext(principal: Principal, values: Body) {
     return {
       ownerItems: await peopleItems(principal, values.ownerId, 'No owner'),
-      statusItems: radios(ACTION_STATUSES, ACTION_STATUS_NAMES, values.status ?? 'not_started'),
+      statusItems: radioItems(ACTION_STATUSES, ACTION_STATUS_NAMES, values.status ?? 'not_started'),
     }
   }
 
-  app.get('/risks/:id/actions/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { risk } = await requireRiskForm(principal, id, 'record')
-    return reply.view('risks/views/action-form.njk', {
+  formPage({
+    path: '/risks/:id/actions/new',
+    params: IdParams,
+    load: riskForm('record'),
+    template: 'risks/views/action-form.njk',
+    view: async ({ principal, params: { id }, model: { risk } }, values) => ({
       title: `Add a mitigating action to ${risk.reference}`,
       action: `/risks/${id}/actions/new`,
       risk,
-      values: {},
-      ...(await actionContext(principal, {})),
-    })
+      ...(await actionContext(principal, values)),
+    }),
+    schema: ActionInput,
+    save: ({ principal, params: { id } }, input) => risks.addAction(principal, id, input),
+    redirect: ({ params: { id } }) => `/risks/${id}#actions`,
   })
 
-  app.post('/risks/:id/actions/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { risk } = await requireRiskForm(principal, id, 'record')
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/action-form.njk',
-        context: {
-          title: `Add a mitigating action to ${risk.reference}`,
-          action: `/risks/${id}/actions/new`,
-          risk,
-          ...(await actionContext(principal, body)),
-        },
-        values: body,
-      },
-      async () => {
-        await risks.addAction(principal, id, parseInput(ActionInput, body))
-        return reply.redirect(`/risks/${id}#actions`, 303)
-      },
-    )
-  })
-
-  app.get('/risks/:id/actions/:actionId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, actionId } = parseParams(ActionParams, request.params)
-    const { risk } = await requireRiskForm(principal, id, 'record')
-    const action = await risks.getAction(principal, id, actionId)
-    return reply.view('risks/views/action-form.njk', {
+  formPage({
+    path: '/risks/:id/actions/:actionId/edit',
+    params: ActionParams,
+    load: async ({ principal, params: { id, actionId } }) => ({
+      risk: (await requireRiskForm(principal, id, 'record')).risk,
+      action: await risks.getAction(principal, id, actionId),
+    }),
+    template: 'risks/views/action-form.njk',
+    values: ({ model: { action } }) => action,
+    view: async ({ principal, params: { id, actionId }, model: { risk } }, values) => ({
       title: `Update a mitigating action of ${risk.reference}`,
       action: `/risks/${id}/actions/${actionId}/edit`,
       risk,
-      values: action,
-      ...(await actionContext(principal, action)),
-    })
-  })
-
-  app.post('/risks/:id/actions/:actionId/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, actionId } = parseParams(ActionParams, request.params)
-    const { risk } = await requireRiskForm(principal, id, 'record')
-    await risks.getAction(principal, id, actionId)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/action-form.njk',
-        context: {
-          title: `Update a mitigating action of ${risk.reference}`,
-          action: `/risks/${id}/actions/${actionId}/edit`,
-          risk,
-          ...(await actionContext(principal, body)),
-        },
-        values: body,
-      },
-      async () => {
-        await risks.updateAction(principal, id, actionId, parseInput(ActionChanges, body))
-        return reply.redirect(`/risks/${id}#actions`, 303)
-      },
-    )
+      ...(await actionContext(principal, values)),
+    }),
+    schema: ActionChanges,
+    save: ({ principal, params: { id, actionId } }, input) =>
+      risks.updateAction(principal, id, actionId, input),
+    redirect: ({ params: { id } }) => `/risks/${id}#actions`,
   })
 
   // Escalation
-
-  app.get('/risks/:id/escalation/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await requireRiskForm(principal, id, 'manage')
-    return reply.view('risks/views/escalation-form.njk', {
-      title: `Escalate ${detail.risk.reference}`,
-      ...detail,
-      values: { toRegisterId: detail.register?.parentRegisterId },
-      targetItems: targetItems(detail.escalationTargets, detail.register?.parentRegisterId),
-    })
-  })
 
   function targetItems(
     targets: readonly { id: string; name: string; level: keyof typeof REGISTER_LEVEL_NAMES }[],
@@ -749,60 +566,34 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
     ]
   }
 
-  app.post('/risks/:id/escalation/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await requireRiskForm(principal, id, 'manage')
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/escalation-form.njk',
-        context: {
-          title: `Escalate ${detail.risk.reference}`,
-          ...detail,
-          targetItems: targetItems(detail.escalationTargets, body.toRegisterId),
-        },
-        values: body,
-      },
-      async () => {
-        await risks.escalate(principal, id, parseInput(EscalationInput, body))
-        return reply.redirect(`/risks/${id}`, 303)
-      },
-    )
+  formPage({
+    path: '/risks/:id/escalation/new',
+    params: IdParams,
+    load: riskForm('manage'),
+    template: 'risks/views/escalation-form.njk',
+    values: ({ model: detail }) => ({ toRegisterId: detail.register?.parentRegisterId }),
+    view: ({ model: detail }, values) => ({
+      title: `Escalate ${detail.risk.reference}`,
+      ...detail,
+      targetItems: targetItems(detail.escalationTargets, values.toRegisterId),
+    }),
+    schema: EscalationInput,
+    save: ({ principal, params: { id } }, input) => risks.escalate(principal, id, input),
+    redirect: ({ params: { id } }) => `/risks/${id}`,
   })
 
-  app.get('/risks/:id/de-escalation/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await requireRiskForm(principal, id, 'manage')
-    return reply.view('risks/views/de-escalation-form.njk', {
+  formPage({
+    path: '/risks/:id/de-escalation/new',
+    params: IdParams,
+    load: riskForm('manage'),
+    template: 'risks/views/de-escalation-form.njk',
+    view: ({ model: detail }) => ({
       title: `Return ${detail.risk.reference} to ${detail.risk.escalatedFrom?.registerName ?? 'its register'}`,
       ...detail,
-      values: {},
-    })
-  })
-
-  app.post('/risks/:id/de-escalation/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await requireRiskForm(principal, id, 'manage')
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/de-escalation-form.njk',
-        context: {
-          title: `Return ${detail.risk.reference} to ${detail.risk.escalatedFrom?.registerName ?? 'its register'}`,
-          ...detail,
-        },
-        values: body,
-      },
-      async () => {
-        await risks.deEscalate(principal, id, parseInput(DeEscalationInput, body))
-        return reply.redirect(`/risks/${id}`, 303)
-      },
-    )
+    }),
+    schema: DeEscalationInput,
+    save: ({ principal, params: { id } }, input) => risks.deEscalate(principal, id, input),
+    redirect: ({ params: { id } }) => `/risks/${id}`,
   })
 
   // Links to the golden thread: a node of a plan, through the framework's own links.
@@ -816,54 +607,36 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
 
   // Links to programmes, projects and actions, through the risk service's related items.
 
-  async function relatedContext(principal: Principal, id: string, selected: unknown) {
-    const detail = await requireRiskForm(principal, id, 'manage')
-    const kind = risks.relatedKinds().find((k) => k.kind === 'project')
-    if (!kind) throw new NotFound('Projects cannot be linked to risks here')
-    const linked = new Set(
-      detail.related.filter((r) => r.itemKind === kind.kind).map((r) => r.item.id),
-    )
-    const items = (await kind.list(principal)).filter((i) => i.active && !linked.has(i.id))
-    return {
-      title: `Link ${detail.risk.reference} to a programme, project or action`,
-      risk: detail.risk,
+  formPage({
+    path: '/risks/:id/projects/new',
+    params: IdParams,
+    load: async ({ principal, params: { id } }) => {
+      const detail = await requireRiskForm(principal, id, 'manage')
+      const kind = risks.relatedKinds().find((k) => k.kind === 'project')
+      if (!kind) throw new NotFound('Projects cannot be linked to risks here')
+      const linked = new Set(
+        detail.related.filter((r) => r.itemKind === kind.kind).map((r) => r.item.id),
+      )
+      const items = (await kind.list(principal)).filter((i) => i.active && !linked.has(i.id))
+      return { risk: detail.risk, items }
+    },
+    template: 'risks/views/related-form.njk',
+    view: ({ model: { risk, items } }, values) => ({
+      title: `Link ${risk.reference} to a programme, project or action`,
+      risk,
       itemItems: [
         { value: '', text: 'Select a programme, project or action' },
         ...items.map((i) => ({
           value: i.id,
           text: i.hint ? `${i.hint}: ${i.title}` : i.title,
-          selected: i.id === selected,
+          selected: i.id === values.itemId,
         })),
       ],
-    }
-  }
-
-  app.get('/risks/:id/projects/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    return reply.view('risks/views/related-form.njk', {
-      ...(await relatedContext(principal, id, undefined)),
-      values: {},
-    })
-  })
-
-  app.post('/risks/:id/projects/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'risks/views/related-form.njk',
-        context: await relatedContext(principal, id, body.itemId),
-        values: body,
-      },
-      async () => {
-        const { itemId } = parseInput(RelatedInput, body)
-        await risks.linkRelated(principal, id, { itemKind: 'project', itemId })
-        return reply.redirect(`/risks/${id}#related`, 303)
-      },
-    )
+    }),
+    schema: RelatedInput,
+    save: ({ principal, params: { id } }, { itemId }) =>
+      risks.linkRelated(principal, id, { itemKind: 'project', itemId }),
+    redirect: ({ params: { id } }) => `/risks/${id}#related`,
   })
 
   app.post('/risks/:id/projects/:linkId/remove', hide, async (request, reply) => {

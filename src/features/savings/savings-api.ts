@@ -1,8 +1,7 @@
-import type { FastifyRequest } from 'fastify'
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
-import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
+import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import {
@@ -25,11 +24,7 @@ export const savingsApi: FastifyPluginAsyncZod<{ services: Services }> = async (
 ) => {
   const savings = services.savings
   // Another organisation's line in the path is 404 whatever the body holds.
-  const line = async (request: FastifyRequest) => {
-    const id = z.uuid().safeParse((request.params as { id?: unknown }).id)
-    if (!id.success) throw new NotFound()
-    await savings.getLine(requirePrincipal(request), id.data)
-  }
+  const line = existsFirst((p, { id }) => savings.getLine(p, id))
 
   app.get(
     '/savings',

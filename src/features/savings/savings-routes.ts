@@ -7,8 +7,9 @@ import { DELIVERY_RAG_NAMES } from '../../core/savings.ts'
 import { Forbidden, Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
+import { parseParams } from '../../web/fields.ts'
+import { formPages, type LoadContext } from '../../web/form-page.ts'
+import { radioItems, selectItems } from '../../web/govuk-items.ts'
 import { requirePrincipal } from '../auth/authentication.ts'
 import type { Principal } from '../auth/principal.ts'
 import { canShapeFramework } from '../framework/framework-policy.ts'
@@ -57,26 +58,6 @@ const RegisterQuery = z.object({
 })
 const YearQuery = z.object({ year: z.string().optional().catch(undefined) })
 
-function options<T extends string>(
-  values: readonly T[],
-  labels: Record<T, string>,
-  selected: unknown,
-  empty?: string,
-) {
-  return [
-    ...(empty === undefined ? [] : [{ value: '', text: empty }]),
-    ...values.map((value) => ({ value, text: labels[value], selected: value === selected })),
-  ]
-}
-
-function radios<T extends string>(
-  values: readonly T[],
-  labels: Record<T, string>,
-  checked: unknown,
-) {
-  return values.map((value) => ({ value, text: labels[value], checked: value === checked }))
-}
-
 /** A year written 2025/26 in a query, or this year. */
 export function yearOf(text: string | undefined, fallback: number): number {
   if (!text) return fallback
@@ -101,11 +82,8 @@ function lineFromForm(body: Body) {
 }
 
 /** Field names in the form differ from the schema's paths for year rows: years.0.amount → years-0-amount. */
-function formFields(error: unknown): never {
-  if (error instanceof Invalid) {
-    throw new Invalid(error.fields.map((f) => ({ ...f, field: f.field.replaceAll('.', '-') })))
-  }
-  throw error
+function dashedFields(invalid: Invalid): Invalid {
+  return new Invalid(invalid.fields.map((f) => ({ ...f, field: f.field.replaceAll('.', '-') })))
 }
 
 function lineValues(line: LineView): Body {
@@ -136,6 +114,7 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
 ) => {
   const savings = services.savings
   const org = services.organisation
+  const formPage = formPages(app)
 
   async function personNames(principal: Principal) {
     return Object.fromEntries((await everyone(org, principal)).map((p) => [p.id, p.name]))
@@ -189,9 +168,14 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
           selected: p === filters.priorityBoard,
         })),
       ],
-      typeItems: options(SAVING_TYPES, SAVING_TYPE_NAMES, filters.savingType, 'All types'),
-      statusItems: options(SAVING_STATUSES, SAVING_STATUS_NAMES, filters.status, 'All statuses'),
-      ragItems: options(
+      typeItems: selectItems(SAVING_TYPES, SAVING_TYPE_NAMES, filters.savingType, 'All types'),
+      statusItems: selectItems(
+        SAVING_STATUSES,
+        SAVING_STATUS_NAMES,
+        filters.status,
+        'All statuses',
+      ),
+      ragItems: selectItems(
         ['red', 'amber', 'green', 'delivered', 'not_started'] as const,
         DELIVERY_RAG_NAMES,
         filters.rag,
@@ -218,40 +202,27 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     })
   })
 
-  async function targetContext(principal: Principal) {
-    const targets = await savings.targets(principal)
-    return { title: 'Set the savings target', targets }
-  }
-
-  app.get('/savings/targets', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const opts = await savings.filterOptions(principal)
-    if (!opts.canSetTarget) throw new Forbidden()
-    return reply.view('savings/views/target-form.njk', {
-      ...(await targetContext(principal)),
-      values: { financialYear: formatFinancialYear(savings.currentYear()) },
-    })
+  formPage({
+    path: '/savings/targets',
+    template: 'savings/views/target-form.njk',
+    values: async ({ principal }) => {
+      // Only the form is refused here; the service refuses the target itself.
+      if (!(await savings.filterOptions(principal)).canSetTarget) throw new Forbidden()
+      return { financialYear: formatFinancialYear(savings.currentYear()) }
+    },
+    view: async ({ principal }) => ({
+      title: 'Set the savings target',
+      targets: await savings.targets(principal),
+    }),
+    schema: TargetInput,
+    save: ({ principal }, input) => savings.setTarget(principal, input),
+    redirect: () => '/savings/totals',
   })
 
-  app.post('/savings/targets', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'savings/views/target-form.njk',
-        context: await targetContext(principal),
-        values: body,
-      },
-      async () => {
-        await savings.setTarget(principal, parseInput(TargetInput, body))
-        return reply.redirect('/savings/totals', 303)
-      },
-    )
-  })
+  type FormOptions = Awaited<ReturnType<typeof savings.formOptions>>
 
-  async function lineFormContext(principal: Principal, values: Body) {
-    const { units, projects } = await savings.formOptions(principal)
+  async function lineFormContext(principal: Principal, values: Body, options?: FormOptions) {
+    const { units, projects } = options ?? (await savings.formOptions(principal))
     const people = (await everyone(org, principal)).filter(
       (p) => p.active || p.id === values.ownerId,
     )
@@ -272,57 +243,42 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
         { value: '', text: 'No owner' },
         ...people.map((p) => ({ value: p.id, text: p.name, selected: p.id === values.ownerId })),
       ],
-      typeItems: radios(SAVING_TYPES, SAVING_TYPE_NAMES, values.savingType),
-      durabilityItems: radios(DURABILITIES, DURABILITY_NAMES, values.durability),
-      statusItems: options(SAVING_STATUSES, SAVING_STATUS_NAMES, values.status ?? 'planned'),
+      typeItems: radioItems(SAVING_TYPES, SAVING_TYPE_NAMES, values.savingType),
+      durabilityItems: radioItems(DURABILITIES, DURABILITY_NAMES, values.durability),
+      statusItems: selectItems(SAVING_STATUSES, SAVING_STATUS_NAMES, values.status ?? 'planned'),
       yearRows: Array.from({ length: YEAR_ROWS }, (_, i) => i),
       canCreate: units.length > 0,
     }
   }
 
-  app.get('/savings/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const year = savings.currentYear()
-    const values: Body = {
-      'years-0-financialYear': formatFinancialYear(year),
-      'years-1-financialYear': formatFinancialYear(year + 1),
-      'years-2-financialYear': formatFinancialYear(year + 2),
-    }
-    const context = await lineFormContext(principal, values)
-    if (!context.canCreate) throw new Forbidden()
-    return reply.view('savings/views/line-form.njk', {
+  formPage({
+    path: '/savings/new',
+    // Someone with no unit to add a line to may not add one.
+    load: async ({ principal }) => {
+      const options = await savings.formOptions(principal)
+      if (options.units.length === 0) throw new Forbidden()
+      return options
+    },
+    template: 'savings/views/line-form.njk',
+    values: () => {
+      const year = savings.currentYear()
+      return {
+        'years-0-financialYear': formatFinancialYear(year),
+        'years-1-financialYear': formatFinancialYear(year + 1),
+        'years-2-financialYear': formatFinancialYear(year + 2),
+      }
+    },
+    view: async ({ principal, model: options }, values) => ({
       title: 'Add a savings line',
       action: '/savings/new',
-      values,
-      ...context,
-    })
-  })
-
-  app.post('/savings/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Body
-    const context = await lineFormContext(principal, body)
-    if (!context.canCreate) throw new Forbidden()
-    return handleForm(
-      reply,
-      {
-        template: 'savings/views/line-form.njk',
-        anchors: { years: 'years-0-financialYear' },
-        context: { title: 'Add a savings line', action: '/savings/new', ...context },
-        values: body,
-      },
-      async () => {
-        const input = (() => {
-          try {
-            return parseInput(LineInput, lineFromForm(body))
-          } catch (error) {
-            return formFields(error)
-          }
-        })()
-        const line = await savings.createLine(principal, input).catch(formFields)
-        return reply.redirect(`/savings/${line.id}`, 303)
-      },
-    )
+      ...(await lineFormContext(principal, values, options)),
+    }),
+    schema: LineInput,
+    input: lineFromForm,
+    fields: dashedFields,
+    anchors: { years: 'years-0-financialYear' },
+    save: ({ principal }, input) => savings.createLine(principal, input),
+    redirect: (_, line) => `/savings/${line.id}`,
   })
 
   app.get('/savings/:id', hide, async (request, reply) => {
@@ -353,196 +309,116 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     })
   })
 
-  app.get('/savings/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await savings.lineDetail(principal, id)
-    if (!detail.canManage) throw new Forbidden()
-    const values = lineValues(detail.line)
-    return reply.view('savings/views/line-form.njk', {
-      title: `Edit ${detail.line.reference}`,
+  formPage({
+    path: '/savings/:id/edit',
+    params: IdParams,
+    load: async ({ principal, params: { id } }) => {
+      const detail = await savings.lineDetail(principal, id)
+      if (!detail.canManage) throw new Forbidden()
+      return detail.line
+    },
+    template: 'savings/views/line-form.njk',
+    values: ({ model: line }) => lineValues(line),
+    view: async ({ principal, params: { id }, model: line }, values) => ({
+      title: `Edit ${line.reference}`,
       action: `/savings/${id}/edit`,
-      line: detail.line,
-      values,
+      line,
       ...(await lineFormContext(principal, values)),
-    })
+    }),
+    schema: LineChanges,
+    input: lineFromForm,
+    fields: dashedFields,
+    anchors: { years: 'years-0-financialYear' },
+    save: ({ principal, params: { id } }, input) => savings.updateLine(principal, id, input),
+    redirect: ({ params: { id } }) => `/savings/${id}`,
   })
 
-  app.post('/savings/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await savings.lineDetail(principal, id)
-    if (!detail.canManage) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'savings/views/line-form.njk',
-        anchors: { years: 'years-0-financialYear' },
-        context: {
-          title: `Edit ${detail.line.reference}`,
-          action: `/savings/${id}/edit`,
-          line: detail.line,
-          ...(await lineFormContext(principal, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const input = (() => {
-          try {
-            return parseInput(LineChanges, lineFromForm(body))
-          } catch (error) {
-            return formFields(error)
-          }
-        })()
-        await savings.updateLine(principal, id, input).catch(formFields)
-        return reply.redirect(`/savings/${id}`, 303)
-      },
-    )
-  })
+  /**
+   * A year's form of a line: the line visible (404), the person allowed (403), and the year
+   * asked for (in the query of the GET, the form's field on the POST) or else this one.
+   */
+  const yearForm =
+    (need: 'manage' | 'record') =>
+    async ({ principal, params: { id }, request }: LoadContext<{ id: string }>) => {
+      const detail = await savings.lineDetail(principal, id)
+      if (need === 'manage' ? !detail.canManage : !detail.canRecord) throw new Forbidden()
+      const body = (request.body ?? {}) as Body
+      const asked =
+        request.method === 'GET'
+          ? YearQuery.parse(request.query).year
+          : typeof body.financialYear === 'string'
+            ? body.financialYear
+            : undefined
+      const fy = yearOf(asked, savings.currentYear())
+      const year = detail.years.find((y) => y.year === fy) ?? detail.years[0]
+      if (!year) throw Invalid.field('financialYear', `${detail.line.reference} has no years`)
+      return { line: detail.line, year }
+    }
+  const yearPage = (id: string, year: { financialYear: string }) =>
+    `/savings/${id}?year=${encodeURIComponent(year.financialYear)}#profile`
 
-  async function yearContext(
-    principal: Principal,
-    id: string,
-    yearText: string | undefined,
-    need: 'manage' | 'record',
-  ) {
-    const detail = await savings.lineDetail(principal, id)
-    if (need === 'manage' ? !detail.canManage : !detail.canRecord) throw new Forbidden()
-    const fy = yearOf(yearText, savings.currentYear())
-    const year = detail.years.find((y) => y.year === fy) ?? detail.years[0]
-    if (!year) throw Invalid.field('financialYear', `${detail.line.reference} has no years`)
-    return { detail, year }
-  }
-
-  app.get('/savings/:id/profile', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { detail, year } = await yearContext(
-      principal,
-      id,
-      YearQuery.parse(request.query).year,
-      'manage',
-    )
-    const values: Body = { profile: year.profile, financialYear: year.financialYear }
-    year.months.forEach((m, i) => {
-      values[`months-${i}`] = formatInput(m.planned.pence)
-    })
-    return reply.view('savings/views/profile-form.njk', {
-      title: `Profile ${detail.line.reference} for ${year.financialYear}`,
-      line: detail.line,
+  formPage({
+    path: '/savings/:id/profile',
+    params: IdParams,
+    load: yearForm('manage'),
+    template: 'savings/views/profile-form.njk',
+    values: ({ model: { year } }) => {
+      const values: Body = { profile: year.profile, financialYear: year.financialYear }
+      year.months.forEach((m, i) => {
+        values[`months-${i}`] = formatInput(m.planned.pence)
+      })
+      return values
+    },
+    view: ({ model: { line, year } }) => ({
+      title: `Profile ${line.reference} for ${year.financialYear}`,
+      line,
       year,
-      values,
-    })
+    }),
+    schema: ProfileInput,
+    input: (body, { model: { year } }) => ({
+      financialYear: year.financialYear,
+      profile: body.profile,
+      ...(body.profile === 'custom' && {
+        months: Array.from({ length: 12 }, (_, i) => body[`months-${i}`] ?? ''),
+      }),
+    }),
+    fields: dashedFields,
+    save: ({ principal, params: { id } }, input) => savings.setProfile(principal, id, input),
+    redirect: ({ params: { id }, model: { year } }) => yearPage(id, year),
   })
 
-  app.post('/savings/:id/profile', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const body = (request.body ?? {}) as Body
-    const { detail, year } = await yearContext(
-      principal,
-      id,
-      typeof body.financialYear === 'string' ? body.financialYear : undefined,
-      'manage',
-    )
-    return handleForm(
-      reply,
-      {
-        template: 'savings/views/profile-form.njk',
-        context: {
-          title: `Profile ${detail.line.reference} for ${year.financialYear}`,
-          line: detail.line,
-          year,
-        },
-        values: body,
-      },
-      async () => {
-        const input = {
-          financialYear: year.financialYear,
-          profile: body.profile,
-          ...(body.profile === 'custom' && {
-            months: Array.from({ length: 12 }, (_, i) => body[`months-${i}`] ?? ''),
-          }),
-        }
-        try {
-          await savings.setProfile(principal, id, parseInput(ProfileInput, input))
-        } catch (error) {
-          formFields(error)
-        }
-        return reply.redirect(
-          `/savings/${id}?year=${encodeURIComponent(year.financialYear)}#profile`,
-          303,
-        )
-      },
-    )
-  })
-
-  app.get('/savings/:id/months', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { detail, year } = await yearContext(
-      principal,
-      id,
-      YearQuery.parse(request.query).year,
-      'record',
-    )
-    const values: Body = { financialYear: year.financialYear }
-    year.months.forEach((m, i) => {
-      values[`months-${i}-actual`] = m.actual?.pounds ?? ''
-      values[`months-${i}-forecast`] = m.forecast?.pounds ?? ''
-      values[`months-${i}-note`] = m.note ?? ''
-    })
-    return reply.view('savings/views/months-form.njk', {
-      title: `Actual and forecast savings: ${detail.line.reference} ${year.financialYear}`,
-      line: detail.line,
+  formPage({
+    path: '/savings/:id/months',
+    params: IdParams,
+    load: yearForm('record'),
+    template: 'savings/views/months-form.njk',
+    values: ({ model: { year } }) => {
+      const values: Body = { financialYear: year.financialYear }
+      year.months.forEach((m, i) => {
+        values[`months-${i}-actual`] = m.actual?.pounds ?? ''
+        values[`months-${i}-forecast`] = m.forecast?.pounds ?? ''
+        values[`months-${i}-note`] = m.note ?? ''
+      })
+      return values
+    },
+    view: ({ model: { line, year } }) => ({
+      title: `Actual and forecast savings: ${line.reference} ${year.financialYear}`,
+      line,
       year,
-      values,
-    })
-  })
-
-  app.post('/savings/:id/months', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const body = (request.body ?? {}) as Body
-    const { detail, year } = await yearContext(
-      principal,
-      id,
-      typeof body.financialYear === 'string' ? body.financialYear : undefined,
-      'record',
-    )
-    return handleForm(
-      reply,
-      {
-        template: 'savings/views/months-form.njk',
-        context: {
-          title: `Actual and forecast savings: ${detail.line.reference} ${year.financialYear}`,
-          line: detail.line,
-          year,
-        },
-        values: body,
-      },
-      async () => {
-        const input = {
-          financialYear: year.financialYear,
-          months: year.months.map((m, i) => ({
-            month: m.month.label,
-            actual: body[`months-${i}-actual`] ?? '',
-            forecast: body[`months-${i}-forecast`] ?? '',
-            note: body[`months-${i}-note`] ?? '',
-          })),
-        }
-        try {
-          await savings.recordDelivery(principal, id, parseInput(DeliveryInput, input))
-        } catch (error) {
-          formFields(error)
-        }
-        return reply.redirect(
-          `/savings/${id}?year=${encodeURIComponent(year.financialYear)}#profile`,
-          303,
-        )
-      },
-    )
+    }),
+    schema: DeliveryInput,
+    input: (body, { model: { year } }) => ({
+      financialYear: year.financialYear,
+      months: year.months.map((m, i) => ({
+        month: m.month.label,
+        actual: body[`months-${i}-actual`] ?? '',
+        forecast: body[`months-${i}-forecast`] ?? '',
+        note: body[`months-${i}-note`] ?? '',
+      })),
+    }),
+    fields: dashedFields,
+    save: ({ principal, params: { id } }, input) => savings.recordDelivery(principal, id, input),
+    redirect: ({ params: { id }, model: { year } }) => yearPage(id, year),
   })
 
   threadLinkRoutes(app, services, {
