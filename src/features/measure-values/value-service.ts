@@ -387,6 +387,9 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         : submit
           ? 'submitted for approval'
           : 'saved as a draft'
+    // The audit record last: its chain's head stays locked only from here to the commit, so
+    // writes to one council queue behind each other no longer than the record needs.
+    if (submit) await told(trx, principal, row, tree, period, after, 'submitted')
     await audit(trx, principal, {
       action,
       itemId: row.id,
@@ -394,7 +397,6 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
       ...(before && { before: snapshot(before) }),
       after: snapshot(after),
     })
-    if (submit) await told(trx, principal, row, tree, period, after, 'submitted')
     return {
       start: period.start,
       created: !existing,
@@ -717,8 +719,9 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         }
       }
     }
-    await recordAudits(trx, org, audits, clock)
     await notify?.valuesChanged(trx, events)
+    // The audit records last, so the chain's head is locked only until the commit.
+    await recordAudits(trx, org, audits, clock)
     return outcomes
   }
 
