@@ -7,7 +7,7 @@ import type { Database } from '../src/db/database.ts'
 import { settleAll } from '../src/features/measures/measure-ledger.ts'
 import { createServices } from '../src/services.ts'
 import { testConfig } from '../test/helpers/context.ts'
-import { onEachDatabase, type BenchResult } from './harness.ts'
+import { countingStatements, onEachDatabase, type BenchResult } from './harness.ts'
 import { generate } from './measures.bench.ts'
 
 /** How many values each run imports: `BENCH_IMPORT_SIZES=1000,10000` for a shorter run. */
@@ -84,20 +84,41 @@ async function run(label: string, database: Database): Promise<BenchResult[]> {
     Buffer.from(['Measure code,Period,Value,Commentary', ...lines.slice(0, n)].join('\n'))
 
   const config = testConfig()
-  const services = createServices({ config, database, clock: () => new Date() })
+  // Statements counted (through Kysely, so BEGIN and COMMIT are not).
+  const counting = countingStatements(database)
+  const services = createServices({ config, database: counting.database, clock: () => new Date() })
   const exchange = services.exchange
-  const app = await createApp({ config, database, services, logger: false })
+  const app = await createApp({ config, database: counting.database, services, logger: false })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const port = (app.server.address() as { port: number }).port
   const results: BenchResult[] = []
   const load = () => `load ${loadavg()[0]?.toFixed(2) ?? '?'}`
   try {
+    // The floor on this machine now: /ping asked for two seconds while nothing else runs, so a
+    // stall or p99 from the machine's own load shows as such beside the import's.
+    const idle = await phase(port, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 2000))
+      return 0
+    })
+    results.push(
+      {
+        name: `${label}, idle (${load()}): longest event-loop stall`,
+        value: idle.stallMs,
+        unit: 'ms',
+      },
+      { name: `${label}, idle: /ping p99`, value: idle.pingP99, unit: 'ms' },
+    )
     for (const size of SIZES.filter((n) => n <= lines.length)) {
       const file = fileOf(size)
       for (const dryRun of [true, false]) {
+        let statements = 0
         const done = await phase(port, async () => {
-          const summary = await exchange.importFile(large.principal, file, { dryRun })
-          return summary.counts.Values.created
+          let created = 0
+          statements = await counting.during(async () => {
+            const summary = await exchange.importFile(large.principal, file, { dryRun })
+            created = summary.counts.Values.created
+          })
+          return created
         })
         if (done.changes !== size) {
           throw new Error(`${size} values: ${done.changes} created`)
@@ -130,6 +151,7 @@ async function run(label: string, database: Database): Promise<BenchResult[]> {
             unit: 'ms',
             budget: { limit: 100, better: 'lower' },
           },
+          { name: `${name}: statements sent`, value: statements, unit: 'statements' },
         )
       }
       // The next size starts from the same council: what this one imported goes again.

@@ -141,6 +141,9 @@ function fromDayNumber(dayNumber: number): string {
 }
 
 export function isIsoDate(value: string): boolean {
+  // Most input that is not a date (a period's label) fails the pattern: answered without
+  // building an error, which an import of 100,000 labelled rows would otherwise do per row.
+  if (!ISO_DATE.test(value)) return false
   try {
     readDate(value)
     return true

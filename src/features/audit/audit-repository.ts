@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely'
+import { insertJsonRows, type ColumnType } from '../../db/bulk.ts'
 import type { AuditRecordRow, DB, NewAuditRecord } from '../../db/schema.ts'
 
 async function lockChain(db: Kysely<DB>, organisationId: string): Promise<void> {
@@ -42,6 +43,23 @@ export async function insertRecord(db: Kysely<DB>, record: NewAuditRecord): Prom
     .execute()
 }
 
+/** The columns of a new record, with their types, for inserting many in one statement. */
+const RECORD_COLUMNS = {
+  organisation_id: 'uuid',
+  seq: 'bigint',
+  at: 'timestamptz',
+  actor_id: 'uuid',
+  actor_name: 'text',
+  action: 'text',
+  item_type: 'text',
+  item_id: 'text',
+  summary: 'text',
+  before: 'jsonb',
+  after: 'jsonb',
+  prev_hash: 'text',
+  hash: 'text',
+} as const satisfies Partial<Record<keyof NewAuditRecord, ColumnType>>
+
 /** Many records of one chain, in order, and the chain's head moved to the last of them. */
 export async function insertRecords(
   db: Kysely<DB>,
@@ -50,12 +68,9 @@ export async function insertRecords(
 ): Promise<void> {
   const last = records.at(-1)
   if (!last) return
-  for (let i = 0; i < records.length; i += 500) {
+  for (let i = 0; i < records.length; i += 1000) {
     await between()
-    await db
-      .insertInto('audit_records')
-      .values(records.slice(i, i + 500))
-      .execute()
+    await insertJsonRows('audit_records', RECORD_COLUMNS, records.slice(i, i + 1000)).execute(db)
   }
   await db
     .insertInto('audit_heads')

@@ -1,5 +1,5 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
-import type { DB } from '../../db/schema.ts'
+import type { DB, Role } from '../../db/schema.ts'
 import type { Principal } from './principal.ts'
 
 /**
@@ -50,8 +50,12 @@ export async function findOrganisationsForSignIn(db: Kysely<DB>, slug: string | 
   return query.execute()
 }
 
-export async function loadPrincipal(db: Kysely<DB>, personId: string): Promise<Principal | null> {
-  const person = await db
+/**
+ * A person with their organisation and roles, in one statement: the roles come as one JSON
+ * array beside the person. A grant over a deactivated unit lapses with it.
+ */
+function principalQuery(db: Kysely<DB>) {
+  return db
     .selectFrom('people')
     .innerJoin('organisations', 'organisations.id', 'people.organisation_id')
     .select([
@@ -62,20 +66,33 @@ export async function loadPrincipal(db: Kysely<DB>, personId: string): Promise<P
       'people.organisation_id',
       'organisations.name as organisation_name',
       'organisations.slug as organisation_slug',
+      sql<{ role: Role; unit_id: string | null }[] | string>`coalesce((
+        select json_agg(json_build_object('role', ra.role, 'unit_id', ra.unit_id))
+        from role_assignments ra left join units u on u.id = ra.unit_id
+        where ra.person_id = people.id and (ra.unit_id is null or u.active = true)
+      ), '[]'::json)`.as('roles'),
     ])
-    .where('people.id', '=', personId)
-    .executeTakeFirst()
+}
+
+function principalOf(
+  person:
+    | {
+        id: string
+        name: string
+        email: string
+        active: boolean
+        organisation_id: string
+        organisation_name: string
+        organisation_slug: string
+        roles: { role: Role; unit_id: string | null }[] | string
+      }
+    | undefined,
+): Principal | null {
   if (!person?.active) return null
-  const roles = await db
-    .selectFrom('role_assignments')
-    .leftJoin('units', 'units.id', 'role_assignments.unit_id')
-    .select(['role_assignments.role', 'role_assignments.unit_id'])
-    .where('role_assignments.person_id', '=', personId)
-    // A grant over a deactivated unit lapses with it.
-    .where((eb) =>
-      eb.or([eb('role_assignments.unit_id', 'is', null), eb('units.active', '=', true)]),
-    )
-    .execute()
+  const roles =
+    typeof person.roles === 'string'
+      ? (JSON.parse(person.roles) as { role: Role; unit_id: string | null }[])
+      : person.roles
   return {
     personId: person.id,
     organisationId: person.organisation_id,
@@ -85,6 +102,22 @@ export async function loadPrincipal(db: Kysely<DB>, personId: string): Promise<P
     email: person.email,
     roles: roles.map((r) => ({ role: r.role, unitId: r.unit_id })),
   }
+}
+
+export async function loadPrincipal(db: Kysely<DB>, personId: string): Promise<Principal | null> {
+  return principalOf(await principalQuery(db).where('people.id', '=', personId).executeTakeFirst())
+}
+
+/** An unrevoked API token and the principal it acts for, in one statement. */
+export async function findTokenPrincipal(db: Kysely<DB>, hash: string) {
+  const found = await principalQuery(db)
+    .innerJoin('api_tokens', 'api_tokens.person_id', 'people.id')
+    .select(['api_tokens.id as token_id', 'api_tokens.last_used_at'])
+    .where('api_tokens.token_hash', '=', hash)
+    .where('api_tokens.revoked_at', 'is', null)
+    .executeTakeFirst()
+  if (!found) return null
+  return { id: found.token_id, lastUsedAt: found.last_used_at, principal: principalOf(found) }
 }
 
 export async function insertSession(
@@ -236,15 +269,6 @@ export async function insertToken(
     })
     .returning(['id', 'name', 'token_prefix', 'created_at'])
     .executeTakeFirstOrThrow()
-}
-
-export async function findActiveToken(db: Kysely<DB>, hash: string) {
-  return db
-    .selectFrom('api_tokens')
-    .select(['id', 'person_id', 'last_used_at'])
-    .where('token_hash', '=', hash)
-    .where('revoked_at', 'is', null)
-    .executeTakeFirst()
 }
 
 export async function touchToken(db: Kysely<DB>, id: string, at: Date): Promise<void> {

@@ -301,12 +301,11 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
     },
 
     async principalForApiToken(token: string): Promise<Principal | null> {
-      const found = await repo.findActiveToken(db, sha256(token))
-      if (!found) return null
-      const principal = await repo.loadPrincipal(db, found.person_id)
-      if (!principal) return null
+      const found = await repo.findTokenPrincipal(db, sha256(token))
+      const principal = found?.principal
+      if (!found || !principal) return null
       const now = clock()
-      if (!found.last_used_at || now.getTime() - found.last_used_at.getTime() > TOUCH_AFTER_MS) {
+      if (!found.lastUsedAt || now.getTime() - found.lastUsedAt.getTime() > TOUCH_AFTER_MS) {
         await repo.touchToken(db, found.id, now)
       }
       return principal

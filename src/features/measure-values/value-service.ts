@@ -41,6 +41,7 @@ import {
 import { dueDateOf, reportingPeriod } from '../measures/measure-status.ts'
 import {
   derive,
+  formulaGraphOf,
   pendingVariations,
   presentValues,
   ukDate,
@@ -166,13 +167,19 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     return { row, tree, period, value }
   }
 
-  async function present(principal: Principal, row: MeasureRow, start: string) {
+  /** One period's value as shown; `known` is the measure's targets and values when in hand. */
+  async function present(
+    principal: Principal,
+    row: MeasureRow,
+    start: string,
+    known?: { targets: readonly MeasureTargetRow[]; values: readonly MeasureValueRow[] },
+  ) {
     const org = principal.organisationId
-    const targets = await repo.listTargets(db, org, [row.id])
+    const targets = known?.targets ?? (await repo.listTargets(db, org, [row.id]))
     const values = policy.visibleValues(
       principal,
       scopeOf(row),
-      await repo.listValues(db, org, [row.id]),
+      known?.values ?? (await repo.listValues(db, org, [row.id])),
     )
     const view = presentValues(row, targets, values, today()).find((v) => v.period.start === start)
     if (!view) throw new NotFound('Value not found')
@@ -273,16 +280,21 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     tree: UnitTree,
     input: ValueInput,
     prefix = '',
-  ): Promise<{ start: string; created: boolean }> {
+  ): Promise<{
+    start: string
+    created: boolean
+    targets: readonly MeasureTargetRow[]
+    values: readonly MeasureValueRow[]
+  }> {
     const field = (name: string) => `${prefix}${name}`
     const org = principal.organisationId
     const { period, value, numerator, denominator } = entryOf(principal, row, tree, input, field)
 
-    const existing = await repo.findValue(trx, org, row.id, period.start)
-    const targets = await repo.listTargets(trx, org, [row.id])
-    const others = valueEntries(await repo.listValues(trx, org, [row.id])).filter(
-      (v) => v.start !== period.start,
-    )
+    // The measure's targets and values, read once: for judging the value, for the ledger to
+    // settle from, and for the answer.
+    const { targets, values: stored, calculated } = await repo.readForValueWrite(trx, org, row.id)
+    const existing = stored.find((v) => v.period_start === period.start)
+    const others = valueEntries(stored).filter((v) => v.start !== period.start)
     const derived = derive(row, targets, [
       ...others,
       { start: period.start, value, status: 'draft' },
@@ -356,28 +368,43 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         },
       }
     }
-    const written = await ledger.writeValue(trx, org, row, write, now)
-    if (!written) {
+    const [rows] = await ledger.writeValues(
+      trx,
+      org,
+      [{ measure: row, writes: [write], known: { targets, values: stored } }],
+      now,
+      { graph: formulaGraphOf(calculated) },
+    )
+    const after = rows?.[0]
+    if (!after) {
       throw new Conflict(
         `The value of ${row.code} for ${period.label} was changed by someone else: reload it`,
       )
     }
-    const after = await repo.findValue(trx, org, row.id, period.start)
     const verb =
       action === 'value_restated'
         ? `restated (${input.reason ?? ''})`
         : submit
           ? 'submitted for approval'
           : 'saved as a draft'
+    // The audit record last: its chain's head stays locked only from here to the commit, so
+    // writes to one council queue behind each other no longer than the record needs.
+    if (submit) await told(trx, principal, row, tree, period, after, 'submitted')
     await audit(trx, principal, {
       action,
       itemId: row.id,
       summary: `${row.code} ${period.label}: ${formatValue(value, row)} ${verb}`,
       ...(before && { before: snapshot(before) }),
-      ...(after && { after: snapshot(after) }),
+      after: snapshot(after),
     })
-    if (submit && after) await told(trx, principal, row, tree, period, after, 'submitted')
-    return { start: period.start, created: !existing }
+    return {
+      start: period.start,
+      created: !existing,
+      targets,
+      values: [...stored.filter((v) => v.period_start !== period.start), after].sort((a, b) =>
+        a.period_start < b.period_start ? -1 : a.period_start > b.period_start ? 1 : 0,
+      ),
+    }
   }
 
   /** The notifier's view of a value's step, told in the step's own transaction. */
@@ -566,7 +593,12 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     }
     // Each measure judged once, with every value the file brings: red needs commentary.
     const person = recordedPersonId(principal)
-    const batch: { measure: MeasureRow; writes: ValueWrite[]; entries: Accepted[] }[] = []
+    const batch: {
+      measure: MeasureRow
+      writes: ValueWrite[]
+      entries: Accepted[]
+      known?: { targets: MeasureTargetRow[]; values: repo.ValueFigures[] }
+    }[] = []
     for (const [id, entries] of accepted) {
       await tick()
       const m = measuresById.get(id)
@@ -628,7 +660,13 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
               },
         )
       }
-      batch.push({ measure: m, writes, entries })
+      // What was read above stands for settling's own read, unless SPC must be worked out
+      // again (an approved value), which needs the years before `from` too.
+      const known = entries.every((e) => !e.approve) && {
+        targets: targetsOf.get(id) ?? [],
+        values: stored.get(id) ?? [],
+      }
+      batch.push({ measure: m, writes, entries, ...(known && { known }) })
     }
     if (problems.length > 0) throw new Invalid(problems)
     const written = await ledger.writeValues(trx, org, batch, now)
@@ -681,8 +719,9 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         }
       }
     }
-    await recordAudits(trx, org, audits, clock)
     await notify?.valuesChanged(trx, events)
+    // The audit records last, so the chain's head is locked only until the commit.
+    await recordAudits(trx, org, audits, clock)
     return outcomes
   }
 
@@ -819,7 +858,8 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
         .transaction()
         .execute((trx) => saveIn(trx, principal, row, tree, input))
       if (input.submit === true) await notify?.deliver(principal.organisationId)
-      return { value: await present(principal, row, saved.start), created: saved.created }
+      // Presented from what the transaction read and wrote: nothing is read again.
+      return { value: await present(principal, row, saved.start, saved), created: saved.created }
     },
 
     /**

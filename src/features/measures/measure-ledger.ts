@@ -42,6 +42,16 @@ export type ValueWrite =
 export interface MeasureWrites {
   readonly measure: MeasureRow
   readonly writes: readonly ValueWrite[]
+  /**
+   * The measure's targets and its values as the writer read them in this transaction, before
+   * these writes: given, settling works from them instead of reading both again. Every value,
+   * or (when no write approves one, so SPC is not worked out again) every value from the
+   * financial year of the earliest write on.
+   */
+  readonly known?: {
+    readonly targets: readonly MeasureTargetRow[]
+    readonly values: readonly repo.ValueFigures[]
+  }
 }
 
 /** What a write did to a measure, for settling it once however many values changed. */
@@ -53,10 +63,13 @@ interface Touched {
   spc: boolean
   /** Something the public dashboard shows changed. */
   published: boolean
+  /** Its targets and values after the writes, when the writer knew them (`MeasureWrites.known`). */
+  known?: { targets: readonly MeasureTargetRow[]; values: repo.ValueFigures[] }
 }
 
 /**
- * Writes values of any number of measures, then settles each measure once. Returns the row
+ * Writes values of any number of measures, then settles each measure once (`options.graph`:
+ * the formula graph, when the writer read it in this transaction). Returns the row
  * each write left (undefined for a delete, or for an update whose `before.version` is stale:
  * then nothing is settled and the caller should refuse, which rolls the transaction back).
  */
@@ -65,6 +78,7 @@ export async function writeValues(
   organisationId: string,
   batch: readonly MeasureWrites[],
   at: Date,
+  options: { graph?: FormulaGraph } = {},
 ): Promise<(MeasureValueRow | undefined)[][]> {
   const touched = new Map<string, Touched>()
   const results: (MeasureValueRow | undefined)[][] = []
@@ -124,7 +138,38 @@ export async function writeValues(
       if (slot) slot[place[1]] = row
     }
   }
-  if (!stale) await settle(trx, organisationId, [...touched.values()], at)
+  if (stale) return results
+  // What the writer read, with the writes applied, stands for reading the values again.
+  for (const [m, { measure, writes, known }] of batch.entries()) {
+    const t = touched.get(measure.id)
+    if (!known || !t) continue
+    const byStart = new Map(known.values.map((v) => [v.period_start, v]))
+    let complete = true
+    for (const [w, write] of writes.entries()) {
+      if (write.op === 'delete') {
+        byStart.delete(write.before.period_start)
+        continue
+      }
+      const row = results[m]?.[w]
+      if (!row) complete = false
+      else byStart.set(row.period_start, row)
+    }
+    if (complete) {
+      t.known = {
+        targets: known.targets,
+        values: [...byStart.values()].sort((a, b) =>
+          a.period_start < b.period_start ? -1 : a.period_start > b.period_start ? 1 : 0,
+        ),
+      }
+    }
+  }
+  await settle(
+    trx,
+    organisationId,
+    [...touched.values()],
+    at,
+    options.graph ? { graph: options.graph } : {},
+  )
   return results
 }
 
@@ -321,7 +366,7 @@ async function settle(
   organisationId: string,
   touched: readonly Touched[],
   at: Date,
-  options: { dependants?: boolean } = {},
+  options: { dependants?: boolean; graph?: FormulaGraph } = {},
 ): Promise<void> {
   if (touched.length === 0) return
   let published = touched.some((t) => t.published)
@@ -329,7 +374,7 @@ async function settle(
   await deriveStored(trx, organisationId, touched)
   const changedPeriods = touched.filter((t) => t.periods.size > 0)
   if (options.dependants !== false && changedPeriods.length > 0) {
-    const graph: FormulaGraph = await formulaGraph(trx, organisationId)
+    const graph: FormulaGraph = options.graph ?? (await formulaGraph(trx, organisationId))
     const order = [
       ...new Set(changedPeriods.flatMap((t) => dependantsOf(graph, t.measure.code))),
     ].filter((code) => !touched.some((t) => t.measure.code === code))
@@ -360,26 +405,38 @@ async function settle(
 async function deriveStored(
   trx: Kysely<DB>,
   organisationId: string,
-  touched: readonly (Pick<Touched, 'measure' | 'spc'> & { periods?: ReadonlySet<string> })[],
+  touched: readonly (Pick<Touched, 'measure' | 'spc' | 'known'> & {
+    periods?: ReadonlySet<string>
+  })[],
 ): Promise<void> {
   const tick = cooperate()
   for (let i = 0; i < touched.length; i += SETTLE_CHUNK) {
     const chunk = touched.slice(i, i + SETTLE_CHUNK)
-    const ids = chunk.map((t) => t.measure.id)
+    // Measures whose writer read their targets and values are not read again.
+    const unknown = chunk.filter((t) => !t.known)
+    const ids = unknown.map((t) => t.measure.id)
     const spcIds = chunk.filter((t) => t.spc).map((t) => t.measure.id)
     // A value's stored figures follow from its own financial year only (its target, and the
     // year to date): when SPC needs nothing, the years before the first changed one are left.
-    const from = chunk.every((t) => !t.spc && t.periods !== undefined && t.periods.size > 0)
-      ? yearStartOf(chunk.flatMap((t) => [...(t.periods ?? [])]))
+    const from = unknown.every((t) => !t.spc && t.periods !== undefined && t.periods.size > 0)
+      ? yearStartOf(unknown.flatMap((t) => [...(t.periods ?? [])]))
       : undefined
-    const targetsOf = Map.groupBy(
-      await repo.listTargets(trx, organisationId, ids),
-      (t) => t.measure_id,
+    const targetsOf = new Map<string, readonly MeasureTargetRow[]>(
+      Map.groupBy(await repo.listTargets(trx, organisationId, ids), (t) => t.measure_id),
     )
-    const valuesOf = Map.groupBy(
-      await repo.listValueFigures(trx, organisationId, ids, from),
-      (v) => v.measure_id,
+    const valuesOf = new Map<string, readonly repo.ValueFigures[]>(
+      Map.groupBy(await repo.listValueFigures(trx, organisationId, ids, from), (v) => v.measure_id),
     )
+    for (const { measure, known, spc, periods } of chunk) {
+      if (!known) continue
+      // As read: from the first changed year when SPC needs nothing.
+      const since = !spc && periods && periods.size > 0 ? yearStartOf([...periods]) : undefined
+      targetsOf.set(measure.id, known.targets)
+      valuesOf.set(
+        measure.id,
+        since === undefined ? known.values : known.values.filter((v) => v.period_start >= since),
+      )
+    }
     const settingsOf = Map.groupBy(
       await spcRepo.listSettings(trx, organisationId, spcIds),
       (s) => s.measure_id,

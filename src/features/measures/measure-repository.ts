@@ -1,4 +1,5 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely'
+import { insertJsonRowsReturning, type ColumnType } from '../../db/bulk.ts'
 import type {
   DB,
   MeasureFrequency,
@@ -127,6 +128,28 @@ export async function findMeasure(db: Kysely<DB>, organisationId: string, id: st
     .executeTakeFirst()
 }
 
+/**
+ * A measure and its organisation's unit hierarchy (each unit's id and parent, in the order
+ * `listUnits` gives), in one statement: what checking who may see a measure reads.
+ */
+export async function findMeasureWithUnits(db: Kysely<DB>, organisationId: string, id: string) {
+  const found = await db
+    .selectFrom('measures')
+    .selectAll('measures')
+    .select(
+      sql`(select coalesce(json_agg(json_build_array(u.id, u.parent_id)
+        order by u.position, u.name), '[]'::json)
+        from units u where u.organisation_id = measures.organisation_id)`.as('unit_links'),
+    )
+    .where('organisation_id', '=', organisationId)
+    .where('id', '=', id)
+    .executeTakeFirst()
+  if (!found) return undefined
+  const { unit_links, ...row } = found
+  const links = jsonOf(unit_links) as [string, string | null][]
+  return { row, units: links.map(([unitId, parentId]) => ({ id: unitId, parentId })) }
+}
+
 export async function findMeasuresByCode(
   db: Kysely<DB>,
   organisationId: string,
@@ -164,6 +187,65 @@ export async function calculatedMeasures(db: Kysely<DB>, organisationId: string)
     .where('organisation_id', '=', organisationId)
     .where('formula', 'is not', null)
     .execute()
+}
+
+/** A JSON column as either driver gives it: parsed already (pg) or as text. */
+function jsonOf(value: unknown): unknown {
+  return typeof value === 'string' ? JSON.parse(value) : value
+}
+
+const dateOrNull = (value: unknown): Date | null =>
+  value === null || value === undefined ? null : new Date(value as string)
+
+/**
+ * What entering one value reads, in one statement: the measure's targets and every one of its
+ * values (whole rows, as `listTargets` and `listValues` give them, in period order), and the
+ * organisation's calculated measures, for the formula graph the ledger settles by.
+ */
+export async function readForValueWrite(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureId: string,
+): Promise<{
+  targets: MeasureTargetRow[]
+  values: MeasureValueRow[]
+  calculated: { id: string; code: string; formula: string | null; frequency: MeasureFrequency }[]
+}> {
+  const { rows } = await sql<{ targets: unknown; value_rows: unknown; calculated: unknown }>`
+    select
+      coalesce((select json_agg(t order by t.period_start, t.frequency) from measure_targets t
+        where t.organisation_id = ${organisationId} and t.measure_id = ${measureId}), '[]'::json)
+        as targets,
+      coalesce((select json_agg(v order by v.period_start) from measure_values v
+        where v.organisation_id = ${organisationId} and v.measure_id = ${measureId}), '[]'::json)
+        as value_rows,
+      coalesce((select json_agg(json_build_object('id', m.id, 'code', m.code,
+          'formula', m.formula, 'frequency', m.frequency)) from measures m
+        where m.organisation_id = ${organisationId} and m.formula is not null), '[]'::json)
+        as calculated`.execute(db)
+  const [row] = rows
+  const targets = (jsonOf(row?.targets ?? '[]') as MeasureTargetRow[]).map((t) => ({
+    ...t,
+    created_at: new Date(t.created_at as unknown as string),
+  }))
+  const values = (jsonOf(row?.value_rows ?? '[]') as MeasureValueRow[]).map((v) => ({
+    ...v,
+    submitted_at: dateOrNull(v.submitted_at),
+    approved_at: dateOrNull(v.approved_at),
+    returned_at: dateOrNull(v.returned_at),
+    created_at: new Date(v.created_at as unknown as string),
+    updated_at: new Date(v.updated_at as unknown as string),
+  }))
+  return {
+    targets,
+    values,
+    calculated: jsonOf(row?.calculated ?? '[]') as {
+      id: string
+      code: string
+      formula: string | null
+      frequency: MeasureFrequency
+    }[],
+  }
 }
 
 export type NewMeasure = Omit<Insertable<MeasuresTable>, 'organisation_id'>
@@ -367,7 +449,40 @@ export async function insertValues(
   }
 }
 
-/** Inserts many values, 500 to a statement, and returns the rows written (in no set order). */
+/** The type of each column of measure_values a new value may set. */
+const VALUE_COLUMNS: Readonly<Partial<Record<keyof MeasureValuesTable, ColumnType>>> = {
+  organisation_id: 'uuid',
+  measure_id: 'uuid',
+  period_start: 'date',
+  value: 'numeric',
+  numerator: 'numeric',
+  denominator: 'numeric',
+  commentary: 'text',
+  status: 'text',
+  calculated: 'boolean',
+  target: 'numeric',
+  rag: 'text',
+  year_to_date: 'numeric',
+  entered_by: 'uuid',
+  first_entered_by: 'uuid',
+  submitted_by: 'uuid',
+  submitted_at: 'timestamptz',
+  approved_by: 'uuid',
+  approved_at: 'timestamptz',
+  returned_by: 'uuid',
+  returned_at: 'timestamptz',
+  return_reason: 'text',
+  restated: 'boolean',
+  restatement_reason: 'text',
+  restated_from: 'numeric',
+  created_at: 'timestamptz',
+  updated_at: 'timestamptz',
+}
+
+/**
+ * Inserts many values, 1,000 to a statement sent as one JSON document, and returns the rows
+ * written (in no set order). Rows that do not all set the same columns go through Kysely.
+ */
 export async function insertValuesReturning(
   db: Kysely<DB>,
   organisationId: string,
@@ -375,15 +490,43 @@ export async function insertValuesReturning(
   between: () => Promise<void> = async () => {},
 ): Promise<MeasureValueRow[]> {
   const out: MeasureValueRow[] = []
-  for (let i = 0; i < rows.length; i += 500) {
-    await between()
-    out.push(
-      ...(await db
-        .insertInto('measure_values')
-        .values(rows.slice(i, i + 500).map((r) => ({ ...r, organisation_id: organisationId })))
-        .returningAll()
-        .execute()),
+  const [first] = rows
+  if (!first) return out
+  const keys = Object.keys(first).filter((k) => (first as Record<string, unknown>)[k] !== undefined)
+  const uniform =
+    keys.every((k) => k in VALUE_COLUMNS) &&
+    rows.every(
+      (r) =>
+        Object.keys(r).length === keys.length &&
+        keys.every((k) => (r as Record<string, unknown>)[k] !== undefined),
     )
+  if (!uniform) {
+    for (let i = 0; i < rows.length; i += 500) {
+      await between()
+      out.push(
+        ...(await db
+          .insertInto('measure_values')
+          .values(rows.slice(i, i + 500).map((r) => ({ ...r, organisation_id: organisationId })))
+          .returningAll()
+          .execute()),
+      )
+    }
+    return out
+  }
+  const columns = Object.fromEntries([
+    ['organisation_id', 'uuid'],
+    ...keys.map((k) => [k, VALUE_COLUMNS[k as keyof MeasureValuesTable]]),
+  ]) as Partial<Record<keyof MeasureValuesTable, ColumnType>>
+  for (let i = 0; i < rows.length; i += 1000) {
+    await between()
+    const chunk = rows.slice(i, i + 1000).map((r) => ({ ...r, organisation_id: organisationId }))
+    for (const row of await insertJsonRowsReturning<'measure_values', MeasureValueRow>(
+      db,
+      'measure_values',
+      columns,
+      chunk,
+    ))
+      out.push(row)
   }
   return out
 }

@@ -24,7 +24,7 @@ import * as orgRepo from '../organisation/organisation-repository.ts'
 import * as spcRepo from '../spc/spc-repository.ts'
 import { presentSpcSettings } from '../spc/spc-presenter.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import { UnitTree } from '../organisation/unit-tree.ts'
 import * as policy from './measure-policy.ts'
 import {
   presentBenchmark,
@@ -138,8 +138,17 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       found.get(principal)?.delete(id)
       return guarded
     }
-    const row = await repo.findMeasure(db, principal.organisationId, id)
-    const units = tree ?? (await unitTreeOf(db, principal.organisationId))
+    let row: MeasureRow | undefined
+    let units: UnitTree
+    if (tree) {
+      row = await repo.findMeasure(db, principal.organisationId, id)
+      units = tree
+    } else {
+      // The measure and the unit tree in one statement.
+      const found = await repo.findMeasureWithUnits(db, principal.organisationId, id)
+      row = found?.row
+      units = new UnitTree(found?.units ?? [])
+    }
     if (!row || !policy.canViewMeasure(principal, scopeOf(row), units)) {
       throw new NotFound('Measure not found')
     }

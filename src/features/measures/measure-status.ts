@@ -94,13 +94,28 @@ export class TargetBook {
     return target
   }
 
+  readonly #periodTargets = new Map<number, (number | null)[]>()
+
+  /** The year's own period targets in order (nulls when it has none), worked out once a year. */
+  #periodTargetsOf(financialYear: number): (number | null)[] {
+    const known = this.#periodTargets.get(financialYear)
+    if (known) return known
+    const { frequency } = this.#measure
+    const count = periodsPerYear(frequency)
+    const targets =
+      this.#own.size === 0
+        ? new Array<number | null>(count).fill(null)
+        : Array.from(
+            { length: count },
+            (_, i) => this.#own.get(periodAt(frequency, financialYear, i + 1).start)?.value ?? null,
+          )
+    this.#periodTargets.set(financialYear, targets)
+    return targets
+  }
+
   #targetFor(period: Period): number | null {
     const { frequency, cumulative } = this.#measure
-    const periodTargets = Array.from(
-      { length: periodsPerYear(frequency) },
-      (_, i) =>
-        this.#own.get(periodAt(frequency, period.financialYear, i + 1).start)?.value ?? null,
-    )
+    const periodTargets = this.#periodTargetsOf(period.financialYear)
     try {
       return targetForPeriod({
         frequency,

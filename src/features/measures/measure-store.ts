@@ -196,8 +196,15 @@ export async function formulaGraph(
   db: Kysely<DB>,
   organisationId: string,
 ): Promise<Map<string, Set<string>>> {
+  return formulaGraphOf(await repo.calculatedMeasures(db, organisationId))
+}
+
+/** The same from the calculated measures when already read. */
+export function formulaGraphOf(
+  calculated: readonly { code: string; formula: string | null }[],
+): Map<string, Set<string>> {
   const graph = new Map<string, Set<string>>()
-  for (const m of await repo.calculatedMeasures(db, organisationId)) {
+  for (const m of calculated) {
     if (m.formula === null) continue
     try {
       graph.set(m.code, formulaInputs(parseFormula(m.formula)))
@@ -223,5 +230,10 @@ const londonDate = new Intl.DateTimeFormat('en-CA', {
 
 /** Today's date in the UK, 'YYYY-MM-DD': due dates are UK working days. */
 export function ukDate(at: Date): string {
-  return londonDate.format(at)
+  // Formatting is slow next to what asks for it (twice a row of an import): kept per second.
+  const second = Math.floor(at.getTime() / 1000)
+  if (second !== lastUkDate.second) lastUkDate = { second, date: londonDate.format(at) }
+  return lastUkDate.date
 }
+
+let lastUkDate = { second: Number.NaN, date: '' }
