@@ -10,7 +10,7 @@ import type { App } from '../src/app.ts'
 import { periodInShortWords } from '../src/core/periods.ts'
 import { APPROVAL_WORDS, headlineNote } from '../src/core/measure-figure.ts'
 import type { Role } from '../src/db/schema.ts'
-import type { Principal } from '../src/features/auth/principal.ts'
+import type { Principal } from '../src/core/principal.ts'
 import { buildDemoCouncil, DEMO_PASSWORD } from '../src/features/demo/demo-council.ts'
 import {
   formatValue,

@@ -1,6 +1,6 @@
-import type { Principal } from '../features/auth/principal.ts'
+import type { Principal } from '../core/principal.ts'
 import { canImport } from '../features/exchange/exchange-policy.ts'
-import { canViewAudit } from '../features/organisation/organisation-policy.ts'
+import { canViewAudit } from '../features/audit/audit-policy.ts'
 
 const entersValues = (p: Principal) => p.roles.some((g) => g.role === 'data_entry')
 const approves = (p: Principal) => p.roles.some((g) => g.role === 'approver')

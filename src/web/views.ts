@@ -14,7 +14,7 @@ import {
   formatThousands,
   plural,
 } from '../core/format.ts'
-import { ROLE_NAMES } from '../features/auth/principal.ts'
+import { ROLE_NAMES } from '../core/principal.ts'
 import { UNIT_KIND_NAMES } from '../features/organisation/organisation-schemas.ts'
 import { variationBadge } from '../features/spc/spc-status.ts'
 import { wrapTables } from './table-scroll.ts'

@@ -4,8 +4,8 @@ import { GENESIS_HASH, auditHash } from './audit-hash.ts'
 import * as repo from './audit-repository.ts'
 import { cooperate } from '../../core/cooperate.ts'
 import { Forbidden } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canViewAudit } from '../organisation/organisation-policy.ts'
+import type { Principal } from '../../core/principal.ts'
+import { canViewAudit } from './audit-policy.ts'
 
 export interface AuditActor {
   readonly personId: string | null

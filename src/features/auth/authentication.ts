@@ -1,41 +1,16 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import type { Config } from '../../config.ts'
 import { Unauthenticated } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { isApiRequest } from '../../web/error-pages.ts'
 import { navigationFor } from '../../web/navigation.ts'
-import { isPublicRequest } from '../public/public-paths.ts'
-import type { Principal } from './principal.ts'
+import { isPublicRequest } from '../../web/public-paths.ts'
+import { SESSION_COOKIE } from '../../web/request-principal.ts'
 
-export const SESSION_COOKIE = 'gt_session'
 export const SESSION_STATUS_PATH = '/session/status'
 /** The time-out warning shows this long before the session ends (GOV.UK: 2 minutes). */
 export const SESSION_WARNING_SECONDS = 120
 const FLASH_COOKIE = 'gt_flash'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null
-    authMethod: 'session' | 'token' | null
-    sessionToken: string | null
-    /** Seconds until the session ends if nothing more is done, and whether it can be extended. */
-    sessionTimeLeft: { seconds: number; extendable: boolean } | null
-  }
-  interface FastifyReply {
-    locals: Record<string, unknown> | undefined
-  }
-}
-
-export function requirePrincipal(request: FastifyRequest): Principal {
-  if (!request.principal) {
-    throw new Unauthenticated(
-      isApiRequest(request)
-        ? 'Authenticate with a session or an "Authorization: Bearer <token>" header'
-        : undefined,
-    )
-  }
-  return request.principal
-}
 
 export function sessionCookieOptions(config: Config) {
   return {

@@ -1,6 +1,6 @@
 // The "How we compare" panel on corporate dashboards: every compared measure's latest rank in its
 // group and whether it is improving relative to the group.
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type {
   DashboardPanel,
   DashboardPanelSource,

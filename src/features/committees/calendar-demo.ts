@@ -5,7 +5,7 @@
 import type { Kysely } from 'kysely'
 import { addDays, periodContaining, previousPeriod } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { reportFinanceSource } from '../budgets/budget-service.ts'
 import { ukDate } from '../measures/measure-store.ts'
 import { renderReport } from '../reports/render/index.ts'

@@ -6,7 +6,7 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { approvedMonthlyMeasure, WORSENING } from '../spc/spc-fixtures.ts'
 import type { MeasureTile } from './dashboard-content.ts'
 

@@ -14,7 +14,7 @@ import type { Rag } from '../../core/status.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { canViewMeasure } from '../measures/measure-policy.ts'
 import {
   formatValue,
@@ -30,7 +30,7 @@ import { currentStatus, headlineFacts } from '../measures/measure-status.ts'
 import { unitTreeOf } from '../measures/measure-store.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 import type { ProjectService } from '../projects/project-service.ts'
 import type { RiskService } from '../risks/risk-service.ts'
 import {

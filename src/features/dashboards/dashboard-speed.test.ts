@@ -9,7 +9,7 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import { parsePeriodLabel } from '../../core/periods.ts'
 import type { App } from '../../app.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { approvedMonthlyMeasure, WORSENING } from '../spc/spc-fixtures.ts'
 
 for (const mode of testModes()) {

@@ -8,7 +8,7 @@ import { createTestContext, type TestContext } from '../../../test/helpers/conte
 import { testModes } from '../../../test/helpers/database.ts'
 import { convertToPdf, scratch, sofficeMissing } from '../../../test/helpers/documents.ts'
 import * as authRepo from '../auth/auth-repository.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/demo-council.ts'
 import { MEASURE_COLUMNS, SAVINGS_COLUMNS } from './exchange-columns.ts'
 

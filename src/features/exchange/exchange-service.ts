@@ -6,7 +6,7 @@ import type { z } from 'zod'
 import { formatFinancialYear, parsePeriodStart, type Period } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type {
   ImportedOutcome,
   ImportedValue,
@@ -20,7 +20,7 @@ import { MeasureChanges, MeasureInput, TargetInput } from '../measures/measure-s
 import { readPeriod, scopeOf, type MeasureService } from '../measures/measure-service.ts'
 import { unitTreeOf } from '../measures/measure-store.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 import type { ProjectService } from '../projects/project-service.ts'
 import { RiskChanges, RiskInput } from '../risks/risk-schemas.ts'
 import type { RiskService } from '../risks/risk-service.ts'

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { canSeeUnapproved } from '../measures/measure-policy.ts'
 
 /** Everyone with a role in the organisation reads its framework, partners included. */

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Services } from '../../services.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
 import { unitNames } from '../organisation/unit-options.ts'
 import { groupTasks } from '../tasks/task-routes.ts'
 

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type { DashboardService } from '../dashboards/dashboard-service.ts'
 import type { ProjectService } from '../projects/project-service.ts'
 import type { QueryService } from '../queries/query-service.ts'

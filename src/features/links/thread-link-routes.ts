@@ -5,8 +5,8 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { canShapeFramework } from '../framework/framework-policy.ts'
 
 /** The item a form links: loaded only if the principal may change it (else it throws). */

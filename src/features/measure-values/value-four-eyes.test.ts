@@ -9,7 +9,7 @@ import { testModes } from '../../../test/helpers/database.ts'
 import type { Role } from '../../db/schema.ts'
 import { Forbidden } from '../../errors.ts'
 import * as authRepo from '../auth/auth-repository.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 
 for (const mode of testModes()) {

@@ -19,10 +19,10 @@ import type {
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
 import { recordAudit, recordAudits } from '../audit/audit-service.ts'
 import { cooperate } from '../../core/cooperate.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
+import { holdsRole } from '../../core/roles.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from '../measures/measure-policy.ts'
 import {
   formatValue,

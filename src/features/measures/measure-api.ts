@@ -5,7 +5,7 @@ import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { measureSpc } from './measure-spc.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
 import { BenchmarkInput } from '../measure-values/value-schemas.ts'
 import { MeasureChanges, MeasureInput, MeasureListQuery, TargetsInput } from './measure-schemas.ts'
 

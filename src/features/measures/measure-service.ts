@@ -19,12 +19,12 @@ import {
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import * as spcRepo from '../spc/spc-repository.ts'
 import { presentSpcSettings } from '../spc/spc-presenter.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './measure-policy.ts'
 import {
   presentBenchmark,

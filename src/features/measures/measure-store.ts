@@ -14,7 +14,7 @@ import type {
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import * as spcRepo from '../spc/spc-repository.ts'
 import { presentSpcSettings } from '../spc/spc-presenter.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 import {
   periodOf,
   presentValue,

@@ -1,7 +1,7 @@
 // Test data for reminders: a council with one of each thing a reminder is about, as of June 2025.
 import type { TestContext, TestOrganisation } from '../../../test/helpers/context.ts'
 import { periodAt, periodsBetween } from '../../core/periods.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import type { RiskInput } from '../risks/risk-schemas.ts'
 

@@ -6,7 +6,7 @@ import type { DB } from '../../db/schema.ts'
 import { Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
 import * as authRepo from '../auth/auth-repository.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import {
   entersFor,
   handsOn,

@@ -4,7 +4,7 @@ import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/audit-service.ts'
 import * as authRepo from '../auth/auth-repository.ts'
 import { hashPassword, passwordProblem } from '../auth/passwords.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import * as policy from './organisation-policy.ts'
 import {
   presentPerson,
@@ -20,7 +20,7 @@ import type {
   UnitChanges,
   UnitInput,
 } from './organisation-schemas.ts'
-import { UnitTree } from './unit-tree.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 
 export interface OrganisationDeps {
   readonly db: Kysely<DB>

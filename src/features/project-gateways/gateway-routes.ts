@@ -4,8 +4,8 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type { ProjectView } from '../projects/project-presenter.ts'
 import {
   ASSURANCE_NAMES,

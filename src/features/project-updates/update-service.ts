@@ -4,7 +4,7 @@ import { quarterHeading, quarterRange } from '../../core/project-status.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
 import * as policy from '../projects/project-policy.ts'
@@ -31,7 +31,7 @@ import {
 } from './update-rollup.ts'
 import type { UpdateChanges, UpdateInput } from './update-schemas.ts'
 import type { WorkflowNotifier } from '../notifications/notification-events.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 import type { ProjectScope } from '../projects/project-policy.ts'
 
 export interface UpdateDeps {

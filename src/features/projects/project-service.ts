@@ -10,11 +10,11 @@ import { suggestStatus, type Confidence } from '../../core/project-status.ts'
 import type { DB, DuePrecision } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import * as savingsRepo from '../savings/savings-repository.ts'
 import { actorOf, type OrganisationService } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './project-policy.ts'
 import {
   dueLabel,

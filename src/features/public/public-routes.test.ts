@@ -14,7 +14,7 @@ import { measureSpc } from '../measures/measure-spc.ts'
 import { approvedMonthlyMeasure, REDESIGN } from '../spc/spc-fixtures.ts'
 import { DEFAULT_CACHE } from './public-cache.ts'
 import { createPublicService } from './public-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 type Person = Principal & { email: string }
 

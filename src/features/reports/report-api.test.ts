@@ -5,7 +5,7 @@ import { createTestContext, type TestContext } from '../../../test/helpers/conte
 import { testModes } from '../../../test/helpers/database.ts'
 import type { App } from '../../app.ts'
 import type { Role } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/demo-council.ts'
 
 interface ApiReport {

@@ -9,7 +9,7 @@ import {
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { canViewMeasure } from '../measures/measure-policy.ts'
 import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
 import { presentGateway } from '../project-gateways/gateway-presenter.ts'

@@ -5,8 +5,8 @@ import { addMonths, BANDS } from '../../core/risk-scoring.ts'
 import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import {
   ActionChanges,
   ActionInput,

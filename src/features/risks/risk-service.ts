@@ -13,11 +13,11 @@ import {
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import type { LinkableItem, LinkRegistry } from '../links/link-registry.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './risk-policy.ts'
 import {
   presentAction,

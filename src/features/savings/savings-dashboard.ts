@@ -4,7 +4,7 @@ import { decimalsOf, formatPercent, plural } from '../../core/format.ts'
 import { formatPounds, percentOf, sumPence } from '../../core/money.ts'
 import { periodContaining } from '../../core/periods.ts'
 import { deliveryByPeriod } from '../../core/savings.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { ukDate } from '../measures/measure-store.ts'
 import type { BudgetService } from '../budgets/budget-service.ts'
 import type {

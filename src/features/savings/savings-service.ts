@@ -12,11 +12,11 @@ import {
 import type { DB } from '../../db/schema.ts'
 import { Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type { LinkableItem } from '../links/link-registry.ts'
 import * as orgRepo from '../organisation/organisation-repository.ts'
 import { actorOf } from '../organisation/organisation-service.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './savings-policy.ts'
 import {
   presentDelivery,

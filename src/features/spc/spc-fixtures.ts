@@ -1,7 +1,7 @@
 // Test data for SPC: monthly measures with approved values, written the way a bulk load would.
 import type { TestContext, TestOrganisation } from '../../../test/helpers/context.ts'
 import { periodAt, periodsBetween } from '../../core/periods.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import * as measureRepo from '../measures/measure-repository.ts'
 import { writeValues } from '../measures/measure-ledger.ts'
 
