@@ -1,4 +1,4 @@
-import { buildDemoCouncil } from '../src/features/demo/demo-council.ts'
+import { buildDemoCouncil } from '../src/features/demo/index.ts'
 import { createTestContext } from '../test/helpers/context.ts'
 import { load, type BenchResult } from './harness.ts'
 

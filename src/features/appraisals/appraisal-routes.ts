@@ -8,7 +8,7 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { setFlash } from '../auth/authentication.ts'
+import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import { CycleInput, ObjectiveInput, ReviewInput } from './appraisal-schemas.ts'
 

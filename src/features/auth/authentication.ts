@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts'
 import { Unauthenticated } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { isApiRequest } from '../../web/error-pages.ts'
+import type { NavSection } from '../../web/feature.ts'
 import { navigationFor } from '../../web/navigation.ts'
 import { isPublicRequest } from '../../web/public-paths.ts'
 import { SESSION_COOKIE } from '../../web/request-principal.ts'
@@ -39,6 +40,7 @@ export function setUpAuthentication(
   app: FastifyInstance,
   services: Services,
   config: Config,
+  navigation: readonly NavSection[],
 ): void {
   app.decorateRequest('principal', null)
   app.decorateRequest('authMethod', null)
@@ -102,7 +104,7 @@ export function setUpAuthentication(
       ...reply.locals,
       principal: request.principal,
       navigation: request.principal
-        ? navigationFor(request.principal, request.url.split('?')[0] ?? '/')
+        ? navigationFor(navigation, request.principal, request.url.split('?')[0] ?? '/')
         : [],
       csrfToken: reply.generateCsrf(),
       cspNonce: reply.cspNonce.script,

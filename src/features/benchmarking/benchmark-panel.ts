@@ -6,7 +6,7 @@ import type {
   DashboardPanelSource,
   PanelRow,
   PanelScope,
-} from '../dashboards/dashboard-sources.ts'
+} from '../dashboards/index.ts'
 import type { BenchmarkService } from './benchmark-service.ts'
 
 const TREND = {

@@ -8,9 +8,9 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { formErrors, handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { setFlash } from '../auth/authentication.ts'
+import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { POLARITY_NAMES, UNIT_NAMES } from '../measures/measure-schemas.ts'
+import { POLARITY_NAMES, UNIT_NAMES } from '../measures/index.ts'
 import { LGBF_FILES } from './benchmark-readers.ts'
 import {
   GroupInput,

@@ -8,7 +8,7 @@ import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import type { Principal } from '../../core/principal.ts'
-import { yearOf } from '../savings/savings-routes.ts'
+import { yearOf } from '../savings/index.ts'
 import { BudgetEntryInput } from './budget-schemas.ts'
 
 const hide = { schema: { hide: true } }

@@ -1,5 +1,5 @@
 import type { Principal } from '../../core/principal.ts'
-import { canShapeFramework } from '../framework/framework-policy.ts'
+import { canShapeFramework } from '../framework/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 
 export interface DashboardScope {

@@ -9,7 +9,7 @@ import { testModes } from '../../../test/helpers/database.ts'
 import { parsePeriodLabel } from '../../core/periods.ts'
 import { parseInput } from '../../web/fields.ts'
 import type { Principal } from '../../core/principal.ts'
-import { LineInput } from '../savings/savings-schemas.ts'
+import { LineInput } from '../savings/index.ts'
 
 const line = (reference: string, unitId: string | undefined) =>
   parseInput(LineInput, {

@@ -10,7 +10,7 @@ import { testModes } from '../../../test/helpers/database.ts'
 import { parsePeriodLabel } from '../../core/periods.ts'
 import type { App } from '../../app.ts'
 import type { Principal } from '../../core/principal.ts'
-import { approvedMonthlyMeasure, WORSENING } from '../spc/spc-fixtures.ts'
+import { approvedMonthlyMeasure, WORSENING } from '../spc/index.ts'
 
 for (const mode of testModes()) {
   describe(`dashboard variation and paging (${mode})`, () => {

@@ -8,7 +8,7 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import { Forbidden, Invalid } from '../../errors.ts'
 import type { Principal } from '../../core/principal.ts'
-import { verifyAudit } from '../audit/audit-service.ts'
+import { verifyAudit } from '../audit/index.ts'
 import { ImportInvalid } from './exchange-service.ts'
 import { csvFile } from './exchange-test-files.ts'
 

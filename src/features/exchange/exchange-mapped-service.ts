@@ -6,9 +6,9 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
+import { recordAudit } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
+import { actorOf } from '../organisation/index.ts'
 import {
   analyse,
   codeOf,

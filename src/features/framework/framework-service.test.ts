@@ -8,7 +8,7 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Principal } from '../../core/principal.ts'
-import { buildDemoCouncil } from '../demo/demo-council.ts'
+import { buildDemoCouncil } from '../demo/index.ts'
 import type { FrameworkService } from './framework-service.ts'
 import type { PlanInput } from './framework-schemas.ts'
 

@@ -6,7 +6,7 @@ import { createTestContext, type TestContext } from '../../../test/helpers/conte
 import { testModes } from '../../../test/helpers/database.ts'
 import { parseInput } from '../../web/fields.ts'
 import type { Principal } from '../../core/principal.ts'
-import { LineInput } from '../savings/savings-schemas.ts'
+import { LineInput } from '../savings/index.ts'
 
 const line = (unitId: string | undefined, reference: string) =>
   parseInput(LineInput, {

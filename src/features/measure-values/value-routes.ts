@@ -10,11 +10,9 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { formErrors, handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { setFlash } from '../auth/authentication.ts'
+import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { formatValue, RAG_NAMES, RAG_SYMBOLS } from '../measures/measure-presenter.ts'
-import { reportingPeriod } from '../measures/measure-status.ts'
-import { ukDate } from '../measures/measure-store.ts'
+import { formatValue, RAG_NAMES, RAG_SYMBOLS, reportingPeriod, ukDate } from '../measures/index.ts'
 import { ValueInput } from './value-schemas.ts'
 
 const hide = { schema: { hide: true } }

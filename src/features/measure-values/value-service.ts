@@ -17,39 +17,36 @@ import type {
   ValueStatus,
 } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
-import { recordAudit, recordAudits } from '../audit/audit-service.ts'
+import { recordAudit, recordAudits } from '../audit/index.ts'
 import { cooperate } from '../../core/cooperate.ts'
 import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import { holdsRole } from '../../core/roles.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
+import { actorOf } from '../organisation/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
-import * as policy from '../measures/measure-policy.ts'
 import {
+  measurePolicy as policy,
   formatValue,
   presentPeriod,
   statusMeasure,
   type MeasureValueView,
-} from '../measures/measure-presenter.ts'
-import * as repo from '../measures/measure-repository.ts'
-import {
+  measureRepository as repo,
   FIRST_YEAR,
   rangeProblem,
   readPeriod,
   scopeOf,
   type MeasureService,
-} from '../measures/measure-service.ts'
-import { dueDateOf, reportingPeriod } from '../measures/measure-status.ts'
-import {
+  dueDateOf,
+  reportingPeriod,
   derive,
   pendingVariations,
   presentValues,
   ukDate,
   unitTreeOf,
   valueEntries,
-} from '../measures/measure-store.ts'
-import * as ledger from '../measures/measure-ledger.ts'
-import type { ValueWrite } from '../measures/measure-ledger.ts'
-import type { WorkflowNotifier } from '../notifications/notification-events.ts'
+  measureLedger as ledger,
+  type ValueWrite,
+} from '../measures/index.ts'
+import type { WorkflowNotifier } from '../notifications/index.ts'
 import type { ReturnInput, ValueInput } from './value-schemas.ts'
 
 /** Equal figures, allowing for the rounding of a figure written to a file and read back. */

@@ -6,8 +6,13 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { measureSpc } from './measure-spc.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { BenchmarkInput } from '../measure-values/value-schemas.ts'
-import { MeasureChanges, MeasureInput, MeasureListQuery, TargetsInput } from './measure-schemas.ts'
+import {
+  BenchmarkInput,
+  MeasureChanges,
+  MeasureInput,
+  MeasureListQuery,
+  TargetsInput,
+} from './measure-schemas.ts'
 
 const tags = ['Measures']
 

@@ -11,9 +11,9 @@ import type {
   MeasureValueRow,
   StoredRag,
 } from '../../db/schema.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import * as spcRepo from '../spc/spc-repository.ts'
-import { presentSpcSettings } from '../spc/spc-presenter.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
+import * as spcRepo from './measure-spc-repository.ts'
+import { presentSpcSettings } from './measure-spc-presenter.ts'
 import { UnitTree } from '../../core/unit-tree.ts'
 import {
   periodOf,

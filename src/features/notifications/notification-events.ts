@@ -1,12 +1,10 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
-import * as authRepo from '../auth/auth-repository.ts'
+import { authRepository as authRepo } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import type { MeasureScope } from '../measures/measure-policy.ts'
-import * as measurePolicy from '../measures/measure-policy.ts'
+import { type MeasureScope, measurePolicy } from '../measures/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
-import type { ProjectScope } from '../projects/project-policy.ts'
-import * as projectPolicy from '../projects/project-policy.ts'
+import { type ProjectScope, projectPolicy } from '../projects/index.ts'
 import * as repo from './notification-repository.ts'
 
 /** A value's workflow step, told to the notifier inside the transaction that makes it. */

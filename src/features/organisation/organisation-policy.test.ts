@@ -3,7 +3,7 @@ import { describe, it } from 'node:test'
 import type { Role } from '../../db/schema.ts'
 import type { Principal } from '../../core/principal.ts'
 import { canGrant, canManagePerson, canManageUnit, canViewPerson } from './organisation-policy.ts'
-import { canViewAudit } from '../audit/audit-policy.ts'
+import { canViewAudit } from '../audit/index.ts'
 import { holdsRole } from '../../core/roles.ts'
 import { UnitTree } from '../../core/unit-tree.ts'
 

@@ -1,9 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/audit-service.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import { hashPassword, passwordProblem } from '../auth/passwords.ts'
+import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/index.ts'
+import { authRepository as authRepo, hashPassword, passwordProblem } from '../auth/index.ts'
 import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import * as policy from './organisation-policy.ts'
 import {

@@ -5,8 +5,8 @@ import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { ValueInput } from '../measure-values/value-schemas.ts'
-import { UpdateInput } from '../project-updates/update-schemas.ts'
+import { ValueInput } from '../measure-values/index.ts'
+import { UpdateInput } from '../project-updates/index.ts'
 import {
   MemberInput,
   PartnershipInput,

@@ -7,9 +7,9 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams, requiredText } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { setFlash } from '../auth/authentication.ts'
+import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { ValueInput } from '../measure-values/value-schemas.ts'
+import { ValueInput } from '../measure-values/index.ts'
 import {
   MemberInput,
   PartnershipInput,

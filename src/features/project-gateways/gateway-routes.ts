@@ -6,8 +6,8 @@ import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import type { Principal } from '../../core/principal.ts'
-import type { ProjectView } from '../projects/project-presenter.ts'
 import {
+  type ProjectView,
   ASSURANCE_NAMES,
   ASSURANCE_RATINGS,
   DECISION_NAMES,
@@ -15,7 +15,7 @@ import {
   STAGE_NAMES,
   STAGES,
   StageInput,
-} from '../projects/project-schemas.ts'
+} from '../projects/index.ts'
 import { GatewayInput } from './gateway-schemas.ts'
 
 const hide = { schema: { hide: true } }

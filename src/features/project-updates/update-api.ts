@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { projectGuard } from '../projects/project-api.ts'
+import { projectGuard } from '../projects/index.ts'
 import { ActionInput, ReturnInput, UpdateChanges, UpdateInput } from './update-schemas.ts'
 
 const tags = ['Project updates']

@@ -3,18 +3,18 @@ import { periodContaining } from '../../core/periods.ts'
 import { quarterHeading, quarterRange } from '../../core/project-status.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
+import { recordAudit } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import * as policy from '../projects/project-policy.ts'
+import { organisationRepository as orgRepo, actorOf } from '../organisation/index.ts'
 import {
+  projectPolicy as policy,
   presentMilestone,
   type MilestoneView,
   type ProjectView,
-} from '../projects/project-presenter.ts'
-import * as projectRepo from '../projects/project-repository.ts'
-import type { ProjectService } from '../projects/project-service.ts'
+  projectRepository as projectRepo,
+  type ProjectService,
+  type ProjectScope,
+} from '../projects/index.ts'
 import {
   monthLabel,
   presentRestatement,
@@ -30,9 +30,8 @@ import {
   type RollupTree,
 } from './update-rollup.ts'
 import type { UpdateChanges, UpdateInput } from './update-schemas.ts'
-import type { WorkflowNotifier } from '../notifications/notification-events.ts'
+import type { WorkflowNotifier } from '../notifications/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
-import type { ProjectScope } from '../projects/project-policy.ts'
 
 export interface UpdateDeps {
   readonly db: Kysely<DB>

@@ -1,5 +1,5 @@
 import type { Principal } from '../../core/principal.ts'
-import { canSeeUnapproved } from '../measures/measure-policy.ts'
+import { canSeeUnapproved } from '../measures/index.ts'
 import { holdsRole } from '../../core/roles.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 

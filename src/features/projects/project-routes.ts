@@ -9,10 +9,9 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { setFlash } from '../auth/authentication.ts'
+import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { everyone } from '../organisation/organisation-link-kinds.ts'
-import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
+import { everyone, unitNames, unitSelectItems } from '../organisation/index.ts'
 import type { ProjectView } from './project-presenter.ts'
 import {
   BENEFIT_KIND_NAMES,

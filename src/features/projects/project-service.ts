@@ -9,11 +9,14 @@ import {
 import { suggestStatus, type Confidence } from '../../core/project-status.ts'
 import type { DB, DuePrecision } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
+import { recordAudit } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import * as savingsRepo from '../savings/savings-repository.ts'
-import { actorOf, type OrganisationService } from '../organisation/organisation-service.ts'
+import {
+  organisationRepository as orgRepo,
+  actorOf,
+  type OrganisationService,
+} from '../organisation/index.ts'
+import { savingsRepository as savingsRepo } from '../savings/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './project-policy.ts'
 import {

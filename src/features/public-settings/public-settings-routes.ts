@@ -5,7 +5,7 @@ import { handleForm } from '../../web/forms.ts'
 import { parseInput } from '../../web/fields.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import { isOrganisationAdministrator } from '../../core/roles.ts'
-import { PublicSettingsInput } from '../public/public-schemas.ts'
+import { PublicSettingsInput } from '../public/index.ts'
 
 const hide = { schema: { hide: true } }
 const TEMPLATE = 'public-settings/views/settings.njk'

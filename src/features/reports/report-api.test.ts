@@ -6,7 +6,7 @@ import { testModes } from '../../../test/helpers/database.ts'
 import type { App } from '../../app.ts'
 import type { Role } from '../../db/schema.ts'
 import type { Principal } from '../../core/principal.ts'
-import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/demo-council.ts'
+import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/index.ts'
 
 interface ApiReport {
   id: string

@@ -4,7 +4,7 @@ import { createTestContext, type TestContext } from '../../../test/helpers/conte
 import { testModes } from '../../../test/helpers/database.ts'
 import { readZip } from '../../../test/helpers/documents.ts'
 import type { Principal } from '../../core/principal.ts'
-import { buildDemoCouncil } from '../demo/demo-council.ts'
+import { buildDemoCouncil } from '../demo/index.ts'
 import { renderReport } from './render/index.ts'
 
 /** The words a reader sees: tags, styles and pictures' markup removed, entities read. */

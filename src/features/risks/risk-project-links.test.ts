@@ -6,7 +6,7 @@ import { createTestContext, type TestContext } from '../../../test/helpers/conte
 import { testModes } from '../../../test/helpers/database.ts'
 import { parseInput } from '../../web/fields.ts'
 import type { Principal } from '../../core/principal.ts'
-import { ProjectInput } from '../projects/project-schemas.ts'
+import { ProjectInput } from '../projects/index.ts'
 import { ActionInput, RiskInput } from './risk-schemas.ts'
 
 type Response = Awaited<ReturnType<Agent['get']>>

@@ -8,12 +8,11 @@ import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import type { Config } from '../../config.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { setFlash } from '../auth/authentication.ts'
+import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { everyone } from '../organisation/organisation-link-kinds.ts'
-import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
-import { canShapeFramework } from '../framework/framework-policy.ts'
-import { threadLinkRoutes } from '../links/thread-link-routes.ts'
+import { everyone, unitNames, unitSelectItems } from '../organisation/index.ts'
+import { canShapeFramework } from '../framework/index.ts'
+import { threadLinkRoutes } from '../links/index.ts'
 import { canConfigureRisks } from './risk-policy.ts'
 import type { MatrixView, RiskView } from './risk-presenter.ts'
 import {
@@ -812,6 +811,7 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
     basePath: '/risks',
     label: 'Item of a plan this risk threatens',
     button: 'Link risk',
+    canLink: canShapeFramework,
     loadForChange: async (principal, id) => (await requireRiskForm(principal, id, 'manage')).risk,
   })
 

@@ -5,16 +5,16 @@ import { formatPounds, percentOf, sumPence } from '../../core/money.ts'
 import { periodContaining } from '../../core/periods.ts'
 import { deliveryByPeriod } from '../../core/savings.ts'
 import type { Principal } from '../../core/principal.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import type { BudgetService } from '../budgets/budget-service.ts'
+import { ukDate } from '../measures/index.ts'
+import type { BudgetService } from '../budgets/index.ts'
 import type {
   DashboardPanel,
   DashboardPanelSource,
   PanelException,
   PanelRow,
   PanelScope,
-} from '../dashboards/dashboard-sources.ts'
-import type { Figure, OrganisationalComputation } from '../organisational-measures/computations.ts'
+} from '../dashboards/index.ts'
+import type { Figure, OrganisationalComputation } from '../organisational-measures/index.ts'
 import * as repo from './savings-repository.ts'
 import type { SavingsService } from './savings-service.ts'
 

@@ -1,4 +1,4 @@
-import { threadLinkRoutes } from '../links/thread-link-routes.ts'
+import { threadLinkRoutes } from '../links/index.ts'
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { formatInput } from '../../core/money.ts'
@@ -11,9 +11,8 @@ import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import type { Principal } from '../../core/principal.ts'
-import { canShapeFramework } from '../framework/framework-policy.ts'
-import { everyone } from '../organisation/organisation-link-kinds.ts'
-import { unitSelectItems } from '../organisation/unit-options.ts'
+import { canShapeFramework } from '../framework/index.ts'
+import { everyone, unitSelectItems } from '../organisation/index.ts'
 import { renderProfileChart } from './savings-chart.ts'
 import type { LineView } from './savings-presenter.ts'
 import {
@@ -550,6 +549,7 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     basePath: '/savings',
     label: 'Item of a plan this saving contributes to',
     button: 'Link savings line',
+    canLink: canShapeFramework,
     loadForChange: async (principal, id) => {
       const detail = await savings.lineDetail(principal, id)
       if (!detail.canManage) throw new Forbidden()

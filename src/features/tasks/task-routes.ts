@@ -4,7 +4,7 @@ import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { formErrors } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { setFlash } from '../auth/authentication.ts'
+import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import { TASK_GROUPS, type Task } from './task-service.ts'
 

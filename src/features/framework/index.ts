@@ -1,0 +1,19 @@
+// The framework feature's public face: everything other parts of the application use of it.
+import type { Feature } from '../../web/feature.ts'
+
+export { frameworkApi } from './framework-api.ts'
+export { buildDemoFramework } from './framework-demo.ts'
+export { canShapeFramework } from './framework-policy.ts'
+export * as frameworkRepository from './framework-repository.ts'
+export { frameworkRoutes } from './framework-routes.ts'
+export { createFrameworkService } from './framework-service.ts'
+export type { FrameworkService } from './framework-service.ts'
+export { threadRoutes } from './thread-routes.ts'
+
+export const feature: Feature = {
+  name: 'framework',
+  navigation: [
+    { href: '/plans', text: 'Plans', position: 60 },
+    { href: '/alignment', text: 'Alignment', position: 80 },
+  ],
+}
