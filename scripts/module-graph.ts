@@ -66,11 +66,13 @@ export function importsUnder(root: string, { tests = false } = {}): ImportEdge[]
   return edges
 }
 
-/** The part of src/ a file belongs to: features/<name>, core, db, web, or a top-level file. */
+/** The part of src/ a file belongs to: features/<name>, core, db, db/migrations, web, or a top-level file. */
 export function partOf(file: string): string {
   const parts = file.split('/')
   if (parts[0] !== 'src') return parts[0] ?? file
   if (parts[1] === 'features' && parts.length > 3) return `features/${parts[2]}`
+  // Migrations are a layer of their own above db/: they read the schema and core, once.
+  if (parts[1] === 'db' && parts[2] === 'migrations') return 'db/migrations'
   if (parts.length > 2) return parts[1] ?? file
   return parts[1] ?? file
 }

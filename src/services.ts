@@ -17,13 +17,12 @@ import { createPublicService } from './features/public/index.ts'
 import { riskLinkKind, createRiskService } from './features/risks/index.ts'
 import { createSpcService } from './features/spc/index.ts'
 import { createBenchmarkService, benchmarkPanelSource } from './features/benchmarking/index.ts'
-import { createBudgetService } from './features/budgets/index.ts'
+import { createBudgetService, savingsPanelSource } from './features/budgets/index.ts'
 import {
   savingLinkKind,
   createSavingsService,
   savingsDelivered,
   savingsDeliveredPounds,
-  savingsPanelSource,
 } from './features/savings/index.ts'
 import { createDashboardService } from './features/dashboards/index.ts'
 import {

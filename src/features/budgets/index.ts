@@ -2,6 +2,7 @@
 import type { Feature } from '../../web/feature.ts'
 
 export { budgetApi } from './budget-api.ts'
+export { savingsPanelSource } from './budget-panel.ts'
 export { budgetRoutes } from './budget-routes.ts'
 export { createBudgetService, reportFinanceSource } from './budget-service.ts'
 export type { BudgetService, FinancialSummary } from './budget-service.ts'

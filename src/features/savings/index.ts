@@ -2,11 +2,7 @@
 import type { Feature } from '../../web/feature.ts'
 
 export { savingsApi } from './savings-api.ts'
-export {
-  savingsDelivered,
-  savingsDeliveredPounds,
-  savingsPanelSource,
-} from './savings-dashboard.ts'
+export { savingsDelivered, savingsDeliveredPounds } from './savings-dashboard.ts'
 export { buildDemoSavings } from './savings-demo.ts'
 export { savingLinkKind } from './savings-link-kinds.ts'
 export { presentMoney } from './savings-presenter.ts'
