@@ -5,7 +5,7 @@ import type { DB } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
 import { frameworkRepository as frameworkRepo } from '../framework/index.ts'
 import { linkRepository as linkRepo } from '../links/index.ts'
-import { ukDate } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import { organisationRepository as orgRepo } from '../organisation/index.ts'
 
 interface Refs {

@@ -12,16 +12,16 @@ import { addDays, financialYearOf, formatFinancialYear } from '../../core/period
 import { csvText } from '../../core/csv.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit, type AuditActor } from '../audit/index.ts'
+import { recordAudit, type AuditActor, actorOf } from '../audit/index.ts'
 import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import type { FrameworkService } from '../framework/index.ts'
-import { ukDate } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import {
   type ComputationRegistry,
   recomputeOrganisation,
   orgMeasureRepository as orgMeasureRepo,
 } from '../organisational-measures/index.ts'
-import { actorOf, type OrganisationService } from '../organisation/index.ts'
+import type { OrganisationService } from '../organisation/index.ts'
 import * as policy from './appraisal-policy.ts'
 import {
   presentAppraisal,

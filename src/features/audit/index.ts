@@ -6,12 +6,14 @@ export { canViewAudit } from './audit-policy.ts'
 export { auditRoutes } from './audit-routes.ts'
 export {
   SYSTEM_ACTOR,
+  actorOf,
+  auditor,
   createAuditService,
   recordAudit,
   recordAudits,
   verifyAudit,
 } from './audit-service.ts'
-export type { AuditActor } from './audit-service.ts'
+export type { AuditActor, AuditedChange } from './audit-service.ts'
 
 export const feature: Feature = {
   name: 'audit',

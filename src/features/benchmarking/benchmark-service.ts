@@ -10,7 +10,7 @@ import { parsePeriodInput, parsePeriodStart, PeriodError, type Period } from '..
 import { isCount, isSmall } from '../../core/small-numbers.ts'
 import type { DB } from '../../db/schema.ts'
 import { Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/index.ts'
+import { recordAudit, SYSTEM_ACTOR, type AuditActor, actorOf } from '../audit/index.ts'
 import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import {
   formatValue,
@@ -19,7 +19,6 @@ import {
   UNIT_NAMES,
   type MeasureService,
 } from '../measures/index.ts'
-import { actorOf } from '../organisation/index.ts'
 import { bumpPublication } from '../../db/publication.ts'
 import { benchmarkChart } from './benchmark-chart.ts'
 import {

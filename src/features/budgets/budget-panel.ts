@@ -11,7 +11,7 @@ import type {
   PanelRow,
   PanelScope,
 } from '../dashboards/index.ts'
-import { ukDate } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import type { SavingsService } from '../savings/index.ts'
 import type { BudgetService } from './budget-service.ts'
 

@@ -7,7 +7,7 @@ import { addDays, periodContaining, previousPeriod } from '../../core/periods.ts
 import type { DB } from '../../db/schema.ts'
 import type { Principal } from '../../core/principal.ts'
 import { reportFinanceSource } from '../budgets/index.ts'
-import { ukDate } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import { renderReport, type ReportKind, createReportService } from '../reports/index.ts'
 import * as repo from './committee-repository.ts'
 

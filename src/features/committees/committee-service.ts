@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/index.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { ukDate } from '../measures/index.ts'
-import { actorOf } from '../organisation/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import {
   KINDS,
   isReportKind,

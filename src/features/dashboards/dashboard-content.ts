@@ -27,13 +27,13 @@ import {
   type SpcValue,
   latestViews,
   presentValues,
-  ukDate,
-  unitTreeOf,
   currentStatus,
   headlineFacts,
   presentSpcSettings,
   measureSpcRepository as spcRepo,
 } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { unitTreeOf } from '../organisation/index.ts'
 import { orgMeasureRepository as orgMeasureRepo } from '../organisational-measures/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import { STATUS_NAMES, type ProjectService } from '../projects/index.ts'

@@ -3,7 +3,8 @@ import type { Kysely } from 'kysely'
 import { addWorkingDays, financialYearOf, parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
-import { ukDate, replaceTargets, stampSignOffDates, type SignOffDates } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { replaceTargets, stampSignOffDates, type SignOffDates } from '../measures/index.ts'
 import {
   BUILT_IN_COMPUTATIONS,
   createComputationRegistry,

@@ -13,7 +13,7 @@ import {
 import type { Rag } from '../../core/status.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/index.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import {
   canViewMeasure,
@@ -26,10 +26,9 @@ import {
   scopeOf,
   currentStatus,
   headlineFacts,
-  unitTreeOf,
 } from '../measures/index.ts'
+import { unitTreeOf, organisationRepository as orgRepo } from '../organisation/index.ts'
 import { monthLabel } from '../project-updates/index.ts'
-import { organisationRepository as orgRepo, actorOf } from '../organisation/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import type { ProjectService } from '../projects/index.ts'
 import type { RiskService } from '../risks/index.ts'

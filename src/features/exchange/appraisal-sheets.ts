@@ -11,14 +11,13 @@ import {
   appraisalRepository as appraisalRepo,
   ObjectiveInput,
 } from '../appraisals/index.ts'
-import { recordAudit, type AuditActor } from '../audit/index.ts'
+import { recordAudit, type AuditActor, actorOf } from '../audit/index.ts'
 import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import {
   type ComputationRegistry,
   orgMeasureRepository as orgMeasureRepo,
   recomputeOrganisation,
 } from '../organisational-measures/index.ts'
-import { actorOf } from '../organisation/index.ts'
 import type { CellOut } from './exchange-workbook.ts'
 import type { ImportSheet } from './exchange-columns.ts'
 import type { ParsedSheet, SheetRow } from './exchange-reader.ts'

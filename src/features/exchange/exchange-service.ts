@@ -23,9 +23,8 @@ import {
   readPeriod,
   scopeOf,
   type MeasureService,
-  unitTreeOf,
 } from '../measures/index.ts'
-import { organisationRepository as orgRepo } from '../organisation/index.ts'
+import { unitTreeOf, organisationRepository as orgRepo } from '../organisation/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import type { ProjectService } from '../projects/index.ts'
 import { RiskChanges, RiskInput, type RiskService } from '../risks/index.ts'

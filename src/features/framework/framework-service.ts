@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { parseFinancialYear } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/index.ts'
+import { auditor } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import {
   type ItemKind,
@@ -11,7 +11,7 @@ import {
   linkRepository as linkRepo,
   rollUp,
 } from '../links/index.ts'
-import { organisationRepository as orgRepo, actorOf } from '../organisation/index.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import * as policy from './framework-policy.ts'
 import {
   withArticle,
@@ -168,24 +168,7 @@ export function createFrameworkService({ db, clock, links: registry }: Framework
     }
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: {
-      action: string
-      itemType: 'plan' | 'node'
-      itemId: string
-      summary: string
-      before?: unknown
-      after?: unknown
-    },
-  ) {
-    return recordAudit(
-      trx,
-      { organisationId: principal.organisationId, actor: actorOf(principal), ...entry },
-      clock,
-    )
-  }
+  const audit = auditor<'plan' | 'node'>({ clock })
 
   /** Items for links, looked up kind by kind; an item the person may not see stays null. */
   async function resolveLinks(

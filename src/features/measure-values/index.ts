@@ -12,6 +12,7 @@ export {
   outstandingPeriods,
 } from './value-service.ts'
 export type { ImportedOutcome, ImportedValue, ValueService } from './value-service.ts'
+export type { ValueEvent, ValueNotifier } from './value-notifier.ts'
 
 export const feature: Feature = {
   name: 'measure-values',

@@ -12,7 +12,8 @@ import { formErrors, handleForm } from '../../web/forms.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { formatValue, RAG_NAMES, RAG_SYMBOLS, reportingPeriod, ukDate } from '../measures/index.ts'
+import { formatValue, RAG_NAMES, RAG_SYMBOLS, reportingPeriod } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import { ValueInput } from './value-schemas.ts'
 
 const hide = { schema: { hide: true } }

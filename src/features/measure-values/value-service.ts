@@ -17,11 +17,11 @@ import type {
   ValueStatus,
 } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
-import { recordAudit, recordAudits } from '../audit/index.ts'
+import { recordAudits, auditor, actorOf } from '../audit/index.ts'
 import { cooperate } from '../../core/cooperate.ts'
 import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import { holdsRole } from '../../core/roles.ts'
-import { actorOf } from '../organisation/index.ts'
+import { unitTreeOf } from '../organisation/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import {
   measurePolicy as policy,
@@ -40,13 +40,12 @@ import {
   derive,
   pendingVariations,
   presentValues,
-  ukDate,
-  unitTreeOf,
   valueEntries,
   measureLedger as ledger,
   type ValueWrite,
 } from '../measures/index.ts'
-import type { WorkflowNotifier } from '../notifications/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import type { ValueNotifier } from './value-notifier.ts'
 import type { ReturnInput, ValueInput } from './value-schemas.ts'
 
 /** Equal figures, allowing for the rounding of a figure written to a file and read back. */
@@ -77,7 +76,7 @@ export interface ValueDeps {
   readonly clock: () => Date
   readonly measures: MeasureService
   /** Tells those who must act next, in the same transaction as the step. */
-  readonly notify?: WorkflowNotifier
+  readonly notify?: ValueNotifier
 }
 
 export type UpdateState = 'overdue' | 'returned' | 'due' | 'draft'
@@ -176,22 +175,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     return view
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'measure',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'measure' })
 
   const snapshot = (v: MeasureValueRow) => ({
     period: v.period_start,

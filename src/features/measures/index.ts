@@ -87,8 +87,6 @@ export {
   latestViews,
   pendingVariations,
   presentValues,
-  ukDate,
-  unitTreeOf,
   valueEntries,
 } from './measure-store.ts'
 

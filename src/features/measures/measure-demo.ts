@@ -5,7 +5,8 @@ import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
 import * as repo from './measure-repository.ts'
 import { reportingPeriod } from './measure-status.ts'
 import * as ledger from './measure-ledger.ts'
-import { derive, ukDate } from './measure-store.ts'
+import { derive } from './measure-store.ts'
+import { ukDate } from '../../core/dates.ts'
 import { addDemoSpcSettings, demoStep } from './measure-spc-demo.ts'
 
 type Spec = readonly [

@@ -5,7 +5,7 @@ import { shiftPeriod, type Period } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
 import { reportingPeriod } from './measure-status.ts'
-import { ukDate } from './measure-store.ts'
+import { ukDate } from '../../core/dates.ts'
 import * as spcRepo from './measure-spc-repository.ts'
 
 interface DemoChange {

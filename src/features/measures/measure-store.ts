@@ -11,10 +11,8 @@ import type {
   MeasureValueRow,
   StoredRag,
 } from '../../db/schema.ts'
-import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import * as spcRepo from './measure-spc-repository.ts'
 import { presentSpcSettings } from './measure-spc-presenter.ts'
-import { UnitTree } from '../../core/unit-tree.ts'
 import {
   periodOf,
   presentValue,
@@ -206,22 +204,4 @@ export async function formulaGraph(
     }
   }
   return graph
-}
-
-/** The unit hierarchy that role scopes are judged against. */
-export async function unitTreeOf(db: Kysely<DB>, organisationId: string) {
-  const rows = await orgRepo.listUnits(db, organisationId)
-  return new UnitTree(rows.map((u) => ({ id: u.id, parentId: u.parent_id })))
-}
-
-const londonDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
-/** Today's date in the UK, 'YYYY-MM-DD': due dates are UK working days. */
-export function ukDate(at: Date): string {
-  return londonDate.format(at)
 }

@@ -8,14 +8,9 @@ import { recordAudit } from '../audit/index.ts'
 import { authRepository as authRepo } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import { entersFor, handsOn, outstandingFrom, outstandingPeriods } from '../measure-values/index.ts'
-import {
-  measurePolicy,
-  measureRepository as measureRepo,
-  scopeOf,
-  ukDate,
-  unitTreeOf,
-} from '../measures/index.ts'
-import { organisationRepository as orgRepo } from '../organisation/index.ts'
+import { measurePolicy, measureRepository as measureRepo, scopeOf } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { unitTreeOf, organisationRepository as orgRepo } from '../organisation/index.ts'
 import {
   canViewProject,
   type ProjectService,

@@ -9,9 +9,10 @@ export * as organisationRepository from './organisation-repository.ts'
 export { ORGANISATION_TABLES } from './organisation-repository.ts'
 export { organisationRoutes } from './organisation-routes.ts'
 export { UNIT_KIND_NAMES } from './organisation-schemas.ts'
-export { actorOf, createOrganisation, createOrganisationService } from './organisation-service.ts'
+export { createOrganisation, createOrganisationService } from './organisation-service.ts'
 export type { OrganisationService } from './organisation-service.ts'
 export { unitNames, unitSelectItems } from './unit-options.ts'
+export { unitTreeOf } from './unit-trees.ts'
 
 export const feature: Feature = {
   name: 'organisation',

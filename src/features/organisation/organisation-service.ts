@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/index.ts'
+import { recordAudit, SYSTEM_ACTOR, auditor } from '../audit/index.ts'
 import { authRepository as authRepo, hashPassword, passwordProblem } from '../auth/index.ts'
-import { recordedPersonId, type Principal } from '../../core/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import * as policy from './organisation-policy.ts'
 import {
   presentPerson,
@@ -24,10 +24,6 @@ import { UnitTree } from '../../core/unit-tree.ts'
 export interface OrganisationDeps {
   readonly db: Kysely<DB>
   readonly clock: () => Date
-}
-
-export function actorOf(principal: Principal): AuditActor {
-  return { personId: recordedPersonId(principal), name: principal.name }
 }
 
 export type OrganisationService = ReturnType<typeof createOrganisationService>
@@ -125,24 +121,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     return { row, roles }
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: {
-      action: string
-      itemType: string
-      itemId: string
-      summary: string
-      before?: unknown
-      after?: unknown
-    },
-  ) {
-    return recordAudit(
-      trx,
-      { organisationId: principal.organisationId, actor: actorOf(principal), ...entry },
-      clock,
-    )
-  }
+  const audit = auditor<string>({ clock })
 
   return {
     unitTree,

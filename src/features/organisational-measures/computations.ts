@@ -20,7 +20,8 @@ import {
   type Period,
 } from '../../core/periods.ts'
 import type { DB, MeasureFrequency } from '../../db/schema.ts'
-import { statusMeasure, dueDateOf, ukDate } from '../measures/index.ts'
+import { statusMeasure, dueDateOf } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import { riskRepository as riskRepo, presentMatrix } from '../risks/index.ts'
 import * as repo from './org-measure-repository.ts'
 

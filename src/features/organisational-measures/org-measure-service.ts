@@ -1,21 +1,20 @@
 import {
   canViewMeasure,
   scopeOf,
-  unitTreeOf,
   measureRepository as measureRepo,
-  ukDate,
   writeValues,
   type ValueWrite,
 } from '../measures/index.ts'
+import { unitTreeOf } from '../organisation/index.ts'
+import { actorOf, recordAudit, type AuditActor } from '../audit/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import type { Kysely } from 'kysely'
 import { formatDate, formatNumber } from '../../core/format.ts'
 import { financialYearOf } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
-import { recordAudit, type AuditActor } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import { canShapeFramework } from '../framework/index.ts'
-import { actorOf } from '../organisation/index.ts'
 import { periodsToCompute, type ComputationRegistry } from './computations.ts'
 import * as repo from './org-measure-repository.ts'
 

@@ -7,8 +7,8 @@ import {
   reportingPeriod,
   measureLedger as ledger,
   derive,
-  ukDate,
 } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import { organisationRepository as orgRepo, createOrganisation } from '../organisation/index.ts'
 import * as repo from './partnership-repository.ts'
 

@@ -16,6 +16,7 @@ export { updateRoutes } from './update-routes.ts'
 export { UpdateInput } from './update-schemas.ts'
 export { createUpdateService } from './update-service.ts'
 export type { UpdateService } from './update-service.ts'
+export type { UpdateEvent, UpdateNotifier } from './update-notifier.ts'
 
 export const feature: Feature = {
   name: 'project-updates',

@@ -3,9 +3,9 @@ import { periodContaining } from '../../core/periods.ts'
 import { quarterHeading, quarterRange } from '../../core/project-status.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/index.ts'
+import { auditor } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { organisationRepository as orgRepo, actorOf } from '../organisation/index.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import {
   projectPolicy as policy,
   presentMilestone,
@@ -30,7 +30,7 @@ import {
   type RollupTree,
 } from './update-rollup.ts'
 import type { UpdateChanges, UpdateInput } from './update-schemas.ts'
-import type { WorkflowNotifier } from '../notifications/index.ts'
+import type { UpdateNotifier } from './update-notifier.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 
 export interface UpdateDeps {
@@ -40,7 +40,7 @@ export interface UpdateDeps {
   /** The open risks linked to items of a programme; the risks feature provides it. */
   readonly linkedRisks?: LinkedRiskSource
   /** Tells those who must act next, in the same transaction as the step. */
-  readonly notify?: WorkflowNotifier
+  readonly notify?: UpdateNotifier
 }
 
 const stale = () =>
@@ -142,22 +142,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
     if (version !== undefined && version !== row.version) throw stale()
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'project_update',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'project_update' })
 
   /** The workflow step as the notifier hears it. */
   interface Step {

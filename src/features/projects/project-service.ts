@@ -9,11 +9,10 @@ import {
 import { suggestStatus, type Confidence } from '../../core/project-status.ts'
 import type { DB, DuePrecision } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/index.ts'
+import { auditor } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import {
   organisationRepository as orgRepo,
-  actorOf,
   type OrganisationService,
 } from '../organisation/index.ts'
 import { savingsRepository as savingsRepo } from '../savings/index.ts'
@@ -275,22 +274,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     }
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'project',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'project' })
 
   async function fresh(principal: Principal, id: string): Promise<ProjectView> {
     const portfolio = await load(principal.organisationId)

@@ -12,10 +12,10 @@ import {
   spcSection,
   spcSentences,
   presentValues,
-  ukDate,
   presentSpcSettings,
   listSettings,
 } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import * as repo from './public-repository.ts'
 import {
   presentOrganisation,

@@ -2,21 +2,20 @@ import type { Kysely } from 'kysely'
 import { parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/index.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import {
   measurePolicy,
   measureRepository as measureRepo,
   scopeOf,
   type MeasureService,
-  unitTreeOf,
 } from '../measures/index.ts'
+import { unitTreeOf } from '../organisation/index.ts'
 import {
   principalsWithRole,
   notificationRepository as notificationRepo,
 } from '../notifications/index.ts'
 import { holdsRole } from '../../core/roles.ts'
-import { actorOf } from '../organisation/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import { monthLabel, updateRepository as updateRepo } from '../project-updates/index.ts'
 import { projectPolicy, type ProjectService } from '../projects/index.ts'

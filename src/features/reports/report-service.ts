@@ -8,11 +8,12 @@ import {
 } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/index.ts'
+import { auditor } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { canViewMeasure, ukDate, unitTreeOf } from '../measures/index.ts'
+import { canViewMeasure } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { unitTreeOf, organisationRepository as orgRepo } from '../organisation/index.ts'
 import { presentGateway, gatewayRepository as gatewayRepo } from '../project-gateways/index.ts'
-import { organisationRepository as orgRepo, actorOf } from '../organisation/index.ts'
 import type { BenchmarkSource } from './builders/benchmark-section.ts'
 import type { FinancialSource } from './builders/financial-summary.ts'
 import { buildHighlight } from './builders/highlight-builder.ts'
@@ -342,22 +343,7 @@ export function createReportService({
     return document as ReportDocument
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'report',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'report' })
 
   return {
     requireReport,

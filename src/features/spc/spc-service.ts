@@ -4,7 +4,7 @@ import { TRIAL_LIMITS_BELOW } from '../../core/spc.ts'
 import { variationSentence } from '../../core/spc-sentence.ts'
 import type { DB, MeasureRow, MeasureSpcSettingRow } from '../../db/schema.ts'
 import { Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
-import { recordAudit } from '../audit/index.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import {
   canDefineMeasure,
@@ -19,7 +19,6 @@ import {
   presentSpcSettings,
   measureSpcRepository as spcRepo,
 } from '../measures/index.ts'
-import { actorOf } from '../organisation/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import type { BaselineInput, ChangePointInput } from './spc-schemas.ts'
 

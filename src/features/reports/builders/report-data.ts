@@ -20,12 +20,12 @@ import {
   type SpcSettingsView,
   latestViews,
   presentValues,
-  ukDate,
-  unitTreeOf,
   presentSpcSettings,
   listSettings,
 } from '../../measures/index.ts'
+import { ukDate } from '../../../core/dates.ts'
 import {
+  unitTreeOf,
   organisationRepository as orgRepo,
   createOrganisationService,
 } from '../../organisation/index.ts'
