@@ -493,7 +493,7 @@ for (const mode of testModes()) {
         .where('organisation_id', '=', demo.id)
         .where('email', '=', 'councillor@example-city.gov.uk')
         .executeTakeFirstOrThrow()
-      const { loadPrincipal } = await import('../auth/auth-repository.ts')
+      const { loadPrincipal } = (await import('../auth/index.ts')).authRepository
       const councillor = await loadPrincipal(ctx.database.db, person.id)
       assert.ok(councillor)
       const plans = await framework.listPlans(councillor)
