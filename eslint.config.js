@@ -1,5 +1,6 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
+import goldenThread from './eslint/feature-boundaries.ts'
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'test-output/', 'src/web/static/'] },
@@ -24,6 +25,12 @@ export default tseslint.config(
         },
       ],
     },
+  },
+  {
+    // Features as modules: each is imported only through its index.ts (docs/decisions.md).
+    files: ['**/*.ts'],
+    plugins: { 'golden-thread': goldenThread },
+    rules: { 'golden-thread/feature-boundaries': 'error' },
   },
   {
     files: ['**/*.js'],

@@ -4,9 +4,8 @@ import { performance } from 'node:perf_hooks'
 import { createApp } from '../src/app.ts'
 import { periodAt } from '../src/core/periods.ts'
 import type { Database } from '../src/db/database.ts'
-import * as orgRepo from '../src/features/organisation/organisation-repository.ts'
-import { LGBF_FILES, type LgbfFile } from '../src/features/benchmarking/benchmark-readers.ts'
-import { peerNetworkFiles } from '../src/features/benchmarking/peer-network.ts'
+import { organisationRepository as orgRepo } from '../src/features/organisation/index.ts'
+import { LGBF_FILES, type LgbfFile, peerNetworkFiles } from '../src/features/benchmarking/index.ts'
 import { createServices } from '../src/services.ts'
 import { Agent } from '../test/helpers/browser-agent.ts'
 import { testConfig } from '../test/helpers/context.ts'
@@ -133,7 +132,10 @@ async function run(label: string, database: Database): Promise<BenchResult[]> {
       ] as const) {
         const t = performance.now()
         const response = await agent.get(`/measures/${id}`)
-        if (response.statusCode !== 200 || response.body.includes('Peers’ figures from') !== compared)
+        if (
+          response.statusCode !== 200 ||
+          response.body.includes('Peers’ figures from') !== compared
+        )
           throw new Error(`measure page: ${response.statusCode}`)
         if (i >= 5) into.push(performance.now() - t)
       }

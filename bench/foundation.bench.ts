@@ -1,4 +1,4 @@
-import { buildDemoCouncil } from '../src/features/demo/demo-council.ts'
+import { buildDemoCouncil } from '../src/features/demo/index.ts'
 import { createTestContext } from '../test/helpers/context.ts'
 import { load, type BenchResult } from './harness.ts'
 
@@ -12,7 +12,7 @@ export default async function foundation(): Promise<BenchResult[]> {
       .select('id')
       .where('email', '=', 'admin@example-city.gov.uk')
       .executeTakeFirstOrThrow()
-    const { loadPrincipal } = await import('../src/features/auth/auth-repository.ts')
+    const { loadPrincipal } = (await import('../src/features/auth/index.ts')).authRepository
     const principal = await loadPrincipal(ctx.database.db, admin.id)
     if (!principal) throw new Error('no demo administrator')
     const { token } = await ctx.services.auth.createToken(principal, 'bench')

@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto'
 import { sql } from 'kysely'
 import { periodAt, periodsBetween } from '../src/core/periods.ts'
-import type { Database } from '../src/db/database.ts'
-import { openPostgres } from '../src/db/database.ts'
+import { type Database, openPostgres } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
-import { refreshLatest, type NewValue } from '../src/features/measures/measure-repository.ts'
+import { refreshLatest, type NewValue } from '../src/features/measures/index.ts'
 import { Agent } from '../test/helpers/browser-agent.ts'
 import { createTestContext, TEST_PASSWORD, testConfig } from '../test/helpers/context.ts'
-import { hashPassword } from '../src/features/auth/passwords.ts'
+import { hashPassword, loadPrincipal } from '../src/features/auth/index.ts'
 import { createApp } from '../src/app.ts'
 import { createServices } from '../src/services.ts'
-import * as orgRepo from '../src/features/organisation/organisation-repository.ts'
-import { createOrganisation } from '../src/features/organisation/organisation-service.ts'
-import { loadPrincipal } from '../src/features/auth/auth-repository.ts'
+import {
+  organisationRepository as orgRepo,
+  createOrganisation,
+} from '../src/features/organisation/index.ts'
 import { countingStatements, type BenchResult } from './harness.ts'
 
 const MEASURES = 2000

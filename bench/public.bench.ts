@@ -1,10 +1,12 @@
 import { performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
-import type { App } from '../src/app.ts'
-import { createApp } from '../src/app.ts'
-import { buildDemoCouncil } from '../src/features/demo/demo-council.ts'
-import { DEFAULT_CACHE, type PublicCacheOptions } from '../src/features/public/public-cache.ts'
-import { createPublicService } from '../src/features/public/public-service.ts'
+import { type App, createApp } from '../src/app.ts'
+import { buildDemoCouncil } from '../src/features/demo/index.ts'
+import {
+  DEFAULT_CACHE,
+  type PublicCacheOptions,
+  createPublicService,
+} from '../src/features/public/index.ts'
 import { createTestContext } from '../test/helpers/context.ts'
 import { load, type BenchResult } from './harness.ts'
 import { generate } from './measures.bench.ts'

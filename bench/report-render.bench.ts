@@ -1,6 +1,9 @@
 import { CABINET_SIZE, sampleReport } from '../test/helpers/sample-report.ts'
-import { renderReport } from '../src/features/reports/render/index.ts'
-import type { ReportDocument, ReportFormat } from '../src/features/reports/report-document.ts'
+import {
+  renderReport,
+  type ReportDocument,
+  type ReportFormat,
+} from '../src/features/reports/index.ts'
 import type { BenchResult } from './harness.ts'
 
 const RUNS = 5

@@ -1,6 +1,6 @@
 import { performance } from 'node:perf_hooks'
 import { createApp } from '../src/app.ts'
-import { settleAll } from '../src/features/measures/measure-ledger.ts'
+import { settleAll } from '../src/features/measures/index.ts'
 import { createServices } from '../src/services.ts'
 import { Agent } from '../test/helpers/browser-agent.ts'
 import { createTestContext, testConfig } from '../test/helpers/context.ts'

@@ -3,8 +3,7 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import axe from 'axe-core'
-import type { Frequency } from '../src/core/periods.ts'
-import { periodAt, periodContaining } from '../src/core/periods.ts'
+import { type Frequency, periodAt, periodContaining } from '../src/core/periods.ts'
 import { xmr, type ImprovementDirection, type XmrOptions } from '../src/core/spc.ts'
 import {
   assuranceSentence,

@@ -17,61 +17,38 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { instanceSecret } from './db/instance-settings.ts'
 import { NotFound } from './errors.ts'
-import { appraisalApi } from './features/appraisals/appraisal-api.ts'
-import { appraisalRoutes } from './features/appraisals/appraisal-routes.ts'
-import { auditRoutes } from './features/audit/audit-routes.ts'
-import { authApi } from './features/auth/auth-api.ts'
-import { authRoutes } from './features/auth/auth-routes.ts'
-import { oidcRoutes } from './features/auth/oidc-routes.ts'
-import { committeeApi } from './features/committees/committee-api.ts'
-import { committeeRoutes } from './features/committees/committee-routes.ts'
-import { setUpAuthentication } from './features/auth/authentication.ts'
-import { exchangeApi } from './features/exchange/exchange-api.ts'
-import { exchangeRoutes } from './features/exchange/exchange-routes.ts'
-import { mappedImportRoutes } from './features/exchange/exchange-mapped-routes.ts'
-import { frameworkApi } from './features/framework/framework-api.ts'
-import { frameworkRoutes } from './features/framework/framework-routes.ts'
-import { threadRoutes } from './features/framework/thread-routes.ts'
-import { homeRoutes } from './features/home/home-routes.ts'
-import { valueApi } from './features/measure-values/value-api.ts'
-import { valueRoutes } from './features/measure-values/value-routes.ts'
-import { measureApi } from './features/measures/measure-api.ts'
-import { measureRoutes } from './features/measures/measure-routes.ts'
-import { organisationApi } from './features/organisation/organisation-api.ts'
-import { organisationRoutes } from './features/organisation/organisation-routes.ts'
-import { partnershipApi } from './features/partnerships/partnership-api.ts'
-import { partnershipRoutes } from './features/partnerships/partnership-routes.ts'
-import { gatewayApi } from './features/project-gateways/gateway-api.ts'
-import { gatewayRoutes } from './features/project-gateways/gateway-routes.ts'
-import { updateApi } from './features/project-updates/update-api.ts'
-import { updateRoutes } from './features/project-updates/update-routes.ts'
-import { projectApi } from './features/projects/project-api.ts'
-import { projectRoutes } from './features/projects/project-routes.ts'
-import { publicRoutes } from './features/public/public-routes.ts'
-import { reportApi } from './features/reports/report-api.ts'
-import { reportRoutes } from './features/reports/report-routes.ts'
-import { publicSettingsRoutes } from './features/public-settings/public-settings-routes.ts'
-import { riskApi } from './features/risks/risk-api.ts'
-import { riskRoutes } from './features/risks/risk-routes.ts'
-import { spcApi } from './features/spc/spc-api.ts'
-import { spcRoutes } from './features/spc/spc-routes.ts'
-import { savingsApi } from './features/savings/savings-api.ts'
-import { savingsRoutes } from './features/savings/savings-routes.ts'
-import { dashboardApi } from './features/dashboards/dashboard-api.ts'
-import { dashboardRoutes } from './features/dashboards/dashboard-routes.ts'
-import { orgMeasureRoutes } from './features/organisational-measures/org-measure-routes.ts'
-import { benchmarkApi } from './features/benchmarking/benchmark-api.ts'
-import { benchmarkRoutes } from './features/benchmarking/benchmark-routes.ts'
-import { budgetApi } from './features/budgets/budget-api.ts'
-import { budgetRoutes } from './features/budgets/budget-routes.ts'
-import { notificationApi } from './features/notifications/notification-api.ts'
+import { appraisalApi, appraisalRoutes } from './features/appraisals/index.ts'
+import { auditRoutes } from './features/audit/index.ts'
+import { authApi, authRoutes, oidcRoutes, setUpAuthentication } from './features/auth/index.ts'
+import { committeeApi, committeeRoutes } from './features/committees/index.ts'
+import { exchangeApi, exchangeRoutes, mappedImportRoutes } from './features/exchange/index.ts'
+import { frameworkApi, frameworkRoutes, threadRoutes } from './features/framework/index.ts'
+import { homeRoutes } from './features/home/index.ts'
+import { valueApi, valueRoutes } from './features/measure-values/index.ts'
+import { measureApi, measureRoutes } from './features/measures/index.ts'
+import { organisationApi, organisationRoutes } from './features/organisation/index.ts'
+import { partnershipApi, partnershipRoutes } from './features/partnerships/index.ts'
+import { gatewayApi, gatewayRoutes } from './features/project-gateways/index.ts'
+import { updateApi, updateRoutes } from './features/project-updates/index.ts'
+import { projectApi, projectRoutes } from './features/projects/index.ts'
+import { publicRoutes } from './features/public/index.ts'
+import { reportApi, reportRoutes } from './features/reports/index.ts'
+import { publicSettingsRoutes } from './features/public-settings/index.ts'
+import { riskApi, riskRoutes } from './features/risks/index.ts'
+import { spcApi, spcRoutes } from './features/spc/index.ts'
+import { savingsApi, savingsRoutes } from './features/savings/index.ts'
+import { dashboardApi, dashboardRoutes } from './features/dashboards/index.ts'
+import { orgMeasureRoutes } from './features/organisational-measures/index.ts'
+import { benchmarkApi, benchmarkRoutes } from './features/benchmarking/index.ts'
+import { budgetApi, budgetRoutes } from './features/budgets/index.ts'
 import {
+  notificationApi,
   notificationRoutes,
   setUpNotificationCount,
-} from './features/notifications/notification-routes.ts'
-import { queryRoutes } from './features/queries/query-routes.ts'
-import { taskApi } from './features/tasks/task-api.ts'
-import { setUpTaskCount, taskRoutes } from './features/tasks/task-routes.ts'
+} from './features/notifications/index.ts'
+import { queryRoutes } from './features/queries/index.ts'
+import { taskApi, setUpTaskCount, taskRoutes } from './features/tasks/index.ts'
+import { features } from './features.ts'
 import { createServices, type Services } from './services.ts'
 import { validatorCompiler } from './web/api-helpers.ts'
 import { handleError } from './web/error-pages.ts'
@@ -179,7 +156,7 @@ export async function createApp(deps: AppDeps): Promise<App> {
       .header('cache-control', 'public, max-age=86400')
       .send(govukScript),
   )
-  await setUpViews(app, config)
+  await setUpViews(app, config, features)
 
   await app.register(fastifySwagger, {
     openapi: {
@@ -198,7 +175,12 @@ export async function createApp(deps: AppDeps): Promise<App> {
     transform: jsonSchemaTransform,
   })
 
-  setUpAuthentication(app, services, config)
+  setUpAuthentication(
+    app,
+    services,
+    config,
+    features.flatMap((feature) => feature.navigation ?? []),
+  )
   setUpNotificationCount(app, services)
   setUpTaskCount(app, services)
 

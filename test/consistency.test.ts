@@ -10,16 +10,15 @@ import type { App } from '../src/app.ts'
 import { periodInShortWords } from '../src/core/periods.ts'
 import { APPROVAL_WORDS, headlineNote } from '../src/core/measure-figure.ts'
 import type { Role } from '../src/db/schema.ts'
-import type { Principal } from '../src/features/auth/principal.ts'
-import { buildDemoCouncil, DEMO_PASSWORD } from '../src/features/demo/demo-council.ts'
+import type { Principal } from '../src/core/principal.ts'
+import { buildDemoCouncil, DEMO_PASSWORD } from '../src/features/demo/index.ts'
 import {
   formatValue,
   RAG_NAMES,
   type MeasureView,
   type MeasureValueView,
-} from '../src/features/measures/measure-presenter.ts'
-import { reportHtmlDocument } from '../src/features/reports/render/index.ts'
-import { inlineText, type Table } from '../src/features/reports/report-document.ts'
+} from '../src/features/measures/index.ts'
+import { reportHtmlDocument, inlineText, type Table } from '../src/features/reports/index.ts'
 import { Agent } from './helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from './helpers/context.ts'
 import { testModes } from './helpers/database.ts'

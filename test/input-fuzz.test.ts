@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import fc from 'fast-check'
-import { DEMO_PASSWORD, DEMO_PEOPLE } from '../src/features/demo/demo-council.ts'
+import { DEMO_PASSWORD, DEMO_PEOPLE } from '../src/features/demo/index.ts'
 import { Agent } from './helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from './helpers/context.ts'
 import { testModes } from './helpers/database.ts'

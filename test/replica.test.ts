@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely'
 import { createApp, type App } from '../src/app.ts'
 import { openPostgres, type Database } from '../src/db/database.ts'
 import type { DB } from '../src/db/schema.ts'
-import type { Principal } from '../src/features/auth/principal.ts'
+import type { Principal } from '../src/core/principal.ts'
 import { createServices } from '../src/services.ts'
 import { createTestContext, type TestContext } from './helpers/context.ts'
 

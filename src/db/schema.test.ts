@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import ts from 'typescript'
 import { freshDatabase, testModes } from '../../test/helpers/database.ts'
-import { ORGANISATION_TABLES } from '../features/organisation/organisation-repository.ts'
+import { ORGANISATION_TABLES } from '../features/organisation/index.ts'
 import type { Database } from './database.ts'
 
 /**

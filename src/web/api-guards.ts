@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import { NotFound } from '../errors.ts'
-import { requirePrincipal } from '../features/auth/authentication.ts'
-import type { Principal } from '../features/auth/principal.ts'
+import type { Principal } from '../core/principal.ts'
+import { requirePrincipal } from './request-principal.ts'
 import { IdParams } from './api-helpers.ts'
 
 /**

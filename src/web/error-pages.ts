@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod'
 import { AppError, Invalid, Unauthenticated } from '../errors.ts'
-import { SESSION_COOKIE } from '../features/auth/authentication.ts'
+import { SESSION_COOKIE } from './request-principal.ts'
 
 const pages: Record<number, { title: string; paragraphs: string[] }> = {
   400: {

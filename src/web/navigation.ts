@@ -1,50 +1,20 @@
-import type { Principal } from '../features/auth/principal.ts'
-import { canImport } from '../features/exchange/exchange-policy.ts'
-import { canViewAudit } from '../features/organisation/organisation-policy.ts'
+import type { Principal } from '../core/principal.ts'
+import type { NavSection } from './feature.ts'
 
-const entersValues = (p: Principal) => p.roles.some((g) => g.role === 'data_entry')
-const approves = (p: Principal) => p.roles.some((g) => g.role === 'approver')
-const administers = (p: Principal) =>
-  p.roles.some((g) => g.role === 'administrator' && g.unitId === null)
-
-interface NavItem {
+export interface NavItem {
   readonly href: string
   readonly text: string
   readonly active?: boolean
 }
 
-const sections: readonly { href: string; text: string; visible?: (p: Principal) => boolean }[] = [
-  { href: '/', text: 'Home' },
-  // Its text gains the count of tasks on each page (setUpTaskCount).
-  { href: '/tasks', text: 'Your tasks', visible: (p) => p.roles.length > 0 },
-  { href: '/dashboards', text: 'Dashboards' },
-  { href: '/units', text: 'Units' },
-  { href: '/people', text: 'People' },
-  { href: '/plans', text: 'Plans' },
-  {
-    href: '/appraisals',
-    text: 'Appraisals',
-    visible: (p) => p.roles.some((g) => g.role !== 'partner' && g.role !== 'councillor'),
-  },
-  { href: '/alignment', text: 'Alignment' },
-  { href: '/measures', text: 'Measures' },
-  { href: '/my-updates', text: 'My updates', visible: entersValues },
-  { href: '/approvals', text: 'Approvals', visible: approves },
-  { href: '/projects', text: 'Projects' },
-  { href: '/risks', text: 'Risks' },
-  { href: '/partnerships', text: 'Partnerships' },
-  { href: '/benchmarking', text: 'Benchmarking' },
-  { href: '/savings', text: 'Savings' },
-  { href: '/budgets', text: 'Budgets' },
-  { href: '/reports', text: 'Reports', visible: (p) => p.roles.some((g) => g.role !== 'partner') },
-  { href: '/exchange', text: 'Import and export', visible: canImport },
-  { href: '/audit', text: 'Audit log', visible: canViewAudit },
-  { href: '/public-dashboard', text: 'Public dashboard', visible: administers },
-]
-
-/** The service navigation, with the section holding the current page marked. */
-export function navigationFor(principal: Principal, path: string): NavItem[] {
-  return sections
+/** The service navigation from every feature's sections, with the current page's marked. */
+export function navigationFor(
+  sections: readonly NavSection[],
+  principal: Principal,
+  path: string,
+): NavItem[] {
+  return [...sections]
+    .sort((a, b) => a.position - b.position)
     .filter((s) => s.visible?.(principal) ?? true)
     .map((s) => ({
       href: s.href,

@@ -14,9 +14,8 @@ import {
   formatThousands,
   plural,
 } from '../core/format.ts'
-import { ROLE_NAMES } from '../features/auth/principal.ts'
-import { UNIT_KIND_NAMES } from '../features/organisation/organisation-schemas.ts'
-import { variationBadge } from '../features/spc/spc-status.ts'
+import { ROLE_NAMES } from '../core/principal.ts'
+import type { Feature } from './feature.ts'
 import { wrapTables } from './table-scroll.ts'
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url))
@@ -27,7 +26,7 @@ export const templateDirs = [
   fileURLToPath(new URL('./', import.meta.resolve('govuk-frontend/package.json'))) + 'dist/',
 ]
 
-function addFilters(env: nunjucks.Environment, config: Config): void {
+function addFilters(env: nunjucks.Environment, config: Config, features: readonly Feature[]): void {
   // One way to write figures for people (src/core/format.ts); templates never format by hand.
   env.addFilter('date', (value: Date | string | null | undefined) => formatDate(value))
   env.addFilter('dateTime', (value: Date | string | null | undefined) => formatDateTime(value))
@@ -47,7 +46,6 @@ function addFilters(env: nunjucks.Environment, config: Config): void {
   )
   env.addFilter('plural', (count: number, one: string, many: string) => plural(count, one, many))
   env.addFilter('roleName', (role: keyof typeof ROLE_NAMES) => ROLE_NAMES[role])
-  env.addFilter('unitKindName', (kind: keyof typeof UNIT_KIND_NAMES) => UNIT_KIND_NAMES[kind])
   env.addFilter('json', (value: unknown) => JSON.stringify(value, null, 2))
   env.addFilter('pounds', (pence: number) => formatPounds(pence))
   // Money in pounds (not pence), as projects store it.
@@ -59,10 +57,22 @@ function addFilters(env: nunjucks.Environment, config: Config): void {
     (html: string) => new nunjucks.runtime.SafeString(wrapTables(html)),
   )
   env.addGlobal('serviceName', config.serviceName)
-  env.addGlobal('spcVariationBadge', variationBadge)
+  // Each feature's own filters and globals, from its public face.
+  for (const feature of features) {
+    for (const [name, filter] of Object.entries(feature.templateFilters ?? {})) {
+      env.addFilter(name, filter as (...args: unknown[]) => unknown)
+    }
+    for (const [name, value] of Object.entries(feature.templateGlobals ?? {})) {
+      env.addGlobal(name, value)
+    }
+  }
 }
 
-export async function setUpViews(app: FastifyInstance, config: Config): Promise<void> {
+export async function setUpViews(
+  app: FastifyInstance,
+  config: Config,
+  features: readonly Feature[],
+): Promise<void> {
   await app.register(fastifyView, {
     engine: { nunjucks },
     templates: templateDirs,
@@ -70,7 +80,7 @@ export async function setUpViews(app: FastifyInstance, config: Config): Promise<
     options: {
       autoescape: true,
       noCache: config.env === 'development',
-      onConfigure: (env: nunjucks.Environment) => addFilters(env, config),
+      onConfigure: (env: nunjucks.Environment) => addFilters(env, config, features),
     },
   })
 }

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, BrowserContextOptions, Page } from 'playwright-core'
 import type { Role } from '../../src/db/schema.ts'
-import { DEMO_PASSWORD } from '../../src/features/demo/demo-council.ts'
+import { DEMO_PASSWORD } from '../../src/features/demo/index.ts'
 import {
   axeViolations,
   chromiumMissing,

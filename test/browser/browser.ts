@@ -10,11 +10,7 @@ import {
   type Response,
 } from 'playwright-core'
 import type { Role } from '../../src/db/schema.ts'
-import {
-  buildDemoCouncil,
-  DEMO_PASSWORD,
-  DEMO_PEOPLE,
-} from '../../src/features/demo/demo-council.ts'
+import { buildDemoCouncil, DEMO_PASSWORD, DEMO_PEOPLE } from '../../src/features/demo/index.ts'
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 
 export const CHROMIUM = '/usr/bin/chromium'

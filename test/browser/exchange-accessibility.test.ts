@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { csvFile } from '../../src/features/exchange/exchange-test-files.ts'
+import { csvFile } from '../../src/features/exchange/index.ts'
 import {
   chromiumMissing,
   demoPerson,

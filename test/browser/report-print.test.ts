@@ -10,17 +10,18 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
 import { after, before, describe, it } from 'node:test'
-import type { Principal } from '../../src/features/auth/principal.ts'
-import { buildDemoCouncil } from '../../src/features/demo/demo-council.ts'
-import { renderReport } from '../../src/features/reports/render/index.ts'
-import { cellRuns } from '../../src/features/reports/render/render-helpers.ts'
+import type { Principal } from '../../src/core/principal.ts'
+import { buildDemoCouncil } from '../../src/features/demo/index.ts'
 import {
+  renderReport,
+  cellRuns,
   inlineText,
   type Block,
   type ReportDocument,
   type TableCell,
-} from '../../src/features/reports/report-document.ts'
-import { REPORT_KINDS, type ReportKind } from '../../src/features/reports/report-kinds.ts'
+  REPORT_KINDS,
+  type ReportKind,
+} from '../../src/features/reports/index.ts'
 import { createTestContext, type TestContext } from '../helpers/context.ts'
 import { chromiumMissing, launchBrowser } from './browser.ts'
 

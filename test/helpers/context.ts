@@ -3,11 +3,12 @@ import { createApp, type App } from '../../src/app.ts'
 import { loadConfig, type Config } from '../../src/config.ts'
 import type { Database } from '../../src/db/database.ts'
 import type { Role } from '../../src/db/schema.ts'
-import { hashPassword } from '../../src/features/auth/passwords.ts'
-import type { Principal } from '../../src/features/auth/principal.ts'
-import * as authRepo from '../../src/features/auth/auth-repository.ts'
-import * as orgRepo from '../../src/features/organisation/organisation-repository.ts'
-import { createOrganisation } from '../../src/features/organisation/organisation-service.ts'
+import { hashPassword, authRepository as authRepo } from '../../src/features/auth/index.ts'
+import type { Principal } from '../../src/core/principal.ts'
+import {
+  organisationRepository as orgRepo,
+  createOrganisation,
+} from '../../src/features/organisation/index.ts'
 import { createServices, type Services } from '../../src/services.ts'
 import { freshDatabase, type TestMode } from './database.ts'
 

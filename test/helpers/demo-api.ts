@@ -1,6 +1,6 @@
 import type { App } from '../../src/app.ts'
-import * as authRepo from '../../src/features/auth/auth-repository.ts'
-import { buildDemoCouncil, DEMO_PEOPLE } from '../../src/features/demo/demo-council.ts'
+import { authRepository as authRepo } from '../../src/features/auth/index.ts'
+import { buildDemoCouncil, DEMO_PEOPLE } from '../../src/features/demo/index.ts'
 import { bearer } from './browser-agent.ts'
 import type { TestContext } from './context.ts'
 

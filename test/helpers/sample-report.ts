@@ -1,8 +1,8 @@
 // Report documents for tests and benchmarks: a realistic quarterly Cabinet paper with several
 // sections, a table of measures with status badges, SPC charts, footnotes and a page break.
 import { improvementForPolarity, xmr } from '../../src/core/spc.ts'
-import { RAG_SYMBOLS } from '../../src/features/measures/measure-presenter.ts'
-import { STATUS_NAMES } from '../../src/features/projects/project-schemas.ts'
+import { RAG_SYMBOLS } from '../../src/features/measures/index.ts'
+import { STATUS_NAMES } from '../../src/features/projects/index.ts'
 import type {
   Badge,
   Block,
@@ -12,7 +12,7 @@ import type {
   Table,
   TableCell,
   TextRun,
-} from '../../src/features/reports/report-document.ts'
+} from '../../src/features/reports/index.ts'
 import { describeSpcChart, renderSpcChart } from '../../src/web/charts/spc-chart.ts'
 
 export interface SampleSize {

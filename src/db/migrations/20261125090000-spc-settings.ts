@@ -1,5 +1,5 @@
 import { sql, type Kysely } from 'kysely'
-import { spcSummary } from '../../features/measures/measure-spc.ts'
+import { improvementForPolarity, xmr } from '../../core/spc.ts'
 import type { MeasurePolarity } from '../schema.ts'
 
 /**
@@ -68,7 +68,7 @@ async function backfill(db: Kysely<unknown>): Promise<void> {
   const updates = measures.rows.flatMap((m) => {
     const points = byMeasure.get(m.id)
     if (!points) return []
-    const { variation, assurance } = spcSummary(m, points)
+    const { variation, assurance } = latestSpc(m, points)
     return variation === null ? [] : [{ id: m.id, variation, assurance }]
   })
   for (let i = 0; i < updates.length; i += 500) {
@@ -79,4 +79,26 @@ async function backfill(db: Kysely<unknown>): Promise<void> {
       from (values ${sql.join(rows)}) as u(id, variation, assurance)
       where m.id = u.id`.execute(db)
   }
+}
+
+/**
+ * The latest point's variation and assurance, as the measures feature worked them out when this
+ * migration was written (no measure had a baseline or change point yet): kept here so that the
+ * migration's result does not change when the feature's code does.
+ */
+function latestSpc(
+  measure: { polarity: MeasurePolarity; cumulative: boolean },
+  points: readonly { start: string; value: number; target: number | null }[],
+) {
+  const target = measure.cumulative ? null : (points.at(-1)?.target ?? null)
+  const result = xmr(
+    points.map((p) => p.value),
+    {
+      improvement: improvementForPolarity(measure.polarity),
+      target,
+      baseline: null,
+      changePoints: [],
+    },
+  )
+  return { variation: result.variation, assurance: result.assurance }
 }

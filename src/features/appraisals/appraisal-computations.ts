@@ -3,8 +3,8 @@
 import { onTimeShare, STAGES } from '../../core/appraisal-stages.ts'
 import { addMonths } from '../../core/risk-scoring.ts'
 import { financialYearOf, formatFinancialYear } from '../../core/periods.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import type { OrganisationalComputation } from '../organisational-measures/computations.ts'
+import { ukDate } from '../../core/dates.ts'
+import type { OrganisationalComputation } from '../organisational-measures/index.ts'
 import { completedOn, windowsOf } from './appraisal-presenter.ts'
 import * as repo from './appraisal-repository.ts'
 

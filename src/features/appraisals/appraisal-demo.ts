@@ -2,11 +2,11 @@ import type { Kysely } from 'kysely'
 import { STAGES, type Stage } from '../../core/appraisal-stages.ts'
 import { addDays, financialYearOf, formatFinancialYear } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import * as frameworkRepo from '../framework/framework-repository.ts'
-import * as linkRepo from '../links/link-repository.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
+import { frameworkRepository as frameworkRepo } from '../framework/index.ts'
+import { linkRepository as linkRepo } from '../links/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 
 interface Refs {
   readonly units: ReadonlyMap<string, string>

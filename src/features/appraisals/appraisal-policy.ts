@@ -1,6 +1,6 @@
-import type { Principal } from '../auth/principal.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { Principal } from '../../core/principal.ts'
+import { holdsRole } from '../../core/roles.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 /** How the reader stands to the person whose appraisal it is; null: not theirs to see. */
 export type Standing = 'self' | 'line_manager' | 'manager_above' | 'performance'

@@ -10,7 +10,7 @@ import {
 } from '../../core/appraisal-stages.ts'
 import { formatDate } from '../../core/format.ts'
 import { formatFinancialYear } from '../../core/periods.ts'
-import { ukDate } from '../measures/measure-store.ts'
+import { ukDate } from '../../core/dates.ts'
 import type { AppraisalRecord, CycleRow, ObjectiveRecord } from './appraisal-repository.ts'
 
 export function windowsOf(cycle: CycleRow): Record<Stage, Window> {

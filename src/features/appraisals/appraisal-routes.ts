@@ -7,8 +7,9 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal, setFlash } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { setFlash } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
 import { CycleInput, ObjectiveInput, ReviewInput } from './appraisal-schemas.ts'
 
 const hide = { schema: { hide: true } }

@@ -7,7 +7,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { ReviewInput } from './appraisal-schemas.ts'
 
 type Person = Principal & { email: string }

@@ -12,14 +12,16 @@ import { addDays, financialYearOf, formatFinancialYear } from '../../core/period
 import { csvText } from '../../core/csv.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit, type AuditActor } from '../audit/audit-service.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
-import type { FrameworkService } from '../framework/framework-service.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import type { ComputationRegistry } from '../organisational-measures/computations.ts'
-import { recomputeOrganisation } from '../organisational-measures/org-measure-service.ts'
-import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
-import { actorOf, type OrganisationService } from '../organisation/organisation-service.ts'
+import { recordAudit, type AuditActor, actorOf } from '../audit/index.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
+import type { FrameworkService } from '../framework/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import {
+  type ComputationRegistry,
+  recomputeOrganisation,
+  orgMeasureRepository as orgMeasureRepo,
+} from '../organisational-measures/index.ts'
+import type { OrganisationService } from '../organisation/index.ts'
 import * as policy from './appraisal-policy.ts'
 import {
   presentAppraisal,

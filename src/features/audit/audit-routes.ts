@@ -3,9 +3,9 @@ import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { parseParams } from '../../web/fields.ts'
 import { NotFound } from '../../errors.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { canViewAudit } from '../organisation/organisation-policy.ts'
-import type { Principal } from '../auth/principal.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { canViewAudit } from './audit-policy.ts'
+import type { Principal } from '../../core/principal.ts'
 
 const PAGE_SIZE = 50
 const HistoryParams = z.object({ itemType: z.string().regex(/^[a-z_]+$/), itemId: z.uuid() })

@@ -4,8 +4,8 @@ import { GENESIS_HASH, auditHash } from './audit-hash.ts'
 import * as repo from './audit-repository.ts'
 import { cooperate } from '../../core/cooperate.ts'
 import { Forbidden } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canViewAudit } from '../organisation/organisation-policy.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
+import { canViewAudit } from './audit-policy.ts'
 
 export interface AuditActor {
   readonly personId: string | null
@@ -29,6 +29,55 @@ export const SYSTEM_ACTOR: AuditActor = { personId: null, name: 'Golden Thread (
  * Appends to the organisation's hash chain. Call it inside the transaction that makes the
  * change, so the change and its record commit or fail together.
  */
+/** Who did something, as the audit log records them: the command line is no one. */
+export function actorOf(principal: Principal): AuditActor {
+  return { personId: recordedPersonId(principal), name: principal.name }
+}
+
+/** What a service says of one change; the organisation and actor come from the principal. */
+export interface AuditedChange {
+  readonly action: string
+  readonly itemId: string
+  readonly summary: string
+  readonly before?: unknown
+  readonly after?: unknown
+}
+
+/**
+ * A service's audit(trx, principal, change): records the change as done by the principal, inside
+ * the transaction that makes it. With `itemType`, every record is of that type; without, each
+ * change names its own, one of `T`.
+ */
+export function auditor(options: {
+  clock: () => Date
+  itemType: string
+}): (trx: Kysely<DB>, principal: Principal, change: AuditedChange) => Promise<void>
+// eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- T: the item types a service's changes may name
+export function auditor<T extends string>(options: {
+  clock: () => Date
+}): (
+  trx: Kysely<DB>,
+  principal: Principal,
+  change: AuditedChange & { readonly itemType: T },
+) => Promise<void>
+export function auditor(options: { clock: () => Date; itemType?: string }) {
+  return (
+    trx: Kysely<DB>,
+    principal: Principal,
+    change: AuditedChange & { readonly itemType?: string },
+  ) =>
+    recordAudit(
+      trx,
+      {
+        organisationId: principal.organisationId,
+        actor: actorOf(principal),
+        itemType: options.itemType ?? change.itemType ?? '',
+        ...change,
+      },
+      options.clock,
+    )
+}
+
 export async function recordAudit(
   trx: Kysely<DB>,
   entry: AuditEntry,

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { requirePrincipal } from './authentication.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
 
 const tags = ['Account']
 

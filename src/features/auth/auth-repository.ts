@@ -1,6 +1,6 @@
 import { sql, type Kysely, type RawBuilder } from 'kysely'
 import type { DB, Role } from '../../db/schema.ts'
-import type { Principal } from './principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 /**
  * Everyone with this address: one per organisation at most, as an address is unique only within

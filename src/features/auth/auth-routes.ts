@@ -5,13 +5,8 @@ import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import {
-  requirePrincipal,
-  SESSION_COOKIE,
-  SESSION_STATUS_PATH,
-  sessionCookieOptions,
-  setFlash,
-} from './authentication.ts'
+import { requirePrincipal, SESSION_COOKIE } from '../../web/request-principal.ts'
+import { SESSION_STATUS_PATH, sessionCookieOptions, setFlash } from './authentication.ts'
 import { MIN_PASSWORD_LENGTH } from './passwords.ts'
 
 const SignInForm = z.object({

@@ -3,11 +3,11 @@ import type { Kysely } from 'kysely'
 import type { Config } from '../../config.ts'
 import type { DB } from '../../db/schema.ts'
 import { Forbidden, Invalid, NotFound, TooManyRequests } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import { isOrganisationAdministrator } from '../organisation/organisation-policy.ts'
+import { recordAudit } from '../audit/index.ts'
+import { isOrganisationAdministrator } from '../../core/roles.ts'
 import * as repo from './auth-repository.ts'
 import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts'
-import type { Principal } from './principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 export interface AuthDeps {
   readonly db: Kysely<DB>

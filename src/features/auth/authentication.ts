@@ -1,59 +1,19 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import { Unauthenticated } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { isApiRequest } from '../../web/error-pages.ts'
+import type { NavSection } from '../../web/feature.ts'
 import { navigationFor } from '../../web/navigation.ts'
-import { isPublicRequest } from '../public/public-paths.ts'
-import type { Principal } from './principal.ts'
+import { isPublicRequest } from '../../web/public-paths.ts'
+import { FLASH_COOKIE, sessionCookieOptions, setFlash } from '../../web/flash.ts'
+import { SESSION_COOKIE } from '../../web/request-principal.ts'
 
-export const SESSION_COOKIE = 'gt_session'
+export { sessionCookieOptions, setFlash }
+
 export const SESSION_STATUS_PATH = '/session/status'
 /** The time-out warning shows this long before the session ends (GOV.UK: 2 minutes). */
 export const SESSION_WARNING_SECONDS = 120
-const FLASH_COOKIE = 'gt_flash'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    principal: Principal | null
-    authMethod: 'session' | 'token' | null
-    sessionToken: string | null
-    /** Seconds until the session ends if nothing more is done, and whether it can be extended. */
-    sessionTimeLeft: { seconds: number; extendable: boolean } | null
-  }
-  interface FastifyReply {
-    locals: Record<string, unknown> | undefined
-  }
-}
-
-export function requirePrincipal(request: FastifyRequest): Principal {
-  if (!request.principal) {
-    throw new Unauthenticated(
-      isApiRequest(request)
-        ? 'Authenticate with a session or an "Authorization: Bearer <token>" header'
-        : undefined,
-    )
-  }
-  return request.principal
-}
-
-export function sessionCookieOptions(config: Config) {
-  return {
-    path: '/',
-    httpOnly: true,
-    sameSite: 'lax' as const,
-    secure: config.session.secureCookies,
-  }
-}
-
-export function setFlash(reply: FastifyReply, message: string, config: Config): void {
-  reply.setCookie(FLASH_COOKIE, message, {
-    ...sessionCookieOptions(config),
-    signed: true,
-    maxAge: 60,
-  })
-}
-
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
 /**
@@ -64,6 +24,7 @@ export function setUpAuthentication(
   app: FastifyInstance,
   services: Services,
   config: Config,
+  navigation: readonly NavSection[],
 ): void {
   app.decorateRequest('principal', null)
   app.decorateRequest('authMethod', null)
@@ -127,7 +88,7 @@ export function setUpAuthentication(
       ...reply.locals,
       principal: request.principal,
       navigation: request.principal
-        ? navigationFor(request.principal, request.url.split('?')[0] ?? '/')
+        ? navigationFor(navigation, request.principal, request.url.split('?')[0] ?? '/')
         : [],
       csrfToken: reply.generateCsrf(),
       cspNonce: reply.cspNonce.script,

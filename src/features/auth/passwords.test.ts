@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
-import { DEMO_PASSWORD, DEMO_SLUG } from '../demo/demo-council.ts'
+import { DEMO_PASSWORD, DEMO_SLUG } from '../demo/index.ts'
 import { passwordProblem, PUBLISHED_DEMO_PASSWORD, type PasswordContext } from './passwords.ts'
 
 const council: PasswordContext = {

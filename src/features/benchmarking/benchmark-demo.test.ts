@@ -4,9 +4,9 @@ import type { App } from '../../app.ts'
 import { Agent } from '../../../test/helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/demo-council.ts'
-import { inlineText, type Block } from '../reports/report-document.ts'
+import { authRepository as authRepo } from '../auth/index.ts'
+import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/index.ts'
+import { inlineText, type Block } from '../reports/index.ts'
 import { DEMO_PEER_SOURCE } from './benchmark-demo.ts'
 
 for (const mode of testModes()) {

@@ -10,7 +10,7 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { createBenchmarkService } from './benchmark-service.ts'
 
 type Person = Principal & { email: string }

@@ -1,12 +1,12 @@
 // The "How we compare" panel on corporate dashboards: every compared measure's latest rank in its
 // group and whether it is improving relative to the group.
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type {
   DashboardPanel,
   DashboardPanelSource,
   PanelRow,
   PanelScope,
-} from '../dashboards/dashboard-sources.ts'
+} from '../dashboards/index.ts'
 import type { BenchmarkService } from './benchmark-service.ts'
 
 const TREND = {

@@ -1,4 +1,4 @@
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 const organisationWide = (principal: Principal, roles: readonly string[]) =>
   principal.roles.some((g) => g.unitId === null && roles.includes(g.role))

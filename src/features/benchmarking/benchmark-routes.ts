@@ -7,9 +7,10 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { formErrors, handleForm } from '../../web/forms.ts'
-import { requirePrincipal, setFlash } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { POLARITY_NAMES, UNIT_NAMES } from '../measures/measure-schemas.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { setFlash } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { POLARITY_NAMES, UNIT_NAMES } from '../measures/index.ts'
 import { LGBF_FILES } from './benchmark-readers.ts'
 import {
   GroupInput,

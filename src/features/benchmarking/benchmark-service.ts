@@ -10,13 +10,16 @@ import { parsePeriodInput, parsePeriodStart, PeriodError, type Period } from '..
 import { isCount, isSmall } from '../../core/small-numbers.ts'
 import type { DB } from '../../db/schema.ts'
 import { Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/audit-service.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
-import { formatValue } from '../measures/measure-presenter.ts'
-import { FREQUENCY_NAMES, POLARITY_NAMES, UNIT_NAMES } from '../measures/measure-schemas.ts'
-import type { MeasureService } from '../measures/measure-service.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import { bumpPublication } from '../public/publication.ts'
+import { recordAudit, SYSTEM_ACTOR, type AuditActor, actorOf } from '../audit/index.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
+import {
+  formatValue,
+  FREQUENCY_NAMES,
+  POLARITY_NAMES,
+  UNIT_NAMES,
+  type MeasureService,
+} from '../measures/index.ts'
+import { bumpPublication } from '../../db/publication.ts'
 import { benchmarkChart } from './benchmark-chart.ts'
 import {
   compare,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { normaliseName, quantile } from '../../core/benchmark.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { compare } from './benchmark-compare.ts'
 import { LGBF_FILES, readLgbf, type LgbfFile, type SourceData } from './benchmark-readers.ts'
 

@@ -4,8 +4,8 @@ import { formatFinancialYear, parsePeriodInput } from '../../core/periods.ts'
 import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { PageQuerySchema, paginate } from '../../web/api-helpers.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { financialYear } from '../savings/savings-schemas.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { financialYear } from '../savings/index.ts'
 import { BudgetEntryInput } from './budget-schemas.ts'
 
 const budgetsTag = ['Budgets']

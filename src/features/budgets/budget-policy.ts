@@ -1,15 +1,6 @@
-import type { Principal } from '../auth/principal.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-
-const COUNCIL_ROLES = [
-  'administrator',
-  'performance_officer',
-  'approver',
-  'data_entry',
-  'viewer',
-  'councillor',
-] as const
+import type { Principal } from '../../core/principal.ts'
+import { COUNCIL_ROLES, holdsRole } from '../../core/roles.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 /** Everyone in the council reads budget monitoring; partners only that of the units they work with. */
 export function canViewBudget(principal: Principal, unitId: string, tree: UnitTree): boolean {

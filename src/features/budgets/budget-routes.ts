@@ -6,9 +6,9 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { yearOf } from '../savings/savings-routes.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
+import { yearOf } from '../savings/index.ts'
 import { BudgetEntryInput } from './budget-schemas.ts'
 
 const hide = { schema: { hide: true } }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { optionalText } from '../../web/fields.ts'
-import { money, monthField } from '../savings/savings-schemas.ts'
+import { money, monthField } from '../savings/index.ts'
 
 /** An overspend up to this percentage of budget is amber; beyond it, red. */
 export const BUDGET_TOLERANCE_PERCENT = 2

@@ -5,12 +5,10 @@
 import type { Kysely } from 'kysely'
 import { addDays, periodContaining, previousPeriod } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import { reportFinanceSource } from '../budgets/budget-service.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import { renderReport } from '../reports/render/index.ts'
-import type { ReportKind } from '../reports/report-kinds.ts'
-import { createReportService } from '../reports/report-service.ts'
+import type { Principal } from '../../core/principal.ts'
+import { reportFinanceSource } from '../budgets/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { renderReport, type ReportKind, createReportService } from '../reports/index.ts'
 import * as repo from './committee-repository.ts'
 
 interface DemoCommittee {

@@ -3,7 +3,7 @@ import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
 import {
   CommitteeChanges,
   CommitteeInput,

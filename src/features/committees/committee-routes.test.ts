@@ -4,7 +4,7 @@ import { Agent, bearer } from '../../../test/helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import type { App } from '../../app.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 type Response = Awaited<ReturnType<Agent['get']>>
 

@@ -8,9 +8,8 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { formPages, type LoadContext } from '../../web/form-page.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { KINDS, REPORT_KINDS } from '../reports/report-kinds.ts'
-import { canManageReports } from '../reports/report-policy.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { KINDS, REPORT_KINDS, canManageReports } from '../reports/index.ts'
 import {
   CommitteeEdit,
   CommitteeInput,

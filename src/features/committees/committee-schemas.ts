@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { changesOf, optionalText, requiredText, versionField } from '../../web/fields.ts'
-import { REPORT_KINDS } from '../reports/report-kinds.ts'
+import { REPORT_KINDS } from '../reports/index.ts'
 
 const asArray = (value: unknown): unknown[] =>
   value === undefined || value === null || value === ''

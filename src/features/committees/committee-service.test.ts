@@ -8,7 +8,7 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { parseInput } from '../../web/fields.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { CommitteeChanges, MeetingInput } from './committee-schemas.ts'
 
 /** Everything a refused change could have touched: committees, meetings and the audit trail. */

@@ -1,13 +1,17 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import { KINDS, isReportKind, type ReportKind } from '../reports/report-kinds.ts'
-import { canManageReports, canViewCalendar } from '../reports/report-policy.ts'
-import type { ReportService } from '../reports/report-service.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { ukDate } from '../../core/dates.ts'
+import {
+  KINDS,
+  isReportKind,
+  type ReportKind,
+  canManageReports,
+  canViewCalendar,
+  type ReportService,
+} from '../reports/index.ts'
 import * as repo from './committee-repository.ts'
 import type {
   CommitteeChanges,

@@ -6,8 +6,8 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import type { Principal } from '../auth/principal.ts'
-import { approvedMonthlyMeasure, WORSENING } from '../spc/spc-fixtures.ts'
+import type { Principal } from '../../core/principal.ts'
+import { approvedMonthlyMeasure, WORSENING } from '../spc/index.ts'
 import type { MeasureTile } from './dashboard-content.ts'
 
 // WORSENING runs April 2023 to March 2025: 2024/25 Q4 holds its last point.

@@ -14,23 +14,30 @@ import type { ProjectStatus } from '../../core/project-status.ts'
 import { bandOf, isTolerable } from '../../core/risk-scoring.ts'
 import { improvementForPolarity, type PointType } from '../../core/spc.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canViewMeasure } from '../measures/measure-policy.ts'
-import { periodOf, statusMeasure, type PeriodView } from '../measures/measure-presenter.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import { scopeOf } from '../measures/measure-service.ts'
-import { measureSpc, type SpcSettingsView, type SpcValue } from '../measures/measure-spc.ts'
-import { latestViews, presentValues, ukDate, unitTreeOf } from '../measures/measure-store.ts'
-import { currentStatus, headlineFacts } from '../measures/measure-status.ts'
-import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-import { STATUS_NAMES } from '../projects/project-schemas.ts'
-import type { ProjectService } from '../projects/project-service.ts'
-import { presentMatrix } from '../risks/risk-presenter.ts'
-import * as riskRepo from '../risks/risk-repository.ts'
-import type { RiskService } from '../risks/risk-service.ts'
-import { presentSpcSettings } from '../spc/spc-presenter.ts'
-import * as spcRepo from '../spc/spc-repository.ts'
+import type { Principal } from '../../core/principal.ts'
+import {
+  canViewMeasure,
+  periodOf,
+  statusMeasure,
+  type PeriodView,
+  measureRepository as measureRepo,
+  scopeOf,
+  measureSpc,
+  type SpcSettingsView,
+  type SpcValue,
+  latestViews,
+  presentValues,
+  currentStatus,
+  headlineFacts,
+  presentSpcSettings,
+  measureSpcRepository as spcRepo,
+} from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { unitTreeOf } from '../organisation/index.ts'
+import { orgMeasureRepository as orgMeasureRepo } from '../organisational-measures/index.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
+import { STATUS_NAMES, type ProjectService } from '../projects/index.ts'
+import { presentMatrix, riskRepository as riskRepo, type RiskService } from '../risks/index.ts'
 import { variationText } from '../../web/charts/spc-icons.ts'
 import * as repo from './dashboard-repository.ts'
 import type { DashboardPanel, DashboardPanelSource, PanelScope } from './dashboard-sources.ts'

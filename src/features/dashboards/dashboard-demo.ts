@@ -1,17 +1,17 @@
-import { APPRAISAL_MEASURES } from '../appraisals/appraisal-computations.ts'
+import { APPRAISAL_MEASURES } from '../appraisals/index.ts'
 import type { Kysely } from 'kysely'
 import { addWorkingDays, financialYearOf, parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import { replaceTargets, stampSignOffDates, type SignOffDates } from '../measures/measure-ledger.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { replaceTargets, stampSignOffDates, type SignOffDates } from '../measures/index.ts'
 import {
   BUILT_IN_COMPUTATIONS,
   createComputationRegistry,
-} from '../organisational-measures/computations.ts'
-import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
-import { setUpComputedMeasure } from '../organisational-measures/org-measure-service.ts'
-import { savingsDelivered, savingsDeliveredPounds } from '../savings/savings-dashboard.ts'
+  orgMeasureRepository as orgMeasureRepo,
+  setUpComputedMeasure,
+} from '../organisational-measures/index.ts'
+import { savingsDelivered, savingsDeliveredPounds } from '../savings/index.ts'
 import * as repo from './dashboard-repository.ts'
 
 /** Targets the performance team set for the organisational measures (per cent). */

@@ -1,6 +1,6 @@
-import type { Principal } from '../auth/principal.ts'
-import { canShapeFramework } from '../framework/framework-policy.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { Principal } from '../../core/principal.ts'
+import { canShapeFramework } from '../framework/index.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 export interface DashboardScope {
   readonly kind: 'corporate' | 'personal'

@@ -8,8 +8,8 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import { parsePeriodLabel } from '../../core/periods.ts'
 import { parseInput } from '../../web/fields.ts'
-import type { Principal } from '../auth/principal.ts'
-import { LineInput } from '../savings/savings-schemas.ts'
+import type { Principal } from '../../core/principal.ts'
+import { LineInput } from '../savings/index.ts'
 
 const line = (reference: string, unitId: string | undefined) =>
   parseInput(LineInput, {

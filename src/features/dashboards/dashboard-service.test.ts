@@ -9,7 +9,7 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import type { App } from '../../app.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type { MeasureTile } from './dashboard-content.ts'
 
 const QUARTERS = ['2024/25 Q1', '2024/25 Q2', '2024/25 Q3', '2024/25 Q4']

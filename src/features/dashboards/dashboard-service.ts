@@ -13,26 +13,25 @@ import {
 import type { Rag } from '../../core/status.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canViewMeasure } from '../measures/measure-policy.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
 import {
+  canViewMeasure,
   formatValue,
   presentPeriod,
   RAG_NAMES,
   statusMeasure,
-} from '../measures/measure-presenter.ts'
-import { monthLabel } from '../project-updates/update-presenter.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import type { MeasureService } from '../measures/measure-service.ts'
-import { scopeOf } from '../measures/measure-service.ts'
-import { currentStatus, headlineFacts } from '../measures/measure-status.ts'
-import { unitTreeOf } from '../measures/measure-store.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-import type { ProjectService } from '../projects/project-service.ts'
-import type { RiskService } from '../risks/risk-service.ts'
+  measureRepository as measureRepo,
+  type MeasureService,
+  scopeOf,
+  currentStatus,
+  headlineFacts,
+} from '../measures/index.ts'
+import { unitTreeOf, organisationRepository as orgRepo } from '../organisation/index.ts'
+import { monthLabel } from '../project-updates/index.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
+import type { ProjectService } from '../projects/index.ts'
+import type { RiskService } from '../risks/index.ts'
 import {
   createDashboardContent,
   reasonsOf,

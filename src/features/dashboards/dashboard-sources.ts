@@ -2,7 +2,7 @@
 // not depend on them. The savings register and budget monitoring connect here: a source gives
 // the "Savings and budget" panel and its "savings at risk" exceptions, and registers the
 // "% of savings delivered" computation with the organisational measures.
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 export interface PanelRow {
   readonly label: string

@@ -9,8 +9,8 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import { parsePeriodLabel } from '../../core/periods.ts'
 import type { App } from '../../app.ts'
-import type { Principal } from '../auth/principal.ts'
-import { approvedMonthlyMeasure, WORSENING } from '../spc/spc-fixtures.ts'
+import type { Principal } from '../../core/principal.ts'
+import { approvedMonthlyMeasure, WORSENING } from '../spc/index.ts'
 
 for (const mode of testModes()) {
   describe(`dashboard variation and paging (${mode})`, () => {

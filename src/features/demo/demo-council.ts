@@ -1,27 +1,27 @@
 import type { Kysely } from 'kysely'
 import type { DB, Role, UnitKind } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import { hashPassword } from '../auth/passwords.ts'
-import { buildDemoAppraisals } from '../appraisals/appraisal-demo.ts'
-import { buildDemoBenchmarking } from '../benchmarking/benchmark-demo.ts'
-import { buildDemoCalendar } from '../committees/calendar-demo.ts'
-import { buildDemoFramework } from '../framework/framework-demo.ts'
-import { buildDemoDashboards } from '../dashboards/dashboard-demo.ts'
-import { buildDemoMappings } from '../exchange/exchange-demo.ts'
-import { buildDemoRisks, linkDemoRisksToProjects } from '../risks/risk-demo.ts'
-import { buildDemoMeasures } from '../measures/measure-demo.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { buildDemoProjects } from '../projects/project-demo.ts'
-import { buildDemoSavings } from '../savings/savings-demo.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
+import { hashPassword } from '../auth/index.ts'
+import { buildDemoAppraisals, createAppraisalService } from '../appraisals/index.ts'
+import { buildDemoBenchmarking } from '../benchmarking/index.ts'
+import { buildDemoCalendar } from '../committees/index.ts'
+import { buildDemoFramework, createFrameworkService } from '../framework/index.ts'
+import { buildDemoDashboards } from '../dashboards/index.ts'
+import { buildDemoMappings } from '../exchange/index.ts'
+import { buildDemoRisks, linkDemoRisksToProjects } from '../risks/index.ts'
+import { buildDemoMeasures } from '../measures/index.ts'
 import {
+  organisationRepository as orgRepo,
   createOrganisation,
   createOrganisationService,
-} from '../organisation/organisation-service.ts'
-import { createAppraisalService } from '../appraisals/appraisal-service.ts'
-import { createFrameworkService } from '../framework/framework-service.ts'
-import { createLinkRegistry } from '../links/link-registry.ts'
-import { createNotificationService } from '../notifications/notification-service.ts'
-import { buildDemoPartnership, DEMO_TRUST_PEOPLE } from '../partnerships/partnership-demo.ts'
+} from '../organisation/index.ts'
+import { buildDemoProjects } from '../projects/index.ts'
+import { buildDemoSavings } from '../savings/index.ts'
+import { createLinkRegistry } from '../links/index.ts'
+import { createNotificationService } from '../notifications/index.ts'
+import { buildDemoPartnership, DEMO_TRUST_PEOPLE } from '../partnerships/index.ts'
+import { gatewayRepository } from '../project-gateways/index.ts'
+import { monthLabel, updateRepository } from '../project-updates/index.ts'
 
 export const DEMO_SLUG = 'example-city'
 export const DEMO_NAME = 'Example City Council'
@@ -261,6 +261,11 @@ export async function buildDemoCouncil(db: Kysely<DB>, clock: () => Date = () =>
       organisation.id,
       { units: unitIds, people: personIds },
       clock,
+      {
+        insertGateway: gatewayRepository.insertGateway,
+        insertUpdate: updateRepository.insertUpdate,
+        monthLabel,
+      },
     )
     const risks = await buildDemoRisks(
       trx,

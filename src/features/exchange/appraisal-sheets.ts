@@ -6,15 +6,18 @@ import type { z } from 'zod'
 import { formatFinancialYear, parseFinancialYear } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Invalid } from '../../errors.ts'
-import { APPRAISAL_COMPUTATIONS } from '../appraisals/appraisal-service.ts'
-import * as appraisalRepo from '../appraisals/appraisal-repository.ts'
-import { ObjectiveInput } from '../appraisals/appraisal-schemas.ts'
-import { recordAudit, type AuditActor } from '../audit/audit-service.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
-import type { ComputationRegistry } from '../organisational-measures/computations.ts'
-import * as orgMeasureRepo from '../organisational-measures/org-measure-repository.ts'
-import { recomputeOrganisation } from '../organisational-measures/org-measure-service.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
+import {
+  APPRAISAL_COMPUTATIONS,
+  appraisalRepository as appraisalRepo,
+  ObjectiveInput,
+} from '../appraisals/index.ts'
+import { recordAudit, type AuditActor, actorOf } from '../audit/index.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
+import {
+  type ComputationRegistry,
+  orgMeasureRepository as orgMeasureRepo,
+  recomputeOrganisation,
+} from '../organisational-measures/index.ts'
 import type { CellOut } from './exchange-workbook.ts'
 import type { ImportSheet } from './exchange-columns.ts'
 import type { ParsedSheet, SheetRow } from './exchange-reader.ts'

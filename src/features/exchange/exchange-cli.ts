@@ -4,8 +4,8 @@ import { basename } from 'node:path'
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Invalid } from '../../errors.ts'
-import { COMMAND_LINE_PERSON_ID, type Principal } from '../auth/principal.ts'
-import { resolveOrganisation } from '../organisation/organisation-cli.ts'
+import { COMMAND_LINE_PERSON_ID, type Principal } from '../../core/principal.ts'
+import { resolveOrganisation } from '../organisation/index.ts'
 import { IMPORT_SHEETS } from './exchange-columns.ts'
 import {
   describeRowError,

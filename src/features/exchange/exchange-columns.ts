@@ -14,7 +14,7 @@ import {
   MEASURE_UNITS,
   POLARITY_NAMES,
   UNIT_NAMES,
-} from '../measures/measure-schemas.ts'
+} from '../measures/index.ts'
 import {
   REVIEW_FREQUENCIES,
   REVIEW_FREQUENCY_NAMES,
@@ -22,7 +22,7 @@ import {
   RISK_CATEGORY_NAMES,
   RISK_STATUS_NAMES,
   RISK_STATUSES,
-} from '../risks/risk-schemas.ts'
+} from '../risks/index.ts'
 import {
   DURABILITIES,
   DURABILITY_NAMES,
@@ -30,7 +30,7 @@ import {
   SAVING_STATUSES,
   SAVING_TYPE_NAMES,
   SAVING_TYPES,
-} from '../savings/savings-schemas.ts'
+} from '../savings/index.ts'
 
 export const IMPORT_SHEETS = [
   'Measures',

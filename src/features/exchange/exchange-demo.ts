@@ -3,7 +3,7 @@
 // council's own file" finds the mapping confirmed before.
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
 import { signatureOf, type Mapping } from './exchange-mapping.ts'
 
 export const DEMO_RETURN_HEADINGS = [

@@ -7,9 +7,9 @@ import { Agent, bearer } from '../../../test/helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { convertToPdf, scratch, sofficeMissing } from '../../../test/helpers/documents.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import type { Principal } from '../auth/principal.ts'
-import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/demo-council.ts'
+import { authRepository as authRepo } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/index.ts'
 import { MEASURE_COLUMNS, SAVINGS_COLUMNS } from './exchange-columns.ts'
 
 async function workbookOf(body: Buffer): Promise<ExcelJS.Workbook> {

@@ -7,8 +7,8 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Forbidden, Invalid } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
-import { verifyAudit } from '../audit/audit-service.ts'
+import type { Principal } from '../../core/principal.ts'
+import { verifyAudit } from '../audit/index.ts'
 import { ImportInvalid } from './exchange-service.ts'
 import { csvFile } from './exchange-test-files.ts'
 

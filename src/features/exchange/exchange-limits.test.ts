@@ -11,7 +11,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, Forbidden } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { ImportTooLarge, type ImportLimits, type RowError } from './exchange-reader.ts'
 import { createExchangeService, ImportInvalid } from './exchange-service.ts'
 import { csvFile, MEASURE_HEADINGS, workbookFile, type Rows } from './exchange-test-files.ts'

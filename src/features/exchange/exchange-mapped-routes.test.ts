@@ -9,7 +9,7 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { csvFile } from './exchange-test-files.ts'
 
 // The real council file in the shared data folder, read where it is.

@@ -5,11 +5,15 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { formErrors } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { POLARITIES } from '../../core/status.ts'
-import { MEASURE_UNITS, POLARITY_NAMES, UNIT_NAMES } from '../measures/measure-schemas.ts'
-import { canDefineAnyMeasure } from '../measures/measure-policy.ts'
+import {
+  MEASURE_UNITS,
+  POLARITY_NAMES,
+  UNIT_NAMES,
+  canDefineAnyMeasure,
+} from '../measures/index.ts'
 import { IMPORT_SHEETS } from './exchange-columns.ts'
 import { mappingFromForm, type MappedAnalysis, type Upload } from './exchange-mapped-service.ts'
 import { ROLE_NAMES, ROLES, type Mapping } from './exchange-mapping.ts'

@@ -6,9 +6,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
 import {
   analyse,
   codeOf,

@@ -7,7 +7,7 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { recognisePeriod } from './exchange-periods.ts'
 import { ImportInvalid } from './exchange-service.ts'
 import { csvFile } from './exchange-test-files.ts'

@@ -6,7 +6,7 @@ import ExcelJS from 'exceljs'
 import { z } from 'zod'
 import type { Frequency } from '../../core/periods.ts'
 import { POLARITIES } from '../../core/status.ts'
-import { MEASURE_UNITS } from '../measures/measure-schemas.ts'
+import { MEASURE_UNITS } from '../measures/index.ts'
 import { COLUMNS } from './exchange-columns.ts'
 import { recognisePeriod } from './exchange-periods.ts'
 import {

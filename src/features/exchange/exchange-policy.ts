@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal.ts'
-import { holdsRoleAnywhere } from '../organisation/organisation-policy.ts'
+import type { Principal } from '../../core/principal.ts'
+import { holdsRoleAnywhere } from '../../core/roles.ts'
 
 /** Who is offered the import: those who define measures, and those who enter values. */
 export function canImport(principal: Principal): boolean {

@@ -13,8 +13,8 @@ import {
   sheetNamed,
   sheetOfHeadings,
   type Column,
+  type ImportSheet,
 } from './exchange-columns.ts'
-import type { ImportSheet } from './exchange-columns.ts'
 
 export type Cell = string | number | boolean | null
 

@@ -9,7 +9,7 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type { RowError } from './exchange-reader.ts'
 import type { ImportSummary } from './exchange-service.ts'
 import { csvFile, MEASURE_HEADINGS, workbookFile } from './exchange-test-files.ts'

@@ -7,8 +7,8 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { parseInput } from '../../web/fields.ts'
-import type { Principal } from '../auth/principal.ts'
-import { LineInput } from '../savings/savings-schemas.ts'
+import type { Principal } from '../../core/principal.ts'
+import { LineInput } from '../savings/index.ts'
 import { ImportInvalid } from './exchange-service.ts'
 import { csvFile, workbookFile } from './exchange-test-files.ts'
 

@@ -7,7 +7,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Forbidden } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { ImportInvalid, type ImportSummary } from './exchange-service.ts'
 import { csvFile, MEASURE_HEADINGS, workbookFile, type Rows } from './exchange-test-files.ts'
 

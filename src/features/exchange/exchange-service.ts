@@ -6,29 +6,35 @@ import type { z } from 'zod'
 import { formatFinancialYear, parsePeriodStart, type Period } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import type {
-  ImportedOutcome,
-  ImportedValue,
-  ValueService,
-} from '../measure-values/value-service.ts'
+import type { Principal } from '../../core/principal.ts'
+import { actorOf, recordAudit } from '../audit/index.ts'
+import {
+  type ImportedOutcome,
+  type ImportedValue,
+  type ValueService,
+  ValueInput,
+} from '../measure-values/index.ts'
 import { cooperate } from '../../core/cooperate.ts'
-import { ValueInput } from '../measure-values/value-schemas.ts'
-import * as policy from '../measures/measure-policy.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import { MeasureChanges, MeasureInput, TargetInput } from '../measures/measure-schemas.ts'
-import { readPeriod, scopeOf, type MeasureService } from '../measures/measure-service.ts'
-import { unitTreeOf } from '../measures/measure-store.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-import type { ProjectService } from '../projects/project-service.ts'
-import { RiskChanges, RiskInput } from '../risks/risk-schemas.ts'
-import type { RiskService } from '../risks/risk-service.ts'
-import * as savingsRepo from '../savings/savings-repository.ts'
-import { LineChanges, LineInput } from '../savings/savings-schemas.ts'
-import type { SavingsService } from '../savings/savings-service.ts'
+import {
+  measurePolicy as policy,
+  measureRepository as measureRepo,
+  MeasureChanges,
+  MeasureInput,
+  TargetInput,
+  readPeriod,
+  scopeOf,
+  type MeasureService,
+} from '../measures/index.ts'
+import { unitTreeOf, organisationRepository as orgRepo } from '../organisation/index.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
+import type { ProjectService } from '../projects/index.ts'
+import { RiskChanges, RiskInput, type RiskService } from '../risks/index.ts'
+import {
+  savingsRepository as savingsRepo,
+  LineChanges,
+  LineInput,
+  type SavingsService,
+} from '../savings/index.ts'
 import {
   COLUMNS,
   IMPORT_SHEETS,
@@ -48,7 +54,7 @@ import {
 } from './exchange-mapping.ts'
 import { mayUpload } from './exchange-policy.ts'
 import { exportWorkbook, type CellOut } from './exchange-workbook.ts'
-import type { ComputationRegistry } from '../organisational-measures/computations.ts'
+import type { ComputationRegistry } from '../organisational-measures/index.ts'
 import {
   appraisalExportRows,
   importLineManagers,
@@ -61,7 +67,7 @@ import {
   importUpdates,
   projectExportRows,
 } from './project-sheets.ts'
-import type { UpdateService } from '../project-updates/update-service.ts'
+import type { UpdateService } from '../project-updates/index.ts'
 import { importLinks, importPlanItems, importPlans, planExportRows } from './plan-sheets.ts'
 import {
   IMPORT_LIMITS,

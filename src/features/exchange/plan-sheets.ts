@@ -6,19 +6,19 @@
 import type { Kysely } from 'kysely'
 import { formatFinancialYear, parseFinancialYear } from '../../core/periods.ts'
 import type { DB, PlanKind, PlanStatus } from '../../db/schema.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canSeePlan, canShapeFramework } from '../framework/framework-policy.ts'
-import * as repo from '../framework/framework-repository.ts'
+import { actorOf, recordAudit } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
 import {
+  canSeePlan,
+  canShapeFramework,
+  frameworkRepository as repo,
   MAX_LEVELS,
   NodeInput,
   PLAN_KIND_NAMES,
   PLAN_STATUS_NAMES,
   PlanInput,
-} from '../framework/framework-schemas.ts'
-import * as linkRepo from '../links/link-repository.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
+} from '../framework/index.ts'
+import { linkRepository as linkRepo } from '../links/index.ts'
 import type { ParsedSheet } from './exchange-reader.ts'
 import type { CellOut } from './exchange-workbook.ts'
 import type { ProjectSheetRun } from './project-sheets.ts'

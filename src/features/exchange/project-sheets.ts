@@ -14,9 +14,11 @@ import type {
   ProjectLevel,
   ProjectStatus,
 } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as repo from '../projects/project-repository.ts'
+import type { Principal } from '../../core/principal.ts'
 import {
+  projectRepository as repo,
+  type ProjectService,
+  canSeeUnapprovedUpdates,
   CONFIDENCE_NAMES,
   LEVEL_NAMES,
   MILESTONE_STATUS_NAMES,
@@ -25,13 +27,14 @@ import {
   ProjectChanges,
   ProjectInput,
   STATUS_NAMES,
-} from '../projects/project-schemas.ts'
-import type { ProjectService } from '../projects/project-service.ts'
-import { canSeeUnapprovedUpdates } from '../projects/project-policy.ts'
-import { monthLabel, readMonth } from '../project-updates/update-presenter.ts'
-import * as updateRepo from '../project-updates/update-repository.ts'
-import { UpdateInput } from '../project-updates/update-schemas.ts'
-import type { UpdateService } from '../project-updates/update-service.ts'
+} from '../projects/index.ts'
+import {
+  monthLabel,
+  readMonth,
+  updateRepository as updateRepo,
+  UpdateInput,
+  type UpdateService,
+} from '../project-updates/index.ts'
 import type { ImportSheet } from './exchange-columns.ts'
 import type { ParsedSheet, SheetRow } from './exchange-reader.ts'
 import type { CellOut } from './exchange-workbook.ts'

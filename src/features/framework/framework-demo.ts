@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely'
 import type { DB, PlanKind, PlanStatus } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import * as linkRepo from '../links/link-repository.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
+import { linkRepository as linkRepo } from '../links/index.ts'
 import { presentPlan } from './framework-presenter.ts'
 import * as repo from './framework-repository.ts'
 

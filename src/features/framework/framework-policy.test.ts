@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Role } from '../../db/schema.ts'
-import { ROLES, type Principal, type RoleGrant } from '../auth/principal.ts'
+import { ROLES, type Principal, type RoleGrant } from '../../core/principal.ts'
 import { canShapeFramework, canViewFramework } from './framework-policy.ts'
 
 function principal(roles: RoleGrant[]): Principal {

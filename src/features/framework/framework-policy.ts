@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal.ts'
-import { canSeeUnapproved } from '../measures/measure-policy.ts'
+import type { Principal } from '../../core/principal.ts'
+import { canSeeUnapproved } from '../measures/index.ts'
 
 /** Everyone with a role in the organisation reads its framework, partners included. */
 export function canViewFramework(principal: Principal): boolean {

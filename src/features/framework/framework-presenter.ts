@@ -1,5 +1,5 @@
 import { formatFinancialYear } from '../../core/periods.ts'
-import type { ItemKind, LinkableVariation } from '../links/link-registry.ts'
+import type { ItemKind, LinkableVariation } from '../links/index.ts'
 import type { NodeRow, PlanRow } from './framework-repository.ts'
 
 /**

@@ -7,8 +7,8 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
-import { buildDemoCouncil } from '../demo/demo-council.ts'
+import type { Principal } from '../../core/principal.ts'
+import { buildDemoCouncil } from '../demo/index.ts'
 import type { FrameworkService } from './framework-service.ts'
 import type { PlanInput } from './framework-schemas.ts'
 
@@ -493,7 +493,7 @@ for (const mode of testModes()) {
         .where('organisation_id', '=', demo.id)
         .where('email', '=', 'councillor@example-city.gov.uk')
         .executeTakeFirstOrThrow()
-      const { loadPrincipal } = await import('../auth/auth-repository.ts')
+      const { loadPrincipal } = (await import('../auth/index.ts')).authRepository
       const councillor = await loadPrincipal(ctx.database.db, person.id)
       assert.ok(councillor)
       const plans = await framework.listPlans(councillor)

@@ -2,13 +2,16 @@ import type { Kysely } from 'kysely'
 import { parseFinancialYear } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import type { ItemKind, LinkableItem, LinkRegistry } from '../links/link-registry.ts'
-import * as linkRepo from '../links/link-repository.ts'
-import { rollUp } from '../links/roll-up.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
+import { auditor } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import {
+  type ItemKind,
+  type LinkableItem,
+  type LinkRegistry,
+  linkRepository as linkRepo,
+  rollUp,
+} from '../links/index.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import * as policy from './framework-policy.ts'
 import {
   withArticle,
@@ -165,24 +168,7 @@ export function createFrameworkService({ db, clock, links: registry }: Framework
     }
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: {
-      action: string
-      itemType: 'plan' | 'node'
-      itemId: string
-      summary: string
-      before?: unknown
-      after?: unknown
-    },
-  ) {
-    return recordAudit(
-      trx,
-      { organisationId: principal.organisationId, actor: actorOf(principal), ...entry },
-      clock,
-    )
-  }
+  const audit = auditor<'plan' | 'node'>({ clock })
 
   /** Items for links, looked up kind by kind; an item the person may not see stays null. */
   async function resolveLinks(

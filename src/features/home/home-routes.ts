@@ -1,8 +1,8 @@
 import type { FastifyPluginAsync } from 'fastify'
 import type { Services } from '../../services.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { unitNames } from '../organisation/unit-options.ts'
-import { groupTasks } from '../tasks/task-routes.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { unitNames } from '../organisation/index.ts'
+import { groupTasks } from '../tasks/index.ts'
 
 /** Tasks shown per group on the home page; the rest are on "Your tasks". */
 const HOME_TASKS_PER_GROUP = 5

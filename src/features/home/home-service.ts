@@ -1,8 +1,8 @@
-import type { Principal } from '../auth/principal.ts'
-import type { DashboardService } from '../dashboards/dashboard-service.ts'
-import type { ProjectService } from '../projects/project-service.ts'
-import type { QueryService } from '../queries/query-service.ts'
-import type { Task, TaskService } from '../tasks/task-service.ts'
+import type { Principal } from '../../core/principal.ts'
+import type { DashboardService } from '../dashboards/index.ts'
+import type { ProjectService } from '../projects/index.ts'
+import type { QueryService } from '../queries/index.ts'
+import type { Task, TaskService } from '../tasks/index.ts'
 
 /** One at-a-glance figure: a number, what it counts, and where to see the items counted. */
 export interface Figure {

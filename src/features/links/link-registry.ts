@@ -1,5 +1,5 @@
 import type { MeasurePolarity, SpcVariation } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 /** One item of a kind, as the golden thread shows it. */
 export interface LinkableItem {

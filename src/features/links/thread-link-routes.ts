@@ -5,9 +5,8 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canShapeFramework } from '../framework/framework-policy.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 /** The item a form links: loaded only if the principal may change it (else it throws). */
 export interface LinkedItem {
@@ -26,6 +25,8 @@ export interface ThreadLinkOptions {
   /** The button, e.g. 'Link risk'. */
   readonly button: string
   readonly loadForChange: (principal: Principal, id: string) => Promise<LinkedItem>
+  /** Who may link items to plans: the framework's policy (canShapeFramework), passed in. */
+  readonly canLink: (principal: Principal) => boolean
 }
 
 const NodeChoice = z.object({ nodeId: z.uuid({ error: 'Select an item of a plan' }) })
@@ -44,7 +45,7 @@ export function threadLinkRoutes(
 
   async function context(principal: Principal, id: string, selected?: unknown) {
     const item = await options.loadForChange(principal, id)
-    if (!canShapeFramework(principal)) throw new Forbidden()
+    if (!options.canLink(principal)) throw new Forbidden()
     const nodeItems = await planNodeOptions(services, principal)
     return {
       title: `Link ${item.reference} to the golden thread`,

@@ -2,10 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { IdParams, paginate } from '../../web/api-helpers.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { measureGuard } from '../measures/measure-api.ts'
-import { PeriodField } from '../measures/measure-schemas.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
+import { measureGuard, PeriodField } from '../measures/index.ts'
 import { ApproveInput, ReturnInput, ValueInput } from './value-schemas.ts'
 
 const tags = ['Measure values']

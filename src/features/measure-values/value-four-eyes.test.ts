@@ -8,9 +8,9 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import type { Role } from '../../db/schema.ts'
 import { Forbidden } from '../../errors.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
+import { authRepository as authRepo } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 
 for (const mode of testModes()) {
   describe(`four eyes on figures and updates (${mode})`, () => {

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { optionalText, versionField } from '../../web/fields.ts'
-import { flag, optionalNumber, PeriodField } from '../measures/measure-schemas.ts'
+import { flag, optionalNumber, PeriodField } from '../measures/index.ts'
 
 export const ValueInput = z.object({
   period: PeriodField,
@@ -32,17 +32,3 @@ export const ApproveInput = z
   .object({ version: versionField().optional() })
   .nullish()
   .transform((v) => v ?? {})
-
-export const BenchmarkInput = z.object({
-  period: PeriodField,
-  familyAverage: optionalNumber('the family group average'),
-  nationalMedian: optionalNumber('the national median'),
-  nationalLowerQuartile: optionalNumber('the national lower quartile'),
-  nationalUpperQuartile: optionalNumber('the national upper quartile'),
-  source: z
-    .string({ error: 'Enter where the comparator figures come from' })
-    .trim()
-    .min(1, { error: 'Enter where the comparator figures come from' })
-    .max(300, { error: 'Must be 300 characters or fewer' }),
-})
-export type BenchmarkInput = z.output<typeof BenchmarkInput>

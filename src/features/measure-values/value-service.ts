@@ -17,40 +17,36 @@ import type {
   ValueStatus,
 } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
-import { recordAudit, recordAudits } from '../audit/audit-service.ts'
+import { recordAudits, auditor, actorOf } from '../audit/index.ts'
 import { cooperate } from '../../core/cooperate.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-import * as policy from '../measures/measure-policy.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
+import { holdsRole } from '../../core/roles.ts'
+import { unitTreeOf } from '../organisation/index.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 import {
+  measurePolicy as policy,
   formatValue,
   presentPeriod,
   statusMeasure,
   type MeasureValueView,
-} from '../measures/measure-presenter.ts'
-import * as repo from '../measures/measure-repository.ts'
-import {
+  measureRepository as repo,
   FIRST_YEAR,
   rangeProblem,
   readPeriod,
   scopeOf,
   type MeasureService,
-} from '../measures/measure-service.ts'
-import { dueDateOf, reportingPeriod } from '../measures/measure-status.ts'
-import {
+  dueDateOf,
+  reportingPeriod,
   derive,
   formulaGraphOf,
   pendingVariations,
   presentValues,
-  ukDate,
-  unitTreeOf,
   valueEntries,
-} from '../measures/measure-store.ts'
-import * as ledger from '../measures/measure-ledger.ts'
-import type { ValueWrite } from '../measures/measure-ledger.ts'
-import type { WorkflowNotifier } from '../notifications/notification-events.ts'
+  measureLedger as ledger,
+  type ValueWrite,
+} from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import type { ValueNotifier } from './value-notifier.ts'
 import type { ReturnInput, ValueInput } from './value-schemas.ts'
 
 /** Equal figures, allowing for the rounding of a figure written to a file and read back. */
@@ -81,7 +77,7 @@ export interface ValueDeps {
   readonly clock: () => Date
   readonly measures: MeasureService
   /** Tells those who must act next, in the same transaction as the step. */
-  readonly notify?: WorkflowNotifier
+  readonly notify?: ValueNotifier
 }
 
 export type UpdateState = 'overdue' | 'returned' | 'due' | 'draft'
@@ -186,22 +182,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     return view
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'measure',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'measure' })
 
   const snapshot = (v: MeasureValueRow) => ({
     period: v.period_start,

@@ -9,7 +9,7 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type { MeasurePolarity } from '../../db/schema.ts'
 
 // Real public data, read in place and never copied into the project (../shared/data/README.md).

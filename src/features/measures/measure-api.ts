@@ -3,9 +3,14 @@ import type { Services } from '../../services.ts'
 import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { measureSpc } from './measure-spc.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { BenchmarkInput } from '../measure-values/value-schemas.ts'
-import { MeasureChanges, MeasureInput, MeasureListQuery, TargetsInput } from './measure-schemas.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import {
+  BenchmarkInput,
+  MeasureChanges,
+  MeasureInput,
+  MeasureListQuery,
+  TargetsInput,
+} from './measure-schemas.ts'
 
 const tags = ['Measures']
 

@@ -1,12 +1,13 @@
 import type { Kysely } from 'kysely'
 import { periodsBetween, periodsPerYear, type Frequency, periodAt } from '../../core/periods.ts'
 import type { DB, MeasureKind, MeasurePolarity, MeasureUnit } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
 import * as repo from './measure-repository.ts'
 import { reportingPeriod } from './measure-status.ts'
 import * as ledger from './measure-ledger.ts'
-import { derive, ukDate } from './measure-store.ts'
-import { addDemoSpcSettings, demoStep } from '../spc/spc-demo.ts'
+import { derive } from './measure-store.ts'
+import { ukDate } from '../../core/dates.ts'
+import { addDemoSpcSettings, demoStep } from './measure-spc-demo.ts'
 
 type Spec = readonly [
   code: string,

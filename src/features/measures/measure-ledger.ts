@@ -22,9 +22,9 @@ import type {
   ValueStatus,
 } from '../../db/schema.ts'
 import { cooperate } from '../../core/cooperate.ts'
-import { bumpPublication } from '../public/publication.ts'
-import { presentSpcSettings } from '../spc/spc-presenter.ts'
-import * as spcRepo from '../spc/spc-repository.ts'
+import { bumpPublication } from '../../db/publication.ts'
+import { presentSpcSettings } from './measure-spc-presenter.ts'
+import * as spcRepo from './measure-spc-repository.ts'
 import * as repo from './measure-repository.ts'
 import { spcSummary, type SpcPointInput } from './measure-spc.ts'
 import { derive, formulaGraph } from './measure-store.ts'

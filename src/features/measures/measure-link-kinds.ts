@@ -1,4 +1,4 @@
-import type { ItemKind } from '../links/link-registry.ts'
+import type { ItemKind } from '../links/index.ts'
 import { RAG_NAMES } from './measure-presenter.ts'
 import type { MeasureService } from './measure-service.ts'
 

@@ -1,7 +1,7 @@
 import type { Role } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import { holdsRole, holdsRoleAnywhere } from '../organisation/organisation-policy.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { Principal } from '../../core/principal.ts'
+import { holdsRole, holdsRoleAnywhere } from '../../core/roles.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 /** What the rules need to know of a measure: whose unit it is and who is named on it. */
 export interface MeasureScope {

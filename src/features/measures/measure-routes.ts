@@ -9,22 +9,11 @@ import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
 import { radioItems, selectItems } from '../../web/govuk-items.ts'
 import { spcSection } from './measure-spc-view.ts'
-import { VARIATION_NAMES } from '../spc/spc-status.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { BenchmarkInput } from '../measure-values/value-schemas.ts'
-import { everyone } from '../organisation/organisation-link-kinds.ts'
-import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
-import { measureChart } from './measure-chart.ts'
-import { canDefineAnyMeasure } from './measure-policy.ts'
+import { VARIATION_NAMES } from '../../web/charts/spc-icons.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import {
-  formatValue,
-  headlineNoteOf,
-  RAG_NAMES,
-  RAG_SYMBOLS,
-  type MeasureView,
-} from './measure-presenter.ts'
-import {
+  BenchmarkInput,
   FREQUENCY_NAMES,
   KIND_NAMES,
   MEASURE_KINDS,
@@ -43,6 +32,16 @@ import {
   TargetsInput,
   UNIT_NAMES,
 } from './measure-schemas.ts'
+import { everyone, unitNames, unitSelectItems } from '../organisation/index.ts'
+import { measureChart } from './measure-chart.ts'
+import { canDefineAnyMeasure } from './measure-policy.ts'
+import {
+  formatValue,
+  headlineNoteOf,
+  RAG_NAMES,
+  RAG_SYMBOLS,
+  type MeasureView,
+} from './measure-presenter.ts'
 
 const hide = { schema: { hide: true } }
 

@@ -269,3 +269,18 @@ export const MeasureListQuery = z.object({
   variation: z.enum(SPC_VARIATIONS).optional().catch(undefined),
 })
 export type MeasureListQuery = z.output<typeof MeasureListQuery>
+
+/** Comparator figures entered by hand for one period. */
+export const BenchmarkInput = z.object({
+  period: PeriodField,
+  familyAverage: optionalNumber('the family group average'),
+  nationalMedian: optionalNumber('the national median'),
+  nationalLowerQuartile: optionalNumber('the national lower quartile'),
+  nationalUpperQuartile: optionalNumber('the national upper quartile'),
+  source: z
+    .string({ error: 'Enter where the comparator figures come from' })
+    .trim()
+    .min(1, { error: 'Enter where the comparator figures come from' })
+    .max(300, { error: 'Must be 300 characters or fewer' }),
+})
+export type BenchmarkInput = z.output<typeof BenchmarkInput>

@@ -7,7 +7,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type { MeasureInput } from './measure-schemas.ts'
 
 const base = (over: Partial<MeasureInput> = {}): MeasureInput => ({

@@ -18,13 +18,12 @@ import {
 } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import * as spcRepo from '../spc/spc-repository.ts'
-import { presentSpcSettings } from '../spc/spc-presenter.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import { auditor } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { organisationRepository as orgRepo, unitTreeOf } from '../organisation/index.ts'
+import * as spcRepo from './measure-spc-repository.ts'
+import { presentSpcSettings } from './measure-spc-presenter.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './measure-policy.ts'
 import {
   presentBenchmark,
@@ -45,14 +44,8 @@ import {
   type TargetsInput,
 } from './measure-schemas.ts'
 import { currentStatus, headlineFacts } from './measure-status.ts'
-import {
-  formulaGraph,
-  headlineOfViews,
-  latestViews,
-  presentValues,
-  ukDate,
-  unitTreeOf,
-} from './measure-store.ts'
+import { formulaGraph, headlineOfViews, latestViews, presentValues } from './measure-store.ts'
+import { ukDate } from '../../core/dates.ts'
 
 export interface MeasureDeps {
   readonly db: Kysely<DB>
@@ -369,22 +362,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     }
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'measure',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'measure' })
 
   /** Creates a measure inside `trx`, with its audit record. */
   async function createIn(

@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { xmr } from '../../core/spc.ts'
 import { Agent, bearer } from '../../../test/helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
-import { loadPrincipal } from '../auth/auth-repository.ts'
-import { buildDemoCouncil } from '../demo/demo-council.ts'
+import { loadPrincipal } from '../auth/index.ts'
+import { buildDemoCouncil } from '../demo/index.ts'
 
 interface SpcBody {
   mean: number | null

@@ -11,10 +11,8 @@ import type {
   MeasureValueRow,
   StoredRag,
 } from '../../db/schema.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import * as spcRepo from '../spc/spc-repository.ts'
-import { presentSpcSettings } from '../spc/spc-presenter.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import * as spcRepo from './measure-spc-repository.ts'
+import { presentSpcSettings } from './measure-spc-presenter.ts'
 import {
   periodOf,
   presentValue,
@@ -214,26 +212,3 @@ export function formulaGraphOf(
   }
   return graph
 }
-
-/** The unit hierarchy that role scopes are judged against. */
-export async function unitTreeOf(db: Kysely<DB>, organisationId: string) {
-  const rows = await orgRepo.listUnits(db, organisationId)
-  return new UnitTree(rows.map((u) => ({ id: u.id, parentId: u.parent_id })))
-}
-
-const londonDate = new Intl.DateTimeFormat('en-CA', {
-  timeZone: 'Europe/London',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-})
-
-/** Today's date in the UK, 'YYYY-MM-DD': due dates are UK working days. */
-export function ukDate(at: Date): string {
-  // Formatting is slow next to what asks for it (twice a row of an import): kept per second.
-  const second = Math.floor(at.getTime() / 1000)
-  if (second !== lastUkDate.second) lastUkDate = { second, date: londonDate.format(at) }
-  return lastUkDate.date
-}
-
-let lastUkDate = { second: Number.NaN, date: '' }

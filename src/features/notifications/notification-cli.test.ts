@@ -8,8 +8,8 @@ import { fileURLToPath } from 'node:url'
 import { testConfig } from '../../../test/helpers/context.ts'
 import { openDatabase } from '../../db/database.ts'
 import { createServices } from '../../services.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
+import { authRepository as authRepo } from '../auth/index.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import { overdueRisk } from './notification-fixtures.ts'
 
 const main = fileURLToPath(new URL('../../main.ts', import.meta.url))

@@ -1,63 +1,15 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import type { Principal } from '../auth/principal.ts'
-import type { MeasureScope } from '../measures/measure-policy.ts'
-import * as measurePolicy from '../measures/measure-policy.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-import type { ProjectScope } from '../projects/project-policy.ts'
-import * as projectPolicy from '../projects/project-policy.ts'
+import { authRepository as authRepo } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { measurePolicy } from '../measures/index.ts'
+import { projectPolicy } from '../projects/index.ts'
 import * as repo from './notification-repository.ts'
-
-/** A value's workflow step, told to the notifier inside the transaction that makes it. */
-export interface ValueEvent {
-  readonly organisationId: string
-  readonly actorId: string | null
-  readonly change: 'submitted' | 'returned' | 'approved'
-  readonly measure: MeasureScope & {
-    readonly id: string
-    readonly code: string
-    readonly title: string
-  }
-  readonly period: { readonly start: string; readonly label: string }
-  /** The value's version after the change. */
-  readonly version: number
-  readonly submittedBy: string | null
-  readonly enteredBy: string | null
-  readonly reason?: string | null
-  readonly tree: UnitTree
-}
-
-/** A project update's workflow step, told the same way. */
-export interface UpdateEvent {
-  readonly organisationId: string
-  readonly actorId: string | null
-  readonly change: 'submitted' | 'returned' | 'approved'
-  readonly project: { readonly id: string; readonly title: string }
-  readonly scope: ProjectScope
-  readonly update: {
-    readonly id: string
-    readonly monthLabel: string
-    readonly version: number
-    readonly authorId: string | null
-    readonly submittedBy: string | null
-  }
-  readonly reason?: string | null
-  readonly tree: UnitTree
-}
+import type { ValueEvent, ValueNotifier } from '../measure-values/index.ts'
+import type { UpdateEvent, UpdateNotifier } from '../project-updates/index.ts'
 
 /** What a feature calls when its workflow moves; the notifications feature provides it. */
-export interface WorkflowNotifier {
-  valueChanged(trx: Kysely<DB>, event: ValueEvent): Promise<void>
-  /**
-   * Many values' steps at once (an import): the same notices as `valueChanged` for each, made
-   * and resolved in a few statements.
-   */
-  valuesChanged(trx: Kysely<DB>, events: readonly ValueEvent[]): Promise<void>
-  updateChanged(trx: Kysely<DB>, event: UpdateEvent): Promise<void>
-  /** After the transaction commits: e-mails those who asked for them at once. */
-  deliver(organisationId: string): Promise<void>
-}
+export interface WorkflowNotifier extends ValueNotifier, UpdateNotifier {}
 
 /** The dedupe keys a value's notices use, so they can be resolved once the task is done. */
 export const valueKeys = (measureId: string, start: string) => ({

@@ -1,9 +1,9 @@
 // Test data for reminders: a council with one of each thing a reminder is about, as of June 2025.
 import type { TestContext, TestOrganisation } from '../../../test/helpers/context.ts'
 import { periodAt, periodsBetween } from '../../core/periods.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import type { RiskInput } from '../risks/risk-schemas.ts'
+import type { Principal } from '../../core/principal.ts'
+import { measureRepository as measureRepo } from '../measures/index.ts'
+import type { RiskInput } from '../risks/index.ts'
 
 /** May 2025's value is due 10 working days after 31 May: Friday 13 June 2025. */
 export const MAY_2025 = '2025-05-01'

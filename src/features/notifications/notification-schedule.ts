@@ -1,4 +1,4 @@
-import { ukDate } from '../measures/measure-store.ts'
+import { ukDate } from '../../core/dates.ts'
 
 const londonTime = new Intl.DateTimeFormat('en-GB', {
   timeZone: 'Europe/London',

@@ -4,26 +4,20 @@ import { formatDate, plural } from '../../core/format.ts'
 import { isIsoDate, parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import type { Principal } from '../auth/principal.ts'
+import { recordAudit } from '../audit/index.ts'
+import { authRepository as authRepo } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { entersFor, handsOn, outstandingFrom, outstandingPeriods } from '../measure-values/index.ts'
+import { measurePolicy, measureRepository as measureRepo, scopeOf } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { unitTreeOf, organisationRepository as orgRepo } from '../organisation/index.ts'
 import {
-  entersFor,
-  handsOn,
-  outstandingFrom,
-  outstandingPeriods,
-} from '../measure-values/value-service.ts'
-import * as measurePolicy from '../measures/measure-policy.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { scopeOf } from '../measures/measure-service.ts'
-import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
-import { canViewProject } from '../projects/project-policy.ts'
-import type { ProjectService } from '../projects/project-service.ts'
-import { monthLabel } from '../project-updates/update-presenter.ts'
-import * as projectRepo from '../projects/project-repository.ts'
-import { canViewRegister } from '../risks/risk-policy.ts'
-import * as riskRepo from '../risks/risk-repository.ts'
+  canViewProject,
+  type ProjectService,
+  projectRepository as projectRepo,
+} from '../projects/index.ts'
+import { monthLabel } from '../project-updates/index.ts'
+import { canViewRegister, riskRepository as riskRepo } from '../risks/index.ts'
 import { createWorkflowNotifier, updateApprovers } from './notification-events.ts'
 import { digestEmail, notificationEmail, type Mailer } from './notification-mailer.ts'
 import * as repo from './notification-repository.ts'

@@ -2,10 +2,14 @@ import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Invalid, NotFound } from '../../errors.ts'
 import { parseInput } from '../../web/fields.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import { createAuthService, normaliseEmail } from '../auth/auth-service.ts'
-import { hashPassword, passwordProblem } from '../auth/passwords.ts'
+import { recordAudit } from '../audit/index.ts'
+import {
+  authRepository as authRepo,
+  createAuthService,
+  normaliseEmail,
+  hashPassword,
+  passwordProblem,
+} from '../auth/index.ts'
 import type { Config } from '../../config.ts'
 import * as repo from './organisation-repository.ts'
 import { OrganisationInput, PersonInput } from './organisation-schemas.ts'

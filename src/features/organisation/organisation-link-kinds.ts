@@ -1,5 +1,5 @@
-import type { Principal } from '../auth/principal.ts'
-import type { ItemKind, LinkableItem } from '../links/link-registry.ts'
+import type { Principal } from '../../core/principal.ts'
+import type { ItemKind, LinkableItem } from '../links/index.ts'
 import type { PersonView, UnitView } from './organisation-presenter.ts'
 import { UNIT_KIND_NAMES } from './organisation-schemas.ts'
 import type { OrganisationService } from './organisation-service.ts'

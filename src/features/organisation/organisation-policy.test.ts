@@ -1,16 +1,11 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Role } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import {
-  canGrant,
-  canManagePerson,
-  canManageUnit,
-  canViewAudit,
-  canViewPerson,
-  holdsRole,
-} from './organisation-policy.ts'
-import { UnitTree } from './unit-tree.ts'
+import type { Principal } from '../../core/principal.ts'
+import { canGrant, canManagePerson, canManageUnit, canViewPerson } from './organisation-policy.ts'
+import { canViewAudit } from '../audit/index.ts'
+import { holdsRole } from '../../core/roles.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 
 // directorate D → service S → team T; and a separate directorate E.
 const tree = new UnitTree([

@@ -1,32 +1,6 @@
-import type { Role } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import type { UnitTree } from './unit-tree.ts'
-
-/**
- * Does the person hold one of `roles` over `unitId`? A grant for a unit covers that unit and
- * everything beneath it; an organisation-wide grant covers everything. With `unitId` null, only
- * an organisation-wide grant will do.
- */
-export function holdsRole(
-  principal: Principal,
-  roles: readonly Role[],
-  unitId: string | null,
-  tree: UnitTree,
-): boolean {
-  return principal.roles.some(
-    (grant) =>
-      roles.includes(grant.role) &&
-      (grant.unitId === null || (unitId !== null && tree.isWithin(unitId, grant.unitId))),
-  )
-}
-
-export function holdsRoleAnywhere(principal: Principal, roles: readonly Role[]): boolean {
-  return principal.roles.some((grant) => roles.includes(grant.role))
-}
-
-export function isOrganisationAdministrator(principal: Principal): boolean {
-  return principal.roles.some((g) => g.role === 'administrator' && g.unitId === null)
-}
+import type { Principal } from '../../core/principal.ts'
+import { holdsRole } from '../../core/roles.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 /** Units: a root unit needs an organisation-wide administrator; a unit beneath, one over it. */
 export function canManageUnit(principal: Principal, parentId: string | null, tree: UnitTree) {
@@ -68,10 +42,4 @@ export function canManagePerson(
 /** Granting a role over a unit needs administrator rights over that same scope. */
 export function canGrant(principal: Principal, unitId: string | null, tree: UnitTree): boolean {
   return holdsRole(principal, ['administrator'], unitId, tree)
-}
-
-export function canViewAudit(principal: Principal): boolean {
-  return principal.roles.some(
-    (g) => (g.role === 'administrator' || g.role === 'performance_officer') && g.unitId === null,
-  )
 }

@@ -6,14 +6,10 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { formPages } from '../../web/form-page.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { ROLE_NAMES, ROLES } from '../auth/principal.ts'
-import {
-  canGrant,
-  canManagePerson,
-  canManageUnit,
-  isOrganisationAdministrator,
-} from './organisation-policy.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { ROLE_NAMES, ROLES } from '../../core/principal.ts'
+import { canGrant, canManagePerson, canManageUnit } from './organisation-policy.ts'
+import { isOrganisationAdministrator } from '../../core/roles.ts'
 import {
   PersonChanges,
   PersonInput,

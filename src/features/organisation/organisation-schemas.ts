@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { changesOf, choice, optionalId, optionalText, requiredText } from '../../web/fields.ts'
-import { ROLES } from '../auth/principal.ts'
+import { ROLES } from '../../core/principal.ts'
 import type { Role } from '../../db/schema.ts'
 
 export const UNIT_KINDS = [

@@ -1,10 +1,9 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit, SYSTEM_ACTOR, type AuditActor } from '../audit/audit-service.ts'
-import * as authRepo from '../auth/auth-repository.ts'
-import { hashPassword, passwordProblem } from '../auth/passwords.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
+import { recordAudit, SYSTEM_ACTOR, auditor } from '../audit/index.ts'
+import { authRepository as authRepo, hashPassword, passwordProblem } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
 import * as policy from './organisation-policy.ts'
 import {
   presentPerson,
@@ -20,15 +19,11 @@ import type {
   UnitChanges,
   UnitInput,
 } from './organisation-schemas.ts'
-import { UnitTree } from './unit-tree.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 
 export interface OrganisationDeps {
   readonly db: Kysely<DB>
   readonly clock: () => Date
-}
-
-export function actorOf(principal: Principal): AuditActor {
-  return { personId: recordedPersonId(principal), name: principal.name }
 }
 
 export type OrganisationService = ReturnType<typeof createOrganisationService>
@@ -126,24 +121,7 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
     return { row, roles }
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: {
-      action: string
-      itemType: string
-      itemId: string
-      summary: string
-      before?: unknown
-      after?: unknown
-    },
-  ) {
-    return recordAudit(
-      trx,
-      { organisationId: principal.organisationId, actor: actorOf(principal), ...entry },
-      clock,
-    )
-  }
+  const audit = auditor<string>({ clock })
 
   return {
     unitTree,

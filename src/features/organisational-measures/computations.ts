@@ -20,11 +20,9 @@ import {
   type Period,
 } from '../../core/periods.ts'
 import type { DB, MeasureFrequency } from '../../db/schema.ts'
-import { statusMeasure } from '../measures/measure-presenter.ts'
-import { dueDateOf } from '../measures/measure-status.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import * as riskRepo from '../risks/risk-repository.ts'
-import { presentMatrix } from '../risks/risk-presenter.ts'
+import { statusMeasure, dueDateOf } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { riskRepository as riskRepo, presentMatrix } from '../risks/index.ts'
 import * as repo from './org-measure-repository.ts'
 
 export interface ComputationInput {

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { DB } from '../../db/schema.ts'
 import { NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
+import { recordAudit } from '../audit/index.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import type { ComputationRegistry } from './computations.ts'
 import { recomputeOrganisation } from './org-measure-service.ts'
 

@@ -2,7 +2,7 @@ import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import type { Services } from '../../services.ts'
 import { parseParams } from '../../web/fields.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
 
 const hide = { schema: { hide: true } }
 const KeyParams = z.object({ key: z.string().regex(/^[a-z_]{1,60}$/) })

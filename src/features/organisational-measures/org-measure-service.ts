@@ -1,18 +1,20 @@
-import { canViewMeasure } from '../measures/measure-policy.ts'
-import { scopeOf } from '../measures/measure-service.ts'
-import { unitTreeOf } from '../measures/measure-store.ts'
+import {
+  canViewMeasure,
+  scopeOf,
+  measureRepository as measureRepo,
+  writeValues,
+  type ValueWrite,
+} from '../measures/index.ts'
+import { unitTreeOf } from '../organisation/index.ts'
+import { actorOf, recordAudit, type AuditActor } from '../audit/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import type { Kysely } from 'kysely'
 import { formatDate, formatNumber } from '../../core/format.ts'
 import { financialYearOf } from '../../core/periods.ts'
 import type { DB, MeasureRow } from '../../db/schema.ts'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
-import { recordAudit, type AuditActor } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canShapeFramework } from '../framework/framework-policy.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import { writeValues, type ValueWrite } from '../measures/measure-ledger.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
+import type { Principal } from '../../core/principal.ts'
+import { canShapeFramework } from '../framework/index.ts'
 import { periodsToCompute, type ComputationRegistry } from './computations.ts'
 import * as repo from './org-measure-repository.ts'
 

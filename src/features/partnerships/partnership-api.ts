@@ -2,9 +2,9 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Services } from '../../services.ts'
 import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { ValueInput } from '../measure-values/value-schemas.ts'
-import { UpdateInput } from '../project-updates/update-schemas.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { ValueInput } from '../measure-values/index.ts'
+import { UpdateInput } from '../project-updates/index.ts'
 import {
   MemberInput,
   PartnershipInput,

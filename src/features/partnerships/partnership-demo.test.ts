@@ -4,7 +4,7 @@ import { Agent } from '../../../test/helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import type { App } from '../../app.ts'
-import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/demo-council.ts'
+import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/index.ts'
 import { DEMO_TRUST_NAME } from './partnership-demo.ts'
 
 interface Overview {

@@ -1,13 +1,15 @@
 import type { Kysely } from 'kysely'
 import { periodsBetween, shiftPeriod, type Period } from '../../core/periods.ts'
 import type { DB, Role } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import { reportingPeriod } from '../measures/measure-status.ts'
-import * as ledger from '../measures/measure-ledger.ts'
-import { derive, ukDate } from '../measures/measure-store.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { createOrganisation } from '../organisation/organisation-service.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
+import {
+  measureRepository as measureRepo,
+  reportingPeriod,
+  measureLedger as ledger,
+  derive,
+} from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { organisationRepository as orgRepo, createOrganisation } from '../organisation/index.ts'
 import * as repo from './partnership-repository.ts'
 
 export const DEMO_TRUST_SLUG = 'example-nhs'

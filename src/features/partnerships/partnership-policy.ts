@@ -1,5 +1,5 @@
 import type { ShareAccess } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 /** What the rules need to know of a share. */
 export interface ShareScope {

@@ -1,7 +1,7 @@
 import type { ProjectStatus } from '../../core/project-status.ts'
 import type { Direction, Rag } from '../../core/status.ts'
 import type { MeasureFrequency, MeasurePolarity, MeasureUnit } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import type { MemberRow, PartnershipRow, ShareRow } from './partnership-repository.ts'
 import * as policy from './partnership-policy.ts'
 

@@ -3,8 +3,10 @@ import {
   projectBadge,
   ragBadge,
   riskBadge,
-} from '../reports/builders/report-badges.ts'
-import type { Block, ReportDocument, TableCell } from '../reports/report-document.ts'
+  type Block,
+  type ReportDocument,
+  type TableCell,
+} from '../reports/index.ts'
 import type { SharedItem, ShareView } from './partnership-presenter.ts'
 
 interface Overview {

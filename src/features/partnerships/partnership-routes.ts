@@ -6,9 +6,10 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams, requiredText } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal, setFlash } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { ValueInput } from '../measure-values/value-schemas.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { setFlash } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { ValueInput } from '../measure-values/index.ts'
 import {
   MemberInput,
   PartnershipInput,

@@ -7,7 +7,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, Forbidden, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 for (const mode of testModes()) {
   describe(`partnerships (${mode})`, () => {

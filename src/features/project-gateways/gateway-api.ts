@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Services } from '../../services.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { projectGuard } from '../projects/project-api.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { projectGuard } from '../projects/index.ts'
 import { GatewayInput } from './gateway-schemas.ts'
 
 const tags = ['Project gateways']

@@ -1,5 +1,4 @@
-import { dueLabel } from '../projects/project-presenter.ts'
-import { DECISION_NAMES, STAGE_NAMES } from '../projects/project-schemas.ts'
+import { dueLabel, DECISION_NAMES, STAGE_NAMES } from '../projects/index.ts'
 import type { GatewayRow } from './gateway-repository.ts'
 
 export function presentGateway(row: GatewayRow) {

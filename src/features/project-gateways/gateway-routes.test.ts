@@ -9,7 +9,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Forbidden, Invalid } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 interface Json {
   [key: string]: unknown

@@ -3,9 +3,9 @@ import { Forbidden } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { formPages, type LoadContext } from '../../web/form-page.ts'
-import type { Principal } from '../auth/principal.ts'
-import type { ProjectView } from '../projects/project-presenter.ts'
+import type { Principal } from '../../core/principal.ts'
 import {
+  type ProjectView,
   ASSURANCE_NAMES,
   ASSURANCE_RATINGS,
   DECISION_NAMES,
@@ -13,7 +13,7 @@ import {
   STAGE_NAMES,
   STAGES,
   StageInput,
-} from '../projects/project-schemas.ts'
+} from '../projects/index.ts'
 import { GatewayInput } from './gateway-schemas.ts'
 
 type Body = Record<string, unknown>

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { isIsoDate } from '../../core/periods.ts'
-import { GATEWAY_DECISIONS, STAGES } from '../projects/project-schemas.ts'
+import { GATEWAY_DECISIONS, STAGES } from '../projects/index.ts'
 import { choice, optionalText, requiredText } from '../../web/fields.ts'
 
 const reviewDate = z

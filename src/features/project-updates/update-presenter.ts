@@ -1,5 +1,5 @@
 import { parsePeriodLabel, periodContaining } from '../../core/periods.ts'
-import { CONFIDENCE_NAMES } from '../projects/project-schemas.ts'
+import { CONFIDENCE_NAMES } from '../projects/index.ts'
 import type { RestatementRow, UpdateRow } from './update-repository.ts'
 
 export const UPDATE_STATUS_NAMES = {

@@ -3,7 +3,7 @@
 // highlight report and by the Cabinet, scrutiny and executive reports alike.
 import type { Confidence } from '../../core/project-status.ts'
 import type { ProjectLevel } from '../../db/schema.ts'
-import { CONFIDENCE_NAMES, LEVEL_NAMES } from '../projects/project-schemas.ts'
+import { CONFIDENCE_NAMES, LEVEL_NAMES } from '../projects/index.ts'
 import type { UpdateRow } from './update-repository.ts'
 import { presentUpdate, type UpdateView } from './update-presenter.ts'
 

@@ -7,13 +7,16 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { formPages } from '../../web/form-page.ts'
 import { formErrors } from '../../web/forms.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import type { ProjectView } from '../projects/project-presenter.ts'
-import { names } from '../projects/project-routes.ts'
-import { formatValue } from '../measures/measure-presenter.ts'
-import { benefitAmount, realisedShare } from '../reports/builders/highlight-builder.ts'
-import { CONFIDENCE_NAMES } from '../projects/project-schemas.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
+import {
+  type ProjectView,
+  names,
+  benefitAmount,
+  realisedShare,
+  CONFIDENCE_NAMES,
+} from '../projects/index.ts'
+import { formatValue } from '../measures/index.ts'
 import { ActionInput, ReturnInput, UpdateChanges, UpdateInput } from './update-schemas.ts'
 
 const hide = { schema: { hide: true } }

@@ -3,18 +3,18 @@ import { periodContaining } from '../../core/periods.ts'
 import { quarterHeading, quarterRange } from '../../core/project-status.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import * as policy from '../projects/project-policy.ts'
+import { auditor } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import {
+  projectPolicy as policy,
   presentMilestone,
   type MilestoneView,
   type ProjectView,
-} from '../projects/project-presenter.ts'
-import * as projectRepo from '../projects/project-repository.ts'
-import type { ProjectService } from '../projects/project-service.ts'
+  projectRepository as projectRepo,
+  type ProjectService,
+  type ProjectScope,
+} from '../projects/index.ts'
 import {
   monthLabel,
   presentRestatement,
@@ -30,9 +30,8 @@ import {
   type RollupTree,
 } from './update-rollup.ts'
 import type { UpdateChanges, UpdateInput } from './update-schemas.ts'
-import type { WorkflowNotifier } from '../notifications/notification-events.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-import type { ProjectScope } from '../projects/project-policy.ts'
+import type { UpdateNotifier } from './update-notifier.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 export interface UpdateDeps {
   readonly db: Kysely<DB>
@@ -41,7 +40,7 @@ export interface UpdateDeps {
   /** The open risks linked to items of a programme; the risks feature provides it. */
   readonly linkedRisks?: LinkedRiskSource
   /** Tells those who must act next, in the same transaction as the step. */
-  readonly notify?: WorkflowNotifier
+  readonly notify?: UpdateNotifier
 }
 
 const stale = () =>
@@ -143,22 +142,7 @@ export function createUpdateService({ db, clock, projects, linkedRisks, notify }
     if (version !== undefined && version !== row.version) throw stale()
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'project_update',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'project_update' })
 
   /** The workflow step as the notifier hears it. */
   interface Step {

@@ -4,7 +4,7 @@ import { PROJECT_STATUSES } from '../../core/project-status.ts'
 import type { Services } from '../../services.ts'
 import { existsFirst } from '../../web/api-guards.ts'
 import { IdParams, PageQuerySchema, paginate } from '../../web/api-helpers.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
 import {
   BenefitChanges,
   BenefitInput,

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import type { Insertable, Kysely } from 'kysely'
 import { addDays, periodContaining } from '../../core/periods.ts'
 import type { Confidence, MilestoneStatus } from '../../core/project-status.ts'
 import type {
@@ -6,13 +6,12 @@ import type {
   DB,
   GatewayDecision,
   ProjectLevel,
+  ProjectGatewaysTable,
   ProjectStage,
+  ProjectUpdatesTable,
 } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import * as linkRepo from '../links/link-repository.ts'
-import * as gatewayRepo from '../project-gateways/gateway-repository.ts'
-import { monthLabel } from '../project-updates/update-presenter.ts'
-import * as updateRepo from '../project-updates/update-repository.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
+import { linkRepository as linkRepo } from '../links/index.ts'
 import * as repo from './project-repository.ts'
 
 const PRIYA = 'performance@example-city.gov.uk'
@@ -667,6 +666,24 @@ const DEPENDENCIES: readonly (readonly [string, string, string])[] = [
   ['ap2-framework', 'ap1-appraisal', 'Individual objectives follow the new appraisal scheme'],
 ]
 
+/**
+ * What the demo programmes need of the features above projects (gateway reviews and monthly
+ * updates), passed in by the demo council so that projects imports neither.
+ */
+export interface DemoProjectParts {
+  readonly insertGateway: (
+    trx: Kysely<DB>,
+    organisationId: string,
+    values: Omit<Insertable<ProjectGatewaysTable>, 'organisation_id' | 'id'>,
+  ) => Promise<unknown>
+  readonly insertUpdate: (
+    trx: Kysely<DB>,
+    organisationId: string,
+    values: Omit<Insertable<ProjectUpdatesTable>, 'organisation_id' | 'id'>,
+  ) => Promise<unknown>
+  readonly monthLabel: (month: string) => string
+}
+
 /** Adds the demo programmes; called by buildDemoCouncil inside its transaction. */
 export async function buildDemoProjects(
   trx: Kysely<DB>,
@@ -676,6 +693,7 @@ export async function buildDemoProjects(
     readonly people: ReadonlyMap<string, string>
   },
   clock: () => Date,
+  parts: DemoProjectParts,
 ): Promise<{ projects: number; milestones: number; updates: number }> {
   const today = clock().toISOString().slice(0, 10)
   const thisQuarter = periodContaining(today, 'quarterly')
@@ -748,7 +766,7 @@ export async function buildDemoProjects(
         counts.milestones++
       }
       for (const g of item.gateways ?? []) {
-        await gatewayRepo.insertGateway(trx, organisationId, {
+        await parts.insertGateway(trx, organisationId, {
           project_id: row.id,
           stage: g.stage,
           decision: g.decision,
@@ -774,12 +792,12 @@ export async function buildDemoProjects(
           Math.min(submittedAt.getTime() + 2 * 86_400_000, clock().getTime() - 3_600_000),
         )
         const approver = item.lead?.startsWith('WSS') ? GARETH : HELEN
-        await updateRepo.insertUpdate(trx, organisationId, {
+        await parts.insertUpdate(trx, organisationId, {
           project_id: row.id,
           month: month(ago).start,
           highlights: u.highlights,
           next_steps: u.nextSteps,
-          when_text: monthLabel(month(ago - u.when).start),
+          when_text: parts.monthLabel(month(ago - u.when).start),
           who: u.who,
           confidence: u.confidence,
           status: awaiting ? 'submitted' : 'approved',

@@ -1,5 +1,5 @@
 import { PROJECT_STATUSES } from '../../core/project-status.ts'
-import type { ItemKind, LinkableItem } from '../links/link-registry.ts'
+import type { ItemKind, LinkableItem } from '../links/index.ts'
 import type { ProjectView } from './project-presenter.ts'
 import { LEVEL_NAMES, STATUS_NAMES } from './project-schemas.ts'
 import type { ProjectService } from './project-service.ts'

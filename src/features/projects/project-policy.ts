@@ -1,7 +1,7 @@
-import type { Principal } from '../auth/principal.ts'
-import { canSeeUnapproved } from '../measures/measure-policy.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { Principal } from '../../core/principal.ts'
+import { canSeeUnapproved } from '../measures/index.ts'
+import { holdsRole } from '../../core/roles.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 /** What the rules need to know about a programme, project or action. */
 export interface ProjectScope {

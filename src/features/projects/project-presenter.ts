@@ -1,3 +1,4 @@
+import { formatPercent, formatQuantity } from '../../core/format.ts'
 import { formatFinancialYear, periodContaining } from '../../core/periods.ts'
 import type { Suggestion } from '../../core/project-status.ts'
 import type { BenefitRow, DependencyRow, MilestoneRow, ProjectRow } from './project-repository.ts'
@@ -132,3 +133,11 @@ export function presentDependency(
   }
 }
 export type DependencyView = ReturnType<typeof presentDependency>
+
+/** A benefit's planned or realised amount: pounds, or the number with its unit ("50%"). */
+export const benefitAmount = (b: BenefitView, n: number | null) =>
+  n === null ? '—' : formatQuantity(n, b.kind === 'financial' ? '£' : b.measureUnit)
+
+/** Realised as a share of planned, or a dash where either is missing. */
+export const realisedShare = (b: BenefitView) =>
+  b.planned && b.realised !== null ? formatPercent(Math.round((b.realised * 100) / b.planned)) : '—'

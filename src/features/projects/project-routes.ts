@@ -9,10 +9,9 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseParams } from '../../web/fields.ts'
 import { formPages } from '../../web/form-page.ts'
 import { radioItems } from '../../web/govuk-items.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { everyone } from '../organisation/organisation-link-kinds.ts'
-import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
+import { everyone, unitNames, unitSelectItems } from '../organisation/index.ts'
 import type { ProjectView } from './project-presenter.ts'
 import {
   BENEFIT_KIND_NAMES,

@@ -9,12 +9,14 @@ import {
 import { suggestStatus, type Confidence } from '../../core/project-status.ts'
 import type { DB, DuePrecision } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import * as savingsRepo from '../savings/savings-repository.ts'
-import { actorOf, type OrganisationService } from '../organisation/organisation-service.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import { auditor } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import {
+  organisationRepository as orgRepo,
+  type OrganisationService,
+} from '../organisation/index.ts'
+import { savingsRepository as savingsRepo } from '../savings/index.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './project-policy.ts'
 import {
   dueLabel,
@@ -287,22 +289,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     }
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'project',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'project' })
 
   async function fresh(principal: Principal, id: string): Promise<ProjectView> {
     const portfolio = await load(principal.organisationId)

@@ -3,9 +3,9 @@ import { Forbidden } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { handleForm } from '../../web/forms.ts'
 import { parseInput } from '../../web/fields.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { isOrganisationAdministrator } from '../organisation/organisation-policy.ts'
-import { PublicSettingsInput } from '../public/public-schemas.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { isOrganisationAdministrator } from '../../core/roles.ts'
+import { PublicSettingsInput } from '../public/index.ts'
 
 const hide = { schema: { hide: true } }
 const TEMPLATE = 'public-settings/views/settings.njk'

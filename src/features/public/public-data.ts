@@ -3,13 +3,19 @@
 import type { Kysely } from 'kysely'
 import { cooperate } from '../../core/cooperate.ts'
 import type { DB } from '../../db/schema.ts'
-import { formatValue, type MeasureValueView } from '../measures/measure-presenter.ts'
-import { measureChart } from '../measures/measure-chart.ts'
-import { measureSpc, type SpcSettingsView } from '../measures/measure-spc.ts'
-import { spcSection, spcSentences } from '../measures/measure-spc-view.ts'
-import { presentValues, ukDate } from '../measures/measure-store.ts'
-import { presentSpcSettings } from '../spc/spc-presenter.ts'
-import { listSettings } from '../spc/spc-repository.ts'
+import {
+  formatValue,
+  type MeasureValueView,
+  measureChart,
+  measureSpc,
+  type SpcSettingsView,
+  spcSection,
+  spcSentences,
+  presentValues,
+  presentSpcSettings,
+  listSettings,
+} from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
 import * as repo from './public-repository.ts'
 import {
   presentOrganisation,

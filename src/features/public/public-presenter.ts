@@ -1,9 +1,12 @@
 // Every field that leaves the public dashboard is named here. Pages, CSV, JSON, the Atom feed
 // and the embed all take these presented models, so no file can carry a column a page hides.
 import { isCount, isSmall, suppress, suppressedText } from '../../core/small-numbers.ts'
-import type { MeasureValueView } from '../measures/measure-presenter.ts'
-import { formatValue, periodOf, RAG_NAMES, RAG_SYMBOLS } from '../measures/measure-presenter.ts'
 import {
+  type MeasureValueView,
+  formatValue,
+  periodOf,
+  RAG_NAMES,
+  RAG_SYMBOLS,
   FREQUENCY_NAMES,
   POLARITY_NAMES,
   QUALITY_ASSESSMENT_NAMES,
@@ -11,8 +14,8 @@ import {
   QUALITY_NAMES,
   type QualityAssessment,
   UNIT_NAMES,
-} from '../measures/measure-schemas.ts'
-import type { measureSpc } from '../measures/measure-spc.ts'
+  type measureSpc,
+} from '../measures/index.ts'
 import type { PublicMeasureRow, PublishingOrganisation } from './public-repository.ts'
 
 const DIRECTION_TEXT = {

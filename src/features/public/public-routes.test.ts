@@ -10,11 +10,11 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { NotFound } from '../../errors.ts'
-import { measureSpc } from '../measures/measure-spc.ts'
-import { approvedMonthlyMeasure, REDESIGN } from '../spc/spc-fixtures.ts'
+import { measureSpc } from '../measures/index.ts'
+import { approvedMonthlyMeasure, REDESIGN } from '../spc/index.ts'
 import { DEFAULT_CACHE } from './public-cache.ts'
 import { createPublicService } from './public-service.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 
 type Person = Principal & { email: string }
 

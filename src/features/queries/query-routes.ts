@@ -6,7 +6,8 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseParams } from '../../web/fields.ts'
 import { formErrors } from '../../web/forms.ts'
-import { requirePrincipal, setFlash } from '../auth/authentication.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { setFlash } from '../auth/index.ts'
 
 const hide = { schema: { hide: true } }
 const ValueParams = IdParams.extend({ start: z.iso.date() })

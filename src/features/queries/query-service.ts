@@ -2,21 +2,23 @@ import type { Kysely } from 'kysely'
 import { parsePeriodStart } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as measurePolicy from '../measures/measure-policy.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import { scopeOf, type MeasureService } from '../measures/measure-service.ts'
-import { unitTreeOf } from '../measures/measure-store.ts'
-import { principalsWithRole } from '../notifications/notification-events.ts'
-import * as notificationRepo from '../notifications/notification-repository.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-import { monthLabel } from '../project-updates/update-presenter.ts'
-import * as updateRepo from '../project-updates/update-repository.ts'
-import * as projectPolicy from '../projects/project-policy.ts'
-import type { ProjectService } from '../projects/project-service.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import {
+  measurePolicy,
+  measureRepository as measureRepo,
+  scopeOf,
+  type MeasureService,
+} from '../measures/index.ts'
+import { unitTreeOf } from '../organisation/index.ts'
+import {
+  principalsWithRole,
+  notificationRepository as notificationRepo,
+} from '../notifications/index.ts'
+import { holdsRole } from '../../core/roles.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
+import { monthLabel, updateRepository as updateRepo } from '../project-updates/index.ts'
+import { projectPolicy, type ProjectService } from '../projects/index.ts'
 import * as repo from './query-repository.ts'
 
 export interface QueryDeps {

@@ -5,8 +5,8 @@ import { createTestContext, type TestContext } from '../../../test/helpers/conte
 import { testModes } from '../../../test/helpers/database.ts'
 import type { App } from '../../app.ts'
 import type { Role } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/demo-council.ts'
+import type { Principal } from '../../core/principal.ts'
+import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/index.ts'
 
 interface ApiReport {
   id: string

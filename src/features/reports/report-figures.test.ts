@@ -3,8 +3,8 @@ import { after, before, describe, it } from 'node:test'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { readZip } from '../../../test/helpers/documents.ts'
-import type { Principal } from '../auth/principal.ts'
-import { buildDemoCouncil } from '../demo/demo-council.ts'
+import type { Principal } from '../../core/principal.ts'
+import { buildDemoCouncil } from '../demo/index.ts'
 import { renderReport } from './render/index.ts'
 
 /** The words a reader sees: tags, styles and pictures' markup removed, entities read. */

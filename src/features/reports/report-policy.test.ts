@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Role } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { canManageReports, canReadReport, canViewCalendar } from './report-policy.ts'
 
 const as = (role: Role, unitId: string | null = null): Principal => ({

@@ -1,14 +1,7 @@
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
+import { COUNCIL_ROLES } from '../../core/roles.ts'
 
 /** Roles of the council's own people; partners are other organisations' staff. */
-const COUNCIL_ROLES = [
-  'administrator',
-  'performance_officer',
-  'approver',
-  'data_entry',
-  'viewer',
-  'councillor',
-] as const
 
 /**
  * Reports are assembled, edited and published by the performance team: administrators and

@@ -4,9 +4,9 @@ import { createTestContext, type TestContext } from '../../../test/helpers/conte
 import { testModes } from '../../../test/helpers/database.ts'
 import { periodInShortWords } from '../../core/periods.ts'
 import type { Role } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import { buildDemoCouncil } from '../demo/demo-council.ts'
-import { formatValue, RAG_NAMES } from '../measures/measure-presenter.ts'
+import type { Principal } from '../../core/principal.ts'
+import { buildDemoCouncil } from '../demo/index.ts'
+import { formatValue, RAG_NAMES } from '../measures/index.ts'
 import { inlineText, type ReportDocument, type Table } from './report-document.ts'
 import { REPORT_FORMATS } from './report-schemas.ts'
 

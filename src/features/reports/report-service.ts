@@ -8,14 +8,12 @@ import {
 } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canViewMeasure } from '../measures/measure-policy.ts'
-import { ukDate, unitTreeOf } from '../measures/measure-store.ts'
-import { presentGateway } from '../project-gateways/gateway-presenter.ts'
-import * as gatewayRepo from '../project-gateways/gateway-repository.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
+import { auditor } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { canViewMeasure } from '../measures/index.ts'
+import { ukDate } from '../../core/dates.ts'
+import { unitTreeOf, organisationRepository as orgRepo } from '../organisation/index.ts'
+import { presentGateway, gatewayRepository as gatewayRepo } from '../project-gateways/index.ts'
 import type { BenchmarkSource } from './builders/benchmark-section.ts'
 import type { FinancialSource } from './builders/financial-summary.ts'
 import { buildHighlight } from './builders/highlight-builder.ts'
@@ -345,22 +343,7 @@ export function createReportService({
     return document as ReportDocument
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: { action: string; itemId: string; summary: string; before?: unknown; after?: unknown },
-  ) {
-    return recordAudit(
-      trx,
-      {
-        organisationId: principal.organisationId,
-        actor: actorOf(principal),
-        itemType: 'report',
-        ...entry,
-      },
-      clock,
-    )
-  }
+  const audit = auditor({ clock, itemType: 'report' })
 
   return {
     requireReport,

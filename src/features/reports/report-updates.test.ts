@@ -13,7 +13,7 @@ import {
   scratch,
   writeTo,
 } from '../../../test/helpers/documents.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { renderReport } from './render/index.ts'
 import { inlineText, type ReportDocument, type Table } from './report-document.ts'
 import { REPORT_FORMATS } from './report-schemas.ts'

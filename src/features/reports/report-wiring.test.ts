@@ -6,12 +6,10 @@ import { formatThousands, sumPence } from '../../core/money.ts'
 import { parsePeriodLabel } from '../../core/periods.ts'
 import { BUDGET_RAG_NAMES } from '../../core/savings.ts'
 import type { Role } from '../../db/schema.ts'
-import type { Principal } from '../auth/principal.ts'
-import { buildDemoCouncil } from '../demo/demo-council.ts'
-import { periodOf, RAG_SYMBOLS } from '../measures/measure-presenter.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { measureSpc } from '../measures/measure-spc.ts'
-import { spcSentences } from '../measures/measure-spc-view.ts'
+import type { Principal } from '../../core/principal.ts'
+import { buildDemoCouncil } from '../demo/index.ts'
+import { periodOf, RAG_SYMBOLS, measureSpc, spcSentences } from '../measures/index.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import {
   inlineText,
   type Chart,

@@ -1,9 +1,9 @@
 import type { Kysely } from 'kysely'
 import { addMonths, nextReviewDate } from '../../core/risk-scoring.ts'
 import type { DB, ReviewFrequency, RiskActionStatus, RiskRegisterLevel } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import * as frameworkRepo from '../framework/framework-repository.ts'
-import * as linkRepo from '../links/link-repository.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
+import { frameworkRepository as frameworkRepo } from '../framework/index.ts'
+import { linkRepository as linkRepo } from '../links/index.ts'
 import * as repo from './risk-repository.ts'
 import type { RiskCategory } from './risk-schemas.ts'
 

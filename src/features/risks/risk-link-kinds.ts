@@ -1,4 +1,4 @@
-import type { ItemKind } from '../links/link-registry.ts'
+import type { ItemKind } from '../links/index.ts'
 import { BAND_NAMES_DEFAULT } from './risk-schemas.ts'
 import type { RiskService } from './risk-service.ts'
 

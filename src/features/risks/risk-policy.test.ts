@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import type { Role } from '../../db/schema.ts'
-import { ROLES, type Principal } from '../auth/principal.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import { ROLES, type Principal } from '../../core/principal.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 import {
   canConfigureRisks,
   canManageRisks,

@@ -1,6 +1,6 @@
-import type { Principal } from '../auth/principal.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { Principal } from '../../core/principal.ts'
+import { COUNCIL_ROLES, holdsRole } from '../../core/roles.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 /** What the policies need to know of a register. */
 export interface RegisterScope {
@@ -12,14 +12,6 @@ export interface RiskScope extends RegisterScope {
   readonly ownerId: string | null
 }
 
-const COUNCIL_ROLES = [
-  'administrator',
-  'performance_officer',
-  'approver',
-  'data_entry',
-  'viewer',
-  'councillor',
-] as const
 const MANAGERS = ['administrator', 'performance_officer', 'approver'] as const
 
 /** The matrix and the registers are set up by organisation-wide administrators and performance officers. */

@@ -5,8 +5,8 @@ import { Agent } from '../../../test/helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { parseInput } from '../../web/fields.ts'
-import type { Principal } from '../auth/principal.ts'
-import { ProjectInput } from '../projects/project-schemas.ts'
+import type { Principal } from '../../core/principal.ts'
+import { ProjectInput } from '../projects/index.ts'
 import { ActionInput, RiskInput } from './risk-schemas.ts'
 
 type Response = Awaited<ReturnType<Agent['get']>>

@@ -1,6 +1,5 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Insertable, Updateable } from 'kysely'
 import type { DB, RiskActionStatus, RiskRegisterLevel, RisksTable } from '../../db/schema.ts'
-import type { Insertable, Updateable } from 'kysely'
 
 export async function findMatrix(db: Kysely<DB>, organisationId: string) {
   return db

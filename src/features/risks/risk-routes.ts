@@ -8,12 +8,12 @@ import { parseParams } from '../../web/fields.ts'
 import { formPages } from '../../web/form-page.ts'
 import { radioItems, selectItems } from '../../web/govuk-items.ts'
 import type { Config } from '../../config.ts'
-import { requirePrincipal, setFlash } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { everyone } from '../organisation/organisation-link-kinds.ts'
-import { unitNames, unitSelectItems } from '../organisation/unit-options.ts'
-import { canShapeFramework } from '../framework/framework-policy.ts'
-import { threadLinkRoutes } from '../links/thread-link-routes.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { setFlash } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import { everyone, unitNames, unitSelectItems } from '../organisation/index.ts'
+import { canShapeFramework } from '../framework/index.ts'
+import { threadLinkRoutes } from '../links/index.ts'
 import { canConfigureRisks } from './risk-policy.ts'
 import type { MatrixView, RiskView } from './risk-presenter.ts'
 import {
@@ -602,6 +602,7 @@ export const riskRoutes: FastifyPluginAsync<{ services: Services; config: Config
     basePath: '/risks',
     label: 'Item of a plan this risk threatens',
     button: 'Link risk',
+    canLink: canShapeFramework,
     loadForChange: async (principal, id) => (await requireRiskForm(principal, id, 'manage')).risk,
   })
 

@@ -7,8 +7,8 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
-import { createLinkRegistry } from '../links/link-registry.ts'
+import type { Principal } from '../../core/principal.ts'
+import { createLinkRegistry } from '../links/index.ts'
 import { createRiskService } from './risk-service.ts'
 import type { RiskInput } from './risk-schemas.ts'
 

@@ -12,12 +12,11 @@ import {
 } from '../../core/risk-scoring.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import { recordedPersonId, type Principal } from '../auth/principal.ts'
-import type { LinkableItem, LinkRegistry } from '../links/link-registry.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import { auditor } from '../audit/index.ts'
+import { recordedPersonId, type Principal } from '../../core/principal.ts'
+import type { LinkableItem, LinkRegistry } from '../links/index.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './risk-policy.ts'
 import {
   presentAction,
@@ -185,24 +184,7 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
     }
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: {
-      action: string
-      itemType: 'risk' | 'risk_register' | 'risk_matrix'
-      itemId: string
-      summary: string
-      before?: unknown
-      after?: unknown
-    },
-  ) {
-    return recordAudit(
-      trx,
-      { organisationId: principal.organisationId, actor: actorOf(principal), ...entry },
-      clock,
-    )
-  }
+  const audit = auditor<'risk' | 'risk_register' | 'risk_matrix'>({ clock })
 
   function filterRisks(loaded: Loaded, filters: RiskFilters): RiskView[] {
     return loaded.risks.filter(

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely'
 import { periodAt } from '../../core/periods.ts'
 import { evenProfile, monthsElapsed } from '../../core/savings.ts'
 import type { DB } from '../../db/schema.ts'
-import * as linkRepo from '../links/link-repository.ts'
+import { linkRepository as linkRepo } from '../links/index.ts'
 import * as repo from './savings-repository.ts'
 
 type Delivery = 'on_track' | 'slipping' | 'at_risk'

@@ -1,4 +1,4 @@
-import type { ItemKind } from '../links/link-registry.ts'
+import type { ItemKind } from '../links/index.ts'
 import { DELIVERY_RAG_NAMES } from '../../core/savings.ts'
 import type { SavingsService } from './savings-service.ts'
 

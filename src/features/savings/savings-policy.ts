@@ -1,6 +1,6 @@
-import type { Principal } from '../auth/principal.ts'
-import { holdsRole } from '../organisation/organisation-policy.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
+import type { Principal } from '../../core/principal.ts'
+import { COUNCIL_ROLES, holdsRole } from '../../core/roles.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 
 /** What the policies need to know of a savings line. */
 export interface LineScope {
@@ -8,14 +8,6 @@ export interface LineScope {
   readonly ownerId: string | null
 }
 
-const COUNCIL_ROLES = [
-  'administrator',
-  'performance_officer',
-  'approver',
-  'data_entry',
-  'viewer',
-  'councillor',
-] as const
 const MANAGERS = ['administrator', 'performance_officer', 'approver'] as const
 
 /** Everyone in the council reads the register; partners only the lines of units they work with. */

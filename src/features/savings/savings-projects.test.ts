@@ -5,7 +5,7 @@ import { Agent, bearer } from '../../../test/helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { parseInput } from '../../web/fields.ts'
-import type { Principal } from '../auth/principal.ts'
+import type { Principal } from '../../core/principal.ts'
 import { DeliveryInput, LineInput } from './savings-schemas.ts'
 
 const line = (unitId: string | undefined, overrides: Record<string, unknown>) =>

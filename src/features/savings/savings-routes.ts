@@ -1,4 +1,4 @@
-import { threadLinkRoutes } from '../links/thread-link-routes.ts'
+import { threadLinkRoutes } from '../links/index.ts'
 import type { FastifyPluginAsync } from 'fastify'
 import { z } from 'zod'
 import { formatInput } from '../../core/money.ts'
@@ -10,11 +10,10 @@ import { IdParams } from '../../web/api-helpers.ts'
 import { parseParams } from '../../web/fields.ts'
 import { formPages, type LoadContext } from '../../web/form-page.ts'
 import { radioItems, selectItems } from '../../web/govuk-items.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canShapeFramework } from '../framework/framework-policy.ts'
-import { everyone } from '../organisation/organisation-link-kinds.ts'
-import { unitSelectItems } from '../organisation/unit-options.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import type { Principal } from '../../core/principal.ts'
+import { canShapeFramework } from '../framework/index.ts'
+import { everyone, unitSelectItems } from '../organisation/index.ts'
 import { renderProfileChart } from './savings-chart.ts'
 import type { LineView } from './savings-presenter.ts'
 import {
@@ -426,6 +425,7 @@ export const savingsRoutes: FastifyPluginAsync<{ services: Services }> = async (
     basePath: '/savings',
     label: 'Item of a plan this saving contributes to',
     button: 'Link savings line',
+    canLink: canShapeFramework,
     loadForChange: async (principal, id) => {
       const detail = await savings.lineDetail(principal, id)
       if (!detail.canManage) throw new Forbidden()

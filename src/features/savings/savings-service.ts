@@ -11,12 +11,11 @@ import {
 } from '../../core/savings.ts'
 import type { DB } from '../../db/schema.ts'
 import { Forbidden, Invalid, NotFound } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import type { LinkableItem } from '../links/link-registry.ts'
-import * as orgRepo from '../organisation/organisation-repository.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import { UnitTree } from '../organisation/unit-tree.ts'
+import { auditor } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import type { LinkableItem } from '../links/index.ts'
+import { organisationRepository as orgRepo } from '../organisation/index.ts'
+import { UnitTree } from '../../core/unit-tree.ts'
 import * as policy from './savings-policy.ts'
 import {
   presentDelivery,
@@ -132,24 +131,7 @@ export function createSavingsService({ db, clock }: SavingsDeps) {
     )
   }
 
-  function audit(
-    trx: Kysely<DB>,
-    principal: Principal,
-    entry: {
-      action: string
-      itemType: 'saving_line' | 'savings_target'
-      itemId: string
-      summary: string
-      before?: unknown
-      after?: unknown
-    },
-  ) {
-    return recordAudit(
-      trx,
-      { organisationId: principal.organisationId, actor: actorOf(principal), ...entry },
-      clock,
-    )
-  }
+  const audit = auditor<'saving_line' | 'savings_target'>({ clock })
 
   async function checkReferences(
     q: Kysely<DB>,

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { requirePrincipal } from '../auth/authentication.ts'
-import { measureGuard } from '../measures/measure-api.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { measureGuard } from '../measures/index.ts'
 import { BaselineInput, ChangePointInput, SettingParams } from './spc-schemas.ts'
 
 const tags = ['Measures']

@@ -1,9 +1,8 @@
 // Test data for SPC: monthly measures with approved values, written the way a bulk load would.
 import type { TestContext, TestOrganisation } from '../../../test/helpers/context.ts'
 import { periodAt, periodsBetween } from '../../core/periods.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import { writeValues } from '../measures/measure-ledger.ts'
+import type { Principal } from '../../core/principal.ts'
+import { measureRepository as measureRepo, writeValues } from '../measures/index.ts'
 
 /** 14 months around 24 days, then a redesign: 10 months around 15 days. */
 export const REDESIGN = [

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { optionalText, requiredText } from '../../web/fields.ts'
-import { PeriodField } from '../measures/measure-schemas.ts'
+import { PeriodField } from '../measures/index.ts'
 
 /** Fixes the limits from the approved values of `from` to `to`, both included. */
 export const BaselineInput = z.object({

@@ -8,8 +8,8 @@ import {
 import { testModes } from '../../../test/helpers/database.ts'
 import { xmr } from '../../core/spc.ts'
 import { Forbidden, Invalid, NotFound } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
-import { measureSpc } from '../measures/measure-spc.ts'
+import type { Principal } from '../../core/principal.ts'
+import { measureSpc } from '../measures/index.ts'
 import { approvedMonthlyMeasure, REDESIGN, WORSENING } from './spc-fixtures.ts'
 
 for (const mode of testModes()) {

@@ -4,18 +4,22 @@ import { TRIAL_LIMITS_BELOW } from '../../core/spc.ts'
 import { variationSentence } from '../../core/spc-sentence.ts'
 import type { DB, MeasureRow, MeasureSpcSettingRow } from '../../db/schema.ts'
 import { Forbidden, Invalid, NotFound, type FieldError } from '../../errors.ts'
-import { recordAudit } from '../audit/audit-service.ts'
-import type { Principal } from '../auth/principal.ts'
-import { canDefineMeasure } from '../measures/measure-policy.ts'
-import { periodOf, presentPeriod } from '../measures/measure-presenter.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import { readPeriod, type MeasureService } from '../measures/measure-service.ts'
-import { spcOf } from '../measures/measure-spc.ts'
-import { spcSettingsChanged } from '../measures/measure-ledger.ts'
-import { actorOf } from '../organisation/organisation-service.ts'
-import type { UnitTree } from '../organisation/unit-tree.ts'
-import { presentSpcHistory, presentSpcSettings } from './spc-presenter.ts'
-import * as spcRepo from './spc-repository.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
+import type { Principal } from '../../core/principal.ts'
+import {
+  canDefineMeasure,
+  periodOf,
+  presentPeriod,
+  measureRepository as measureRepo,
+  readPeriod,
+  type MeasureService,
+  spcOf,
+  spcSettingsChanged,
+  presentSpcHistory,
+  presentSpcSettings,
+  measureSpcRepository as spcRepo,
+} from '../measures/index.ts'
+import type { UnitTree } from '../../core/unit-tree.ts'
 import type { BaselineInput, ChangePointInput } from './spc-schemas.ts'
 
 /**

@@ -8,7 +8,7 @@ import {
   spcOf,
   variationIfApproved,
   type SpcSettingsView,
-} from '../measures/measure-spc.ts'
+} from '../measures/index.ts'
 
 const period = (start: string) => ({ frequency: 'monthly' as const, start, label: start })
 const starts = ['2024-04-01', '2024-05-01', '2024-06-01', '2024-08-01', '2024-09-01']

@@ -4,17 +4,9 @@ import { improvementForPolarity, type PointType } from '../../core/spc.ts'
 import type { Rag } from '../../core/status.ts'
 import type { MeasurePolarity } from '../../db/schema.ts'
 import { variationIcon, variationText } from '../../web/charts/spc-icons.ts'
-import { RAG_NAMES, RAG_SYMBOLS } from '../measures/measure-presenter.ts'
+import { RAG_NAMES, RAG_SYMBOLS } from '../measures/index.ts'
 
 /** Words for each variation, for filters and headings. */
-export const VARIATION_NAMES: Readonly<Record<PointType, string>> = {
-  common_cause: variationText('common_cause'),
-  special_cause_improvement: variationText('special_cause_improvement'),
-  special_cause_concern: variationText('special_cause_concern'),
-  special_cause_neutral_high: variationText('special_cause_neutral_high'),
-  special_cause_neutral_low: variationText('special_cause_neutral_low'),
-}
-
 export interface VariationBadge {
   readonly pointType: PointType | null
   /** The icon's words: 'Special cause – concerning', 'Common cause – no significant change'. */

@@ -8,12 +8,8 @@ import {
   type TestOrganisation,
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import {
-  MAY_2025,
-  reminderCouncil,
-  type ReminderCouncil,
-} from '../notifications/notification-fixtures.ts'
+import { measureRepository as measureRepo } from '../measures/index.ts'
+import { MAY_2025, reminderCouncil, type ReminderCouncil } from '../notifications/index.ts'
 
 for (const mode of testModes()) {
   describe(`task pages, bulk approval and the API (${mode})`, () => {

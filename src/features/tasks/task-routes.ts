@@ -3,8 +3,9 @@ import type { Config } from '../../config.ts'
 import { Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { formErrors } from '../../web/forms.ts'
-import { requirePrincipal, setFlash } from '../auth/authentication.ts'
-import type { Principal } from '../auth/principal.ts'
+import { requirePrincipal } from '../../web/request-principal.ts'
+import { setFlash } from '../auth/index.ts'
+import type { Principal } from '../../core/principal.ts'
 import { TASK_GROUPS, type Task } from './task-service.ts'
 
 const hide = { schema: { hide: true } }

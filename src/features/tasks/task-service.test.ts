@@ -7,13 +7,9 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import { Forbidden } from '../../errors.ts'
-import type { Principal } from '../auth/principal.ts'
-import * as measureRepo from '../measures/measure-repository.ts'
-import {
-  MAY_2025,
-  reminderCouncil,
-  type ReminderCouncil,
-} from '../notifications/notification-fixtures.ts'
+import type { Principal } from '../../core/principal.ts'
+import { measureRepository as measureRepo } from '../measures/index.ts'
+import { MAY_2025, reminderCouncil, type ReminderCouncil } from '../notifications/index.ts'
 
 for (const mode of testModes()) {
   describe(`tasks, workflow notifications and queries (${mode})`, () => {

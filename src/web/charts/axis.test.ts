@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { measureChart } from '../../features/measures/measure-chart.ts'
+import { measureChart } from '../../features/measures/index.ts'
 import { niceAxis, placeLabels, textWidth } from './axis.ts'
 
 const NICE = [1, 2, 2.5, 5]

@@ -1,8 +1,12 @@
 // Server-rendered XmR chart as an SVG string: the same markup serves pages, PDF and Word, needs
 // no client script and no web font. The numbers come from xmr() (src/core/spc.ts).
 import type { Frequency } from '../../core/periods.ts'
-import type { PointType, XmrResult, XmrSegment } from '../../core/spc.ts'
-import { TRIAL_LIMITS_BELOW } from '../../core/spc.ts'
+import {
+  type PointType,
+  type XmrResult,
+  type XmrSegment,
+  TRIAL_LIMITS_BELOW,
+} from '../../core/spc.ts'
 import {
   assuranceSentence,
   formatSpcValue,

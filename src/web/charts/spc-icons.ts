@@ -162,3 +162,12 @@ export function escapeXml(text: string): string {
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
   )
 }
+
+/** The words for each kind of variation, as filters and keys show them. */
+export const VARIATION_NAMES: Readonly<Record<PointType, string>> = {
+  common_cause: variationText('common_cause'),
+  special_cause_improvement: variationText('special_cause_improvement'),
+  special_cause_concern: variationText('special_cause_concern'),
+  special_cause_neutral_high: variationText('special_cause_neutral_high'),
+  special_cause_neutral_low: variationText('special_cause_neutral_low'),
+}

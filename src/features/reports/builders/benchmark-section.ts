@@ -1,7 +1,7 @@
 // "How we compare with similar councils" in the Cabinet and scrutiny reports, read through
 // `BenchmarkSource` (connected in services.ts to the benchmarking feature).
 import type { Period } from '../../../core/periods.ts'
-import type { Principal } from '../../auth/principal.ts'
+import type { Principal } from '../../../core/principal.ts'
 import type { Block, TableCell } from '../report-document.ts'
 
 export interface BenchmarkLine {

@@ -13,9 +13,9 @@ import {
 import { percentOf, type Pence } from '../../../core/money.ts'
 import { periodInWords, type Period } from '../../../core/periods.ts'
 import { BUDGET_RAG_NAMES, type BudgetRag } from '../../../core/savings.ts'
-import type { Principal } from '../../auth/principal.ts'
-import type { FinancialSummary as BudgetSummary } from '../../budgets/budget-service.ts'
-import { RAG_SYMBOLS } from '../../measures/measure-presenter.ts'
+import type { Principal } from '../../../core/principal.ts'
+import type { FinancialSummary as BudgetSummary } from '../../budgets/index.ts'
+import { RAG_SYMBOLS } from '../../measures/index.ts'
 import type { Badge, Block, TableCell, TextRun } from '../report-document.ts'
 
 export type FinancialSummary = BudgetSummary

@@ -2,17 +2,21 @@
 // (seed 003) and as the highlight report page: a section per item beneath the programme with
 // its quarterly milestone strip and its actions (an item's own update heads its rows; an
 // action's rolls up when it has none), its impact (measures and benefits), then risks, each once.
-import { formatDate, formatPercent, formatPounds, formatQuantity } from '../../../core/format.ts'
+import { formatDate, formatPounds } from '../../../core/format.ts'
 import { sumPence } from '../../../core/money.ts'
-import type { GatewayView } from '../../project-gateways/gateway-presenter.ts'
-import type { MilestoneView, ProjectView } from '../../projects/project-presenter.ts'
-import { LEVEL_NAMES } from '../../projects/project-schemas.ts'
-import type { UpdateService } from '../../project-updates/update-service.ts'
+import type { GatewayView } from '../../project-gateways/index.ts'
+import {
+  type MilestoneView,
+  type ProjectView,
+  benefitAmount,
+  LEVEL_NAMES,
+  realisedShare,
+} from '../../projects/index.ts'
+import type { UpdateService } from '../../project-updates/index.ts'
 import { projectBadge, riskBadge } from './report-badges.ts'
-import type { DocumentHeader } from './report-builders.ts'
+import { type DocumentHeader, measuresTable } from './report-builders.ts'
 import type { Badge, Block, Inline, ReportDocument, TableCell } from '../report-document.ts'
-import type { ImpactBenefit, ImpactData } from './report-data.ts'
-import { measuresTable } from './report-builders.ts'
+import type { ImpactData } from './report-data.ts'
 import { measuresSentence, projectsSentence } from './report-narrative.ts'
 
 export type HighlightData = Awaited<ReturnType<UpdateService['highlightReport']>>
@@ -94,14 +98,6 @@ function governanceTable(items: readonly ProjectView[], gateways: readonly Gatew
     }),
   }
 }
-
-/** A benefit's planned or realised amount: pounds, or the number with its unit ("50%"). */
-export const benefitAmount = (b: ImpactBenefit, n: number | null) =>
-  n === null ? '—' : formatQuantity(n, b.kind === 'financial' ? '£' : b.measureUnit)
-
-/** Realised as a share of planned, or a dash where either is missing. */
-export const realisedShare = (b: ImpactBenefit) =>
-  b.planned && b.realised !== null ? formatPercent(Math.round((b.realised * 100) / b.planned)) : '—'
 
 function impactBlocks(impact: ImpactData, month: string): Block[] {
   const blocks: Block[] = [

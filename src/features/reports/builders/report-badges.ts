@@ -1,8 +1,8 @@
 // Status badges of the document model: every status as its word and a text symbol.
 import type { PointType, AssuranceType, ImprovementDirection } from '../../../core/spc.ts'
 import type { Direction, Rag } from '../../../core/status.ts'
-import { RAG_NAMES, RAG_SYMBOLS } from '../../measures/measure-presenter.ts'
-import { STATUS_NAMES } from '../../projects/project-schemas.ts'
+import { RAG_NAMES, RAG_SYMBOLS } from '../../measures/index.ts'
+import { STATUS_NAMES } from '../../projects/index.ts'
 import type { ProjectStatus } from '../../../core/project-status.ts'
 import { assuranceText, variationText } from '../../../web/charts/spc-icons.ts'
 import type { Badge } from '../report-document.ts'

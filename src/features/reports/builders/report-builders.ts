@@ -4,7 +4,7 @@
 import type { Rag } from '../../../core/status.ts'
 import { formatDate, formatPercent } from '../../../core/format.ts'
 import { periodInShortWords, periodInWords } from '../../../core/periods.ts'
-import { formatValue } from '../../measures/measure-presenter.ts'
+import { formatValue } from '../../measures/index.ts'
 import {
   assuranceBadge,
   directionBadge,
@@ -15,7 +15,7 @@ import {
 } from './report-badges.ts'
 import type { MeasureLine, ProjectLine, ReportData, Theme } from './report-data.ts'
 import type { Block, ReportDocument, TableCell } from '../report-document.ts'
-import { reportedConfidence, reportedText } from '../../project-updates/update-rollup.ts'
+import { reportedConfidence, reportedText } from '../../project-updates/index.ts'
 import { benchmarkBlocks } from './benchmark-section.ts'
 import { financialSummaryBlocks } from './financial-summary.ts'
 import { spcChartBlock } from './spc-charts.ts'

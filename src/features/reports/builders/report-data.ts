@@ -3,32 +3,43 @@
 // builds the feature services over it: inside a transaction only the transaction is used.
 import { sql, type Kysely } from 'kysely'
 import { periodContaining, type Period } from '../../../core/periods.ts'
-import type { AssuranceType, ImprovementDirection, PointType } from '../../../core/spc.ts'
-import { improvementForPolarity } from '../../../core/spc.ts'
-import type { DB, MeasureRow } from '../../../db/schema.ts'
-import type { Principal } from '../../auth/principal.ts'
-import { createLinkRegistry } from '../../links/link-registry.ts'
-import { periodOf, type MeasureValueView } from '../../measures/measure-presenter.ts'
-import * as measureRepo from '../../measures/measure-repository.ts'
-import { measureSpc, type SpcSettingsView } from '../../measures/measure-spc.ts'
-import { latestViews, presentValues, ukDate, unitTreeOf } from '../../measures/measure-store.ts'
-import * as orgRepo from '../../organisation/organisation-repository.ts'
-import { createOrganisationService } from '../../organisation/organisation-service.ts'
-import type { UpdateView } from '../../project-updates/update-presenter.ts'
 import {
+  type AssuranceType,
+  type ImprovementDirection,
+  type PointType,
+  improvementForPolarity,
+} from '../../../core/spc.ts'
+import type { DB, MeasureRow } from '../../../db/schema.ts'
+import type { Principal } from '../../../core/principal.ts'
+import { createLinkRegistry } from '../../links/index.ts'
+import {
+  periodOf,
+  type MeasureValueView,
+  measureRepository as measureRepo,
+  measureSpc,
+  type SpcSettingsView,
+  latestViews,
+  presentValues,
+  presentSpcSettings,
+  listSettings,
+} from '../../measures/index.ts'
+import { ukDate } from '../../../core/dates.ts'
+import {
+  unitTreeOf,
+  organisationRepository as orgRepo,
+  createOrganisationService,
+} from '../../organisation/index.ts'
+import {
+  type UpdateView,
   latestApproved,
   reportedUpdates,
   type ReportedUpdate,
   type RollupTree,
-} from '../../project-updates/update-rollup.ts'
-import * as updateRepo from '../../project-updates/update-repository.ts'
-import { createUpdateService } from '../../project-updates/update-service.ts'
-import type { BenefitView, ProjectView } from '../../projects/project-presenter.ts'
-import { createProjectService } from '../../projects/project-service.ts'
-import type { RiskView } from '../../risks/risk-presenter.ts'
-import { createRiskService } from '../../risks/risk-service.ts'
-import { presentSpcSettings } from '../../spc/spc-presenter.ts'
-import { listSettings } from '../../spc/spc-repository.ts'
+  updateRepository as updateRepo,
+  createUpdateService,
+} from '../../project-updates/index.ts'
+import { type BenefitView, type ProjectView, createProjectService } from '../../projects/index.ts'
+import { type RiskView, createRiskService } from '../../risks/index.ts'
 import { loadBenchmarks, type BenchmarkLine, type BenchmarkSource } from './benchmark-section.ts'
 import type { FinancialSource, FinancialSummary } from './financial-summary.ts'
 

@@ -2,10 +2,8 @@
 // measureSpc with the measure's recorded baseline and change points), its plain sentence as the
 // alternative text, and its data as a table.
 import { renderSpcChart } from '../../../web/charts/spc-chart.ts'
-import { VARIATION_NAMES } from '../../spc/spc-status.ts'
-import { formatValue } from '../../measures/measure-presenter.ts'
-import { measureSpc } from '../../measures/measure-spc.ts'
-import { spcSentences } from '../../measures/measure-spc-view.ts'
+import { VARIATION_NAMES } from '../../../web/charts/spc-icons.ts'
+import { formatValue, measureSpc, spcSentences } from '../../measures/index.ts'
 import type { Chart } from '../report-document.ts'
 import type { MeasureLine } from './report-data.ts'
 

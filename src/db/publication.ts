@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely'
-import type { DB } from '../../db/schema.ts'
+import type { DB } from './schema.ts'
 
 /**
  * Call inside the transaction of any change to what the public dashboard shows (a value

@@ -3,10 +3,10 @@
 import type { Kysely } from 'kysely'
 import { shiftPeriod, type Period } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
-import { recordAudit, SYSTEM_ACTOR } from '../audit/audit-service.ts'
-import { reportingPeriod } from '../measures/measure-status.ts'
-import { ukDate } from '../measures/measure-store.ts'
-import * as spcRepo from './spc-repository.ts'
+import { recordAudit, SYSTEM_ACTOR } from '../audit/index.ts'
+import { reportingPeriod } from './measure-status.ts'
+import { ukDate } from '../../core/dates.ts'
+import * as spcRepo from './measure-spc-repository.ts'
 
 interface DemoChange {
   /** The change took effect this many periods before the latest. */

@@ -1,11 +1,7 @@
 import type { Frequency } from '../../core/periods.ts'
 import type { MeasureSpcSettingRow } from '../../db/schema.ts'
-import { periodOf, presentPeriod } from '../measures/measure-presenter.ts'
-import type {
-  SpcBaselineView,
-  SpcChangePointView,
-  SpcSettingsView,
-} from '../measures/measure-spc.ts'
+import { periodOf, presentPeriod } from './measure-presenter.ts'
+import type { SpcBaselineView, SpcChangePointView, SpcSettingsView } from './measure-spc.ts'
 
 function baselineOf(frequency: Frequency, row: MeasureSpcSettingRow): SpcBaselineView {
   return {

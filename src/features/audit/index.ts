@@ -1,0 +1,21 @@
+// The audit feature's public face: everything other parts of the application use of it.
+import type { Feature } from '../../web/feature.ts'
+import { canViewAudit } from './audit-policy.ts'
+
+export { canViewAudit } from './audit-policy.ts'
+export { auditRoutes } from './audit-routes.ts'
+export {
+  SYSTEM_ACTOR,
+  actorOf,
+  auditor,
+  createAuditService,
+  recordAudit,
+  recordAudits,
+  verifyAudit,
+} from './audit-service.ts'
+export type { AuditActor, AuditedChange } from './audit-service.ts'
+
+export const feature: Feature = {
+  name: 'audit',
+  navigation: [{ href: '/audit', text: 'Audit log', position: 200, visible: canViewAudit }],
+}

@@ -1,0 +1,12 @@
+// The links feature's public face: everything other parts of the application use of it.
+import type { Feature } from '../../web/feature.ts'
+
+export { createLinkRegistry } from './link-registry.ts'
+export type { ItemKind, LinkRegistry, LinkableItem, LinkableVariation } from './link-registry.ts'
+export * as linkRepository from './link-repository.ts'
+export { rollUp } from './roll-up.ts'
+export { threadLinkRoutes } from './thread-link-routes.ts'
+
+export const feature: Feature = {
+  name: 'links',
+}
