@@ -75,20 +75,39 @@ export async function freshPglite(): Promise<Database> {
   return fromPGlite(client)
 }
 
+/**
+ * Test files make and drop their schemas side by side. Kysely's migrator looks at every table
+ * of every schema (by name, through has_schema_privilege) to see whether its own exist, which
+ * fails with "schema … does not exist" when another file drops its schema in that instant. A
+ * session lock on the test database keeps making one file's schema apart from dropping another's.
+ */
+const SCHEMA_LOCK = 727_001
+
+async function underSchemaLock<T>(work: () => Promise<T>): Promise<T> {
+  if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set')
+  const admin = new pg.Client({ connectionString: postgresUrl })
+  await admin.connect()
+  try {
+    await admin.query('select pg_advisory_lock($1)', [SCHEMA_LOCK])
+    return await work()
+  } finally {
+    await admin.end()
+  }
+}
+
 /** A schema of its own on the test PostgreSQL, dropped when the test file closes it. */
 export async function freshPostgres(): Promise<Database> {
   if (!postgresUrl) throw new Error('TEST_DATABASE_URL is not set')
   const schema = `test_${randomBytes(6).toString('hex')}`
-  const admin = new pg.Client({ connectionString: postgresUrl })
-  await admin.connect()
-  await admin.query(`create schema ${schema}`)
-  await admin.end()
   const database = openPostgres(postgresUrl, 5, schema)
-  await migrateToLatest(database.db, schema)
+  await underSchemaLock(async () => {
+    await sql`create schema ${sql.id(schema)}`.execute(database.db)
+    await migrateToLatest(database.db, schema)
+  })
   return {
     ...database,
     async close() {
-      await sql`drop schema ${sql.id(schema)} cascade`.execute(database.db)
+      await underSchemaLock(() => sql`drop schema ${sql.id(schema)} cascade`.execute(database.db))
       await database.close()
     },
   }
