@@ -5,7 +5,6 @@
 // under the same parent; a milestone by its project and title; so a second import updates
 // rather than duplicates. Pentana (Covalent)'s action export arrives here as a Projects sheet.
 import type { Kysely } from 'kysely'
-import type { z } from 'zod'
 import { isIsoDate, parsePeriodLabel, periodContaining, PeriodError } from '../../core/periods.ts'
 import type {
   DB,
@@ -36,29 +35,12 @@ import {
   type UpdateService,
 } from '../project-updates/index.ts'
 import type { ImportSheet } from './exchange-columns.ts'
-import type { ParsedSheet, SheetRow } from './exchange-reader.ts'
+import type { ParsedSheet } from './exchange-reader.ts'
+import type { AppraisalSheetRun } from './appraisal-sheets.ts'
 import type { CellOut } from './exchange-workbook.ts'
 
-/** What the sheets need of the import run (exchange-service's ImportRun). */
-export interface ProjectSheetRun {
-  readonly principal: Principal
-  readonly counts: Record<ImportSheet, { created: number; updated: number; unchanged: number }>
-  readonly changes: {
-    sheet: ImportSheet
-    row: number
-    action: 'create' | 'update'
-    item: string
-    detail: string
-  }[]
-  error(sheet: ImportSheet, row: number, column: string, message: string): void
-  checkTime(): void
-  rawInput(sheet: ParsedSheet, row: SheetRow): Record<string, unknown> | null
-  parse<S extends z.ZodType>(
-    sheet: ParsedSheet,
-    row: SheetRow,
-    schema: S,
-    raw: unknown,
-  ): z.output<S> | null
+/** What these sheets need of the import run beyond what every sheet does. */
+export interface ProjectSheetRun extends AppraisalSheetRun {
   guarded<T>(trx: Kysely<DB>, work: () => Promise<T>): Promise<T>
   refusal(sheet: ImportSheet, row: number, error: unknown, forbidden: string): boolean
 }
