@@ -67,7 +67,7 @@ export const appraisalApi: FastifyPluginAsyncZod<{ services: Services }> = async
       schema: {
         tags,
         summary:
-          'The cycle in figures (performance team or HR): objectives linked and stages on time, ' +
+          'The cycle in figures (the council’s staff and members, not partners): objectives linked and stages on time, ' +
           'overall and by directorate; year-end ratings in aggregate, small numbers withheld',
         params: IdParams,
       },

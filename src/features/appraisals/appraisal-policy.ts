@@ -1,5 +1,5 @@
 import type { Principal } from '../../core/principal.ts'
-import { holdsRole } from '../../core/roles.ts'
+import { COUNCIL_ROLES, holdsRole, holdsRoleAnywhere } from '../../core/roles.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 
 /** How the reader stands to the person whose appraisal it is; null: not theirs to see. */
@@ -45,6 +45,14 @@ export function canRunCycles(principal: Principal): boolean {
 /** Objectives are written by the person and their line manager until the year is signed off. */
 export function canWriteObjectives(standing: Standing | null): boolean {
   return standing === 'self' || standing === 'line_manager'
+}
+
+/**
+ * A cycle's figures hold no one's objectives or ratings (ratings only in aggregate, small counts
+ * withheld): the council's own staff and members may read them; partners may not.
+ */
+export function canReadCycleFigures(principal: Principal): boolean {
+  return holdsRoleAnywhere(principal, COUNCIL_ROLES)
 }
 
 /** The export holds everyone's ratings: a performance officer over the whole organisation. */

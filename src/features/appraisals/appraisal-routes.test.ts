@@ -30,7 +30,8 @@ for (const mode of testModes()) {
     let manager: Person
     let staff: Person
     let colleague: Person
-    let tokens: Record<'officer' | 'manager' | 'staff' | 'colleague', string>
+    let partner: Person
+    let tokens: Record<'officer' | 'manager' | 'staff' | 'colleague' | 'partner', string>
     let nodeId: string
     let foreignNodeId: string
     let appraisalId: string
@@ -55,6 +56,7 @@ for (const mode of testModes()) {
       manager = await ctx.person(org, { role: 'approver', unit: 'waste', name: 'Mo Manager' })
       staff = await ctx.person(org, { role: 'data_entry', unit: 'waste', name: 'Sam Staff' })
       colleague = await ctx.person(org, { role: 'viewer', unit: 'waste' })
+      partner = await ctx.person(org, { role: 'partner', unit: 'waste' })
       await ctx.services.organisation.updatePerson(admin, staff.personId, {
         lineManagerId: manager.personId,
       })
@@ -63,6 +65,7 @@ for (const mode of testModes()) {
         manager: (await ctx.services.auth.createToken(manager, 't')).token,
         staff: (await ctx.services.auth.createToken(staff, 't')).token,
         colleague: (await ctx.services.auth.createToken(colleague, 't')).token,
+        partner: (await ctx.services.auth.createToken(partner, 't')).token,
       }
       const plan = await ctx.services.framework.createPlan(officer, {
         title: 'Waste Collection Team Plan',
@@ -198,7 +201,7 @@ for (const mode of testModes()) {
       assert.ok((json(signed).appraisal as Json).signedOffAt)
     })
 
-    it('shows the cycle figures to the performance team and not to others', async () => {
+    it('shows the cycle figures to the council, not to partners; the export to the performance team', async () => {
       const cycles = json(await bearer(app, tokens.officer, 'GET', '/api/v1/appraisal-cycles'))
       const cycleId = ((cycles.items as Json[])[0]?.id as string | undefined) ?? ''
       const summary = await bearer(
@@ -209,9 +212,17 @@ for (const mode of testModes()) {
       )
       assert.equal(summary.statusCode, 200)
       assert.equal(((json(summary).overall as Json).staff as number) > 0, true)
-      const refused = await bearer(
+      const managers = await bearer(
         app,
         tokens.manager,
+        'GET',
+        `/api/v1/appraisal-cycles/${cycleId}/summary`,
+      )
+      assert.equal(managers.statusCode, 200)
+      assert.deepEqual(json(managers).overall, json(summary).overall)
+      const refused = await bearer(
+        app,
+        tokens.partner,
         'GET',
         `/api/v1/appraisal-cycles/${cycleId}/summary`,
       )
@@ -237,7 +248,17 @@ for (const mode of testModes()) {
       const page = await browser.get(`/appraisal-cycles/${cycleId}`)
       assert.equal(page.statusCode, 200)
       assert.match(page.body, /Quality of performance/)
+      assert.match(page.body, /export\.csv/)
       assert.doesNotMatch(page.body, /Sam Staff/)
+      const colleagues = await Agent.signedIn(app, colleague.email)
+      const list = await colleagues.get('/appraisal-cycles')
+      assert.match(list.body, new RegExp(`href="/appraisal-cycles/${cycleId}"`))
+      const theirs = await colleagues.get(`/appraisal-cycles/${cycleId}`)
+      assert.equal(theirs.statusCode, 200)
+      assert.match(theirs.body, /Quality of performance/)
+      assert.doesNotMatch(theirs.body, /export\.csv|joiners|Sam Staff/)
+      const partners = await Agent.signedIn(app, partner.email)
+      assert.equal((await partners.get(`/appraisal-cycles/${cycleId}`)).statusCode, 403)
     })
   })
 }

@@ -249,6 +249,7 @@ export const appraisalRoutes: FastifyPluginAsync<{ services: Services; config: C
       title: 'Appraisal cycles',
       cycles: await appraisals.listCycles(principal),
       canRunCycles: appraisals.canRunCycles(principal),
+      canReadFigures: appraisals.canReadCycleFigures(principal),
     })
   })
 
@@ -286,6 +287,8 @@ export const appraisalRoutes: FastifyPluginAsync<{ services: Services; config: C
     return reply.view('appraisals/views/cycle.njk', {
       title: `Appraisal cycle ${summary.cycle.label}`,
       summary,
+      canRunCycles: appraisals.canRunCycles(principal),
+      canExport: appraisals.canExportAppraisals(principal),
     })
   })
 

@@ -48,6 +48,8 @@ for (const mode of testModes()) {
     let manager: Person
     let staff: Person
     let colleague: Person
+    let councillor: Person
+    let partner: Person
     let teamNodeId: string
     let foreignNodeId: string
     let cycleId: string
@@ -84,7 +86,8 @@ for (const mode of testModes()) {
         name: 'Sam Staff',
       })
       colleague = await ctx.person(org, { role: 'viewer', unit: 'waste', name: 'Cal Colleague' })
-      await ctx.person(org, { role: 'councillor', name: 'Cllr Cora' })
+      councillor = await ctx.person(org, { role: 'councillor', name: 'Cllr Cora' })
+      partner = await ctx.person(org, { role: 'partner', unit: 'waste', name: 'Pam Partner' })
       const organisation = ctx.services.organisation
       await organisation.updatePerson(admin, manager.personId, { lineManagerId: director.personId })
       await organisation.updatePerson(admin, staff.personId, { lineManagerId: manager.personId })
@@ -362,9 +365,11 @@ for (const mode of testModes()) {
       )
     })
 
-    it('gives the performance team figures by unit and ratings only in aggregate', async () => {
-      await rejectsWith(ctx.services.appraisals.cycleSummary(manager, cycleId), Forbidden)
+    it('gives the council figures by unit and ratings only in aggregate, partners nothing', async () => {
+      await rejectsWith(ctx.services.appraisals.cycleSummary(partner, cycleId), Forbidden)
       const summary = await ctx.services.appraisals.cycleSummary(officer, cycleId)
+      assert.deepEqual(await ctx.services.appraisals.cycleSummary(councillor, cycleId), summary)
+      assert.deepEqual(await ctx.services.appraisals.cycleSummary(manager, cycleId), summary)
       assert.equal(summary.overall.staff, 6)
       assert.equal(summary.overall.objectivesLinked.numerator, 1)
       // One rating: fewer than the threshold of five, so withheld.

@@ -339,6 +339,8 @@ export function createAppraisalService({
     },
 
     canRunCycles: policy.canRunCycles,
+    canReadCycleFigures: policy.canReadCycleFigures,
+    canExportAppraisals: policy.canExportAppraisals,
 
     /**
      * The windows a new cycle is offered with: this financial year, objectives in
@@ -481,8 +483,8 @@ export function createAppraisalService({
      * beneath it), and the year-end ratings only in aggregate, small numbers withheld.
      */
     async cycleSummary(principal: Principal, cycleId: string) {
-      if (!policy.canRunCycles(principal)) {
-        throw new Forbidden('Only the performance team or HR can see the cycle’s figures')
+      if (!policy.canReadCycleFigures(principal)) {
+        throw new Forbidden('Only the council’s own staff and members can see the cycle’s figures')
       }
       const cycle = await requireCycle(principal.organisationId, cycleId)
       const day = today()
