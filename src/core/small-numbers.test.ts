@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { describe, it } from 'node:test'
 import fc from 'fast-check'
-import { isCount, isSmall, suppress, suppressedText, type Figures } from './small-numbers.ts'
+import {
+  isCount,
+  isSmall,
+  suppress,
+  suppressDistribution,
+  suppressedText,
+  type Figures,
+} from './small-numbers.ts'
 
 const count = { unit: 'number', decimals: 0 } as const
 const percent = { unit: 'percent', decimals: 1 } as const
@@ -105,6 +112,42 @@ describe('small-number suppression', () => {
           const a = suppress(count, figures({ value }), low)
           const b = suppress(count, figures({ value }), low + extra)
           assert.ok(!a.suppressed || b.suppressed)
+        },
+      ),
+    )
+  })
+
+  it('withholds a second count beside a lone small one in a distribution', () => {
+    const cases: [number[], number, (number | null)[], number | null][] = [
+      [[0, 3, 8, 6], 5, [0, null, 8, null], 17],
+      [[0, 3, 8, 2], 5, [0, null, 8, null], 13],
+      [[0, 5, 8, 6], 5, [0, 5, 8, 6], 19],
+      [[1, 1, 1, 1], 5, [null, null, null, null], null],
+      [[0, 0, 9, 1], 5, [0, 0, null, null], 10],
+      [[0, 3, 8, 6], 0, [0, 3, 8, 6], 17],
+    ]
+    for (const [counts, below, shown, total] of cases) {
+      assert.deepEqual(
+        suppressDistribution(counts, below),
+        { counts: shown, total },
+        counts.join(', '),
+      )
+    }
+  })
+
+  it('never lets a withheld count be worked out from the total and the rest', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.integer({ min: 0, max: 30 }), { minLength: 1, maxLength: 6 }),
+        fc.integer({ min: 0, max: 10 }),
+        (counts, below) => {
+          const result = suppressDistribution(counts, below)
+          const withheld = result.counts.filter((c) => c === null).length
+          assert.ok(result.total === null || withheld !== 1)
+          result.counts.forEach((c, i) => {
+            if (isSmall(counts[i] ?? 0, below)) assert.equal(c, null)
+            if (c !== null) assert.equal(c, counts[i])
+          })
         },
       ),
     )

@@ -58,3 +58,26 @@ export function suppress(
 export function suppressedText(below: number): string {
   return `fewer than ${below}`
 }
+
+/**
+ * A distribution's counts and their total with small counts withheld, and enough others beside
+ * them that none can be worked back out from the total: when exactly one count is withheld, the
+ * smallest other count above zero is withheld too. A small total withholds everything. Null
+ * marks a withheld figure.
+ */
+export function suppressDistribution(
+  counts: readonly number[],
+  below: number,
+): { counts: (number | null)[]; total: number | null } {
+  const total = counts.reduce((sum, c) => sum + c, 0)
+  if (isSmall(total, below)) return { counts: counts.map(() => null), total: null }
+  const withheld = counts.map((c) => isSmall(c, below))
+  if (withheld.filter(Boolean).length === 1) {
+    let partner = -1
+    counts.forEach((c, i) => {
+      if (!withheld[i] && c > 0 && (partner < 0 || c < (counts[partner] ?? 0))) partner = i
+    })
+    withheld[partner] = true
+  }
+  return { counts: counts.map((c, i) => (withheld[i] ? null : c)), total }
+}

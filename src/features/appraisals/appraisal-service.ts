@@ -10,6 +10,7 @@ import {
 import { formatDate } from '../../core/format.ts'
 import { addDays, financialYearOf, formatFinancialYear } from '../../core/periods.ts'
 import { csvText } from '../../core/csv.ts'
+import { suppressDistribution } from '../../core/small-numbers.ts'
 import type { DB } from '../../db/schema.ts'
 import { Conflict, Forbidden, Invalid, NotFound } from '../../errors.ts'
 import { recordAudit, type AuditActor, actorOf } from '../audit/index.ts'
@@ -540,24 +541,28 @@ export function createAppraisalService({
         name: RATING_NAMES[r] ?? String(r),
         count: appraisals.filter((a) => a.signed_off_at && a.year_end_manager_rating === r).length,
       }))
-      const total = counts.reduce((sum, c) => sum + c.count, 0)
-      const small = (n: number) => below > 0 && n > 0 && n < below
-      const withheld = small(total)
+      const shown = suppressDistribution(
+        counts.map((c) => c.count),
+        below,
+      )
       return {
         cycle: presentCycle(cycle, day),
         overall: figures(appraisals),
         byUnit,
         ratings: {
           suppressBelow: below,
-          total: withheld ? null : total,
-          items: counts.map((c) => ({
-            ...c,
-            count: withheld || small(c.count) ? null : c.count,
-            share:
-              withheld || small(c.count) || total === 0
-                ? null
-                : Math.round((c.count / total) * 1000) / 10,
-          })),
+          total: shown.total,
+          items: counts.map((c, i) => {
+            const count = shown.counts[i] ?? null
+            return {
+              ...c,
+              count,
+              share:
+                count === null || !shown.total
+                  ? null
+                  : Math.round((count / shown.total) * 1000) / 10,
+            }
+          }),
         },
       }
     },
