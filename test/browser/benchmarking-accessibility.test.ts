@@ -41,6 +41,9 @@ describe('benchmarking in the browser', { skip: chromiumMissing() }, () => {
     await go(/Example peer network/)
     assert.match(await page.locator('main').innerText(), /Family Group 2/)
     problems.push(...(await problemsOn(page, 'benchmark source')))
+    await page.goto(`${page.url()}/remove`)
+    assert.match(await page.locator('h1').innerText(), /^Remove Example peer network/)
+    problems.push(...(await problemsOn(page, 'remove a source')))
 
     await page.goto(`${site.baseUrl}/benchmarking/sources/new`)
     problems.push(...(await problemsOn(page, 'source form')))

@@ -2,7 +2,7 @@ import fastifyMultipart from '@fastify/multipart'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { Config } from '../../config.ts'
-import { Forbidden, Invalid } from '../../errors.ts'
+import { Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
@@ -22,6 +22,10 @@ import {
 } from './benchmark-schemas.ts'
 
 const hide = { schema: { hide: true } }
+const MatchParams = z.object({
+  id: z.uuid({ error: 'Not a valid id' }),
+  matchId: z.uuid({ error: 'Not a valid id' }),
+})
 type Body = Record<string, unknown>
 
 const UPLOAD_LIMIT = 25 * 1024 * 1024
@@ -256,6 +260,69 @@ export const benchmarkRoutes: FastifyPluginAsync<{ services: Services; config: C
       config,
     )
     return reply.redirect(`/measures/${id}#how-we-compare`, 303)
+  })
+
+  // Removing a source, a group or a confirmed match: a page that says what goes with it, then
+  // the service's own checks (the performance team only) and its audit record.
+  const removeTemplate = 'benchmarking/views/remove.njk'
+  app.get('/benchmarking/sources/:id/remove', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const { source } = await benchmarking.getSource(principal, id)
+    if (!benchmarking.canManage(principal)) throw new Forbidden()
+    return reply.view(removeTemplate, {
+      title: `Remove ${source.name}?`,
+      consequences: [
+        'Its copy, and every match the performance team confirmed to its indicators, are removed.',
+        'Measures matched to it by national indicator reference are no longer compared with it.',
+      ],
+      action: `/benchmarking/sources/${id}/remove`,
+      buttonText: 'Remove the source',
+      cancelHref: `/benchmarking/sources/${id}`,
+    })
+  })
+  app.post('/benchmarking/sources/:id/remove', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const { source } = await benchmarking.getSource(principal, id)
+    await benchmarking.deleteSource(principal, id)
+    setFlash(reply, `${source.name} was removed`, config)
+    return reply.redirect('/benchmarking', 303)
+  })
+
+  app.get('/benchmarking/groups/:id/remove', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const group = await benchmarking.getGroup(principal, id)
+    if (!benchmarking.canManage(principal)) throw new Forbidden()
+    return reply.view(removeTemplate, {
+      title: `Remove ${group.name}?`,
+      consequences: [
+        'Measures are no longer compared with this group, and a comparison with it published on a public measure page is taken off.',
+      ],
+      action: `/benchmarking/groups/${id}/remove`,
+      buttonText: 'Remove the group',
+      cancelHref: `/benchmarking/groups/${id}`,
+    })
+  })
+  app.post('/benchmarking/groups/:id/remove', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id } = parseParams(IdParams, request.params)
+    const group = await benchmarking.getGroup(principal, id)
+    await benchmarking.deleteGroup(principal, id)
+    setFlash(reply, `${group.name} was removed`, config)
+    return reply.redirect('/benchmarking#groups', 303)
+  })
+
+  app.post('/measures/:id/benchmarking/matches/:matchId/remove', hide, async (request, reply) => {
+    const principal = requirePrincipal(request)
+    const { id, matchId } = parseParams(MatchParams, request.params)
+    const { matches } = await benchmarking.compareMeasure(principal, id)
+    const match = matches.find((m) => m.id === matchId && m.basis === 'confirmed')
+    if (!match) throw new NotFound('No confirmed match of this measure with that id')
+    await benchmarking.deleteMatch(principal, matchId)
+    setFlash(reply, `The match to ${match.code} of ${match.sourceName} was removed`, config)
+    return reply.redirect(`/measures/${id}/benchmarking`, 303)
   })
 }
 
