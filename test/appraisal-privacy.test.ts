@@ -1,10 +1,12 @@
 // Individual objectives and ratings never leave the people entitled to them: on the demo
 // council, whose staff have a year and more of objectives and reviews, no objective, success
 // measure or review comment appears in the open data, the public dashboard or its feed, and a
-// councillor reading the council's own pages meets none of them either.
+// councillor reading the council's own pages meets none of them either; and each person's
+// inbox, read for them alone, holds exactly their share of everyone's appraisal work.
 import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import type { App } from '../src/app.ts'
+import { loadPrincipal } from '../src/features/auth/index.ts'
 import { buildDemoCouncil, DEMO_PASSWORD } from '../src/features/demo/index.ts'
 import { Agent } from './helpers/browser-agent.ts'
 import { createTestContext, type TestContext } from './helpers/context.ts'
@@ -72,6 +74,24 @@ for (const mode of testModes()) {
       }
       const cycle = await councillor.get(links[0]?.[1] ?? '')
       assert.match(cycle.body, /Quality of performance/)
+    })
+
+    it('reads each person’s appraisal work alone, the same as their share of everyone’s', async () => {
+      const db = ctx.database.db
+      const people = await db.selectFrom('people').select(['id', 'organisation_id']).execute()
+      const orgId = people[0]?.organisation_id ?? ''
+      const today = ctx.clock.read().toISOString().slice(0, 10)
+      const everyone = await ctx.services.appraisals.work(orgId, today)
+      let withWork = 0
+      for (const person of people) {
+        const principal = await loadPrincipal(db, person.id)
+        if (!principal) continue
+        const alone = await ctx.services.appraisals.dueFor(principal)
+        const share = everyone.filter((w) => w.personId === person.id)
+        assert.deepEqual(alone, share, person.id)
+        if (share.length > 0) withWork++
+      }
+      assert.ok(withWork >= 5, `several people have appraisal work (${withWork})`)
     })
   })
 }

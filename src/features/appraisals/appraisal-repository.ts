@@ -55,6 +55,33 @@ export async function people(db: Kysely<DB>, organisationId: string) {
     .execute()
 }
 
+/**
+ * The people whose appraisal work can fall to one person: themselves, those they line-manage,
+ * and their own line manager (named on their work).
+ */
+export async function peopleAround(db: Kysely<DB>, organisationId: string, personId: string) {
+  return db
+    .selectFrom('people')
+    .select(['id', 'name', 'unit_id', 'line_manager_id', 'job_title', 'active'])
+    .where('organisation_id', '=', organisationId)
+    .where((eb) =>
+      eb.or([
+        eb('id', '=', personId),
+        eb('line_manager_id', '=', personId),
+        eb(
+          'id',
+          '=',
+          eb
+            .selectFrom('people as me')
+            .select('me.line_manager_id')
+            .where('me.organisation_id', '=', organisationId)
+            .where('me.id', '=', personId),
+        ),
+      ]),
+    )
+    .execute()
+}
+
 export async function insertAppraisals(
   db: Kysely<DB>,
   rows: readonly Insertable<AppraisalsTable>[],

@@ -237,16 +237,33 @@ export function createAppraisalService({
   }
 
   /** What each person must do for appraisals still in play on `day`, for everyone. */
-  async function work(organisationId: string, day: string): Promise<AppraisalWork[]> {
+  /**
+   * Appraisal work as of `day`: everyone's, or only what falls to `onlyFor` (their own
+   * appraisals and those of the people they line-manage, read alone: a page's task count must
+   * not read the whole council's staff).
+   */
+  async function work(
+    organisationId: string,
+    day: string,
+    onlyFor?: string,
+  ): Promise<AppraisalWork[]> {
     // This year's cycle and last year's: last year's stragglers stay in view until done, older
     // years' are left to the performance team's figures.
     const cycles = (await repo.listCycles(db, organisationId))
       .filter((c) => day >= c.objectives_opens)
       .slice(0, CYCLES_IN_VIEW)
     if (cycles.length === 0) return []
-    const ctx = await context(organisationId)
+    const people = onlyFor
+      ? await repo.peopleAround(db, organisationId, onlyFor)
+      : await repo.people(db, organisationId)
+    const ctx = { byId: new Map(people.map((p) => [p.id, p])) }
     const appraisals = await repo.listAppraisals(db, organisationId, {
       cycleIds: cycles.map((c) => c.id),
+      ...(onlyFor && {
+        personIds: people
+          .filter((p) => p.id === onlyFor || p.line_manager_id === onlyFor)
+          .map((p) => p.id),
+      }),
     })
     const counts = new Map<string, number>()
     for (const o of await repo.listObjectives(
@@ -1081,13 +1098,13 @@ export function createAppraisalService({
 
     /** What is waiting on this person, for their inbox. */
     async dueFor(principal: Principal): Promise<AppraisalWork[]> {
-      return (await work(principal.organisationId, today())).filter(
+      return (await work(principal.organisationId, today(), principal.personId)).filter(
         (w) => w.personId === principal.personId,
       )
     },
 
     /** Everyone's appraisal work as of `day`, for the daily reminders. */
-    work,
+    work: (organisationId: string, day: string) => work(organisationId, day),
 
     /** Reminders for the daily run: windows closing within two weeks, and overdue stages. */
     async reminders(organisationId: string, day: string) {
