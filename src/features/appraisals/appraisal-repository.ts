@@ -1,4 +1,4 @@
-import type { Insertable, Kysely, Updateable } from 'kysely'
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely'
 import type { AppraisalsTable, DB, ObjectivesTable } from '../../db/schema.ts'
 
 export async function listCycles(db: Kysely<DB>, organisationId: string) {
@@ -53,6 +53,31 @@ export async function people(db: Kysely<DB>, organisationId: string) {
     .select(['id', 'name', 'unit_id', 'line_manager_id', 'job_title', 'active'])
     .where('organisation_id', '=', organisationId)
     .execute()
+}
+
+/** A person and their line managers up the line (a loop, refused on writing, stops the walk). */
+export async function personAndManagers(db: Kysely<DB>, organisationId: string, personId: string) {
+  const { rows } = await sql<{
+    id: string
+    name: string
+    unit_id: string | null
+    line_manager_id: string | null
+    job_title: string | null
+    active: boolean
+  }>`
+    with recursive line(id, depth) as (
+      select id, 0 from people where organisation_id = ${organisationId} and id = ${personId}
+      union all
+      select p.line_manager_id, line.depth + 1
+        from people p join line on p.id = line.id
+       where p.organisation_id = ${organisationId}
+         and p.line_manager_id is not null
+         and line.depth < 100
+    )
+    select id, name, unit_id, line_manager_id, job_title, active
+      from people
+     where organisation_id = ${organisationId} and id in (select id from line)`.execute(db)
+  return rows
 }
 
 /**

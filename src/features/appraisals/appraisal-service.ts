@@ -111,9 +111,16 @@ export function createAppraisalService({
 }: AppraisalDeps) {
   const today = () => ukDate(clock())
 
-  async function context(organisationId: string) {
+  /**
+   * People, line management and units for permissions and names: the whole organisation's, or
+   * (with `personId`) only that person's and their managers' up the line, which is all that
+   * deciding who may read one appraisal needs.
+   */
+  async function context(organisationId: string, personId?: string) {
     const [people, { tree }] = await Promise.all([
-      repo.people(db, organisationId),
+      personId
+        ? repo.personAndManagers(db, organisationId, personId)
+        : repo.people(db, organisationId),
       organisation.unitTree(organisationId),
     ])
     const byId = new Map(people.map((p) => [p.id, p]))
@@ -162,7 +169,7 @@ export function createAppraisalService({
   async function requireAppraisal(principal: Principal, id: string) {
     const row = await repo.findAppraisal(db, principal.organisationId, id)
     if (!row) throw new NotFound('Appraisal not found')
-    const ctx = await context(principal.organisationId)
+    const ctx = await context(principal.organisationId, row.person_id)
     const seat = standing(principal, row.person_id, ctx)
     if (!seat) throw new NotFound('Appraisal not found')
     const cycle = await requireCycle(principal.organisationId, row.cycle_id)
