@@ -195,11 +195,14 @@ export function createImportRunService({ db, clock, exchange, onError }: ImportR
         'That check’s file is no longer kept, or it had problems: upload the file again',
       )
     }
-    return submit(principal, Buffer.from(row.content, 'base64'), {
+    const run = await submit(principal, Buffer.from(row.content, 'base64'), {
       dryRun: false,
       fileName: row.file_name,
       historyReason: row.history_reason ?? undefined,
     })
+    // The checked file has served: it is imported (or being) under the new run.
+    await db.updateTable('import_runs').set({ content: null }).where('id', '=', id).execute()
+    return run
   }
 
   function start(
