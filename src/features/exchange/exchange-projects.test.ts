@@ -182,7 +182,7 @@ for (const mode of testModes()) {
       officer = await ctx.person(org, { role: 'performance_officer' })
       entry = await ctx.person(org, { role: 'data_entry' })
       lead = await ctx.person(org, { role: 'viewer', name: 'Priya Shah' })
-      await ctx.person(org, { role: 'viewer', name: 'Tom Hughes' })
+      await ctx.person(org, { role: 'viewer', name: 'Gareth Evans' })
       const rows = THREAD.Projects ?? []
       THREAD.Projects = rows.map((r, i) => (i === 2 ? r.with(5, lead.email) : r))
     })
