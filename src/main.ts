@@ -82,6 +82,9 @@ async function serve(config: Config): Promise<void> {
     await buildDemoCouncil(database.db)
   }
   const services = createServices({ config, database, clock: () => new Date() })
+  // Imports a stop cut short wrote nothing (one transaction each): show them as failed.
+  const interrupted = await services.importRuns.recoverInterrupted()
+  if (interrupted > 0) console.log(`${interrupted} interrupted import(s) marked as failed`)
   const app = await createApp({ config, database, services })
   const stopReminders = config.reminders.at
     ? startDailyReminders(
@@ -112,6 +115,7 @@ async function serve(config: Config): Promise<void> {
     app.log.info({ signal }, 'stopping: finishing requests in flight')
     try {
       await app.close()
+      await services.importRuns.idle()
     } finally {
       await database.close()
       app.log.info('stopped')

@@ -3,7 +3,11 @@ import type { Database } from './db/database.ts'
 import { createAuditService } from './features/audit/index.ts'
 import { createAuthService, createOidcClient } from './features/auth/index.ts'
 import { createCommitteeService } from './features/committees/index.ts'
-import { createExchangeService, createMappedImportService } from './features/exchange/index.ts'
+import {
+  createExchangeService,
+  createImportRunService,
+  createMappedImportService,
+} from './features/exchange/index.ts'
 import { createFrameworkService } from './features/framework/index.ts'
 import { createLinkRegistry } from './features/links/index.ts'
 import { createValueService } from './features/measure-values/index.ts'
@@ -130,6 +134,12 @@ export function createServices({ config, database, clock }: ServiceDeps) {
     values,
     exchange,
     mappedImports: createMappedImportService({ db, clock, exchange }),
+    importRuns: createImportRunService({
+      db,
+      clock,
+      exchange,
+      onError: (error) => console.error('An import failed unexpectedly', error),
+    }),
     spc: createSpcService({ db, clock, measures }),
     projects,
     projectUpdates,

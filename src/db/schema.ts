@@ -972,7 +972,32 @@ export interface ImportMappingsTable {
   updated_at: Timestamp
 }
 
+/** One import, run in the background and kept afterwards as the council's import history. */
+export interface ImportRunsTable {
+  id: Generated<string>
+  organisation_id: string
+  /** null: the command line. */
+  person_id: string | null
+  person_name: string
+  file_name: string
+  sha256: string
+  size_bytes: number
+  dry_run: boolean
+  history_reason: string | null
+  status: 'queued' | 'running' | 'succeeded' | 'failed'
+  /** The file, base64, while it may still be needed; null afterwards. */
+  content: string | null
+  rows_read: Generated<number>
+  rows_checked: Generated<number>
+  rows_written: Generated<number>
+  result: Json
+  created_at: CreatedAt
+  started_at: Timestamp | null
+  finished_at: Timestamp | null
+}
+
 export interface DB {
+  import_runs: ImportRunsTable
   import_uploads: ImportUploadsTable
   import_mappings: ImportMappingsTable
   instance_settings: InstanceSettingsTable

@@ -155,4 +155,89 @@ describe('import and export pages in the browser', { skip: chromiumMissing() }, 
     assert.deepEqual(problems, [])
     await page.context().close()
   })
+
+  it('passes axe on an import’s progress page (and its figures update with JavaScript), its result and the history', async () => {
+    const db = site.ctx.database.db
+    const person = await db
+      .selectFrom('people')
+      .innerJoin('organisations', 'organisations.id', 'people.organisation_id')
+      .select(['people.id', 'people.name', 'people.organisation_id'])
+      .where('people.email', '=', demoPerson('performance_officer').email)
+      .executeTakeFirstOrThrow()
+    // An import still going, as another instance would leave it mid-run.
+    const going = await db
+      .insertInto('import_runs')
+      .values({
+        organisation_id: person.organisation_id,
+        person_id: person.id,
+        person_name: person.name,
+        file_name: 'monthly-figures.csv',
+        sha256: 'b'.repeat(64),
+        size_bytes: 400_000,
+        dry_run: false,
+        history_reason: null,
+        status: 'running',
+        content: null,
+        rows_read: 10_000,
+        rows_checked: 2_500,
+        result: null,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow()
+    const page = await (await newAxeContext(browser)).newPage()
+    await signIn(page, site.baseUrl, demoPerson('performance_officer').email)
+    const problems: string[] = []
+    assert.equal((await page.goto(`${site.baseUrl}/exchange/imports/${going.id}`))?.status(), 200)
+    assert.equal(await page.locator('[data-progress="checked"]').textContent(), '2,500')
+    problems.push(...(await problemsOn(page, 'import progress')))
+    // With JavaScript the figures follow the run without a reload, and its end loads the result.
+    await db
+      .updateTable('import_runs')
+      .set({ rows_checked: 7_000 })
+      .where('id', '=', going.id)
+      .execute()
+    await page.locator('[data-progress="checked"]', { hasText: '7,000' }).waitFor()
+    await db
+      .updateTable('import_runs')
+      .set({
+        status: 'failed',
+        finished_at: new Date(),
+        result: JSON.stringify({
+          error: {
+            id: 'invalid',
+            message: 'Nothing was imported: the file has 1 problem',
+            details: [{ sheet: 'Values', row: 7, column: 'Period', message: 'Enter a period' }],
+            total: 1,
+          },
+        }),
+      })
+      .where('id', '=', going.id)
+      .execute()
+    await page.locator('#row-errors').waitFor()
+    assert.match((await page.locator('main').textContent()) ?? '', /Enter a period/)
+    problems.push(...(await problemsOn(page, 'import failed with row problems')))
+
+    // A check of a large file, sent from the page, lands on its run: the result with changes.
+    await page.goto(`${site.baseUrl}/exchange`)
+    const rows: (string | number)[][] = [['Measure code', 'Period', 'Value', 'Commentary']]
+    const note = 'Checked against the case system. '.repeat(30)
+    for (let year = 1990; rows.length * note.length < 300_000; year++) {
+      rows.push(['HO01', `${year}/${String((year + 1) % 100).padStart(2, '0')}`, 10, note])
+    }
+    await page
+      .locator('#file')
+      .setInputFiles({ name: 'targets.csv', mimeType: 'text/csv', buffer: csvFile(rows) })
+    await Promise.all([
+      page.waitForURL(/\/exchange\/imports\/[0-9a-f-]{36}$/),
+      page.getByRole('button', { name: 'Check the file' }).click(),
+    ])
+    await page.locator('h1', { hasText: /Check finished|Check failed/ }).waitFor()
+    problems.push(...(await problemsOn(page, 'check result')))
+
+    assert.equal((await page.goto(`${site.baseUrl}/exchange/imports`))?.status(), 200)
+    assert.match((await page.locator('main').textContent()) ?? '', /monthly-figures\.csv/)
+    problems.push(...(await problemsOn(page, 'import history')))
+    assert.deepEqual(problems, [])
+    await page.context().close()
+  })
 })

@@ -9,7 +9,8 @@ import { testModes } from '../../../test/helpers/database.ts'
 import { convertToPdf, scratch, sofficeMissing } from '../../../test/helpers/documents.ts'
 import { authRepository as authRepo } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
-import { buildDemoCouncil, DEMO_PASSWORD } from '../demo/index.ts'
+import { buildDemoCouncil, DEMO_PASSWORD, DEMO_PEOPLE } from '../demo/index.ts'
+import { pentanaSamples } from './pentana-samples.ts'
 import { MEASURE_COLUMNS, SAVINGS_COLUMNS } from './exchange-columns.ts'
 
 async function workbookOf(body: Buffer): Promise<ExcelJS.Workbook> {
@@ -48,6 +49,28 @@ for (const mode of testModes()) {
       file = await ctx.services.exchange.exportFile(admin)
     })
     after(() => ctx.close())
+
+    it('imports the Pentana samples of docs/samples into the demo council with no problem (dry run)', async () => {
+      const officer = await principalOf(
+        DEMO_PEOPLE.find((p) => p.role === 'performance_officer')?.email ?? '',
+      )
+      const samples = pentanaSamples()
+      const actions = Buffer.from(samples['pentana-action-export.csv'] ?? '')
+      const summary = await ctx.services.exchange.importFile(officer, actions, { dryRun: true })
+      assert.equal(summary.counts.Projects.created, 4)
+      const pis = Buffer.from(samples['pentana-pi-export.csv'] ?? '')
+      const analysis = await ctx.services.exchange.analyseFile(officer, pis)
+      // The mapping asks one polarity for the file's new measures: either answer is clean.
+      for (const polarity of ['higher_is_better', 'lower_is_better'] as const) {
+        const figures = await ctx.services.exchange.importMapped(
+          officer,
+          pis,
+          { ...analysis.suggested, unit: 'number', polarity },
+          { dryRun: true },
+        )
+        assert.equal(figures.counts.Values.created, 6)
+      }
+    })
 
     it('exports every sheet, in the import layout, with numbers stored as numbers', async () => {
       const workbook = await workbookOf(file)

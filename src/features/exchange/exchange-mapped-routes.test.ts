@@ -212,5 +212,66 @@ for (const mode of testModes()) {
       const reader = await Agent.signedIn(app, viewer.email)
       assert.equal((await reader.get('/exchange/mapped')).statusCode, 403)
     })
+
+    it('maps a council’s own project list onto projects and actions, with suggestions, and remembers it', async () => {
+      const agent = await Agent.signedIn(app, officer.email)
+      const file = () =>
+        csvFile([
+          ['Ref', 'Project name', 'Type', 'Lead officer', 'Finish by', 'Percent complete'],
+          ['OWNP1', 'New leisure centre', 'Project', officer.email, '2026-03-31', 40],
+          ['OWNP2', 'Library opening hours review', 'Action', officer.email, '2025-12-31', 100],
+        ])
+      const location = await uploadTo(agent, 'projects.csv', file())
+      const page = await agent.get(`${location}?kind=Projects`)
+      assert.equal(page.statusCode, 200)
+      assert.match(page.body, /<input type="hidden" name="sheet" value="Projects">/)
+      // Suggested from the Projects sheet's headings and their aliases; the rest is asked.
+      assert.match(page.body, /id="column_1"[\s\S]*?<option value="title" selected>Title</)
+      assert.match(page.body, /id="column_5"[\s\S]*?<option value="progress" selected>Progress/)
+      assert.match(page.body, /id="column_0"[\s\S]*?<option value="ignore" selected>/)
+      const form = {
+        sheet: 'Projects',
+        layout: 'long',
+        column_0: 'code',
+        column_1: 'title',
+        column_2: 'level',
+        column_3: 'managerId',
+        column_4: 'endDate',
+        column_5: 'progress',
+        onlyColumn: '',
+        onlyValue: '',
+      }
+      const unmapped = await agent.post(`${location}/preview`, { ...form, column_1: 'ignore' })
+      assert.equal(unmapped.statusCode, 400)
+      assert.match(unmapped.body, /Select which column holds the title/)
+      const check = await agent.post(`${location}/preview`, form)
+      assert.equal(check.statusCode, 200, check.body.slice(0, 2000))
+      assert.match(check.body, /New project “New leisure centre”/)
+      const done = await agent.post(`${location}/import`, form)
+      assert.equal(done.statusCode, 200, done.body.slice(0, 2000))
+      const rows = await ctx.database.db
+        .selectFrom('projects')
+        .select(['code', 'level', 'manager_id', 'end_date', 'status_override'])
+        .where('organisation_id', '=', org.id)
+        .where('code', 'in', ['OWNP1', 'OWNP2'])
+        .orderBy('code')
+        .execute()
+      assert.deepEqual(
+        rows.map((r) => [r.code, r.level, r.manager_id, r.end_date]),
+        [
+          ['OWNP1', 'project', officer.personId, '2026-03-31'],
+          ['OWNP2', 'action', officer.personId, '2025-12-31'],
+        ],
+      )
+      assert.equal(rows[1]?.status_override, 'completed', '100% is completed')
+      // Next month's list, same headings: the Projects mapping is offered, and nothing is new.
+      const again = await uploadTo(agent, 'projects.csv', file())
+      const offered = await agent.get(again)
+      assert.match(offered.body, /<input type="hidden" name="sheet" value="Projects">/)
+      assert.match(offered.body, /id="column_0"[\s\S]*?<option value="code" selected>Code</)
+      const recheck = await agent.post(`${again}/preview`, form)
+      assert.equal(recheck.statusCode, 200)
+      assert.match(recheck.body, /0 changes|everything in the file is already/)
+    })
   })
 }

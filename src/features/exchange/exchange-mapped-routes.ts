@@ -14,9 +14,16 @@ import {
   UNIT_NAMES,
   canDefineAnyMeasure,
 } from '../measures/index.ts'
-import { IMPORT_SHEETS } from './exchange-columns.ts'
+import { COLUMNS, IMPORT_SHEETS } from './exchange-columns.ts'
 import { mappingFromForm, type MappedAnalysis, type Upload } from './exchange-mapped-service.ts'
-import { ROLE_NAMES, ROLES, type Mapping } from './exchange-mapping.ts'
+import {
+  OTHER_SHEETS,
+  ROLE_NAMES,
+  ROLES,
+  suggestFields,
+  type Mapping,
+  type OtherSheet,
+} from './exchange-mapping.ts'
 import { ImportTooLarge } from './exchange-reader.ts'
 import {
   acceptUploads,
@@ -33,8 +40,17 @@ function text(body: unknown, name: string): string {
   return typeof v === 'string' ? v.trim() : ''
 }
 
-function countRows(summary: ImportSummary) {
-  return IMPORT_SHEETS.filter((s) => ['Measures', 'Targets', 'Values'].includes(s)).map((sheet) => [
+/** What a council's own file may hold, as the mapping page offers it. */
+const KINDS: readonly { value: OtherSheet | 'measures'; text: string }[] = [
+  { value: 'measures', text: 'Measures and their figures' },
+  { value: 'Projects', text: 'Programmes, projects and actions' },
+  { value: 'Milestones', text: 'Milestones of projects' },
+  { value: 'Plan items', text: 'Plan items (priorities, outcomes and objectives)' },
+]
+
+function countRows(summary: ImportSummary, sheet?: OtherSheet) {
+  const shown = sheet ? [sheet] : ['Measures', 'Targets', 'Values']
+  return IMPORT_SHEETS.filter((s) => shown.includes(s)).map((sheet) => [
     { text: sheet },
     { text: String(summary.counts[sheet].created), format: 'numeric' },
     { text: String(summary.counts[sheet].updated), format: 'numeric' },
@@ -45,9 +61,17 @@ function countRows(summary: ImportSummary) {
 /** The mapping as hidden fields, so the confirm form sends exactly what was checked. */
 function hiddenFields(headings: readonly string[], mapping: Mapping, historyReason: string) {
   const fields: { name: string; value: string }[] = headings.flatMap((h, i) =>
-    h === '' ? [] : [{ name: `column_${i}`, value: mapping.columns[h] ?? 'ignore' }],
+    h === ''
+      ? []
+      : [
+          {
+            name: `column_${i}`,
+            value: (mapping.sheet ? mapping.fields?.[h] : mapping.columns[h]) ?? 'ignore',
+          },
+        ],
   )
   fields.push({ name: 'layout', value: mapping.layout })
+  if (mapping.sheet) fields.push({ name: 'sheet', value: mapping.sheet })
   if (mapping.only) {
     fields.push({ name: 'onlyColumn', value: mapping.only.column })
     fields.push({ name: 'onlyValue', value: mapping.only.value })
@@ -85,6 +109,26 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
     const cell = (v: string | number | boolean | null | undefined) => ({
       text: v === null || v === undefined ? '' : String(v),
     })
+    const sheet = mapping.sheet
+    const itemsFor = (h: string) =>
+      sheet
+        ? [
+            {
+              value: 'ignore',
+              text: 'Not imported',
+              selected: (mapping.fields?.[h] ?? 'ignore') === 'ignore',
+            },
+            ...COLUMNS[sheet].map((c) => ({
+              value: c.field,
+              text: c.heading,
+              selected: mapping.fields?.[h] === c.field,
+            })),
+          ]
+        : ROLES.map((r) => ({
+            value: r,
+            text: ROLE_NAMES[r],
+            selected: mapping.columns[h] === r,
+          }))
     return reply.view('exchange/views/exchange-mapped.njk', {
       title: 'Map the file’s columns',
       upload,
@@ -100,11 +144,7 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
                 id: `column_${i}`,
                 heading: h,
                 example: analysis.sample.map((r) => r[i]).find((v) => v !== null && v !== '') ?? '',
-                items: ROLES.map((r) => ({
-                  value: r,
-                  text: ROLE_NAMES[r],
-                  selected: mapping.columns[h] === r,
-                })),
+                items: itemsFor(h),
               },
             ],
       ),
@@ -145,6 +185,11 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
         })),
       ],
       mapping,
+      kinds: KINDS.map((k) => ({
+        ...k,
+        href: `/exchange/mapped/${upload.id}?kind=${encodeURIComponent(k.value)}`,
+        current: (sheet ?? 'measures') === k.value,
+      })),
       ...extra,
     })
   }
@@ -217,7 +262,19 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
     const { uploadId } = request.params as { uploadId: string }
     const upload = await mappedImports.load(principal, uploadId)
     const analysis = await mappedImports.analysis(principal, upload)
-    return mappingPage(reply, principal, upload, analysis, analysis.offered)
+    // The kind of file chosen by its link; else what the remembered mapping (or nothing) says.
+    const asked = (request.query as { kind?: string }).kind
+    const kind = OTHER_SHEETS.find((k) => k === asked)
+    let mapping = analysis.offered
+    if (kind && mapping.sheet !== kind) {
+      mapping = {
+        columns: analysis.suggested.columns,
+        layout: 'long',
+        sheet: kind,
+        fields: suggestFields(analysis.headings, kind),
+      }
+    } else if (asked === 'measures' && mapping.sheet) mapping = analysis.suggested
+    return mappingPage(reply, principal, upload, analysis, mapping)
   })
 
   /** The upload, its analysis and the mapping the form sent, or the page with its errors. */
@@ -258,7 +315,7 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
       summary,
       historyReason,
       hidden: hiddenFields(analysis.headings, mapping, historyReason),
-      countRows: countRows(summary),
+      countRows: countRows(summary, mapping.sheet),
       changeRows: summary.changes
         .slice(0, 1000)
         .map((c) => [
@@ -285,7 +342,7 @@ export const mappedImportRoutes: FastifyPluginAsync<{ services: Services }> = as
       return await reply.view('exchange/views/exchange-mapped-result.njk', {
         title: 'File imported',
         report,
-        countRows: countRows(report.summary),
+        countRows: countRows(report.summary, mapping.sheet),
       })
     } catch (e) {
       if (e instanceof Invalid) {

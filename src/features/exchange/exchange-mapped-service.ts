@@ -12,6 +12,7 @@ import {
   analyse,
   codeOf,
   Mapping,
+  OTHER_SHEETS,
   readFigure,
   readTable,
   ROLE_NAMES,
@@ -19,7 +20,7 @@ import {
   type Role,
   type Table,
 } from './exchange-mapping.ts'
-import { sheetOfHeadings } from './exchange-columns.ts'
+import { COLUMNS, sheetOfHeadings } from './exchange-columns.ts'
 import { recognisePeriod } from './exchange-periods.ts'
 import type { ExchangeService, ImportSummary } from './exchange-service.ts'
 
@@ -286,12 +287,18 @@ export function createMappedImportService({ db, clock, exchange }: MappedImportD
     fileName: string,
   ): Promise<MigrationReport> {
     const skipped: string[] = []
-    const ignored = table.headings.filter((h) => h !== '' && mapping.columns[h] === 'ignore')
+    const ignored = table.headings.filter(
+      (h) =>
+        h !== '' &&
+        (mapping.sheet ? (mapping.fields?.[h] ?? 'ignore') : mapping.columns[h]) === 'ignore',
+    )
     if (ignored.length > 0) {
       skipped.push(
         `${ignored.length === 1 ? 'Column' : `${ignored.length} columns`} not imported, as the mapping says: ${ignored.join(', ')}`,
       )
     }
+    // Projects, milestones or plan items: what came in is the summary; no measure to follow up.
+    if (mapping.sheet) return { fileName, summary, skipped, needs: [] }
     const codeAt = table.headings.findIndex((h) => mapping.columns[h] === 'code')
     const onlyAt = mapping.only ? table.headings.indexOf(mapping.only.column) : -1
     const mine = table.rows.filter(
@@ -420,6 +427,41 @@ export function mappingFromForm(headings: readonly string[], body: Record<string
   })
   const onlyColumn = text('onlyColumn')
   const onlyValue = text('onlyValue')
+  const sheet = OTHER_SHEETS.find((s) => s === text('sheet'))
+  if (sheet) {
+    const fields: Record<string, string> = {}
+    headings.forEach((h, i) => {
+      if (h !== '') fields[h] = text(`column_${i}`) || 'ignore'
+    })
+    const known = new Set(COLUMNS[sheet].map((c) => c.field))
+    const wrong = headings.findIndex(
+      (h) => h !== '' && fields[h] !== 'ignore' && !known.has(fields[h] ?? ''),
+    )
+    if (wrong >= 0) throw Invalid.field(`column_${wrong}`, `Select a column of the ${sheet} sheet`)
+    const missing = COLUMNS[sheet].filter(
+      (c) => c.required && !Object.values(fields).includes(c.field),
+    )
+    if (missing.length > 0) {
+      throw new Invalid(
+        missing.map((c) => ({
+          field: 'column_0',
+          message: `Select which column holds the ${c.heading.toLowerCase()}`,
+        })),
+      )
+    }
+    if (onlyColumn !== '' && onlyValue === '') {
+      throw Invalid.field('onlyValue', 'Enter the value that marks your council’s rows')
+    }
+    return {
+      columns: Object.fromEntries(
+        headings.filter((h) => h !== '').map((h) => [h, 'ignore' as const]),
+      ),
+      layout: 'long' as const,
+      sheet,
+      fields,
+      ...(onlyColumn !== '' && { only: { column: onlyColumn, value: onlyValue } }),
+    }
+  }
   const candidate = {
     columns,
     layout: text('layout'),

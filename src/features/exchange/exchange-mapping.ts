@@ -7,7 +7,7 @@ import { z } from 'zod'
 import type { Frequency } from '../../core/periods.ts'
 import { POLARITIES } from '../../core/status.ts'
 import { MEASURE_UNITS } from '../measures/index.ts'
-import { COLUMNS } from './exchange-columns.ts'
+import { COLUMNS, headingMatches } from './exchange-columns.ts'
 import { recognisePeriod } from './exchange-periods.ts'
 import {
   decodeCsv,
@@ -48,6 +48,10 @@ export const ROLE_NAMES: Readonly<Record<Role, string>> = {
   ignore: 'Not imported',
 }
 
+/** The product's sheets a council's own file may be mapped onto, besides measures and figures. */
+export const OTHER_SHEETS = ['Projects', 'Milestones', 'Plan items'] as const
+export type OtherSheet = (typeof OTHER_SHEETS)[number]
+
 export const Mapping = z.object({
   /** Each heading of the file and what its column holds. */
   columns: z.record(z.string(), z.enum(ROLES)),
@@ -60,6 +64,12 @@ export const Mapping = z.object({
   polarity: z.enum(POLARITIES).optional(),
   /** A fraction (0.98) in a percentage measure's column is read as 98%. */
   fractionsArePercentages: z.boolean().optional(),
+  /**
+   * A file of projects, milestones or plan items instead of measures: `fields` says which of
+   * that sheet's columns (by field) each heading holds, or 'ignore'; `columns` is then unused.
+   */
+  sheet: z.enum(OTHER_SHEETS).optional(),
+  fields: z.record(z.string(), z.string().max(100)).optional(),
 })
 export type Mapping = z.output<typeof Mapping>
 
@@ -139,6 +149,94 @@ const HINTS: readonly [Role, RegExp][] = [
   ['numerator', /^numerator$/i],
   ['denominator', /^denominator$/i],
 ]
+
+const loose = (text: string) => text.toLowerCase().replace(/[^a-z0-9]/g, '')
+
+/**
+ * The suggested column of `sheet` for each heading: the column whose heading or alias it is
+ * (Pentana's and other systems' among them), else one whose heading it matches but for spaces
+ * and punctuation; each column once; anything else is not imported.
+ */
+export function suggestFields(headings: readonly string[], sheet: OtherSheet) {
+  const taken = new Set<string>()
+  const fields: Record<string, string> = {}
+  for (const heading of headings) {
+    if (heading === '') continue
+    const free = COLUMNS[sheet].filter((c) => !taken.has(c.field))
+    const found =
+      free.find((c) => headingMatches(c, heading)) ??
+      free.find(
+        (c) =>
+          loose(c.heading) === loose(heading) ||
+          (c.aliases ?? []).some((a) => loose(a) === loose(heading)),
+      )
+    if (found) taken.add(found.field)
+    fields[heading] = found?.field ?? 'ignore'
+  }
+  return fields
+}
+
+/** A file mapped onto the Projects, Milestones or Plan items sheet, read as that sheet. */
+function otherSheet(
+  table: Table,
+  mapping: Mapping & { sheet: OtherSheet },
+): { sheets: ParsedSheet[]; errors: RowError[] } {
+  const errors: RowError[] = []
+  const fields = mapping.fields ?? {}
+  const columns = COLUMNS[mapping.sheet]
+  const used = new Map<string, string>()
+  const mapped: { at: number; column: (typeof columns)[number] }[] = []
+  table.headings.forEach((heading, at) => {
+    const field = fields[heading] ?? 'ignore'
+    if (heading === '' || field === 'ignore') return
+    const column = columns.find((c) => c.field === field)
+    if (!column) {
+      errors.push({
+        sheet: 'File',
+        row: 1,
+        column: heading,
+        message: `The ${mapping.sheet} sheet has no such column`,
+      })
+      return
+    }
+    const earlier = used.get(field)
+    if (earlier !== undefined) {
+      errors.push({
+        sheet: 'File',
+        row: 1,
+        column: heading,
+        message: `“${earlier}” already holds the ${column.heading}: choose one column for it`,
+      })
+      return
+    }
+    used.set(field, heading)
+    mapped.push({ at, column })
+  })
+  for (const column of columns) {
+    if (column.required && !used.has(column.field)) {
+      errors.push({
+        sheet: 'File',
+        row: 1,
+        column: '',
+        message: `Say which column holds the ${column.heading.toLowerCase()}`,
+      })
+    }
+  }
+  const onlyAt = mapping.only ? table.headings.indexOf(mapping.only.column) : -1
+  const rows: SheetRow[] = table.rows
+    .filter((r) => !mapping.only || String(r.cells[onlyAt] ?? '').trim() === mapping.only.value)
+    .map((r) => ({
+      row: r.row,
+      cells: new Map(mapped.map(({ at, column }) => [column.field, r.cells[at] ?? null])),
+    }))
+  return {
+    sheets:
+      errors.length > 0
+        ? []
+        : [{ name: mapping.sheet, columns: mapped.map((m) => m.column), rows }],
+    errors,
+  }
+}
 
 export function signatureOf(headings: readonly string[]): string {
   return headings
@@ -277,6 +375,7 @@ export function mappedSheets(
   mapping: Mapping,
   existing: ReadonlySet<string>,
 ): { sheets: ParsedSheet[]; errors: RowError[] } {
+  if (mapping.sheet) return otherSheet(table, { ...mapping, sheet: mapping.sheet })
   const errors: RowError[] = []
   const sheetName = 'File'
   const at = (role: Role) => table.headings.findIndex((h) => mapping.columns[h] === role)

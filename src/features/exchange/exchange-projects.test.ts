@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { readFile } from 'node:fs/promises'
 import { after, before, describe, it } from 'node:test'
 import ExcelJS from 'exceljs'
+import { SelectQueryNode, type KyselyPlugin } from 'kysely'
 import { bearer } from '../../../test/helpers/browser-agent.ts'
 import {
   createTestContext,
@@ -10,7 +11,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import type { Principal } from '../../core/principal.ts'
-import { ImportInvalid } from './exchange-service.ts'
+import { createExchangeService, ImportInvalid } from './exchange-service.ts'
 import { csvFile, workbookFile, type Rows } from './exchange-test-files.ts'
 import { pentanaSamples } from './pentana-samples.ts'
 import { ukDate } from './project-sheets.ts'
@@ -182,7 +183,7 @@ for (const mode of testModes()) {
       officer = await ctx.person(org, { role: 'performance_officer' })
       entry = await ctx.person(org, { role: 'data_entry' })
       lead = await ctx.person(org, { role: 'viewer', name: 'Priya Shah' })
-      await ctx.person(org, { role: 'viewer', name: 'Tom Hughes' })
+      await ctx.person(org, { role: 'viewer', name: 'Gareth Evans' })
       const rows = THREAD.Projects ?? []
       THREAD.Projects = rows.map((r, i) => (i === 2 ? r.with(5, lead.email) : r))
     })
@@ -365,6 +366,45 @@ for (const mode of testModes()) {
       assert.match(found[0] ?? '', /Only administrators and performance officers can import/)
       const viewer = await ctx.person(org, { role: 'viewer' })
       await assert.rejects(importing(viewer, THREAD), /You cannot import/)
+    })
+
+    it('reads the portfolio once for the Projects sheet, however many rows it has', async () => {
+      // Whole-portfolio reads: selects from projects not narrowed to one item by its id.
+      let portfolioReads = 0
+      const counter: KyselyPlugin = {
+        transformQuery: (args) => {
+          const node = args.node
+          if (
+            SelectQueryNode.is(node) &&
+            JSON.stringify(node.from).includes('"name":"projects"') &&
+            !JSON.stringify(node.where ?? null).includes('"name":"id"')
+          ) {
+            portfolioReads++
+          }
+          return node
+        },
+        transformResult: async (args) => Promise.resolve(args.result),
+      }
+      const counted = createExchangeService({
+        ...ctx.services,
+        db: ctx.database.db.withPlugin(counter),
+      })
+      const rows: Rows = [
+        ['Code', 'Title', 'Level', 'Part of'],
+        ['SET0', 'Set-based programme', 'Programme', null],
+        ...Array.from({ length: 30 }, (_, i) => [
+          `SET${i + 1}`,
+          `Set-based action ${i + 1}`,
+          'Action',
+          'SET0',
+        ]),
+      ]
+      const file = await workbookFile({ Projects: rows })
+      const summary = await counted.importFile(officer, file, { dryRun: true })
+      assert.equal(summary.counts.Projects.created, 31)
+      // The project service's createIn reads the portfolio to check each new item's place (one
+      // per created row, its own affair); the sheet itself reads it once, not again per row.
+      assert.ok(portfolioReads <= 31 + 1, `${portfolioReads} whole-portfolio reads for 31 rows`)
     })
 
     it('reads Pentana’s action export (docs/samples) as actions, by the API too', async () => {

@@ -15,6 +15,7 @@ import { canDefineAnyMeasure } from '../measures/index.ts'
 import { ImportTooLarge } from './exchange-reader.ts'
 import { describeRowError, ImportInvalid, type ImportSummary } from './exchange-service.ts'
 import { templateWorkbook } from './exchange-workbook.ts'
+import { importRunRoutes } from './import-run-routes.ts'
 
 const hide = { schema: { hide: true } }
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
@@ -97,7 +98,8 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
   { services, config },
 ) => {
   await acceptUploads(app)
-  const { exchange } = services
+  await app.register(importRunRoutes, { services })
+  const { exchange, importRuns } = services
 
   function page(principal: Principal, reply: FastifyReply, extra: Record<string, unknown> = {}) {
     return reply.view('exchange/views/exchange.njk', {
@@ -134,23 +136,29 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
     })
   }
 
+  /**
+   * Imports the upload: a large file in the background (the answer is its run's address), a
+   * small one while the request waits; either way it is kept in the import history.
+   */
   async function run(principal: Principal, request: FastifyRequest, dryRun: boolean) {
     const body = request.body
     const file = uploadedFile(body)
     if (!file) throw Invalid.field('file', 'Select a file to import')
     const reason = historyReasonOf(body)
     const fileName = uploadedFileName(request)
+    const options = {
+      dryRun,
+      fileName: fileName || 'a file uploaded on the import page',
+      historyReason: reason === '' ? undefined : reason,
+    }
+    if (importRuns.inBackground(file)) {
+      return { background: (await importRuns.submit(principal, file, options)).id }
+    }
     return {
       file,
       fileName,
       historyReason: reason,
-      summary: await exchange.importFile(principal, file, {
-        dryRun,
-        fileName: fileName || 'a file uploaded on the import page',
-        ...(reason !== '' && {
-          history: { reason, source: fileName || 'a file uploaded on the import page' },
-        }),
-      }),
+      summary: await importRuns.runNow(principal, file, options),
     }
   }
 
@@ -192,14 +200,16 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
 
   app.post('/exchange/preview', upload, async (request, reply) => {
     const principal = requirePrincipal(request)
-    let result: { file: Buffer; fileName: string; summary: ImportSummary; historyReason: string }
+    let ran: Awaited<ReturnType<typeof run>>
     try {
-      result = await run(principal, request, true)
+      ran = await run(principal, request, true)
     } catch (error) {
       if (error instanceof Invalid) return problems(reply, principal, error)
       if (error instanceof ImportTooLarge) return tooLarge(reply, principal, error)
       throw error
     }
+    if ('background' in ran) return reply.redirect(`/exchange/imports/${ran.background}`, 303)
+    const result = ran
     const { file, fileName, summary, historyReason } = result
     return reply.view('exchange/views/exchange-preview.njk', {
       title: 'Check the import',
@@ -230,14 +240,16 @@ export const exchangeRoutes: FastifyPluginAsync<{ services: Services; config: Co
 
   app.post('/exchange/import', upload, async (request, reply) => {
     const principal = requirePrincipal(request)
-    let summary: ImportSummary
+    let ran: Awaited<ReturnType<typeof run>>
     try {
-      summary = (await run(principal, request, false)).summary
+      ran = await run(principal, request, false)
     } catch (error) {
       if (error instanceof Invalid) return problems(reply, principal, error)
       if (error instanceof ImportTooLarge) return tooLarge(reply, principal, error)
       throw error
     }
+    if ('background' in ran) return reply.redirect(`/exchange/imports/${ran.background}`, 303)
+    const summary: ImportSummary = ran.summary
     setFlash(reply, `Imported. ${summaryLines(summary).join('. ')}.`, config)
     return reply.redirect('/exchange', 303)
   })

@@ -100,6 +100,23 @@ export interface ImportOptions {
   readonly history?: { readonly reason: string; readonly source?: string } | undefined
   /** The file's name as its sender gave it, for the import's own audit record. */
   readonly fileName?: string | undefined
+  /** The file as readFile read it already, so that it is not read twice. */
+  readonly parsed?: ParsedFile | undefined
+  /** Filled in as the import goes, for a progress page (import-runs). */
+  readonly progress?: ImportProgress | undefined
+  /**
+   * Called inside the import's own transaction once every row is written, so whatever it
+   * records (the run's result) commits with the rows or not at all. Not called for a dry run.
+   */
+  readonly beforeCommit?: ((trx: Kysely<DB>, summary: ImportSummary) => Promise<void>) | undefined
+}
+
+/** How far an import has got: rows of the file read, checked and (once committed) written. */
+export interface ImportProgress {
+  stage: 'reading' | 'checking' | 'saving' | 'done'
+  read: number
+  checked: number
+  written: number
 }
 
 export interface ImportSummary {
@@ -314,10 +331,16 @@ export function createExchangeService(deps: ExchangeDeps) {
     await checkMayImport(principal)
     checkHistory(principal, options)
     return once(principal, async () => {
-      const parsed = await readUpload(file, limits)
-      if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
-      return importNow(principal, file, parsed, options)
+      if (options.progress) options.progress.stage = 'reading'
+      return importNow(principal, file, options.parsed ?? (await readFile(file)), options)
     })
+  }
+
+  /** Reads an upload's sheets: 413 past the limits, 400 for a file that is not one of ours. */
+  async function readFile(file: Uint8Array): Promise<ParsedFile> {
+    const parsed = await readUpload(file, limits)
+    if (parsed.errors.length > 0) throw new ImportInvalid(parsed.errors)
+    return parsed
   }
 
   /** One import at a time per organisation in this process. */
@@ -415,6 +438,12 @@ export function createExchangeService(deps: ExchangeDeps) {
       { deadline: performance.now() + limits.timeBudgetMs, seconds: limits.timeBudgetMs / 1000 },
     )
     run.appraisal = { clock: deps.clock ?? (() => new Date()), computations: deps.computations }
+    const progress = options.progress
+    if (progress) {
+      progress.stage = 'checking'
+      progress.read = parsed.sheets.reduce((n, sheet) => n + sheet.rows.length, 0)
+      run.progress = progress
+    }
     if (options.history) {
       // The file itself is named by its SHA-256, so the audit says exactly which file it was.
       const digest = createHash('sha256').update(file).digest('hex').slice(0, 16)
@@ -432,8 +461,11 @@ export function createExchangeService(deps: ExchangeDeps) {
         if (rows[0]?.locked !== true) throw anotherImport()
         for (const sheet of parsed.sheets) await run.sheet(trx, sheet)
         if (run.errors.length > 0 || options.dryRun) throw new Rollback()
+        if (progress) progress.stage = 'saving'
         if (run.changes.length > 0) await recordImport(trx, principal, file, options, run)
+        await options.beforeCommit?.(trx, run.summary(false))
       })
+      if (progress) progress.written = run.changes.length
     } catch (error) {
       if (!(error instanceof Rollback)) throw error
     }
@@ -618,7 +650,16 @@ export function createExchangeService(deps: ExchangeDeps) {
     )
   }
 
-  return { importFile, importMapped, analyseFile, exportFile, checkMayImport, limits }
+  return {
+    importFile,
+    importMapped,
+    analyseFile,
+    exportFile,
+    checkMayImport,
+    checkHistory,
+    readFile,
+    limits,
+  }
 }
 
 interface ExportRefs {
@@ -689,6 +730,9 @@ class ImportRun {
   readonly projectUpdates: UpdateService | undefined
   /** Whether monthly updates went for approval, so their approvers are told once it commits. */
   updatesSubmitted = false
+
+  /** Where the rows checked are counted, for a progress page. */
+  progress: ImportProgress | undefined
 
   /** When (performance.now()) the run must give up, and its budget in seconds for the message. */
   readonly budget: { readonly deadline: number; readonly seconds: number }
@@ -810,8 +854,14 @@ class ImportRun {
     }
   }
 
-  /** Gives up (rolling everything back) once the run has used its time. */
+  /** Called once per row checked: counts it, and gives up once the run has used its time. */
   checkTime() {
+    if (this.progress) this.progress.checked++
+    this.overTime()
+  }
+
+  /** Gives up (rolling everything back) once the run has used its time. */
+  overTime() {
     if (performance.now() > this.budget.deadline) {
       throw new ImportTooLarge(
         `The import took longer than ${this.budget.seconds} seconds, so nothing was imported: split the file into smaller files and import each`,
@@ -820,7 +870,8 @@ class ImportRun {
   }
 
   async sheet(trx: Kysely<DB>, sheet: ParsedSheet) {
-    this.checkTime()
+    this.overTime()
+    const checkedBefore = this.progress?.checked ?? 0
     if (sheet.name === 'Measures') await this.measureSheet(trx, sheet)
     else if (sheet.name === 'Targets') await this.targetSheet(trx, sheet)
     else if (sheet.name === 'Values') await this.valueSheet(trx, sheet)
@@ -848,6 +899,8 @@ class ImportRun {
       )
     }
     this.leftOut.clear()
+    // Some sheets look at a row more than once: the count says rows, however often.
+    if (this.progress) this.progress.checked = checkedBefore + sheet.rows.length
   }
 
   /** The measure a Targets or Values row names, visible to the person; or an error. */

@@ -11,6 +11,7 @@ export { createMappedImportService } from './exchange-mapped-service.ts'
 export { canImport } from './exchange-policy.ts'
 export { exchangeRoutes } from './exchange-routes.ts'
 export { createExchangeService } from './exchange-service.ts'
+export { createImportRunService } from './import-runs.ts'
 export { csvFile } from './exchange-test-files.ts'
 
 export const feature: Feature = {

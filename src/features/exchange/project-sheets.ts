@@ -130,6 +130,15 @@ class Portfolio {
   async read(trx: Kysely<DB>, organisationId: string) {
     this.rows = await repo.listProjects(trx, organisationId)
   }
+  /**
+   * The one item a row has just written, as stored, in place of what was read: later rows may
+   * name it as their parent. One row read by id, not the whole portfolio again.
+   */
+  async refresh(trx: Kysely<DB>, organisationId: string, id: string) {
+    const row = await repo.findProject(trx, organisationId, id)
+    this.rows = this.rows.filter((r) => r.id !== id)
+    if (row) this.rows.push(row)
+  }
   byCode(code: string) {
     return this.rows.filter((r) => r.code !== null && norm(r.code) === norm(code))
   }
@@ -322,17 +331,18 @@ export async function importProjects(
       const input = run.parse(sheet, row, ProjectInput, fields)
       if (!input || !mayWrite()) continue
       try {
-        await run.guarded(trx, async () => {
-          const id = await projects.createIn(trx, run.principal, input)
+        const id = await run.guarded(trx, async () => {
+          const created = await projects.createIn(trx, run.principal, input)
           if (status) {
-            await projects.updateIn(trx, run.principal, id, { status, statusReason })
+            await projects.updateIn(trx, run.principal, created, { status, statusReason })
           }
+          return created
         })
+        await portfolio.refresh(trx, org, id)
       } catch (error) {
         if (run.refusal(sheet.name, row.row, error, forbidden)) continue
         throw error
       }
-      await portfolio.read(trx, org)
       run.counts.Projects.created++
       run.changes.push({
         sheet: 'Projects',
@@ -396,7 +406,7 @@ export async function importProjects(
       if (run.refusal(sheet.name, row.row, error, forbidden)) continue
       throw error
     }
-    await portfolio.read(trx, org)
+    await portfolio.refresh(trx, org, existing.id)
     run.counts.Projects.updated++
     run.changes.push({
       sheet: 'Projects',

@@ -270,6 +270,7 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
  * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
  */
 export const ORGANISATION_TABLES = [
+  'import_runs',
   'import_mappings',
   'import_uploads',
   'objectives',
