@@ -37,7 +37,7 @@ import { unitTreeOf } from '../organisation/index.ts'
 import { orgMeasureRepository as orgMeasureRepo } from '../organisational-measures/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import { STATUS_NAMES, type ProjectService } from '../projects/index.ts'
-import { presentMatrix, riskRepository as riskRepo, type RiskService } from '../risks/index.ts'
+import type { RiskService } from '../risks/index.ts'
 import { variationText } from '../../web/charts/spc-icons.ts'
 import * as repo from './dashboard-repository.ts'
 import type { DashboardPanel, DashboardPanelSource, PanelScope } from './dashboard-sources.ts'
@@ -220,6 +220,7 @@ export interface ContentDeps {
 }
 
 export type DashboardContent = ReturnType<typeof createDashboardContent>
+export type RiskOverview = Awaited<ReturnType<RiskService['overview']>>
 
 export function createDashboardContent({ db, clock, projects, risks, sources }: ContentDeps) {
   const today = () => ukDate(clock())
@@ -231,6 +232,19 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     asAt: Period | null,
     tree?: UnitTree,
   ): Promise<Map<string, MeasureTile>> {
+    return (await measureTilesWith(principal, ids, asAt, tree)).tiles
+  }
+
+  /**
+   * Measure tiles and the commentary of each tile's figure (keyed `measure:start`), from the same
+   * read of the values.
+   */
+  async function measureTilesWith(
+    principal: Principal,
+    ids: readonly string[],
+    asAt: Period | null,
+    tree?: UnitTree,
+  ) {
     const org = principal.organisationId
     const units = tree ?? (await unitTreeOf(db, org))
     const rows = (await measureRepo.findMeasuresById(db, org, [...new Set(ids)])).filter((r) =>
@@ -244,6 +258,7 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     const values = await measureRepo.listValues(db, org, rowIds, from)
     const settings = asAtEnd === null ? null : await spcSettingsAsAt(db, org, rows, asAtEnd)
     const out = new Map<string, MeasureTile>()
+    const commentary = new Map<string, string | null>()
     const valuesOf = Map.groupBy(values, (v) => v.measure_id)
     const targetsOf = Map.groupBy(targets, (t) => t.measure_id)
     for (const row of rows) {
@@ -268,6 +283,10 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         asAtEnd === null ? { last: TREND_LENGTH } : {},
       )
       const last = latestViews(views).approved
+      if (last) {
+        const stored = own.find((v) => v.period_start === last.period.start)
+        if (stored) commentary.set(`${row.id}:${last.period.start}`, stored.commentary)
+      }
       // The tile shows the figure's own RAG, as every page does; today it also says in words
       // when a newer value awaits approval or the expected one is missing or overdue.
       const now =
@@ -306,12 +325,16 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
           ),
       })
     }
-    return out
+    return { tiles: out, commentary }
   }
 
   /** Every project the person may see, with its status today or as it stood at `asAtEnd`. */
-  async function projectTiles(principal: Principal, asAtEnd: string | null) {
-    const list = await projects.list(principal)
+  async function projectTiles(
+    principal: Principal,
+    asAtEnd: string | null,
+    loaded?: Awaited<ReturnType<ProjectService['list']>>,
+  ) {
+    const list = loaded ?? (await projects.list(principal))
     const statuses = asAtEnd === null ? null : await projectStatusesOn(principal, list, asAtEnd)
     return new Map(
       list.map((p) => {
@@ -401,9 +424,8 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
   }
 
   /** Every risk the person may see, scored today or as its reviews stood at `asAtEnd`. */
-  async function riskTiles(principal: Principal, asAtEnd: string | null) {
-    const list = await risks.listRisks(principal)
-    const matrix = presentMatrix(await riskRepo.findMatrix(db, principal.organisationId))
+  async function riskTiles(principal: Principal, asAtEnd: string | null, loaded?: RiskOverview) {
+    const { risks: list, matrix } = loaded ?? (await risks.overview(principal))
     const reviews =
       asAtEnd === null
         ? []
@@ -449,7 +471,15 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     return out
   }
 
-  return { measureTiles, projectTiles, riskTiles, panels, milestoneFacts, today }
+  return {
+    measureTiles,
+    measureTilesWith,
+    projectTiles,
+    riskTiles,
+    panels,
+    milestoneFacts,
+    today,
+  }
 }
 
 /** Exceptions worst first: measures, then projects, then risks, then savings, each by title. */

@@ -216,23 +216,6 @@ export async function riskReviews(db: Kysely<DB>, organisationId: string, riskId
     .execute()
 }
 
-/** The commentary of given values (measure and period), for the exceptions list. */
-export async function commentaryOf(
-  db: Kysely<DB>,
-  organisationId: string,
-  pairs: readonly { measureId: string; start: string }[],
-) {
-  if (pairs.length === 0) return new Map<string, string | null>()
-  const rows = await db
-    .selectFrom('measure_values')
-    .select(['measure_id', 'period_start', 'commentary'])
-    .where('organisation_id', '=', organisationId)
-    .where('measure_id', 'in', [...new Set(pairs.map((p) => p.measureId))])
-    .where('period_start', 'in', [...new Set(pairs.map((p) => p.start))])
-    .execute()
-  return new Map(rows.map((r) => [`${r.measure_id}:${r.period_start}`, r.commentary]))
-}
-
 /** The latest approved update of each project, for the exceptions list. */
 export async function latestApprovedUpdates(
   db: Kysely<DB>,
