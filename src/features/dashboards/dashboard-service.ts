@@ -38,8 +38,10 @@ import {
   sortExceptions,
   spcSettingsAsAt,
   variationOf,
+  variationOfPoints,
   type ExceptionItem,
   type ListTile,
+  type SharedReads,
   type MeasureTile,
   type ProjectTile,
   type RiskTile,
@@ -121,12 +123,17 @@ export function createDashboardService(deps: DashboardDeps) {
     }
     return found
   }
+  const shared = (memo: Memo, organisationId: string): SharedReads => ({
+    spcSettings: () => once(memo, 'spcSettings', () => repo.spcSettingsOf(db, organisationId)),
+    milestones: () => once(memo, 'milestones', () => content.milestoneFacts(organisationId)),
+  })
   const projectsOn = (memo: Memo, principal: Principal, asAtEnd: string | null) =>
     once(memo, `projects:${asAtEnd}`, async () =>
       content.projectTiles(
         principal,
         asAtEnd,
         await once(memo, 'projectList', () => deps.projects.list(principal)),
+        shared(memo, principal.organisationId),
       ),
     )
   // The matrix, registers and risks the person may see, read once for every tile and list.
@@ -422,7 +429,15 @@ export function createDashboardService(deps: DashboardDeps) {
     const measureIds = tiles.flatMap((t) =>
       t.item_kind === 'measure' && t.item_id ? [t.item_id] : [],
     )
-    const measures = await content.measureTiles(principal, measureIds, asAt, tree)
+    const measures = (
+      await content.measureTilesWith(
+        principal,
+        measureIds,
+        asAt,
+        tree,
+        shared(memo, principal.organisationId),
+      )
+    ).tiles
     const needProjects = tiles.some((t) => t.item_kind === 'project')
     const needRisks = tiles.some((t) => t.item_kind === 'risk')
     const projects = needProjects ? await projectsOn(memo, principal, asAt?.end ?? null) : new Map()
@@ -889,8 +904,10 @@ export function createDashboardService(deps: DashboardDeps) {
       const page = paginate(all, filters.page ?? 1, pageSize)
       // The figures of the page's items only: the order does not depend on them.
       const { tree } = await context(principal, memo)
+      const org = principal.organisationId
       const asAt = parseAsAt(filters.asAt, today())
-      return { ...found, ...page, items: await withFigures(principal, page.items, asAt, tree) }
+      const items = await withFigures(principal, page.items, asAt, tree, shared(memo, org))
+      return { ...found, ...page, items }
     },
   }
 
@@ -903,6 +920,7 @@ export function createDashboardService(deps: DashboardDeps) {
     items: readonly ExceptionItem[],
     asAt: Period | null,
     tree: UnitTree,
+    reads: SharedReads,
   ): Promise<ExceptionItem[]> {
     const idsOf = (kind: ExceptionItem['kind']) =>
       items.flatMap((i) => (i.kind === kind && i.id ? [i.id] : []))
@@ -910,7 +928,7 @@ export function createDashboardService(deps: DashboardDeps) {
     const { tiles, commentary } =
       measureIds.length === 0
         ? { tiles: new Map<string, MeasureTile>(), commentary: new Map<string, string | null>() }
-        : await content.measureTilesWith(principal, measureIds, asAt, tree)
+        : await content.measureTilesWith(principal, measureIds, asAt, tree, reads, true)
     const updates = await repo.latestApprovedUpdates(
       db,
       principal.organisationId,
@@ -997,9 +1015,9 @@ export function createDashboardService(deps: DashboardDeps) {
       )
       // Today, status and variation are stored on each measure; as at a past period they are
       // worked out from the approved values of periods ended by then.
-      const series =
+      const byMeasure =
         asAtEnd === null
-          ? []
+          ? new Map<string, repo.SeriesPoint[]>()
           : await repo.approvedSeries(
               db,
               org,
@@ -1007,21 +1025,19 @@ export function createDashboardService(deps: DashboardDeps) {
               `${Number(day.slice(0, 4)) - 2}-04-01`,
               day,
             )
-      const settings = asAtEnd === null ? null : await spcSettingsAsAt(db, org, measures, asAtEnd)
-      const byMeasure = new Map<string, typeof series>()
-      for (const v of series) {
-        const list = byMeasure.get(v.measure_id)
-        if (list) list.push(v)
-        else byMeasure.set(v.measure_id, [v])
-      }
+      const settings =
+        asAtEnd === null
+          ? null
+          : await spcSettingsAsAt(db, org, measures, asAtEnd, shared(memo, org))
       // Many measures share a frequency and period: work out each period's end once.
-      const ends = new Map<string, string>()
+      const ends = new Map<Frequency, Map<string, string>>()
       const endOf = (frequency: Frequency, start: string) => {
-        const key = `${frequency} ${start}`
-        let end = ends.get(key)
+        let known = ends.get(frequency)
+        if (known === undefined) ends.set(frequency, (known = new Map<string, string>()))
+        let end = known.get(start)
         if (end === undefined) {
           end = parsePeriodStart({ frequency, start }).end
-          ends.set(key, end)
+          known.set(start, end)
         }
         return end
       }
@@ -1029,18 +1045,22 @@ export function createDashboardService(deps: DashboardDeps) {
         const own = (byMeasure.get(m.id) ?? []).filter(
           (v) => asAtEnd === null || endOf(m.frequency, v.period_start) <= asAtEnd,
         )
-        const variation = variationOf(
-          m,
+        // The values are approved and oldest first already: the chart's points are those with
+        // a figure.
+        const variation =
           asAtEnd === null
-            ? null
-            : own.map((v) => ({
-                status: 'approved' as const,
-                value: v.value,
-                target: v.target,
-                period: { frequency: m.frequency, start: v.period_start, label: v.period_start },
-              })),
-          settings?.get(m.id),
-        )
+            ? variationOf(m, null)
+            : variationOfPoints(
+                m,
+                own.length === 0
+                  ? null
+                  : own.flatMap((v) =>
+                      v.value === null
+                        ? []
+                        : [{ start: v.period_start, value: v.value, target: v.target }],
+                    ),
+                settings?.get(m.id),
+              )
         let rag: Rag
         let period: string
         if (asAtEnd === null) {
@@ -1075,10 +1095,7 @@ export function createDashboardService(deps: DashboardDeps) {
           inUnit(p.leadUnitId) &&
           (beneath === null || beneath.project.has(p.id)),
       )
-      const milestones = await content.milestoneFacts(
-        org,
-        projects.map((p) => p.id),
-      )
+      const milestones = await shared(memo, org).milestones()
       for (const p of projects) {
         const own = (milestones.get(p.id) ?? []).map((m) =>
           m.status === 'completed' && m.completedDate !== null && m.completedDate > day
