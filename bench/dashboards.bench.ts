@@ -8,7 +8,7 @@ import { settleAll } from '../src/features/measures/index.ts'
 import { createServices } from '../src/services.ts'
 import { Agent } from '../test/helpers/browser-agent.ts'
 import { createTestContext, testConfig } from '../test/helpers/context.ts'
-import { countingStatements, type BenchResult } from './harness.ts'
+import { countingStatements, replay, type BenchResult } from './harness.ts'
 import { generate } from './measures.bench.ts'
 
 const THEMES = 6
@@ -215,6 +215,18 @@ export async function generateDashboards(database: Database) {
   return { ...generated, corporateId: corporate.id, services }
 }
 
+/** p95 of `work` over n runs after 3 warm-ups. */
+async function p95Of(work: () => Promise<unknown>, n = 40) {
+  const times: number[] = []
+  for (let i = 0; i < n + 3; i++) {
+    const started = performance.now()
+    await work()
+    if (i >= 3) times.push(performance.now() - started)
+  }
+  times.sort((a, b) => a - b)
+  return times[Math.floor(times.length * 0.95) - 1] ?? 0
+}
+
 async function timed(agent: Agent, url: string, n = 40) {
   const times: number[] = []
   let body = ''
@@ -258,6 +270,9 @@ async function run(label: string, bare: Database): Promise<BenchResult[]> {
     for (const [name, url] of pages) {
       const t = await timed(agent, url)
       const statements = await counting.during(() => agent.get(url))
+      // The floor: the same statements replayed on the bare database, with no work between.
+      const sent = await counting.capture(() => agent.get(url))
+      const floor = await p95Of(() => replay(bare, sent))
       results.push(
         {
           name: `${label}: page ${name}, statements sent (the page's own and signing in's)`,
@@ -269,7 +284,18 @@ async function run(label: string, bare: Database): Promise<BenchResult[]> {
           name: `${label}: page ${name}, p95`,
           value: t.p95,
           unit: 'ms',
-          budget: { limit: 250, better: 'lower' },
+          // Issue 24: 100 ms for today's pages, 250 ms as at a past period (PostgreSQL, idle).
+          budget: { limit: url.includes('asAt=') ? 250 : 100, better: 'lower' },
+        },
+        {
+          name: `${label}: page ${name}, floor: its ${sent.length} statements replayed bare, p95`,
+          value: floor,
+          unit: 'ms',
+        },
+        {
+          name: `${label}: page ${name}, p95 over its floor's`,
+          value: t.p95 / floor,
+          unit: '×',
         },
         {
           name: `${label}: page ${name}, gzip of the body (${t.rawKb.toFixed(0)} KB raw)`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import autocannon from 'autocannon'
-import { sql, type KyselyPlugin } from 'kysely'
+import { sql, type CompiledQuery, type KyselyPlugin } from 'kysely'
 import { openPostgres, type Database } from '../src/db/database.ts'
 import { migrateToLatest } from '../src/db/migrate.ts'
 import { createTestContext } from '../test/helpers/context.ts'
@@ -90,8 +90,12 @@ export async function onEachDatabase(
  */
 export function countingStatements(database: Database) {
   let count = 0
+  let captured: CompiledQuery[] | null = null
   const counter: KyselyPlugin = {
-    transformQuery: (args) => args.node,
+    transformQuery: (args) => {
+      captured?.push(database.db.getExecutor().compileQuery(args.node, args.queryId))
+      return args.node
+    },
     transformResult: async (args) => {
       count++
       return args.result
@@ -106,5 +110,20 @@ export function countingStatements(database: Database) {
       await work()
       return count - before
     },
+    /** The statements `work` sent, compiled, to replay on the bare database as a floor. */
+    async capture(work: () => Promise<unknown>): Promise<CompiledQuery[]> {
+      captured = []
+      try {
+        await work()
+        return captured
+      } finally {
+        captured = null
+      }
+    },
   }
+}
+
+/** Sends these statements one after another on the bare database, as a page would. */
+export async function replay(database: Database, statements: readonly CompiledQuery[]) {
+  for (const statement of statements) await database.db.executeQuery(statement)
 }

@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely'
 import {
   EXCEPTION_TEXT,
   projectStatusOn,
+  type MilestoneHistory,
   valuesAsAt,
   type ExceptionReason,
 } from '../../core/dashboards.ts'
@@ -13,7 +14,7 @@ import { financialYearOf, type Period } from '../../core/periods.ts'
 import type { ProjectStatus } from '../../core/project-status.ts'
 import { bandOf, isTolerable } from '../../core/risk-scoring.ts'
 import { improvementForPolarity, type PointType } from '../../core/spc.ts'
-import type { DB, MeasureRow } from '../../db/schema.ts'
+import type { DB, MeasureRow, MeasureSpcSettingRow } from '../../db/schema.ts'
 import type { Principal } from '../../core/principal.ts'
 import {
   canViewMeasure,
@@ -22,7 +23,7 @@ import {
   type PeriodView,
   measureRepository as measureRepo,
   scopeOf,
-  measureSpc,
+  spcSummary,
   type SpcSettingsView,
   type SpcValue,
   latestViews,
@@ -37,7 +38,7 @@ import { unitTreeOf } from '../organisation/index.ts'
 import { orgMeasureRepository as orgMeasureRepo } from '../organisational-measures/index.ts'
 import type { UnitTree } from '../../core/unit-tree.ts'
 import { STATUS_NAMES, type ProjectService } from '../projects/index.ts'
-import { presentMatrix, riskRepository as riskRepo, type RiskService } from '../risks/index.ts'
+import type { RiskService } from '../risks/index.ts'
 import { variationText } from '../../web/charts/spc-icons.ts'
 import * as repo from './dashboard-repository.ts'
 import type { DashboardPanel, DashboardPanelSource, PanelScope } from './dashboard-sources.ts'
@@ -158,12 +159,36 @@ export function variationOf(
   asAt: readonly SpcValue[] | null,
   settings?: SpcSettingsView,
 ): MeasureTile['variation'] {
-  const pointType =
-    asAt === null
-      ? measure.spc_variation
-      : asAt.length === 0
-        ? null
-        : measureSpc(measure, asAt, settings).variation
+  if (asAt === null) return presentVariation(measure, measure.spc_variation)
+  // The points measureSpc charts: approved values with a figure, oldest first.
+  const points = asAt
+    .filter((v): v is SpcValue & { value: number } => v.status === 'approved' && v.value !== null)
+    .sort((a, b) =>
+      a.period.start < b.period.start ? -1 : a.period.start > b.period.start ? 1 : 0,
+    )
+    .map((v) => ({ start: v.period.start, value: v.value, target: v.target }))
+  return variationOfPoints(measure, asAt.length === 0 ? null : points, settings)
+}
+
+/**
+ * The variation worked out from a chart's points (approved values with a figure, oldest first),
+ * without building the chart; null points: no value was known at all.
+ */
+export function variationOfPoints(
+  measure: Pick<MeasureRow, 'polarity' | 'cumulative'>,
+  points: Parameters<typeof spcSummary>[1] | null,
+  settings?: SpcSettingsView,
+): MeasureTile['variation'] {
+  return presentVariation(
+    measure,
+    points === null ? null : spcSummary(measure, points, settings).variation,
+  )
+}
+
+function presentVariation(
+  measure: Pick<MeasureRow, 'polarity'>,
+  pointType: PointType | null,
+): MeasureTile['variation'] {
   return {
     pointType,
     text: variationText(pointType),
@@ -180,13 +205,17 @@ export async function spcSettingsAsAt(
   organisationId: string,
   measures: readonly Pick<MeasureRow, 'id' | 'frequency'>[],
   asAtEnd: string,
+  shared?: SharedReads,
 ): Promise<Map<string, SpcSettingsView>> {
-  const rows = await spcRepo.listSettings(
-    db,
-    organisationId,
-    measures.map((m) => m.id),
-    { includeRemoved: true },
-  )
+  // Settings of other measures, when shared reads give the whole council's, are never looked up.
+  const rows = shared
+    ? await shared.spcSettings()
+    : await spcRepo.listSettings(
+        db,
+        organisationId,
+        measures.map((m) => m.id),
+        { includeRemoved: true },
+      )
   const inForce = Map.groupBy(
     rows
       .filter(
@@ -211,6 +240,16 @@ function yearsBefore(date: string, years: number): string {
   return `${financialYearOf(date) - years}-04-01`
 }
 
+export type MilestoneFacts = Map<string, MilestoneHistory[]>
+
+/** Reads a page shares between its tiles, lists and panels, each made once for the page. */
+export interface SharedReads {
+  /** The council's SPC settings, removed ones too, in the order `listSettings` gives them. */
+  readonly spcSettings: () => Promise<readonly MeasureSpcSettingRow[]>
+  /** The milestones of every project of the council, by project. */
+  readonly milestones: () => Promise<MilestoneFacts>
+}
+
 export interface ContentDeps {
   readonly db: Kysely<DB>
   readonly clock: () => Date
@@ -220,6 +259,7 @@ export interface ContentDeps {
 }
 
 export type DashboardContent = ReturnType<typeof createDashboardContent>
+export type RiskOverview = Awaited<ReturnType<RiskService['overview']>>
 
 export function createDashboardContent({ db, clock, projects, risks, sources }: ContentDeps) {
   const today = () => ukDate(clock())
@@ -231,6 +271,22 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     asAt: Period | null,
     tree?: UnitTree,
   ): Promise<Map<string, MeasureTile>> {
+    return (await measureTilesWith(principal, ids, asAt, tree)).tiles
+  }
+
+  /**
+   * Measure tiles and the commentary of each tile's figure (keyed `measure:start`), from the same
+   * read of the values. `figuresOnly`: the figure alone, for the exception view; the variation
+   * is then not worked out as at a past period (null) and the trend is left empty.
+   */
+  async function measureTilesWith(
+    principal: Principal,
+    ids: readonly string[],
+    asAt: Period | null,
+    tree?: UnitTree,
+    shared?: SharedReads,
+    figuresOnly = false,
+  ) {
     const org = principal.organisationId
     const units = tree ?? (await unitTreeOf(db, org))
     const rows = (await measureRepo.findMeasuresById(db, org, [...new Set(ids)])).filter((r) =>
@@ -242,8 +298,10 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     const rowIds = rows.map((r) => r.id)
     const targets = await measureRepo.listTargets(db, org, rowIds, from)
     const values = await measureRepo.listValues(db, org, rowIds, from)
-    const settings = asAtEnd === null ? null : await spcSettingsAsAt(db, org, rows, asAtEnd)
+    const settings =
+      asAtEnd === null || figuresOnly ? null : await spcSettingsAsAt(db, org, rows, asAtEnd, shared)
     const out = new Map<string, MeasureTile>()
+    const commentary = new Map<string, string | null>()
     const valuesOf = Map.groupBy(values, (v) => v.measure_id)
     const targetsOf = Map.groupBy(targets, (t) => t.measure_id)
     for (const row of rows) {
@@ -259,15 +317,20 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
         asAtEnd,
       )
       // Today the tile needs only the trend's periods (the variation is stored); as at a past
-      // period, every value known then, for the variation.
+      // period, every value known then, for the variation. Each period's figure is worked out
+      // from every value known either way.
       const views = presentValues(
         row,
         targetsOf.get(row.id) ?? [],
         known.map((k) => ({ ...k.row, value: k.value })),
         day,
-        asAtEnd === null ? { last: TREND_LENGTH } : {},
+        asAtEnd === null || figuresOnly ? { last: TREND_LENGTH } : {},
       )
       const last = latestViews(views).approved
+      if (last) {
+        const stored = own.find((v) => v.period_start === last.period.start)
+        if (stored) commentary.set(`${row.id}:${last.period.start}`, stored.commentary)
+      }
       // The tile shows the figure's own RAG, as every page does; today it also says in words
       // when a newer value awaits approval or the expected one is missing or overdue.
       const now =
@@ -297,22 +360,31 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
               ? periodOf(row.frequency, row.pending_period_start).label
               : now.period.label,
         direction: last?.direction ?? null,
-        variation: variationOf(row, asAtEnd === null ? null : views, settings?.get(row.id)),
+        variation:
+          figuresOnly && asAtEnd !== null
+            ? presentVariation(row, null)
+            : variationOf(row, asAtEnd === null ? null : views, settings?.get(row.id)),
         restated: known.at(-1)?.restated ?? 'no',
-        trend: views
+        trend: (figuresOnly ? [] : views)
           .slice(-TREND_LENGTH)
           .flatMap((v) =>
             v.displayed.value === null ? [] : [{ label: v.period.label, value: v.displayed.value }],
           ),
       })
     }
-    return out
+    return { tiles: out, commentary }
   }
 
   /** Every project the person may see, with its status today or as it stood at `asAtEnd`. */
-  async function projectTiles(principal: Principal, asAtEnd: string | null) {
-    const list = await projects.list(principal)
-    const statuses = asAtEnd === null ? null : await projectStatusesOn(principal, list, asAtEnd)
+  async function projectTiles(
+    principal: Principal,
+    asAtEnd: string | null,
+    loaded?: Awaited<ReturnType<ProjectService['list']>>,
+    shared?: SharedReads,
+  ) {
+    const list = loaded ?? (await projects.list(principal))
+    const statuses =
+      asAtEnd === null ? null : await projectStatusesOn(principal, list, asAtEnd, shared)
     return new Map(
       list.map((p) => {
         const status = statuses?.get(p.id) ?? p.status
@@ -333,8 +405,14 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     )
   }
 
-  async function milestoneFacts(organisationId: string, ids: readonly string[]) {
-    const rows = await orgMeasureRepo.milestonesOf(db, organisationId, [...ids])
+  /** Milestones of these projects, or of every project of the council. */
+  async function milestoneFacts(
+    organisationId: string,
+    ids?: readonly string[],
+  ): Promise<MilestoneFacts> {
+    const rows = ids
+      ? await orgMeasureRepo.milestonesOf(db, organisationId, [...ids])
+      : await repo.milestonesOfOrganisation(db, organisationId)
     const byProject = new Map<string, ReturnType<typeof toFact>[]>()
     function toFact(m: (typeof rows)[number]) {
       return {
@@ -353,6 +431,7 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     principal: Principal,
     list: Awaited<ReturnType<ProjectService['list']>>,
     date: string,
+    shared?: SharedReads,
   ): Promise<Map<string, ProjectStatus>> {
     const org = principal.organisationId
     const tree = await orgMeasureRepo.projectTree(db, org)
@@ -360,10 +439,12 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     for (const r of tree) {
       if (r.parent_id) children.set(r.parent_id, [...(children.get(r.parent_id) ?? []), r.id])
     }
-    const milestones = await milestoneFacts(
-      org,
-      tree.map((t) => t.id),
-    )
+    const milestones = shared
+      ? await shared.milestones()
+      : await milestoneFacts(
+          org,
+          tree.map((t) => t.id),
+        )
     const updates = await orgMeasureRepo.approvedUpdatesOf(
       db,
       org,
@@ -401,9 +482,8 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
   }
 
   /** Every risk the person may see, scored today or as its reviews stood at `asAtEnd`. */
-  async function riskTiles(principal: Principal, asAtEnd: string | null) {
-    const list = await risks.listRisks(principal)
-    const matrix = presentMatrix(await riskRepo.findMatrix(db, principal.organisationId))
+  async function riskTiles(principal: Principal, asAtEnd: string | null, loaded?: RiskOverview) {
+    const { risks: list, matrix } = loaded ?? (await risks.overview(principal))
     const reviews =
       asAtEnd === null
         ? []
@@ -449,7 +529,15 @@ export function createDashboardContent({ db, clock, projects, risks, sources }: 
     return out
   }
 
-  return { measureTiles, projectTiles, riskTiles, panels, milestoneFacts, today }
+  return {
+    measureTiles,
+    measureTilesWith,
+    projectTiles,
+    riskTiles,
+    panels,
+    milestoneFacts,
+    today,
+  }
 }
 
 /** Exceptions worst first: measures, then projects, then risks, then savings, each by title. */

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely } from 'kysely'
-import type { DashboardTilesTable, DB, TileKind } from '../../db/schema.ts'
+import type { DashboardTilesTable, DB, StoredRag, TileKind } from '../../db/schema.ts'
 
 export async function listDashboards(db: Kysely<DB>, organisationId: string) {
   return db
@@ -183,25 +183,56 @@ export async function portfolioHolders(db: Kysely<DB>, organisationId: string) {
   return result.rows
 }
 
-/** Approved values of the given measures from `from`, the few columns SPC and tiles need. */
+/** An approved value as the exception view works out status and SPC as at a past period. */
+export interface SeriesPoint {
+  readonly period_start: string
+  readonly value: number | null
+  readonly target: number | null
+  readonly rag: StoredRag | null
+}
+
+/**
+ * Approved values of the given measures from `from` to `to`, oldest first, by measure: one row a
+ * measure (its points as JSON), a fraction of the rows and parsing of a row a value.
+ */
 export async function approvedSeries(
   db: Kysely<DB>,
   organisationId: string,
   measureIds: readonly string[],
   from: string,
   to: string,
-) {
-  if (measureIds.length === 0) return []
-  return db
+): Promise<Map<string, SeriesPoint[]>> {
+  if (measureIds.length === 0) return new Map()
+  const rows = await db
     .selectFrom('measure_values')
-    .select(['measure_id', 'period_start', 'value', 'target', 'rag'])
+    .select([
+      'measure_id',
+      sql`json_agg(json_build_array(period_start, value, target, rag) order by period_start)`.as(
+        'points',
+      ),
+    ])
     .where('organisation_id', '=', organisationId)
     .where('measure_id', 'in', measureIds)
     .where('status', '=', 'approved')
     .where('period_start', '>=', from)
     .where('period_start', '<=', to)
-    .orderBy('period_start')
+    .groupBy('measure_id')
     .execute()
+  return new Map(
+    rows.map((r) => {
+      // pg parses JSON; PGlite may give it as text.
+      const points = (typeof r.points === 'string' ? JSON.parse(r.points) : r.points) as [
+        string,
+        number | null,
+        number | null,
+        StoredRag | null,
+      ][]
+      return [
+        r.measure_id,
+        points.map(([period_start, value, target, rag]) => ({ period_start, value, target, rag })),
+      ]
+    }),
+  )
 }
 
 /** Current review facts of risks, for their score as at a date. */
@@ -214,23 +245,6 @@ export async function riskReviews(db: Kysely<DB>, organisationId: string, riskId
     .where('risk_id', 'in', riskIds)
     .orderBy('reviewed_on')
     .execute()
-}
-
-/** The commentary of given values (measure and period), for the exceptions list. */
-export async function commentaryOf(
-  db: Kysely<DB>,
-  organisationId: string,
-  pairs: readonly { measureId: string; start: string }[],
-) {
-  if (pairs.length === 0) return new Map<string, string | null>()
-  const rows = await db
-    .selectFrom('measure_values')
-    .select(['measure_id', 'period_start', 'commentary'])
-    .where('organisation_id', '=', organisationId)
-    .where('measure_id', 'in', [...new Set(pairs.map((p) => p.measureId))])
-    .where('period_start', 'in', [...new Set(pairs.map((p) => p.start))])
-    .execute()
-  return new Map(rows.map((r) => [`${r.measure_id}:${r.period_start}`, r.commentary]))
 }
 
 /** The latest approved update of each project, for the exceptions list. */
@@ -251,4 +265,24 @@ export async function latestApprovedUpdates(
     .orderBy('month')
     .execute()
   return new Map(rows.map((r) => [r.project_id, { month: r.month, highlights: r.highlights }]))
+}
+
+/** The council's SPC settings, removed ones too, ordered as `listSettings` orders them. */
+export async function spcSettingsOf(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('measure_spc_settings')
+    .selectAll()
+    .where('organisation_id', '=', organisationId)
+    .orderBy('period_start')
+    .orderBy('recorded_at')
+    .execute()
+}
+
+/** Every milestone of the council's projects: the columns project status is worked out from. */
+export async function milestonesOfOrganisation(db: Kysely<DB>, organisationId: string) {
+  return db
+    .selectFrom('project_milestones')
+    .select(['project_id', 'status', 'due_date', 'original_due_date', 'completed_date'])
+    .where('organisation_id', '=', organisationId)
+    .execute()
 }

@@ -38,8 +38,10 @@ import {
   sortExceptions,
   spcSettingsAsAt,
   variationOf,
+  variationOfPoints,
   type ExceptionItem,
   type ListTile,
+  type SharedReads,
   type MeasureTile,
   type ProjectTile,
   type RiskTile,
@@ -121,20 +123,46 @@ export function createDashboardService(deps: DashboardDeps) {
     }
     return found
   }
+  const shared = (memo: Memo, organisationId: string): SharedReads => ({
+    spcSettings: () => once(memo, 'spcSettings', () => repo.spcSettingsOf(db, organisationId)),
+    milestones: () => once(memo, 'milestones', () => content.milestoneFacts(organisationId)),
+  })
   const projectsOn = (memo: Memo, principal: Principal, asAtEnd: string | null) =>
-    once(memo, `projects:${asAtEnd}`, () => content.projectTiles(principal, asAtEnd))
+    once(memo, `projects:${asAtEnd}`, async () =>
+      content.projectTiles(
+        principal,
+        asAtEnd,
+        await once(memo, 'projectList', () => deps.projects.list(principal)),
+        shared(memo, principal.organisationId),
+      ),
+    )
+  // The matrix, registers and risks the person may see, read once for every tile and list.
+  const riskOverview = (memo: Memo, principal: Principal) =>
+    once(memo, 'risks', () => deps.risks.overview(principal))
   const risksOn = (memo: Memo, principal: Principal, asAtEnd: string | null) =>
-    once(memo, `risks:${asAtEnd}`, () => content.riskTiles(principal, asAtEnd))
-  const allRisks = (memo: Memo, principal: Principal) =>
-    once(memo, 'allRisks', () => deps.risks.listRisks(principal))
-  const registersOf = (memo: Memo, principal: Principal) =>
-    once(memo, 'registers', () => deps.risks.listRegisters(principal))
+    once(memo, `risks:${asAtEnd}`, async () =>
+      content.riskTiles(principal, asAtEnd, await riskOverview(memo, principal)),
+    )
+  const allRisks = async (memo: Memo, principal: Principal) =>
+    (await riskOverview(memo, principal)).risks
+  const registersOf = async (memo: Memo, principal: Principal) =>
+    (await riskOverview(memo, principal)).registers
 
-  async function context(principal: Principal) {
+  /** Only people with a role see dashboards; pages that need no unit tree check only this. */
+  function requireRole(principal: Principal) {
     if (principal.roles.length === 0) throw new Forbidden()
-    const org = principal.organisationId
-    const tree = await unitTreeOf(db, org)
-    const personUnitId = await repo.personUnit(db, org, principal.personId)
+  }
+
+  /** The unit tree, read once for one call of the service. */
+  async function context(principal: Principal, memo: Memo = new Map()) {
+    requireRole(principal)
+    return { tree: await once(memo, 'tree', () => unitTreeOf(db, principal.organisationId)) }
+  }
+
+  /** The unit tree and the person's own unit: for lists of dashboards, which may be shared. */
+  async function contextWithUnit(principal: Principal) {
+    const { tree } = await context(principal)
+    const personUnitId = await repo.personUnit(db, principal.organisationId, principal.personId)
     return { tree, personUnitId }
   }
 
@@ -144,9 +172,14 @@ export function createDashboardService(deps: DashboardDeps) {
     sharedUnitId: row.shared_unit_id,
   })
 
-  async function requireDashboard(principal: Principal, id: string) {
-    const { tree, personUnitId } = await context(principal)
+  async function requireDashboard(principal: Principal, id: string, memo?: Memo) {
+    const { tree } = await context(principal, memo)
     const row = await repo.findDashboard(db, principal.organisationId, id)
+    // The person's own unit matters only for a dashboard shared with a unit.
+    const personUnitId =
+      !row || row.shared_unit_id === null
+        ? null
+        : await repo.personUnit(db, principal.organisationId, principal.personId)
     if (!row || !policy.canViewDashboard(principal, scopeOfRow(row), personUnitId, tree)) {
       throw new NotFound('Dashboard not found')
     }
@@ -159,8 +192,8 @@ export function createDashboardService(deps: DashboardDeps) {
     return found
   }
 
-  async function view(principal: Principal, row: repo.DashboardRow) {
-    const tiles = await repo.listTiles(db, principal.organisationId, [row.id])
+  async function view(principal: Principal, row: repo.DashboardRow, read?: repo.TileRow[]) {
+    const tiles = read ?? (await repo.listTiles(db, principal.organisationId, [row.id]))
     return presentDashboard(row, tiles, policy.canEditDashboard(principal, scopeOfRow(row)))
   }
 
@@ -387,15 +420,24 @@ export function createDashboardService(deps: DashboardDeps) {
 
   /** Tiles of a saved dashboard, grouped into sections in the order first met. */
   async function dashboardSections(
+    memo: Memo,
     principal: Principal,
     tiles: readonly repo.TileRow[],
     asAt: Period | null,
   ) {
-    const memo: Memo = new Map()
+    const { tree } = await context(principal, memo)
     const measureIds = tiles.flatMap((t) =>
       t.item_kind === 'measure' && t.item_id ? [t.item_id] : [],
     )
-    const measures = await content.measureTiles(principal, measureIds, asAt)
+    const measures = (
+      await content.measureTilesWith(
+        principal,
+        measureIds,
+        asAt,
+        tree,
+        shared(memo, principal.organisationId),
+      )
+    ).tiles
     const needProjects = tiles.some((t) => t.item_kind === 'project')
     const needRisks = tiles.some((t) => t.item_kind === 'risk')
     const projects = needProjects ? await projectsOn(memo, principal, asAt?.end ?? null) : new Map()
@@ -498,7 +540,7 @@ export function createDashboardService(deps: DashboardDeps) {
     },
 
     async list(principal: Principal) {
-      const { tree, personUnitId } = await context(principal)
+      const { tree, personUnitId } = await contextWithUnit(principal)
       const rows = (await repo.listDashboards(db, principal.organisationId)).filter((r) =>
         policy.canViewDashboard(principal, scopeOfRow(r), personUnitId, tree),
       )
@@ -522,7 +564,7 @@ export function createDashboardService(deps: DashboardDeps) {
     },
 
     async corporate(principal: Principal) {
-      await context(principal)
+      requireRole(principal)
       const row = await repo.findCorporate(db, principal.organisationId)
       return row ? view(principal, row) : null
     },
@@ -673,11 +715,13 @@ export function createDashboardService(deps: DashboardDeps) {
 
     /** What a saved dashboard shows, today or as at a past period. */
     async dashboardContent(principal: Principal, id: string, asAtInput?: string) {
-      const { row } = await requireDashboard(principal, id)
+      const memo: Memo = new Map()
+      const { row } = await requireDashboard(principal, id, memo)
       const asAt = parseAsAt(asAtInput, today())
-      const dashboard = await view(principal, row)
       const tiles = await repo.listTiles(db, principal.organisationId, [id])
+      const dashboard = await view(principal, row, tiles)
       const { sections, contextual, hidden, hiddenText } = await dashboardSections(
+        memo,
         principal,
         tiles,
         asAt,
@@ -753,7 +797,7 @@ export function createDashboardService(deps: DashboardDeps) {
 
     /** A node of the golden thread and everything beneath it, a section for each node below. */
     async themeContent(principal: Principal, nodeId: string, asAtInput?: string) {
-      await context(principal)
+      requireRole(principal)
       const asAt = parseAsAt(asAtInput, today())
       const thread = await threadIndex(principal.organisationId)
       const node = thread.byId.get(nodeId)
@@ -790,7 +834,7 @@ export function createDashboardService(deps: DashboardDeps) {
 
     /** A portfolio holder's nodes, each with everything beneath it. */
     async portfolioContent(principal: Principal, holderId: string, asAtInput?: string) {
-      await context(principal)
+      requireRole(principal)
       const asAt = parseAsAt(asAtInput, today())
       const holder = (await repo.portfolioHolders(db, principal.organisationId)).find(
         (h) => h.id === holderId,
@@ -817,7 +861,7 @@ export function createDashboardService(deps: DashboardDeps) {
     },
 
     async portfolioHolders(principal: Principal) {
-      await context(principal)
+      requireRole(principal)
       return (await repo.portfolioHolders(db, principal.organisationId)).map((h) => ({
         id: h.id,
         name: h.name,
@@ -826,13 +870,13 @@ export function createDashboardService(deps: DashboardDeps) {
     },
 
     async themes(principal: Principal) {
-      await context(principal)
+      requireRole(principal)
       return measureRepo.themes(db, principal.organisationId)
     },
 
     /** Where a signed-in person starts: their unit's directorate and their portfolio. */
     async startingPoints(principal: Principal) {
-      const { tree, personUnitId } = await context(principal)
+      const { tree, personUnitId } = await contextWithUnit(principal)
       const org = principal.organisationId
       const units = await orgRepo.listUnits(db, org)
       const directorate =
@@ -854,33 +898,59 @@ export function createDashboardService(deps: DashboardDeps) {
 
     /** Only what needs attention, filtered by unit, theme or portfolio holder. */
     async exceptions(principal: Principal, filters: ExceptionFilters) {
-      const { all, ...found } = await exceptionsWith(new Map(), principal, filters)
+      const memo: Memo = new Map()
+      const { all, ...found } = await exceptionsWith(memo, principal, filters)
       const pageSize = filters.pageSize ?? EXCEPTION_PAGE_SIZE
-      return { ...found, ...paginate(all, filters.page ?? 1, pageSize) }
+      const page = paginate(all, filters.page ?? 1, pageSize)
+      // The figures of the page's items only: the order does not depend on them.
+      const { tree } = await context(principal, memo)
+      const org = principal.organisationId
+      const asAt = parseAsAt(filters.asAt, today())
+      const items = await withFigures(principal, page.items, asAt, tree, shared(memo, org))
+      return { ...found, ...page, items }
     },
   }
 
   /**
-   * Measure exceptions with their latest figure (value, target, status in words, direction) and
-   * its commentary, as the measure's tile shows them.
+   * Exceptions with their latest figure: a measure's value, target, status in words, direction
+   * and commentary, as its tile shows them; a project's status and latest approved update.
    */
-  async function withMeasureFigures(
+  async function withFigures(
     principal: Principal,
-    flagged: readonly ExceptionItem[],
+    items: readonly ExceptionItem[],
     asAt: Period | null,
     tree: UnitTree,
+    reads: SharedReads,
   ): Promise<ExceptionItem[]> {
-    const ids = flagged.flatMap((i) => (i.id ? [i.id] : []))
-    const tiles = await content.measureTiles(principal, ids, asAt, tree)
-    const commentary = await repo.commentaryOf(
+    const idsOf = (kind: ExceptionItem['kind']) =>
+      items.flatMap((i) => (i.kind === kind && i.id ? [i.id] : []))
+    const measureIds = idsOf('measure')
+    const { tiles, commentary } =
+      measureIds.length === 0
+        ? { tiles: new Map<string, MeasureTile>(), commentary: new Map<string, string | null>() }
+        : await content.measureTilesWith(principal, measureIds, asAt, tree, reads, true)
+    const updates = await repo.latestApprovedUpdates(
       db,
       principal.organisationId,
-      [...tiles.values()].flatMap((t) =>
-        t.period ? [{ measureId: t.id, start: t.period.start }] : [],
-      ),
+      idsOf('project'),
+      asAt?.end ?? today(),
     )
-    return flagged.map((item) => {
-      const tile = item.id ? tiles.get(item.id) : undefined
+    return items.map((item) => {
+      if (item.kind === 'project') {
+        const update = item.id ? updates.get(item.id) : undefined
+        return {
+          ...item,
+          figures: {
+            period: update ? monthLabel(update.month) : null,
+            value: null,
+            target: null,
+            status: item.detail,
+            direction: null,
+            commentary: update?.highlights ?? null,
+          },
+        }
+      }
+      const tile = item.kind === 'measure' && item.id ? tiles.get(item.id) : undefined
       if (!tile?.period) return item
       return {
         ...item,
@@ -896,10 +966,10 @@ export function createDashboardService(deps: DashboardDeps) {
     })
   }
 
-  /** Only what needs attention, filtered by unit, theme or portfolio holder. */
+  /** Only what needs attention, filtered by unit, theme or portfolio holder, worst first. */
   async function exceptionsWith(memo: Memo, principal: Principal, filters: ExceptionFilters) {
     {
-      const { tree } = await context(principal)
+      const { tree } = await context(principal, memo)
       const org = principal.organisationId
       const asAt = parseAsAt(filters.asAt, today())
       const asAtEnd = asAt?.end ?? null
@@ -945,9 +1015,9 @@ export function createDashboardService(deps: DashboardDeps) {
       )
       // Today, status and variation are stored on each measure; as at a past period they are
       // worked out from the approved values of periods ended by then.
-      const series =
+      const byMeasure =
         asAtEnd === null
-          ? []
+          ? new Map<string, repo.SeriesPoint[]>()
           : await repo.approvedSeries(
               db,
               org,
@@ -955,21 +1025,19 @@ export function createDashboardService(deps: DashboardDeps) {
               `${Number(day.slice(0, 4)) - 2}-04-01`,
               day,
             )
-      const settings = asAtEnd === null ? null : await spcSettingsAsAt(db, org, measures, asAtEnd)
-      const byMeasure = new Map<string, typeof series>()
-      for (const v of series) {
-        const list = byMeasure.get(v.measure_id)
-        if (list) list.push(v)
-        else byMeasure.set(v.measure_id, [v])
-      }
+      const settings =
+        asAtEnd === null
+          ? null
+          : await spcSettingsAsAt(db, org, measures, asAtEnd, shared(memo, org))
       // Many measures share a frequency and period: work out each period's end once.
-      const ends = new Map<string, string>()
+      const ends = new Map<Frequency, Map<string, string>>()
       const endOf = (frequency: Frequency, start: string) => {
-        const key = `${frequency} ${start}`
-        let end = ends.get(key)
+        let known = ends.get(frequency)
+        if (known === undefined) ends.set(frequency, (known = new Map<string, string>()))
+        let end = known.get(start)
         if (end === undefined) {
           end = parsePeriodStart({ frequency, start }).end
-          ends.set(key, end)
+          known.set(start, end)
         }
         return end
       }
@@ -977,18 +1045,22 @@ export function createDashboardService(deps: DashboardDeps) {
         const own = (byMeasure.get(m.id) ?? []).filter(
           (v) => asAtEnd === null || endOf(m.frequency, v.period_start) <= asAtEnd,
         )
-        const variation = variationOf(
-          m,
+        // The values are approved and oldest first already: the chart's points are those with
+        // a figure.
+        const variation =
           asAtEnd === null
-            ? null
-            : own.map((v) => ({
-                status: 'approved' as const,
-                value: v.value,
-                target: v.target,
-                period: { frequency: m.frequency, start: v.period_start, label: v.period_start },
-              })),
-          settings?.get(m.id),
-        )
+            ? variationOf(m, null)
+            : variationOfPoints(
+                m,
+                own.length === 0
+                  ? null
+                  : own.flatMap((v) =>
+                      v.value === null
+                        ? []
+                        : [{ start: v.period_start, value: v.value, target: v.target }],
+                    ),
+                settings?.get(m.id),
+              )
         let rag: Rag
         let period: string
         if (asAtEnd === null) {
@@ -1014,7 +1086,7 @@ export function createDashboardService(deps: DashboardDeps) {
           detail: period,
         })
       }
-      items.push(...(await withMeasureFigures(principal, flagged, asAt, tree)))
+      items.push(...flagged)
 
       // Projects: off track or at risk, and milestones slipping.
       const projects = [...(await projectsOn(memo, principal, asAtEnd)).values()].filter(
@@ -1023,16 +1095,7 @@ export function createDashboardService(deps: DashboardDeps) {
           inUnit(p.leadUnitId) &&
           (beneath === null || beneath.project.has(p.id)),
       )
-      const milestones = await content.milestoneFacts(
-        org,
-        projects.map((p) => p.id),
-      )
-      const updates = await repo.latestApprovedUpdates(
-        db,
-        org,
-        projects.map((p) => p.id),
-        day,
-      )
+      const milestones = await shared(memo, org).milestones()
       for (const p of projects) {
         const own = (milestones.get(p.id) ?? []).map((m) =>
           m.status === 'completed' && m.completedDate !== null && m.completedDate > day
@@ -1041,7 +1104,6 @@ export function createDashboardService(deps: DashboardDeps) {
         )
         const reasons = projectExceptions(p.status, own, day)
         if (reasons.length === 0) continue
-        const update = updates.get(p.id)
         items.push({
           kind: 'project',
           id: p.id,
@@ -1049,14 +1111,6 @@ export function createDashboardService(deps: DashboardDeps) {
           title: `${p.code ? `${p.code}: ` : ''}${p.title}`,
           reasons: reasonsOf(reasons),
           detail: p.statusText,
-          figures: {
-            period: update ? monthLabel(update.month) : null,
-            value: null,
-            target: null,
-            status: p.statusText,
-            direction: null,
-            commentary: update?.highlights ?? null,
-          },
         })
       }
 

@@ -429,6 +429,17 @@ export function createRiskService({ db, clock, links }: RiskDeps) {
       return filterRisks(await load(principal), filters)
     },
 
+    /** The matrix, and the registers and risks the person may see, from one read (dashboards). */
+    async overview(principal: Principal) {
+      checkSignedIn(principal)
+      const loaded = await load(principal)
+      return {
+        matrix: loaded.matrix,
+        registers: loaded.registers.filter((r) => loaded.canSeeRegister(r.id)),
+        risks: filterRisks(loaded, {}),
+      }
+    },
+
     async getRisk(principal: Principal, id: string): Promise<RiskView> {
       checkSignedIn(principal)
       return requireRiskIn(await load(principal), id)
