@@ -20,6 +20,15 @@ export interface MeasureFilters {
   readonly status?: string
   readonly search?: string
   readonly variation?: SpcVariation
+  /**
+   * Only measures naming this person in `column`, or owned by one of `unitIds` (a narrowing
+   * read: the policy that decides who enters or approves still runs on the rows).
+   */
+  readonly namedOrIn?: {
+    readonly column: 'data_entry_id' | 'approver_id'
+    readonly personId: string
+    readonly unitIds: readonly string[]
+  }
 }
 
 /** The organisation's measures that pass the filters; null when a filter rules out every one. */
@@ -38,6 +47,17 @@ function filtered(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
   if (f.kind) query = query.where('m.kind', '=', f.kind as MeasuresTable['kind'])
   if (f.status) query = query.where('m.status', '=', f.status as MeasuresTable['status'])
   if (f.variation) query = query.where('m.spc_variation', '=', f.variation)
+  const named = f.namedOrIn
+  if (named) {
+    query = query.where((eb) =>
+      named.unitIds.length === 0
+        ? eb(`m.${named.column}`, '=', named.personId)
+        : eb.or([
+            eb(`m.${named.column}`, '=', named.personId),
+            eb('m.unit_id', 'in', named.unitIds),
+          ]),
+    )
+  }
   if (f.search) {
     const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     query = query.where((eb) => eb.or([eb('m.code', 'ilike', like), eb('m.title', 'ilike', like)]))
