@@ -371,7 +371,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     const [rows] = await ledger.writeValues(
       trx,
       org,
-      [{ measure: row, writes: [write], known: { targets, values: stored } }],
+      [{ measure: row, writes: [write], known: { targets, values: stored, complete: true } }],
       now,
       { graph: formulaGraphOf(calculated) },
     )
