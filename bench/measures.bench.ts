@@ -182,24 +182,22 @@ async function p95(
  * else done with them. `unitId` and `frequency` filter it as the page's filters do.
  */
 function floorQuery(database: Database, organisationId: string, unitId?: string) {
-  const unit = unitId
-    ? sql`and m.unit_id in (with recursive beneath(id) as (
+  const where = unitId
+    ? sql`m.organisation_id = ${organisationId} and m.unit_id in (with recursive beneath(id) as (
         select id from units where organisation_id = ${organisationId} and id = ${unitId}
         union select u.id from units u join beneath b on u.parent_id = b.id
         where u.organisation_id = ${organisationId}) select id from beneath)
         and m.frequency = 'monthly'`
-    : sql``
+    : sql`m.organisation_id = ${organisationId}`
   return () =>
     sql`
-      select m.*, a.*, p.*, count(*) over () as total_count
-      from measures m
+      select m.*, a.*, p.*, (select count(*) from measures m where ${where}) as total_count
+      from (select * from measures m where ${where} order by m.code limit 50) m
       left join measure_values a on a.organisation_id = m.organisation_id
         and a.measure_id = m.id and a.period_start = m.latest_period_start
       left join measure_values p on p.organisation_id = m.organisation_id
         and p.measure_id = m.id and p.period_start = m.pending_period_start
-      where m.organisation_id = ${organisationId} ${unit}
-      order by m.code
-      limit 50`.execute(database.db)
+      order by m.code`.execute(database.db)
 }
 
 async function floor(work: () => Promise<unknown>, n = 60) {

@@ -174,7 +174,11 @@ export async function pageOfMeasures(
 ) {
   const query = filtered(db, organisationId, f)
   if (!query) return { rows: [], total: 0 }
-  const found = await query
+  // The page first, then only its measures joined to their headline values; the count beside.
+  const paged = query.selectAll('m').orderBy('m.code').offset(page.offset).limit(page.limit)
+  const count = query.select((eb) => eb.fn.countAll<number>().as('n'))
+  const found = await db
+    .selectFrom(paged.as('m'))
     .leftJoin('measure_values as a', (join) =>
       join
         .onRef('a.organisation_id', '=', 'm.organisation_id')
@@ -190,10 +194,8 @@ export async function pageOfMeasures(
     .selectAll('m')
     .select(VALUE_ROW_COLUMNS.map((c) => sql.ref(`a.${c}`).as(`a_${c}`)))
     .select(VALUE_ROW_COLUMNS.map((c) => sql.ref(`p.${c}`).as(`p_${c}`)))
-    .select(sql<number>`count(*) over ()`.as('total_count'))
+    .select(count.as('total_count'))
     .orderBy('m.code')
-    .offset(page.offset)
-    .limit(page.limit)
     .execute()
   if (found.length > 0 || page.offset === 0) {
     const rows = found.map((r) => {
@@ -211,9 +213,7 @@ export async function pageOfMeasures(
     })
     return { rows, total: found[0]?.total_count ?? 0 }
   }
-  const counted = await query
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
+  const counted = await count.executeTakeFirstOrThrow()
   return { rows: [], total: counted.n }
 }
 
