@@ -473,6 +473,8 @@ export interface MeasuresTable {
   /** The newest value when it is still in sign-off (draft, submitted or returned), or null. */
   pending_period_start: Generated<string | null>
   pending_status: Generated<Exclude<ValueStatus, 'approved'> | null>
+  /** Direction and forecast beside the headline values, as measure-store's HeadlineStatus. */
+  headline_status: Generated<unknown>
   /** The named computation of an organisational measure (dashboards); null for others. */
   computation: Generated<string | null>
   /** The latest point's SPC variation and assurance, kept with the values (refreshSpc). */

@@ -94,6 +94,25 @@ export function entersFor(principal: Principal, row: repo.MeasureListRow, tree: 
   )
 }
 
+/**
+ * The measures a person can enter or approve for, as a filter the database applies first: on
+ * a large council someone with the role over one directorate, or none, need not read every
+ * measure's row on each page (the task count). Nothing when the role is organisation-wide.
+ */
+function narrowTo(
+  principal: Principal,
+  role: 'data_entry' | 'approver',
+  column: 'data_entry_id' | 'approver_id',
+  tree: UnitTree,
+): repo.MeasureFilters {
+  const grants = principal.roles.filter((g) => g.role === role)
+  if (grants.some((g) => g.unitId === null)) return {}
+  const unitIds = [
+    ...new Set(grants.flatMap((g) => (g.unitId === null ? [] : tree.descendantsOf(g.unitId)))),
+  ]
+  return { namedOrIn: { column, personId: principal.personId, unitIds } }
+}
+
 /** The earliest period start `outstandingPeriods` may ask about: a year back, and an annual period before that. */
 export function outstandingFrom(today: string): string {
   return addDays(addDays(today, -366), -366)
@@ -352,7 +371,7 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     const [rows] = await ledger.writeValues(
       trx,
       org,
-      [{ measure: row, writes: [write], known: { targets, values: stored } }],
+      [{ measure: row, writes: [write], known: { targets, values: stored, complete: true } }],
       now,
       { graph: formulaGraphOf(calculated) },
     )
@@ -914,9 +933,12 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     async myUpdates(principal: Principal) {
       const org = principal.organisationId
       const tree = await unitTreeOf(db, org)
-      const mine = (await repo.listMeasures(db, org, { status: 'active' })).filter((m) =>
-        entersFor(principal, m, tree),
-      )
+      const mine = (
+        await repo.listMeasures(db, org, {
+          status: 'active',
+          ...narrowTo(principal, 'data_entry', 'data_entry_id', tree),
+        })
+      ).filter((m) => entersFor(principal, m, tree))
       const today_ = today()
       const values = await repo.listValues(
         db,
@@ -980,9 +1002,9 @@ export function createValueService({ db, clock, measures, notify }: ValueDeps) {
     async approvalQueue(principal: Principal) {
       const org = principal.organisationId
       const tree = await unitTreeOf(db, org)
-      const mine = (await repo.listMeasures(db, org, {})).filter((m) =>
-        policy.isApproverOf(principal, scopeOf(m), tree),
-      )
+      const mine = (
+        await repo.listMeasures(db, org, narrowTo(principal, 'approver', 'approver_id', tree))
+      ).filter((m) => policy.isApproverOf(principal, scopeOf(m), tree))
       const byId = new Map(mine.map((m) => [m.id, m]))
       const waiting = await repo.submittedValues(db, org, [...byId.keys()])
       const names = await repo.peopleNames(

@@ -6,6 +6,7 @@ export { measureChart } from './measure-chart.ts'
 export { buildDemoMeasures } from './measure-demo.ts'
 export * as measureLedger from './measure-ledger.ts'
 export {
+  refreshHeadlines,
   replaceTargets,
   settleAll,
   spcSettingsChanged,
@@ -32,7 +33,8 @@ export {
 } from './measure-presenter.ts'
 export type { MeasureValueView, MeasureView, PeriodView } from './measure-presenter.ts'
 export * as measureRepository from './measure-repository.ts'
-export { refreshLatest } from './measure-repository.ts'
+// The headline and the statuses stored beside it; the repository's own refreshLatest is SQL only.
+export { refreshHeadlines as refreshLatest } from './measure-ledger.ts'
 export type { NewValue } from './measure-repository.ts'
 export { measureNames, measureRoutes } from './measure-routes.ts'
 export {

@@ -27,7 +27,7 @@ import { presentSpcSettings } from './measure-spc-presenter.ts'
 import * as spcRepo from './measure-spc-repository.ts'
 import * as repo from './measure-repository.ts'
 import { spcSummary, type SpcPointInput } from './measure-spc.ts'
-import { derive, formulaGraph } from './measure-store.ts'
+import { derive, formulaGraph, headlineStatusOf, type HeadlineStatus } from './measure-store.ts'
 
 /** One change to one value of a measure. `before` is the row as the writer read it. */
 export type ValueWrite =
@@ -51,6 +51,8 @@ export interface MeasureWrites {
   readonly known?: {
     readonly targets: readonly MeasureTargetRow[]
     readonly values: readonly repo.ValueFigures[]
+    /** Every value of the measure (not only from a year on): its headline follows from them. */
+    readonly complete?: boolean
   }
 }
 
@@ -64,7 +66,11 @@ interface Touched {
   /** Something the public dashboard shows changed. */
   published: boolean
   /** Its targets and values after the writes, when the writer knew them (`MeasureWrites.known`). */
-  known?: { targets: readonly MeasureTargetRow[]; values: repo.ValueFigures[] }
+  known?: {
+    targets: readonly MeasureTargetRow[]
+    values: repo.ValueFigures[]
+    complete?: boolean
+  }
 }
 
 /**
@@ -156,6 +162,7 @@ export async function writeValues(
     }
     if (complete) {
       t.known = {
+        complete: known.complete === true,
         targets: known.targets,
         values: [...byStart.values()].sort((a, b) =>
           a.period_start < b.period_start ? -1 : a.period_start > b.period_start ? 1 : 0,
@@ -279,7 +286,7 @@ export async function loadInBulk(
     }
   }
   await repo.insertValues(trx, organisationId, rows)
-  await repo.refreshLatest(trx, organisationId, null)
+  await refreshHeadlines(trx, organisationId, null, at)
   await refreshSpcAll(trx, organisationId)
   if (measures.some((m) => m.public)) await bumpPublication(trx, organisationId, at)
 }
@@ -314,7 +321,7 @@ export async function stampSignOffDates(
  * measures (the demo council), or a generator loaded values in bulk (bench/).
  */
 export async function settleAll(trx: Kysely<DB>, organisationId: string, at: Date): Promise<void> {
-  await repo.refreshLatest(trx, organisationId, null)
+  await refreshHeadlines(trx, organisationId, null, at)
   await refreshSpcAll(trx, organisationId)
   await bumpPublication(trx, organisationId, at)
 }
@@ -371,7 +378,8 @@ async function settle(
   if (touched.length === 0) return
   let published = touched.some((t) => t.published)
   const ids = new Set(touched.map((t) => t.measure.id))
-  await deriveStored(trx, organisationId, touched)
+  const rowOf = new Map(touched.map((t) => [t.measure.id, t.measure]))
+  const figures = await deriveStored(trx, organisationId, touched)
   const changedPeriods = touched.filter((t) => t.periods.size > 0)
   if (options.dependants !== false && changedPeriods.length > 0) {
     const graph: FormulaGraph = options.graph ?? (await formulaGraph(trx, organisationId))
@@ -388,13 +396,96 @@ async function settle(
         if (!dependant) continue
         if ((await calculate(trx, organisationId, dependant, periods, at)) > 0) {
           ids.add(dependant.id)
+          rowOf.set(dependant.id, dependant)
+          figures.delete(dependant.id)
           published ||= dependant.public
         }
       }
     }
   }
-  await repo.refreshLatest(trx, organisationId, [...ids])
+  // The headline's statuses from the figures in hand, written with the headline itself; the
+  // measures whose every value is not in hand are read once more.
+  const day = dayOf(at)
+  const statuses = new Map<string, HeadlineStatus>()
+  for (const [id, f] of figures) {
+    const measure = rowOf.get(id)
+    if (measure) statuses.set(id, headlineStatusOf(measure, f.targets, f.values, day))
+  }
+  await repo.refreshLatest(trx, organisationId, [...ids], statuses)
+  const rest = [...ids].flatMap((id) => {
+    const measure = rowOf.get(id)
+    return measure && !statuses.has(id) ? [measure] : []
+  })
+  await refreshHeadlineStatus(trx, organisationId, rest, at)
   if (published) await bumpPublication(trx, organisationId, at)
+}
+
+function dayOf(at: Date): string {
+  return at.toISOString().slice(0, 10)
+}
+
+/**
+ * Each measure's headline (latest approved value, newest in sign-off) and the statuses shown
+ * beside it, from its values: after a bulk load, or for any measures at all (`null`: every
+ * measure of the organisation).
+ */
+export async function refreshHeadlines(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measureIds: readonly string[] | null,
+  at: Date = new Date(),
+): Promise<void> {
+  await repo.refreshLatest(trx, organisationId, measureIds)
+  const measures =
+    measureIds === null
+      ? await trx
+          .selectFrom('measures')
+          .selectAll()
+          .where('organisation_id', '=', organisationId)
+          .execute()
+      : await repo.findMeasuresById(trx, organisationId, measureIds)
+  await refreshHeadlineStatus(trx, organisationId, measures, at)
+}
+
+/**
+ * The stored statuses of the measures' headlines (their headline columns already up to date),
+ * reading their targets and their values from four years before the headline on: direction
+ * looks a year back and the forecast three years.
+ */
+async function refreshHeadlineStatus(
+  trx: Kysely<DB>,
+  organisationId: string,
+  measures: readonly MeasureRow[],
+  at: Date,
+): Promise<void> {
+  const day = dayOf(at)
+  const tick = cooperate()
+  for (let i = 0; i < measures.length; i += SETTLE_CHUNK) {
+    const chunk = measures.slice(i, i + SETTLE_CHUNK)
+    const ids = chunk.map((m) => m.id)
+    const targetsOf = Map.groupBy(
+      await repo.listTargets(trx, organisationId, ids),
+      (t) => t.measure_id,
+    )
+    const valuesOf = Map.groupBy(
+      await repo.listHeadlineFigures(trx, organisationId, ids),
+      (v) => v.measure_id,
+    )
+    const statuses = new Map<string, HeadlineStatus>()
+    for (const measure of chunk) {
+      await tick()
+      statuses.set(
+        measure.id,
+        headlineStatusOf(
+          measure,
+          targetsOf.get(measure.id) ?? [],
+          valuesOf.get(measure.id) ?? [],
+          day,
+        ),
+      )
+    }
+    await repo.setHeadlineStatus(trx, organisationId, statuses)
+  }
 }
 
 /**
@@ -408,8 +499,10 @@ async function deriveStored(
   touched: readonly (Pick<Touched, 'measure' | 'spc' | 'known'> & {
     periods?: ReadonlySet<string>
   })[],
-): Promise<void> {
+): Promise<Map<string, Figures>> {
   const tick = cooperate()
+  // Measures whose every value was in hand, with their stored columns as now settled.
+  const whole = new Map<string, Figures>()
   for (let i = 0; i < touched.length; i += SETTLE_CHUNK) {
     const chunk = touched.slice(i, i + SETTLE_CHUNK)
     // Measures whose writer read their targets and values are not read again.
@@ -427,6 +520,10 @@ async function deriveStored(
     const valuesOf = new Map<string, readonly repo.ValueFigures[]>(
       Map.groupBy(await repo.listValueFigures(trx, organisationId, ids, from), (v) => v.measure_id),
     )
+    // Of the measures whose every value is in hand, the values before those settled below.
+    const earlier = new Map<string, readonly repo.ValueFigures[]>(
+      from === undefined ? unknown.map((t) => [t.measure.id, []]) : [],
+    )
     for (const { measure, known, spc, periods } of chunk) {
       if (!known) continue
       // As read: from the first changed year when SPC needs nothing.
@@ -436,6 +533,11 @@ async function deriveStored(
         measure.id,
         since === undefined ? known.values : known.values.filter((v) => v.period_start >= since),
       )
+      if (known.complete === true)
+        earlier.set(
+          measure.id,
+          since === undefined ? [] : known.values.filter((v) => v.period_start < since),
+        )
     }
     const settingsOf = Map.groupBy(
       await spcRepo.listSettings(trx, organisationId, spcIds),
@@ -452,11 +554,20 @@ async function deriveStored(
         targetsOf.get(measure.id) ?? [],
         values.map((v) => ({ start: v.period_start, value: v.value, status: v.status })),
       )
+      const settled: repo.ValueFigures[] = []
       for (const v of values) {
         const d = derived.get(v.period_start)
-        if (d && (d.target !== v.target || d.rag !== v.rag || d.yearToDate !== v.year_to_date))
+        if (d && (d.target !== v.target || d.rag !== v.rag || d.yearToDate !== v.year_to_date)) {
           changed.push({ id: v.id, target: d.target, rag: d.rag, year_to_date: d.yearToDate })
+          settled.push({ ...v, target: d.target, rag: d.rag, year_to_date: d.yearToDate })
+        } else settled.push(v)
       }
+      const before = earlier.get(measure.id)
+      if (before)
+        whole.set(measure.id, {
+          targets: targetsOf.get(measure.id) ?? [],
+          values: before.length === 0 ? settled : [...before, ...settled],
+        })
       if (spc) {
         const points = spcPoints(
           values.map((v) => ({ ...v, target: derived.get(v.period_start)?.target ?? v.target })),
@@ -479,6 +590,13 @@ async function deriveStored(
       await spcRepo.setSpcSummaries(trx, organisationId, summaries)
     }
   }
+  return whole
+}
+
+/** A measure's targets and every one of its values, as settled. */
+interface Figures {
+  readonly targets: readonly MeasureTargetRow[]
+  readonly values: readonly repo.ValueFigures[]
 }
 
 /** The first day of the financial year (from 1 April) of the earliest of `starts`. */

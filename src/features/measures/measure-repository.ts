@@ -3,6 +3,7 @@ import { insertJsonRowsReturning, type ColumnType } from '../../db/bulk.ts'
 import type {
   DB,
   MeasureFrequency,
+  MeasureRow,
   MeasuresTable,
   MeasureTargetRow,
   MeasureValuesTable,
@@ -13,6 +14,8 @@ import type {
 
 export interface MeasureFilters {
   readonly unitIds?: readonly string[]
+  /** A unit: only measures of it and the units beneath it (read in the same statement). */
+  readonly unitBeneath?: string
   readonly measureIds?: readonly string[]
   readonly frequency?: MeasureFrequency
   readonly ownerId?: string
@@ -20,6 +23,15 @@ export interface MeasureFilters {
   readonly status?: string
   readonly search?: string
   readonly variation?: SpcVariation
+  /**
+   * Only measures naming this person in `column`, or owned by one of `unitIds` (a narrowing
+   * read: the policy that decides who enters or approves still runs on the rows).
+   */
+  readonly namedOrIn?: {
+    readonly column: 'data_entry_id' | 'approver_id'
+    readonly personId: string
+    readonly unitIds: readonly string[]
+  }
 }
 
 /** The organisation's measures that pass the filters; null when a filter rules out every one. */
@@ -28,6 +40,18 @@ function filtered(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
   if (f.unitIds) {
     if (f.unitIds.length === 0) return null
     query = query.where('m.unit_id', 'in', f.unitIds)
+  }
+  if (f.unitBeneath) {
+    query = query.where(
+      'm.unit_id',
+      'in',
+      sql<string>`(with recursive beneath(id) as (
+        select id from units where organisation_id = ${organisationId} and id = ${f.unitBeneath}
+        union
+        select u.id from units u join beneath b on u.parent_id = b.id
+        where u.organisation_id = ${organisationId}
+      ) select id from beneath)`,
+    )
   }
   if (f.measureIds) {
     if (f.measureIds.length === 0) return null
@@ -38,6 +62,17 @@ function filtered(db: Kysely<DB>, organisationId: string, f: MeasureFilters) {
   if (f.kind) query = query.where('m.kind', '=', f.kind as MeasuresTable['kind'])
   if (f.status) query = query.where('m.status', '=', f.status as MeasuresTable['status'])
   if (f.variation) query = query.where('m.spc_variation', '=', f.variation)
+  const named = f.namedOrIn
+  if (named) {
+    query = query.where((eb) =>
+      named.unitIds.length === 0
+        ? eb(`m.${named.column}`, '=', named.personId)
+        : eb.or([
+            eb(`m.${named.column}`, '=', named.personId),
+            eb('m.unit_id', 'in', named.unitIds),
+          ]),
+    )
+  }
   if (f.search) {
     const like = `%${f.search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
     query = query.where((eb) => eb.or([eb('m.code', 'ilike', like), eb('m.title', 'ilike', like)]))
@@ -86,9 +121,50 @@ export async function listMeasures(db: Kysely<DB>, organisationId: string, f: Me
   )
 }
 
+/** Every column of a value, as the list reads a measure's headline rows beside it. */
+const VALUE_ROW_COLUMNS = [
+  'id',
+  'organisation_id',
+  'measure_id',
+  'period_start',
+  'value',
+  'numerator',
+  'denominator',
+  'commentary',
+  'status',
+  'calculated',
+  'target',
+  'rag',
+  'year_to_date',
+  'entered_by',
+  'first_entered_by',
+  'submitted_by',
+  'submitted_at',
+  'approved_by',
+  'approved_at',
+  'returned_by',
+  'returned_at',
+  'return_reason',
+  'restated',
+  'restatement_reason',
+  'restated_from',
+  'version',
+  'created_at',
+  'updated_at',
+] as const satisfies readonly (keyof MeasureValueRow)[]
+
+/** The value row a list read under `prefix`, or null when the join found none. */
+function valueRowOf(row: Record<string, unknown>, prefix: string): MeasureValueRow | null {
+  if (row[`${prefix}id`] === null) return null
+  const out: Record<string, unknown> = {}
+  for (const c of VALUE_ROW_COLUMNS) out[c] = row[`${prefix}${c}`]
+  return out as unknown as MeasureValueRow
+}
+
 /**
- * One page of the measures that pass the filters, whole rows in code order, and how many pass
- * in all: one statement (a second only when the page is past the end).
+ * One page of the measures that pass the filters, whole rows in code order, each with its
+ * headline value rows (latest approved, newest in sign-off) and how many pass in all: one
+ * statement (a second only when the page is past the end).
  */
 export async function pageOfMeasures(
   db: Kysely<DB>,
@@ -98,22 +174,46 @@ export async function pageOfMeasures(
 ) {
   const query = filtered(db, organisationId, f)
   if (!query) return { rows: [], total: 0 }
-  const rows = await query
+  // The page first, then only its measures joined to their headline values; the count beside.
+  const paged = query.selectAll('m').orderBy('m.code').offset(page.offset).limit(page.limit)
+  const count = query.select((eb) => eb.fn.countAll<number>().as('n'))
+  const found = await db
+    .selectFrom(paged.as('m'))
+    .leftJoin('measure_values as a', (join) =>
+      join
+        .onRef('a.organisation_id', '=', 'm.organisation_id')
+        .onRef('a.measure_id', '=', 'm.id')
+        .onRef('a.period_start', '=', 'm.latest_period_start'),
+    )
+    .leftJoin('measure_values as p', (join) =>
+      join
+        .onRef('p.organisation_id', '=', 'm.organisation_id')
+        .onRef('p.measure_id', '=', 'm.id')
+        .onRef('p.period_start', '=', 'm.pending_period_start'),
+    )
     .selectAll('m')
-    .select(sql<number>`count(*) over ()`.as('total_count'))
+    .select(VALUE_ROW_COLUMNS.map((c) => sql.ref(`a.${c}`).as(`a_${c}`)))
+    .select(VALUE_ROW_COLUMNS.map((c) => sql.ref(`p.${c}`).as(`p_${c}`)))
+    .select(count.as('total_count'))
     .orderBy('m.code')
-    .offset(page.offset)
-    .limit(page.limit)
     .execute()
-  if (rows.length > 0 || page.offset === 0) {
-    return {
-      rows: rows.map(({ total_count: _, ...row }) => row),
-      total: rows[0]?.total_count ?? 0,
-    }
+  if (found.length > 0 || page.offset === 0) {
+    const rows = found.map((r) => {
+      const record = r as unknown as Record<string, unknown>
+      const measure: Record<string, unknown> = {}
+      for (const key in record) {
+        if (key !== 'total_count' && !key.startsWith('a_') && !key.startsWith('p_'))
+          measure[key] = record[key]
+      }
+      return {
+        row: measure as unknown as MeasureRow,
+        approved: valueRowOf(record, 'a_'),
+        pending: valueRowOf(record, 'p_'),
+      }
+    })
+    return { rows, total: found[0]?.total_count ?? 0 }
   }
-  const counted = await query
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow()
+  const counted = await count.executeTakeFirstOrThrow()
   return { rows: [], total: counted.n }
 }
 
@@ -690,17 +790,26 @@ export async function refreshLatest(
   db: Kysely<DB>,
   organisationId: string,
   measureIds: readonly string[] | null,
+  statuses: ReadonlyMap<string, unknown> = new Map(),
 ): Promise<void> {
   if (measureIds !== null && measureIds.length === 0) return
   const only =
     measureIds === null ? sql`` : sql`and m.id in (${sql.join(measureIds.map((id) => sql`${id}`))})`
+  // The statuses shown beside the headline, when the caller worked them out (measure-store).
+  const status =
+    statuses.size === 0
+      ? sql`m.headline_status`
+      : sql`coalesce((select s.status from (values ${sql.join(
+          [...statuses].map(([id, st]) => sql`(${id}::uuid, ${JSON.stringify(st)}::jsonb)`),
+        )}) s(id, status) where s.id = m.id), m.headline_status)`
   await sql`
     update measures m set
       latest_period_start = a.period_start,
       latest_rag = a.rag,
       latest_restated = coalesce(a.restated, false),
       pending_period_start = case when e.status <> 'approved' then e.period_start end,
-      pending_status = case when e.status <> 'approved' then e.status end
+      pending_status = case when e.status <> 'approved' then e.status end,
+      headline_status = ${status}
     from measures m2
     left join lateral (
       select v.period_start, v.rag, v.restated from measure_values v
@@ -715,6 +824,65 @@ export async function refreshLatest(
       order by v.period_start desc limit 1
     ) e on true
     where m2.id = m.id and m.organisation_id = ${organisationId} ${only}`.execute(db)
+}
+
+/**
+ * The figures a headline's statuses are worked out from: each measure's values from four years
+ * before its headline (latest approved or newest in sign-off) on, in period order.
+ */
+export async function listHeadlineFigures(
+  db: Kysely<DB>,
+  organisationId: string,
+  measureIds: readonly string[],
+) {
+  if (measureIds.length === 0) return []
+  return db
+    .selectFrom('measure_values as v')
+    .innerJoin('measures as m', (join) =>
+      join.onRef('m.id', '=', 'v.measure_id').onRef('m.organisation_id', '=', 'v.organisation_id'),
+    )
+    .select([
+      'v.id',
+      'v.measure_id',
+      'v.period_start',
+      'v.value',
+      'v.status',
+      'v.target',
+      'v.rag',
+      'v.year_to_date',
+      'v.commentary',
+    ])
+    .where('v.organisation_id', '=', organisationId)
+    .where('v.measure_id', 'in', measureIds)
+    .where(
+      'v.period_start',
+      '>=',
+      sql<string>`make_date(extract(year from least(m.latest_period_start,
+        m.pending_period_start))::int - 4, 1, 1)`,
+    )
+    .orderBy('v.measure_id')
+    .orderBy('v.period_start')
+    .execute()
+}
+
+/** Stores the statuses shown beside measures' headlines (measure-store's HeadlineStatus). */
+export async function setHeadlineStatus(
+  db: Kysely<DB>,
+  organisationId: string,
+  statuses: ReadonlyMap<string, unknown>,
+): Promise<void> {
+  const entries = [...statuses]
+  for (let i = 0; i < entries.length; i += 500) {
+    const list = sql.join(
+      entries
+        .slice(i, i + 500)
+        .map(([id, status]) => sql`(${id}::uuid, ${JSON.stringify(status)}::jsonb)`),
+    )
+    await sql`
+      update measures m set headline_status = s.status
+      from (values ${list}) as s(id, status)
+      where m.id = s.id and m.organisation_id = ${organisationId}`.execute(db)
+  }
 }
 
 /** Top-level nodes of active plans (themes, strategic purposes…), for filtering measures. */

@@ -44,7 +44,14 @@ import {
   type TargetsInput,
 } from './measure-schemas.ts'
 import { currentStatus, headlineFacts } from './measure-status.ts'
-import { formulaGraph, headlineOfViews, latestViews, presentValues } from './measure-store.ts'
+import {
+  formulaGraph,
+  headlineOfViews,
+  latestViews,
+  presentValues,
+  storedLatestViews,
+  type HeadlineStatus,
+} from './measure-store.ts'
 import { ukDate } from '../../core/dates.ts'
 
 export interface MeasureDeps {
@@ -175,11 +182,12 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       (r) => r.latest_period_start !== null || r.pending_period_start !== null,
     )
     if (withValues.length === 0) return rows.map(() => none)
-    // Direction needs a year back, and a cumulative forecast follows last year's pattern.
+    // Direction needs a year back, and a cumulative forecast follows the pattern of up to three
+    // earlier years.
     const earliest = withValues
       .map((r) => r.latest_period_start ?? r.pending_period_start ?? '9999-12-31')
       .reduce((a, b) => (a < b ? a : b), '9999-12-31')
-    const from = earliest === '9999-12-31' ? undefined : `${financialYearOf(earliest) - 1}-04-01`
+    const from = earliest === '9999-12-31' ? undefined : `${financialYearOf(earliest) - 3}-04-01`
     const ids = withValues.map((r) => r.id)
     const targets = Map.groupBy(
       await repo.listTargets(db, organisationId, ids, from),
@@ -544,9 +552,7 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
     async list(principal: Principal, q: MeasureListQuery) {
       if (principal.roles.length === 0) throw new Forbidden()
       const org = principal.organisationId
-      const tree = await unitTreeOf(db, org)
       const filters: repo.MeasureFilters = {
-        ...(q.unitId && { unitIds: tree.has(q.unitId) ? tree.descendantsOf(q.unitId) : [] }),
         ...(q.nodeId && { measureIds: await repo.measuresBeneathNode(db, org, q.nodeId) }),
         ...(q.frequency && { frequency: q.frequency }),
         ...(q.ownerId && { ownerId: q.ownerId }),
@@ -557,23 +563,44 @@ export function createMeasureService({ db, clock }: MeasureDeps) {
       }
       const today_ = today()
       // Members of the council see every measure: unless the list is filtered by today's status
-      // (worked out here, not stored), the database pages it and only the page is judged.
+      // (worked out here, not stored), the database pages it, and each measure of the page is
+      // presented from its row, its headline values and the statuses stored beside them.
       if (q.status === undefined && policy.seesEveryMeasure(principal)) {
-        const { rows: pageRows, total } = await repo.pageOfMeasures(db, org, filters, {
-          offset: (q.page - 1) * q.pageSize,
-          limit: q.pageSize,
-        })
-        const latest = await latestOf(principal, pageRows)
-        const items = pageRows.map((row, i) => {
+        const { rows: page, total } = await repo.pageOfMeasures(
+          db,
+          org,
+          { ...filters, ...(q.unitId && { unitBeneath: q.unitId }) },
+          { offset: (q.page - 1) * q.pageSize, limit: q.pageSize },
+        )
+        const views = page.map(({ row, approved, pending }) =>
+          storedLatestViews(
+            row,
+            approved,
+            pending,
+            row.headline_status as HeadlineStatus | null,
+            policy.canSeeUnapprovedValues(principal, scopeOf(row)),
+          ),
+        )
+        // Measures not settled since their statuses began to be stored are worked out here.
+        const unsettled = page.flatMap((p, i) => (views[i] ? [] : [p.row]))
+        const worked = new Map(
+          (await latestOf(principal, unsettled)).map((v, i) => [unsettled[i]?.id, v]),
+        )
+        const items = page.map(({ row }, i) => {
           const current = currentStatus(statusMeasure(row), headlineFacts(row), today_)
-          return presentMeasure(row, latest[i] ?? { latest: null, approved: null }, {
-            ...current,
-            period: presentPeriod(current.period),
-          })
+          return presentMeasure(
+            row,
+            views[i] ?? worked.get(row.id) ?? { latest: null, approved: null },
+            { ...current, period: presentPeriod(current.period) },
+          )
         })
         return { items, page: q.page, pageSize: q.pageSize, total }
       }
-      const rows = await repo.listMeasures(db, org, filters)
+      const tree = await unitTreeOf(db, org)
+      const rows = await repo.listMeasures(db, org, {
+        ...filters,
+        ...(q.unitId && { unitIds: tree.has(q.unitId) ? tree.descendantsOf(q.unitId) : [] }),
+      })
       const judged = rows
         .filter((r) => policy.canViewMeasure(principal, scopeOf(r), tree))
         .map((row) => ({

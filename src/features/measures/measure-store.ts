@@ -22,10 +22,12 @@ import {
 } from './measure-presenter.ts'
 import * as repo from './measure-repository.ts'
 import { variationIfApproved, type SpcPointInput } from './measure-spc.ts'
+import type { Period } from '../../core/periods.ts'
 import {
   deriveAll,
   dueDateOf,
   periodStatus,
+  type PeriodStatus,
   TargetBook,
   type Derived,
   type HeadlineFacts,
@@ -108,9 +110,6 @@ export function presentValues(
   today: string,
   options: { latestOnly?: boolean; last?: number; headline?: boolean } = {},
 ): MeasureValueView[] {
-  const sm: StatusMeasure = statusMeasure(measure)
-  const book = new TargetBook(sm, targetEntries(targets))
-  const entries = new Map(valueEntries(values).map((v) => [v.start, v]))
   const headline = options.headline ? headlineRows(measure, values) : null
   const shown = headline
     ? values.filter((v) => v === headline.shown || v === headline.pending)
@@ -119,21 +118,164 @@ export function presentValues(
       : options.last
         ? values.slice(-options.last)
         : values
+  const sm: StatusMeasure = statusMeasure(measure)
+  return statusesOf(sm, targets, values, shown, today).map(({ row, status, period }) =>
+    presentValue(row, measure, status, dueDateOf(sm, period)),
+  )
+}
+
+type StatusInput = Pick<
+  MeasureValueRow,
+  'period_start' | 'value' | 'status' | 'target' | 'rag' | 'year_to_date'
+>
+
+/**
+ * The status of each of `shown` (in period order, each one of `values`): RAG, direction and,
+ * for the latest of `values` in each financial year, the year-end forecast as it stood then.
+ */
+function statusesOf<R extends StatusInput>(
+  sm: StatusMeasure,
+  targets: readonly MeasureTargetRow[],
+  values: readonly StatusInput[],
+  shown: readonly R[],
+  today: string,
+): { row: R; status: PeriodStatus; period: Period }[] {
+  const book = new TargetBook(sm, targetEntries(targets))
+  const entries = new Map(
+    values.map((v) => [
+      v.period_start,
+      { start: v.period_start, value: v.value, status: v.status },
+    ]),
+  )
+  const position = new Map<StatusInput, number>(values.map((v, i) => [v, i]))
   return shown.map((row, i) => {
-    const period = periodOf(measure.frequency, row.period_start)
+    const period = periodOf(sm.frequency, row.period_start)
     const stored: Derived = { target: row.target, rag: row.rag, yearToDate: row.year_to_date }
-    // The forecast is given for the latest value of each financial year, as it stood then.
-    const next = shown[i + 1]
+    // The next value among all the person sees, as the measure page has it, not among `shown`.
+    const at = position.get(row)
+    const next = at === undefined ? shown[i + 1] : values[at + 1]
     const lastOfYear =
       next === undefined ||
-      periodOf(measure.frequency, next.period_start).financialYear !== period.financialYear
-    return presentValue(
+      periodOf(sm.frequency, next.period_start).financialYear !== period.financialYear
+    return {
+      row,
+      period,
+      status: periodStatus(sm, book, entries, period, stored, today, { forecast: lastOfYear }),
+    }
+  })
+}
+
+/** What a headline value shows beside its figure, kept with the measure (`headline_status`). */
+export interface StoredStatus {
+  readonly direction: PeriodStatus['direction']
+  readonly directionYearOnYear: PeriodStatus['directionYearOnYear']
+  readonly forecast: PeriodStatus['forecast']
+}
+
+/**
+ * A measure's headline statuses as the ledger stores them beside its headline columns, so lists
+ * present a measure from its row alone (docs/decisions.md, "Lists from what is stored"). Those
+ * who see work in progress and those who see approved values only may see a different forecast
+ * beside the approved figure (the year's draft values count in one and not the other), so both
+ * are kept. `latest` and `pending` name the periods they were worked out for.
+ */
+export interface HeadlineStatus {
+  readonly latest: string | null
+  readonly pending: string | null
+  /** The latest approved value, as those who see work in progress see it. */
+  readonly approved: StoredStatus | null
+  /** Its forecast as those who see approved values only see it. */
+  readonly approvedOnlyForecast: PeriodStatus['forecast']
+  /** The newest value still in sign-off. */
+  readonly inSignOff: StoredStatus | null
+}
+
+function storedStatus(status: PeriodStatus): StoredStatus {
+  return {
+    direction: status.direction,
+    directionYearOnYear: status.directionYearOnYear,
+    forecast: status.forecast,
+  }
+}
+
+/**
+ * The headline statuses of a measure from its targets and values (every value from four years
+ * before its headline on, in period order), exactly as `presentValues` with `headline` gives
+ * them for either audience.
+ */
+export function headlineStatusOf(
+  measure: MeasureRow,
+  targets: readonly MeasureTargetRow[],
+  values: readonly StatusInput[],
+  today: string,
+): HeadlineStatus {
+  const sm = statusMeasure(measure)
+  const { shown, pending } = headlineRows(measure, values)
+  const all = statusesOf(
+    sm,
+    targets,
+    values,
+    [shown, pending].filter((r) => r !== null),
+    today,
+  )
+  const approvedOnly = values.filter((v) => v.status === 'approved')
+  const [own] = shown ? statusesOf(sm, targets, approvedOnly, [shown], today) : []
+  const ofRow = (row: StatusInput | null) => all.find((s) => s.row === row)?.status
+  const approved = ofRow(shown)
+  const inSignOff = ofRow(pending)
+  return {
+    latest: shown?.period_start ?? null,
+    pending: pending?.period_start ?? null,
+    approved: approved ? storedStatus(approved) : null,
+    approvedOnlyForecast: own?.status.forecast ?? null,
+    inSignOff: inSignOff ? storedStatus(inSignOff) : null,
+  }
+}
+
+/**
+ * A measure's headline views from its stored headline rows and statuses (the list's one
+ * statement), or null when the stored statuses were worked out for other rows than these.
+ * `workInProgress`: whether the person sees values in sign-off (measure-policy).
+ */
+export function storedLatestViews(
+  measure: MeasureRow,
+  approvedRow: MeasureValueRow | null,
+  pendingRow: MeasureValueRow | null,
+  status: HeadlineStatus | null,
+  workInProgress: boolean,
+): LatestViews | null {
+  if (
+    status === null ||
+    status.latest !== (approvedRow?.period_start ?? null) ||
+    status.pending !== (pendingRow?.period_start ?? null)
+  )
+    return null
+  const sm = statusMeasure(measure)
+  const view = (row: MeasureValueRow, stored: StoredStatus, forecast: PeriodStatus['forecast']) =>
+    presentValue(
       row,
       measure,
-      periodStatus(sm, book, entries, period, stored, today, { forecast: lastOfYear }),
-      dueDateOf(sm, period),
+      {
+        rag: row.rag ?? 'no_target',
+        direction: stored.direction,
+        directionYearOnYear: stored.directionYearOnYear,
+        forecast,
+      },
+      dueDateOf(sm, periodOf(measure.frequency, row.period_start)),
     )
-  })
+  const approved =
+    approvedRow && status.approved
+      ? view(
+          approvedRow,
+          status.approved,
+          workInProgress ? status.approved.forecast : status.approvedOnlyForecast,
+        )
+      : null
+  const pending =
+    workInProgress && pendingRow && status.inSignOff
+      ? view(pendingRow, status.inSignOff, status.inSignOff.forecast)
+      : null
+  return { approved, latest: pending ?? approved }
 }
 
 /** The rows a measure shows as at `asAtEnd` (null: today): core/measure-figure's headlineOf. */
@@ -157,13 +299,20 @@ export function headlineRows<R extends Pick<MeasureValueRow, 'period_start' | 's
 
 /** The headline of presented values: the latest approved, and the newest if still in sign-off. */
 export function latestViews(views: readonly MeasureValueView[]): LatestViews {
+  // The views themselves, not the candidates headlineOf was given.
   const { shown, pending } = headlineOf(
-    views.map((v) => ({ ...v, start: v.period.start, end: '' })),
+    views.map((view) => ({
+      view,
+      start: view.period.start,
+      end: '',
+      status: view.status,
+      value: view.value,
+    })),
     null,
   )
   return {
-    approved: shown,
-    latest: pending ?? shown,
+    approved: shown?.view ?? null,
+    latest: (pending ?? shown)?.view ?? null,
   }
 }
 

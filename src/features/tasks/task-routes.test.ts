@@ -78,6 +78,49 @@ for (const mode of testModes()) {
       assert.match(home.body, />\s*Your tasks \(1\)\s*</)
     })
 
+    it('gives the named data-entry officer and approver of a measure its tasks without the role', async () => {
+      // A viewer named on a measure of a unit where they hold no role.
+      const named = council.riskOwner
+      const measure = await ctx.services.measures.create(council.officer, {
+        code: 'AC2',
+        title: 'Care visits',
+        unit: 'number',
+        decimals: 0,
+        polarity: 'higher_is_better',
+        frequency: 'monthly',
+        kind: 'operational',
+        unitId: org.units.care ?? null,
+        dataEntryOfficerId: named.personId,
+        approverId: named.personId,
+        dueWorkingDays: 10,
+      })
+      await measureRepo.insertValues(ctx.database.db, org.id, [
+        {
+          measure_id: measure.id,
+          period_start: MAY_2025,
+          value: 4,
+          status: 'submitted',
+          submitted_by: council.officer.personId,
+          target: null,
+          rag: null,
+          year_to_date: null,
+        },
+      ])
+      const titles = (await ctx.services.tasks.list(named)).map((t) => `${t.kind} ${t.title}`)
+      assert.ok(titles.includes('value_to_approve AC2: Care visits, May 2025'), titles.join('; '))
+      assert.ok(titles.some((t) => t.startsWith('value_to_enter AC2: Care visits')))
+      assert.ok(!titles.some((t) => t.includes('WM1') || t.includes('AC1')))
+      // The enterer over waste and the approver over place are not given it.
+      for (const other of [council.enterer, council.approver]) {
+        const theirs = (await ctx.services.tasks.list(other)).map((t) => t.title)
+        assert.ok(!theirs.some((t) => t.startsWith('AC2')), theirs.join('; '))
+      }
+      await ctx.database.db
+        .deleteFrom('measure_values')
+        .where('measure_id', '=', measure.id)
+        .execute()
+    })
+
     it('lists what waits for the approver, with a checkbox for each to approve', async () => {
       const page = await approver.get('/tasks')
       assert.equal(page.statusCode, 200)
