@@ -60,6 +60,23 @@ export async function openDatabase(config: Config['database']): Promise<Database
   }
 }
 
+/** Where a PostgreSQL connection pool connects, for opening another one elsewhere. */
+export interface PostgresSource {
+  readonly url: string
+  readonly schema?: string
+}
+
+const sources = new WeakMap<Kysely<DB>, PostgresSource>()
+
+/**
+ * Where `db` connects, when it is a PostgreSQL pool opened by openPostgres: so a worker thread
+ * can open a small pool of its own to the same database. Undefined for PGlite (one connection,
+ * in this process) and for anything wrapped after opening.
+ */
+export function postgresSourceOf(db: Kysely<DB>): PostgresSource | undefined {
+  return sources.get(db)
+}
+
 /** `schema` puts every table in that schema (tests use one per file). */
 export function openPostgres(url: string, poolSize = 10, schema?: string): Database {
   const pool = new pg.Pool({
@@ -68,6 +85,7 @@ export function openPostgres(url: string, poolSize = 10, schema?: string): Datab
     ...(schema && { options: `-c search_path=${schema}` }),
   })
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) })
+  sources.set(db, schema === undefined ? { url } : { url, schema })
   return { db, read: db, mode: 'postgres', close: () => db.destroy() }
 }
 

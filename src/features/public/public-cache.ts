@@ -59,12 +59,19 @@ function generation(stamp: PublicationStamp): Generation {
   }
 }
 
+/** True when the promise fulfils within `ms`; false when it fails or is later than that. */
 function settle<T>(promise: Promise<T>, ms: number): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined
   const late = new Promise<boolean>((resolve) => {
     timer = setTimeout(() => resolve(false), ms)
   })
-  return Promise.race([promise.then(() => true), late]).finally(() => clearTimeout(timer))
+  return Promise.race([
+    promise.then(
+      () => true,
+      () => false,
+    ),
+    late,
+  ]).finally(() => clearTimeout(timer))
 }
 
 /**
@@ -150,6 +157,8 @@ export class PublicCache<T = unknown> {
   /**
    * The generation whose whole data set answers now: the current one when it has loaded or
    * loads within `staleAfterMs`, else the last good one while the current one goes on building.
+   * A rebuild that fails leaves the last good copy answering (the next request tries again);
+   * with none, the failure reaches the request.
    */
   private async serving(slug: string): Promise<Generation> {
     const slot = await this.slot(slug)
@@ -161,7 +170,7 @@ export class PublicCache<T = unknown> {
       return current
     }
     const ready = await settle(data, this.options.staleAfterMs ?? 0)
-    // load() registered its handler first, so a settled load has set current.loaded by now.
+    // load() registered its handlers first, so a load that succeeded has set current.loaded.
     return ready ? current : lastGood
   }
 

@@ -114,11 +114,17 @@ const xml = (text: string) =>
     (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&apos;' })[c] ?? c,
   )
 
+/** One of the most recently published values, with what the feed says of its measure. */
+export interface FeedEntry {
+  readonly m: Pick<PublicMeasure, 'code' | 'title' | 'links'>
+  readonly v: PublicValue
+}
+
 /**
  * The `limit` most recently published values, newest first (ties in the data set's order):
  * kept in a short sorted list as they are read, rather than sorting every value.
  */
-function latestPublished(measures: readonly PublicMeasure[], limit: number) {
+export function latestPublished(measures: readonly PublicMeasure[], limit: number): FeedEntry[] {
   const newest: { m: PublicMeasure; v: PublicValue; at: string }[] = []
   for (const m of measures) {
     for (const v of m.values) {
@@ -131,7 +137,10 @@ function latestPublished(measures: readonly PublicMeasure[], limit: number) {
       if (newest.length > limit) newest.pop()
     }
   }
-  return newest
+  return newest.map(({ m, v }) => ({
+    m: { code: m.code, title: m.title, links: m.links },
+    v,
+  }))
 }
 
 /** An Atom feed of the most recently published values, newest first. */
@@ -141,7 +150,15 @@ export function atomFeed(
   measures: readonly PublicMeasure[],
   limit = 50,
 ): string {
-  const entries = latestPublished(measures, limit)
+  return atomFeedOf(origin, org, latestPublished(measures, limit))
+}
+
+/** An Atom feed of these values (newest first, as latestPublished gives them). */
+export function atomFeedOf(
+  origin: string,
+  org: PublicOrganisation,
+  entries: readonly FeedEntry[],
+): string {
   const home = `${origin}/public/${encodeURIComponent(org.slug)}`
   const updated = entries[0]?.v.publishedAt ?? org.lastPublished
   const lines = [

@@ -1,15 +1,13 @@
-import { createHash } from 'node:crypto'
 import { promisify } from 'node:util'
 import { gzip as gzipCallback } from 'node:zlib'
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { cooperate } from '../../core/cooperate.ts'
 import { NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { RAG_NAMES } from '../measures/index.ts'
-import { atomFeed, datasetJson, measureJson, toCsv } from './public-files.ts'
-import type { PublishedData } from './public-data.ts'
-import type { PublicDataset, PublicMeasurePage } from './public-service.ts'
+import { etagOf, type BuiltFile, type PublishedSet } from './public-build.ts'
+import { atomFeedOf, measureJson, toCsv } from './public-files.ts'
+import type { PublicMeasurePage } from './public-service.ts'
 
 const gzip = promisify(gzipCallback)
 const hide = { schema: { hide: true } }
@@ -44,20 +42,16 @@ interface Built {
   gzipped?: Promise<{ readonly body: Buffer; readonly etag: string }>
 }
 
-/** Hashed a megabyte at a time, letting other requests run between (open data runs to 40 MB). */
 async function built(text: string, type: string): Promise<Built> {
   const body = Buffer.from(text)
-  const hash = createHash('sha256')
-  const breathe = cooperate()
-  for (let at = 0; at < body.length; at += HASH_SLICE) {
-    await breathe()
-    hash.update(body.subarray(at, at + HASH_SLICE))
-  }
-  const etag = `"${hash.digest('base64url').slice(0, 27)}"`
-  return { body, etag, type }
+  return { body, etag: await etagOf(body), type }
 }
 
-const HASH_SLICE = 1 << 20
+/** A file the published set brought finished (from a worker thread, say): its bytes as they are. */
+function builtFile(file: BuiltFile, type: string): Built {
+  const { body, etag } = file
+  return { body: Buffer.from(body.buffer, body.byteOffset, body.length), etag, type }
+}
 
 /**
  * The gzipped form, made the first time a client asks for it (off the event loop, in libuv's
@@ -116,7 +110,7 @@ async function send(
   return reply.type(page.type).send(zipped?.body ?? page.body)
 }
 
-function dashboardContext(data: PublicDataset, query: DashboardQuery) {
+function dashboardContext(data: PublishedSet, query: DashboardQuery) {
   const words = (query.q ?? '').toLowerCase()
   const matches = data.measures.filter(
     (m) =>
@@ -185,6 +179,8 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
   const cache = publicData.cache
   const render = (template: string, context: Record<string, unknown>) =>
     app.view(`public/views/${template}`, context)
+  // The worker that builds the published sets, if one runs, stops with the app.
+  app.addHook('onClose', async () => publicData.close())
 
   async function cached(
     request: FastifyRequest,
@@ -204,7 +200,7 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
     reply: FastifyReply,
     slug: string,
     key: string,
-    build: (data: PublishedData) => Promise<Built>,
+    build: (data: PublishedSet) => Promise<Built>,
     filename?: string,
   ) {
     const { value, stamp } = await cache.getWhole(slug, key, build)
@@ -252,7 +248,7 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
       reply,
       slug,
       'data.csv',
-      async (data) => built(await toCsv(data.organisation, data.measures), TYPES.csv),
+      async (data) => builtFile(data.files.csv, TYPES.csv),
       `${slug}-performance.csv`,
     )
   })
@@ -260,7 +256,7 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
   app.get('/public/:slug/data.json', hide, async (request, reply) => {
     const { slug } = Params.parse(request.params)
     return cachedWhole(request, reply, slug, 'data.json', async (data) =>
-      built(await datasetJson(data.organisation, data.themes, data.measures), TYPES.json),
+      builtFile(data.files.json, TYPES.json),
     )
   })
 
@@ -268,7 +264,7 @@ export const publicRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const { slug } = Params.parse(request.params)
     const origin = originOf(request)
     return cachedWhole(request, reply, slug, `feed:${origin}`, async (data) =>
-      built(atomFeed(origin, data.organisation, data.measures), TYPES.atom),
+      built(atomFeedOf(origin, data.organisation, data.feed), TYPES.atom),
     )
   })
 

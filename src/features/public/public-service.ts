@@ -8,7 +8,11 @@ import { ukDate } from '../../core/dates.ts'
 import { PublicCache, type PublicCacheOptions } from './public-cache.ts'
 import { bumpPublication } from '../../db/publication.ts'
 import type { PublicSettingsInput } from './public-schemas.ts'
-import { loadPublished, type PublishedData } from './public-data.ts'
+import { loadPublished } from './public-data.ts'
+import type { PublishedSet } from './public-build.ts'
+import { inProcessBuilder, workerBuilder } from './public-builder.ts'
+import { postgresSourceOf } from '../../db/database.ts'
+import type { PublicMeasure, PublicOrganisation, PublicTheme } from './public-presenter.ts'
 import * as repo from './public-repository.ts'
 
 export interface PublicDeps {
@@ -17,6 +21,11 @@ export interface PublicDeps {
   readonly read?: Kysely<DB>
   readonly clock: () => Date
   readonly cache?: PublicCacheOptions
+  /**
+   * Whether to build the whole published set in a worker thread when `read` is a PostgreSQL
+   * pool (true unless said otherwise); PGlite always builds in this process.
+   */
+  readonly worker?: boolean
 }
 
 export type PublicService = ReturnType<typeof createPublicService>
@@ -31,36 +40,33 @@ export interface PublicationStamp {
  * The public dashboard's data: no principal, no permissions, because everything it reads is
  * published by definition (public measures, approved values; see public-repository.ts).
  */
-export function createPublicService({ db, read = db, clock, cache }: PublicDeps) {
+export function createPublicService({ db, read = db, clock, cache, worker = true }: PublicDeps) {
   async function requireOrganisation(slug: string) {
     const org = await repo.publishingOrganisation(read, slug)
     if (!org) throw new NotFound()
     return org
   }
 
-  const publicCache = new PublicCache<PublishedData>(
+  const source = worker ? postgresSourceOf(read) : undefined
+  const builder = source ? workerBuilder(source) : inProcessBuilder(read)
+
+  const publicCache = new PublicCache<PublishedSet>(
     stamp,
-    async (slug) => loadPublished(read, await requireOrganisation(slug), clock()),
+    async (slug) => {
+      const set = await builder.build(slug, clock())
+      if (!set) throw new NotFound()
+      return set
+    },
     cache,
     () => clock().getTime(),
   )
 
   /**
-   * The organisation's published data set, loaded once per publication (public-cache.ts); while
-   * a publication's data set builds, the last good copy.
-   */
-  async function published(slug: string): Promise<PublishedData> {
-    return publicCache.data(slug)
-  }
-
-  /**
-   * What a measure's pages and files are made from: the data set when it has loaded (for the
-   * dashboard or the open data); otherwise that measure alone, loaded once per publication, so
-   * a large council's readers of one measure never wait for all of them.
+   * What a measure's pages and files are made from: that measure alone, loaded once per
+   * publication, so a large council's readers of one measure never wait for all of them (the
+   * whole set keeps only what the dashboard's page and the open data files need).
    */
   async function publishedMeasure(slug: string, code: string) {
-    const whole = await publicCache.loaded(slug)
-    if (whole) return { data: whole, found: whole.byCode.get(code) }
     const data = await publicCache.part(slug, `measure:${code}`, async () => {
       const one = await loadPublished(read, await requireOrganisation(slug), clock(), code)
       // Addresses that name no measure are not kept.
@@ -170,11 +176,28 @@ export function createPublicService({ db, read = db, clock, cache }: PublicDeps)
     /** The current state of an organisation's published data; null when it does not publish. */
     stamp,
 
-    /** Every published measure with every approved value: the whole open data set. */
-    async dataset(slug: string) {
-      const { organisation, themes, measures } = await published(slug)
+    /**
+     * Every published measure with every approved value: the whole open data set, read back
+     * from data.json (for tests and benchmarks; the pages never hold it all at once).
+     */
+    async dataset(slug: string): Promise<{
+      organisation: PublicOrganisation
+      themes: PublicTheme[]
+      measures: PublicMeasure[]
+    }> {
+      const { files } = await publicCache.data(slug)
+      const { organisation, themes, measures } = JSON.parse(
+        Buffer.from(
+          files.json.body.buffer,
+          files.json.body.byteOffset,
+          files.json.body.length,
+        ).toString(),
+      ) as { organisation: PublicOrganisation; themes: PublicTheme[]; measures: PublicMeasure[] }
       return { organisation, themes, measures }
     },
+
+    /** Stops the worker that builds the published sets, if one runs (the app's close does). */
+    close: () => builder.close(),
 
     /** One published measure, with its SPC section worked out over the published figures. */
     async measure(slug: string, code: string) {

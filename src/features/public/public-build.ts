@@ -1,0 +1,93 @@
+// The whole published data set, built once per publication: what the dashboard's page needs
+// (a few fields of each measure and the feed's newest values) and the open data files, finished.
+// Runs in a worker thread on PostgreSQL (public-worker.ts), in this process on PGlite; either
+// way nothing of the 200,000 presented values outlives the build.
+import { createHash } from 'node:crypto'
+import type { Kysely } from 'kysely'
+import { cooperate } from '../../core/cooperate.ts'
+import type { DB } from '../../db/schema.ts'
+import { loadPublished } from './public-data.ts'
+import { datasetJson, latestPublished, toCsv, type FeedEntry } from './public-files.ts'
+import type { PublicMeasure, PublicOrganisation, PublicTheme } from './public-presenter.ts'
+import * as repo from './public-repository.ts'
+
+/** A file's bytes (in an ArrayBuffer of their own, so they can be handed over) and its ETag. */
+export interface BuiltFile {
+  readonly body: Uint8Array
+  readonly etag: string
+}
+
+/** What the dashboard's page shows of a measure. */
+export type DashboardMeasure = Pick<
+  PublicMeasure,
+  'code' | 'title' | 'definition' | 'whyItMatters' | 'service' | 'themes' | 'latest' | 'links'
+>
+
+/** The feed's newest values; more than any feed shows. */
+export const FEED_ENTRIES = 50
+
+export interface PublishedSet {
+  readonly organisation: PublicOrganisation
+  readonly themes: readonly PublicTheme[]
+  readonly measures: readonly DashboardMeasure[]
+  readonly feed: readonly FeedEntry[]
+  readonly files: { readonly csv: BuiltFile; readonly json: BuiltFile }
+}
+
+const HASH_SLICE = 1 << 20
+
+/** A strong ETag from the bytes: hashed a megabyte at a time, letting other work run between. */
+export async function etagOf(body: Uint8Array): Promise<string> {
+  const hash = createHash('sha256')
+  const breathe = cooperate()
+  for (let at = 0; at < body.length; at += HASH_SLICE) {
+    await breathe()
+    hash.update(body.subarray(at, at + HASH_SLICE))
+  }
+  return `"${hash.digest('base64url').slice(0, 27)}"`
+}
+
+/** The text as UTF-8 in a buffer of its own (never Node's shared pool, so it can be transferred). */
+export function bytesOf(text: string): Uint8Array {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text))
+  bytes.write(text)
+  return bytes
+}
+
+async function file(text: string): Promise<BuiltFile> {
+  const body = bytesOf(text)
+  return { body, etag: await etagOf(body) }
+}
+
+function forDashboard(m: PublicMeasure): DashboardMeasure {
+  return {
+    code: m.code,
+    title: m.title,
+    definition: m.definition,
+    whyItMatters: m.whyItMatters,
+    service: m.service,
+    themes: m.themes,
+    latest: m.latest,
+    links: m.links,
+  }
+}
+
+/** The organisation's published set; null when no organisation publishes at that address. */
+export async function buildPublished(
+  db: Kysely<DB>,
+  slug: string,
+  today: Date,
+): Promise<PublishedSet | null> {
+  const org = await repo.publishingOrganisation(db, slug)
+  if (!org) return null
+  const data = await loadPublished(db, org, today)
+  const csv = await file(await toCsv(data.organisation, data.measures))
+  const json = await file(await datasetJson(data.organisation, data.themes, data.measures))
+  return {
+    organisation: data.organisation,
+    themes: data.themes,
+    measures: data.measures.map(forDashboard),
+    feed: latestPublished(data.measures, FEED_ENTRIES),
+    files: { csv, json },
+  }
+}
