@@ -7,7 +7,11 @@ import fastifyFormbody from '@fastify/formbody'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyStatic from '@fastify/static'
 import fastifySwagger from '@fastify/swagger'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, {
+  type FastifyInstance,
+  type FastifyPluginAsync,
+  type FastifyServerOptions,
+} from 'fastify'
 import {
   jsonSchemaTransform,
   serializerCompiler,
@@ -17,42 +21,12 @@ import type { Config } from './config.ts'
 import type { Database } from './db/database.ts'
 import { instanceSecret } from './db/instance-settings.ts'
 import { NotFound } from './errors.ts'
-import { appraisalApi, appraisalRoutes } from './features/appraisals/index.ts'
-import { auditRoutes } from './features/audit/index.ts'
-import { authApi, authRoutes, oidcRoutes, setUpAuthentication } from './features/auth/index.ts'
-import { committeeApi, committeeRoutes } from './features/committees/index.ts'
-import { exchangeApi, exchangeRoutes, mappedImportRoutes } from './features/exchange/index.ts'
-import { frameworkApi, frameworkRoutes, threadRoutes } from './features/framework/index.ts'
-import { homeRoutes } from './features/home/index.ts'
-import { valueApi, valueRoutes } from './features/measure-values/index.ts'
-import { measureApi, measureRoutes } from './features/measures/index.ts'
-import { organisationApi, organisationRoutes } from './features/organisation/index.ts'
-import { partnershipApi, partnershipRoutes } from './features/partnerships/index.ts'
-import { gatewayApi, gatewayRoutes } from './features/project-gateways/index.ts'
-import { updateApi, updateRoutes } from './features/project-updates/index.ts'
-import { projectApi, projectRoutes } from './features/projects/index.ts'
-import { publicRoutes } from './features/public/index.ts'
-import { reportApi, reportRoutes } from './features/reports/index.ts'
-import { publicSettingsRoutes } from './features/public-settings/index.ts'
-import { riskApi, riskRoutes } from './features/risks/index.ts'
-import { spcApi, spcRoutes } from './features/spc/index.ts'
-import { savingsApi, savingsRoutes } from './features/savings/index.ts'
-import { dashboardApi, dashboardRoutes } from './features/dashboards/index.ts'
-import { orgMeasureRoutes } from './features/organisational-measures/index.ts'
-import { benchmarkApi, benchmarkRoutes } from './features/benchmarking/index.ts'
-import { budgetApi, budgetRoutes } from './features/budgets/index.ts'
-import {
-  notificationApi,
-  notificationRoutes,
-  setUpNotificationCount,
-} from './features/notifications/index.ts'
-import { queryRoutes } from './features/queries/index.ts'
-import { taskApi, setUpTaskCount, taskRoutes } from './features/tasks/index.ts'
 import { features } from './features.ts'
 import { createServices, type Services } from './services.ts'
 import { validatorCompiler } from './web/api-helpers.ts'
 import { handleError } from './web/error-pages.ts'
 import { healthRoutes } from './web/health-routes.ts'
+import type { Feature, HookContext, RouteOptions } from './web/feature.ts'
 import { setUpViews } from './web/views.ts'
 import { version } from './version.ts'
 
@@ -175,68 +149,31 @@ export async function createApp(deps: AppDeps): Promise<App> {
     transform: jsonSchemaTransform,
   })
 
-  setUpAuthentication(
-    app,
-    services,
-    config,
-    features.flatMap((feature) => feature.navigation ?? []),
-  )
-  setUpNotificationCount(app, services)
-  setUpTaskCount(app, services)
-
-  await app.register(authRoutes, { services, config })
-  await app.register(oidcRoutes, { services, config })
-  await app.register(homeRoutes, { services })
-  await app.register(organisationRoutes, { services })
-  await app.register(frameworkRoutes, { services })
-  await app.register(threadRoutes, { services })
-  await app.register(projectRoutes, { services, config })
-  await app.register(updateRoutes, { services })
-  await app.register(gatewayRoutes, { services })
-  await app.register(riskRoutes, { services, config })
-  await app.register(savingsRoutes, { services })
-  await app.register(budgetRoutes, { services })
-  await app.register(measureRoutes, { services })
-  await app.register(spcRoutes, { services })
-  await app.register(valueRoutes, { services, config })
-  await app.register(auditRoutes, { services })
-  await app.register(publicRoutes, { services })
-  await app.register(publicSettingsRoutes, { services })
-  await app.register(dashboardRoutes, { services })
-  await app.register(orgMeasureRoutes, { services })
-  await app.register(reportRoutes, { services, config })
-  await app.register(committeeRoutes, { services, config })
-  await app.register(exchangeRoutes, { services, config })
-  await app.register(mappedImportRoutes, { services })
-  await app.register(notificationRoutes, { services, config })
-  await app.register(partnershipRoutes, { services, config })
-  await app.register(benchmarkRoutes, { services, config })
-  await app.register(taskRoutes, { services, config })
-  await app.register(appraisalRoutes, { services, config })
-  await app.register(queryRoutes, { services, config })
+  // Each feature's hooks, then its pages, then its API, in the order src/features.ts lists them.
+  const all: readonly Feature[] = features
+  const navigation = all.flatMap((feature) => feature.navigation ?? [])
+  const hookContext: HookContext<Services> = { services, config, navigation }
+  for (const feature of all) {
+    ;(feature.hooks as ((app: App, context: HookContext<Services>) => void) | undefined)?.(
+      app,
+      hookContext,
+    )
+  }
+  const historyItems: RouteOptions<Services>['historyItems'] = {}
+  for (const feature of all) {
+    for (const [itemType, find] of Object.entries(feature.historyItems ?? {})) {
+      if (Object.hasOwn(historyItems, itemType))
+        throw new Error(`Audit item type "${itemType}" declared twice (${feature.name})`)
+      Object.assign(historyItems, { [itemType]: find })
+    }
+  }
+  const routeOptions: RouteOptions<Services> = { services, config, historyItems }
+  for (const plugin of all.flatMap((feature) => feature.routes ?? []))
+    await app.register(plugin as FastifyPluginAsync<RouteOptions<Services>>, routeOptions)
   await app.register(
     async (api) => {
-      await api.register(authApi, { services })
-      await api.register(organisationApi, { services })
-      await api.register(frameworkApi, { services })
-      await api.register(projectApi, { services })
-      await api.register(updateApi, { services })
-      await api.register(gatewayApi, { services })
-      await api.register(riskApi, { services })
-      await api.register(savingsApi, { services })
-      await api.register(budgetApi, { services })
-      await api.register(measureApi, { services })
-      await api.register(spcApi, { services })
-      await api.register(valueApi, { services })
-      await api.register(dashboardApi, { services })
-      await api.register(reportApi, { services })
-      await api.register(committeeApi, { services })
-      await api.register(exchangeApi, { services })
-      await api.register(notificationApi, { services })
-      await api.register(partnershipApi, { services })
-      await api.register(benchmarkApi, { services })
-      await api.register(taskApi, { services })
-      await api.register(appraisalApi, { services })
+      for (const plugin of all.flatMap((feature) => feature.api ?? []))
+        await api.register(plugin as FastifyPluginAsync<{ services: Services }>, { services })
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
     },
     { prefix: '/api/v1' },

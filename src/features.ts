@@ -1,4 +1,6 @@
 // Every feature of the application, each from its public face (src/features/<name>/index.ts).
+// Adding a feature: its folder and one line here. app.ts registers hooks and routes in this
+// order; src/services.ts builds each service after the ones it asks for, wherever they are.
 import type { Feature } from './web/feature.ts'
 import { feature as appraisals } from './features/appraisals/index.ts'
 import { feature as audit } from './features/audit/index.ts'
@@ -7,9 +9,22 @@ import { feature as backup } from './features/backup/index.ts'
 import { feature as benchmarking } from './features/benchmarking/index.ts'
 import { feature as budgets } from './features/budgets/index.ts'
 import { feature as committees } from './features/committees/index.ts'
-import { feature as dashboards } from './features/dashboards/index.ts'
+import {
+  createDashboardService,
+  dashboardApi,
+  dashboardRoutes,
+  feature as dashboardsFace,
+} from './features/dashboards/index.ts'
 import { feature as demo } from './features/demo/index.ts'
-import { feature as exchange } from './features/exchange/index.ts'
+import {
+  createExchangeService,
+  createImportRunService,
+  createMappedImportService,
+  exchangeApi,
+  exchangeRoutes,
+  feature as exchangeFace,
+  mappedImportRoutes,
+} from './features/exchange/index.ts'
 import { feature as framework } from './features/framework/index.ts'
 import { feature as home } from './features/home/index.ts'
 import { feature as links } from './features/links/index.ts'
@@ -31,35 +46,96 @@ import { feature as savings } from './features/savings/index.ts'
 import { feature as spc } from './features/spc/index.ts'
 import { feature as tasks } from './features/tasks/index.ts'
 
-export const features: readonly Feature[] = [
-  appraisals,
-  audit,
+// The dashboards and exchange faces do not declare their services, routes and tables yet; until
+// they do, they are completed here.
+type Deps<F extends (deps: never) => unknown> = Parameters<F>[0]
+const dashboards = {
+  ...dashboardsFace,
+  services: {
+    dashboards: ({ db, clock, measures, projects, risks }: Deps<typeof createDashboardService>) =>
+      createDashboardService({ db, clock, measures, projects, risks }),
+  },
+  routes: [dashboardRoutes],
+  api: [dashboardApi],
+  tables: ['dashboard_tiles', 'dashboards'],
+}
+const exchange = {
+  ...exchangeFace,
+  services: {
+    exchange: ({
+      db,
+      clock,
+      computations,
+      measures,
+      values,
+      projects,
+      projectUpdates,
+      risks,
+      savings,
+    }: Deps<typeof createExchangeService>) =>
+      createExchangeService({
+        db,
+        clock,
+        computations,
+        measures,
+        values,
+        projects,
+        projectUpdates,
+        risks,
+        savings,
+      }),
+    mappedImports: ({ db, clock, exchange }: Deps<typeof createMappedImportService>) =>
+      createMappedImportService({ db, clock, exchange }),
+    importRuns: ({ db, clock, exchange }: Omit<Deps<typeof createImportRunService>, 'onError'>) =>
+      createImportRunService({
+        db,
+        clock,
+        exchange,
+        onError: (error) => console.error('An import failed unexpectedly', error),
+      }),
+  },
+  routes: [exchangeRoutes, mappedImportRoutes],
+  api: [exchangeApi],
+  tables: ['import_runs', 'import_mappings', 'import_uploads'],
+}
+
+export const features = [
   auth,
-  backup,
-  benchmarking,
-  budgets,
-  committees,
-  dashboards,
-  demo,
-  exchange,
-  framework,
   home,
-  links,
-  measureValues,
-  measures,
-  notifications,
   organisation,
-  organisationalMeasures,
-  partnerships,
-  projectGateways,
-  projectUpdates,
+  framework,
   projects,
-  publicDashboard,
-  publicSettings,
-  queries,
-  reports,
+  projectUpdates,
+  projectGateways,
   risks,
   savings,
+  budgets,
+  measures,
   spc,
+  measureValues,
+  audit,
+  publicDashboard,
+  publicSettings,
+  dashboards,
+  organisationalMeasures,
+  reports,
+  committees,
+  exchange,
+  notifications,
+  partnerships,
+  benchmarking,
   tasks,
-]
+  appraisals,
+  queries,
+  links,
+  backup,
+  demo,
+] as const
+
+// Every feature offers what the application shell expects of one.
+const checked: readonly Feature[] = features
+
+/** Every table with an organisation_id column, by the feature that declares it. */
+export const organisationTables: readonly string[] = checked.flatMap(
+  (feature) => feature.tables ?? [],
+)

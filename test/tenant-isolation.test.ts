@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import type { App } from '../src/app.ts'
-import { ORGANISATION_TABLES } from '../src/features/organisation/index.ts'
+import { organisationTables } from '../src/features.ts'
 import { approvedMonthlyMeasure, REDESIGN } from '../src/features/spc/index.ts'
 import { Agent } from './helpers/browser-agent.ts'
 import { createTestContext, type TestContext, type TestOrganisation } from './helpers/context.ts'
@@ -154,7 +154,7 @@ async function idsOf(ctx: TestContext, organisationId: string): Promise<Map<stri
   )
   const names = new Set(uuidTables.rows.map((r) => r.table_name))
   const ids = new Map<string, string[]>()
-  for (const table of ORGANISATION_TABLES) {
+  for (const table of organisationTables) {
     if (!names.has(table)) continue
     const rows = await sql<{
       id: string
@@ -178,7 +178,7 @@ async function idsOf(ctx: TestContext, organisationId: string): Promise<Map<stri
 
 async function snapshot(ctx: TestContext, organisationId: string): Promise<string> {
   const parts: string[] = []
-  for (const table of ORGANISATION_TABLES) {
+  for (const table of organisationTables) {
     const rows =
       await sql`select * from ${sql.table(table)} where organisation_id = ${organisationId} order by 1`.execute(
         ctx.database.db,

@@ -4,12 +4,15 @@ import { after, before, describe, it } from 'node:test'
 import { sql } from 'kysely'
 import ts from 'typescript'
 import { freshDatabase, testModes } from '../../test/helpers/database.ts'
-import { ORGANISATION_TABLES } from '../features/organisation/index.ts'
+import { features } from '../features.ts'
+import { organisationRepository } from '../features/organisation/index.ts'
+import type { Feature } from '../web/feature.ts'
 import type { Database } from './database.ts'
 
 /**
- * schema.ts and ORGANISATION_TABLES are written by hand beside the migrations; nothing else
- * checks them against the database the migrations make. This test does, on each database.
+ * schema.ts and each feature's tables (its descriptor's `tables`) are written by hand beside the
+ * migrations; nothing else checks them against the database the migrations make. This test does,
+ * on each database.
  */
 
 type Kind = 'string' | 'number' | 'boolean' | 'date' | 'json' | 'array' | 'bytes'
@@ -152,7 +155,7 @@ function compatible(declared: Kind, actual: Kind): boolean {
 }
 
 for (const mode of testModes()) {
-  describe(`schema.ts and ORGANISATION_TABLES against the migrated database (${mode})`, () => {
+  describe(`schema.ts and the features' tables against the migrated database (${mode})`, () => {
     let database: Database
     let actual: Map<string, Map<string, Column>>
     before(async () => {
@@ -161,13 +164,49 @@ for (const mode of testModes()) {
     })
     after(() => database.close())
 
-    it('lists in ORGANISATION_TABLES every table with organisation_id, and no other', () => {
+    it('has every table with organisation_id declared by exactly one feature, and no other', () => {
       const withOrganisation = [...actual]
         .filter(([, columns]) => columns.has('organisation_id'))
         .map(([table]) => table)
         .sort()
-      assert.deepEqual([...ORGANISATION_TABLES].sort(), withOrganisation)
-      assert.equal(new Set(ORGANISATION_TABLES).size, ORGANISATION_TABLES.length, 'no repeats')
+      const declaredBy = new Map<string, string[]>()
+      for (const feature of features as readonly Feature[]) {
+        for (const table of feature.tables ?? [])
+          declaredBy.set(table, [...(declaredBy.get(table) ?? []), feature.name])
+      }
+      const problems = [
+        ...withOrganisation
+          .filter((table) => !declaredBy.has(table))
+          .map((table) => `${table}: declared by no feature`),
+        ...[...declaredBy]
+          .filter(([, by]) => by.length > 1)
+          .map(([table, by]) => `${table}: declared by ${by.join(' and ')}`),
+        ...[...declaredBy.keys()]
+          .filter((table) => !withOrganisation.includes(table))
+          .map((table) => `${table}: declared, but has no organisation_id in the database`),
+      ]
+      assert.deepEqual(problems, [])
+    })
+
+    it('orders the tables with organisation_id so children are deleted before parents', async () => {
+      const ordered = await organisationRepository.organisationTablesChildrenFirst(database.db)
+      const withOrganisation = [...actual].filter(([, columns]) => columns.has('organisation_id'))
+      assert.deepEqual([...ordered].sort(), withOrganisation.map(([table]) => table).sort())
+      const references = await sql<{ child: string; parent: string }>`
+        select tc.table_name as child, ccu.table_name as parent
+        from information_schema.table_constraints tc
+        join information_schema.constraint_column_usage ccu
+          on ccu.constraint_name = tc.constraint_name and ccu.constraint_schema = tc.constraint_schema
+        where tc.constraint_type = 'FOREIGN KEY' and tc.table_schema = current_schema()`.execute(
+        database.db,
+      )
+      let checked = 0
+      for (const { child, parent } of references.rows) {
+        if (child === parent || !ordered.includes(child) || !ordered.includes(parent)) continue
+        assert.ok(ordered.indexOf(child) < ordered.indexOf(parent), `${child} before ${parent}`)
+        checked++
+      }
+      assert.ok(checked > 20, `${checked} references between organisation tables checked`)
     })
 
     it('declares in schema.ts every table and column the migrations make, of the same kind and nullability', () => {

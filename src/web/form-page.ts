@@ -55,7 +55,7 @@ export interface FormPageSpec<P, M, I, R> {
   /** The body in the schema's shape, where the form's field names differ from its paths. */
   readonly input?: (body: FormValues, ctx: FormContext<P, M>) => unknown
   /** Field names for the errors, where the form's field names differ from the schema's paths. */
-  readonly fields?: (invalid: Invalid) => Invalid
+  readonly fields?: (invalid: Invalid, body: FormValues) => Invalid
   /** For a field that is a group of inputs, the id its error summary link goes to. */
   readonly anchors?: Record<string, string>
   /** Saves the valid input (the service: one transaction with its audit record). */
@@ -109,7 +109,7 @@ export function formPages(app: FastifyInstance, config?: Config) {
         return await reply.redirect(spec.redirect(ctx, saved), 303)
       } catch (error) {
         if (!(error instanceof Invalid)) throw error
-        const invalid = spec.fields ? spec.fields(error) : error
+        const invalid = spec.fields ? spec.fields(error, body) : error
         return reply.code(400).view(spec.template, {
           ...(await spec.view(ctx, body)),
           values: spec.again ? spec.again(body) : body,

@@ -7,6 +7,7 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
+import { formPages } from '../../web/form-page.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
@@ -125,46 +126,24 @@ export const appraisalRoutes: FastifyPluginAsync<{ services: Services; config: C
     )
   })
 
-  app.get('/appraisals/:id/objectives/:objectiveId', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, objectiveId } = parseParams(ObjectiveParams, request.params)
-    const objective = await appraisals.objective(principal, id, objectiveId)
-    return reply.view('appraisals/views/objective-form.njk', {
-      title: 'Change an objective',
-      action: `/appraisals/${id}/objectives/${objectiveId}`,
-      objective,
-      values: objective,
-      ...(await objectiveContext(principal, id, objective)),
-    })
-  })
+  const formPage = formPages(app, config)
 
-  app.post('/appraisals/:id/objectives/:objectiveId', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, objectiveId } = parseParams(ObjectiveParams, request.params)
-    const objective = await appraisals.objective(principal, id, objectiveId)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      {
-        template: 'appraisals/views/objective-form.njk',
-        context: {
-          title: 'Change an objective',
-          action: `/appraisals/${id}/objectives/${objectiveId}`,
-          objective,
-          ...(await objectiveContext(principal, id, body)),
-        },
-        values: body,
-      },
-      async () => {
-        await appraisals.updateObjective(
-          principal,
-          id,
-          objectiveId,
-          parseInput(ObjectiveInput, body),
-        )
-        return reply.redirect(`/appraisals/${id}#objectives`, 303)
-      },
-    )
+  formPage({
+    path: '/appraisals/:id/objectives/:objectiveId',
+    params: ObjectiveParams,
+    load: ({ principal, params }) => appraisals.objective(principal, params.id, params.objectiveId),
+    template: 'appraisals/views/objective-form.njk',
+    view: async ({ principal, params, model: objective }, values) => ({
+      title: 'Change an objective',
+      action: `/appraisals/${params.id}/objectives/${params.objectiveId}`,
+      objective,
+      ...(await objectiveContext(principal, params.id, values)),
+    }),
+    values: ({ model: objective }) => objective,
+    schema: ObjectiveInput,
+    save: ({ principal, params }, input) =>
+      appraisals.updateObjective(principal, params.id, params.objectiveId, input),
+    redirect: ({ params }) => `/appraisals/${params.id}#objectives`,
   })
 
   app.post('/appraisals/:id/objectives/:objectiveId/remove', hide, async (request, reply) => {
@@ -253,31 +232,20 @@ export const appraisalRoutes: FastifyPluginAsync<{ services: Services; config: C
     })
   })
 
-  const cycleForm = (values: Body) => ({
-    title: 'Open an appraisal cycle',
-    values,
-  })
-
-  app.get('/appraisal-cycles/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!appraisals.canRunCycles(principal)) {
-      throw new Forbidden('Only the performance team or HR can open an appraisal cycle')
-    }
-    return reply.view('appraisals/views/cycle-form.njk', cycleForm(appraisals.suggestedCycle()))
-  })
-
-  app.post('/appraisal-cycles/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = bodyOf(request.body)
-    return handleForm(
-      reply,
-      { template: 'appraisals/views/cycle-form.njk', context: cycleForm(body), values: body },
-      async () => {
-        const cycle = await appraisals.openCycle(principal, parseInput(CycleInput, body))
-        setFlash(reply, `Appraisal cycle ${cycle.label} opened`, config)
-        return reply.redirect(`/appraisal-cycles/${cycle.id}`, 303)
-      },
-    )
+  formPage({
+    path: '/appraisal-cycles/new',
+    load: async ({ principal }) => {
+      if (!appraisals.canRunCycles(principal)) {
+        throw new Forbidden('Only the performance team or HR can open an appraisal cycle')
+      }
+    },
+    template: 'appraisals/views/cycle-form.njk',
+    view: () => ({ title: 'Open an appraisal cycle' }),
+    values: () => appraisals.suggestedCycle(),
+    schema: CycleInput,
+    save: ({ principal }, input) => appraisals.openCycle(principal, input),
+    flash: (_ctx, cycle) => `Appraisal cycle ${cycle.label} opened`,
+    redirect: (_ctx, cycle) => `/appraisal-cycles/${cycle.id}`,
   })
 
   app.get('/appraisal-cycles/:id', hide, async (request, reply) => {

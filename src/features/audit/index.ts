@@ -1,5 +1,7 @@
 // The audit feature's public face: everything other parts of the application use of it.
-import type { Feature } from '../../web/feature.ts'
+import type { ServiceContext } from '../../web/feature.ts'
+import { auditRoutes } from './audit-routes.ts'
+import { createAuditService } from './audit-service.ts'
 import { canViewAudit } from './audit-policy.ts'
 
 export { canViewAudit } from './audit-policy.ts'
@@ -15,7 +17,12 @@ export {
 } from './audit-service.ts'
 export type { AuditActor, AuditedChange } from './audit-service.ts'
 
-export const feature: Feature = {
+export const feature = {
   name: 'audit',
   navigation: [{ href: '/audit', text: 'Audit log', position: 200, visible: canViewAudit }],
+  services: {
+    audit: ({ db }: ServiceContext) => createAuditService({ db }),
+  },
+  routes: [auditRoutes],
+  tables: ['audit_records', 'audit_heads'],
 }

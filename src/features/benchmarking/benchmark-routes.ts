@@ -6,7 +6,8 @@ import { Forbidden, Invalid, NotFound } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
-import { formErrors, handleForm } from '../../web/forms.ts'
+import { formErrors } from '../../web/forms.ts'
+import { formPages } from '../../web/form-page.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
@@ -61,45 +62,32 @@ export const benchmarkRoutes: FastifyPluginAsync<{ services: Services; config: C
     })
   })
 
-  const sourceForm = {
-    template: 'benchmarking/views/source-form.njk',
-    context: { title: 'Add a benchmark source' },
+  const formPage = formPages(app, config)
+  const manager = async ({ principal }: { principal: Principal }) => {
+    if (!benchmarking.canManage(principal)) throw new Forbidden()
   }
-  app.get('/benchmarking/sources/new', hide, async (request, reply) => {
-    if (!benchmarking.canManage(requirePrincipal(request))) throw new Forbidden()
-    return reply.view(sourceForm.template, {
-      ...sourceForm.context,
-      values: { refreshHours: '24' },
-      kinds: kindItems(undefined),
-    })
-  })
-  app.post('/benchmarking/sources/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        ...sourceForm,
-        context: { ...sourceForm.context, kinds: kindItems(body.kind) },
-        values: body,
-      },
-      async () => {
-        const created = await benchmarking.createSource(principal, parseInput(SourceInput, body))
-        if (created.url) {
-          await benchmarking.refreshInBackground(principal, created.id, (error) =>
-            request.log.error({ err: error }, 'benchmark source refresh failed'),
-          )
-        }
-        setFlash(
-          reply,
-          created.url
-            ? `${created.name} was set up and is being fetched`
-            : `${created.name} was set up: upload its files`,
-          config,
+
+  formPage({
+    path: '/benchmarking/sources/new',
+    load: manager,
+    template: 'benchmarking/views/source-form.njk',
+    view: (_ctx, values) => ({ title: 'Add a benchmark source', kinds: kindItems(values.kind) }),
+    values: () => ({ refreshHours: '24' }),
+    schema: SourceInput,
+    save: async ({ principal, request }, input) => {
+      const created = await benchmarking.createSource(principal, input)
+      if (created.url) {
+        await benchmarking.refreshInBackground(principal, created.id, (error) =>
+          request.log.error({ err: error }, 'benchmark source refresh failed'),
         )
-        return reply.redirect(`/benchmarking/sources/${created.id}`, 303)
-      },
-    )
+      }
+      return created
+    },
+    flash: (_ctx, created) =>
+      created.url
+        ? `${created.name} was set up and is being fetched`
+        : `${created.name} was set up: upload its files`,
+    redirect: (_ctx, created) => `/benchmarking/sources/${created.id}`,
   })
 
   async function sourcePage(
@@ -163,87 +151,56 @@ export const benchmarkRoutes: FastifyPluginAsync<{ services: Services; config: C
   })
 
   const groupTemplate = 'benchmarking/views/group-form.njk'
-  app.get('/benchmarking/groups/new', hide, async (request, reply) => {
-    if (!benchmarking.canManage(requirePrincipal(request))) throw new Forbidden()
-    return reply.view(groupTemplate, { title: 'Add a comparison group', values: {} })
+  formPage({
+    path: '/benchmarking/groups/new',
+    load: manager,
+    template: groupTemplate,
+    view: () => ({ title: 'Add a comparison group' }),
+    schema: GroupInput,
+    save: ({ principal }, input) => benchmarking.createGroup(principal, input),
+    flash: (_ctx, group) => `${group.name} was added`,
+    redirect: () => '/benchmarking#groups',
   })
-  app.post('/benchmarking/groups/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      { template: groupTemplate, context: { title: 'Add a comparison group' }, values: body },
-      async () => {
-        const group = await benchmarking.createGroup(principal, parseInput(GroupInput, body))
-        setFlash(reply, `${group.name} was added`, config)
-        return reply.redirect('/benchmarking#groups', 303)
-      },
-    )
-  })
-  app.get('/benchmarking/groups/:id', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const group = await benchmarking.getGroup(principal, id)
-    if (!benchmarking.canManage(principal)) throw new Forbidden()
-    return reply.view(groupTemplate, {
-      title: `Change ${group.name}`,
-      group,
-      values: { ...group, members: group.members.join('\n') },
-    })
-  })
-  app.post('/benchmarking/groups/:id', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const group = await benchmarking.getGroup(principal, id)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      { template: groupTemplate, context: { title: `Change ${group.name}`, group }, values: body },
-      async () => {
-        await benchmarking.updateGroup(principal, id, parseInput(GroupInput, body))
-        setFlash(reply, `${group.name} was changed`, config)
-        return reply.redirect('/benchmarking#groups', 303)
-      },
-    )
+  formPage({
+    path: '/benchmarking/groups/:id',
+    params: IdParams,
+    load: async ({ principal, params }) => {
+      const group = await benchmarking.getGroup(principal, params.id)
+      await manager({ principal })
+      return group
+    },
+    template: groupTemplate,
+    view: ({ model: group }) => ({ title: `Change ${group.name}`, group }),
+    values: ({ model: group }) => ({ ...group, members: group.members.join('\n') }),
+    schema: GroupInput,
+    save: ({ principal, params }, input) => benchmarking.updateGroup(principal, params.id, input),
+    flash: ({ model: group }) => `${group.name} was changed`,
+    redirect: () => '/benchmarking#groups',
   })
 
   // Matching one measure: suggestions to confirm, refusals with their reasons.
-  async function matchPage(
-    principal: Principal,
-    id: string,
-    reply: FastifyReply,
-    extra: Body = {},
-  ) {
-    const [comparison, suggestions] = await Promise.all([
-      benchmarking.compareMeasure(principal, id),
-      benchmarking.suggestions(principal, id),
-    ])
-    if (!comparison.canManage) throw new Forbidden()
-    return reply.view('benchmarking/views/match.njk', {
-      title: `Match ${comparison.measure.code} to peers’ indicators`,
-      ...comparison,
-      suggestions,
-      values: {},
-      ...extra,
-    })
-  }
-  app.get('/measures/:id/benchmarking', hide, async (request, reply) => {
-    const { id } = parseParams(IdParams, request.params)
-    return matchPage(requirePrincipal(request), id, reply)
-  })
-  app.post('/measures/:id/benchmarking', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const body = (request.body ?? {}) as Body
-    await services.measures.get(principal, id)
-    try {
-      await benchmarking.confirmMatch(principal, parseInput(MatchInput, { ...body, measureId: id }))
-    } catch (error) {
-      if (!(error instanceof Invalid)) throw error
-      return matchPage(principal, id, reply.code(400), { ...formErrors(error), values: body })
-    }
-    setFlash(reply, 'The match was confirmed', config)
-    return reply.redirect(`/measures/${id}#how-we-compare`, 303)
+  formPage({
+    path: '/measures/:id/benchmarking',
+    params: IdParams,
+    load: ({ principal, params }) => services.measures.get(principal, params.id),
+    template: 'benchmarking/views/match.njk',
+    view: async ({ principal, params }) => {
+      const [comparison, suggestions] = await Promise.all([
+        benchmarking.compareMeasure(principal, params.id),
+        benchmarking.suggestions(principal, params.id),
+      ])
+      if (!comparison.canManage) throw new Forbidden()
+      return {
+        title: `Match ${comparison.measure.code} to peers’ indicators`,
+        ...comparison,
+        suggestions,
+      }
+    },
+    schema: MatchInput,
+    input: (body, { params }) => ({ ...body, measureId: params.id }),
+    save: ({ principal }, input) => benchmarking.confirmMatch(principal, input),
+    flash: () => 'The match was confirmed',
+    redirect: ({ params }) => `/measures/${params.id}#how-we-compare`,
   })
 
   app.post('/measures/:id/benchmarking/publish', hide, async (request, reply) => {

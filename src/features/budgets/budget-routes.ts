@@ -4,15 +4,13 @@ import { formatFinancialYear, parsePeriodLabel, PeriodError } from '../../core/p
 import { Forbidden } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
+import { parseParams } from '../../web/fields.ts'
+import { formPages } from '../../web/form-page.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import type { Principal } from '../../core/principal.ts'
 import { yearOf } from '../savings/index.ts'
 import { BudgetEntryInput } from './budget-schemas.ts'
 
 const hide = { schema: { hide: true } }
-type Body = Record<string, unknown>
 const YearQuery = z.object({ year: z.string().optional().catch(undefined) })
 
 export const budgetRoutes: FastifyPluginAsync<{ services: Services }> = async (
@@ -64,45 +62,32 @@ export const budgetRoutes: FastifyPluginAsync<{ services: Services }> = async (
     })
   })
 
-  async function budgetFormContext(principal: Principal, values: Body) {
-    const units = await services.budgets.recordableUnits(principal)
-    if (units.length === 0) throw new Forbidden()
-    return {
+  const formPage = formPages(app)
+
+  formPage({
+    path: '/budgets/record',
+    load: async ({ principal }) => {
+      const units = await services.budgets.recordableUnits(principal)
+      if (units.length === 0) throw new Forbidden()
+      return units
+    },
+    template: 'budgets/views/budget-form.njk',
+    view: ({ model: units }, values) => ({
       title: 'Record budget monitoring',
       unitItems: [
         { value: '', text: 'Select a unit' },
         ...units.map((u) => ({ value: u.id, text: u.name, selected: u.id === values.unitId })),
       ],
-    }
-  }
-
-  app.get('/budgets/record', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { unitId } = z
-      .object({ unitId: z.string().optional().catch(undefined) })
-      .parse(request.query)
-    const values: Body = { unitId }
-    return reply.view('budgets/views/budget-form.njk', {
-      ...(await budgetFormContext(principal, values)),
-      values,
-    })
-  })
-
-  app.post('/budgets/record', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'budgets/views/budget-form.njk',
-        context: await budgetFormContext(principal, body),
-        values: body,
-      },
-      async () => {
-        const entry = await services.budgets.record(principal, parseInput(BudgetEntryInput, body))
-        const fy = formatFinancialYear(parsePeriodLabel(entry.month.label).financialYear)
-        return reply.redirect(`/budgets/units/${entry.unitId}?year=${encodeURIComponent(fy)}`, 303)
-      },
-    )
+    }),
+    values: ({ request }) => ({
+      unitId: z.object({ unitId: z.string().optional().catch(undefined) }).parse(request.query)
+        .unitId,
+    }),
+    schema: BudgetEntryInput,
+    save: ({ principal }, input) => services.budgets.record(principal, input),
+    redirect: (_ctx, entry) => {
+      const fy = formatFinancialYear(parsePeriodLabel(entry.month.label).financialYear)
+      return `/budgets/units/${entry.unitId}?year=${encodeURIComponent(fy)}`
+    },
   })
 }

@@ -3,9 +3,7 @@ import { z } from 'zod'
 import { Forbidden, Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
-import { requirePrincipal } from '../../web/request-principal.ts'
+import { formPages } from '../../web/form-page.ts'
 import type { Principal } from '../../core/principal.ts'
 
 /** The item a form links: loaded only if the principal may change it (else it throws). */
@@ -40,51 +38,37 @@ export function threadLinkRoutes(
   services: Services,
   options: ThreadLinkOptions,
 ) {
-  const hide = { schema: { hide: true } }
-  const path = `${options.basePath}/:id/links/new`
-
-  async function context(principal: Principal, id: string, selected?: unknown) {
-    const item = await options.loadForChange(principal, id)
-    if (!options.canLink(principal)) throw new Forbidden()
-    const nodeItems = await planNodeOptions(services, principal)
-    return {
+  formPages(app)({
+    path: `${options.basePath}/:id/links/new`,
+    params: IdParams,
+    load: async ({ principal, params }) => {
+      const item = await options.loadForChange(principal, params.id)
+      if (!options.canLink(principal)) throw new Forbidden()
+      return { item, nodeItems: await planNodeOptions(services, principal) }
+    },
+    template: 'links/views/thread-link-form.njk',
+    view: ({ model: { item, nodeItems } }, values) => ({
       title: `Link ${item.reference} to the golden thread`,
       item,
       itemPath: `${options.basePath}/${item.id}`,
       label: options.label,
       button: options.button,
-      nodeItems: nodeItems.map((n) => ({ ...n, selected: n.value !== '' && n.value === selected })),
-    }
-  }
-
-  app.get(path, hide, async (request, reply) => {
-    const { id } = parseParams(IdParams, request.params)
-    return reply.view('links/views/thread-link-form.njk', {
-      ...(await context(requirePrincipal(request), id)),
-      values: {},
-    })
-  })
-
-  app.post(path, hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    const ctx = await context(principal, id, body.nodeId)
-    return handleForm(
-      reply,
-      { template: 'links/views/thread-link-form.njk', context: ctx, values: body },
-      async () => {
-        const { nodeId } = parseInput(NodeChoice, body)
-        if (!ctx.nodeItems.some((n) => n.value === nodeId)) {
-          throw Invalid.field('nodeId', 'Select an item of a plan')
-        }
-        await services.framework.addLink(principal, nodeId, {
-          itemKind: options.itemKind,
-          itemId: id,
-        })
-        return reply.redirect(`${options.basePath}/${id}#thread`, 303)
-      },
-    )
+      nodeItems: nodeItems.map((n) => ({
+        ...n,
+        selected: n.value !== '' && n.value === values.nodeId,
+      })),
+    }),
+    schema: NodeChoice,
+    save: async ({ principal, params, model }, { nodeId }) => {
+      if (!model.nodeItems.some((n) => n.value === nodeId)) {
+        throw Invalid.field('nodeId', 'Select an item of a plan')
+      }
+      await services.framework.addLink(principal, nodeId, {
+        itemKind: options.itemKind,
+        itemId: params.id,
+      })
+    },
+    redirect: ({ params }) => `${options.basePath}/${params.id}#thread`,
   })
 }
 

@@ -1,5 +1,13 @@
 // The measures feature's public face: everything other parts of the application use of it.
-import type { Feature } from '../../web/feature.ts'
+import type { HistoryItem, ServiceContext } from '../../web/feature.ts'
+import type { MeasureService } from './measure-service.ts'
+import type { Services } from '../../services.ts'
+import type { Principal } from '../../core/principal.ts'
+import type { LinkRegistry } from '../links/index.ts'
+import { measureApi } from './measure-api.ts'
+import { measureLinkKind } from './measure-link-kinds.ts'
+import { measureRoutes } from './measure-routes.ts'
+import { createMeasureService } from './measure-service.ts'
 
 export { measureApi, measureGuard } from './measure-api.ts'
 export { measureChart } from './measure-chart.ts'
@@ -93,7 +101,30 @@ export {
   valueEntries,
 } from './measure-store.ts'
 
-export const feature: Feature = {
+export const feature = {
   name: 'measures',
   navigation: [{ href: '/measures', text: 'Measures', position: 90 }],
+  services: {
+    measures: ({ db, clock }: ServiceContext) => createMeasureService({ db, clock }),
+  },
+  register: {
+    position: 20,
+    run: ({ links, measures }: { links: LinkRegistry; measures: MeasureService }) =>
+      links.register(measureLinkKind(measures)),
+  },
+  routes: [measureRoutes],
+  api: [measureApi],
+  tables: [
+    'measure_spc_settings',
+    'measure_benchmarks',
+    'measure_values',
+    'measure_targets',
+    'measures',
+  ],
+  historyItems: {
+    measure: async (services: Services, principal: Principal, id: string): Promise<HistoryItem> => {
+      const measure = await services.measures.get(principal, id)
+      return { title: `${measure.code} ${measure.title}`, href: `/measures/${id}` }
+    },
+  },
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DB, Role, UnitKind } from '../../db/schema.ts'
 
 export async function insertOrganisation(db: Kysely<DB>, input: { name: string; slug: string }) {
@@ -266,74 +266,35 @@ export async function deleteRole(db: Kysely<DB>, id: string): Promise<void> {
 }
 
 /**
- * Tables holding an organisation's data, children before parents. Each feature that adds a
- * table with organisation_id adds it here, so `golden-thread demo` can rebuild cleanly.
+ * The tables holding an organisation's data (those with organisation_id), children before
+ * parents, read from the database's own catalogue: a feature's new tables are removed with the
+ * rest without anyone listing them. References of a table to itself are left to the caller.
  */
-export const ORGANISATION_TABLES = [
-  'import_runs',
-  'import_mappings',
-  'import_uploads',
-  'objectives',
-  'appraisals',
-  'appraisal_cycles',
-  'benchmark_publications',
-  'benchmark_matches',
-  'benchmark_groups',
-  'benchmark_averages',
-  'benchmark_families',
-  'benchmark_figures',
-  'benchmark_indicators',
-  'benchmark_sources',
-  'partnership_shares',
-  'partnership_members',
-  'partnership_priorities',
-  'partnerships',
-  'reminder_runs',
-  'item_query_messages',
-  'item_queries',
-  'notifications',
-  'notification_preferences',
-  'budget_months',
-  'saving_months',
-  'saving_years',
-  'savings_targets',
-  'dashboard_tiles',
-  'dashboards',
-  'report_files',
-  'reports',
-  'committee_meetings',
-  'committees',
-  'project_gateways',
-  'project_dependencies',
-  'project_benefits',
-  'saving_lines',
-  'project_update_restatements',
-  'project_updates',
-  'project_milestones',
-  'projects',
-  'risk_links',
-  'risk_escalations',
-  'risk_actions',
-  'risk_reviews',
-  'risks',
-  'risk_registers',
-  'risk_matrices',
-  'measure_spc_settings',
-  'measure_benchmarks',
-  'measure_values',
-  'measure_targets',
-  'measures',
-  'node_links',
-  'plan_nodes',
-  'plans',
-  'sessions',
-  'api_tokens',
-  'role_assignments',
-  'people',
-  'units',
-  'audit_records',
-  'audit_heads',
-] as const
+export async function organisationTablesChildrenFirst(db: Kysely<DB>): Promise<string[]> {
+  const tables = await sql<{ name: string }>`
+    select c.relname as name from pg_attribute a join pg_class c on c.oid = a.attrelid
+    where a.attname = 'organisation_id' and not a.attisdropped and c.relkind = 'r'
+      and c.relnamespace = current_schema()::regnamespace`.execute(db)
+  const references = await sql<{ child: string; parent: string }>`
+    select child.relname as child, parent.relname as parent from pg_constraint k
+    join pg_class child on child.oid = k.conrelid join pg_class parent on parent.oid = k.confrelid
+    where k.contype = 'f' and child.relnamespace = current_schema()::regnamespace`.execute(db)
+  const left = new Set(tables.rows.map((t) => t.name).sort())
+  const ordered: string[] = []
+  while (left.size > 0) {
+    // A table goes once no table left refers to it.
+    const free = [...left].filter(
+      (table) =>
+        !references.rows.some((r) => r.parent === table && r.child !== table && left.has(r.child)),
+    )
+    if (free.length === 0) throw new Error(`Tables refer to each other: ${[...left].join(', ')}`)
+    for (const table of free) {
+      ordered.push(table)
+      left.delete(table)
+    }
+  }
+  return ordered
+}
 
 export async function deleteOrganisationData(db: Kysely<DB>, organisationId: string) {
   await db
@@ -346,8 +307,8 @@ export async function deleteOrganisationData(db: Kysely<DB>, organisationId: str
     .set({ unit_id: null, line_manager_id: null })
     .where('organisation_id', '=', organisationId)
     .execute()
-  for (const table of ORGANISATION_TABLES) {
-    await db.deleteFrom(table).where('organisation_id', '=', organisationId).execute()
+  for (const table of await organisationTablesChildrenFirst(db)) {
+    await sql`delete from ${sql.table(table)} where organisation_id = ${organisationId}`.execute(db)
   }
   await db.deleteFrom('organisations').where('id', '=', organisationId).execute()
 }

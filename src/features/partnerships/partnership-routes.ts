@@ -6,8 +6,8 @@ import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams, requiredText } from '../../web/fields.ts'
 import { handleForm } from '../../web/forms.ts'
+import { formPages, type FormValues } from '../../web/form-page.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
-import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
 import { ValueInput } from '../measure-values/index.ts'
 import {
@@ -39,21 +39,18 @@ export const partnershipRoutes: FastifyPluginAsync<{ services: Services; config:
     })
   })
 
-  const newForm = {
+  const formPage = formPages(app, config)
+
+  formPage({
+    path: '/partnerships/new',
+    load: async ({ principal }) => {
+      if (!partnerships.canCreate(principal)) throw new Forbidden()
+    },
     template: 'partnerships/views/new.njk',
-    context: { title: 'Set up a partnership' },
-  }
-  app.get('/partnerships/new', hide, async (request, reply) => {
-    if (!partnerships.canCreate(requirePrincipal(request))) throw new Forbidden()
-    return reply.view(newForm.template, { ...newForm.context, values: {} })
-  })
-  app.post('/partnerships/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const body = (request.body ?? {}) as Body
-    return handleForm(reply, { ...newForm, values: body }, async () => {
-      const created = await partnerships.create(principal, parseInput(PartnershipInput, body))
-      return reply.redirect(`/partnerships/${created.id}`, 303)
-    })
+    view: () => ({ title: 'Set up a partnership' }),
+    schema: PartnershipInput,
+    save: ({ principal }, input) => partnerships.create(principal, input),
+    redirect: (_ctx, created) => `/partnerships/${created.id}`,
   })
 
   app.get('/partnerships/:id', hide, async (request, reply) => {
@@ -91,75 +88,66 @@ export const partnershipRoutes: FastifyPluginAsync<{ services: Services; config:
   })
 
   /** A form page of one partnership: the partnership is checked before anything is shown. */
-  function formPage(
-    path: string,
-    template: string,
-    title: string,
-    context: (principal: Principal, id: string) => Promise<Record<string, unknown>>,
-    save: (principal: Principal, id: string, body: Body) => Promise<unknown>,
-    flashTo: (id: string) => string = (id) => `/partnerships/${id}`,
-  ) {
-    app.get(`/partnerships/:id/${path}`, hide, async (request, reply) => {
-      const principal = requirePrincipal(request)
-      const { id } = parseParams(IdParams, request.params)
-      const partnership = await partnerships.get(principal, id)
-      return reply.view(template, {
-        title,
-        partnership,
-        ...(await context(principal, id)),
-        values: {},
-      })
-    })
-    app.post(`/partnerships/:id/${path}`, hide, async (request, reply) => {
-      const principal = requirePrincipal(request)
-      const { id } = parseParams(IdParams, request.params)
-      const partnership = await partnerships.get(principal, id)
-      const body = (request.body ?? {}) as Body
-      return handleForm(
-        reply,
-        {
-          template,
-          context: { title, partnership, ...(await context(principal, id)) },
-          values: body,
-        },
-        async () => {
-          await save(principal, id, body)
-          return reply.redirect(flashTo(id), 303)
-        },
-      )
+  function partnershipForm<I>(spec: {
+    path: string
+    template: string
+    title: string
+    context: (principal: Principal, id: string) => Promise<Record<string, unknown>>
+    schema: z.ZodType<I>
+    input?: (body: FormValues) => unknown
+    fields?: (invalid: Invalid, body: FormValues) => Invalid
+    save: (principal: Principal, id: string, input: I) => Promise<unknown>
+  }) {
+    formPage({
+      path: `/partnerships/:id/${spec.path}`,
+      params: IdParams,
+      load: async ({ principal, params }) => ({
+        partnership: await partnerships.get(principal, params.id),
+        ...(await spec.context(principal, params.id)),
+      }),
+      template: spec.template,
+      view: ({ model }) => ({ title: spec.title, ...model }),
+      schema: spec.schema,
+      ...(spec.input && { input: spec.input }),
+      ...(spec.fields && { fields: spec.fields }),
+      save: ({ principal, params }, input) => spec.save(principal, params.id, input),
+      redirect: ({ params }) => `/partnerships/${params.id}`,
     })
   }
 
-  formPage(
-    'members/new',
-    'partnerships/views/member-form.njk',
-    'Add a member organisation',
-    async (principal, id) => {
+  partnershipForm({
+    path: 'members/new',
+    template: 'partnerships/views/member-form.njk',
+    title: 'Add a member organisation',
+    context: async (principal, id) => {
       const view = await partnerships.overview(principal, id)
       if (!view.canManage) throw new Forbidden()
       return {}
     },
-    (principal, id, body) => partnerships.addMember(principal, id, parseInput(MemberInput, body)),
-  )
+    schema: MemberInput,
+    save: (principal, id, input) => partnerships.addMember(principal, id, input),
+  })
 
-  formPage(
-    'priorities/new',
-    'partnerships/views/priority-form.njk',
-    'Add a priority to the shared plan',
-    async (principal, id) => {
+  partnershipForm({
+    path: 'priorities/new',
+    template: 'partnerships/views/priority-form.njk',
+    title: 'Add a priority to the shared plan',
+    context: async (principal, id) => {
       const view = await partnerships.overview(principal, id)
       if (!view.canEditPlan) throw new Forbidden()
       return {}
     },
-    (principal, id, body) =>
-      partnerships.addPriority(principal, id, parseInput(PriorityInput, body)),
-  )
+    schema: PriorityInput,
+    save: (principal, id, input) => partnerships.addPriority(principal, id, input),
+  })
 
-  formPage(
-    'shares/new',
-    'partnerships/views/share-form.njk',
-    'Share an item with the partnership',
-    async (principal, id) => {
+  /** One select per kind of item; the chosen kind says which one counts. */
+  const kindOf = (body: FormValues) => (typeof body.itemKind === 'string' ? body.itemKind : '')
+  partnershipForm({
+    path: 'shares/new',
+    template: 'partnerships/views/share-form.njk',
+    title: 'Share an item with the partnership',
+    context: async (principal, id) => {
       const items = await partnerships.shareableItems(principal, id)
       const priorities = await partnerships.priorities(principal, id)
       const options = (list: readonly { id: string; label: string }[], what: string) => [
@@ -178,21 +166,17 @@ export const partnershipRoutes: FastifyPluginAsync<{ services: Services; config:
         ],
       }
     },
-    (principal, id, body) => {
-      // One select per kind of item; the chosen kind says which one counts.
-      const kind = typeof body.itemKind === 'string' ? body.itemKind : ''
-      const itemId = body[`${kind}Id`]
-      try {
-        return partnerships.share(principal, id, parseInput(ShareInput, { ...body, itemId }))
-      } catch (error) {
-        // The error belongs on the select the person used; with no kind chosen, on the kind (whose
-        // own message is the one shown: one message per field).
-        if (!(error instanceof Invalid)) throw error
-        const field = ['measure', 'project', 'risk'].includes(kind) ? `${kind}Id` : 'itemKind'
-        throw new Invalid(error.fields.map((f) => (f.field === 'itemId' ? { ...f, field } : f)))
-      }
+    schema: ShareInput,
+    input: (body) => ({ ...body, itemId: body[`${kindOf(body)}Id`] }),
+    // The error belongs on the select the person used; with no kind chosen, on the kind (whose
+    // own message is the one shown: one message per field).
+    fields: (invalid, body) => {
+      const kind = kindOf(body)
+      const field = ['measure', 'project', 'risk'].includes(kind) ? `${kind}Id` : 'itemKind'
+      return new Invalid(invalid.fields.map((f) => (f.field === 'itemId' ? { ...f, field } : f)))
     },
-  )
+    save: (principal, id, input) => partnerships.share(principal, id, input),
+  })
 
   app.get('/partnerships/:id/shares/:shareId', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
@@ -234,39 +218,18 @@ export const partnershipRoutes: FastifyPluginAsync<{ services: Services; config:
     return { share, partnership: await partnerships.get(principal, id) }
   }
 
-  app.get('/partnerships/:id/shares/:shareId/withdraw', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, shareId } = parseParams(ShareParams, request.params)
-    return reply.view('partnerships/views/withdraw.njk', {
-      title: 'Withdraw a shared item',
-      ...(await withdrawable(principal, id, shareId)),
-      values: {},
-    })
-  })
-
   // Withdrawing is destructive, so the form needs its reason (the API's DELETE cannot carry one).
-  app.post('/partnerships/:id/shares/:shareId/withdraw', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id, shareId } = parseParams(ShareParams, request.params)
-    const found = await withdrawable(principal, id, shareId)
-    const body = (request.body ?? {}) as Record<string, unknown>
-    return handleForm(
-      reply,
-      {
-        template: 'partnerships/views/withdraw.njk',
-        context: { title: 'Withdraw a shared item', ...found },
-        values: body,
-      },
-      async () => {
-        const input = parseInput(WithdrawForm, body)
-        await partnerships.withdraw(principal, id, shareId, input)
-        setFlash(
-          reply,
-          `Withdrew the ${found.share.itemKind} from ${found.partnership.name}, with your reason`,
-          config,
-        )
-        return reply.redirect(`/partnerships/${id}`, 303)
-      },
-    )
+  formPage({
+    path: '/partnerships/:id/shares/:shareId/withdraw',
+    params: ShareParams,
+    load: ({ principal, params }) => withdrawable(principal, params.id, params.shareId),
+    template: 'partnerships/views/withdraw.njk',
+    view: ({ model }) => ({ title: 'Withdraw a shared item', ...model }),
+    schema: WithdrawForm,
+    save: ({ principal, params }, input) =>
+      partnerships.withdraw(principal, params.id, params.shareId, input),
+    flash: ({ model }) =>
+      `Withdrew the ${model.share.itemKind} from ${model.partnership.name}, with your reason`,
+    redirect: ({ params }) => `/partnerships/${params.id}`,
   })
 }

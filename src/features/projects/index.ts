@@ -1,5 +1,14 @@
 // The projects feature's public face: everything other parts of the application use of it.
-import type { Feature } from '../../web/feature.ts'
+import type { HistoryItem, ServiceContext } from '../../web/feature.ts'
+import type { ProjectService } from './project-service.ts'
+import type { Services } from '../../services.ts'
+import type { Principal } from '../../core/principal.ts'
+import type { LinkRegistry } from '../links/index.ts'
+import type { OrganisationService } from '../organisation/index.ts'
+import { projectApi } from './project-api.ts'
+import { projectLinkKinds } from './project-link-kinds.ts'
+import { projectRoutes } from './project-routes.ts'
+import { createProjectService } from './project-service.ts'
 
 export { projectApi, projectGuard } from './project-api.ts'
 export { buildDemoProjects } from './project-demo.ts'
@@ -31,7 +40,29 @@ export {
 export { createProjectService } from './project-service.ts'
 export type { ProjectService } from './project-service.ts'
 
-export const feature: Feature = {
+export const feature = {
   name: 'projects',
   navigation: [{ href: '/projects', text: 'Projects', position: 120 }],
+  services: {
+    projects: ({
+      db,
+      clock,
+      organisation,
+    }: ServiceContext & { organisation: OrganisationService }) =>
+      createProjectService({ db, clock, organisation }),
+  },
+  register: {
+    position: 30,
+    run: ({ links, projects }: { links: LinkRegistry; projects: ProjectService }) =>
+      links.register(...projectLinkKinds(projects)),
+  },
+  routes: [projectRoutes],
+  api: [projectApi],
+  tables: ['project_dependencies', 'project_benefits', 'project_milestones', 'projects'],
+  historyItems: {
+    project: async (services: Services, principal: Principal, id: string): Promise<HistoryItem> => {
+      const project = await services.projects.get(principal, id)
+      return { title: project.title, href: `/projects/${id}` }
+    },
+  },
 }

@@ -1,10 +1,10 @@
 // The public-settings feature's public face: everything other parts of the application use of it.
-import type { Feature } from '../../web/feature.ts'
+import { publicSettingsRoutes } from './public-settings-routes.ts'
 import { isOrganisationAdministrator } from '../../core/roles.ts'
 
 export { publicSettingsRoutes } from './public-settings-routes.ts'
 
-export const feature: Feature = {
+export const feature = {
   name: 'public-settings',
   navigation: [
     {
@@ -14,4 +14,5 @@ export const feature: Feature = {
       visible: isOrganisationAdministrator,
     },
   ],
+  routes: [publicSettingsRoutes],
 }

@@ -5,7 +5,7 @@ import type { Config } from '../../config.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
+import { formPages } from '../../web/form-page.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
@@ -123,34 +123,25 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services; config: Conf
     })
   })
 
-  app.get('/reports/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canManageReports(principal)) throw new Forbidden()
-    const query = request.query as Body
-    const values: Body = { kind: 'quarterly-performance', meetingId: query.meetingId }
-    return reply.view('reports/views/report-form.njk', {
-      title: 'Create a report',
-      values,
-      ...(await formContext(principal, values)),
-    })
-  })
+  const formPage = formPages(app)
 
-  app.post('/reports/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canManageReports(principal)) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'reports/views/report-form.njk',
-        context: { title: 'Create a report', ...(await formContext(principal, body)) },
-        values: body,
-      },
-      async () => {
-        const report = await reports.create(principal, parseInput(ReportInput, body))
-        return reply.redirect(`/reports/${report.id}`, 303)
-      },
-    )
+  formPage({
+    path: '/reports/new',
+    load: async ({ principal }) => {
+      if (!canManageReports(principal)) throw new Forbidden()
+    },
+    template: 'reports/views/report-form.njk',
+    view: async ({ principal }, values) => ({
+      title: 'Create a report',
+      ...(await formContext(principal, values)),
+    }),
+    values: ({ request }) => ({
+      kind: 'quarterly-performance',
+      meetingId: (request.query as Body).meetingId,
+    }),
+    schema: ReportInput,
+    save: ({ principal }, input) => reports.create(principal, input),
+    redirect: (_ctx, report) => `/reports/${report.id}`,
   })
 
   app.get('/reports/:id', hide, async (request, reply) => {
@@ -189,38 +180,31 @@ export const reportRoutes: FastifyPluginAsync<{ services: Services; config: Conf
     }
   }
 
-  app.get('/reports/:id/narrative', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const context = await narrativeContext(principal, id)
-    const values = Object.fromEntries(context.paragraphs.map((p) => [p.field, p.edited ?? p.text]))
-    return reply.view('reports/views/narrative-form.njk', { ...context, values })
-  })
-
-  app.post('/reports/:id/narrative', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const body = (request.body ?? {}) as Body
-    const context = await narrativeContext(principal, id)
-    return handleForm(
-      reply,
-      { template: 'reports/views/narrative-form.njk', context, values: body },
-      async () => {
-        // Text left as generated is not stored as an edit, so it follows the data until published.
-        const edits = Object.fromEntries(
-          context.paragraphs.map((p) => {
-            const given = body[p.field]
-            const text = typeof given === 'string' ? given.trim() : ''
-            return [p.key, text === '' || text === p.text.trim() ? null : text]
-          }),
-        )
-        await reports.saveEdits(principal, id, {
-          edits,
-          version: Number(body.version) || context.report.version,
-        })
-        return reply.redirect(`/reports/${id}`, 303)
-      },
-    )
+  formPage({
+    path: '/reports/:id/narrative',
+    params: IdParams,
+    load: ({ principal, params }) => narrativeContext(principal, params.id),
+    template: 'reports/views/narrative-form.njk',
+    view: ({ model: context }) => context,
+    values: ({ model: context }) =>
+      Object.fromEntries(context.paragraphs.map((p) => [p.field, p.edited ?? p.text])),
+    // Each paragraph's field is read below: text left as generated is not stored as an edit, so
+    // it follows the data until published.
+    schema: z.record(z.string(), z.unknown()),
+    save: ({ principal, params, model: context }, _input, body) => {
+      const edits = Object.fromEntries(
+        context.paragraphs.map((p) => {
+          const given = body[p.field]
+          const text = typeof given === 'string' ? given.trim() : ''
+          return [p.key, text === '' || text === p.text.trim() ? null : text]
+        }),
+      )
+      return reports.saveEdits(principal, params.id, {
+        edits,
+        version: Number(body.version) || context.report.version,
+      })
+    },
+    redirect: ({ params }) => `/reports/${params.id}`,
   })
 
   app.get('/reports/:id/publish', hide, async (request, reply) => {

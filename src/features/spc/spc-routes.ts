@@ -3,8 +3,8 @@ import { z } from 'zod'
 import { Forbidden } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
-import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
+import { parseParams } from '../../web/fields.ts'
+import { formPages, type FormContext, type LoadContext } from '../../web/form-page.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import type { Principal } from '../../core/principal.ts'
 import { measureNames } from '../measures/index.ts'
@@ -18,8 +18,6 @@ const ExceptionsQuery = z.object({
   page: z.coerce.number().int().min(1).max(100000).catch(1),
   unitId: z.uuid().optional().catch(undefined),
 })
-
-type Body = Record<string, unknown>
 
 /** Pages for a measure's SPC baseline and change points, and the exceptions list. */
 export const spcRoutes: FastifyPluginAsync<{ services: Services }> = async (app, { services }) => {
@@ -72,81 +70,46 @@ export const spcRoutes: FastifyPluginAsync<{ services: Services }> = async (app,
     })
   })
 
-  app.get('/measures/:id/spc/baseline', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const settings = await manageable(principal, id)
-    const values = {
-      from: settings.baseline?.from.label ?? settings.periods[0]?.label,
-      to: settings.baseline?.to.label ?? settings.periods[MIN_BASELINE_POINTS - 1]?.label,
-      reason: settings.baseline?.reason ?? '',
-    }
-    return reply.view('spc/views/baseline-form.njk', baselineContext(settings, values))
-  })
+  const formPage = formPages(app)
+  type Settings = Awaited<ReturnType<typeof manageable>>
+  const load = ({ principal, params }: LoadContext<{ id: string }>) =>
+    manageable(principal, params.id)
 
-  function baselineContext(settings: Awaited<ReturnType<typeof manageable>>, values: Body) {
-    return {
+  formPage({
+    path: '/measures/:id/spc/baseline',
+    params: IdParams,
+    load,
+    template: 'spc/views/baseline-form.njk',
+    view: ({ model: settings }: FormContext<{ id: string }, Settings>, values) => ({
       title: `Set a baseline for ${settings.measure.code}`,
       ...settings,
-      values,
       minBaseline: MIN_BASELINE_POINTS,
       fromItems: periodItems(settings.periods, values.from, 'Select the first period'),
       toItems: periodItems(settings.periods, values.to, 'Select the last period'),
-    }
-  }
-
-  app.post('/measures/:id/spc/baseline', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const settings = await manageable(principal, id)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'spc/views/baseline-form.njk',
-        context: baselineContext(settings, body),
-        values: body,
-      },
-      async () => {
-        await spc.setBaseline(principal, id, parseInput(BaselineInput, body))
-        return reply.redirect(`/measures/${id}/spc`, 303)
-      },
-    )
+    }),
+    values: ({ model: settings }) => ({
+      from: settings.baseline?.from.label ?? settings.periods[0]?.label,
+      to: settings.baseline?.to.label ?? settings.periods[MIN_BASELINE_POINTS - 1]?.label,
+      reason: settings.baseline?.reason ?? '',
+    }),
+    schema: BaselineInput,
+    save: ({ principal, params }, input) => spc.setBaseline(principal, params.id, input),
+    redirect: ({ params }) => `/measures/${params.id}/spc`,
   })
 
-  function changeContext(settings: Awaited<ReturnType<typeof manageable>>, values: Body) {
-    return {
+  formPage({
+    path: '/measures/:id/spc/change-points/new',
+    params: IdParams,
+    load,
+    template: 'spc/views/change-point-form.njk',
+    view: ({ model: settings }: FormContext<{ id: string }, Settings>, values) => ({
       title: `Record a change in the process for ${settings.measure.code}`,
       ...settings,
-      values,
       periodItems: periodItems(settings.periods, values.period, 'Select the period', true),
-    }
-  }
-
-  app.get('/measures/:id/spc/change-points/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const settings = await manageable(principal, id)
-    return reply.view('spc/views/change-point-form.njk', changeContext(settings, {}))
-  })
-
-  app.post('/measures/:id/spc/change-points/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const settings = await manageable(principal, id)
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'spc/views/change-point-form.njk',
-        context: changeContext(settings, body),
-        values: body,
-      },
-      async () => {
-        await spc.addChangePoint(principal, id, parseInput(ChangePointInput, body))
-        return reply.redirect(`/measures/${id}/spc`, 303)
-      },
-    )
+    }),
+    schema: ChangePointInput,
+    save: ({ principal, params }, input) => spc.addChangePoint(principal, params.id, input),
+    redirect: ({ params }) => `/measures/${params.id}/spc`,
   })
 
   app.get('/measures/:id/spc/settings/:settingId/remove', hide, async (request, reply) => {
