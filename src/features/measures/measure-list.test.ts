@@ -131,7 +131,9 @@ for (const mode of testModes()) {
             .select('headline_status')
             .where('id', '=', created.id)
             .executeTakeFirstOrThrow()
-          assert.notEqual(stored.headline_status, null, 'the ledger stored the statuses')
+          // A new measure without values has nothing to store until its first one.
+          if (s.values.some((v) => v.state !== 'missing'))
+            assert.notEqual(stored.headline_status, null, 'the ledger stored the statuses')
           for (const who of [officer, viewer, named]) await compare(who, [created.id])
           // The same before anything was stored: the list works the figures out.
           await ctx.database.db
