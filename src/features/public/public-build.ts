@@ -72,6 +72,33 @@ function forDashboard(m: PublicMeasure): DashboardMeasure {
   }
 }
 
+/** A published set as it crosses from a worker: the measures as JSON, a hundred to a text. */
+export type WireSet = Omit<PublishedSet, 'measures'> & { readonly measures: readonly string[] }
+
+const MEASURES_PER_TEXT = 100
+
+export function toWire(set: PublishedSet): WireSet {
+  const measures: string[] = []
+  for (let from = 0; from < set.measures.length; from += MEASURES_PER_TEXT) {
+    measures.push(JSON.stringify(set.measures.slice(from, from + MEASURES_PER_TEXT)))
+  }
+  return { ...set, measures }
+}
+
+/**
+ * The set again, its measures parsed a hundred at a time with other requests let run between:
+ * cloned whole, a large council's 2,000 measures would hold the receiving loop at once.
+ */
+export async function fromWire(wire: WireSet): Promise<PublishedSet> {
+  const breathe = cooperate()
+  const measures: DashboardMeasure[] = []
+  for (const text of wire.measures) {
+    await breathe()
+    measures.push(...(JSON.parse(text) as DashboardMeasure[]))
+  }
+  return { ...wire, measures }
+}
+
 /** The organisation's published set; null when no organisation publishes at that address. */
 export async function buildPublished(
   db: Kysely<DB>,

@@ -5,7 +5,7 @@ import { Worker } from 'node:worker_threads'
 import type { Kysely } from 'kysely'
 import type { PostgresSource } from '../../db/database.ts'
 import type { DB } from '../../db/schema.ts'
-import { buildPublished, type PublishedSet } from './public-build.ts'
+import { buildPublished, fromWire, type PublishedSet } from './public-build.ts'
 import type { WorkerReply, WorkerRequest } from './public-worker.ts'
 
 export interface PublishedBuilder {
@@ -27,7 +27,7 @@ const CLOSE_WAIT_MS = 2000
 
 interface Pending {
   readonly worker: Worker
-  resolve(set: PublishedSet | null): void
+  resolve(set: PublishedSet | null | Promise<PublishedSet>): void
   reject(error: Error): void
 }
 
@@ -60,7 +60,7 @@ export function workerBuilder(source: PostgresSource): PublishedBuilder {
       if (!p) return
       pending.delete(reply.id)
       if (![...pending.values()].some((q) => q.worker === started)) started.unref()
-      if (reply.ok) p.resolve(reply.set as PublishedSet | null)
+      if (reply.ok) p.resolve(reply.set && fromWire(reply.set))
       else p.reject(new Error(`public data set not built: ${reply.message}`))
     })
     started.on('error', (error: unknown) => {

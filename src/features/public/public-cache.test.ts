@@ -122,4 +122,26 @@ describe('public cache', () => {
     state.now += 1001
     assert.deepEqual(await cache.data('town'), { version: 2 })
   })
+
+  it('keeps serving the last good copy when a rebuild fails, and tries again on the next read', async () => {
+    const { state, cache, setLoader } = setUp()
+    const first = await cache.getWhole('town', 'page', async (d) => `page ${d.version}`)
+    assert.equal(first.value, 'page 1')
+    setLoader(async () => {
+      state.loads++
+      throw new Error('worker stopped')
+    })
+    state.version = 2
+    state.now += 1001
+    const during = await cache.getWhole('town', 'page', async (d) => `page ${d.version}`)
+    assert.deepEqual([during.value, during.stamp.key], ['page 1', 'town:1'])
+    assert.equal(state.loads, 2)
+    setLoader(async () => {
+      state.loads++
+      return { version: state.version }
+    })
+    const after = await cache.getWhole('town', 'page', async (d) => `page ${d.version}`)
+    assert.deepEqual([after.value, after.stamp.key], ['page 2', 'town:2'])
+    assert.equal(state.loads, 3, 'the failed rebuild was not kept')
+  })
 })

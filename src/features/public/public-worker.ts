@@ -3,14 +3,14 @@
 // Asked by public-builder.ts; it hands the finished files back without copying them.
 import { parentPort, workerData } from 'node:worker_threads'
 import { openPostgres, type PostgresSource } from '../../db/database.ts'
-import { buildPublished } from './public-build.ts'
+import { buildPublished, toWire, type WireSet } from './public-build.ts'
 
 export type WorkerRequest =
   | { readonly type: 'build'; readonly id: number; readonly slug: string; readonly today: string }
   | { readonly type: 'close' }
 
 export type WorkerReply =
-  | { readonly id: number; readonly ok: true; readonly set: unknown }
+  | { readonly id: number; readonly ok: true; readonly set: WireSet | null }
   | { readonly id: number; readonly ok: false; readonly message: string }
 
 /** Connections the worker keeps: it builds one organisation at a time, a query at a time. */
@@ -39,7 +39,7 @@ port.on('message', (message: WorkerRequest) => {
       // The files' bytes move to the main thread rather than being copied (bytesOf gives each
       // its own ArrayBuffer).
       port.postMessage(
-        { id: message.id, ok: true, set } satisfies WorkerReply,
+        { id: message.id, ok: true, set: set && toWire(set) } satisfies WorkerReply,
         transfer as ArrayBuffer[],
       )
     } catch (error) {
