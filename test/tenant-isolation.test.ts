@@ -73,6 +73,7 @@ const CHILD_TABLES: Record<string, ChildTable> = {
   benefitId: { table: 'project_benefits', parent: 'project_id' },
   dependencyId: { table: 'project_dependencies', parent: 'project_id' },
   meetingId: { table: 'committee_meetings', parent: 'committee_id' },
+  matchId: { table: 'benchmark_matches', parent: 'measure_id' },
   milestoneId: { table: 'project_milestones', parent: 'project_id' },
   objectiveId: { table: 'objectives', parent: 'appraisal_id' },
   roleId: { table: 'role_assignments', parent: 'person_id' },
