@@ -43,6 +43,8 @@ const ID_TABLES: Record<string, string | { table: string; where: string }> = {
   },
   '/dashboards/themes': 'plan_nodes',
   '/dashboards/units': 'units',
+  '/exchange/imports': 'import_runs',
+  '/imports': 'import_runs',
   '/measures': 'measures',
   '/nodes': 'plan_nodes',
   '/notifications': 'notifications',
@@ -452,6 +454,12 @@ for (const mode of testModes()) {
         victim,
         Buffer.from('Code,Period,Value\nSECRET1,2023/24,5\n'),
         'secret.csv',
+      )
+      // An import kept in the council's history (a check of a targets file).
+      await ctx.services.importRuns.runNow(
+        victim,
+        Buffer.from('Measure code,Period,Target\nSECRET1,2024/25,11\n'),
+        { dryRun: true, fileName: 'secret-run.csv' },
       )
       await ctx.database.db
         .insertInto('import_mappings')

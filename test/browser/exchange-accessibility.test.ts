@@ -132,6 +132,17 @@ describe('import and export pages in the browser', { skip: chromiumMissing() }, 
     ])
     assert.match((await page.locator('main').textContent()) ?? '', /OWN-01/)
     problems.push(...(await problemsOn(page, 'own file mapping')))
+    // The same file as projects and actions: each column offered the Projects sheet's columns.
+    const mappingUrl = page.url()
+    const asProjects = page.getByRole('link', { name: 'Programmes, projects and actions' })
+    assert.equal(
+      await asProjects.getAttribute('href'),
+      `${new URL(mappingUrl).pathname}?kind=Projects`,
+    )
+    await page.goto(`${mappingUrl}?kind=Projects`)
+    assert.equal(await page.locator('input[name="sheet"]').getAttribute('value'), 'Projects')
+    problems.push(...(await problemsOn(page, 'own file mapped as projects')))
+    await page.goto(mappingUrl)
 
     // The code column set to not imported: asked for, with the error summary.
     await page.locator('#column_0').selectOption('ignore')

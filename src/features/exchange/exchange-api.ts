@@ -171,15 +171,15 @@ export const exchangeApi: FastifyPluginAsyncZod<{ services: Services }> = async 
       const asked =
         request.query.background === 'true' ||
         /\brespond-async\b/i.test(String(request.headers.prefer ?? ''))
-      if (request.query.background !== 'false' && (asked || importRuns.inBackground(file))) {
-        const run = await importRuns.submit(principal, file, options)
-        return reply
-          .code(202)
-          .header('location', `/api/v1/imports/${run.id}`)
-          .header('preference-applied', 'respond-async')
-          .send(runJson(run))
-      }
       try {
+        if (request.query.background !== 'false' && (asked || importRuns.inBackground(file))) {
+          const run = await importRuns.submit(principal, file, options)
+          return await reply
+            .code(202)
+            .header('location', `/api/v1/imports/${run.id}`)
+            .header('preference-applied', 'respond-async')
+            .send(runJson(run))
+        }
         const { runId, ...summary } = await importRuns.runNow(principal, file, options)
         return { ...summary, importId: runId }
       } catch (error) {

@@ -242,6 +242,30 @@ for (const mode of testModes()) {
       assert.equal(run.summary.counts.Measures.created, 1)
       assert.deepEqual([run.progress.read, run.progress.checked], [1, 1])
 
+      // A file not in the product's layout is refused at once, as before, even when asked for
+      // the background: 400 with the row problems, and no run.
+      const unreadable = await agent.upload(
+        '/api/v1/imports?dryRun=true',
+        {},
+        {
+          name: 'odd.csv',
+          content: csvFile([
+            ['Nonsense', 'Columns'],
+            ['a', 'b'],
+          ]),
+          type: 'text/csv',
+        },
+        {
+          csrf: false,
+          headers: { authorization: `Bearer ${token}`, prefer: 'respond-async' },
+        },
+      )
+      assert.equal(unreadable.statusCode, 400, unreadable.body)
+      assert.ok(
+        unreadable.json<{ error: { details: unknown[] } }>().error.details.length > 0,
+        unreadable.body,
+      )
+
       // A small file without the preference answers as it always did, naming its run.
       ctx.clock.now = new Date(ctx.clock.now.getTime() + 60_000)
       const now = await agent.upload(
