@@ -62,12 +62,35 @@ for (const mode of testModes()) {
           await ctx.database.db
             .selectFrom(table)
             .select((eb) => eb.fn.countAll().as('n'))
+            .where('organisation_id', '=', org.id)
             .executeTakeFirstOrThrow()
         ).n,
       )
 
     before(async () => {
       ctx = await createTestContext(mode)
+      const framework = ctx.services.framework
+      const other = await ctx.organisation('Elsewhere')
+      const otherOfficer = await ctx.person(other, { role: 'performance_officer' })
+      const otherPlan = await framework.createPlan(otherOfficer, {
+        title: 'Their plan',
+        kind: 'city',
+        firstYear: '2024/25',
+        lastYear: '2028/29',
+        status: 'active',
+        levels: ['Theme'],
+      })
+      foreignNodeId = (await framework.createNode(otherOfficer, otherPlan.id, { title: 'Theirs' }))
+        .id
+    })
+    after(() => ctx.close())
+
+    /**
+     * Each case's own council, in March 2025: an administrator, the performance officer, a
+     * director who manages Mo Manager, who manages Sam Staff and Cal Colleague, a councillor, and
+     * a team plan whose objective contributes to the City Plan's theme.
+     */
+    async function freshCouncil() {
       at('2025-03-20')
       org = await ctx.organisation()
       admin = await ctx.person(org, { role: 'administrator', name: 'Ada Admin' })
@@ -122,22 +145,53 @@ for (const mode of testModes()) {
           contributesToId: theme.id,
         })
       ).id
-      const other = await ctx.organisation('Elsewhere')
-      const otherOfficer = await ctx.person(other, { role: 'performance_officer' })
-      const otherPlan = await framework.createPlan(otherOfficer, {
-        title: 'Their plan',
-        kind: 'city',
-        firstYear: '2024/25',
-        lastYear: '2028/29',
-        status: 'active',
-        levels: ['Theme'],
+    }
+
+    /** The 2025/26 cycle opened in March; Sam's appraisal in it; then 10 April. */
+    async function opened() {
+      await freshCouncil()
+      cycleId = (await ctx.services.appraisals.openCycle(officer, CYCLE)).id
+      appraisalId = (await ctx.services.appraisals.mine(staff))[0]?.id ?? ''
+      at('2025-04-10')
+    }
+
+    /** Opened, with Sam's objective under the team plan's. */
+    async function withObjective() {
+      await opened()
+      await ctx.services.appraisals.addObjective(staff, appraisalId, {
+        title: 'Cut missed collections on my rounds',
+        successMeasure: 'Fewer than 40 missed bins per 100,000',
+        dueDate: '2026-03-31',
+        nodeId: teamNodeId,
       })
-      foreignNodeId = (await framework.createNode(otherOfficer, otherPlan.id, { title: 'Theirs' }))
-        .id
-    })
-    after(() => ctx.close())
+    }
+
+    /** With the objective agreed by Sam's manager. */
+    async function agreed() {
+      await withObjective()
+      await ctx.services.appraisals.agree(manager, appraisalId)
+    }
+
+    /** Agreed, reviewed at mid-year (3) and year end (4) by both on time, and signed off. */
+    async function signedOff() {
+      await agreed()
+      at('2025-10-10')
+      for (const by of [staff, manager])
+        await ctx.services.appraisals.review(by, appraisalId, 'mid_year', {
+          rating: 3,
+          comment: 'x',
+        })
+      at('2026-04-10')
+      for (const by of [staff, manager])
+        await ctx.services.appraisals.review(by, appraisalId, 'year_end', {
+          rating: 4,
+          comment: 'x',
+        })
+      await ctx.services.appraisals.signOff(manager, appraisalId)
+    }
 
     it('refuses a line manager loop and a person managing themselves, writing nothing', async () => {
+      await freshCouncil()
       const organisation = ctx.services.organisation
       await rejectsWith(
         organisation.updatePerson(admin, director.personId, { lineManagerId: staff.personId }),
@@ -153,6 +207,7 @@ for (const mode of testModes()) {
     })
 
     it('lets only the performance team open a cycle, with windows in order, once a year', async () => {
+      await freshCouncil()
       await rejectsWith(ctx.services.appraisals.openCycle(staff, CYCLE), Forbidden)
       await rejectsWith(
         ctx.services.appraisals.openCycle(officer, { ...CYCLE, midYearOpens: '2025-05-01' }),
@@ -161,7 +216,6 @@ for (const mode of testModes()) {
       )
       assert.equal(await count('appraisals'), 0)
       const cycle = await ctx.services.appraisals.openCycle(officer, CYCLE)
-      cycleId = cycle.id
       assert.equal(cycle.label, '2025/26')
       await rejectsWith(
         ctx.services.appraisals.openCycle(officer, CYCLE),
@@ -172,10 +226,10 @@ for (const mode of testModes()) {
       assert.equal(await count('appraisals'), 6)
       const mine = await ctx.services.appraisals.mine(staff)
       assert.equal(mine.length, 1)
-      appraisalId = mine[0]?.id ?? ''
     })
 
     it('shows the person and their manager what is due in the inbox', async () => {
+      await opened()
       at('2025-04-10')
       const own = (await ctx.services.tasks.list(staff)).filter((t) => t.kind === 'appraisal')
       assert.deepEqual(
@@ -192,6 +246,7 @@ for (const mode of testModes()) {
     })
 
     it('refuses an objective linked to another organisation’s plan item, writing nothing', async () => {
+      await opened()
       await rejectsWith(
         ctx.services.appraisals.addObjective(staff, appraisalId, {
           title: 'Theirs',
@@ -206,6 +261,7 @@ for (const mode of testModes()) {
     })
 
     it('keeps objectives from colleagues and councillors, and audits a manager’s read', async () => {
+      await opened()
       await ctx.services.appraisals.addObjective(staff, appraisalId, {
         title: 'Cut missed collections on my rounds',
         successMeasure: 'Fewer than 40 missed bins per 100,000',
@@ -233,6 +289,7 @@ for (const mode of testModes()) {
     })
 
     it('lets only the line manager agree, then shows the team plan covered', async () => {
+      await withObjective()
       await rejectsWith(ctx.services.appraisals.agree(staff, appraisalId), Forbidden)
       await rejectsWith(ctx.services.appraisals.agree(director, appraisalId), Forbidden)
       await ctx.services.appraisals.agree(manager, appraisalId)
@@ -248,6 +305,7 @@ for (const mode of testModes()) {
     })
 
     it('takes reviews from both, refuses ratings off the scale and self sign-off', async () => {
+      await agreed()
       assert.equal(ReviewInput.safeParse({ rating: 5, comment: 'Great' }).success, false)
       assert.equal(ReviewInput.safeParse({ rating: 0, comment: 'Great' }).success, false)
       await rejectsWith(
@@ -336,6 +394,7 @@ for (const mode of testModes()) {
     })
 
     it('computes the organisational measures, with history per quarter', async () => {
+      await signedOff()
       at('2026-07-05')
       await ctx.services.organisationalMeasures.setUp(officer, 'appraisals_on_time')
       await ctx.services.organisationalMeasures.setUp(officer, 'staff_objectives_linked')
@@ -366,6 +425,8 @@ for (const mode of testModes()) {
     })
 
     it('gives the council figures by unit and ratings only in aggregate, partners nothing', async () => {
+      await signedOff()
+      at('2026-07-05')
       await rejectsWith(ctx.services.appraisals.cycleSummary(partner, cycleId), Forbidden)
       const summary = await ctx.services.appraisals.cycleSummary(officer, cycleId)
       assert.deepEqual(await ctx.services.appraisals.cycleSummary(councillor, cycleId), summary)
@@ -380,6 +441,7 @@ for (const mode of testModes()) {
     })
 
     it('reminds of windows closing and overdue', async () => {
+      await signedOff()
       const reminders = await ctx.services.appraisals.reminders(org.id, '2026-05-25')
       assert.ok(
         reminders.some((r) => r.personId === colleague.personId && r.kind === 'appraisal_due'),

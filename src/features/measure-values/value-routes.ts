@@ -8,7 +8,8 @@ import { Forbidden, Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
-import { formErrors, handleForm } from '../../web/forms.ts'
+import { formErrors } from '../../web/forms.ts'
+import { formPages } from '../../web/form-page.ts'
 import { requirePrincipal } from '../../web/request-principal.ts'
 import { setFlash } from '../auth/index.ts'
 import type { Principal } from '../../core/principal.ts'
@@ -52,68 +53,49 @@ export const valueRoutes: FastifyPluginAsync<{ services: Services; config: Confi
     }
   }
 
-  function valueFromForm(body: Body, existingVersion?: number) {
-    const input = parseInput(ValueInput, {
-      ...body,
-      submit: body.send === 'submit' ? 'true' : 'false',
-    })
-    return { ...input, version: input.version ?? existingVersion }
-  }
+  type Entry = Awaited<ReturnType<typeof entryContext>>
+  const currentIn = (entry: Entry, period: unknown) =>
+    [...entry.existing.values()].find((v) => v.period.label === period)
 
-  app.get('/measures/:id/values/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const { period } = PeriodQuery.parse(request.query ?? {})
-    const ctx = await entryContext(principal, id)
-    const current = [...ctx.existing.values()].find((v) => v.period.label === period)
-    const values = current
-      ? {
-          period,
-          value: current.numerator === null ? String(current.value ?? '') : '',
-          numerator: current.numerator ?? '',
-          denominator: current.denominator ?? '',
-          commentary: current.commentary ?? '',
-          version: String(current.version),
-        }
-      : { period: period ?? '' }
-    return reply.view('measure-values/views/value-form.njk', {
-      title: `Enter a value for ${ctx.m.code}`,
-      m: ctx.m,
-      current,
-      values,
-      periodItems: ctx.periodItems(values.period),
-    })
-  })
-
-  app.post('/measures/:id/values/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const ctx = await entryContext(principal, id)
-    const body = (request.body ?? {}) as Body
-    const current = [...ctx.existing.values()].find((v) => v.period.label === body.period)
-    return handleForm(
-      reply,
-      {
-        template: 'measure-values/views/value-form.njk',
-        context: {
-          title: `Enter a value for ${ctx.m.code}`,
-          m: ctx.m,
-          current,
-          periodItems: ctx.periodItems(body.period),
-        },
-        values: body,
-      },
-      async () => {
-        const saved = await values.save(principal, id, valueFromForm(body, current?.version))
-        setFlash(
-          reply,
-          `${ctx.m.code} ${saved.value.period.label}: ${formatValue(saved.value.value, ctx.m)} ` +
-            (saved.value.status === 'submitted' ? 'sent for approval' : 'saved as a draft'),
-          config,
-        )
-        return reply.redirect(`/measures/${id}#values`, 303)
-      },
-    )
+  formPages(
+    app,
+    config,
+  )({
+    path: '/measures/:id/values/new',
+    params: IdParams,
+    load: ({ principal, params }) => entryContext(principal, params.id),
+    template: 'measure-values/views/value-form.njk',
+    view: ({ model: entry }, values) => ({
+      title: `Enter a value for ${entry.m.code}`,
+      m: entry.m,
+      current: currentIn(entry, values.period),
+      periodItems: entry.periodItems(values.period),
+    }),
+    values: ({ model: entry, request }) => {
+      const { period } = PeriodQuery.parse(request.query ?? {})
+      const current = currentIn(entry, period)
+      return current
+        ? {
+            period,
+            value: current.numerator === null ? String(current.value ?? '') : '',
+            numerator: current.numerator ?? '',
+            denominator: current.denominator ?? '',
+            commentary: current.commentary ?? '',
+            version: String(current.version),
+          }
+        : { period: period ?? '' }
+    },
+    schema: ValueInput,
+    input: (body) => ({ ...body, submit: body.send === 'submit' ? 'true' : 'false' }),
+    save: ({ principal, params, model: entry }, input, body) =>
+      values.save(principal, params.id, {
+        ...input,
+        version: input.version ?? currentIn(entry, body.period)?.version,
+      }),
+    flash: ({ model: entry }, saved) =>
+      `${entry.m.code} ${saved.value.period.label}: ${formatValue(saved.value.value, entry.m)} ` +
+      (saved.value.status === 'submitted' ? 'sent for approval' : 'saved as a draft'),
+    redirect: ({ params }) => `/measures/${params.id}#values`,
   })
 
   async function myUpdatesPage(principal: Principal, reply: FastifyReply, extra: Body = {}) {

@@ -1,12 +1,13 @@
 import { APPROVAL_WORDS } from '../../core/measure-figure.ts'
 import type { FastifyPluginAsync } from 'fastify'
+import { z } from 'zod'
 import { FREQUENCIES } from '../../core/periods.ts'
 import { POLARITIES } from '../../core/status.ts'
 import { Forbidden, Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
-import { handleForm } from '../../web/forms.ts'
+import { formPages, type LoadContext } from '../../web/form-page.ts'
 import { radioItems, selectItems } from '../../web/govuk-items.ts'
 import { spcSection } from './measure-spc-view.ts'
 import { VARIATION_NAMES } from '../../web/charts/spc-icons.ts'
@@ -20,7 +21,6 @@ import {
   MEASURE_STATUS_NAMES,
   MEASURE_STATUSES,
   MEASURE_UNITS,
-  MeasureChanges,
   MeasureInput,
   MeasureListQuery,
   POLARITY_NAMES,
@@ -252,44 +252,31 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     })
   })
 
-  app.get('/measures/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canDefineAnyMeasure(principal)) throw new Forbidden()
-    const values = {
+  const formPage = formPages(app)
+
+  formPage({
+    path: '/measures/new',
+    load: async ({ principal }) => {
+      if (!canDefineAnyMeasure(principal)) throw new Forbidden()
+    },
+    template: 'measures/views/measure-form.njk',
+    view: async ({ principal }, values) => ({
+      title: 'Add a measure',
+      action: '/measures/new',
+      ...(await formContext(principal, values)),
+    }),
+    values: () => ({
       decimals: '1',
       status: 'active',
       dueWorkingDays: '10',
       toleranceType: 'percent',
       toleranceValue: '5',
-    }
-    return reply.view('measures/views/measure-form.njk', {
-      title: 'Add a measure',
-      action: '/measures/new',
-      values,
-      ...(await formContext(principal, values)),
-    })
-  })
-
-  app.post('/measures/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    if (!canDefineAnyMeasure(principal)) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'measures/views/measure-form.njk',
-        context: {
-          title: 'Add a measure',
-          action: '/measures/new',
-          ...(await formContext(principal, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const measure = await measures.create(principal, parseMeasureForm(body, MeasureInput))
-        return reply.redirect(`/measures/${measure.id}`, 303)
-      },
-    )
+    }),
+    schema: MeasureInput,
+    input: measureFromForm,
+    fields: toleranceFields,
+    save: ({ principal }, input) => measures.create(principal, input),
+    redirect: (_ctx, measure) => `/measures/${measure.id}`,
   })
 
   app.get('/measures/:id', hide, async (request, reply) => {
@@ -349,146 +336,89 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     })
   })
 
-  app.get('/measures/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await measures.detail(principal, id)
+  /** A measure whose definition the person may change. */
+  const definable = async ({ principal, params }: LoadContext<{ id: string }>) => {
+    const detail = await measures.detail(principal, params.id)
     if (!detail.canDefine) throw new Forbidden()
-    const values = formValues(detail.measure)
-    return reply.view('measures/views/measure-form.njk', {
+    return detail
+  }
+
+  formPage({
+    path: '/measures/:id/edit',
+    params: IdParams,
+    load: definable,
+    template: 'measures/views/measure-form.njk',
+    view: async ({ principal, params, model: detail }, values) => ({
       title: `Edit ${detail.measure.code}`,
-      action: `/measures/${id}/edit`,
+      action: `/measures/${params.id}/edit`,
       measure: detail.measure,
-      values,
       ...(await formContext(principal, values)),
-    })
+    }),
+    values: ({ model: detail }) => formValues(detail.measure),
+    schema: MeasureInput,
+    input: measureFromForm,
+    fields: toleranceFields,
+    save: ({ principal, params }, input, body) =>
+      measures.update(principal, params.id, {
+        ...input,
+        ...(typeof body.version === 'string' &&
+          /^\d+$/.test(body.version) && { version: Number(body.version) }),
+      }),
+    redirect: ({ params }) => `/measures/${params.id}`,
   })
 
-  app.post('/measures/:id/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await measures.detail(principal, id)
-    if (!detail.canDefine) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'measures/views/measure-form.njk',
-        context: {
-          title: `Edit ${detail.measure.code}`,
-          action: `/measures/${id}/edit`,
-          measure: detail.measure,
-          ...(await formContext(principal, body)),
-        },
-        values: body,
-      },
-      async () => {
-        const input = parseMeasureForm(body, MeasureInput)
-        await measures.update(principal, id, {
-          ...input,
-          ...(typeof body.version === 'string' &&
-            /^\d+$/.test(body.version) && { version: Number(body.version) }),
-        })
-        return reply.redirect(`/measures/${id}`, 303)
-      },
-    )
-  })
-
-  app.get('/measures/:id/targets/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await measures.detail(principal, id)
-    if (!detail.canDefine) throw new Forbidden()
-    const lines = detail.targets
-      .map((t) =>
-        [
-          t.period.label,
-          t.value ?? '',
-          ...(t.lower !== null || t.upper !== null ? [t.lower ?? '', t.upper ?? ''] : []),
-        ].join(', '),
-      )
-      .join('\n')
-    return reply.view('measures/views/targets-form.njk', {
+  formPage({
+    path: '/measures/:id/targets/edit',
+    params: IdParams,
+    load: definable,
+    template: 'measures/views/targets-form.njk',
+    view: ({ model: detail }) => ({
       title: `Targets for ${detail.measure.code}`,
       m: detail.measure,
-      values: { targets: lines },
       ...measureNames,
-    })
+    }),
+    values: ({ model: detail }) => ({
+      targets: detail.targets
+        .map((t) =>
+          [
+            t.period.label,
+            t.value ?? '',
+            ...(t.lower !== null || t.upper !== null ? [t.lower ?? '', t.upper ?? ''] : []),
+          ].join(', '),
+        )
+        .join('\n'),
+    }),
+    // The lines are read by targetsFromForm; their errors name the line they are on.
+    schema: z.record(z.string(), z.unknown()),
+    fields: (invalid) => new Invalid(invalid.fields.map(lineError)),
+    save: ({ principal, params }, _input, body) =>
+      measures.putTargets(principal, params.id, targetsFromForm(body)),
+    redirect: ({ params }) => `/measures/${params.id}#targets`,
   })
 
-  app.post('/measures/:id/targets/edit', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await measures.detail(principal, id)
-    if (!detail.canDefine) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'measures/views/targets-form.njk',
-        context: {
-          title: `Targets for ${detail.measure.code}`,
-          m: detail.measure,
-          ...measureNames,
-        },
-        values: body,
-      },
-      async () => {
-        try {
-          await measures.putTargets(principal, id, targetsFromForm(body))
-        } catch (error) {
-          if (error instanceof Invalid) throw new Invalid(error.fields.map(lineError))
-          throw error
-        }
-        return reply.redirect(`/measures/${id}#targets`, 303)
-      },
-    )
-  })
-
-  app.get('/measures/:id/benchmarks/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await measures.detail(principal, id)
-    if (!detail.canDefine) throw new Forbidden()
-    return reply.view('measures/views/benchmark-form.njk', {
+  formPage({
+    path: '/measures/:id/benchmarks/new',
+    params: IdParams,
+    load: definable,
+    template: 'measures/views/benchmark-form.njk',
+    view: ({ model: detail }) => ({
       title: `Add comparator figures for ${detail.measure.code}`,
       m: detail.measure,
-      values: { period: detail.measure.latest?.period.label ?? '' },
-    })
-  })
-
-  app.post('/measures/:id/benchmarks/new', hide, async (request, reply) => {
-    const principal = requirePrincipal(request)
-    const { id } = parseParams(IdParams, request.params)
-    const detail = await measures.detail(principal, id)
-    if (!detail.canDefine) throw new Forbidden()
-    const body = (request.body ?? {}) as Body
-    return handleForm(
-      reply,
-      {
-        template: 'measures/views/benchmark-form.njk',
-        context: { title: `Add comparator figures for ${detail.measure.code}`, m: detail.measure },
-        values: body,
-      },
-      async () => {
-        await measures.saveBenchmark(principal, id, parseInput(BenchmarkInput, body))
-        return reply.redirect(`/measures/${id}#benchmarks`, 303)
-      },
-    )
+    }),
+    values: ({ model: detail }) => ({ period: detail.measure.latest?.period.label ?? '' }),
+    schema: BenchmarkInput,
+    save: ({ principal, params }, input) => measures.saveBenchmark(principal, params.id, input),
+    redirect: ({ params }) => `/measures/${params.id}#benchmarks`,
   })
 }
 
-function parseMeasureForm(body: Body, schema: typeof MeasureInput | typeof MeasureChanges) {
-  try {
-    return parseInput(schema, measureFromForm(body)) as MeasureInput
-  } catch (error) {
-    if (!(error instanceof Invalid)) throw error
-    throw new Invalid(
-      error.fields.map((f) =>
-        f.field.startsWith('tolerance')
-          ? { ...f, field: f.field === 'tolerance.type' ? 'toleranceType' : 'toleranceValue' }
-          : f,
-      ),
-    )
-  }
+/** The tolerance's errors on the form's own two fields. */
+function toleranceFields(invalid: Invalid): Invalid {
+  return new Invalid(
+    invalid.fields.map((f) =>
+      f.field.startsWith('tolerance')
+        ? { ...f, field: f.field === 'tolerance.type' ? 'toleranceType' : 'toleranceValue' }
+        : f,
+    ),
+  )
 }
