@@ -1,6 +1,8 @@
-// Renders SPC charts for a few conformance series and edge cases into /tmp/spc-preview.html,
-// screenshots it and runs axe over it: `npx node scripts/spc-preview.ts`.
+// Renders SPC charts for a few conformance series and edge cases into spc-preview.html in the
+// system's temporary folder, screenshots it and runs axe over it: `npx node scripts/spc-preview.ts`.
 import { readFileSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import axe from 'axe-core'
 import { type Frequency, periodAt, periodContaining } from '../src/core/periods.ts'
@@ -40,7 +42,10 @@ interface Example {
 }
 
 const suite = JSON.parse(
-  readFileSync('/work/shared/spc/expected_xmr_NHSRplotthedots_0.2.2.json', 'utf8'),
+  readFileSync(
+    new URL('../../shared/spc/expected_xmr_NHSRplotthedots_0.2.2.json', import.meta.url),
+    'utf8',
+  ),
 ) as Series[]
 const series = (id: string): Series => {
   const found = suite.find((s) => s.id === id)
@@ -210,8 +215,9 @@ const html = `<!doctype html>
 <h1 class="govuk-heading-l">SPC chart preview</h1>
 ${sections.join('\n')}
 </div></div></main></div></body></html>`
-writeFileSync('/tmp/spc-preview.html', html)
-console.log('Wrote /tmp/spc-preview.html')
+const out = (name: string) => join(tmpdir(), name)
+writeFileSync(out('spc-preview.html'), html)
+console.log(`Wrote ${out('spc-preview.html')}`)
 
 const missing = chromiumMissing()
 if (missing) {
@@ -223,16 +229,16 @@ try {
   const context = await browser.newContext({ viewport: { width: 1100, height: 900 } })
   await context.addInitScript({ content: axe.source })
   const page = await context.newPage()
-  await page.goto('file:///tmp/spc-preview.html')
-  await page.screenshot({ path: '/tmp/spc-preview.png', fullPage: true })
-  console.log('Saved /tmp/spc-preview.png')
+  await page.goto(`file://${out('spc-preview.html')}`)
+  await page.screenshot({ path: out('spc-preview.png'), fullPage: true })
+  console.log(`Saved ${out('spc-preview.png')}`)
   // One image per chart as well: the whole page is too tall to read at full size.
   const sectionCount = await page.locator('section').count()
   for (let i = 0; i < sectionCount; i++) {
     await page
       .locator('section')
       .nth(i)
-      .screenshot({ path: `/tmp/spc-preview-${i}.png` })
+      .screenshot({ path: out(`spc-preview-${i}.png`) })
   }
   console.log(`Saved /tmp/spc-preview-0.png … /tmp/spc-preview-${sectionCount - 1}.png`)
   const violations = await axeViolations(page)
