@@ -240,14 +240,17 @@ try {
       .nth(i)
       .screenshot({ path: out(`spc-preview-${i}.png`) })
   }
-  console.log(`Saved /tmp/spc-preview-0.png … /tmp/spc-preview-${sectionCount - 1}.png`)
+  console.log(`Saved ${out('spc-preview-0.png')} … ${out(`spc-preview-${sectionCount - 1}.png`)}`)
   const violations = await axeViolations(page)
   console.log(violations.length === 0 ? 'axe: no violations' : violations.join('\n'))
   if (violations.length > 0) process.exitCode = 1
   // On a phone the chart scales down with its column; this shows how small its text gets.
   await page.setViewportSize({ width: 390, height: 844 })
-  await page.locator('section').nth(3).screenshot({ path: '/tmp/spc-preview-mobile.png' })
-  console.log('Saved /tmp/spc-preview-mobile.png (390px wide)')
+  await page
+    .locator('section')
+    .nth(3)
+    .screenshot({ path: out('spc-preview-mobile.png') })
+  console.log(`Saved ${out('spc-preview-mobile.png')} (390px wide)`)
 } finally {
   await browser.close()
 }
