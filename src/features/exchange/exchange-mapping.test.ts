@@ -8,6 +8,7 @@ import {
 } from '../../../test/helpers/context.ts'
 import { testModes } from '../../../test/helpers/database.ts'
 import type { Principal } from '../../core/principal.ts'
+import { readTable } from './exchange-mapping.ts'
 import { recognisePeriod } from './exchange-periods.ts'
 import { ImportInvalid } from './exchange-service.ts'
 import { csvFile } from './exchange-test-files.ts'
@@ -123,6 +124,64 @@ for (const mode of testModes()) {
         history,
       })
       assert.equal(again.total, 0)
+    })
+
+    it('takes the actions of Hart DC’s service plan milestones as they are, and names the milestones it cannot take', async () => {
+      const file = await data('hart_dc_service_plan_milestones_2014-15.csv')
+      const history = { reason: 'Service plan 2014/15', source: 'hart-milestones.csv' }
+      // The file names each milestone's action on every row: mapped as projects, each action
+      // comes in once.
+      const actions = {
+        columns: {},
+        layout: 'long',
+        sheet: 'Projects',
+        fields: { act: 'title' },
+      } as const
+      const first = await ctx.services.exchange.importMapped(officer, file, actions, {
+        dryRun: false,
+        history,
+      })
+      const named = new Set((await readTable(file)).rows.map((r) => String(r.cells[11] ?? '')))
+      const projects = await ctx.database.db
+        .selectFrom('projects')
+        .select(['title', 'level'])
+        .where('organisation_id', '=', org.id)
+        .execute()
+      assert.equal(projects.length, named.size, JSON.stringify(first.counts))
+      assert.ok(projects.every((p) => p.level === 'action'))
+      const again = await ctx.services.exchange.importMapped(officer, file, actions, {
+        dryRun: true,
+        history,
+      })
+      assert.equal(again.total, 0)
+
+      // Its milestones: 64 have no date and two titles recur under one action on other dates;
+      // each is named by row and column, and none is written.
+      const milestones = {
+        columns: {},
+        layout: 'long',
+        sheet: 'Milestones',
+        fields: { act: 'project', text: 'title', date: 'due' },
+      } as const
+      await assert.rejects(
+        ctx.services.exchange.importMapped(officer, file, milestones, { dryRun: false, history }),
+        (error: unknown) => {
+          assert.ok(error instanceof ImportInvalid)
+          const messages = error.rows.map((p) => `${p.row} ${p.column}: ${p.message}`)
+          assert.ok(
+            messages.some((m) => m.startsWith('61 Due: ')),
+            messages.join('\n'),
+          )
+          assert.ok(messages.some((m) => /^35 Milestone: “Review progress” of Engage/.test(m)))
+          return true
+        },
+      )
+      const held = await ctx.database.db
+        .selectFrom('project_milestones')
+        .select('id')
+        .where('organisation_id', '=', org.id)
+        .execute()
+      assert.equal(held.length, 0)
     })
 
     it('takes the LGBF file of every Scottish council: asks which council, reads fractions as percentages', async () => {

@@ -342,7 +342,7 @@ for (const mode of testModes()) {
         /^Projects 3 Part of: No programme, project or action has the code or title “NOPE”/,
         /^Projects 3 Owner: No one in the council has the email address or name/,
         /^Projects 4 End date: The end date must be the same as or after the start date/,
-        /^Projects 5 Code: NEW3 is already on row 4 of this sheet/,
+        /^Projects 5 Code: NEW3 is already on row 4 of this sheet, with different details/,
         /^Projects 6 Status reason: Enter why the status is set this way/,
         /^Milestones 2 Due: Enter when it is due/,
         /^Milestones 3 Project code: No programme, project or action has the code or title “GONE”/,

@@ -206,7 +206,9 @@ export async function importProjects(
   const has = (field: string) => sheet.columns.some((c) => c.field === field)
   // Pentana's action export has no Level column: its rows are actions, its statuses its own.
   const pentana = !has('level')
-  const seen = new Map<string, number>()
+  // The first row of each item, and what it said: a later row saying exactly the same (a file of
+  // milestones naming its action on every row, as councils' own files do) is the same item.
+  const seen = new Map<string, { row: number; said: string }>()
   let refused = false
   for (const row of sheet.rows) {
     run.checkTime()
@@ -232,15 +234,18 @@ export async function importProjects(
       }
     }
     const key = code !== '' ? `code|${norm(code)}` : `title|${parentId ?? ''}|${norm(title)}`
+    const said = JSON.stringify(sheet.columns.map((c) => raw[c.field] ?? null))
     const earlier = seen.get(key)
     if (earlier !== undefined) {
-      fail(
-        code !== '' ? 'Code' : 'Title',
-        `${code !== '' ? code : `“${title}”`} is already on row ${earlier} of this sheet`,
-      )
+      if (earlier.said !== said) {
+        fail(
+          code !== '' ? 'Code' : 'Title',
+          `${code !== '' ? code : `“${title}”`} is already on row ${earlier.row} of this sheet, with different details`,
+        )
+      }
       continue
     }
-    seen.set(key, row.row)
+    seen.set(key, { row: row.row, said })
     const matches = portfolio.match(code, title, parentId)
     if (matches.length > 1) {
       fail('Code', `${matches.length} items have the code ${code}: give each its own code`)
