@@ -2,7 +2,7 @@ import fastifyMultipart from '@fastify/multipart'
 import type { FastifyPluginAsync, FastifyReply } from 'fastify'
 import { z } from 'zod'
 import type { Config } from '../../config.ts'
-import { Forbidden, Invalid, NotFound } from '../../errors.ts'
+import { Forbidden, Invalid } from '../../errors.ts'
 import type { Services } from '../../services.ts'
 import { IdParams } from '../../web/api-helpers.ts'
 import { parseInput, parseParams } from '../../web/fields.ts'
@@ -274,10 +274,7 @@ export const benchmarkRoutes: FastifyPluginAsync<{ services: Services; config: C
   app.post('/measures/:id/benchmarking/matches/:matchId/remove', hide, async (request, reply) => {
     const principal = requirePrincipal(request)
     const { id, matchId } = parseParams(MatchParams, request.params)
-    const { matches } = await benchmarking.compareMeasure(principal, id)
-    const match = matches.find((m) => m.id === matchId && m.basis === 'confirmed')
-    if (!match) throw new NotFound('No confirmed match of this measure with that id')
-    await benchmarking.deleteMatch(principal, matchId)
+    const match = await benchmarking.deleteMatch(principal, matchId, id)
     setFlash(reply, `The match to ${match.code} of ${match.sourceName} was removed`, config)
     return reply.redirect(`/measures/${id}/benchmarking`, 303)
   })

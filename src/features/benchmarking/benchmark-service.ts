@@ -1103,10 +1103,17 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
       }
     },
 
-    async deleteMatch(principal: Principal, id: string) {
+    /**
+     * Removes a confirmed match (of `measureId`'s measure, when given): what was removed, with
+     * its source's name.
+     */
+    async deleteMatch(principal: Principal, id: string, measureId?: string) {
       requireManager(principal)
       const row = await repo.findMatch(db, principal.organisationId, id)
-      if (!row) throw new NotFound('No confirmed match with that id')
+      if (!row || (measureId !== undefined && row.measure_id !== measureId)) {
+        throw new NotFound('No confirmed match with that id')
+      }
+      const source = await repo.findSource(db, principal.organisationId, row.source_id)
       await db.transaction().execute(async (trx) => {
         await repo.deleteMatch(trx, principal.organisationId, id)
         await audit(trx, principal.organisationId, actorOf(principal), {
@@ -1116,6 +1123,7 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
           summary: `Match of the measure to ${row.code} removed`,
         })
       })
+      return { code: row.code, sourceName: source?.name ?? '' }
     },
 
     // Comparisons -----------------------------------------------------------------------------
