@@ -1,5 +1,3 @@
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
-import { fork } from 'node:child_process'
 import { loadavg } from 'node:os'
 import { createApp } from '../src/app.ts'
 import { parsePeriodStart } from '../src/core/periods.ts'
@@ -8,70 +6,25 @@ import { bumpPublication } from '../src/db/publication.ts'
 import { settleAll } from '../src/features/measures/index.ts'
 import { createServices } from '../src/services.ts'
 import { testConfig } from '../test/helpers/context.ts'
-import { onEachDatabase, type BenchResult } from './harness.ts'
+import { onEachDatabase, whilePinged, type BenchResult } from './harness.ts'
 import { generate } from './measures.bench.ts'
-
-interface Phase {
-  /** How long the public dashboard took to answer. */
-  readonly pageMs: number
-  /** The longest the event loop went without turning, while the page was built. */
-  readonly stallMs: number
-  /** /ping's 99th percentile latency meanwhile, over real HTTP from a second client. */
-  readonly pingP99: number
-  readonly pingMax: number
-}
 
 /** Values imported during the import phase (`BENCH_FREEZE_IMPORT=0` leaves it out). */
 const IMPORT_SIZE = Number(process.env.BENCH_FREEZE_IMPORT ?? '10000')
 
-/**
- * Does `work` while /ping is asked continuously from a second process, and records what the
- * other requests met: the longest event-loop stall and /ping's 99th percentile.
- */
-async function during(port: number, work: () => Promise<void>): Promise<Phase> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 })
-  const pinger = fork(new URL('./ping-client.ts', import.meta.url), [
-    `http://127.0.0.1:${port}/ping`,
-  ])
-  const next = () => new Promise<unknown>((resolve) => pinger.once('message', resolve))
-  await next()
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  histogram.enable()
-  const started = performance.now()
-  await work()
-  const pageMs = performance.now() - started
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  histogram.disable()
-  const stats = next()
-  pinger.send('stop')
-  const ping = (await stats) as { count: number; p99: number; max: number }
-  return { pageMs, stallMs: histogram.max / 1e6, pingP99: ping.p99, pingMax: ping.max }
+/** The public dashboard (or a file of it) read while /ping is asked continuously. */
+async function phase(port: number, path: string) {
+  const read = await whilePinged(port, async () => {
+    const response = await fetch(`http://127.0.0.1:${port}${path}`)
+    await response.text()
+    if (!response.ok) throw new Error(`${path}: ${response.status}`)
+  })
+  return { ...read, pageMs: read.ms }
 }
 
-/**
- * Reads the public dashboard while /ping is asked continuously, and records what the other
- * requests met: the longest event-loop stall and /ping's 99th percentile.
- */
-async function phase(port: number, path: string): Promise<Phase> {
-  const histogram = monitorEventLoopDelay({ resolution: 5 })
-  histogram.enable()
-  const pinger = fork(new URL('./ping-client.ts', import.meta.url), [
-    `http://127.0.0.1:${port}/ping`,
-  ])
-  const next = () => new Promise<unknown>((resolve) => pinger.once('message', resolve))
-  await next()
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  const started = performance.now()
-  const response = await fetch(`http://127.0.0.1:${port}${path}`)
-  await response.text()
-  const pageMs = performance.now() - started
-  if (!response.ok) throw new Error(`${path}: ${response.status}`)
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  histogram.disable()
-  const stats = next()
-  pinger.send('stop')
-  const ping = (await stats) as { count: number; p99: number; max: number }
-  return { pageMs, stallMs: histogram.max / 1e6, pingP99: ping.p99, pingMax: ping.max }
+const during = async (port: number, work: () => Promise<void>) => {
+  const done = await whilePinged(port, work)
+  return { ...done, pageMs: done.ms }
 }
 
 async function run(label: string, database: Database): Promise<BenchResult[]> {

@@ -1,4 +1,6 @@
+import { fork } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
+import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import autocannon from 'autocannon'
 import { sql, type CompiledQuery, type KyselyPlugin } from 'kysely'
 import { openPostgres, type Database } from '../src/db/database.ts'
@@ -126,4 +128,42 @@ export function countingStatements(database: Database) {
 /** Sends these statements one after another on the bare database, as a page would. */
 export async function replay(database: Database, statements: readonly CompiledQuery[]) {
   for (const statement of statements) await database.db.executeQuery(statement)
+}
+
+/** What other requests met while some work ran (see `whilePinged`). */
+export interface Pinged<T> {
+  /** How long the work took. */
+  readonly ms: number
+  /** The longest the event loop went without turning meanwhile. */
+  readonly stallMs: number
+  /** /ping's 99th percentile and slowest latency meanwhile, over real HTTP from a second client. */
+  readonly pingP99: number
+  readonly pingMax: number
+  /** What the work gave back. */
+  readonly value: T
+}
+
+/**
+ * Runs `work` while a second process (ping-client.ts) asks the server on `port` for /ping
+ * continuously, and records the longest event-loop stall of this process and /ping's latencies,
+ * over the work and 300 ms either side of it.
+ */
+export async function whilePinged<T>(port: number, work: () => Promise<T>): Promise<Pinged<T>> {
+  const histogram = monitorEventLoopDelay({ resolution: 5 })
+  const pinger = fork(new URL('./ping-client.ts', import.meta.url), [
+    `http://127.0.0.1:${port}/ping`,
+  ])
+  const next = () => new Promise<unknown>((resolve) => pinger.once('message', resolve))
+  await next()
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  histogram.enable()
+  const started = performance.now()
+  const value = await work()
+  const ms = performance.now() - started
+  await new Promise((resolve) => setTimeout(resolve, 300))
+  histogram.disable()
+  const stats = next()
+  pinger.send('stop')
+  const ping = (await stats) as { count: number; p99: number; max: number }
+  return { ms, stallMs: histogram.max / 1e6, pingP99: ping.p99, pingMax: ping.max, value }
 }

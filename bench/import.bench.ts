@@ -1,13 +1,11 @@
-import { fork } from 'node:child_process'
 import { loadavg } from 'node:os'
-import { monitorEventLoopDelay, performance } from 'node:perf_hooks'
 import { createApp } from '../src/app.ts'
 import { parsePeriodStart } from '../src/core/periods.ts'
 import type { Database } from '../src/db/database.ts'
 import { settleAll } from '../src/features/measures/index.ts'
 import { createServices } from '../src/services.ts'
 import { testConfig } from '../test/helpers/context.ts'
-import { countingStatements, onEachDatabase, type BenchResult } from './harness.ts'
+import { countingStatements, onEachDatabase, whilePinged, type BenchResult } from './harness.ts'
 import { generate } from './measures.bench.ts'
 
 /** How many values each run imports: `BENCH_IMPORT_SIZES=1000,10000` for a shorter run. */
@@ -16,34 +14,10 @@ const SIZES = (process.env.BENCH_IMPORT_SIZES ?? '10000,100000')
   .map((s) => Number(s.trim()))
   .filter((n) => n > 0)
 
-interface Phase {
-  readonly ms: number
-  readonly stallMs: number
-  readonly pingP99: number
-  readonly changes: number
-}
-
-/**
- * Imports `file` while a second process asks /ping continuously, and records what the other
- * requests met: the longest event-loop stall and /ping's 99th percentile.
- */
-async function phase(port: number, work: () => Promise<number>): Promise<Phase> {
-  const pinger = fork(new URL('./ping-client.ts', import.meta.url), [
-    `http://127.0.0.1:${port}/ping`,
-  ])
-  const next = () => new Promise<unknown>((resolve) => pinger.once('message', resolve))
-  await next()
-  await new Promise((resolve) => setTimeout(resolve, 300))
-  const histogram = monitorEventLoopDelay({ resolution: 5 })
-  histogram.enable()
-  const started = performance.now()
-  const changes = await work()
-  const ms = performance.now() - started
-  histogram.disable()
-  const stats = next()
-  pinger.send('stop')
-  const ping = (await stats) as { count: number; p99: number; max: number }
-  return { ms, stallMs: histogram.max / 1e6, pingP99: ping.p99, changes }
+/** Runs an import while /ping is asked continuously; its value is the changes it made. */
+async function phase(port: number, work: () => Promise<number>) {
+  const done = await whilePinged(port, work)
+  return { ...done, changes: done.value }
 }
 
 async function run(label: string, database: Database): Promise<BenchResult[]> {
