@@ -77,7 +77,8 @@ export function valuesAsAt<V extends HistoricValue>(
 
 export interface MilestoneHistory {
   readonly status: MilestoneStatus
-  readonly due: string
+  /** Null when no date is set: never overdue. */
+  readonly due: string | null
   readonly rescheduled: boolean
   readonly completedDate: string | null
 }
@@ -237,7 +238,10 @@ export function projectExceptions(
   const slipping = milestones.some(
     (m) =>
       m.status !== 'completed' &&
-      (m.due < today || m.status === 'delayed' || m.status === 'rescheduled' || m.rescheduled),
+      ((m.due !== null && m.due < today) ||
+        m.status === 'delayed' ||
+        m.status === 'rescheduled' ||
+        m.rescheduled),
   )
   if (slipping && status !== 'completed' && status !== 'closed') out.push('milestones_slipping')
   return out

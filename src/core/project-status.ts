@@ -34,8 +34,8 @@ export type MilestoneStatus = (typeof MILESTONE_STATUSES)[number]
 
 export interface MilestoneFacts {
   readonly status: MilestoneStatus
-  /** When it is due now; for a quarter, the quarter's last day. */
-  readonly due: string
+  /** When it is due now; for a quarter, the quarter's last day; null when no date is set. */
+  readonly due: string | null
   /** It has been moved from an earlier due date. */
   readonly rescheduled: boolean
 }
@@ -56,7 +56,7 @@ export interface Suggestion {
 }
 
 export function isOverdue(milestone: MilestoneFacts, today: string): boolean {
-  return milestone.status !== 'completed' && milestone.due < today
+  return milestone.status !== 'completed' && milestone.due !== null && milestone.due < today
 }
 
 /**
@@ -77,7 +77,8 @@ export function suggestStatus(input: StatusInput): Suggestion {
       milestones.length === 1 ? 'Its milestone is' : `All ${milestones.length} milestones are`
     return { status: 'completed', reasons: [`${what} completed`] }
   }
-  const overdue = open.filter((m) => m.due < today)
+  // A milestone with no date set is never overdue.
+  const overdue = open.filter((m) => isOverdue(m, today))
   const end = input.end
   const late = end !== null && end < today
   if (

@@ -222,8 +222,8 @@ export interface ProjectMilestonesTable {
   organisation_id: string
   project_id: string
   title: string
-  /** For a quarter, its last day. */
-  due_date: string
+  /** For a quarter, its last day; null for a milestone whose date is not set yet. */
+  due_date: string | null
   due_precision: Generated<DuePrecision>
   original_due_date: string | null
   original_due_precision: DuePrecision | null

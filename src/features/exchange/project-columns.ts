@@ -210,16 +210,15 @@ export const MILESTONE_COLUMNS: readonly Column[] = [
     required: true,
     example: 'New system live',
     notes:
-      'The milestone’s title. A row whose project and title match a milestone already held updates it.',
+      'The milestone’s title. A row whose project and title match a milestone already held updates it; when the title recurs under the project on other dates (a quarterly “Review progress”), the due date tells them apart.',
   },
   {
     heading: 'Due',
     field: 'due',
     kind: 'text',
-    required: true,
     example: '2025/26 Q3',
     notes:
-      'A date like 2025-12-31 or a quarter like 2025/26 Q3, within the project’s dates. Moving it reschedules the milestone and needs a Reschedule reason.',
+      'A date like 2025-12-31 or a quarter like 2025/26 Q3, within the project’s dates; blank (or “No date set”, as the export writes it) when no date is set yet. Moving a date reschedules the milestone and needs a Reschedule reason.',
   },
   {
     heading: 'Status',

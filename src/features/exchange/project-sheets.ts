@@ -2,8 +2,8 @@
 // and actions with their owners, and their milestones, imported row by row inside the import's
 // one transaction through the project service's own checks and audit (createIn, updateIn,
 // addMilestoneIn, updateMilestoneIn). An item is matched by its code, or with none by its title
-// under the same parent; a milestone by its project and title; so a second import updates
-// rather than duplicates. Pentana (Covalent)'s action export arrives here as a Projects sheet.
+// under the same parent; a milestone by its project and title, and when the title recurs under
+// the project, by its due date too; so a second import updates rather than duplicates. Pentana (Covalent)'s action export arrives here as a Projects sheet.
 import type { Kysely } from 'kysely'
 import { isIsoDate, parsePeriodLabel, periodContaining, PeriodError } from '../../core/periods.ts'
 import type {
@@ -21,6 +21,7 @@ import {
   CONFIDENCE_NAMES,
   LEVEL_NAMES,
   MILESTONE_STATUS_NAMES,
+  NO_DUE_DATE,
   MilestoneChanges,
   MilestoneInput,
   ProjectChanges,
@@ -178,6 +179,11 @@ export function ukDate(value: string): string {
       : []
   if (!day || !month || !year) return value
   return `${year}-${String(month).padStart(2, '0')}-${day.padStart(2, '0')}`
+}
+
+/** A Due cell that sets no date: blank, or "No date set" as the export writes it. */
+function undated(value: string): boolean {
+  return value === '' || norm(value) === norm(NO_DUE_DATE)
 }
 
 /** A due date, or a quarter (its last day), as the milestone form reads it. */
@@ -428,7 +434,14 @@ function sameNumber(a: unknown, b: unknown): boolean {
   return Math.abs(Number(a) - Number(b)) < 0.005
 }
 
-/** The Milestones sheet: each programme's, project's or action's milestones, by title. */
+/**
+ * The Milestones sheet: each programme's, project's or action's milestones, by title. A title
+ * that recurs under one project on other dates (a quarterly "Review progress") is a milestone
+ * for each date: the reference is the project, the title and the due date. A title on one row of
+ * the file matching one milestone held is that milestone whatever its date (so moving its date
+ * reschedules it); otherwise the due date chooses among them (docs/decisions.md, "Milestones
+ * with no date, and titles that recur").
+ */
 export async function importMilestones(
   run: ProjectSheetRun,
   trx: Kysely<DB>,
@@ -441,7 +454,17 @@ export async function importMilestones(
   const milestones = await repo.listMilestones(trx, org)
   const person = personFinder(await peopleOf(trx, org))
   const has = (field: string) => sheet.columns.some((c) => c.field === field)
-  const seen = new Map<string, number>()
+  // How many rows name each project and title: one row matches the one milestone held by title.
+  const rowsOf = new Map<string, number>()
+  const rowKey = (raw: Record<string, unknown>) => {
+    const found = portfolio.find(text(raw.project))
+    return 'problem' in found ? null : `${found.row.id}|${norm(text(raw.title))}`
+  }
+  for (const row of sheet.rows) {
+    const key = rowKey(Object.fromEntries(row.cells))
+    if (key !== null) rowsOf.set(key, (rowsOf.get(key) ?? 0) + 1)
+  }
+  const seen = new Map<string, { row: number; said: string }>()
   let refused = false
   for (const row of sheet.rows) {
     run.checkTime()
@@ -464,18 +487,26 @@ export async function importMilestones(
       continue
     }
     const project = found.row
-    const key = `${project.id}|${norm(title)}`
+    const dueText = ukDate(text(raw.due))
+    const noDate = undated(dueText)
+    const due = noDate ? null : dueOf(dueText)
+    const dueKey = noDate ? '' : due ? `${due.date}|${due.precision}` : dueText
+    // The same milestone on several rows: once, if they say the same.
+    const key = `${project.id}|${norm(title)}|${dueKey}`
+    const said = JSON.stringify(sheet.columns.map((c) => raw[c.field] ?? null))
     const earlier = seen.get(key)
     if (earlier !== undefined) {
-      run.error(
-        sheet.name,
-        row.row,
-        'Milestone',
-        `“${title}” of ${ref} is already on row ${earlier} of this sheet`,
-      )
+      if (earlier.said !== said) {
+        run.error(
+          sheet.name,
+          row.row,
+          'Milestone',
+          `“${title}” of ${ref}${noDate ? ' with no date' : ` due ${dueText}`} is already on row ${earlier.row} of this sheet, with different details`,
+        )
+      }
       continue
     }
-    seen.set(key, row.row)
+    seen.set(key, { row: row.row, said })
     let ok = true
     let status: MilestoneStatus | undefined
     if (has('status') && text(raw.status) !== '') {
@@ -501,10 +532,17 @@ export async function importMilestones(
     }
     if (!ok) continue
     const completedDate = has('completedDate') ? ukDate(text(raw.completedDate)) || null : undefined
-    const dueText = ukDate(text(raw.due))
-    const existing = milestones.find(
+    const held = milestones.filter(
       (m) => m.project_id === project.id && norm(m.title) === norm(title),
     )
+    const existing =
+      held.length === 1 && (rowsOf.get(`${project.id}|${norm(title)}`) ?? 0) <= 1
+        ? held[0]
+        : held.find((m) =>
+            noDate
+              ? m.due_date === null
+              : due !== null && m.due_date === due.date && m.due_precision === due.precision,
+          )
     const item = `${ref}: ${title}`
     const forbidden = `You cannot manage ${ref}: only its managers and those over its lead unit can`
     const mayWrite = () => {
@@ -516,7 +554,7 @@ export async function importMilestones(
     if (!existing) {
       const input = run.parse(sheet, row, MilestoneInput, {
         title,
-        due: dueText,
+        due: noDate ? null : dueText,
         ...(ownerId !== undefined && { ownerId }),
         ...(status !== undefined && { status }),
         ...(completedDate !== undefined && { completedDate }),
@@ -541,10 +579,12 @@ export async function importMilestones(
       })
       continue
     }
-    const due = dueOf(dueText)
     const changes: Record<string, unknown> = {}
-    if (!due || due.date !== existing.due_date || due.precision !== existing.due_precision) {
-      changes.due = dueText
+    const sameDue = noDate
+      ? existing.due_date === null
+      : due !== null && due.date === existing.due_date && due.precision === existing.due_precision
+    if (has('due') && !sameDue) {
+      changes.due = noDate ? null : dueText
       if (has('rescheduleReason')) changes.rescheduleReason = text(raw.rescheduleReason) || null
     }
     if (ownerId !== undefined && ownerId !== existing.owner_id) changes.ownerId = ownerId
@@ -754,7 +794,11 @@ export async function projectExportRows(
     (m): CellOut[] => [
       refOf(m.project_id),
       m.title,
-      m.due_precision === 'quarter' ? periodContaining(m.due_date, 'quarterly').label : m.due_date,
+      m.due_date === null
+        ? NO_DUE_DATE
+        : m.due_precision === 'quarter'
+          ? periodContaining(m.due_date, 'quarterly').label
+          : m.due_date,
       MILESTONE_STATUS_NAMES[m.status].text,
       m.completed_date,
       person(m.owner_id),

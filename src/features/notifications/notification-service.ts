@@ -229,6 +229,8 @@ export function createNotificationService({
       (await projectRepo.listProjects(db, organisationId)).map((p) => [p.id, p]),
     )
     for (const milestone of await projectRepo.listMilestones(db, organisationId)) {
+      // A milestone with no date set is never overdue.
+      if (milestone.due_date === null) continue
       if (milestone.status === 'completed' || !isPast(milestone.due_date, today)) continue
       const project = projects.get(milestone.project_id)
       if (!project) continue

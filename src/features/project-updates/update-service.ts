@@ -8,6 +8,7 @@ import type { Principal } from '../../core/principal.ts'
 import { organisationRepository as orgRepo } from '../organisation/index.ts'
 import {
   projectPolicy as policy,
+  NO_DUE_DATE,
   presentMilestone,
   type MilestoneView,
   type ProjectView,
@@ -102,14 +103,19 @@ export type UpdateService = ReturnType<typeof createUpdateService>
 
 /** Milestones by quarter, as the columns of a highlight report's strip. */
 function strip(milestones: readonly MilestoneView[]) {
-  return quarterRange(
-    milestones.map((m) => m.due.date),
+  const quarters = quarterRange(
+    milestones.flatMap((m) => m.due.date ?? []),
     6,
   ).map((q) => ({
     label: q.label,
     heading: quarterHeading(q),
     milestones: milestones.filter((m) => m.quarter === q.label),
   }))
+  // Milestones with no date set follow the quarters, in a column of their own.
+  const undated = milestones.filter((m) => m.due.date === null)
+  return undated.length === 0
+    ? quarters
+    : [...quarters, { label: NO_DUE_DATE, heading: NO_DUE_DATE, milestones: undated }]
 }
 
 /** Approved updates for everyone who sees the project; the rest for those who do the work. */

@@ -16,7 +16,13 @@ export { projectLinkKinds } from './project-link-kinds.ts'
 export * as projectPolicy from './project-policy.ts'
 export { canSeeUnapprovedUpdates, canViewProject } from './project-policy.ts'
 export type { ProjectScope } from './project-policy.ts'
-export { benefitAmount, dueLabel, presentMilestone, realisedShare } from './project-presenter.ts'
+export {
+  benefitAmount,
+  dueLabel,
+  NO_DUE_DATE,
+  presentMilestone,
+  realisedShare,
+} from './project-presenter.ts'
 export type { BenefitView, MilestoneView, ProjectView } from './project-presenter.ts'
 export * as projectRepository from './project-repository.ts'
 export { names, projectRoutes } from './project-routes.ts'

@@ -142,7 +142,9 @@ export const projectApi: FastifyPluginAsyncZod<{ services: Services }> = async (
       preValidation: guard,
       schema: {
         tags: milestoneTags,
-        summary: 'Add a milestone, due on a date (2025-06-30) or in a quarter (2025/26 Q1)',
+        summary:
+          'Add a milestone, due on a date (2025-06-30) or in a quarter (2025/26 Q1); due null ' +
+          'or left out when no date is set yet (its due.date is then null, due.label "No date set")',
         params: IdParams,
         body: MilestoneInput,
       },

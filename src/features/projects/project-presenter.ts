@@ -65,18 +65,22 @@ export function presentProject(row: ProjectRow, suggestion: Suggestion, confiden
 }
 export type ProjectView = ReturnType<typeof presentProject>
 
+/** What a milestone with no due date shows wherever milestones are shown. */
+export const NO_DUE_DATE = 'No date set'
+
 export function presentMilestone(row: MilestoneRow, today: string) {
-  const quarter = periodContaining(row.due_date, 'quarterly')
   return {
     id: row.id,
     projectId: row.project_id,
     title: row.title,
+    /** `date` is null when no date is set, with the label "No date set". */
     due: {
       date: row.due_date,
       precision: row.due_precision,
-      label: dueLabel(row.due_date, row.due_precision),
+      label: row.due_date === null ? NO_DUE_DATE : dueLabel(row.due_date, row.due_precision),
     },
-    quarter: quarter.label,
+    /** The quarter it falls in; null when no date is set. */
+    quarter: row.due_date === null ? null : periodContaining(row.due_date, 'quarterly').label,
     originalDue:
       row.original_due_date && row.original_due_precision
         ? {
@@ -90,7 +94,7 @@ export function presentMilestone(row: MilestoneRow, today: string) {
     status: row.status,
     statusText: MILESTONE_STATUS_NAMES[row.status].text,
     statusSymbol: MILESTONE_STATUS_NAMES[row.status].symbol,
-    overdue: row.status !== 'completed' && row.due_date < today,
+    overdue: row.status !== 'completed' && row.due_date !== null && row.due_date < today,
     completedDate: row.completed_date,
     version: row.version,
     createdAt: row.created_at.toISOString(),

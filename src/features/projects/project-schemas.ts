@@ -209,11 +209,21 @@ export const StatusInput = z.object({
   version: versionField().optional(),
 })
 
-/** A due date, or a quarter written 2025/26 Q1. */
-const due = z
-  .string({ error: 'Enter when it is due, as a date like 2025-06-30 or a quarter like 2025/26 Q1' })
-  .trim()
-  .min(1, { error: 'Enter when it is due, as a date like 2025-06-30 or a quarter like 2025/26 Q1' })
+/**
+ * A due date, or a quarter written 2025/26 Q1; blank (null) when no date is set yet: such a
+ * milestone shows "No date set" and is never overdue (docs/decisions.md, "Milestones with no
+ * date").
+ */
+const due = z.preprocess(
+  (value) => (typeof value === 'string' && value.trim() === '' ? null : value),
+  z
+    .string({
+      error: 'Enter when it is due, as a date like 2025-06-30 or a quarter like 2025/26 Q1',
+    })
+    .trim()
+    .nullable()
+    .optional(),
+)
 
 export const MilestoneInput = z.object({
   title: requiredText('a title for the milestone'),

@@ -198,6 +198,36 @@ for (const mode of testModes()) {
       )
     })
 
+    it('takes a milestone with no date set: never overdue, dated later without a rescheduling, never undated again', async () => {
+      const p = await programme()
+      const m = await ctx.services.projects.addMilestone(officer, p.id, {
+        title: 'Date to be agreed',
+        due: null,
+        status: 'not_started',
+      })
+      assert.deepEqual(m.due, { date: null, precision: 'day', label: 'No date set' })
+      assert.equal(m.quarter, null)
+      assert.equal(m.overdue, false)
+      // Years on, it is still not overdue, and says nothing against the project's status.
+      ctx.clock.now = new Date('2027-01-01T12:00:00Z')
+      try {
+        const shown = await ctx.services.projects.milestones(officer, p.id)
+        assert.equal(shown.find((x) => x.id === m.id)?.overdue, false)
+      } finally {
+        ctx.clock.now = new Date('2025-05-15T12:00:00Z')
+      }
+      const dated = await ctx.services.projects.updateMilestone(officer, p.id, m.id, {
+        due: '2025-12-31',
+      })
+      assert.equal(dated.due.label, '31 December 2025')
+      assert.equal(dated.originalDue, null, 'giving a date is not a rescheduling')
+      assert.equal(dated.status, 'not_started')
+      await assert.rejects(
+        ctx.services.projects.updateMilestone(officer, p.id, m.id, { due: null }),
+        (e: unknown) => e instanceof Invalid && e.fields[0]?.field === 'due',
+      )
+    })
+
     it('refuses a dependency on itself or in a circle, and shows it on both items', async () => {
       const a = await programme()
       const b = await programme()

@@ -476,7 +476,11 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
       checkDates(start, end)
       if (start !== before.start_date || end !== before.end_date) {
         const milestones = await repo.listMilestones(trx, principal.organisationId, [id])
-        const outside = milestones.find(
+        // A milestone with no date set is within any dates.
+        const dated = milestones.flatMap((m) =>
+          m.due_date === null ? [] : [{ ...m, due_date: m.due_date }],
+        )
+        const outside = dated.find(
           (m) =>
             (start && m.due_date < start) ||
             (end &&
@@ -587,16 +591,17 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
     /** Adds a milestone inside `trx` (an import's), with its audit record. */
     async addMilestoneIn(trx: Kysely<DB>, principal: Principal, id: string, input: MilestoneInput) {
       const { project } = await requireManager(principal, id, trx)
-      const due = readDue(input.due)
-      checkDueWithin(project, due)
+      // No date set yet: it comes in as "No date set", never overdue.
+      const due = input.due ? readDue(input.due) : null
+      if (due) checkDueWithin(project, due)
       checkCompleted(input.status, input.completedDate)
       await checkPerson(principal, 'ownerId', input.ownerId, trx)
       {
         const row = await repo.insertMilestone(trx, principal.organisationId, {
           project_id: id,
           title: input.title,
-          due_date: due.date,
-          due_precision: due.precision,
+          due_date: due?.date ?? null,
+          due_precision: due?.precision ?? 'day',
           owner_id: input.ownerId ?? null,
           status: input.status,
           completed_date: input.status === 'completed' ? (input.completedDate ?? today()) : null,
@@ -604,7 +609,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
         await audit(trx, principal, {
           action: 'milestone_added',
           itemId: id,
-          summary: `Milestone "${row.title}" (due ${dueLabel(row.due_date, row.due_precision)}) added to "${project.title}"`,
+          summary: `Milestone "${row.title}" (${row.due_date === null ? 'no date set' : `due ${dueLabel(row.due_date, row.due_precision)}`}) added to "${project.title}"`,
           after: row,
         })
         return row
@@ -636,9 +641,20 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
       const before = await repo.findMilestone(trx, principal.organisationId, milestoneId)
       if (before?.project_id !== id) throw new NotFound('Milestone not found')
       if (changes.version !== undefined && changes.version !== before.version) throw stale()
-      const due = changes.due !== undefined ? readDue(changes.due) : null
+      const due = changes.due ? readDue(changes.due) : null
+      // A milestone keeps a date once it has one (moving it is a rescheduling, with its reason);
+      // giving a date to one with none set is not a rescheduling.
+      if (changes.due === null && before.due_date !== null) {
+        throw Invalid.field(
+          'due',
+          'Enter when it is due: a milestone with a due date keeps one (a new date reschedules it)',
+        )
+      }
+      const dating = due !== null && before.due_date === null
       const moving =
-        due !== null && (due.date !== before.due_date || due.precision !== before.due_precision)
+        due !== null &&
+        before.due_date !== null &&
+        (due.date !== before.due_date || due.precision !== before.due_precision)
       if (due) checkDueWithin(project, due)
       if (moving && !changes.rescheduleReason) {
         throw Invalid.field('rescheduleReason', 'Enter why the milestone is rescheduled')
@@ -662,6 +678,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           {
             ...(changes.title !== undefined && { title: changes.title }),
             ...(changes.ownerId !== undefined && { owner_id: changes.ownerId ?? null }),
+            ...(due !== null && dating && { due_date: due.date, due_precision: due.precision }),
             ...(due !== null &&
               moving && {
                 due_date: due.date,
@@ -680,7 +697,7 @@ export function createProjectService({ db, clock, organisation }: ProjectDeps) {
           action: moving ? 'milestone_rescheduled' : 'milestone_updated',
           itemId: id,
           summary: moving
-            ? `Milestone "${after.title}" rescheduled from ${dueLabel(before.due_date, before.due_precision)} to ${dueLabel(after.due_date, after.due_precision)}: ${after.reschedule_reason ?? ''}`
+            ? `Milestone "${after.title}" rescheduled from ${dueLabel(before.due_date ?? '', before.due_precision)} to ${dueLabel(after.due_date ?? '', after.due_precision)}: ${after.reschedule_reason ?? ''}`
             : `Milestone "${after.title}" updated (${after.status.replace('_', ' ')})`,
           before,
           after,

@@ -40,21 +40,26 @@ export async function milestonesOverdue(
   personId: string,
   today: string,
 ) {
-  return db
-    .selectFrom('project_milestones as m')
-    .innerJoin('projects as p', 'p.id', 'm.project_id')
-    .select(['m.id', 'm.title', 'm.due_date', 'm.project_id', 'p.title as project_title'])
-    .where('m.organisation_id', '=', organisationId)
-    .where('m.status', '!=', 'completed')
-    .where('m.due_date', '<', today)
-    .where((eb) =>
-      eb.or([
-        eb('p.manager_id', '=', personId),
-        eb.and([eb('p.manager_id', 'is', null), eb('p.sro_id', '=', personId)]),
-      ]),
-    )
-    .orderBy('m.due_date')
-    .execute()
+  return (
+    db
+      .selectFrom('project_milestones as m')
+      .innerJoin('projects as p', 'p.id', 'm.project_id')
+      .select(['m.id', 'm.title', 'm.due_date', 'm.project_id', 'p.title as project_title'])
+      .where('m.organisation_id', '=', organisationId)
+      .where('m.status', '!=', 'completed')
+      // A milestone with no date set is never overdue.
+      .where('m.due_date', 'is not', null)
+      .where('m.due_date', '<', today)
+      .$narrowType<{ due_date: string }>()
+      .where((eb) =>
+        eb.or([
+          eb('p.manager_id', '=', personId),
+          eb.and([eb('p.manager_id', 'is', null), eb('p.sro_id', '=', personId)]),
+        ]),
+      )
+      .orderBy('m.due_date')
+      .execute()
+  )
 }
 
 /**
