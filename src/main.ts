@@ -223,18 +223,15 @@ async function main(argv: string[]): Promise<number> {
         },
         strict: true,
       })
-      return withDatabase(config, (database) =>
-        importCommand(
-          database.db,
-          createServices({ config, database, clock: () => new Date() }).exchange,
-          {
-            file: positionals[0],
-            dryRun: values['dry-run'],
-            organisation: values.organisation,
-            history: values.history,
-          },
-        ),
-      )
+      return withDatabase(config, (database) => {
+        const services = createServices({ config, database, clock: () => new Date() })
+        return importCommand(database.db, services.exchange, services.importRuns, {
+          file: positionals[0],
+          dryRun: values['dry-run'],
+          organisation: values.organisation,
+          history: values.history,
+        })
+      })
     }
     case 'notify': {
       const { values } = parseArgs({

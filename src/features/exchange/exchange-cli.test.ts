@@ -34,6 +34,11 @@ async function rows(dataDir: string) {
         .select(['action', 'actor_id', 'actor_name'])
         .where('action', 'in', ['measure_created', 'value_submitted'])
         .execute(),
+      runs: await db
+        .selectFrom('import_runs')
+        .select(['file_name', 'dry_run', 'status', 'person_id', 'person_name'])
+        .orderBy('created_at')
+        .execute(),
     }
   } finally {
     await database.close()
@@ -82,6 +87,14 @@ describe('command line import', () => {
       ['measure_created', null, 'Command line'],
       ['value_submitted', null, 'Command line'],
     ])
+    // Both are in the import history, as the page's and the API's imports are.
+    assert.deepEqual(
+      after_.runs.map((r) => [r.file_name, r.dry_run, r.status, r.person_id, r.person_name]),
+      [
+        ['measures.xlsx', true, 'succeeded', null, 'Command line'],
+        ['measures.xlsx', false, 'succeeded', null, 'Command line'],
+      ],
+    )
     assert.equal(cli(dataDir, ['audit', 'verify']).code, 0)
   })
 

@@ -13,6 +13,7 @@ import {
   type ExchangeService,
   type ImportSummary,
 } from './exchange-service.ts'
+import type { ImportRunService } from './import-runs.ts'
 
 export interface ImportCliOptions {
   readonly file: string | undefined
@@ -36,10 +37,15 @@ export function summaryLines(summary: ImportSummary): string[] {
   return lines
 }
 
-/** `golden-thread import FILE [--dry-run] [--history REASON]`: the summary on stdout, or every row error on stderr. */
+/**
+ * `golden-thread import FILE [--dry-run] [--history REASON]`: the summary on stdout, or every
+ * row error on stderr. The import is kept in the council's import history as the page's and the
+ * API's are, by "Command line" (no person), as the audit records it.
+ */
 export async function importCommand(
   db: Kysely<DB>,
   exchange: ExchangeService,
+  runs: Pick<ImportRunService, 'runNow'>,
   options: ImportCliOptions,
 ): Promise<number> {
   if (!options.file) throw new Invalid('Give the file to import, like measures.xlsx')
@@ -60,12 +66,18 @@ export async function importCommand(
     throw new Invalid(`Cannot read ${options.file}: ${(error as Error).message}`)
   }
   try {
-    const summary = await exchange.importFile(principal, file, {
+    const fileName = basename(options.file)
+    // A blank reason is a field error here, as it always was (the history takes it as none).
+    if (options.history !== undefined) {
+      exchange.checkHistory(principal, {
+        dryRun: options.dryRun ?? false,
+        history: { reason: options.history, source: fileName },
+      })
+    }
+    const summary = await runs.runNow(principal, file, {
       dryRun: options.dryRun ?? false,
-      fileName: basename(options.file),
-      ...(options.history !== undefined && {
-        history: { reason: options.history, source: basename(options.file) },
-      }),
+      fileName,
+      historyReason: options.history,
     })
     for (const line of summaryLines(summary)) console.log(line)
     return 0

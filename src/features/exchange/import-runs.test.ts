@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict'
 import { createHash } from 'node:crypto'
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import type { App } from '../../app.ts'
 import { Agent } from '../../../test/helpers/browser-agent.ts'
@@ -12,6 +15,7 @@ import { testModes } from '../../../test/helpers/database.ts'
 import { Conflict, NotFound } from '../../errors.ts'
 import type { Principal } from '../../core/principal.ts'
 import { BACKGROUND_BYTES } from './import-runs.ts'
+import { importCommand } from './exchange-cli.ts'
 import { csvFile, MEASURE_HEADINGS } from './exchange-test-files.ts'
 
 const sha256 = (file: Buffer) => createHash('sha256').update(file).digest('hex')
@@ -349,6 +353,60 @@ for (const mode of testModes()) {
       assert.match(progress.body, /data-progress="checked">300</)
       assert.match(progress.body, new RegExp(`href="/exchange/imports/${going.id}"[^>]*>Refresh`))
       await runs().recoverInterrupted()
+    })
+
+    it('keeps the command line’s imports in the history too, by "Command line" as the audit has it', async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'gt-cli-runs-'))
+      const quiet = { log: console.log, error: console.error }
+      console.log = () => undefined
+      console.error = () => undefined
+      try {
+        const good = join(dir, 'cli-measures.csv')
+        await writeFile(good, measuresFile('CLI7'))
+        const bad = join(dir, 'cli-broken.csv')
+        await writeFile(
+          bad,
+          csvFile([
+            ['Measure code', 'Period', 'Target'],
+            ['NOPE', '2025/26', 5],
+          ]),
+        )
+        const cli = async (file: string, dryRun: boolean) => {
+          // A minute apart, so the history lists them in order.
+          ctx.clock.now = new Date(ctx.clock.now.getTime() + 60_000)
+          return importCommand(ctx.database.db, ctx.services.exchange, runs(), {
+            file,
+            dryRun,
+            organisation: org.slug,
+          })
+        }
+        assert.equal(await cli(good, true), 0)
+        assert.equal(await cli(good, false), 0)
+        assert.equal(await cli(bad, false), 1)
+      } finally {
+        Object.assign(console, quiet)
+        await rm(dir, { recursive: true, force: true })
+      }
+      const { items } = await runs().list(officer, { page: 1, pageSize: 50 })
+      const mine = items.filter((r) => r.fileName.startsWith('cli-'))
+      assert.deepEqual(
+        mine.map((r) => [r.fileName, r.dryRun, r.status, r.by.id, r.by.name]),
+        [
+          ['cli-broken.csv', false, 'failed', null, 'Command line'],
+          ['cli-measures.csv', false, 'succeeded', null, 'Command line'],
+          ['cli-measures.csv', true, 'succeeded', null, 'Command line'],
+        ],
+      )
+      const [broken, real, dry] = mine
+      assert.ok(broken && real && dry)
+      assert.equal(real.summary?.counts.Measures.created, 1)
+      assert.equal(dry.summary?.total, real.summary.total)
+      assert.equal(real.sha256, sha256(measuresFile('CLI7')))
+      assert.match(broken.error?.message ?? '', /1 problem/)
+      assert.deepEqual(await codes('CLI7'), ['CLI7'])
+      // A data-entry clerk sees only their own imports: not the command line's.
+      const theirs = await runs().list(clerk, { page: 1, pageSize: 50 })
+      assert.ok(theirs.items.every((r) => r.by.name !== 'Command line'))
     })
   })
 }
