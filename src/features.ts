@@ -16,15 +16,7 @@ import {
   feature as dashboardsFace,
 } from './features/dashboards/index.ts'
 import { feature as demo } from './features/demo/index.ts'
-import {
-  createExchangeService,
-  createImportRunService,
-  createMappedImportService,
-  exchangeApi,
-  exchangeRoutes,
-  feature as exchangeFace,
-  mappedImportRoutes,
-} from './features/exchange/index.ts'
+import { feature as exchange } from './features/exchange/index.ts'
 import { feature as framework } from './features/framework/index.ts'
 import { feature as home } from './features/home/index.ts'
 import { feature as links } from './features/links/index.ts'
@@ -46,8 +38,8 @@ import { feature as savings } from './features/savings/index.ts'
 import { feature as spc } from './features/spc/index.ts'
 import { feature as tasks } from './features/tasks/index.ts'
 
-// The dashboards and exchange faces do not declare their services, routes and tables yet; until
-// they do, they are completed here.
+// The dashboards face does not declare its services, routes and tables yet; until it does, it
+// is completed here.
 type Deps<F extends (deps: never) => unknown> = Parameters<F>[0]
 const dashboards = {
   ...dashboardsFace,
@@ -58,45 +50,6 @@ const dashboards = {
   routes: [dashboardRoutes],
   api: [dashboardApi],
   tables: ['dashboard_tiles', 'dashboards'],
-}
-const exchange = {
-  ...exchangeFace,
-  services: {
-    exchange: ({
-      db,
-      clock,
-      computations,
-      measures,
-      values,
-      projects,
-      projectUpdates,
-      risks,
-      savings,
-    }: Deps<typeof createExchangeService>) =>
-      createExchangeService({
-        db,
-        clock,
-        computations,
-        measures,
-        values,
-        projects,
-        projectUpdates,
-        risks,
-        savings,
-      }),
-    mappedImports: ({ db, clock, exchange }: Deps<typeof createMappedImportService>) =>
-      createMappedImportService({ db, clock, exchange }),
-    importRuns: ({ db, clock, exchange }: Omit<Deps<typeof createImportRunService>, 'onError'>) =>
-      createImportRunService({
-        db,
-        clock,
-        exchange,
-        onError: (error) => console.error('An import failed unexpectedly', error),
-      }),
-  },
-  routes: [exchangeRoutes, mappedImportRoutes],
-  api: [exchangeApi],
-  tables: ['import_runs', 'import_mappings', 'import_uploads'],
 }
 
 export const features = [
