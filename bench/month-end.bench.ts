@@ -26,11 +26,48 @@ async function startInstance(url: string, schema: string) {
   const { port } = await next<{ port: number }>(child)
   return {
     port,
-    async stop() {
-      const stopped = next<{ rssMaxMb: number }>(child)
+    async stop(title: string) {
+      const stopped = next<InstanceReport>(child)
       child.send('stop')
-      return (await stopped).rssMaxMb
+      const report = await stopped
+      printInstance(title, report)
+      return report.rssMaxMb
     },
+  }
+}
+
+interface InstanceReport {
+  readonly rssMaxMb: number
+  readonly heapTotalMaxMb: number
+  readonly heapUsedMaxMb: number
+  readonly externalMaxMb: number
+  readonly arrayBuffersMaxMb: number
+  readonly routes: readonly {
+    route: string
+    count: number
+    statuses: Record<string, number>
+    p50: number
+    p99: number
+    max: number
+  }[]
+}
+
+/** What an instance saw: its memory at its highest and each route's statuses and times. */
+function printInstance(title: string, report: InstanceReport) {
+  const mb = (n: number) => `${n.toFixed(0)} MB`
+  console.log(
+    `  ${title}: RSS ${mb(report.rssMaxMb)}, heap ${mb(report.heapUsedMaxMb)} used of ` +
+      `${mb(report.heapTotalMaxMb)}, ` +
+      `external ${mb(report.externalMaxMb)} (array buffers ${mb(report.arrayBuffersMaxMb)}), at their highest`,
+  )
+  for (const r of [...report.routes].sort((a, b) => b.count - a.count)) {
+    const statuses = Object.entries(r.statuses)
+      .map(([status, n]) => `${status}×${n}`)
+      .join(' ')
+    console.log(
+      `    ${r.route}: ${r.count} (${statuses}), p50 ${r.p50.toFixed(0)} ms, ` +
+        `p99 ${r.p99.toFixed(0)} ms, max ${r.max.toFixed(0)} ms`,
+    )
   }
 }
 
@@ -42,6 +79,18 @@ interface LoadResult {
   readonly p50: number
   readonly p99: number
   readonly writes: number
+  readonly timeouts: number
+  readonly statuses: Record<string, number>
+}
+
+function printLoad(title: string, result: LoadResult) {
+  const statuses = Object.entries(result.statuses)
+    .map(([status, n]) => `${status}×${n}`)
+    .join(' ')
+  console.log(
+    `  ${title}: ${result.requests} responses (${statuses}); ` +
+      `${result.timeouts} timeouts and ${result.errors - result.timeouts} other errors at the client`,
+  )
 }
 
 async function drive(plan: Record<string, unknown>): Promise<LoadResult> {
@@ -149,7 +198,8 @@ export default async function monthEnd(): Promise<BenchResult[]> {
         reads,
         writes: { measureIds: monthly.slice(0, half), months },
       })
-      const rss = await one.stop()
+      const rss = await one.stop('one instance')
+      printLoad('one instance, the client', mix)
       results.push(
         ...(floor
           ? [
@@ -194,7 +244,7 @@ export default async function monthEnd(): Promise<BenchResult[]> {
           unit: '%',
         })
     } catch (error) {
-      await one.stop().catch(() => 0)
+      await one.stop('one instance').catch(() => 0)
       throw error
     }
 
@@ -216,7 +266,8 @@ export default async function monthEnd(): Promise<BenchResult[]> {
       reads,
       writes: { measureIds: monthly.slice(half), months },
     })
-    const rss = await Promise.all(pair.map((p) => p.stop()))
+    const rss = await Promise.all(pair.map((p, i) => p.stop(`two instances, #${i + 1}`)))
+    printLoad('two instances, the client', both)
     const single = results.find((r) => r.name.endsWith('one instance: throughput'))?.value ?? 0
     results.push(
       { name: `${label}, two instances: throughput`, value: both.perSecond, unit: 'req/s' },

@@ -9,12 +9,7 @@ import { feature as backup } from './features/backup/index.ts'
 import { feature as benchmarking } from './features/benchmarking/index.ts'
 import { feature as budgets } from './features/budgets/index.ts'
 import { feature as committees } from './features/committees/index.ts'
-import {
-  createDashboardService,
-  dashboardApi,
-  dashboardRoutes,
-  feature as dashboardsFace,
-} from './features/dashboards/index.ts'
+import { feature as dashboards } from './features/dashboards/index.ts'
 import { feature as demo } from './features/demo/index.ts'
 import { feature as exchange } from './features/exchange/index.ts'
 import { feature as framework } from './features/framework/index.ts'
@@ -37,20 +32,6 @@ import { feature as risks } from './features/risks/index.ts'
 import { feature as savings } from './features/savings/index.ts'
 import { feature as spc } from './features/spc/index.ts'
 import { feature as tasks } from './features/tasks/index.ts'
-
-// The dashboards face does not declare its services, routes and tables yet; until it does, it
-// is completed here.
-type Deps<F extends (deps: never) => unknown> = Parameters<F>[0]
-const dashboards = {
-  ...dashboardsFace,
-  services: {
-    dashboards: ({ db, clock, measures, projects, risks }: Deps<typeof createDashboardService>) =>
-      createDashboardService({ db, clock, measures, projects, risks }),
-  },
-  routes: [dashboardRoutes],
-  api: [dashboardApi],
-  tables: ['dashboard_tiles', 'dashboards'],
-}
 
 export const features = [
   auth,

@@ -1,4 +1,5 @@
 import { plural } from '../../core/format.ts'
+import { gate, singleFlight } from '../../core/shared-work.ts'
 import type { Kysely } from 'kysely'
 import { measureExceptions, moveItem, projectExceptions, type Move } from '../../core/dashboards.ts'
 import {
@@ -78,6 +79,8 @@ export interface Section {
 
 const OTHER = 'Other measures'
 const LIST_LENGTH = 8
+/** Corporate dashboards and exception views built at once in one process (see heavyPage). */
+const PAGE_BUILDS = 4
 
 /** The period a dashboard is viewed as at: a label ("2024/25 Q2"), a first day, or none. */
 const DIRECTION_WORDS = {
@@ -151,6 +154,17 @@ export function createDashboardService(deps: DashboardDeps) {
   /** Only people with a role see dashboards; pages that need no unit tree check only this. */
   function requireRole(principal: Principal) {
     if (principal.roles.length === 0) throw new Forbidden()
+  }
+
+  // The corporate dashboard and the exception view read every measure, project and risk the
+  // person may see. At month end many people ask for them at once: the same person's identical
+  // requests share one build, and at most PAGE_BUILDS builds run at a time in this process, so
+  // the rest queue holding nothing rather than each holding its rows while the pool serves
+  // another (docs/decisions.md, "Dashboards built once for concurrent identical requests").
+  const sharePage = singleFlight()
+  const pageBuild = gate(PAGE_BUILDS)
+  function heavyPage<T>(principal: Principal, what: readonly string[], build: () => Promise<T>) {
+    return sharePage(JSON.stringify([principal, ...what]), () => pageBuild(build))
   }
 
   /** The unit tree, read once for one call of the service. */
@@ -713,32 +727,14 @@ export function createDashboardService(deps: DashboardDeps) {
       )
     },
 
-    /** What a saved dashboard shows, today or as at a past period. */
-    async dashboardContent(principal: Principal, id: string, asAtInput?: string) {
-      const memo: Memo = new Map()
-      const { row } = await requireDashboard(principal, id, memo)
-      const asAt = parseAsAt(asAtInput, today())
-      const tiles = await repo.listTiles(db, principal.organisationId, [id])
-      const dashboard = await view(principal, row, tiles)
-      const { sections, contextual, hidden, hiddenText } = await dashboardSections(
-        memo,
-        principal,
-        tiles,
-        asAt,
+    /**
+     * What a saved dashboard shows, today or as at a past period. The same person asking for
+     * the same page while it is being built shares that build (see heavyPage).
+     */
+    dashboardContent(principal: Principal, id: string, asAtInput?: string) {
+      return heavyPage(principal, ['content', id, asAtInput ?? ''], () =>
+        buildDashboardContent(principal, id, asAtInput),
       )
-      const panels =
-        row.kind === 'corporate'
-          ? await scopedPanels(principal, { unitIds: null, asAtEnd: asAt?.end ?? null })
-          : []
-      return {
-        dashboard,
-        asAt: asAt && presentPeriod(asAt),
-        sections,
-        contextual,
-        hidden,
-        hiddenText,
-        panels,
-      }
     },
 
     /** Everything owned by a unit and the units beneath it. */
@@ -897,18 +893,51 @@ export function createDashboardService(deps: DashboardDeps) {
     },
 
     /** Only what needs attention, filtered by unit, theme or portfolio holder. */
-    async exceptions(principal: Principal, filters: ExceptionFilters) {
-      const memo: Memo = new Map()
-      const { all, ...found } = await exceptionsWith(memo, principal, filters)
-      const pageSize = filters.pageSize ?? EXCEPTION_PAGE_SIZE
-      const page = paginate(all, filters.page ?? 1, pageSize)
-      // The figures of the page's items only: the order does not depend on them.
-      const { tree } = await context(principal, memo)
-      const org = principal.organisationId
-      const asAt = parseAsAt(filters.asAt, today())
-      const items = await withFigures(principal, page.items, asAt, tree, shared(memo, org))
-      return { ...found, ...page, items }
+    exceptions(principal: Principal, filters: ExceptionFilters) {
+      return heavyPage(principal, ['exceptions', JSON.stringify(filters)], () =>
+        buildExceptions(principal, filters),
+      )
     },
+  }
+
+  async function buildDashboardContent(principal: Principal, id: string, asAtInput?: string) {
+    const memo: Memo = new Map()
+    const { row } = await requireDashboard(principal, id, memo)
+    const asAt = parseAsAt(asAtInput, today())
+    const tiles = await repo.listTiles(db, principal.organisationId, [id])
+    const dashboard = await view(principal, row, tiles)
+    const { sections, contextual, hidden, hiddenText } = await dashboardSections(
+      memo,
+      principal,
+      tiles,
+      asAt,
+    )
+    const panels =
+      row.kind === 'corporate'
+        ? await scopedPanels(principal, { unitIds: null, asAtEnd: asAt?.end ?? null })
+        : []
+    return {
+      dashboard,
+      asAt: asAt && presentPeriod(asAt),
+      sections,
+      contextual,
+      hidden,
+      hiddenText,
+      panels,
+    }
+  }
+
+  async function buildExceptions(principal: Principal, filters: ExceptionFilters) {
+    const memo: Memo = new Map()
+    const { all, ...found } = await exceptionsWith(memo, principal, filters)
+    const pageSize = filters.pageSize ?? EXCEPTION_PAGE_SIZE
+    const page = paginate(all, filters.page ?? 1, pageSize)
+    // The figures of the page's items only: the order does not depend on them.
+    const { tree } = await context(principal, memo)
+    const org = principal.organisationId
+    const asAt = parseAsAt(filters.asAt, today())
+    const items = await withFigures(principal, page.items, asAt, tree, shared(memo, org))
+    return { ...found, ...page, items }
   }
 
   /**

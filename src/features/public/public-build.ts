@@ -6,8 +6,15 @@ import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
 import { cooperate } from '../../core/cooperate.ts'
 import type { DB } from '../../db/schema.ts'
-import { loadPublished } from './public-data.ts'
-import { datasetJson, latestPublished, toCsv, type FeedEntry } from './public-files.ts'
+import { publishedBatches } from './public-data.ts'
+import {
+  csvHeader,
+  csvRows,
+  datasetJsonParts,
+  latestPublished,
+  mergeLatest,
+  type FeedEntry,
+} from './public-files.ts'
 import type { PublicMeasure, PublicOrganisation, PublicTheme } from './public-presenter.ts'
 import * as repo from './public-repository.ts'
 
@@ -47,15 +54,22 @@ export async function etagOf(body: Uint8Array): Promise<string> {
   return `"${hash.digest('base64url').slice(0, 27)}"`
 }
 
-/** The text as UTF-8 in a buffer of its own (never Node's shared pool, so it can be transferred). */
-export function bytesOf(text: string): Uint8Array {
-  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text))
-  bytes.write(text)
+/**
+ * The parts' bytes one after another, in a buffer of their own (never Node's shared pool, so it
+ * can be handed to another thread).
+ */
+export function joinBytes(parts: readonly Uint8Array[]): Uint8Array {
+  const bytes = Buffer.allocUnsafeSlow(parts.reduce((n, p) => n + p.length, 0))
+  let at = 0
+  for (const part of parts) {
+    bytes.set(part, at)
+    at += part.length
+  }
   return bytes
 }
 
-async function file(text: string): Promise<BuiltFile> {
-  const body = bytesOf(text)
+async function file(parts: readonly Uint8Array[]): Promise<BuiltFile> {
+  const body = joinBytes(parts)
   return { body, etag: await etagOf(body) }
 }
 
@@ -107,14 +121,28 @@ export async function buildPublished(
 ): Promise<PublishedSet | null> {
   const org = await repo.publishingOrganisation(db, slug)
   if (!org) return null
-  const data = await loadPublished(db, org, today)
-  const csv = await file(await toCsv(data.organisation, data.measures))
-  const json = await file(await datasetJson(data.organisation, data.themes, data.measures))
+  const { organisation, themes, batches } = await publishedBatches(db, org, today)
+  // The files are written a hundred measures at a time, as bytes: only one batch's presented
+  // values are held at once, never the whole set's (200,000 values on a large council).
+  const csv: Uint8Array[] = [Buffer.from(csvHeader())]
+  const json = datasetJsonParts(organisation, themes)
+  const jsonParts: Uint8Array[] = [Buffer.from(json.before)]
+  const measures: DashboardMeasure[] = []
+  let feed: FeedEntry[] = []
+  for await (const batch of batches()) {
+    const presented = batch.map((b) => b.measure)
+    csv.push(Buffer.from(csvRows(organisation, presented)))
+    const text = presented.map((m) => JSON.stringify(m)).join(',')
+    jsonParts.push(Buffer.from(measures.length > 0 && text !== '' ? `,${text}` : text))
+    measures.push(...presented.map(forDashboard))
+    feed = mergeLatest(feed, latestPublished(presented, FEED_ENTRIES), FEED_ENTRIES)
+  }
+  jsonParts.push(Buffer.from(json.after))
   return {
-    organisation: data.organisation,
-    themes: data.themes,
-    measures: data.measures.map(forDashboard),
-    feed: latestPublished(data.measures, FEED_ENTRIES),
-    files: { csv, json },
+    organisation,
+    themes,
+    measures,
+    feed,
+    files: { csv: await file(csv), json: await file(jsonParts) },
   }
 }

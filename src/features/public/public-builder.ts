@@ -22,6 +22,13 @@ export function inProcessBuilder(db: Kysely<DB>): PublishedBuilder {
   }
 }
 
+/**
+ * The worker's heap: it builds a hundred measures at a time (public-build.ts), so a large
+ * council's build lives in a few tens of megabytes; without a limit V8 lets the heap grow far
+ * beyond that before collecting, and keeps what it grew for the life of the worker.
+ */
+const WORKER_HEAP_MB = 256
+
 /** How long a worker may take to close its connections before it is stopped outright. */
 const CLOSE_WAIT_MS = 2000
 
@@ -54,6 +61,7 @@ export function workerBuilder(source: PostgresSource): PublishedBuilder {
   function start(): Worker {
     const started = new Worker(new URL('./public-worker.ts', import.meta.url), {
       workerData: source,
+      resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
     })
     started.on('message', (reply: WorkerReply) => {
       const p = pending.get(reply.id)

@@ -114,16 +114,25 @@ function publicSpcSection(
 }
 export type PublicSpcSection = ReturnType<typeof publicSpcSection>
 
+/** What is published besides the measures, and the measures a hundred at a time. */
+export interface PublishedBatches {
+  readonly organisation: PublicOrganisation
+  readonly themes: readonly PublicTheme[]
+  /** The measures in order, a batch at a time: each batch is presented when it is asked for. */
+  readonly batches: () => AsyncGenerator<PublishedMeasure[]>
+}
+
 /**
- * Everything an organisation publishes, or one measure of it when `code` is given: three queries
- * for every hundred measures, and three more.
+ * Everything an organisation publishes, or one measure of it when `code` is given, a hundred
+ * measures at a time, so that building the open data files need never hold every presented
+ * value at once: three queries for every hundred measures, and three more.
  */
-export async function loadPublished(
+export async function publishedBatches(
   db: Kysely<DB>,
   org: repo.PublishingOrganisation,
   today: Date,
   code?: string,
-): Promise<PublishedData> {
+): Promise<PublishedBatches> {
   const rows = await repo.publicMeasures(db, org.id, code)
   const ids = rows.map((r) => r.id)
   const themeRows = await repo.measureThemes(db, org.id, ids)
@@ -138,52 +147,65 @@ export async function loadPublished(
   const themes = new Map<string, PublicTheme>()
   for (const t of themeRows) themes.set(t.id, { id: t.id, title: t.title, plan: t.plan_title })
   const themesOf = groupBy(themeRows, (t) => t.measure_id)
-  const byCode = new Map<string, PublishedMeasure>()
-  const measures: PublicMeasure[] = []
-  const breathe = cooperate()
-  // A batch of measures at a time, letting other requests run between and within batches, so
-  // a large council's rebuild never holds the event loop (PGlite runs each query on it too).
-  for (let from = 0; from < rows.length; from += BATCH) {
-    const batch = rows.slice(from, from + BATCH)
-    const batchIds = ids.slice(from, from + BATCH)
-    const values = groupBy(await repo.approvedValues(db, org.id, batchIds), (v) => v.measure_id)
-    await breathe()
-    const targets = groupBy(await repo.targets(db, org.id, batchIds), (t) => t.measure_id)
-    const settings = groupBy(await listSettings(db, org.id, batchIds), (s) => s.measure_id)
-    for (const row of batch) {
+  async function* batches(): AsyncGenerator<PublishedMeasure[]> {
+    const breathe = cooperate()
+    for (let from = 0; from < rows.length; from += BATCH) {
+      const batch = rows.slice(from, from + BATCH)
+      const batchIds = ids.slice(from, from + BATCH)
+      const values = groupBy(await repo.approvedValues(db, org.id, batchIds), (v) => v.measure_id)
       await breathe()
-      const views = presentValues(row, targets.get(row.id) ?? [], values.get(row.id) ?? [], day)
-      const spcSettings = presentSpcSettings(row.frequency, settings.get(row.id) ?? [])
-      let shown: MeasureValueView[] = []
-      const measure = presentPublicMeasure(row, {
-        organisationSlug: org.slug,
-        values: views,
-        themes: (themesOf.get(row.id) ?? []).map((t) => ({
-          id: t.id,
-          title: t.title,
-          plan: t.plan_title,
-        })),
-        ownerName: row.owner_id ? (names.get(row.owner_id) ?? null) : null,
-        below: org.public_suppress_below,
-        spc: (figures) => {
-          shown = spcValues(views, figures)
-          const spc = measureSpc(row, shown, spcSettings)
-          return presentPublicSpc(spc, spcSentences(row, spc))
-        },
-      })
-      byCode.set(row.code, {
-        measure,
-        spc: once(() => publicSpcSection(row, shown, spcSettings)),
-        chart: once(() => chartOf(measure, 'chart')),
-        embedChart: once(() => chartOf(measure, 'embed-chart')),
-      })
-      measures.push(measure)
+      const targets = groupBy(await repo.targets(db, org.id, batchIds), (t) => t.measure_id)
+      const settings = groupBy(await listSettings(db, org.id, batchIds), (s) => s.measure_id)
+      const presented: PublishedMeasure[] = []
+      for (const row of batch) {
+        await breathe()
+        const views = presentValues(row, targets.get(row.id) ?? [], values.get(row.id) ?? [], day)
+        const spcSettings = presentSpcSettings(row.frequency, settings.get(row.id) ?? [])
+        let shown: MeasureValueView[] = []
+        const measure = presentPublicMeasure(row, {
+          organisationSlug: org.slug,
+          values: views,
+          themes: (themesOf.get(row.id) ?? []).map((t) => ({
+            id: t.id,
+            title: t.title,
+            plan: t.plan_title,
+          })),
+          ownerName: row.owner_id ? (names.get(row.owner_id) ?? null) : null,
+          below: org.public_suppress_below,
+          spc: (figures) => {
+            shown = spcValues(views, figures)
+            const spc = measureSpc(row, shown, spcSettings)
+            return presentPublicSpc(spc, spcSentences(row, spc))
+          },
+        })
+        presented.push({
+          measure,
+          spc: once(() => publicSpcSection(row, shown, spcSettings)),
+          chart: once(() => chartOf(measure, 'chart')),
+          embedChart: once(() => chartOf(measure, 'embed-chart')),
+        })
+      }
+      yield presented
     }
   }
-  return {
-    organisation: presentOrganisation(org),
-    themes: [...themes.values()],
-    measures,
-    byCode,
+  return { organisation: presentOrganisation(org), themes: [...themes.values()], batches }
+}
+
+/** Everything an organisation publishes, or one measure of it when `code` is given, at once. */
+export async function loadPublished(
+  db: Kysely<DB>,
+  org: repo.PublishingOrganisation,
+  today: Date,
+  code?: string,
+): Promise<PublishedData> {
+  const { organisation, themes, batches } = await publishedBatches(db, org, today, code)
+  const byCode = new Map<string, PublishedMeasure>()
+  const measures: PublicMeasure[] = []
+  for await (const batch of batches()) {
+    for (const published of batch) {
+      byCode.set(published.measure.code, published)
+      measures.push(published.measure)
+    }
   }
+  return { organisation, themes, measures, byCode }
 }

@@ -71,21 +71,43 @@ function csvRow(org: PublicOrganisation, m: PublicMeasure, v: PublicValue): Cell
   ]
 }
 
+/** The CSV file's header row. */
+export function csvHeader(): string {
+  return csvRecords([CSV_COLUMNS])
+}
+
+/** The CSV rows of these measures' published values, without the header. */
+export function csvRows(org: PublicOrganisation, measures: readonly PublicMeasure[]): string {
+  return csvRecords(measures.flatMap((m) => m.values.map((v) => csvRow(org, m, v))))
+}
+
 /**
  * One row per published value of every measure given, with a header row; written a measure at
- * a time, letting other requests run meanwhile (a large council's file is 200,000 rows).
+ * a time, letting other requests run meanwhile.
  */
 export async function toCsv(
   org: PublicOrganisation,
   measures: readonly PublicMeasure[],
 ): Promise<string> {
   const breathe = cooperate()
-  const parts = [csvRecords([CSV_COLUMNS])]
+  const parts = [csvHeader()]
   for (const m of measures) {
     await breathe()
-    parts.push(csvRecords(m.values.map((v) => csvRow(org, m, v))))
+    parts.push(csvRows(org, [m]))
   }
   return parts.join('')
+}
+
+/**
+ * The whole data set as JSON in three parts, the same text as one JSON.stringify once joined:
+ * what comes before the measures, each measure's JSON (comma-separated), and what comes after.
+ */
+export function datasetJsonParts(
+  org: PublicOrganisation,
+  themes: readonly { id: string; title: string; plan: string }[],
+): { readonly before: string; readonly after: string } {
+  const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, organisation: org, themes })
+  return { before: `${head.slice(0, -1)},"measures":[`, after: ']}' }
 }
 
 /** The whole data set as JSON: the same text as one JSON.stringify, made a measure at a time. */
@@ -95,13 +117,13 @@ export async function datasetJson(
   measures: readonly PublicMeasure[],
 ): Promise<string> {
   const breathe = cooperate()
-  const head = JSON.stringify({ schemaVersion: SCHEMA_VERSION, organisation: org, themes })
+  const { before, after } = datasetJsonParts(org, themes)
   const parts: string[] = []
   for (const m of measures) {
     await breathe()
     parts.push(JSON.stringify(m))
   }
-  return `${head.slice(0, -1)},"measures":[${parts.join(',')}]}`
+  return `${before}${parts.join(',')}${after}`
 }
 
 export function measureJson(org: PublicOrganisation, measure: PublicMeasure): string {
@@ -141,6 +163,22 @@ export function latestPublished(measures: readonly PublicMeasure[], limit: numbe
     m: { code: m.code, title: m.title, links: m.links },
     v,
   }))
+}
+
+/**
+ * The `limit` newest of two feeds, the first from measures earlier in the data set: the same
+ * entries, in the same order, as latestPublished over both sets of measures at once.
+ */
+export function mergeLatest(
+  earlier: readonly FeedEntry[],
+  later: readonly FeedEntry[],
+  limit: number,
+): FeedEntry[] {
+  const at = (e: FeedEntry) => e.v.publishedAt ?? ''
+  // A stable sort: among equals the earlier measures' entries stay first.
+  return [...earlier, ...later]
+    .sort((a, b) => (at(a) < at(b) ? 1 : at(a) > at(b) ? -1 : 0))
+    .slice(0, limit)
 }
 
 /** An Atom feed of the most recently published values, newest first. */

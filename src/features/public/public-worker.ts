@@ -36,7 +36,7 @@ port.on('message', (message: WorkerRequest) => {
     try {
       const set = await buildPublished(database.read, message.slug, new Date(message.today))
       const transfer = set ? [set.files.csv.body.buffer, set.files.json.body.buffer] : []
-      // The files' bytes move to the main thread rather than being copied (bytesOf gives each
+      // The files' bytes move to the main thread rather than being copied (joinBytes gives each
       // its own ArrayBuffer).
       port.postMessage(
         { id: message.id, ok: true, set: set && toWire(set) } satisfies WorkerReply,
