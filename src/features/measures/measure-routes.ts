@@ -296,7 +296,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const latest = detail.values.at(-1)
     const howWeCompare = await services.benchmarking.measureSection(
       principal,
-      id,
+      m,
       (request.query as { compare?: unknown }).compare,
     )
     return reply.view('measures/views/measure.njk', {
