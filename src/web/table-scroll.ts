@@ -33,19 +33,35 @@ function tableEnd(html: string, from: number): number {
   return -1
 }
 
-function labelFor(before: string, table: string): string {
+function labelFor(heading: string | undefined, table: string): string {
   const head = table.slice(0, table.search(/<(tr|thead|tbody)\b/i) >>> 0)
   const caption = CAPTION.exec(head)?.[1]
   if (caption && textOf(caption)) return textOf(caption)
-  let heading: string | undefined
-  for (const match of before.matchAll(HEADING)) heading = match[1]
   const text = heading ? textOf(heading) : ''
   return text ? `Table: ${text}` : 'Table'
+}
+
+/**
+ * The last heading wholly before each position asked for, positions asked in order: the page
+ * is read once from start to end, not again from its start for each table.
+ */
+function headingsBefore(html: string) {
+  const headings = new RegExp(HEADING.source, HEADING.flags)
+  let last: string | undefined
+  let next = headings.exec(html)
+  return (position: number): string | undefined => {
+    while (next && next.index + next[0].length <= position) {
+      last = next[1]
+      next = headings.exec(html)
+    }
+    return last
+  }
 }
 
 export function wrapTables(html: string): string {
   let out = ''
   let at = 0
+  const headingBefore = headingsBefore(html)
   TABLE_OPEN.lastIndex = 0
   for (let match = TABLE_OPEN.exec(html); match; match = TABLE_OPEN.exec(html)) {
     const open = match[0]
@@ -56,7 +72,7 @@ export function wrapTables(html: string): string {
     const alreadyWrapped = /<div class="gt-table-scroll"[^>]*>\s*$/.test(html.slice(at, start))
     const table = html.slice(start, end)
     if (!alreadyWrapped) {
-      const label = labelFor(html.slice(0, start), table)
+      const label = labelFor(headingBefore(start), table)
       out += `${html.slice(at, start)}<div class="${WRAPPER}" role="region" aria-label="${label}" tabindex="0">${table}</div>`
     } else {
       out += html.slice(at, end)

@@ -294,3 +294,12 @@ export function presentAuditRecord(row: AuditRecordRow) {
   }
 }
 export type AuditRecordView = ReturnType<typeof presentAuditRecord>
+
+/**
+ * Where the organisation's audit chain has reached: a number that moves with every audited
+ * write, and every write is audited in its own transaction, so what was worked out from the
+ * organisation's data against one mark still holds while the mark is the same. One statement.
+ */
+export async function changeMark(db: Kysely<DB>, organisationId: string): Promise<string> {
+  return String((await repo.findHead(db, organisationId))?.seq ?? 0)
+}

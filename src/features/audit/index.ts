@@ -10,6 +10,7 @@ export {
   SYSTEM_ACTOR,
   actorOf,
   auditor,
+  changeMark,
   createAuditService,
   recordAudit,
   recordAudits,

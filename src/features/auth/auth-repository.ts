@@ -145,6 +145,25 @@ export async function insertSession(
     .execute()
 }
 
+/**
+ * A session and the principal it is for, in one statement (every signed-in request asks this).
+ * `principal` is null when the person is no longer active.
+ */
+export async function findSessionPrincipal(db: Kysely<DB>, id: string) {
+  const found = await principalQuery(db)
+    .innerJoin('sessions', 'sessions.person_id', 'people.id')
+    .select(['sessions.id as session_id', 'sessions.created_at', 'sessions.last_seen_at'])
+    .where('sessions.id', '=', id)
+    .executeTakeFirst()
+  if (!found) return null
+  return {
+    id: found.session_id,
+    created_at: found.created_at,
+    last_seen_at: found.last_seen_at,
+    principal: principalOf(found),
+  }
+}
+
 export async function findSession(db: Kysely<DB>, id: string) {
   return db
     .selectFrom('sessions')

@@ -97,7 +97,7 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
     options: { touch?: boolean } = {},
   ): Promise<SessionState | null> {
     const id = sha256(token)
-    const session = await repo.findSession(db, id)
+    const session = await repo.findSessionPrincipal(db, id)
     if (!session) return null
     const now = clock().getTime()
     if (
@@ -107,7 +107,7 @@ export function createAuthService({ db, config, clock }: AuthDeps) {
       await repo.deleteSession(db, id)
       return null
     }
-    const principal = await repo.loadPrincipal(db, session.person_id)
+    const principal = session.principal
     if (!principal) {
       await repo.deleteSession(db, id)
       return null

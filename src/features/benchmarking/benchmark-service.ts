@@ -1128,11 +1128,18 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
 
     // Comparisons -----------------------------------------------------------------------------
 
-    async compareMeasure(principal: Principal, measureId: string, query: ComparisonQuery = {}) {
+    /** `measure`: its id, or the measure as the caller already read it for this person. */
+    async compareMeasure(
+      principal: Principal,
+      measure_: string | MeasureFacts,
+      query: ComparisonQuery = {},
+    ) {
       requireReader(principal)
-      const measure = factsOf(await deps.measures.get(principal, measureId))
+      const measure = factsOf(
+        typeof measure_ === 'string' ? await deps.measures.get(principal, measure_) : measure_,
+      )
       const result = await comparison(principal, measure, query)
-      const publication = await repo.findPublication(db, principal.organisationId, measureId)
+      const publication = await repo.findPublication(db, principal.organisationId, measure.id)
       return {
         ...result,
         published: publication ? { group: publication.group_key } : null,
@@ -1141,12 +1148,12 @@ export function createBenchmarkService(deps: BenchmarkDeps) {
     },
 
     /** The measure page's section: the group asked for, or the default when it is not one. */
-    async measureSection(principal: Principal, measureId: string, group: unknown) {
+    async measureSection(principal: Principal, measure: string | MeasureFacts, group: unknown) {
       const wanted = typeof group === 'string' && group.length <= 100 ? group : undefined
       try {
-        return await this.compareMeasure(principal, measureId, wanted ? { group: wanted } : {})
+        return await this.compareMeasure(principal, measure, wanted ? { group: wanted } : {})
       } catch (error) {
-        if (error instanceof Invalid && wanted) return this.compareMeasure(principal, measureId, {})
+        if (error instanceof Invalid && wanted) return this.compareMeasure(principal, measure, {})
         throw error
       }
     },

@@ -202,8 +202,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const principal = requirePrincipal(request)
     const query = MeasureListQuery.parse(request.query ?? {})
     const result = await measures.list(principal, { ...query, pageSize: 50 })
-    const units = await org.listUnits(principal)
-    const people = await everyone(org, principal)
+    const { units, people } = await org.optionLists(principal)
     const themes = (await measures.themes(principal)).map((n) => ({
       value: n.id,
       text: `${n.planTitle}: ${n.title}`,
@@ -297,7 +296,7 @@ export const measureRoutes: FastifyPluginAsync<{ services: Services }> = async (
     const latest = detail.values.at(-1)
     const howWeCompare = await services.benchmarking.measureSection(
       principal,
-      id,
+      m,
       (request.query as { compare?: unknown }).compare,
     )
     return reply.view('measures/views/measure.njk', {

@@ -108,6 +108,56 @@ const personColumns = [
   'updated_at',
 ] as const
 
+/**
+ * Every unit (as `listUnits` orders them) and every person's name (as `listPeople` orders
+ * them), in one statement: the option lists of a page's filters.
+ */
+export async function unitsAndNames(db: Kysely<DB>, organisationId: string) {
+  const row = await db
+    .selectNoFrom([
+      sql<UnitJson[] | string>`(select coalesce(json_agg(json_build_object(
+        'id', u.id, 'organisation_id', u.organisation_id, 'parent_id', u.parent_id,
+        'name', u.name, 'kind', u.kind, 'code', u.code, 'active', u.active,
+        'position', u.position, 'created_at', u.created_at, 'updated_at', u.updated_at)
+        order by u.position, u.name), '[]'::json)
+        from units u where u.organisation_id = ${organisationId})`.as('units'),
+      sql<NameJson[] | string>`(select coalesce(json_agg(json_build_object(
+        'id', p.id, 'name', p.name, 'active', p.active, 'unit_id', p.unit_id)
+        order by p.name, p.id), '[]'::json)
+        from people p where p.organisation_id = ${organisationId})`.as('people'),
+    ])
+    .executeTakeFirstOrThrow()
+  const parse = <T>(v: T[] | string): T[] => (typeof v === 'string' ? (JSON.parse(v) as T[]) : v)
+  return {
+    units: parse(row.units).map((u) => ({
+      ...u,
+      created_at: new Date(u.created_at),
+      updated_at: new Date(u.updated_at),
+    })),
+    people: parse(row.people),
+  }
+}
+
+interface UnitJson {
+  id: string
+  organisation_id: string
+  parent_id: string | null
+  name: string
+  kind: UnitKind
+  code: string | null
+  active: boolean
+  position: number
+  created_at: string
+  updated_at: string
+}
+
+interface NameJson {
+  id: string
+  name: string
+  active: boolean
+  unit_id: string | null
+}
+
 export async function listPeople(
   db: Kysely<DB>,
   organisationId: string,

@@ -246,6 +246,28 @@ export function createOrganisationService({ db, clock }: OrganisationDeps) {
       return { items: await withRoles(rows), total }
     },
 
+    /**
+     * The units and the names of the people this person may see (as `listUnits` and every
+     * page of `listPeople` give them), in one statement: for filters' option lists.
+     */
+    async optionLists(principal: Principal) {
+      if (!policy.canViewOrganisation(principal)) throw new Forbidden()
+      const rows = await repo.unitsAndNames(db, principal.organisationId)
+      const units = rows.units.map(presentUnit)
+      let people = rows.people
+      if (principal.roles.every((g) => g.role === 'partner')) {
+        const tree = new UnitTree(units)
+        const visible = new Set(
+          principal.roles.flatMap((g) => (g.unitId ? tree.descendantsOf(g.unitId) : [])),
+        )
+        people = people.filter((p) => p.unit_id !== null && visible.has(p.unit_id))
+      }
+      return {
+        units,
+        people: people.map((p) => ({ id: p.id, name: p.name, active: p.active })),
+      }
+    },
+
     async getPerson(principal: Principal, id: string): Promise<PersonView> {
       const { tree } = await unitTree(principal.organisationId)
       const row = await requirePerson(principal, id, tree)

@@ -10,6 +10,7 @@ import { holdsRoleAnywhere } from '../../core/roles.ts'
 import type { UpdateService } from '../project-updates/index.ts'
 import type { QueryService } from '../queries/index.ts'
 import type { AppraisalService } from '../appraisals/index.ts'
+import { changeMark } from '../audit/index.ts'
 import * as repo from './task-repository.ts'
 
 export type TaskKind =
@@ -52,6 +53,8 @@ export const TASK_GROUPS: readonly { kind: TaskKind; heading: string }[] = [
 const REVIEW_AHEAD_DAYS = 14
 /** Draft reports appear when their meeting is this close. */
 const MEETING_AHEAD_DAYS = 42
+/** Task counts kept at most, one a person (the oldest goes first). */
+const COUNTS_KEPT = 5000
 
 const longDate = new Intl.DateTimeFormat('en-GB', {
   day: 'numeric',
@@ -87,6 +90,12 @@ export function createTaskService({
   notify,
 }: TaskDeps) {
   const today = () => ukDate(clock())
+  /**
+   * Each person's task count as last worked out, and what it was worked out against: the day,
+   * their roles and their organisation's audit mark. What is in a person's inbox changes only
+   * with an audited write in their organisation (every write is one) or with the day.
+   */
+  const counted = new Map<string, { against: string; count: number }>()
 
   async function list(principal: Principal): Promise<Task[]> {
     const day = today()
@@ -252,8 +261,23 @@ export function createTaskService({
   return {
     list,
 
+    /**
+     * How many items `list` gives the person: one statement (the organisation's audit mark)
+     * when nothing was written in their organisation since it was last worked out today.
+     */
     async count(principal: Principal): Promise<number> {
-      return (await list(principal)).length
+      const mark = await changeMark(db, principal.organisationId)
+      const against = JSON.stringify([principal.organisationId, mark, today(), principal.roles])
+      const known = counted.get(principal.personId)
+      if (known?.against === against) return known.count
+      const count = (await list(principal)).length
+      counted.delete(principal.personId)
+      counted.set(principal.personId, { against, count })
+      if (counted.size > COUNTS_KEPT) {
+        const oldest = counted.keys().next().value
+        if (oldest !== undefined) counted.delete(oldest)
+      }
+      return count
     },
 
     /** What approving `keys` would approve, for the confirmation page; refuses what it may not. */
