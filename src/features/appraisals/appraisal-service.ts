@@ -17,12 +17,9 @@ import { recordAudit, type AuditActor, actorOf } from '../audit/index.ts'
 import { recordedPersonId, type Principal } from '../../core/principal.ts'
 import type { FrameworkService } from '../framework/index.ts'
 import { ukDate } from '../../core/dates.ts'
-import {
-  type ComputationRegistry,
-  recomputeOrganisation,
-  orgMeasureRepository as orgMeasureRepo,
-} from '../organisational-measures/index.ts'
+import type { ComputationRegistry } from '../organisational-measures/index.ts'
 import type { OrganisationService } from '../organisation/index.ts'
+import { recomputeAppraisalMeasures } from './appraisal-computations.ts'
 import * as policy from './appraisal-policy.ts'
 import {
   presentAppraisal,
@@ -40,13 +37,6 @@ import type {
   ObjectiveInput,
   ReviewInput,
 } from './appraisal-schemas.ts'
-
-/** The organisational measures appraisals feed; recomputed with each change that moves them. */
-export const APPRAISAL_COMPUTATIONS = [
-  'appraisals_on_time',
-  'staff_objectives_linked',
-  'appraisals_completed',
-] as const
 
 /** The columns of the export for HR systems. */
 export const EXPORT_COLUMNS = [
@@ -152,11 +142,7 @@ export function createAppraisalService({
   /** The appraisal measures, worked out again inside the transaction that moved them. */
   async function recompute(trx: Kysely<DB>, organisationId: string, actor: AuditActor) {
     if (!computations) return
-    const keys: readonly string[] = APPRAISAL_COMPUTATIONS
-    for (const measure of await orgMeasureRepo.computedMeasures(trx, organisationId)) {
-      if (!keys.includes(measure.computation ?? '')) continue
-      await recomputeOrganisation(trx, organisationId, computations, actor, clock, measure)
-    }
+    await recomputeAppraisalMeasures(trx, organisationId, computations, actor, clock)
   }
 
   async function requireCycle(organisationId: string, id: string) {
@@ -513,57 +499,46 @@ export function createAppraisalService({
       }
       const cycle = await requireCycle(principal.organisationId, cycleId)
       const day = today()
-      const ctx = await context(principal.organisationId)
-      const { units } = await organisation.unitTree(principal.organisationId)
-      const appraisals = await repo.listAppraisals(db, principal.organisationId, {
-        cycleIds: [cycle.id],
+      const [{ units }, groups, below] = await Promise.all([
+        organisation.unitTree(principal.organisationId),
+        repo.cycleCounts(db, principal.organisationId, cycle.id, day),
+        repo.suppressBelow(db, principal.organisationId),
+      ])
+      const share = (n: number, d: number) => ({
+        numerator: n,
+        denominator: d,
+        value: d === 0 ? null : Math.round((n / d) * 1000) / 10,
       })
-      const withObjectives = new Set(
-        (
-          await repo.listObjectives(
-            db,
-            principal.organisationId,
-            appraisals.map((a) => a.id),
+      const figures = (list: readonly repo.CycleCounts[]) => {
+        const sum = (f: (g: repo.CycleCounts) => number) => list.reduce((n, g) => n + f(g), 0)
+        const onTime = (stage: Stage) =>
+          share(
+            sum((g) => g.onTime[stage]),
+            sum((g) => g.due[stage]),
           )
-        ).map((o) => o.appraisal_id),
-      )
-      const below = await repo.suppressBelow(db, principal.organisationId)
-      const figures = (list: readonly repo.AppraisalRecord[]) => {
-        const states = list.map((a) => stageStates(a, cycle, day))
-        const share = (n: number, d: number) => ({
-          numerator: n,
-          denominator: d,
-          value: d === 0 ? null : Math.round((n / d) * 1000) / 10,
-        })
-        const linked = list.filter((a) => a.objectives_agreed_at && withObjectives.has(a.id))
-        const onTime = (stage: Stage) => {
-          const due = states.filter((s) => s[stage] !== 'not_open' && s[stage] !== 'open')
-          return share(due.filter((s) => s[stage] === 'done_on_time').length, due.length)
-        }
         return {
-          staff: list.length,
-          objectivesLinked: share(linked.length, list.length),
+          staff: sum((g) => g.staff),
+          objectivesLinked: share(
+            sum((g) => g.linked),
+            sum((g) => g.staff),
+          ),
           objectivesOnTime: onTime('objectives'),
           midYearOnTime: onTime('mid_year'),
           yearEndOnTime: onTime('year_end'),
         }
       }
-      const topOf = (unitId: string | null) =>
-        unitId ? (ctx.tree.ancestorsOf(unitId).at(-1) ?? null) : null
       const byUnit = units
         .filter((u) => u.parentId === null)
         .map((u) => ({
           unitId: u.id,
           unitName: u.name,
-          ...figures(
-            appraisals.filter((a) => topOf(ctx.byId.get(a.person_id)?.unit_id ?? null) === u.id),
-          ),
+          ...figures(groups.filter((g) => g.topUnitId === u.id)),
         }))
         .filter((u) => u.staff > 0)
       const counts = [1, 2, 3, 4].map((r) => ({
         rating: r,
         name: RATING_NAMES[r] ?? String(r),
-        count: appraisals.filter((a) => a.signed_off_at && a.year_end_manager_rating === r).length,
+        count: groups.reduce((n, g) => n + (g.ratings[r - 1] ?? 0), 0),
       }))
       const shown = suppressDistribution(
         counts.map((c) => c.count),
@@ -571,7 +546,7 @@ export function createAppraisalService({
       )
       return {
         cycle: presentCycle(cycle, day),
-        overall: figures(appraisals),
+        overall: figures(groups),
         byUnit,
         ratings: {
           suppressBelow: below,
