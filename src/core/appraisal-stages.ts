@@ -70,17 +70,29 @@ export function windowProblem(windows: Readonly<Record<Stage, Window>>): {
   return null
 }
 
-/** Of `reviews` whose window closed within (from, to], the share completed by the close. */
+/**
+ * Of `reviews` whose window closed within (from, to], the share completed by the close. A review
+ * may stand for `count` alike (the same window, completed the same day).
+ */
 export function onTimeShare(
-  reviews: readonly { readonly closes: string; readonly completedOn: string | null }[],
+  reviews: readonly {
+    readonly closes: string
+    readonly completedOn: string | null
+    readonly count?: number
+  }[],
   from: string,
   to: string,
 ): { numerator: number; denominator: number; value: number | null } {
-  const due = reviews.filter((r) => r.closes > from && r.closes <= to)
-  const onTime = due.filter((r) => r.completedOn !== null && r.completedOn <= r.closes).length
+  let due = 0
+  let onTime = 0
+  for (const r of reviews) {
+    if (r.closes <= from || r.closes > to) continue
+    due += r.count ?? 1
+    if (r.completedOn !== null && r.completedOn <= r.closes) onTime += r.count ?? 1
+  }
   return {
     numerator: onTime,
-    denominator: due.length,
-    value: due.length === 0 ? null : (onTime / due.length) * 100,
+    denominator: due,
+    value: due === 0 ? null : (onTime / due) * 100,
   }
 }

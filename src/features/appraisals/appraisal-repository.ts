@@ -293,6 +293,96 @@ export async function openProjects(db: Kysely<DB>, organisationId: string) {
     .execute()
 }
 
+/** A cycle's appraisals counted for its figures: one group of counts per directorate. */
+export interface CycleCounts {
+  /** The top unit (no parent) above the person's unit; null for someone outside every unit. */
+  readonly topUnitId: string | null
+  readonly staff: number
+  /** Objectives written and agreed. */
+  readonly linked: number
+  /** By stage, those due (completed, or the window closed) and those completed on time. */
+  readonly due: Readonly<Record<'objectives' | 'mid_year' | 'year_end', number>>
+  readonly onTime: Readonly<Record<'objectives' | 'mid_year' | 'year_end', number>>
+  /** Signed off with the manager's year-end rating 1 to 4, by rating. */
+  readonly ratings: readonly [number, number, number, number]
+}
+
+/**
+ * The cycle's figures as of `today`, counted in the database by directorate: the same stage
+ * rules as stageState (completed by the UK day the window closed is on time; a stage not
+ * completed is due once its window has closed), without reading anyone's appraisal.
+ */
+export async function cycleCounts(
+  db: Kysely<DB>,
+  organisationId: string,
+  cycleId: string,
+  today: string,
+): Promise<CycleCounts[]> {
+  const { rows } = await sql<Record<string, number | string | null>>`
+    with recursive tops(id, top_id) as (
+      select id, id from units where organisation_id = ${organisationId} and parent_id is null
+      union all
+      select u.id, tops.top_id from units u join tops on u.parent_id = tops.id
+       where u.organisation_id = ${organisationId}
+    ),
+    a as (
+      select tops.top_id,
+             c.objectives_opens, c.objectives_closes, c.mid_year_opens, c.mid_year_closes,
+             c.year_end_opens, c.year_end_closes,
+             (a.objectives_agreed_at at time zone 'Europe/London')::date as objectives,
+             (a.mid_year_manager_at at time zone 'Europe/London')::date as mid_year,
+             (a.signed_off_at at time zone 'Europe/London')::date as year_end,
+             case when a.signed_off_at is null then null else a.year_end_manager_rating end as rating,
+             a.objectives_agreed_at is not null
+               and exists (select 1 from objectives o
+                            where o.organisation_id = ${organisationId} and o.appraisal_id = a.id)
+               as linked
+        from appraisals a
+        join appraisal_cycles c on c.id = a.cycle_id
+        left join people p on p.id = a.person_id and p.organisation_id = ${organisationId}
+        left join tops on tops.id = p.unit_id
+       where a.organisation_id = ${organisationId} and a.cycle_id = ${cycleId}
+    )
+    select top_id,
+           count(*)::int as staff,
+           count(*) filter (where linked)::int as linked,
+           count(*) filter (where objectives is not null
+             or (${today}::date >= objectives_opens and ${today}::date > objectives_closes))::int
+             as objectives_due,
+           count(*) filter (where objectives <= objectives_closes)::int as objectives_on_time,
+           count(*) filter (where mid_year is not null
+             or (${today}::date >= mid_year_opens and ${today}::date > mid_year_closes))::int
+             as mid_year_due,
+           count(*) filter (where mid_year <= mid_year_closes)::int as mid_year_on_time,
+           count(*) filter (where year_end is not null
+             or (${today}::date >= year_end_opens and ${today}::date > year_end_closes))::int
+             as year_end_due,
+           count(*) filter (where year_end <= year_end_closes)::int as year_end_on_time,
+           count(*) filter (where rating = 1)::int as rated_1,
+           count(*) filter (where rating = 2)::int as rated_2,
+           count(*) filter (where rating = 3)::int as rated_3,
+           count(*) filter (where rating = 4)::int as rated_4
+      from a
+     group by top_id`.execute(db)
+  const n = (v: number | string | null | undefined) => Number(v ?? 0)
+  return rows.map((r) => ({
+    topUnitId: r.top_id === null || r.top_id === undefined ? null : String(r.top_id),
+    staff: n(r.staff),
+    linked: n(r.linked),
+    due: {
+      objectives: n(r.objectives_due),
+      mid_year: n(r.mid_year_due),
+      year_end: n(r.year_end_due),
+    },
+    onTime: {
+      objectives: n(r.objectives_on_time),
+      mid_year: n(r.mid_year_on_time),
+      year_end: n(r.year_end_on_time),
+    },
+    ratings: [n(r.rated_1), n(r.rated_2), n(r.rated_3), n(r.rated_4)],
+  }))
+}
+
 export async function suppressBelow(db: Kysely<DB>, organisationId: string) {
   const row = await db
     .selectFrom('organisations')

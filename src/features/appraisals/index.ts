@@ -9,12 +9,16 @@ import { appraisalRoutes } from './appraisal-routes.ts'
 import { createAppraisalService } from './appraisal-service.ts'
 
 export { appraisalApi } from './appraisal-api.ts'
-export { APPRAISAL_MEASURES } from './appraisal-computations.ts'
+export {
+  APPRAISAL_COMPUTATIONS,
+  APPRAISAL_MEASURES,
+  recomputeAppraisalMeasures,
+} from './appraisal-computations.ts'
 export { buildDemoAppraisals } from './appraisal-demo.ts'
 export * as appraisalRepository from './appraisal-repository.ts'
 export { appraisalRoutes } from './appraisal-routes.ts'
 export { ObjectiveInput } from './appraisal-schemas.ts'
-export { APPRAISAL_COMPUTATIONS, createAppraisalService } from './appraisal-service.ts'
+export { createAppraisalService } from './appraisal-service.ts'
 export type { AppraisalService } from './appraisal-service.ts'
 
 export const feature = {

@@ -7,17 +7,13 @@ import { formatFinancialYear, parseFinancialYear } from '../../core/periods.ts'
 import type { DB } from '../../db/schema.ts'
 import { Invalid } from '../../errors.ts'
 import {
-  APPRAISAL_COMPUTATIONS,
   appraisalRepository as appraisalRepo,
   ObjectiveInput,
+  recomputeAppraisalMeasures,
 } from '../appraisals/index.ts'
-import { recordAudit, type AuditActor, actorOf } from '../audit/index.ts'
+import { recordAudit, actorOf } from '../audit/index.ts'
 import { recordedPersonId, type Principal } from '../../core/principal.ts'
-import {
-  type ComputationRegistry,
-  orgMeasureRepository as orgMeasureRepo,
-  recomputeOrganisation,
-} from '../organisational-measures/index.ts'
+import type { ComputationRegistry } from '../organisational-measures/index.ts'
 import type { CellOut } from './exchange-workbook.ts'
 import type { ImportSheet } from './exchange-columns.ts'
 import type { ParsedSheet, SheetRow } from './exchange-reader.ts'
@@ -367,20 +363,8 @@ export async function importObjectives(
     }
     changed = true
   }
-  if (changed) await recomputeAppraisalMeasures(trx, org, actor, deps)
-}
-
-async function recomputeAppraisalMeasures(
-  trx: Kysely<DB>,
-  organisationId: string,
-  actor: AuditActor,
-  deps: AppraisalSheetDeps,
-) {
-  if (!deps.computations) return
-  const keys: readonly string[] = APPRAISAL_COMPUTATIONS
-  for (const measure of await orgMeasureRepo.computedMeasures(trx, organisationId)) {
-    if (!keys.includes(measure.computation ?? '')) continue
-    await recomputeOrganisation(trx, organisationId, deps.computations, actor, deps.clock, measure)
+  if (changed && deps.computations) {
+    await recomputeAppraisalMeasures(trx, org, deps.computations, actor, deps.clock)
   }
 }
 
