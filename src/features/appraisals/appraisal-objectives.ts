@@ -1,6 +1,8 @@
 // Individual objectives and the stages of the year: written by the person or their line manager,
 // agreed, reviewed at mid-year and year end, signed off; each write one transaction with its audit
 // record and the appraisal measures recomputed.
+import type { Kysely } from 'kysely'
+import type { DB } from '../../db/schema.ts'
 import { STAGE_NAMES } from '../../core/appraisal-stages.ts'
 import { formatDate } from '../../core/format.ts'
 import { formatFinancialYear } from '../../core/periods.ts'
@@ -26,6 +28,28 @@ export function objectiveOperations(core: AppraisalCore) {
     checkReferences,
     checkWritable,
   } = core
+
+  /**
+   * The person changing objectives their manager has agreed sends them back to be agreed again;
+   * says whether it did.
+   */
+  async function reopenIfAgreed(
+    trx: Kysely<DB>,
+    principal: Principal,
+    row: { id: string; objectives_agreed_at: unknown },
+    seat: string,
+  ) {
+    if (seat !== 'self' || row.objectives_agreed_at === null) return false
+    await repo.updateAppraisal(
+      trx,
+      principal.organisationId,
+      row.id,
+      { objectives_agreed_at: null, objectives_agreed_by: null },
+      clock(),
+    )
+    return true
+  }
+
   return {
     /** Plan items, measures and projects an objective may link to, for the form. */
     async linkOptions(principal: Principal) {
@@ -81,16 +105,7 @@ export function objectiveOperations(core: AppraisalCore) {
           created_at: clock(),
           updated_at: clock(),
         })
-        const reopened = seat === 'self' && row.objectives_agreed_at !== null
-        if (reopened) {
-          await repo.updateAppraisal(
-            trx,
-            principal.organisationId,
-            row.id,
-            { objectives_agreed_at: null, objectives_agreed_by: null },
-            clock(),
-          )
-        }
+        const reopened = await reopenIfAgreed(trx, principal, row, seat)
         await audit(trx, principal.organisationId, actorOf(principal), {
           action: 'objective_added',
           itemId: row.id,
@@ -135,16 +150,7 @@ export function objectiveOperations(core: AppraisalCore) {
           },
           clock(),
         )
-        const reopened = seat === 'self' && row.objectives_agreed_at !== null
-        if (reopened) {
-          await repo.updateAppraisal(
-            trx,
-            principal.organisationId,
-            row.id,
-            { objectives_agreed_at: null, objectives_agreed_by: null },
-            clock(),
-          )
-        }
+        const reopened = await reopenIfAgreed(trx, principal, row, seat)
         await audit(trx, principal.organisationId, actorOf(principal), {
           action: 'objective_updated',
           itemId: row.id,
